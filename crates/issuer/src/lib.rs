@@ -1,0 +1,1 @@
+//! Issuing ENHANCE credentials: library, CLI and service.

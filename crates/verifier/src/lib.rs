@@ -1,0 +1,1 @@
+//! What a valid ENHANCE credential is: library, CLI and service.
