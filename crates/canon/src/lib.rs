@@ -1,1 +1,150 @@
 //! JSON-LD to RDF and RDFC-1.0 canonical N-Quads over the bundled contexts only.
+//!
+//! This crate is the foundation of Data Integrity `eddsa-rdfc-2022` signing and verification
+//! (W3C VC Data Integrity EdDSA Cryptosuites v1.0 §3.2.3 "Transformation (eddsa-rdfc-2022)"):
+//!
+//! 1. [`to_rdf`]: JSON-LD 1.1 Processing Algorithms §6.1 (expansion) + §8 (Deserialize JSON-LD to
+//!    RDF), in *safe mode* as the reference JavaScript stack (jsonld.js `safe: true`) applies it: an
+//!    undefined term, a relative IRI, an unknown context or a protected-term redefinition is an
+//!    error, never silently dropped. Contexts are resolved only through
+//!    [`contexts::OfflineLoader`]; nothing is ever fetched. The implementation is [`oracle`], a
+//!    thin strict wrapper around the `json-ld` crate (0.21.4), kept as the reference any faster
+//!    path is compared against.
+//! 2. [`rdfc10`]: W3C RDF Dataset Canonicalization (RDFC-1.0, 2024 Recommendation) §4, our own
+//!    implementation in [`rdfc`], with a work bound against poison graphs
+//!    ([`CanonError::TooComplex`]).
+//! 3. [`canonicalize`]: both together, giving the canonical N-Quads that `eddsa-rdfc-2022` hashes.
+//!
+//! [`nquads`] has the canonical N-Quads serialization (RDFC-1.0 §4.2 / RDF 1.2 N-Quads §
+//! "Canonical N-Quads") and a strict N-Quads parser.
+
+#![forbid(unsafe_code)]
+
+pub mod fast;
+pub mod nquads;
+pub mod oracle;
+pub mod rdfc;
+mod term;
+
+pub use nquads::{parse_nquads, to_nquads, NQuadsError};
+pub use rdfc::{Canonicalized, HashAlgorithm, Limits, Work};
+pub use term::{Literal, Quad, Term, RDF_LANG_STRING, XSD_STRING};
+
+use contexts::OfflineLoader;
+
+/// Options for [`canonicalize_with`] and [`to_rdf`].
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Where `@context` URLs are resolved. Default: the bundled contexts only.
+    pub loader: OfflineLoader,
+    /// Work bound for RDFC-1.0 (poison-graph guard).
+    pub limits: Limits,
+}
+
+impl Options {
+    /// Options over the bundled contexts plus `documents` (URL → JSON-LD document), e.g. the
+    /// context files of a test suite. Bundled URLs cannot be overridden.
+    pub fn with_documents<I>(documents: I) -> Self
+    where
+        I: IntoIterator<Item = (String, serde_json::Value)>,
+    {
+        Self {
+            loader: OfflineLoader::with_documents(documents),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Everything that can go wrong turning a JSON-LD document into canonical N-Quads.
+///
+/// Every message names the JSON path, term, IRI or rule involved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CanonError {
+    /// A `@context` URL that is not bundled (nothing is ever fetched).
+    #[error("unknown JSON-LD context `{url}`: only bundled contexts are allowed (no context is ever fetched)")]
+    UnknownContext {
+        /// The URL the document asked for.
+        url: String,
+    },
+    /// A JSON key that no context defines (safe mode: an error, not silently dropped).
+    #[error("undefined term `{term}` at {path}: no active context defines it (JSON-LD safe mode rejects undefined terms)")]
+    UndefinedTerm {
+        /// The JSON key.
+        term: String,
+        /// JSON path of the first occurrence of the key, e.g. `$.credentialSubject.foo`.
+        path: String,
+    },
+    /// A relative IRI reference where an absolute IRI is required (`@id`, `@type`, a property
+    /// or graph name): safe mode rejects it instead of dropping it.
+    #[error("relative IRI `{value}` at {path}: an absolute IRI is required (JSON-LD safe mode rejects relative references)")]
+    RelativeIri {
+        /// The offending value.
+        value: String,
+        /// JSON path of the first occurrence of the value.
+        path: String,
+    },
+    /// A context tried to redefine a protected term (JSON-LD 1.1 API §4.1.2 step 27.1, error
+    /// `protected term redefinition`).
+    #[error("protected term redefinition: `{term}` is protected by an earlier context and redefined{}", context.as_deref().map(|c| format!(" by `{c}`")).unwrap_or_default())]
+    ProtectedTermRedefinition {
+        /// The term, when it could be identified (`?` otherwise).
+        term: String,
+        /// The context that redefines it, when known.
+        context: Option<String>,
+    },
+    /// Any other JSON-LD error (invalid context, invalid keyword value, ...), with the JSON-LD
+    /// error code.
+    #[error("invalid JSON-LD ({code}): {message}")]
+    InvalidJsonLd {
+        /// JSON-LD error code (JSON-LD 1.1 API §9.4.1 `JsonLdErrorCode`).
+        code: String,
+        /// Human-readable detail.
+        message: String,
+    },
+    /// The RDFC-1.0 work bound was hit: the dataset is a poison graph (or too complex).
+    #[error("RDFC-1.0 work limit exceeded: {what} reached {count} (limit {limit}); the dataset's blank nodes are too symmetric to canonicalize safely (poison graph)")]
+    TooComplex {
+        /// Which counter hit its limit (`Limits::max_ndegree_calls` or
+        /// `Limits::max_permutations`).
+        what: &'static str,
+        /// The value reached.
+        count: u64,
+        /// The configured limit.
+        limit: u64,
+    },
+    /// The RDF produced is not valid for canonicalization (e.g. a literal as subject).
+    #[error("invalid RDF: {message}")]
+    InvalidRdf {
+        /// What is wrong and where.
+        message: String,
+    },
+}
+
+/// Canonical N-Quads (RDFC-1.0) of a JSON-LD document, strict safe mode, bundled contexts only.
+/// Lines sorted, each ending in "\n" — exactly the bytes `eddsa-rdfc-2022` hashes.
+pub fn canonicalize(doc: &serde_json::Value) -> Result<String, CanonError> {
+    canonicalize_with(doc, default_options())
+}
+
+/// Same as [`canonicalize`] with explicit options (loader with extra test documents, work limits).
+pub fn canonicalize_with(doc: &serde_json::Value, opts: &Options) -> Result<String, CanonError> {
+    let quads = to_rdf(doc, opts)?;
+    Ok(rdfc10(&quads, &opts.limits)?.nquads)
+}
+
+/// Strict JSON-LD → RDF (toRdf): unsorted quads of the default graph and named graphs, with
+/// blank node labels as the JSON-LD processor issued them.
+pub fn to_rdf(doc: &serde_json::Value, opts: &Options) -> Result<Vec<Quad>, CanonError> {
+    oracle::to_rdf(doc, &opts.loader)
+}
+
+/// RDFC-1.0 over a dataset (SHA-256): canonical labels + sorted canonical N-Quads, with a work
+/// bound. Duplicate quads are removed (a dataset is a set).
+pub fn rdfc10(quads: &[Quad], limits: &Limits) -> Result<Canonicalized, CanonError> {
+    rdfc::canonicalize(quads, limits, HashAlgorithm::Sha256)
+}
+
+fn default_options() -> &'static Options {
+    static DEFAULT: std::sync::OnceLock<Options> = std::sync::OnceLock::new();
+    DEFAULT.get_or_init(Options::default)
+}

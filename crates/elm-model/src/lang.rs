@@ -87,6 +87,26 @@ impl Serialize for LanguageMap {
     }
 }
 
+impl schemars::JsonSchema for LanguageMap {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LanguageMap".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Text per language: lower-case BCP 47 tag -> text, e.g. {\"en\": \"Data Literacy\", \"nl\": \"Datageletterdheid\"}.",
+            "type": "object",
+            "propertyNames": { "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$" },
+            "additionalProperties": {
+                "anyOf": [
+                    { "type": "string" },
+                    { "type": "array", "items": { "type": "string" } }
+                ]
+            }
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for LanguageMap {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]

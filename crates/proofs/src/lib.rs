@@ -1,1 +1,23 @@
 //! Securing mechanisms: Data Integrity eddsa-rdfc-2022, JAdES seals, VC-JOSE; university keys and DIDs.
+//!
+//! - [`keys`] / [`signer`]: key types, Multikey encodings and the [`signer::Signer`] trait (Ed25519,
+//!   RSA RS256/PS256, ECDSA P-256 ES256), PKCS#8 PEM loading.
+//! - [`did`]: did:key, did:web for universities, DID documents, [`did::KeyResolver`].
+//! - [`keystore`]: the on-disk university key store (`keys.example/`).
+//! - [`certs`]: X.509 parsing, subject details, path validation, demo certificate issuing.
+//! - [`jades`]: JAdES enveloping JWS JSON seals (`b64: false`), as EDC uses them.
+//! - [`vc_jwt`]: `application/vc+jwt` (VC-JOSE-COSE).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod certs;
+pub mod data_integrity;
+pub mod did;
+pub mod jades;
+pub mod keystore;
+pub mod keys;
+pub mod signer;
+pub mod vc_jwt;
+
+pub use keys::{Algorithm, KeyType, PublicKey};
+pub use signer::Signer;

@@ -1,0 +1,139 @@
+//! Shared helpers of the award tests: the example awards, the demo universities
+//! (`keys.example/universities.toml`) and building with fixed ids.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use elm_model::{
+    build, did_web, parse_award, Award, BuildOptions, Built, DisplayImage, MediaType, Universities,
+    University,
+};
+use serde_json::Value;
+
+pub const CREDENTIAL_ID: &str = "urn:uuid:8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10";
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn examples_dir() -> PathBuf {
+    repo().join("examples/awards")
+}
+
+/// The example award files (sorted), excluding the schema.
+pub fn example_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(examples_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p.to_string_lossy().ends_with(".schema.json")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn example_text(name: &str) -> String {
+    std::fs::read_to_string(examples_dir().join(name)).unwrap()
+}
+
+pub fn example_json(name: &str) -> Value {
+    serde_json::from_str(&example_text(name)).unwrap()
+}
+
+pub fn universities() -> Universities {
+    #[derive(serde::Deserialize)]
+    struct File {
+        university: Vec<University>,
+    }
+    let text = std::fs::read_to_string(repo().join("keys.example/universities.toml")).unwrap();
+    let mut f: File = toml::from_str(&text).unwrap();
+    for u in &mut f.university {
+        u.did = did_web("http://localhost:8080", &u.id).unwrap();
+    }
+    Universities::new(f.university)
+}
+
+/// The images an award references, read from the examples directory.
+pub fn images_for(award: &Award) -> Vec<DisplayImage> {
+    award
+        .display
+        .images
+        .iter()
+        .filter_map(|r| {
+            Some(DisplayImage {
+                language: r.language.clone(),
+                media_type: r
+                    .media_type
+                    .or_else(|| MediaType::from_file_name(&r.file))?,
+                bytes: std::fs::read(examples_dir().join(&r.file)).ok()?,
+            })
+        })
+        .collect()
+}
+
+pub fn options() -> BuildOptions {
+    BuildOptions {
+        credential_id: CREDENTIAL_ID.into(),
+        issued: None,
+    }
+}
+
+pub fn build_value(award_json: &Value) -> Result<Built, elm_model::BuildError> {
+    let award: Award = parse_award(&award_json.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    build(&award, &universities(), &images_for(&award), &options())
+}
+
+pub fn build_example(name: &str) -> Value {
+    match build_value(&example_json(name)) {
+        Ok(b) => b.credential,
+        Err(e) => panic!("{name}: {:#?}", e.issues()),
+    }
+}
+
+/// Follows a path of keys / indexes (`"credentialSubject"`, `"hasClaim"`, `0`, ...).
+pub fn at<'a>(v: &'a Value, path: &[&str]) -> &'a Value {
+    let mut cur = v;
+    for p in path {
+        cur = match p.parse::<usize>() {
+            Ok(i) => &cur[i],
+            Err(_) => &cur[*p],
+        };
+        assert!(!cur.is_null(), "no {p} in path {path:?}");
+    }
+    cur
+}
+
+/// Every node (object with `type`) in `v`, depth first.
+pub fn nodes(v: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    fn walk<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+        match v {
+            Value::Object(m) => {
+                if m.contains_key("type") {
+                    out.push(v);
+                }
+                for (k, x) in m {
+                    if k != "@context" {
+                        walk(x, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    walk(v, &mut out);
+    out
+}
+
+/// The notes under `v` whose subject is the ENHANCE section `code`.
+pub fn notes_with_subject<'a>(v: &'a Value, code: &str) -> Vec<&'a Value> {
+    let id = format!("urn:enhance:concept:certificate-section:{code}");
+    nodes(v)
+        .into_iter()
+        .filter(|n| n["type"] == "Note" && n["subject"]["id"] == id.as_str())
+        .collect()
+}

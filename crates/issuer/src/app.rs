@@ -1,0 +1,472 @@
+//! The issuer application service: each use case of the API as one method — authenticate, issue
+//! (VC-API `POST /credentials/issue`, single ENHANCE award, batch with idempotency key), change
+//! status (VC-API `POST /credentials/status`, Bitstring Status List v1.0 §2.1 purposes), serve
+//! status list credentials (§2.2) and DID documents (did:web §3.2).
+//!
+//! Every issuance runs in ONE database transaction: allocate status indices → build → sign (Data
+//! Integrity) → verify the proof once more → store the credential, its status entries and its
+//! audit entry → commit. Nothing is issued unless all of it succeeds. Transport-free: handlers map
+//! [`DomainError`] to HTTP; the store adapter does the SQL.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use elm_model::{BuildOptions, Universities};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use verifier::Clock;
+
+use crate::domain::prepare::{self, VcVersion};
+use crate::domain::status_list::{self, Bitstring};
+use crate::domain::{hash_token, DomainError, FieldError, Principal, Role, StatusPurpose};
+use crate::securing::{SecureError, Securer};
+
+use crate::store::{AuditEntry, NewCredential, Store, StoreError};
+
+impl From<StoreError> for DomainError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::ListFull(l) => DomainError::ListFull(l),
+            StoreError::Duplicate(what) => DomainError::Conflict(format!("duplicate {what}")),
+            other => DomainError::Storage(other.to_string()),
+        }
+    }
+}
+
+impl From<SecureError> for DomainError {
+    fn from(e: SecureError) -> Self {
+        DomainError::Securing(e.to_string())
+    }
+}
+
+/// The stored forms a share link serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareFormat {
+    /// EDC JSON-LD with Data Integrity proof.
+    JsonLd,
+    /// JAdES seal (JWS JSON).
+    Jades,
+    /// `vc+jwt`.
+    VcJwt,
+}
+
+/// The result of one issuance.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    /// Credential id.
+    pub id: String,
+    /// The signed credential.
+    pub credential: Value,
+    /// Share link (unguessable; only its hash is stored), when created in this call.
+    pub share_url: Option<String>,
+}
+
+/// Result of one batch row.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowResult {
+    /// Row number (0-based).
+    pub row: usize,
+    /// `issued` or `rejected`.
+    pub status: &'static str,
+    /// Issued credential id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential_id: Option<String>,
+    /// Why rejected.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// The service.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    securer: Arc<dyn Securer>,
+    clock: Arc<dyn Clock>,
+    base_url: String,
+    universities: Arc<Universities>,
+    dids: Arc<HashMap<String, String>>,
+}
+
+impl App {
+    /// Wires the service.
+    pub fn new(store: Store, securer: Arc<dyn Securer>, clock: Arc<dyn Clock>, base_url: &str, universities: Universities) -> Self {
+        let dids = universities.iter().map(|u| (u.id.clone(), u.did.clone())).collect();
+        Self {
+            store,
+            securer,
+            clock,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            universities: Arc::new(universities),
+            dids: Arc::new(dids),
+        }
+    }
+
+    /// The store (readiness checks, tests).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Now, from the clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn did(&self, university: &str) -> Result<&str, DomainError> {
+        self.dids.get(university).map(String::as_str).ok_or_else(|| DomainError::NotFound(format!("university `{university}`")))
+    }
+
+    /// The principal of a bearer token, `None` for an unknown or revoked token.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>, DomainError> {
+        let row = self.store.find_token(&hash_token(token)).await?;
+        Ok(row.map(|t| Principal { token_id: t.id, university: t.university, roles: Role::split(&t.roles) }))
+    }
+
+    fn new_credential_id() -> String {
+        format!("urn:uuid:{}", uuid::Uuid::new_v4())
+    }
+
+    /// Signs, verifies and stores `doc` with fresh status entries, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn issue_prepared(
+        &self,
+        principal: &Principal,
+        kind: &str,
+        mut doc: Map<String, Value>,
+        version: VcVersion,
+        purposes: &[StatusPurpose],
+        batch_key: Option<&str>,
+    ) -> Result<Issued, DomainError> {
+        let university = principal.university.as_str();
+        let now = self.now();
+        let id = doc.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let mut tx = self.store.begin().await?;
+        let mut allocs = Vec::with_capacity(purposes.len());
+        let mut entries = Vec::with_capacity(purposes.len());
+        for p in purposes {
+            let a = tx.allocate_index(university, *p, now).await?;
+            entries.push(status_list::status_entry(&status_list::list_url(&self.base_url, university, &a.list_id), *p, a.index));
+            allocs.push(a);
+        }
+        prepare::attach_status(&mut doc, version, entries);
+        let securer = self.securer.clone();
+        let uni = university.to_owned();
+        let secured = tokio::task::spawn_blocking(move || securer.secure(&uni, doc, now))
+            .await
+            .map_err(|e| DomainError::Securing(format!("signing task failed: {e}")))??;
+        let signed = secured.credential;
+        let share_token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+        let text = serde_json::to_string(&signed).map_err(|e| DomainError::Securing(e.to_string()))?;
+        tx.insert_credential(&NewCredential {
+            id: &id,
+            university,
+            kind,
+            learner_ref: None,
+            credential: &text,
+            jades: secured.jades.as_deref(),
+            vc_jwt: secured.vc_jwt.as_deref(),
+            share_token_hash: &hash_token(&share_token),
+            batch_key,
+            created_at: now,
+        })
+        .await?;
+        for a in &allocs {
+            tx.insert_status_entry(a, &id).await?;
+        }
+        let actor = principal.actor();
+        tx.audit(&AuditEntry { at: now, actor: &actor, university, action: "issue", target: &id, reason: None, detail: batch_key })
+            .await?;
+        tx.commit().await?;
+        tracing::info!(university, credential = %id, kind, "credential issued");
+        Ok(Issued { id, credential: signed, share_url: Some(self.share_url(&share_token)) })
+    }
+
+    /// VC-API issue: `{credential, options}`. `options.credentialStatus` lists the status purposes
+    /// wanted (`[{"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}]`); absent means
+    /// one revocation entry, `[]` none.
+    pub async fn issue_vc(&self, principal: &Principal, credential: Value, options: &Value) -> Result<Issued, DomainError> {
+        principal.require(&principal.university, Role::Issue)?;
+        let did = self.did(&principal.university)?.to_owned();
+        let (doc, version) = prepare::prepare(credential, &did, &Self::new_credential_id(), self.now(), "credential")?;
+        let purposes = purposes_from_options(options)?;
+        self.issue_prepared(principal, "vc", doc, version, &purposes, None).await
+    }
+
+    /// Issues one ENHANCE award (the `elm-model` award format) as an EDC credential with
+    /// revocation and suspension entries.
+    ///
+    /// The body is either the award itself or `{"award": {...}, "images": {"<lang>": "<base64>"}}`
+    /// carrying the bytes of the award's `display.images` (one per language).
+    pub async fn issue_award(&self, principal: &Principal, body: &Value, batch_key: Option<&str>) -> Result<Issued, DomainError> {
+        let (award, images_in) = match body.get("award") {
+            Some(a) => (a, body.get("images")),
+            None => (body, None),
+        };
+        let text = serde_json::to_string(award).map_err(|e| DomainError::BadRequest(e.to_string()))?;
+        let award = elm_model::parse_award(&text).map_err(|i| DomainError::Validation(vec![FieldError::from(&i)]))?;
+        principal.require(&award.awarding_university, Role::Issue)?;
+        let mut images = Vec::new();
+        for r in &award.display.images {
+            let Some(b64) = images_in.and_then(|m| m.get(&r.language)).and_then(Value::as_str) else { continue };
+            let bytes = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| {
+                DomainError::Validation(vec![FieldError::new(format!("images.{}", r.language), "images.base64", e.to_string())])
+            })?;
+            let media_type = r.media_type.unwrap_or(elm_model::MediaType::Png);
+            images.push(elm_model::DisplayImage { language: r.language.clone(), media_type, bytes });
+        }
+        let id = Self::new_credential_id();
+        let options = BuildOptions { credential_id: id, issued: Some(self.now().date_naive()) };
+        let built = elm_model::build(&award, &self.universities, &images, &options).map_err(|e| {
+            DomainError::Validation(e.issues().iter().filter(|i| i.is_error()).map(FieldError::from).collect())
+        })?;
+        let Value::Object(doc) = built.credential else {
+            return Err(DomainError::Securing("the EDC builder did not produce an object".into()));
+        };
+        self.issue_prepared(principal, "edc", doc, VcVersion::V1, &StatusPurpose::ALL, batch_key).await
+    }
+
+    /// Batch of awards under an idempotency key: each row is issued in its own transaction and
+    /// recorded under `<key>#<row>`, so a retry (even after a crash mid-batch) skips the rows
+    /// already issued and never issues twice; a bad row does not stop the others.
+    ///
+    /// `request` is the request body as received (its SHA-256 identifies the request: the same key
+    /// with another body is a conflict); `rows` are the rows parsed from it, a row that could not
+    /// be read carrying its findings.
+    pub async fn issue_batch(&self, principal: &Principal, key: &str, request: &[u8], rows: &[Result<Value, Vec<FieldError>>]) -> Result<Value, DomainError> {
+        principal.require(&principal.university, Role::Issue)?;
+        if key.is_empty() || key.len() > 200 {
+            return Err(DomainError::BadRequest("Idempotency-Key must be 1 to 200 characters".into()));
+        }
+        let university = principal.university.as_str();
+        let request_hash = hex::encode(Sha256::digest(request));
+        if let Some((hash, response)) = self.store.claim_idempotency_key(university, key, &request_hash, self.now()).await? {
+            if hash != request_hash {
+                return Err(DomainError::Conflict("this Idempotency-Key was used with a different request body".into()));
+            }
+            if !response.is_empty() {
+                return serde_json::from_str(&response).map_err(|e| DomainError::Storage(e.to_string()));
+            }
+            // Claimed but unfinished (crash, or a concurrent retry): resume row by row.
+        }
+        let mut results = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let row_key = format!("{key}#{i}");
+            if let Some(c) = self.store.credential_by_batch_key(university, &row_key).await? {
+                results.push(RowResult { row: i, status: "issued", credential_id: Some(c.id), errors: vec![] });
+                continue;
+            }
+            let row = match row {
+                Ok(row) => row,
+                Err(errors) => {
+                    results.push(rejected(i, errors.clone()));
+                    continue;
+                }
+            };
+            let r = match self.issue_award(principal, row, Some(&row_key)).await {
+                Ok(issued) => RowResult { row: i, status: "issued", credential_id: Some(issued.id), errors: vec![] },
+                Err(DomainError::Conflict(_)) => match self.store.credential_by_batch_key(university, &row_key).await? {
+                    Some(c) => RowResult { row: i, status: "issued", credential_id: Some(c.id), errors: vec![] },
+                    None => rejected(i, vec![FieldError::new("", "batch.conflict", "conflict while issuing this row; retry")]),
+                },
+                Err(DomainError::Validation(errors)) => rejected(i, errors),
+                Err(DomainError::Forbidden(m)) => rejected(i, vec![FieldError::new("awardingUniversity", "auth.university", m)]),
+                Err(DomainError::BadRequest(m)) => rejected(i, vec![FieldError::new("", "batch.row", m)]),
+                Err(e @ (DomainError::Storage(_) | DomainError::ListFull(_))) => return Err(e),
+                Err(e) => {
+                    tracing::warn!(university, row = i, error = %e, "batch row failed");
+                    rejected(i, vec![FieldError::new("", "issue.failed", "the credential could not be issued")])
+                }
+            };
+            results.push(r);
+        }
+        let issued = results.iter().filter(|r| r.status == "issued").count();
+        let response = json!({
+            "idempotencyKey": key,
+            "issued": issued,
+            "rejected": results.len() - issued,
+            "results": results,
+        });
+        let text = response.to_string();
+        self.store.finish_idempotent(university, key, &text).await?;
+        let mut tx = self.store.begin().await?;
+        let actor = principal.actor();
+        let detail = json!({"rows": rows.len(), "issued": issued}).to_string();
+        tx.audit(&AuditEntry { at: self.now(), actor: &actor, university, action: "batch", target: key, reason: None, detail: Some(&detail) })
+            .await?;
+        tx.commit().await?;
+        Ok(response)
+    }
+
+    /// VC-API status change: sets (`true`) or clears the `purpose` bit of a credential. Revocation
+    /// is permanent. Audit-logged with `reason`.
+    pub async fn set_status(&self, principal: &Principal, credential_id: &str, purpose: StatusPurpose, value: bool, reason: Option<&str>) -> Result<(), DomainError> {
+        let owner = self.store.credential_owner(credential_id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{credential_id}`")))?;
+        principal.require(&owner, Role::Revoke)?;
+        let current = self.store.credential(&owner, credential_id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{credential_id}`")))?;
+        if current.status == "revoked" {
+            return Err(DomainError::Conflict("the credential is revoked; revocation is permanent".into()));
+        }
+        if purpose == StatusPurpose::Revocation && !value {
+            return Err(DomainError::Conflict("revocation cannot be undone".into()));
+        }
+        let mut tx = self.store.begin().await?;
+        if !tx.set_status_bit(&owner, credential_id, purpose, value).await? {
+            return Err(DomainError::Conflict(format!("the credential has no {} status entry", purpose.as_str())));
+        }
+        let status = match (purpose, value) {
+            (StatusPurpose::Revocation, _) => "revoked",
+            (StatusPurpose::Suspension, true) => "suspended",
+            (StatusPurpose::Suspension, false) => "active",
+        };
+        tx.set_credential_status(&owner, credential_id, status).await?;
+        let action = match (purpose, value) {
+            (StatusPurpose::Revocation, _) => "revoke",
+            (StatusPurpose::Suspension, true) => "suspend",
+            (StatusPurpose::Suspension, false) => "unsuspend",
+        };
+        let actor = principal.actor();
+        tx.audit(&AuditEntry { at: self.now(), actor: &actor, university: &owner, action, target: credential_id, reason, detail: None }).await?;
+        tx.commit().await?;
+        tracing::info!(university = %owner, credential = %credential_id, action, "status changed");
+        Ok(())
+    }
+
+    /// The signed status list credential of a list and its revision (for the ETag). Re-signed
+    /// only when the list changed since the cached copy.
+    pub async fn status_list_credential(&self, university: &str, list_id: &str) -> Result<(String, i64), DomainError> {
+        let list = self.store.status_list(university, list_id).await?.ok_or_else(|| DomainError::NotFound(format!("status list `{list_id}`")))?;
+        if list.signed_revision == list.revision {
+            if let Some(c) = list.signed_credential {
+                return Ok((c, list.revision));
+            }
+        }
+        let mut bits = Bitstring::new(crate::domain::permutation::LIST_SIZE);
+        for i in self.store.set_indices(&list.id).await? {
+            bits.set(i, true);
+        }
+        let did = self.did(university)?;
+        let url = status_list::list_url(&self.base_url, university, &list.id);
+        let unsigned = status_list::status_list_credential(&url, did, list.purpose, &bits, self.now());
+        let Value::Object(doc) = unsigned else { return Err(DomainError::Securing("status list is not an object".into())) };
+        let securer = self.securer.clone();
+        let uni = university.to_owned();
+        let now = self.now();
+        let signed = tokio::task::spawn_blocking(move || securer.sign(&uni, doc, now))
+            .await
+            .map_err(|e| DomainError::Securing(format!("signing task failed: {e}")))??;
+        let text = serde_json::to_string(&signed).map_err(|e| DomainError::Securing(e.to_string()))?;
+        self.store.cache_signed_list(&list.id, list.revision, &text).await?;
+        Ok((text, list.revision))
+    }
+
+    /// The did:web DID document of a university (every key in `assertionMethod`).
+    pub fn did_document(&self, university: &str) -> Result<Value, DomainError> {
+        self.did(university)?;
+        self.securer.did_document(university).map_err(|_| DomainError::NotFound(format!("DID document of `{university}`")))
+    }
+
+    /// The public URL of a share link.
+    pub fn share_url(&self, token: &str) -> String {
+        format!("{}/share/{token}", self.base_url)
+    }
+
+    /// A credential by share token (public, unguessable link) in one of its stored forms.
+    pub async fn shared_credential(&self, token: &str, format: ShareFormat) -> Result<String, DomainError> {
+        let (credential, jades, vc_jwt) =
+            self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))?;
+        match format {
+            ShareFormat::JsonLd => Ok(credential),
+            ShareFormat::Jades => jades.ok_or_else(|| DomainError::NotFound("JAdES form of this credential".into())),
+            ShareFormat::VcJwt => vc_jwt.ok_or_else(|| DomainError::NotFound("VC-JWT form of this credential".into())),
+        }
+    }
+
+    /// A credential of the caller's university (another university's is forbidden).
+    pub async fn credential(&self, principal: &Principal, id: &str) -> Result<Value, DomainError> {
+        let owner = self.store.credential_owner(id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{id}`")))?;
+        principal.require(&owner, Role::Issue)?;
+        let row = self.store.credential(&owner, id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{id}`")))?;
+        let credential: Value = serde_json::from_str(&row.credential).map_err(|e| DomainError::Storage(e.to_string()))?;
+        Ok(json!({"id": row.id, "status": row.status, "kind": row.kind, "createdAt": row.created_at, "verifiableCredential": credential}))
+    }
+
+    /// Credentials of the caller's university, newest first.
+    pub async fn list_credentials(&self, principal: &Principal, limit: i64, offset: i64) -> Result<Value, DomainError> {
+        principal.require(&principal.university, Role::Issue)?;
+        let rows = self.store.list_credentials(&principal.university, limit.clamp(1, 1000), offset.max(0)).await?;
+        let items: Vec<Value> = rows.iter().map(|r| json!({"id": r.id, "status": r.status, "kind": r.kind, "createdAt": r.created_at})).collect();
+        Ok(json!({"items": items}))
+    }
+}
+
+impl App {
+    /// Stores a new version of learning opportunity specification `id` (the `learningOpportunity`
+    /// part of the award format, checked by parsing it inside a minimal award). Versions are
+    /// appended, never overwritten. Needs the `admin` or `issue` role.
+    pub async fn add_specification(&self, principal: &Principal, id: &str, body: &Value) -> Result<Value, DomainError> {
+        principal.require(&principal.university, Role::Issue)?;
+        if id.is_empty() || id.len() > 200 || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+            return Err(DomainError::Validation(vec![FieldError::new("id", "specification.id", "1-200 characters of [A-Za-z0-9._-]")]));
+        }
+        if let Err(e) = serde_json::from_value::<elm_model::award::LearningOpportunitySpec>(body.clone()) {
+            return Err(DomainError::Validation(vec![FieldError::new("", "specification.parse", e.to_string())]));
+        }
+        let text = body.to_string();
+        let version = self.store.add_specification(&principal.university, id, &text, &principal.actor(), self.now()).await?;
+        Ok(json!({"id": id, "version": version, "specification": body}))
+    }
+
+    /// The body of a stored specification: version `version`, or the latest.
+    pub async fn specification_body(&self, principal: &Principal, id: &str, version: Option<i64>) -> Result<Value, DomainError> {
+        principal.require(&principal.university, Role::Issue)?;
+        let rows = self.store.specifications(&principal.university, Some(id)).await?;
+        let found = match version {
+            Some(v) => rows.into_iter().find(|r| r.1 == v),
+            None => rows.into_iter().last(),
+        };
+        let (_, _, body) = found.ok_or_else(|| DomainError::NotFound(format!("specification `{id}`")))?;
+        serde_json::from_str(&body).map_err(|e| DomainError::Storage(e.to_string()))
+    }
+
+    /// Specifications of the caller's university (every version), or the versions of one.
+    pub async fn specifications(&self, principal: &Principal, id: Option<&str>) -> Result<Value, DomainError> {
+        principal.require(&principal.university, Role::Issue)?;
+        let rows = self.store.specifications(&principal.university, id).await?;
+        if id.is_some() && rows.is_empty() {
+            return Err(DomainError::NotFound(format!("specification `{}`", id.unwrap_or_default())));
+        }
+        let items: Vec<Value> = rows
+            .into_iter()
+            .map(|(id, version, body)| json!({"id": id, "version": version, "specification": serde_json::from_str::<Value>(&body).unwrap_or(Value::Null)}))
+            .collect();
+        Ok(json!({"items": items}))
+    }
+}
+
+fn rejected(row: usize, errors: Vec<FieldError>) -> RowResult {
+    RowResult { row, status: "rejected", credential_id: None, errors }
+}
+
+fn purposes_from_options(options: &Value) -> Result<Vec<StatusPurpose>, DomainError> {
+    let bad = |m: &str| DomainError::Validation(vec![FieldError::new("options.credentialStatus", "options.status", m)]);
+    match options.get("credentialStatus") {
+        None | Some(Value::Null) => Ok(vec![StatusPurpose::Revocation]),
+        Some(Value::Bool(false)) => Ok(vec![]),
+        Some(Value::Bool(true)) => Ok(vec![StatusPurpose::Revocation]),
+        Some(Value::Array(a)) => a.iter().map(|e| purpose_of(e).ok_or_else(|| bad("each entry needs statusPurpose `revocation` or `suspension`"))).collect(),
+        Some(e @ Value::Object(_)) => purpose_of(e).map(|p| vec![p]).ok_or_else(|| bad("statusPurpose must be `revocation` or `suspension`")),
+        Some(_) => Err(bad("must be an object, an array of objects or a boolean")),
+    }
+}
+
+fn purpose_of(e: &Value) -> Option<StatusPurpose> {
+    if let Some(t) = e.get("type").and_then(Value::as_str) {
+        if t != "BitstringStatusListEntry" {
+            return None;
+        }
+    }
+    StatusPurpose::parse(e.get("statusPurpose").and_then(Value::as_str)?)
+}

@@ -1,0 +1,185 @@
+//! CSV batch upload (one row per learner): RFC 4180 parsing and the mapping of each row to an
+//! award request.
+//!
+//! The header row names, for each column, the JSON path of the award field it fills, dotted
+//! (`learner.givenNames`, `achievement.period.start`, `learner.placeOfBirth.name.en`). A cell is a
+//! string unless its header ends in `:json`, then it is parsed as JSON (`learner.nationality:json`
+//! = `["CHE","DEU"]`). An empty cell leaves the field out. Columns `images.<lang>` carry the base64
+//! bytes of a display image, outside the award (the request envelope's `images`). Constant fields
+//! (`kind`, `awardingUniversity`, `display:json`) are columns like any other; `learningOpportunity`
+//! may instead come from a stored specification (`?specification=ID`).
+
+use serde_json::{Map, Value};
+
+use super::error::FieldError;
+
+/// Why the CSV text itself is unusable (as opposed to one bad row).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CsvError {
+    /// No header row.
+    #[error("the CSV has no header row")]
+    NoHeader,
+    /// A quoted field is not closed.
+    #[error("unterminated quoted field on line {0}")]
+    Unterminated(usize),
+    /// A header is not a usable path.
+    #[error("column {0}: `{1}` is not a field path")]
+    BadHeader(usize, String),
+}
+
+/// Parses RFC 4180 CSV (comma-separated, `"` quoting with `""` escapes, CRLF or LF line ends)
+/// into records. Blank lines are skipped.
+pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, CsvError> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    let mut in_quotes = false;
+    let mut line = 1;
+    let mut quote_line = 0;
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => in_quotes = false,
+                '\n' => {
+                    line += 1;
+                    field.push(c);
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => {
+                in_quotes = true;
+                quote_line = line;
+            }
+            ',' => record.push(std::mem::take(&mut field)),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                line += 1;
+                record.push(std::mem::take(&mut field));
+                if !(record.len() == 1 && record[0].is_empty()) {
+                    records.push(std::mem::take(&mut record));
+                } else {
+                    record.clear();
+                }
+            }
+            _ => field.push(c),
+        }
+    }
+    if in_quotes {
+        return Err(CsvError::Unterminated(quote_line));
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    Ok(records)
+}
+
+struct Column {
+    path: Vec<String>,
+    json: bool,
+    image: Option<String>,
+}
+
+/// Turns CSV text into one request envelope `{"award": {...}, "images": {...}}` per data row, or
+/// that row's findings. `learning_opportunity`, when given, fills `award.learningOpportunity`.
+pub fn rows_to_awards(text: &str, learning_opportunity: Option<&Value>) -> Result<Vec<Result<Value, Vec<FieldError>>>, CsvError> {
+    let mut records = parse_csv(text)?.into_iter();
+    let header = records.next().ok_or(CsvError::NoHeader)?;
+    let mut columns = Vec::with_capacity(header.len());
+    for (i, h) in header.iter().enumerate() {
+        let h = h.trim();
+        let (name, json) = match h.strip_suffix(":json") {
+            Some(n) => (n, true),
+            None => (h, false),
+        };
+        let path: Vec<String> = name.split('.').map(str::to_owned).collect();
+        if name.is_empty() || path.iter().any(String::is_empty) {
+            return Err(CsvError::BadHeader(i, h.to_owned()));
+        }
+        let image = if path.len() == 2 && path[0] == "images" { Some(path[1].clone()) } else { None };
+        columns.push(Column { path, json, image });
+    }
+    let mut out = Vec::new();
+    for record in records {
+        let mut award = Value::Object(Map::new());
+        if let Some(lo) = learning_opportunity {
+            award["learningOpportunity"] = lo.clone();
+        }
+        let mut images = Map::new();
+        let mut errors = Vec::new();
+        if record.len() != columns.len() {
+            errors.push(FieldError::new("", "csv.columns", format!("{} cells, the header has {}", record.len(), columns.len())));
+        }
+        for (col, cell) in columns.iter().zip(record.iter()) {
+            if cell.is_empty() {
+                continue;
+            }
+            if let Some(lang) = &col.image {
+                images.insert(lang.clone(), Value::String(cell.clone()));
+                continue;
+            }
+            let value = if col.json {
+                match serde_json::from_str(cell) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        errors.push(FieldError::new(col.path.join("."), "csv.json", format!("not JSON: {e}")));
+                        continue;
+                    }
+                }
+            } else {
+                Value::String(cell.clone())
+            };
+            if !set_path(&mut award, &col.path, value) {
+                errors.push(FieldError::new(col.path.join("."), "csv.path", "conflicts with another column"));
+            }
+        }
+        out.push(if errors.is_empty() { Ok(serde_json::json!({"award": award, "images": images})) } else { Err(errors) });
+    }
+    Ok(out)
+}
+
+fn set_path(root: &mut Value, path: &[String], value: Value) -> bool {
+    let mut cur = root;
+    for (i, key) in path.iter().enumerate() {
+        let Value::Object(map) = cur else { return false };
+        if i + 1 == path.len() {
+            map.insert(key.clone(), value);
+            return true;
+        }
+        cur = map.entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rfc4180_quoting() {
+        let r = parse_csv("a,b\r\n\"x, \"\"y\"\"\",\"multi\nline\"\n\n1,2").unwrap();
+        assert_eq!(r, vec![vec!["a", "b"], vec!["x, \"y\"", "multi\nline"], vec!["1", "2"]]);
+        assert_eq!(parse_csv("a\n\"open").unwrap_err(), CsvError::Unterminated(2));
+    }
+
+    #[test]
+    fn rows_become_awards_with_per_row_errors() {
+        let csv = "kind,learner.givenNames,learner.nationality:json,images.en\nmicroCredential,Ana,[\"PRT\"],AAAA\nmicroCredential,Bo,[oops,\n";
+        let rows = rows_to_awards(csv, Some(&json!({"title": {"en": "T"}}))).unwrap();
+        let first = rows[0].as_ref().unwrap();
+        assert_eq!(first["award"]["learner"], json!({"givenNames": "Ana", "nationality": ["PRT"]}));
+        assert_eq!(first["award"]["learningOpportunity"]["title"]["en"], "T");
+        assert_eq!(first["images"]["en"], "AAAA");
+        let second = rows[1].as_ref().unwrap_err();
+        assert_eq!(second[0].path, "learner.nationality");
+    }
+}

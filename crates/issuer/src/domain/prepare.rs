@@ -1,0 +1,182 @@
+//! Preparing a credential for issuance, as VC-API `POST /credentials/issue` (W3C VC-API §3.2.1
+//! "Issue Credential") requires: the caller sends an unsigned credential; the service sets
+//! `issuer` to the university's DID, gives it an `id` when absent, a validity start when absent,
+//! and the status entries (Bitstring Status List v1.0 §2.1) it allocated; the result is then
+//! secured.
+//!
+//! VC Data Model 1.1 (`https://www.w3.org/2018/credentials/v1`, `issuanceDate`) and 2.0
+//! (`https://www.w3.org/ns/credentials/v2`, `validFrom`) are both accepted; EDC credentials are 1.1
+//! (ADR 0001).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Map, Value};
+
+use super::error::{DomainError, FieldError};
+use super::status_list::{STATUS_CONTEXT, VC1_CONTEXT, VC2_CONTEXT};
+
+/// Which data model a credential uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VcVersion {
+    /// VC Data Model 1.1.
+    V1,
+    /// VC Data Model 2.0.
+    V2,
+}
+
+/// Checks the shape of an unsigned credential and fills in what the issuer decides.
+///
+/// Every finding is collected (path relative to the credential, prefixed with `prefix`, e.g.
+/// `credential`).
+pub fn prepare(
+    credential: Value,
+    issuer_did: &str,
+    new_id: &str,
+    now: DateTime<Utc>,
+    prefix: &str,
+) -> Result<(Map<String, Value>, VcVersion), DomainError> {
+    let p = |f: &str| if prefix.is_empty() { f.to_owned() } else { format!("{prefix}.{f}") };
+    let Value::Object(mut c) = credential else {
+        return Err(DomainError::Validation(vec![FieldError::new(prefix, "vc.object", "the credential must be a JSON object")]));
+    };
+    let mut errors = Vec::new();
+    let version = match c.get("@context") {
+        Some(Value::Array(a)) => match a.first().and_then(Value::as_str) {
+            Some(VC1_CONTEXT) => Some(VcVersion::V1),
+            Some(VC2_CONTEXT) => Some(VcVersion::V2),
+            _ => None,
+        },
+        Some(Value::String(s)) if s == VC2_CONTEXT => Some(VcVersion::V2),
+        Some(Value::String(s)) if s == VC1_CONTEXT => Some(VcVersion::V1),
+        _ => None,
+    };
+    if version.is_none() {
+        errors.push(FieldError::new(
+            p("@context"),
+            "vc.context",
+            format!("the first @context must be `{VC1_CONTEXT}` or `{VC2_CONTEXT}`"),
+        ));
+    }
+    let has_vc_type = match c.get("type") {
+        Some(Value::Array(a)) => a.iter().any(|t| t == "VerifiableCredential"),
+        Some(Value::String(s)) => s == "VerifiableCredential",
+        _ => false,
+    };
+    if !has_vc_type {
+        errors.push(FieldError::new(p("type"), "vc.type", "`type` must include `VerifiableCredential`"));
+    }
+    match c.get("credentialSubject") {
+        Some(Value::Object(_)) => {}
+        Some(Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_object) => {}
+        _ => errors.push(FieldError::new(p("credentialSubject"), "vc.subject", "`credentialSubject` must be an object or a non-empty array of objects")),
+    }
+    if c.contains_key("proof") {
+        errors.push(FieldError::new(p("proof"), "vc.unsigned", "send an unsigned credential: the issuer adds the proof"));
+    }
+    if c.contains_key("credentialStatus") {
+        errors.push(FieldError::new(
+            p("credentialStatus"),
+            "vc.status-by-issuer",
+            "the issuer allocates status entries; request them with `options.credentialStatus`",
+        ));
+    }
+    match c.get("issuer") {
+        None => {}
+        Some(Value::String(s)) if s == issuer_did => {}
+        Some(Value::Object(o)) if o.get("id").and_then(Value::as_str) == Some(issuer_did) => {}
+        Some(_) => errors.push(FieldError::new(
+            p("issuer"),
+            "vc.issuer",
+            format!("`issuer` must be absent or this university's DID `{issuer_did}`"),
+        )),
+    }
+    match c.get("id") {
+        None => {}
+        Some(Value::String(s)) if is_absolute_uri(s) => {}
+        Some(_) => errors.push(FieldError::new(p("id"), "vc.id", "`id` must be an absolute URI")),
+    }
+    let Some(version) = version else { return Err(DomainError::Validation(errors)) };
+    if !errors.is_empty() {
+        return Err(DomainError::Validation(errors));
+    }
+    match c.get_mut("issuer") {
+        Some(Value::Object(_)) => {}
+        _ => {
+            c.insert("issuer".into(), Value::String(issuer_did.to_owned()));
+        }
+    }
+    if !c.contains_key("id") {
+        c.insert("id".into(), Value::String(new_id.to_owned()));
+    }
+    let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    match version {
+        VcVersion::V1 if !c.contains_key("issuanceDate") => {
+            c.insert("issuanceDate".into(), Value::String(stamp));
+        }
+        VcVersion::V2 if !c.contains_key("validFrom") => {
+            c.insert("validFrom".into(), Value::String(stamp));
+        }
+        _ => {}
+    }
+    Ok((c, version))
+}
+
+/// Adds status entries; under VC 1.1 also the status list context (its terms are built into the
+/// VC 2.0 context).
+pub fn attach_status(c: &mut Map<String, Value>, version: VcVersion, entries: Vec<Value>) {
+    if entries.is_empty() {
+        return;
+    }
+    if version == VcVersion::V1 {
+        if let Some(Value::Array(ctx)) = c.get_mut("@context") {
+            if !ctx.iter().any(|x| x == STATUS_CONTEXT) {
+                ctx.push(Value::String(STATUS_CONTEXT.into()));
+            }
+        }
+    }
+    let status = if entries.len() == 1 { entries.into_iter().next().unwrap_or(Value::Null) } else { Value::Array(entries) };
+    c.insert("credentialStatus".into(), status);
+}
+
+/// `scheme:rest` with an RFC 3986 scheme.
+pub fn is_absolute_uri(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((scheme, rest)) => {
+            !rest.is_empty()
+                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fills_issuer_id_and_dates() {
+        let now = Utc::now();
+        let (c, v) = prepare(
+            json!({"@context": [VC2_CONTEXT], "type": ["VerifiableCredential"], "credentialSubject": {"id": "did:example:1"}}),
+            "did:web:x:universities:eth",
+            "urn:uuid:1",
+            now,
+            "credential",
+        )
+        .unwrap();
+        assert_eq!(v, VcVersion::V2);
+        assert_eq!(c["issuer"], "did:web:x:universities:eth");
+        assert_eq!(c["id"], "urn:uuid:1");
+        assert!(c.contains_key("validFrom"));
+    }
+
+    #[test]
+    fn reports_every_bad_field() {
+        let err = prepare(json!({"@context": ["x"], "issuer": "did:other"}), "did:me", "urn:uuid:1", Utc::now(), "credential").unwrap_err();
+        let DomainError::Validation(v) = err else { panic!() };
+        let paths: Vec<_> = v.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["credential.@context", "credential.type", "credential.credentialSubject", "credential.issuer"]);
+    }
+}

@@ -1,0 +1,332 @@
+//! `issuer`: the ENHANCE credential issuer's command line.
+//!
+//! - `issuer build AWARD.json` prints the unsigned European Digital Credential (ELM v3.2, EDC
+//!   generic profile) for an award request.
+//! - `issuer sign AWARD.json [--format di|jades|vc-jwt] [--keys DIR]` builds it and secures it as the
+//!   awarding university: a W3C Data Integrity `eddsa-rdfc-2022` proof (default), a JAdES seal
+//!   (ETSI TS 119 182-1, as the EU's EDC issuer produces) or a VC-JOSE `vc+jwt`.
+//! - `issuer serve [--config FILE] [--bind ADDR] [--database URL]` runs the issuer service (VC-API,
+//!   awards and cohort batches, status lists, DID documents, share links); with no flags it uses
+//!   the embedded SQLite default and the demo keys and tokens of `keys.example/` (docs/CONFIG.md).
+//! - `issuer did UNIVERSITY` prints the university's did:web DID document (every key, rotated ones
+//!   included, as `Multikey` verification methods).
+//!
+//! Exit codes: 0 done, 1 invalid award (every finding printed, one per line,
+//! `path: rule: message`), 2 usage error or unreadable input (including keys).
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use elm_model::BuildOptions;
+use issuer::award_file::{self, AwardFileError};
+
+#[derive(Parser)]
+#[command(
+    name = "issuer",
+    version,
+    about = "Issue ENHANCE European Digital Credentials"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the unsigned EDC credential (JSON-LD) of an award request and print it.
+    Build(BuildArgs),
+    /// Build and sign an award as its awarding university; print the secured credential.
+    Sign(SignArgs),
+    /// Print a university's DID document.
+    Did(DidArgs),
+    /// Run the issuer service.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Configuration file (TOML); environment variables `ENHANCE_ISSUER_*` override it.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Address to listen on (overrides the configuration).
+    #[arg(long)]
+    bind: Option<std::net::SocketAddr>,
+    /// Database URL: `sqlite://PATH?mode=rwc` or `postgres://...` (overrides the configuration).
+    #[arg(long)]
+    database: Option<String>,
+}
+
+/// Output format of `issuer sign`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum SignFormat {
+    /// JSON-LD with a W3C Data Integrity `eddsa-rdfc-2022` proof.
+    Di,
+    /// JAdES seal (JWS JSON serialization, `b64: false`) with the university's X.509 seal.
+    Jades,
+    /// VC-JOSE compact JWS (`application/vc+jwt`).
+    VcJwt,
+}
+
+#[derive(clap::Args)]
+struct SignArgs {
+    #[command(flatten)]
+    build: BuildArgs,
+    /// Securing mechanism.
+    #[arg(long, value_enum, default_value = "di")]
+    format: SignFormat,
+    /// Key directory (one folder per university; see keys.example/README.md).
+    #[arg(long, default_value = "keys.example")]
+    keys: PathBuf,
+    /// Proof creation / signing time (RFC 3339); now when absent.
+    #[arg(long)]
+    created: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(clap::Args)]
+struct DidArgs {
+    /// University id (e.g. `eth`).
+    university: String,
+    /// Key directory.
+    #[arg(long, default_value = "keys.example")]
+    keys: PathBuf,
+    /// Base URL of the issuing service; the DID is did:web under it.
+    #[arg(long, default_value = "http://localhost:8080")]
+    base_url: String,
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// The award request (JSON; see examples/awards/README.md).
+    award: PathBuf,
+    /// Universities registry (TOML).
+    #[arg(long, default_value = "keys.example/universities.toml")]
+    universities: PathBuf,
+    /// Base URL of the issuing service; universities' DIDs are did:web under it.
+    #[arg(long, default_value = "http://localhost:8080")]
+    base_url: String,
+    /// Credential id (absolute URI); a random urn:uuid when absent.
+    #[arg(long)]
+    id: Option<String>,
+    /// Date of issuing (YYYY-MM-DD); overrides the award's `issued`; today (UTC) when neither is given.
+    #[arg(long)]
+    issued: Option<NaiveDate>,
+}
+
+/// Exit code for an invalid award.
+const EXIT_INVALID: u8 = 1;
+/// Exit code for usage errors and unreadable input.
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Build(args) => match build_credential(&args) {
+            Ok((credential, _)) => print_json(&credential),
+            Err(code) => code,
+        },
+        Command::Sign(args) => run_sign(args),
+        Command::Did(args) => run_did(args),
+        Command::Serve(args) => match run_serve(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+    }
+}
+
+fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut config = issuer::config::Config::load(args.config.as_deref())?;
+    if let Some(bind) = args.bind {
+        config.bind = bind;
+    }
+    if let Some(database) = args.database {
+        config.database_url = database;
+    }
+    config.check()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(issuer::serve(config))?;
+    Ok(())
+}
+
+fn run_sign(args: SignArgs) -> ExitCode {
+    let (credential, university) = match build_credential(&args.build) {
+        Ok(built) => built,
+        Err(code) => return code,
+    };
+    let keys = match proofs::keystore::KeyStore::load(&args.keys, &args.build.base_url) {
+        Ok(k) => k,
+        Err(e) => return usage_error(format_args!("cannot load keys from {}: {e}", args.keys.display())),
+    };
+    let Some(uni) = keys.university(&university) else {
+        return usage_error(format_args!("no keys for university `{university}` in {}", args.keys.display()));
+    };
+    let Some(signer) = uni.current_signer() else {
+        return usage_error(format_args!("university `{university}` has no current Ed25519 key"));
+    };
+    // The binary, not the library, reads the clock.
+    let created = args.created.unwrap_or_else(chrono::Utc::now);
+    match args.format {
+        SignFormat::Di => {
+            let options = proofs::data_integrity::ProofOptions::new(created);
+            match proofs::data_integrity::sign(&credential, signer, &options) {
+                Ok(signed) => print_json(&signed),
+                Err(e) => usage_error(format_args!("signing failed: {e}")),
+            }
+        }
+        SignFormat::VcJwt => match proofs::vc_jwt::encode(&credential, signer) {
+            Ok(jwt) => print_text(&jwt),
+            Err(e) => usage_error(format_args!("signing failed: {e}")),
+        },
+        SignFormat::Jades => {
+            let Some(seal) = &uni.seal else {
+                return usage_error(format_args!("university `{university}` has no seal certificate for JAdES"));
+            };
+            let bytes = match serde_json::to_vec(&credential) {
+                Ok(b) => b,
+                Err(e) => return usage_error(format_args!("cannot serialise the credential: {e}")),
+            };
+            match proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created) {
+                Ok(sealed) => print_json(&sealed),
+                Err(e) => usage_error(format_args!("sealing failed: {e}")),
+            }
+        }
+    }
+}
+
+fn run_did(args: DidArgs) -> ExitCode {
+    let keys = match proofs::keystore::KeyStore::load(&args.keys, &args.base_url) {
+        Ok(k) => k,
+        Err(e) => return usage_error(format_args!("cannot load keys from {}: {e}", args.keys.display())),
+    };
+    let Some(uni) = keys.university(&args.university) else {
+        let known: Vec<_> = keys.universities().map(|u| u.id.as_str()).collect();
+        return usage_error(format_args!(
+            "unknown university `{}` (known: {})",
+            args.university,
+            known.join(", ")
+        ));
+    };
+    match uni.did_document() {
+        Ok(doc) => print_json(&doc),
+        Err(e) => usage_error(format_args!("cannot build the DID document: {e}")),
+    }
+}
+
+fn usage_error(message: std::fmt::Arguments<'_>) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn print_json(value: &serde_json::Value) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => print_text(&text),
+        Err(e) => usage_error(format_args!("cannot serialise the output: {e}")),
+    }
+}
+
+fn print_text(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`issuer build … | head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => usage_error(format_args!("cannot write the output: {e}")),
+    }
+}
+
+/// Builds the unsigned credential of `args.award`; returns it with the awarding university's id,
+/// or the exit code after printing the findings.
+fn build_credential(args: &BuildArgs) -> Result<(serde_json::Value, String), ExitCode> {
+    let universities = match issuer::universities::load(&args.universities, &args.base_url) {
+        Ok(u) => u,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    let award = match award_file::read_award(&args.award) {
+        Ok(a) => a,
+        Err(e) => return Err(report(e)),
+    };
+    // The binary, not the model, reads the clock: an award without a date is issued today.
+    let issued = args
+        .issued
+        .or(award.issued)
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let credential_id = match args.id.clone() {
+        Some(id) => id,
+        None => match random_urn_uuid() {
+            Ok(id) => id,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return Err(ExitCode::from(EXIT_USAGE));
+            }
+        },
+    };
+    let options = BuildOptions {
+        credential_id,
+        issued: Some(issued),
+    };
+    match award_file::build_from_file(&args.award, &universities, &options) {
+        Ok(built) => {
+            for w in &built.warnings {
+                eprintln!("{w}");
+            }
+            Ok((built.credential, award.awarding_university.clone()))
+        }
+        Err(e) => Err(report(e)),
+    }
+}
+
+fn report(e: AwardFileError) -> ExitCode {
+    match e {
+        AwardFileError::Unreadable { .. } => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        AwardFileError::Invalid(issues) => {
+            let errors = issues.iter().filter(|i| i.is_error()).count();
+            for i in &issues {
+                eprintln!("{i}");
+            }
+            eprintln!("error: invalid award: {errors} error(s)");
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
+}
+
+/// A random version-4 `urn:uuid:` from the operating system's random source.
+fn random_urn_uuid() -> anyhow::Result<String> {
+    use std::io::Read as _;
+    let mut b = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .context("cannot read /dev/urandom for a credential id; pass --id")?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let x: String = b.iter().map(|v| format!("{v:02x}")).collect();
+    Ok(format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &x[0..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..32]
+    ))
+}

@@ -1,0 +1,199 @@
+//! Start-up and shutdown of `issuer serve`: connect and migrate the database, seed tenants
+//! (universities, status lists, demo tokens; idempotent, safe for replicas starting together), load
+//! the signing keys, bind, serve, and on SIGTERM/SIGINT stop accepting connections and let in-flight
+//! requests (batches included) finish, up to `limits.shutdown_grace_secs`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use verifier::{Clock, SystemClock};
+
+use crate::app::App;
+use crate::config::{Config, LogFormat};
+use crate::domain::{hash_token, Role, StatusPurpose};
+use crate::http::{self, AppState};
+use crate::securing::{KeyStoreSecurer, Securer};
+use crate::store::Store;
+use crate::tenants;
+
+/// Why the service could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Configuration problem.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// Tenant files.
+    #[error(transparent)]
+    Tenants(#[from] tenants::TenantError),
+    /// Database.
+    #[error("database: {0}")]
+    Store(#[from] crate::store::StoreError),
+    /// Keys.
+    #[error("keys: {0}")]
+    Keys(#[from] crate::securing::SecureError),
+    /// Socket.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// Address.
+        addr: SocketAddr,
+        /// Error.
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("server: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Optional replacements for the production dependencies (tests fix the clock).
+#[derive(Clone, Default)]
+pub struct Overrides {
+    /// Clock (default: system clock).
+    pub clock: Option<Arc<dyn Clock>>,
+    /// Securer (default: keys of `keys_dir`).
+    pub securer: Option<Arc<dyn Securer>>,
+}
+
+/// A started server.
+pub struct RunningServer {
+    /// The bound address (port 0 resolved).
+    pub addr: SocketAddr,
+    /// The service, for direct inspection in tests.
+    pub app: App,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: JoinHandle<Result<(), ServeError>>,
+}
+
+impl RunningServer {
+    /// `http://<addr>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Triggers graceful shutdown and waits for it.
+    pub async fn shutdown(mut self) -> Result<(), ServeError> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.handle.await.map_err(|e| ServeError::Serve(std::io::Error::other(e.to_string())))?
+    }
+}
+
+/// Initialises structured logging (JSON lines by default); a no-op if already initialised.
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Builds the service from `config`: database, tenants, keys.
+pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, ServeError> {
+    config.check()?;
+    let clock: Arc<dyn Clock> = overrides.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
+    let universities = tenants::load_universities(&config.universities_file, config.base_url())?;
+    let store = Store::connect(&config.database_url, config.database_max_connections).await?;
+    let now = clock.now();
+    for u in &universities {
+        let profile = serde_json::to_string(u).unwrap_or_default();
+        store.upsert_university(&u.id, &u.did, &u.legal_identifier, &profile, now).await?;
+        for p in StatusPurpose::ALL {
+            store.ensure_status_list(&u.id, p, now).await?;
+        }
+    }
+    if let Some(path) = &config.tokens_file {
+        let tokens = tenants::load_tokens(path)?;
+        let roles = Role::join(&[Role::Issue, Role::Revoke]);
+        for (uni, token) in &tokens {
+            if universities.iter().any(|u| &u.id == uni) {
+                store.insert_token_if_absent(&hash_token(token), uni, &roles, "seeded from tokens file", now).await?;
+            } else {
+                tracing::warn!(university = %uni, "tokens file names an unknown university; token ignored");
+            }
+        }
+    }
+    let securer = match &overrides.securer {
+        Some(s) => s.clone(),
+        None => {
+            let keys = KeyStoreSecurer::load(&config.keys_dir, config.base_url())?;
+            let with_keys = keys.universities();
+            for u in &universities {
+                if !with_keys.contains(&u.id) {
+                    tracing::warn!(university = %u.id, keys_dir = %config.keys_dir.display(), "no keys.toml for this university; issuing for it will fail");
+                }
+            }
+            Arc::new(keys)
+        }
+    };
+    Ok(App::new(store, securer, clock, config.base_url(), elm_model::Universities::new(universities)))
+}
+
+/// Starts the server in the background and returns once it listens.
+pub async fn start(config: Config, overrides: Overrides) -> Result<RunningServer, ServeError> {
+    let app = build_app(&config, &overrides).await?;
+    let (listener, addr) = http::bind(config.bind).await.map_err(|source| ServeError::Bind { addr: config.bind, source })?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let router = http::router(AppState::new(app.clone(), config.limits.clone()));
+    let grace = Duration::from_secs(config.limits.shutdown_grace_secs);
+    let store = app.store().clone();
+    let handle = tokio::spawn(async move {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut stop_rx2 = stop_rx.clone();
+        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+            let _ = rx.await;
+            let _ = stop_tx.send(true);
+        });
+        let serving = async { server.await.map_err(ServeError::Serve) };
+        let deadline = async move {
+            let _ = stop_rx2.wait_for(|v| *v).await;
+            tokio::time::sleep(grace).await;
+        };
+        let result = tokio::select! {
+            r = serving => r,
+            _ = deadline => {
+                tracing::warn!("graceful shutdown deadline reached; stopping with requests in flight");
+                Ok(())
+            }
+        };
+        drop(stop_rx);
+        store.close().await;
+        result
+    });
+    tracing::info!(%addr, "issuer service listening");
+    Ok(RunningServer { addr, app, shutdown: Some(tx), handle })
+}
+
+/// `issuer serve`: starts the service and runs it until SIGTERM or SIGINT, then shuts down
+/// gracefully (in-flight requests and batches finish).
+pub async fn serve(config: Config) -> Result<(), ServeError> {
+    init_logging(config.log_format);
+    let server = start(config, Overrides::default()).await?;
+    shutdown_signal().await;
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+    server.shutdown().await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,718 @@
+//! Storage adapter of the issuer service: SQLite (default, WAL) or PostgreSQL, through sqlx 0.9
+//! with runtime queries only (no `query!` macros, so the crate builds without a database).
+//!
+//! **Why `sqlx::Any` and not a per-backend layer.** Every query is written once with `$1`-style
+//! placeholders, which both PostgreSQL and SQLite (`$NNN` parameters, bound by number in sqlx-sqlite)
+//! accept, and only types that `Any` carries on both backends are used (`TEXT`, `BIGINT` → `String`,
+//! `i64`; JSON and timestamps are stored as text, RFC 3339 UTC). So one code path serves both and the
+//! same tests run against both; what really differs per backend — the DDL (`AUTOINCREMENT` vs
+//! `BIGSERIAL`, trigger syntax), how a write transaction starts (`BEGIN IMMEDIATE` on SQLite, so two
+//! writers never dead-lock upgrading a read lock), WAL and busy timeout — is switched on [`Backend`].
+//!
+//! **Migrations** are embedded (`include_str!` of `migrations/<backend>/NNNN_*.sql`) and applied at
+//! start-up in order, each in its own transaction together with its row in `schema_migrations`; on
+//! PostgreSQL under an advisory lock, so replicas starting together apply each migration once.
+//!
+//! **Safety with several replicas** comes from the database only, never from process state:
+//! status index allocation advances `status_lists.next_counter` with `UPDATE … RETURNING` inside the
+//! issuing transaction (the row lock serialises allocators on one list; a rolled-back issuance
+//! rolls the counter back too), the index is a keyed permutation of the counter
+//! ([`crate::domain::permutation`]); a full list is retired and replaced in the same transaction;
+//! and `PRIMARY KEY (list_id, idx)` on `status_entries` makes a
+//! second use of an index impossible regardless. Idempotency keys are a primary key too.
+//!
+//! **Audit log**: this module has no UPDATE or DELETE statement on `audit_log`; triggers on both
+//! backends refuse them anyway.
+
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+use crate::domain::permutation::{self, LIST_SIZE};
+use crate::domain::StatusPurpose;
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite (one file, WAL).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// Storage failures. Messages never contain credentials' content or tokens.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Database error.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// A uniqueness constraint was hit (duplicate id, idempotency key, status index).
+    #[error("duplicate: {0}")]
+    Duplicate(String),
+    /// The active status list is full.
+    #[error("status list {0} is full")]
+    ListFull(String),
+    /// Data in the database is not what the code expects.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+    /// Setup problem (directory creation, ...).
+    #[error("setup: {0}")]
+    Setup(String),
+}
+
+fn map_unique(e: sqlx::Error, what: &str) -> StoreError {
+    if let sqlx::Error::Database(d) = &e {
+        if d.is_unique_violation() {
+            return StoreError::Duplicate(what.to_owned());
+        }
+    }
+    StoreError::Db(e)
+}
+
+const MIGRATIONS_SQLITE: &[(i64, &str)] = &[(1, include_str!("migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[(1, include_str!("migrations/postgres/0001_init.sql"))];
+
+/// RFC 3339 UTC with milliseconds, the stored time format (sorts as text).
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A status list row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusListRow {
+    /// List id (a UUID).
+    pub id: String,
+    /// Owning university.
+    pub university: String,
+    /// Purpose.
+    pub purpose: StatusPurpose,
+    /// Bumped on every status change.
+    pub revision: i64,
+    /// Revision of the cached signed credential (-1: none).
+    pub signed_revision: i64,
+    /// Cached signed status list credential.
+    pub signed_credential: Option<String>,
+}
+
+/// A credential row (without the stored formats).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialRow {
+    /// Credential id.
+    pub id: String,
+    /// Owning university.
+    pub university: String,
+    /// `edc` or `vc`.
+    pub kind: String,
+    /// `active`, `revoked` or `suspended`.
+    pub status: String,
+    /// Signed credential JSON.
+    pub credential: String,
+    /// When issued.
+    pub created_at: String,
+}
+
+/// An API token row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    /// Token id.
+    pub id: String,
+    /// University.
+    pub university: String,
+    /// Comma-separated roles.
+    pub roles: String,
+}
+
+/// One audit entry to append.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (`token:<id>@<university>` or `system`).
+    pub actor: &'a str,
+    /// Tenant.
+    pub university: &'a str,
+    /// What (`issue`, `revoke`, `suspend`, `unsuspend`, `batch`, `specification`).
+    pub action: &'a str,
+    /// On what (credential id, batch key, specification id).
+    pub target: &'a str,
+    /// Why (given by the caller).
+    pub reason: Option<&'a str>,
+    /// Non-personal detail (JSON text).
+    pub detail: Option<&'a str>,
+}
+
+/// A stored credential to insert.
+#[derive(Debug, Clone)]
+pub struct NewCredential<'a> {
+    /// Credential id.
+    pub id: &'a str,
+    /// University.
+    pub university: &'a str,
+    /// `edc` or `vc`.
+    pub kind: &'a str,
+    /// Pseudonymous learner reference (never logged).
+    pub learner_ref: Option<&'a str>,
+    /// Signed credential (JSON-LD with Data Integrity proof).
+    pub credential: &'a str,
+    /// JAdES seal, when the university has a seal certificate.
+    pub jades: Option<&'a str>,
+    /// VC-JWT form.
+    pub vc_jwt: Option<&'a str>,
+    /// SHA-256 hex of the share token.
+    pub share_token_hash: &'a str,
+    /// Batch idempotency key, if issued in a batch.
+    pub batch_key: Option<&'a str>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// An open write transaction.
+pub struct StoreTx {
+    tx: Transaction<'static, Any>,
+}
+
+impl Store {
+    /// Connects (creating the SQLite file and its directory when needed) and applies migrations.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
+        if backend == Backend::Sqlite {
+            let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            let path = path.split('?').next().unwrap_or_default();
+            if let Some(parent) = std::path::Path::new(path).parent() {
+                if !parent.as_os_str().is_empty() && path != ":memory:" {
+                    std::fs::create_dir_all(parent).map_err(|e| StoreError::Setup(format!("cannot create {}: {e}", parent.display())))?;
+                }
+            }
+        }
+        let mut options = AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(30));
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    sqlx::raw_sql(
+                        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    )
+                    .execute(conn)
+                    .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = options.connect(url).await?;
+        let store = Self { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let (migrations, create) = match self.backend {
+            Backend::Sqlite => (MIGRATIONS_SQLITE, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)"),
+            Backend::Postgres => (MIGRATIONS_POSTGRES, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)"),
+        };
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_lock(7271828182)").execute(&mut *conn).await?;
+        }
+        let result = async {
+            sqlx::raw_sql(create).execute(&mut *conn).await?;
+            for (version, sql) in migrations {
+                // SQLite: BEGIN IMMEDIATE takes the write lock first, so of two processes migrating
+                // one file at once the second waits and then sees the version applied.
+                let begin = if self.backend == Backend::Sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+                sqlx::raw_sql(begin).execute(&mut *conn).await?;
+                let applied = async {
+                    let done: Option<AnyRow> =
+                        sqlx::query("SELECT version FROM schema_migrations WHERE version = $1").bind(*version).fetch_optional(&mut *conn).await?;
+                    if done.is_some() {
+                        return Ok(());
+                    }
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(*sql)).execute(&mut *conn).await?;
+                    sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                        .bind(*version)
+                        .bind(stamp(Utc::now()))
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok::<_, sqlx::Error>(())
+                }
+                .await;
+                match applied {
+                    Ok(()) => {
+                        sqlx::raw_sql("COMMIT").execute(&mut *conn).await?;
+                    }
+                    Err(e) => {
+                        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+                        return Err(e);
+                    }
+                }
+            }
+            Ok::<_, sqlx::Error>(())
+        }
+        .await;
+        if self.backend == Backend::Postgres {
+            let _ = sqlx::query("SELECT pg_advisory_unlock(7271828182)").execute(&mut *conn).await;
+        }
+        Ok(result?)
+    }
+
+    /// Whether the database answers (readiness).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite).
+    pub async fn begin(&self) -> Result<StoreTx, StoreError> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(StoreTx { tx })
+    }
+
+    /// Inserts or updates a university (seeding is idempotent).
+    pub async fn upsert_university(&self, id: &str, did: &str, legal_identifier: &str, profile: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO universities (id, did, legal_identifier, profile, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (id) DO UPDATE SET did = excluded.did, legal_identifier = excluded.legal_identifier, profile = excluded.profile",
+        )
+        .bind(id)
+        .bind(did)
+        .bind(legal_identifier)
+        .bind(profile)
+        .bind(stamp(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Creates the active list of `university` and `purpose` if none exists (idempotent, safe when
+    /// replicas race: the partial unique index keeps one).
+    pub async fn ensure_status_list(&self, university: &str, purpose: StatusPurpose, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        insert_list(&mut conn, university, purpose, now).await
+    }
+
+    /// Stores a token hash for `university` unless that hash exists (idempotent seeding).
+    pub async fn insert_token_if_absent(&self, token_hash: &str, university: &str, roles: &str, label: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO api_tokens (id, token_hash, university, roles, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (token_hash) DO NOTHING",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(token_hash)
+        .bind(university)
+        .bind(roles)
+        .bind(label)
+        .bind(stamp(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The live token with this hash.
+    pub async fn find_token(&self, token_hash: &str) -> Result<Option<TokenRow>, StoreError> {
+        let row = sqlx::query("SELECT id, university, roles FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(TokenRow { id: r.try_get("id")?, university: r.try_get("university")?, roles: r.try_get("roles")? })).transpose()
+    }
+
+    /// DID of a university.
+    pub async fn university_did(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT did FROM universities WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.try_get("did")).transpose()?)
+    }
+
+    /// A status list, scoped to its university.
+    pub async fn status_list(&self, university: &str, list_id: &str) -> Result<Option<StatusListRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, university, purpose, revision, signed_revision, signed_credential FROM status_lists WHERE id = $1 AND university = $2",
+        )
+        .bind(list_id)
+        .bind(university)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| status_list_row(&r)).transpose()
+    }
+
+    /// Indices set to 1 on a list.
+    pub async fn set_indices(&self, list_id: &str) -> Result<Vec<u32>, StoreError> {
+        let rows = sqlx::query("SELECT idx FROM status_entries WHERE list_id = $1 AND value = 1").bind(list_id).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let i: i64 = r.try_get("idx")?;
+                u32::try_from(i).map_err(|_| StoreError::Corrupt(format!("index {i}")))
+            })
+            .collect()
+    }
+
+    /// Caches a signed status list credential for `revision` (only if no newer one is cached).
+    pub async fn cache_signed_list(&self, list_id: &str, revision: i64, signed: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE status_lists SET signed_revision = $1, signed_credential = $2 WHERE id = $3 AND signed_revision < $1")
+            .bind(revision)
+            .bind(signed)
+            .bind(list_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A credential of `university` (another university's credential is "not found").
+    pub async fn credential(&self, university: &str, id: &str) -> Result<Option<CredentialRow>, StoreError> {
+        let row = sqlx::query("SELECT id, university, kind, status, credential, created_at FROM credentials WHERE id = $1 AND university = $2")
+            .bind(id)
+            .bind(university)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| credential_row(&r)).transpose()
+    }
+
+    /// Which university owns a credential (to tell 403 from 404 on cross-tenant access).
+    pub async fn credential_owner(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT university FROM credentials WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.try_get("university")).transpose()?)
+    }
+
+    /// A credential by its share token hash.
+    pub async fn credential_by_share(&self, share_hash: &str) -> Result<Option<CredentialRow>, StoreError> {
+        let row = sqlx::query("SELECT id, university, kind, status, credential, created_at FROM credentials WHERE share_token_hash = $1")
+            .bind(share_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| credential_row(&r)).transpose()
+    }
+
+    /// The stored forms `(JSON-LD, JAdES, VC-JWT)` of the credential with this share token hash.
+    pub async fn share_formats(&self, share_hash: &str) -> Result<Option<(String, Option<String>, Option<String>)>, StoreError> {
+        let row = sqlx::query("SELECT credential, jades, vc_jwt FROM credentials WHERE share_token_hash = $1")
+            .bind(share_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("credential")?, r.try_get("jades")?, r.try_get("vc_jwt")?))).transpose()
+    }
+
+    /// Credentials of a university, newest first.
+    pub async fn list_credentials(&self, university: &str, limit: i64, offset: i64) -> Result<Vec<CredentialRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, university, kind, status, credential, created_at FROM credentials WHERE university = $1
+             ORDER BY created_at DESC, id LIMIT $2 OFFSET $3",
+        )
+        .bind(university)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(credential_row).collect()
+    }
+
+    /// A stored idempotent response: `(request_hash, response)`.
+    pub async fn idempotent_response(&self, university: &str, key: &str) -> Result<Option<(String, String)>, StoreError> {
+        let row = sqlx::query("SELECT request_hash, response FROM idempotency_keys WHERE university = $1 AND key = $2")
+            .bind(university)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("request_hash")?, r.try_get("response")?))).transpose()
+    }
+
+    /// Audit entries of a university, oldest first: `(seq, actor, action, target, reason)`.
+    pub async fn audit_entries(&self, university: &str) -> Result<Vec<(i64, String, String, String, Option<String>)>, StoreError> {
+        let rows = sqlx::query("SELECT seq, actor, action, target, reason FROM audit_log WHERE university = $1 ORDER BY seq")
+            .bind(university)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("seq")?, r.try_get("actor")?, r.try_get("action")?, r.try_get("target")?, r.try_get("reason")?)))
+            .collect()
+    }
+
+    /// Appends a specification version (never overwrites); returns the version number.
+    pub async fn add_specification(&self, university: &str, id: &str, body: &str, actor: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM specifications WHERE university = $1 AND id = $2")
+            .bind(university)
+            .bind(id)
+            .fetch_one(&mut *tx.tx)
+            .await?;
+        let version: i64 = row.try_get::<i64, _>("v")? + 1;
+        sqlx::query("INSERT INTO specifications (id, university, version, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(university)
+            .bind(version)
+            .bind(body)
+            .bind(stamp(now))
+            .bind(actor)
+            .execute(&mut *tx.tx)
+            .await
+            .map_err(|e| map_unique(e, "specification version"))?;
+        tx.audit(&AuditEntry { at: now, actor, university, action: "specification", target: id, reason: None, detail: None }).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Specifications of a university: `(id, version, body)`, latest version of each id unless `all`.
+    pub async fn specifications(&self, university: &str, id: Option<&str>) -> Result<Vec<(String, i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, version, body FROM specifications WHERE university = $1 AND ($2 = '' OR id = $2) ORDER BY id, version",
+        )
+        .bind(university)
+        .bind(id.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("version")?, r.try_get("body")?))).collect()
+    }
+
+}
+
+/// Creates an active list with a fresh random permutation key unless one is active.
+async fn insert_list(conn: &mut sqlx::AnyConnection, university: &str, purpose: StatusPurpose, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let key: [u8; 32] = rand::random();
+    sqlx::query(
+        "INSERT INTO status_lists (id, university, purpose, size, perm_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (university, purpose) WHERE active = 1 DO NOTHING",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(university)
+    .bind(purpose.as_str())
+    .bind(i64::from(LIST_SIZE))
+    .bind(hex::encode(key))
+    .bind(stamp(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn status_list_row(r: &AnyRow) -> Result<StatusListRow, StoreError> {
+    let purpose: String = r.try_get("purpose")?;
+    Ok(StatusListRow {
+        id: r.try_get("id")?,
+        university: r.try_get("university")?,
+        purpose: StatusPurpose::parse(&purpose).ok_or_else(|| StoreError::Corrupt(format!("purpose {purpose}")))?,
+        revision: r.try_get("revision")?,
+        signed_revision: r.try_get("signed_revision")?,
+        signed_credential: r.try_get("signed_credential")?,
+    })
+}
+
+fn credential_row(r: &AnyRow) -> Result<CredentialRow, StoreError> {
+    Ok(CredentialRow {
+        id: r.try_get("id")?,
+        university: r.try_get("university")?,
+        kind: r.try_get("kind")?,
+        status: r.try_get("status")?,
+        credential: r.try_get("credential")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// A status index allocated in a transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    /// List id.
+    pub list_id: String,
+    /// Index on the list.
+    pub index: u32,
+}
+
+impl StoreTx {
+    /// Commits.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Rolls back (also done on drop).
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+
+    /// Allocates the next index on the active `purpose` list of `university`: advances the list's
+    /// counter (row-locked until commit) and maps it through the list's keyed permutation. A full
+    /// list is retired (`active = 0`) and a new one, with a new key, takes over in the same
+    /// transaction.
+    pub async fn allocate_index(&mut self, university: &str, purpose: StatusPurpose, now: DateTime<Utc>) -> Result<Allocation, StoreError> {
+        // A few rounds: on PostgreSQL (READ COMMITTED) a list created by a concurrent transaction
+        // after this statement's snapshot is only seen by the next statement.
+        for _ in 0..4 {
+            let row = sqlx::query(
+                "UPDATE status_lists SET next_counter = next_counter + 1
+                 WHERE university = $1 AND purpose = $2 AND active = 1
+                 RETURNING id, next_counter, perm_key",
+            )
+            .bind(university)
+            .bind(purpose.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await?;
+            let Some(row) = row else {
+                // No active list (being rolled over by another transaction, or never created).
+                insert_list(&mut self.tx, university, purpose, now).await?;
+                continue;
+            };
+            let list_id: String = row.try_get("id")?;
+            let counter: i64 = row.try_get("next_counter")?;
+            let key_hex: String = row.try_get("perm_key")?;
+            let key: [u8; 32] = hex::decode(&key_hex)
+                .ok()
+                .and_then(|k| k.try_into().ok())
+                .ok_or_else(|| StoreError::Corrupt(format!("permutation key of list {list_id}")))?;
+            let n = u32::try_from(counter - 1).unwrap_or(u32::MAX);
+            match permutation::permute(&key, n) {
+                Some(index) => return Ok(Allocation { list_id, index }),
+                None => {
+                    tracing::info!(university, purpose = purpose.as_str(), list = %list_id, "status list full; starting a new one");
+                    sqlx::query("UPDATE status_lists SET active = 0 WHERE id = $1").bind(&list_id).execute(&mut *self.tx).await?;
+                    insert_list(&mut self.tx, university, purpose, now).await?;
+                }
+            }
+        }
+        Err(StoreError::ListFull(format!("{university}/{}", purpose.as_str())))
+    }
+
+    /// Records that `credential_id` holds `alloc` (fails with `Duplicate` if the index is taken).
+    pub async fn insert_status_entry(&mut self, alloc: &Allocation, credential_id: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO status_entries (list_id, idx, credential_id, value) VALUES ($1, $2, $3, 0)")
+            .bind(&alloc.list_id)
+            .bind(i64::from(alloc.index))
+            .bind(credential_id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| map_unique(e, "status index"))?;
+        Ok(())
+    }
+
+    /// Inserts an issued credential.
+    pub async fn insert_credential(&mut self, c: &NewCredential<'_>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO credentials (id, university, kind, learner_ref, credential, jades, vc_jwt, share_token_hash, status, batch_key, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10)",
+        )
+        .bind(c.id)
+        .bind(c.university)
+        .bind(c.kind)
+        .bind(c.learner_ref)
+        .bind(c.credential)
+        .bind(c.jades)
+        .bind(c.vc_jwt)
+        .bind(c.share_token_hash)
+        .bind(c.batch_key)
+        .bind(stamp(c.created_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(|e| map_unique(e, "credential id"))?;
+        Ok(())
+    }
+
+    /// Appends an audit entry.
+    pub async fn audit(&mut self, e: &AuditEntry<'_>) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit_log (at, actor, university, action, target, reason, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(stamp(e.at))
+            .bind(e.actor)
+            .bind(e.university)
+            .bind(e.action)
+            .bind(e.target)
+            .bind(e.reason)
+            .bind(e.detail)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets the bit of `credential_id` on its `purpose` list and bumps the list's revision.
+    /// Returns `false` when the credential has no entry on such a list.
+    pub async fn set_status_bit(&mut self, university: &str, credential_id: &str, purpose: StatusPurpose, value: bool) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT e.list_id AS list_id FROM status_entries e JOIN status_lists l ON l.id = e.list_id
+             WHERE e.credential_id = $1 AND l.university = $2 AND l.purpose = $3",
+        )
+        .bind(credential_id)
+        .bind(university)
+        .bind(purpose.as_str())
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let Some(row) = row else { return Ok(false) };
+        let list_id: String = row.try_get("list_id")?;
+        sqlx::query("UPDATE status_entries SET value = $1 WHERE list_id = $2 AND credential_id = $3")
+            .bind(i64::from(value))
+            .bind(&list_id)
+            .bind(credential_id)
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query("UPDATE status_lists SET revision = revision + 1 WHERE id = $1").bind(&list_id).execute(&mut *self.tx).await?;
+        Ok(true)
+    }
+
+    /// Sets the credential's summary status (`active`, `revoked`, `suspended`).
+    pub async fn set_credential_status(&mut self, university: &str, credential_id: &str, status: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE credentials SET status = $1 WHERE id = $2 AND university = $3")
+            .bind(status)
+            .bind(credential_id)
+            .bind(university)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+}
+
+impl Store {
+    /// Claims an idempotency key for a request (response empty until [`Store::finish_idempotent`]).
+    /// Returns the existing `(request_hash, response)` if the key was already claimed.
+    pub async fn claim_idempotency_key(&self, university: &str, key: &str, request_hash: &str, now: DateTime<Utc>) -> Result<Option<(String, String)>, StoreError> {
+        let inserted = sqlx::query(
+            "INSERT INTO idempotency_keys (university, key, request_hash, response, created_at) VALUES ($1, $2, $3, '', $4)
+             ON CONFLICT (university, key) DO NOTHING",
+        )
+        .bind(university)
+        .bind(key)
+        .bind(request_hash)
+        .bind(stamp(now))
+        .execute(&self.pool)
+        .await?;
+        if inserted.rows_affected() == 1 {
+            return Ok(None);
+        }
+        self.idempotent_response(university, key).await
+    }
+
+    /// Stores the final response of an idempotent request.
+    pub async fn finish_idempotent(&self, university: &str, key: &str, response: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE university = $2 AND key = $3")
+            .bind(response)
+            .bind(university)
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The credential issued for batch row key `batch_key` (`<idempotency key>#<row>`), if any.
+    pub async fn credential_by_batch_key(&self, university: &str, batch_key: &str) -> Result<Option<CredentialRow>, StoreError> {
+        let row = sqlx::query("SELECT id, university, kind, status, credential, created_at FROM credentials WHERE university = $1 AND batch_key = $2")
+            .bind(university)
+            .bind(batch_key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| credential_row(&r)).transpose()
+    }
+}

@@ -1,0 +1,461 @@
+//! Data Integrity proofs with the `eddsa-rdfc-2022` cryptosuite: adding and verifying proofs, proof
+//! sets and proof chains.
+//!
+//! Implements W3C VC Data Integrity 1.0 §4.2 (Add Proof), §4.3 (Add Proof Set/Chain), §4.4 (Verify
+//! Proof) and §4.5 (Verify Proof Sets and Chains), with the algorithms of W3C Data Integrity EdDSA
+//! Cryptosuites v1.0 §3.3 (`eddsa-rdfc-2022`):
+//!
+//! - transformation (§3.3.3): RDFC-1.0 canonical N-Quads of the document without `proof`
+//!   ([`canon::canonicalize`], strict, bundled contexts only);
+//! - proof configuration (§3.3.5): the proof options (everything but `proofValue`) with the
+//!   document's `@context`, canonicalized the same way;
+//! - hashing (§3.3.4): SHA-256(canonical proof configuration) ‖ SHA-256(canonical document);
+//! - serialization (§3.3.6): Ed25519 over those 64 bytes; `proofValue` = multibase base58btc `z...`.
+//!
+//! As the reference JavaScript stack does, signing a VC 1.1 document appends
+//! `https://w3id.org/security/data-integrity/v2` to its `@context` when absent, because VC 1.1's
+//! context does not define the `DataIntegrityProof` terms. Verification checks every proof of a set;
+//! a proof naming `previousProof` is verified over the document carrying exactly the proofs it names
+//! (§4.5 step 2). Time is never read from the clock: `created` is a parameter.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Map, Value};
+use sha2::{Digest as _, Sha256};
+
+use crate::did::{KeyResolver, ResolveError};
+use crate::keys::{decode_multibase_base58btc, encode_multibase_base58btc, Algorithm, KeyType, SignatureError};
+use crate::signer::{SignError, Signer};
+
+/// The only proof type produced and accepted.
+pub const PROOF_TYPE: &str = "DataIntegrityProof";
+/// The only cryptosuite produced and accepted.
+pub const CRYPTOSUITE: &str = "eddsa-rdfc-2022";
+/// The proof purpose of credentials.
+pub const ASSERTION_METHOD: &str = "assertionMethod";
+
+/// Why a proof could not be added or verified. One variant per reason, so callers (and the
+/// verifier's report) can tell a forged credential from an unsupported one.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ProofError {
+    /// The document is not a JSON object.
+    #[error("the document is not a JSON object")]
+    NotAnObject,
+    /// The bytes given to [`verify_bytes`] are not JSON.
+    #[error("not JSON: {0}")]
+    InvalidJson(String),
+    /// The document carries no `proof`.
+    #[error("the document has no proof")]
+    NoProof,
+    /// A proof is not an object or misses a required member, or one is malformed (e.g. `created`).
+    #[error("malformed proof: {0}")]
+    MalformedProof(String),
+    /// `type` is not `DataIntegrityProof`.
+    #[error("proof type {0:?} is not DataIntegrityProof")]
+    WrongProofType(String),
+    /// `cryptosuite` is not `eddsa-rdfc-2022`.
+    #[error("unsupported cryptosuite {0:?}")]
+    UnsupportedCryptosuite(String),
+    /// `proofPurpose` is not the expected one.
+    #[error("proof purpose {found:?}, expected {expected:?}")]
+    ProofPurposeMismatch {
+        /// Expected purpose.
+        expected: String,
+        /// Purpose found.
+        found: String,
+    },
+    /// `proofValue` is not multibase base58btc or does not decode to 64 bytes (e.g. truncated).
+    #[error("malformed proofValue: {0}")]
+    MalformedProofValue(String),
+    /// The verification method cannot be resolved (unknown DID, key not in the DID document — for
+    /// instance a key rotated out —, not an assertion method).
+    #[error("verification method {verification_method} cannot be resolved: {source}")]
+    KeyNotFound {
+        /// Method URL.
+        verification_method: String,
+        /// Why.
+        #[source]
+        source: ResolveError,
+    },
+    /// The method's controller is not the credential's issuer (e.g. another university's key).
+    #[error("verification method {verification_method} is controlled by {controller}, not by the issuer {issuer}")]
+    ControllerNotIssuer {
+        /// Method URL.
+        verification_method: String,
+        /// Its controller.
+        controller: String,
+        /// The document's issuer.
+        issuer: String,
+    },
+    /// The resolved key is not Ed25519.
+    #[error("eddsa-rdfc-2022 needs an Ed25519 key, the method has a {0} key")]
+    KeyTypeMismatch(KeyType),
+    /// A `previousProof` id names no proof in the document.
+    #[error("previousProof {0} not found in the document")]
+    PreviousProofNotFound(String),
+    /// The signature does not verify: the document or proof options were changed, or the wrong key signed.
+    #[error("signature does not verify for {verification_method}")]
+    SignatureMismatch {
+        /// Method URL.
+        verification_method: String,
+    },
+    /// The signer cannot make eddsa-rdfc-2022 proofs.
+    #[error("eddsa-rdfc-2022 needs an Ed25519 signer, got {0}")]
+    UnsupportedSigner(Algorithm),
+    /// Signing failed.
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    /// Canonicalization failed (undefined term, unknown context, poison graph, ...).
+    #[error("canonicalization failed: {0}")]
+    Canonicalization(#[from] canon::CanonError),
+}
+
+/// Options of a new proof (VC Data Integrity §2.1). `created` is a parameter: the library never reads the clock.
+#[derive(Debug, Clone)]
+pub struct ProofOptions {
+    /// `created`, written with second precision in UTC (`2023-02-24T23:36:38Z`).
+    pub created: DateTime<Utc>,
+    /// `verificationMethod`; defaults to the signer's key id.
+    pub verification_method: Option<String>,
+    /// `proofPurpose`; defaults to `assertionMethod`.
+    pub proof_purpose: Option<String>,
+    /// Optional proof `id` (needed to be referenced by a later chained proof).
+    pub id: Option<String>,
+    /// `previousProof` ids: makes the new proof part of a chain (§4.3).
+    pub previous_proof: Vec<String>,
+}
+
+impl ProofOptions {
+    /// Options with `created` only.
+    pub fn new(created: DateTime<Utc>) -> Self {
+        Self { created, verification_method: None, proof_purpose: None, id: None, previous_proof: Vec::new() }
+    }
+}
+
+/// Verification policy.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// Require each method's controller to equal the document's `issuer` (`issuer` or `issuer.id`)
+    /// when the document has one. On by default; the W3C vectors (issuer `https://vc.example/...`
+    /// signed with did:key) are verified with it off.
+    pub require_issuer_controller: bool,
+    /// Required `proofPurpose`.
+    pub expected_proof_purpose: String,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        Self { require_issuer_controller: true, expected_proof_purpose: ASSERTION_METHOD.to_string() }
+    }
+}
+
+/// One verified proof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedProof {
+    /// Proof `id`, if any.
+    pub id: Option<String>,
+    /// `verificationMethod`.
+    pub verification_method: String,
+    /// Its controller, from the resolver.
+    pub controller: String,
+    /// `created`, as written.
+    pub created: Option<String>,
+    /// `proofPurpose`.
+    pub proof_purpose: String,
+    /// `previousProof` ids.
+    pub previous_proof: Vec<String>,
+}
+
+/// The intermediate values of eddsa-rdfc-2022 (for test vectors and diagnostics).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningInput {
+    /// Canonical N-Quads of the document without proof.
+    pub canonical_document: String,
+    /// Canonical N-Quads of the proof configuration.
+    pub canonical_proof_config: String,
+    /// SHA-256(canonical proof configuration) ‖ SHA-256(canonical document): the signed bytes.
+    pub hash_data: [u8; 64],
+}
+
+/// SHA-256(canonical proof configuration) ‖ SHA-256(canonical document) (§3.3.4).
+pub fn hash_data(canonical_proof_config: &str, canonical_document: &str) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    out[..32].copy_from_slice(&Sha256::digest(canonical_proof_config.as_bytes()));
+    out[32..].copy_from_slice(&Sha256::digest(canonical_document.as_bytes()));
+    out
+}
+
+/// The proof configuration (§3.3.5): `proof` without `proofValue`, with `@context` = the document's.
+pub fn proof_configuration(proof: &Map<String, Value>, document_context: Option<&Value>) -> Value {
+    let mut config = proof.clone();
+    config.remove("proofValue");
+    config.remove("@context");
+    if let Some(ctx) = document_context {
+        config.insert("@context".into(), ctx.clone());
+    }
+    Value::Object(config)
+}
+
+/// Canonicalizes `unsecured_document` and `proof_config` and hashes them (§3.3.3–3.3.5).
+pub fn signing_input(unsecured_document: &Value, proof_config: &Value) -> Result<SigningInput, ProofError> {
+    let canonical_document = canon::canonicalize(unsecured_document)?;
+    let canonical_proof_config = canon::canonicalize(proof_config)?;
+    let hash_data = hash_data(&canonical_proof_config, &canonical_document);
+    Ok(SigningInput { canonical_document, canonical_proof_config, hash_data })
+}
+
+fn is_vc_v1(context: &Value) -> bool {
+    match context {
+        Value::String(s) => s == contexts::urls::VC_V1,
+        Value::Array(list) => list.first().and_then(Value::as_str) == Some(contexts::urls::VC_V1),
+        _ => false,
+    }
+}
+
+fn context_contains(context: &Value, url: &str) -> bool {
+    match context {
+        Value::String(s) => s == url,
+        Value::Array(list) => list.iter().any(|c| c.as_str() == Some(url)),
+        _ => false,
+    }
+}
+
+/// Appends the Data Integrity v2 context to a VC 1.1 document's `@context` if absent (JS stack behaviour).
+pub fn ensure_data_integrity_context(document: &mut Map<String, Value>) {
+    let Some(ctx) = document.get_mut("@context") else { return };
+    if !is_vc_v1(ctx) || context_contains(ctx, contexts::urls::DATA_INTEGRITY_V2) {
+        return;
+    }
+    let di = Value::String(contexts::urls::DATA_INTEGRITY_V2.to_string());
+    match ctx {
+        Value::Array(list) => list.push(di),
+        other => *other = Value::Array(vec![other.clone(), di]),
+    }
+}
+
+fn proofs_of(document: &Map<String, Value>) -> Vec<Value> {
+    match document.get("proof") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(list)) => list.clone(),
+        Some(other) => vec![other.clone()],
+    }
+}
+
+fn previous_proof_ids(proof: &Map<String, Value>) -> Result<Vec<String>, ProofError> {
+    match proof.get("previousProof") {
+        None => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![s.clone()]),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|v| v.as_str().map(str::to_string).ok_or_else(|| ProofError::MalformedProof("previousProof entry is not a string".into())))
+            .collect(),
+        Some(_) => Err(ProofError::MalformedProof("previousProof is neither a string nor an array".into())),
+    }
+}
+
+/// The document a (possibly chained) proof covers: the unsecured document, plus the previous proofs
+/// it names as `proof` (VC Data Integrity §4.3 step 5 / §4.5 step 2.3).
+fn chained_input(unsecured: &Map<String, Value>, all_proofs: &[Value], previous: &[String]) -> Result<Value, ProofError> {
+    let mut doc = unsecured.clone();
+    if !previous.is_empty() {
+        let mut matching = Vec::with_capacity(previous.len());
+        for id in previous {
+            let p = all_proofs
+                .iter()
+                .find(|p| p.get("id").and_then(Value::as_str) == Some(id.as_str()))
+                .ok_or_else(|| ProofError::PreviousProofNotFound(id.clone()))?;
+            matching.push(p.clone());
+        }
+        doc.insert("proof".into(), Value::Array(matching));
+    }
+    Ok(Value::Object(doc))
+}
+
+/// Adds an `eddsa-rdfc-2022` `DataIntegrityProof` to `document` (§4.2, or §4.3 when the document
+/// already has proofs: the new proof joins the set, and chains to `opts.previous_proof`).
+pub fn sign(document: &Value, signer: &dyn Signer, opts: &ProofOptions) -> Result<Value, ProofError> {
+    if signer.algorithm() != Algorithm::EdDsa {
+        return Err(ProofError::UnsupportedSigner(signer.algorithm()));
+    }
+    let mut unsecured = document.as_object().ok_or(ProofError::NotAnObject)?.clone();
+    let existing = proofs_of(&unsecured);
+    unsecured.remove("proof");
+    ensure_data_integrity_context(&mut unsecured);
+
+    let mut proof = Map::new();
+    proof.insert("type".into(), PROOF_TYPE.into());
+    if let Some(id) = &opts.id {
+        proof.insert("id".into(), id.clone().into());
+    }
+    proof.insert("cryptosuite".into(), CRYPTOSUITE.into());
+    proof.insert("created".into(), opts.created.to_rfc3339_opts(SecondsFormat::Secs, true).into());
+    proof.insert(
+        "verificationMethod".into(),
+        opts.verification_method.clone().unwrap_or_else(|| signer.key_id().to_string()).into(),
+    );
+    proof.insert("proofPurpose".into(), opts.proof_purpose.clone().unwrap_or_else(|| ASSERTION_METHOD.to_string()).into());
+    match opts.previous_proof.as_slice() {
+        [] => {}
+        [one] => {
+            proof.insert("previousProof".into(), one.clone().into());
+        }
+        many => {
+            proof.insert("previousProof".into(), many.to_vec().into());
+        }
+    }
+
+    let input_doc = chained_input(&unsecured, &existing, &opts.previous_proof)?;
+    let config = proof_configuration(&proof, unsecured.get("@context"));
+    let input = signing_input(&input_doc, &config)?;
+    let signature = signer.sign(&input.hash_data)?;
+    proof.insert("proofValue".into(), encode_multibase_base58btc(&signature).into());
+
+    let mut secured = unsecured;
+    let new_proof = Value::Object(proof);
+    if existing.is_empty() {
+        secured.insert("proof".into(), new_proof);
+    } else {
+        let mut all = existing;
+        all.push(new_proof);
+        secured.insert("proof".into(), Value::Array(all));
+    }
+    Ok(Value::Object(secured))
+}
+
+/// The issuer id of a credential: `issuer` as a string or `issuer.id`.
+pub fn issuer_of(document: &Map<String, Value>) -> Option<&str> {
+    match document.get("issuer")? {
+        Value::String(s) => Some(s),
+        Value::Object(o) => o.get("id")?.as_str(),
+        _ => None,
+    }
+}
+
+/// Verifies every proof of `document` with the default policy (issuer must control each key).
+pub fn verify(document: &Value, resolver: &dyn KeyResolver) -> Result<Vec<VerifiedProof>, ProofError> {
+    verify_with(document, resolver, &VerifyOptions::default())
+}
+
+/// Parses `bytes` and verifies every proof (the verifier's path from a received file).
+pub fn verify_bytes(bytes: &[u8], resolver: &dyn KeyResolver) -> Result<Vec<VerifiedProof>, ProofError> {
+    let document: Value = serde_json::from_slice(bytes).map_err(|e| ProofError::InvalidJson(e.to_string()))?;
+    verify(&document, resolver)
+}
+
+/// Verifies every proof of `document` (proof sets and chains, §4.5) under `opts`.
+pub fn verify_with(document: &Value, resolver: &dyn KeyResolver, opts: &VerifyOptions) -> Result<Vec<VerifiedProof>, ProofError> {
+    let doc = document.as_object().ok_or(ProofError::NotAnObject)?;
+    let all_proofs = proofs_of(doc);
+    if all_proofs.is_empty() {
+        return Err(ProofError::NoProof);
+    }
+    let mut unsecured = doc.clone();
+    unsecured.remove("proof");
+    let issuer = issuer_of(doc);
+    let context = unsecured.get("@context");
+    // The canonical document of unchained proofs is the same for all of them: compute it once.
+    let mut unchained_doc_hash: Option<[u8; 32]> = None;
+
+    let mut verified = Vec::with_capacity(all_proofs.len());
+    for proof_value in &all_proofs {
+        let proof = proof_value.as_object().ok_or_else(|| ProofError::MalformedProof("proof is not an object".into()))?;
+        let str_member = |name: &str| -> Result<&str, ProofError> {
+            proof.get(name).and_then(Value::as_str).ok_or_else(|| ProofError::MalformedProof(format!("no string {name}")))
+        };
+        let ty = proof.get("type").and_then(Value::as_str).unwrap_or_default();
+        if ty != PROOF_TYPE {
+            return Err(ProofError::WrongProofType(ty.to_string()));
+        }
+        let suite = proof.get("cryptosuite").and_then(Value::as_str).unwrap_or_default();
+        if suite != CRYPTOSUITE {
+            return Err(ProofError::UnsupportedCryptosuite(suite.to_string()));
+        }
+        let purpose = str_member("proofPurpose")?;
+        if purpose != opts.expected_proof_purpose {
+            return Err(ProofError::ProofPurposeMismatch { expected: opts.expected_proof_purpose.clone(), found: purpose.into() });
+        }
+        let method_id = str_member("verificationMethod")?;
+        let created = match proof.get("created") {
+            None => None,
+            Some(Value::String(s)) => {
+                DateTime::parse_from_rfc3339(s).map_err(|e| ProofError::MalformedProof(format!("created {s:?}: {e}")))?;
+                Some(s.clone())
+            }
+            Some(_) => return Err(ProofError::MalformedProof("created is not a string".into())),
+        };
+        // A proof that states its own @context must agree with the document's (§3.3.2 step 3).
+        if let Some(pctx) = proof.get("@context") {
+            let doc_ctx: Vec<&Value> = match context {
+                Some(Value::Array(l)) => l.iter().collect(),
+                Some(v) => vec![v],
+                None => Vec::new(),
+            };
+            let proof_ctx: Vec<&Value> = match pctx {
+                Value::Array(l) => l.iter().collect(),
+                v => vec![v],
+            };
+            if !doc_ctx.starts_with(&proof_ctx) {
+                return Err(ProofError::MalformedProof("proof @context does not match the document's".into()));
+            }
+        }
+        let signature = decode_multibase_base58btc(str_member("proofValue")?)
+            .map_err(|e| ProofError::MalformedProofValue(e.to_string()))?;
+        if signature.len() != 64 {
+            return Err(ProofError::MalformedProofValue(format!("{} bytes, an Ed25519 signature has 64", signature.len())));
+        }
+        let previous = previous_proof_ids(proof)?;
+
+        let method = resolver
+            .resolve(method_id)
+            .map_err(|source| ProofError::KeyNotFound { verification_method: method_id.into(), source })?;
+        if opts.require_issuer_controller {
+            if let Some(issuer) = issuer {
+                if method.controller != issuer {
+                    return Err(ProofError::ControllerNotIssuer {
+                        verification_method: method_id.into(),
+                        controller: method.controller,
+                        issuer: issuer.into(),
+                    });
+                }
+            }
+        }
+        if method.public_key.key_type() != KeyType::Ed25519 {
+            return Err(ProofError::KeyTypeMismatch(method.public_key.key_type()));
+        }
+
+        let config = proof_configuration(proof, context);
+        let canonical_config = canon::canonicalize(&config)?;
+        let doc_hash: [u8; 32] = if previous.is_empty() {
+            match unchained_doc_hash {
+                Some(h) => h,
+                None => {
+                    let h: [u8; 32] = Sha256::digest(canon::canonicalize(&Value::Object(unsecured.clone()))?.as_bytes()).into();
+                    unchained_doc_hash = Some(h);
+                    h
+                }
+            }
+        } else {
+            let input = chained_input(&unsecured, &all_proofs, &previous)?;
+            Sha256::digest(canon::canonicalize(&input)?.as_bytes()).into()
+        };
+        let mut data = [0u8; 64];
+        data[..32].copy_from_slice(&Sha256::digest(canonical_config.as_bytes()));
+        data[32..].copy_from_slice(&doc_hash);
+        match method.public_key.verify(Algorithm::EdDsa, &data, &signature) {
+            Ok(()) => {}
+            Err(SignatureError::Malformed { reason, .. }) => return Err(ProofError::MalformedProofValue(reason)),
+            Err(SignatureError::KeyTypeMismatch { got, .. }) => return Err(ProofError::KeyTypeMismatch(got)),
+            Err(SignatureError::Mismatch(_)) => {
+                return Err(ProofError::SignatureMismatch { verification_method: method_id.into() })
+            }
+        }
+        verified.push(VerifiedProof {
+            id: proof.get("id").and_then(Value::as_str).map(str::to_string),
+            verification_method: method_id.into(),
+            controller: method.controller,
+            created,
+            proof_purpose: purpose.into(),
+            previous_proof: previous,
+        });
+    }
+    Ok(verified)
+}

@@ -1,0 +1,39 @@
+//! Shared test helpers: paths to the reference material and the demo key store.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, TimeZone as _, Utc};
+use proofs::keystore::KeyStore;
+
+pub const BASE_URL: &str = "http://localhost:8080";
+
+pub fn shared(rel: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/")).join(rel)
+}
+
+pub fn read_shared(rel: &str) -> Vec<u8> {
+    let p = shared(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e} (shared/reference is required for these tests)", p.display()))
+}
+
+pub fn json_shared(rel: &str) -> serde_json::Value {
+    serde_json::from_slice(&read_shared(rel)).unwrap()
+}
+
+pub fn vector(rel: &str) -> String {
+    String::from_utf8(read_shared(&format!("vectors/vc-di-eddsa/TestVectors/{rel}"))).unwrap()
+}
+
+pub fn vector_json(rel: &str) -> serde_json::Value {
+    serde_json::from_str(&vector(rel)).unwrap()
+}
+
+pub fn keystore() -> KeyStore {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../keys.example"));
+    KeyStore::load(&dir, BASE_URL).unwrap()
+}
+
+pub fn utc(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).single().unwrap()
+}

@@ -1,0 +1,143 @@
+//! The verification policy: which checks run, whom to trust, and how (and whether) the network may
+//! be used.
+//!
+//! W3C VC Data Model 2.0 §7.1 "Verification" leaves to the verifier which checks it applies and
+//! which issuers it trusts; the VC-API `/credentials/verify` `options.checks` selects checks the same
+//! way. The network rules implement the safety advice of did:web §3.2.2 / §2.5 "Security
+//! Considerations" and Bitstring Status List v1.0 §6 (privacy and availability of status lists):
+//! https only, bounded time and size, no redirects to other hosts, and no requests to private,
+//! loopback or link-local addresses unless explicitly allow-listed.
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use proofs::certs::TrustAnchors;
+
+use crate::fetch::Fetcher;
+use crate::registry::TrustRegistry;
+use crate::report::CheckKind;
+
+/// Decompressed size cap of a status list bitstring (16 MiB = 134,217,728 entries).
+pub const DEFAULT_MAX_STATUS_LIST_BYTES: usize = 16 * 1024 * 1024;
+
+/// What the verifier may fetch (did:web documents and status lists; never a JSON-LD context).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkPolicy {
+    /// Whether anything may be fetched at all. When off, did:web issuers outside the registry and
+    /// status lists cannot be checked (`error`).
+    pub enabled: bool,
+    /// Private, loopback, link-local (and other non-public) addresses that may nevertheless be
+    /// contacted. Empty by default; tests allow-list `127.0.0.1`.
+    pub allow_addresses: Vec<IpAddr>,
+    /// TEST ONLY: allow plain `http://` (status list URLs and did:web documents). Never in production.
+    pub allow_http: bool,
+    /// TCP + TLS connect timeout.
+    pub connect_timeout: Duration,
+    /// Whole-request timeout (connect, headers and body).
+    pub timeout: Duration,
+    /// Largest response body read, in bytes.
+    pub max_response_bytes: usize,
+    /// Redirects followed (same host and scheme only).
+    pub max_redirects: usize,
+}
+
+impl Default for NetworkPolicy {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            allow_addresses: Vec::new(),
+            allow_http: false,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(10),
+            max_response_bytes: 2 * 1024 * 1024,
+            max_redirects: 3,
+        }
+    }
+}
+
+impl NetworkPolicy {
+    /// No network access at all.
+    pub fn offline() -> Self {
+        Self { enabled: false, ..Self::default() }
+    }
+
+    /// TEST ONLY: loopback allow-listed, plain http allowed, short timeouts.
+    pub fn local_testing() -> Self {
+        Self {
+            enabled: true,
+            allow_addresses: vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1])],
+            allow_http: true,
+            connect_timeout: Duration::from_secs(2),
+            timeout: Duration::from_secs(3),
+            ..Self::default()
+        }
+    }
+}
+
+/// Everything a verification depends on besides the credential and the clock.
+///
+/// Cloning a policy shares its fetch cache.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The checks to run; the others are reported `skipped`.
+    pub checks: BTreeSet<CheckKind>,
+    /// Trusted issuers (ENHANCE members), with their DID documents and seal CAs.
+    pub registry: TrustRegistry,
+    /// Seal CA trust anchors in addition to the registry's.
+    pub trust_anchors: TrustAnchors,
+    /// Network rules.
+    pub network: NetworkPolicy,
+    /// How long a fetched status list credential is reused.
+    pub status_list_ttl: Duration,
+    /// How long a fetched DID document is reused.
+    pub did_document_ttl: Duration,
+    /// Decompressed size cap of a status list bitstring.
+    pub max_status_list_bytes: usize,
+    pub(crate) fetcher: Arc<Fetcher>,
+}
+
+impl Policy {
+    /// All checks, `registry`, default network rules (public https only), 5-minute status cache,
+    /// 1-hour DID document cache.
+    pub fn new(registry: TrustRegistry) -> Self {
+        Self {
+            checks: CheckKind::ALL.into_iter().collect(),
+            registry,
+            trust_anchors: TrustAnchors::empty(),
+            network: NetworkPolicy::default(),
+            status_list_ttl: Duration::from_secs(300),
+            did_document_ttl: Duration::from_secs(3600),
+            max_status_list_bytes: DEFAULT_MAX_STATUS_LIST_BYTES,
+            fetcher: Arc::new(Fetcher::default()),
+        }
+    }
+
+    /// [`Policy::new`] with the committed demo registry (`keys.example/trust-registry.json`).
+    pub fn demo() -> Result<Self, crate::registry::RegistryError> {
+        Ok(Self::new(TrustRegistry::demo()?))
+    }
+
+    /// Only `checks` run.
+    pub fn with_checks(mut self, checks: impl IntoIterator<Item = CheckKind>) -> Self {
+        self.checks = checks.into_iter().collect();
+        self
+    }
+
+    /// Replaces the network rules.
+    pub fn with_network(mut self, network: NetworkPolicy) -> Self {
+        self.network = network;
+        self
+    }
+
+    /// Whether `check` is selected.
+    pub fn runs(&self, check: CheckKind) -> bool {
+        self.checks.contains(&check)
+    }
+
+    /// Empties the fetch cache (status lists and DID documents).
+    pub fn clear_cache(&self) {
+        self.fetcher.clear();
+    }
+}

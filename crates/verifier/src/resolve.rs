@@ -1,0 +1,73 @@
+//! Verification-method resolution for the verifier (VC Data Integrity §4.4 "Verify Proof" step
+//! "retrieve the verification method"; DID Core §7.1 "DID Resolution"; did:web §3.2.2).
+//!
+//! The DIDs a verification needs are resolved *before* verifying, into an offline
+//! [`StaticDidResolver`]: the trust registry's DID documents first (no network), did:key from the
+//! identifier itself, and other did:web DIDs by fetching their `did.json` through the guarded
+//! [`crate::fetch::Fetcher`]. A DID that cannot be resolved (network failure, unsupported method) is
+//! returned as an error, so the caller reports "could not check" instead of "forged".
+
+use std::collections::BTreeSet;
+
+use proofs::did::{DidWeb, StaticDidResolver};
+use serde_json::Value;
+
+use crate::clock::Clock;
+use crate::policy::Policy;
+
+/// A resolver over the registry plus everything fetched, and the DIDs that could not be resolved.
+pub(crate) struct Resolution {
+    pub resolver: StaticDidResolver,
+    /// `(did, why)` for DIDs that could not be resolved.
+    pub errors: Vec<(String, String)>,
+}
+
+/// The DID of a DID URL (`did:x:y#frag` → `did:x:y`).
+pub(crate) fn did_of(url: &str) -> &str {
+    url.split('#').next().unwrap_or(url)
+}
+
+/// Builds a resolver able to resolve `methods` (verification method URLs).
+pub(crate) fn resolve<'a>(methods: impl IntoIterator<Item = &'a str>, policy: &Policy, clock: &dyn Clock) -> Resolution {
+    let mut resolver = policy.registry.resolver();
+    let mut errors = Vec::new();
+    let dids: BTreeSet<&str> = methods.into_iter().map(did_of).collect();
+    for did in dids {
+        if did.starts_with("did:key:") || policy.registry.member_by_did(did).is_some() {
+            continue;
+        }
+        if !did.starts_with("did:web:") {
+            errors.push((did.to_string(), format!("cannot resolve {did}: only did:key and did:web are supported")));
+            continue;
+        }
+        match fetch_did_web(did, policy, clock) {
+            Ok(doc) => {
+                if let Err(e) = resolver.add_document(&doc) {
+                    errors.push((did.to_string(), format!("DID document of {did} is malformed: {e}")));
+                }
+            }
+            Err(why) => errors.push((did.to_string(), why)),
+        }
+    }
+    Resolution { resolver, errors }
+}
+
+fn fetch_did_web(did: &str, policy: &Policy, clock: &dyn Clock) -> Result<Value, String> {
+    let mut url = DidWeb::document_url_of(did).map_err(|e| format!("cannot resolve {did}: {e}"))?;
+    if policy.network.allow_http {
+        // TEST ONLY (NetworkPolicy::allow_http): local test servers speak plain http.
+        if let Some(rest) = url.strip_prefix("https://") {
+            url = format!("http://{rest}");
+        }
+    }
+    let body = policy
+        .fetcher
+        .get(&url, &policy.network, policy.did_document_ttl, clock.now(), "application/did+json, application/json")
+        .map_err(|e| format!("cannot resolve {did}: {e}"))?;
+    let doc: Value =
+        serde_json::from_slice(&body).map_err(|e| format!("cannot resolve {did}: DID document is not JSON: {e}"))?;
+    if doc.get("id").and_then(Value::as_str) != Some(did) {
+        return Err(format!("cannot resolve {did}: the document at {url} is not its DID document (id differs)"));
+    }
+    Ok(doc)
+}

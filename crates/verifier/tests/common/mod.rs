@@ -1,0 +1,211 @@
+//! Shared test fixtures: real credentials built with `elm-model` from `examples/awards/`, signed
+//! with the demo keys of `keys.example/` through `proofs`, status lists, a tiny HTTP server on
+//! 127.0.0.1.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use chrono::{DateTime, TimeZone, Utc};
+use elm_model::{build, did_web, parse_award, BuildOptions, DisplayImage, MediaType, Universities, University};
+use proofs::data_integrity::{self, ProofOptions};
+use proofs::keystore::KeyStore;
+use proofs::signer::{Ed25519Signer, Signer};
+use serde_json::{json, Value};
+use verifier::{FixedClock, NetworkPolicy, Policy, TrustRegistry};
+
+pub const BASE: &str = "http://localhost:8080";
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn keystore() -> &'static KeyStore {
+    static KS: OnceLock<KeyStore> = OnceLock::new();
+    KS.get_or_init(|| KeyStore::load(&repo().join("keys.example"), BASE).unwrap())
+}
+
+pub fn signer(university: &str) -> Ed25519Signer {
+    keystore().university(university).unwrap().current_signer().unwrap().clone()
+}
+
+pub fn did(university: &str) -> String {
+    keystore().university(university).unwrap().did().to_string()
+}
+
+pub fn universities() -> Universities {
+    let text = std::fs::read_to_string(repo().join("keys.example/universities.toml")).unwrap();
+    let table: toml::Table = toml::from_str(&text).unwrap();
+    let list: Vec<University> = table["university"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let mut u: University = u.clone().try_into().unwrap();
+            u.did = did_web(BASE, &u.id).unwrap();
+            u
+        })
+        .collect();
+    Universities::new(list)
+}
+
+/// The unsigned EDC credential of `examples/awards/<name>.json` and its awarding university.
+pub fn built(name: &str) -> (Value, String) {
+    let dir = repo().join("examples/awards");
+    let award = parse_award(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap()).unwrap();
+    let images: Vec<DisplayImage> = award
+        .display
+        .images
+        .iter()
+        .map(|r| DisplayImage {
+            language: r.language.clone(),
+            media_type: r.media_type.or_else(|| MediaType::from_file_name(&r.file)).unwrap(),
+            bytes: std::fs::read(dir.join(&r.file)).unwrap(),
+        })
+        .collect();
+    let options = BuildOptions { credential_id: format!("urn:uuid:00000000-0000-4000-8000-{:012x}", name.len()), issued: None };
+    let b = build(&award, &universities(), &images, &options).unwrap_or_else(|e| panic!("{name}: {:#?}", e.issues()));
+    (b.credential, award.awarding_university.clone())
+}
+
+pub fn created() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 8, 1, 12, 0, 0).unwrap()
+}
+
+/// Verification time of most tests.
+pub fn clock() -> FixedClock {
+    FixedClock(Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap())
+}
+
+pub fn sign_with(doc: &Value, s: &dyn Signer) -> Value {
+    data_integrity::sign(doc, s, &ProofOptions::new(created())).unwrap()
+}
+
+/// Adds a BitstringStatusListEntry (and the status context under VC 1.1).
+pub fn with_status(mut doc: Value, list_url: &str, purpose: &str, index: &str) -> Value {
+    if let Some(Value::Array(ctx)) = doc.get_mut("@context") {
+        if ctx[0] == "https://www.w3.org/2018/credentials/v1" {
+            ctx.push(json!("https://www.w3.org/ns/credentials/status/v1"));
+        }
+    }
+    let entry = json!({
+        "id": format!("{list_url}#{index}"),
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": purpose,
+        "statusListIndex": index,
+        "statusListCredential": list_url,
+    });
+    let list = doc.get("credentialStatus").cloned();
+    doc["credentialStatus"] = match list {
+        Some(Value::Array(mut a)) => {
+            a.push(entry);
+            Value::Array(a)
+        }
+        Some(v @ Value::Object(_)) => json!([v, entry]),
+        _ => entry,
+    };
+    doc
+}
+
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+pub fn encoded_list(set: &[u64]) -> String {
+    let mut bits = vec![0u8; 16 * 1024];
+    for i in set {
+        bits[(*i / 8) as usize] |= 0x80 >> (*i % 8);
+    }
+    use base64::Engine as _;
+    format!("u{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(gzip(&bits)))
+}
+
+/// An unsigned BitstringStatusListCredential.
+pub fn status_list(url: &str, issuer: &str, purpose: &str, encoded: &str) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": format!("{url}#list"),
+            "type": "BitstringStatusList",
+            "statusPurpose": purpose,
+            "encodedList": encoded,
+        }
+    })
+}
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 serving fixed bodies by path (404 otherwise).
+#[derive(Clone)]
+pub struct Server {
+    pub base: String,
+    pub port: u16,
+    routes: Arc<Mutex<HashMap<String, Vec<u8>>>>,
+    pub hits: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let routes: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
+        let hits: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (r, h) = (routes.clone(), hits.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut s) = stream else { continue };
+                let r = r.clone();
+                let h = h.clone();
+                std::thread::spawn(move || {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 1024];
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match s.read(&mut chunk) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&buf);
+                    let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+                    h.lock().unwrap().push(path.clone());
+                    let body = r.lock().unwrap().get(&path).cloned();
+                    let resp = match body {
+                        Some(b) => {
+                            let mut out = format!(
+                                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                                b.len()
+                            )
+                            .into_bytes();
+                            out.extend_from_slice(&b);
+                            out
+                        }
+                        None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+                    };
+                    let _ = s.write_all(&resp);
+                });
+            }
+        });
+        Self { base: format!("http://127.0.0.1:{port}"), port, routes, hits }
+    }
+
+    pub fn put(&self, path: &str, body: impl Into<Vec<u8>>) -> String {
+        self.routes.lock().unwrap().insert(path.to_string(), body.into());
+        format!("{}{path}", self.base)
+    }
+
+    pub fn put_json(&self, path: &str, v: &Value) -> String {
+        self.put(path, serde_json::to_vec(v).unwrap())
+    }
+}
+
+/// Demo registry, all checks, loopback + http allowed (test only).
+pub fn policy() -> Policy {
+    Policy::new(TrustRegistry::demo().unwrap()).with_network(NetworkPolicy::local_testing())
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The project's test command (see README). Installs the test-only tools from the package
+# registries if they are missing, then runs the whole Rust test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# pyshacl: the EU EDC SHACL shapes are checked by a real SHACL validator in the test suite.
+if ! python3 -c "import pyshacl" 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+fi
+# The reference JavaScript stack (@digitalbazaar/vc) for the interoperability tests.
+if [ ! -d interop/js/node_modules ]; then
+  npm ci --prefix interop/js --no-audit --no-fund --loglevel=error
+fi
+
+# PostgreSQL: the issuer's storage tests run on SQLite and on PostgreSQL (a throwaway local cluster).
+if [ -z "${ENHANCE_TEST_POSTGRES_URL:-}" ]; then
+  ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)
+  export ENHANCE_TEST_POSTGRES_URL
+fi
+
+# The JavaScript harness's own self-test (reproduces the W3C vector with the reference stack).
+node --test interop/js
+
+cargo test --workspace --locked "$@"

@@ -1,0 +1,181 @@
+//! SHACL conformance of the credentials `elm_model::build` produces: every example award of
+//! `examples/awards/` is built and checked by `tests/shacl/validate.py` (pyshacl) against the EU's
+//! EDC application-profile shapes `EDC-generic-full` + `EDC-generic-no-cv` (bundled in
+//! `tests/shacl/shapes/`, nothing fetched). A deliberately broken credential must be reported
+//! non-conformant, so the check itself can fail.
+//!
+//! Needs python3 with pyshacl and rdflib (`python3 -m pip install -r tests/requirements.txt`); when
+//! they are missing the test fails and says so, it never passes silently.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use elm_model::{
+    build, did_web, parse_award, BuildOptions, DisplayImage, MediaType, Universities, University,
+};
+use serde_json::Value;
+
+const INSTALL: &str =
+    "python3 with pyshacl and rdflib is required: python3 -m pip install -r tests/requirements.txt";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn universities() -> Universities {
+    let text = std::fs::read_to_string(repo().join("keys.example/universities.toml")).unwrap();
+    let table: toml::Table = toml::from_str(&text).unwrap();
+    let list: Vec<University> = table["university"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let mut u: University = u.clone().try_into().unwrap();
+            u.did = did_web("http://localhost:8080", &u.id).unwrap();
+            u
+        })
+        .collect();
+    Universities::new(list)
+}
+
+fn python_ready() {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import pyshacl, rdflib; print(pyshacl.__version__, rdflib.__version__)",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run python3 ({e}); {INSTALL}"));
+    assert!(
+        out.status.success(),
+        "pyshacl/rdflib not importable: {}\n{INSTALL}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs the validator on `credential`; returns (exit code, output).
+fn shacl(credential: &Value, name: &str) -> (i32, String) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("edc_shacl");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}.jsonld"));
+    std::fs::write(&file, serde_json::to_string_pretty(credential).unwrap()).unwrap();
+    let out = Command::new("python3")
+        .arg(repo().join("tests/shacl/validate.py"))
+        .arg("--quiet")
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run python3 ({e}); {INSTALL}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn example_credentials() -> Vec<(String, Value)> {
+    let dir = repo().join("examples/awards");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p.to_string_lossy().ends_with(".schema.json")
+        })
+        .collect();
+    files.sort();
+    let unis = universities();
+    files
+        .iter()
+        .map(|f| {
+            let award = parse_award(&std::fs::read_to_string(f).unwrap())
+                .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            let images: Vec<DisplayImage> = award
+                .display
+                .images
+                .iter()
+                .map(|r| DisplayImage {
+                    language: r.language.clone(),
+                    media_type: r
+                        .media_type
+                        .or_else(|| MediaType::from_file_name(&r.file))
+                        .unwrap(),
+                    bytes: std::fs::read(dir.join(&r.file)).unwrap(),
+                })
+                .collect();
+            let options = BuildOptions {
+                credential_id: "urn:uuid:3f1c2a9e-7b4d-4e21-9c0a-5d6e7f8a9b0c".into(),
+                issued: None,
+            };
+            let built = build(&award, &unis, &images, &options)
+                .unwrap_or_else(|e| panic!("{}: {:#?}", f.display(), e.issues()));
+            (
+                f.file_stem().unwrap().to_string_lossy().to_string(),
+                built.credential,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_example_credential_conforms_to_edc_generic_full() {
+    python_ready();
+    let creds = example_credentials();
+    assert!(creds.len() >= 5, "expected at least five examples");
+    let mut failures = Vec::new();
+    for (name, c) in &creds {
+        let (code, out) = shacl(c, name);
+        eprintln!("{}", out.lines().next().unwrap_or(""));
+        if code != 0 {
+            failures.push(format!("{name} (exit {code}):\n{out}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "non-conformant credentials:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_broken_credential_is_reported_non_conformant() {
+    python_ready();
+    let (name, mut c) = example_credentials().into_iter().next().unwrap();
+    // The issuer must carry an eIDAS legal identifier (EDC-generic-no-cv, IssuerNodeShape). The
+    // issuer's node also appears as awarding body etc.; RDF merges them, so remove it everywhere.
+    let issuer = c["issuer"]["id"].clone();
+    fn strip(v: &mut Value, id: &Value) {
+        match v {
+            Value::Object(m) => {
+                if m.get("id") == Some(id) {
+                    m.remove("eIDASIdentifier");
+                }
+                m.values_mut().for_each(|x| strip(x, id));
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| strip(x, id)),
+            _ => {}
+        }
+    }
+    strip(&mut c, &issuer);
+    assert!(
+        !serde_json::to_string(&c)
+            .unwrap()
+            .contains("\"notation\":\"I MILANO02\"")
+            || name != "certificate-of-completion"
+    );
+    let (code, out) = shacl(&c, &format!("{name}-without-eidas"));
+    assert_eq!(code, 1, "expected non-conformance, got exit {code}:\n{out}");
+    assert!(out.contains("DOES NOT CONFORM"), "{out}");
+    assert!(out.contains("eidasLegalIdentifier"), "{out}");
+
+    // A concept in the wrong scheme (EDC-generic-full: EQF level restriction).
+    let (_, mut c) = example_credentials()
+        .into_iter()
+        .find(|(n, _)| n.contains("academic"))
+        .unwrap();
+    c["credentialSubject"]["hasClaim"][0]["specifiedBy"]["eqfLevel"]["inScheme"]["id"] =
+        "http://example.org/not-eqf".into();
+    let (code, out) = shacl(&c, "academic-wrong-eqf-scheme");
+    assert_eq!(code, 1, "expected non-conformance, got exit {code}:\n{out}");
+    assert!(out.contains("EQFLevel"), "{out}");
+}
