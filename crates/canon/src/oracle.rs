@@ -10,7 +10,9 @@
 //!   a graph name) is [`CanonError::RelativeIri`];
 //! - a protected-term redefinition (§4.1.2 step 27.1) is
 //!   [`CanonError::ProtectedTermRedefinition`], naming the term;
-//! - language-map keys are kept as given (not case-normalised);
+//! - language tags (language-map keys and `@language`) are lower-cased, as jsonld.js does (JSON-LD
+//!   1.1 §4.2.4 lets processors normalise them): the reference stack's signatures hash lower-case
+//!   tags, so keeping `EN-gb` would make a credential verify in one stack and fail in the other;
 //! - a value with `@direction` becomes an `https://www.w3.org/ns/i18n#{language}_{direction}`
 //!   typed literal (§8.6 step 13, `rdfDirection: i18n-datatype`, as the eddsa-rdfc-2022
 //!   reference implementation sets it).
@@ -33,13 +35,32 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+/// The lexical form a JSON number has in the reference stack: jsonld.js reads every JSON number as
+/// an IEEE double, and JSON-LD 1.1 §8.6 step 10 makes an integral number below 10^21 an
+/// `xsd:integer`. So `1.0` and `1e20` are written as integers (`1`, `100000000000000000000`) and an
+/// integer beyond 2^53 takes the double's value (`12345678901234567890` → `12345678901234567168`),
+/// as in jsonld.js; every other number keeps its text and becomes an `xsd:double`. (jsonld.js also
+/// writes `1e-7` as `"0"^^xsd:integer`, a bug against §8.6; we follow the spec there.)
+fn js_number_lexical(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 => {
+            if f == 0.0 {
+                "0".to_owned()
+            } else {
+                format!("{f:.0}")
+            }
+        }
+        _ => n.to_string(),
+    }
+}
+
 /// Converts a `serde_json` value to the `json-syntax` value the `json-ld` crate works on.
 pub fn to_json_syntax(v: &serde_json::Value) -> json_ld::syntax::Value {
     use json_ld::syntax::{NumberBuf, Object, Value};
     match v {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Boolean(*b),
-        serde_json::Value::Number(n) => match n.to_string().parse::<NumberBuf>() {
+        serde_json::Value::Number(n) => match js_number_lexical(n).parse::<NumberBuf>() {
             Ok(nb) => Value::Number(nb),
             // serde_json only produces valid JSON numbers; keep the text if it ever does not.
             Err(_) => Value::String(n.to_string().as_str().into()),
@@ -189,7 +210,9 @@ async fn to_rdf_async(
                 rdf_types::Term::Id(id) => id_term(&id),
                 rdf_types::Term::Literal(lit) => Term::Literal(match lit.type_ {
                     LiteralType::Any(dt) => Literal::typed(lit.value, i18n_datatype(dt.as_str())),
-                    LiteralType::LangString(tag) => Literal::lang(lit.value, tag.as_str()),
+                    LiteralType::LangString(tag) => {
+                        Literal::lang(lit.value, &tag.as_str().to_ascii_lowercase())
+                    }
                 }),
             },
             graph: g.map(id_term),

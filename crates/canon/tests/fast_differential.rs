@@ -111,3 +111,43 @@ fn eu_samples_are_answered_not_declined() {
         assert_eq!(compare(&doc), Verdict::Same, "{name}");
     }
 }
+
+/// The W3C vc-di-eddsa `eddsa-rdfc-2022` vectors: the canonical document and the canonical proof
+/// configuration the specification publishes, byte for byte.
+#[test]
+fn w3c_eddsa_rdfc_2022_canonical_forms() {
+    for dir in ["eddsa-rdfc-2022", "eddsa-rdfc-2022/employ"] {
+        let base = Path::new(SHARED).join("vectors/vc-di-eddsa/TestVectors").join(dir);
+        let read = |f: &str| std::fs::read_to_string(base.join(f)).unwrap();
+        let mut signed: Value = serde_json::from_str(&read("signedDataInt.json")).unwrap();
+        signed.as_object_mut().unwrap().remove("proof");
+        assert_eq!(canon::fast::canonicalize(&signed).unwrap().unwrap(), read("canonDocDataInt.txt"), "{dir}: document");
+        let config: Value = serde_json::from_str(&read("proofConfigDataInt.json")).unwrap();
+        assert_eq!(canon::fast::canonicalize(&config).unwrap().unwrap(), read("proofCanonDataInt.txt"), "{dir}: proof configuration");
+    }
+}
+
+/// The compiled contexts and memo tables are shared by all threads: concurrent calls give the
+/// single-threaded answer.
+#[test]
+fn concurrent_calls_agree() {
+    let docs: Vec<Value> = ["Sample-MC-Annex1-unsigned.jsonld", "credential-sample_ELM-3.2.jsonld", "Sample-CertOfPart-unsigned.jsonld"]
+        .iter()
+        .map(|n| {
+            let p = Path::new(SHARED).join("edc/samples/elm-v3-official").join(n);
+            serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+        })
+        .collect();
+    let expected: Vec<String> = docs.iter().map(|d| canon::canonicalize(d).unwrap()).collect();
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let (docs, expected) = (&docs, &expected);
+            s.spawn(move || {
+                for i in 0..30 {
+                    let k = (i + t) % docs.len();
+                    assert_eq!(&canon::fast::canonicalize(&docs[k]).unwrap().unwrap(), &expected[k]);
+                }
+            });
+        }
+    });
+}

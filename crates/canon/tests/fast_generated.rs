@@ -297,10 +297,16 @@ fn run(n: usize, seed: u64) {
                     "document {i}: different kinds of error: oracle {a:?} / fast {b:?}"
                 );
             }
-            _ => panic!(
+            _ => {
+                let dir = std::env::temp_dir();
+                let _ = std::fs::write(dir.join("fast_gen_oracle.nq"), format!("{oracle:?}").replace("\\n", "\n"));
+                let _ = std::fs::write(dir.join("fast_gen_fast.nq"), format!("{fast:?}").replace("\\n", "\n"));
+                let _ = std::fs::write(dir.join("fast_gen_doc.json"), serde_json::to_string_pretty(&doc).unwrap_or_default());
+                panic!(
                 "document {i} (seed {seed}) differs:\n{}\noracle: {oracle:?}\nfast: {fast:?}",
                 serde_json::to_string_pretty(&doc).unwrap_or_default()
-            ),
+            )
+            }
         }
     }
     println!(

@@ -8,6 +8,9 @@
 //! - `issuer serve [--config FILE] [--bind ADDR] [--database URL]` runs the issuer service (VC-API,
 //!   awards and cohort batches, status lists, DID documents, share links); with no flags it uses
 //!   the embedded SQLite default and the demo keys and tokens of `keys.example/` (docs/CONFIG.md).
+//! - `issuer render CREDENTIAL --format pdf|html|png --out FILE [--lang en] [--verification-url URL]`
+//!   renders a credential (plain, upload wrapper or JAdES-sealed) as the certificate page and
+//!   supplement of the ENHANCE framework's Annex 3 (crate `render`).
 //! - `issuer did UNIVERSITY` prints the university's did:web DID document (every key, rotated ones
 //!   included, as `Multikey` verification methods).
 //!
@@ -45,6 +48,37 @@ enum Command {
     Did(DidArgs),
     /// Run the issuer service.
     Serve(ServeArgs),
+    /// Render a credential as HTML, PDF or PNG (certificate page and supplement, with a QR code).
+    Render(RenderArgs),
+}
+
+/// Output format of `issuer render`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum RenderFormat {
+    /// Standalone HTML5 document.
+    Html,
+    /// Text-searchable PDF (certificate page, then the supplement).
+    Pdf,
+    /// PNG of the certificate page (A4 at 100 dpi).
+    Png,
+}
+
+#[derive(clap::Args)]
+struct RenderArgs {
+    /// The credential (JSON-LD; plain, upload wrapper or JAdES-sealed).
+    credential: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum)]
+    format: RenderFormat,
+    /// Output file.
+    #[arg(long)]
+    out: PathBuf,
+    /// Label language (en, de, nl, pl); the credential's texts in this language when it has them.
+    #[arg(long, default_value = "en")]
+    lang: String,
+    /// URL the QR code links to (the credential's verification page).
+    #[arg(long, default_value = render::DEFAULT_VERIFICATION_URL)]
+    verification_url: String,
 }
 
 #[derive(clap::Args)]
@@ -137,6 +171,7 @@ fn main() -> ExitCode {
         },
         Command::Sign(args) => run_sign(args),
         Command::Did(args) => run_did(args),
+        Command::Render(args) => run_render(args),
         Command::Serve(args) => match run_serve(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -206,6 +241,19 @@ fn run_sign(args: SignArgs) -> ExitCode {
                 Err(e) => usage_error(format_args!("sealing failed: {e}")),
             }
         }
+    }
+}
+
+fn run_render(args: RenderArgs) -> ExitCode {
+    let format = match args.format {
+        RenderFormat::Html => render::Format::Html,
+        RenderFormat::Pdf => render::Format::Pdf,
+        RenderFormat::Png => render::Format::Png,
+    };
+    let options = render::RenderOptions::new(args.lang, args.verification_url);
+    match render::render_file(&args.credential, format, &args.out, &options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => usage_error(format_args!("cannot render: {e}")),
     }
 }
 

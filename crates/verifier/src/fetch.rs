@@ -297,3 +297,34 @@ impl Fetcher {
         Ok(body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_addresses() {
+        for a in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::"] {
+            assert!(!is_public(a.parse().unwrap()), "{a}");
+        }
+        for a in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"] {
+            assert!(is_public(a.parse().unwrap()), "{a}");
+        }
+        assert!(allowed("127.0.0.1".parse().unwrap(), &["127.0.0.1".parse().unwrap()]));
+    }
+
+    #[test]
+    fn refusals_before_any_connection() {
+        let f = Fetcher::default();
+        let now = chrono::DateTime::<Utc>::UNIX_EPOCH;
+        let ttl = Duration::from_secs(1);
+        let np = NetworkPolicy::default();
+        assert!(matches!(f.get("http://example.com/x", &np, ttl, now, "*/*"), Err(FetchError::Scheme { .. })));
+        assert!(matches!(f.get("https://127.0.0.1/x", &np, ttl, now, "*/*"), Err(FetchError::Blocked { .. })));
+        assert!(matches!(f.get("https://[::1]/x", &np, ttl, now, "*/*"), Err(FetchError::Blocked { .. })));
+        assert!(matches!(f.get("https://169.254.169.254/latest", &np, ttl, now, "*/*"), Err(FetchError::Blocked { .. })));
+        assert!(matches!(f.get("file:///etc/passwd", &np, ttl, now, "*/*"), Err(FetchError::Scheme { .. })));
+        assert!(matches!(f.get("https://user:pw@8.8.8.8/x", &np, ttl, now, "*/*"), Err(FetchError::BadUrl { .. })));
+        assert!(matches!(f.get("https://x.example/", &NetworkPolicy::offline(), ttl, now, "*/*"), Err(FetchError::Offline)));
+    }
+}

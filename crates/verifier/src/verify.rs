@@ -76,7 +76,7 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
         return unreadable(policy, format!("JSON nested deeper than {MAX_DEPTH} levels"));
     }
     match value {
-        Value::String(s) if looks_like_jwt(s.trim().as_bytes()) => return verify_jwt(s.trim().to_string(), policy, clock),
+        Value::String(s) if looks_like_jwt(s.trim().as_bytes()) => verify_jwt(s.trim().to_string(), policy, clock),
         Value::Object(o) => {
             if let Some(inner @ (Value::Object(_) | Value::String(_))) = o.get("verifiableCredential") {
                 return verify_json(inner, policy, clock);
@@ -259,12 +259,30 @@ fn check_proof(credential: &Value, securing: &Securing, policy: &Policy, clock: 
             Err(e) => (CheckResult::failed(k, format!("JAdES seal: {e}")), Identity::None),
         },
         Securing::Jwt(jwt) => {
-            let kid = jwt
+            let header = jwt
                 .split('.')
                 .next()
                 .and_then(|h| URL_SAFE_NO_PAD.decode(h.trim_end_matches('=')).ok())
-                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-                .and_then(|h| h.get("kid").and_then(Value::as_str).map(str::to_string));
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+            // Refuse what no key could make valid before resolving anything.
+            let alg = header.as_ref().and_then(|h| h.get("alg")).and_then(Value::as_str);
+            match alg {
+                None => return (CheckResult::failed(k, "VC-JWT: malformed header (no alg)"), Identity::None),
+                Some(a) if a.eq_ignore_ascii_case("none") => {
+                    return (CheckResult::failed(k, format!("VC-JWT: {}", VcJwtError::AlgNone)), Identity::None)
+                }
+                Some(a)
+                    if !proofs::Algorithm::from_jose_name(a)
+                        .is_some_and(|x| proofs::vc_jwt::ALLOWED_ALGORITHMS.contains(&x)) =>
+                {
+                    return (
+                        CheckResult::failed(k, format!("VC-JWT: {}", VcJwtError::UnsupportedAlgorithm(a.into()))),
+                        Identity::None,
+                    )
+                }
+                Some(_) => {}
+            }
+            let kid = header.as_ref().and_then(|h| h.get("kid")).and_then(Value::as_str).map(str::to_string);
             let res = resolve::resolve(kid.as_deref(), policy, clock);
             if let Some((_, why)) = res.errors.first() {
                 return (CheckResult::error(k, why.clone()), Identity::None);
@@ -291,6 +309,16 @@ fn check_proof(credential: &Value, securing: &Securing, policy: &Policy, clock: 
             }
             let methods: Vec<&str> =
                 proofs_list.iter().filter_map(|p| p.get("verificationMethod").and_then(Value::as_str)).collect();
+            for p in &proofs_list {
+                let ty = p.get("type").and_then(Value::as_str).unwrap_or_default();
+                let suite = p.get("cryptosuite").and_then(Value::as_str).unwrap_or_default();
+                if ty != proofs::data_integrity::PROOF_TYPE {
+                    return (CheckResult::failed(k, ProofError::WrongProofType(ty.into()).to_string()), Identity::None);
+                }
+                if suite != proofs::data_integrity::CRYPTOSUITE {
+                    return (CheckResult::failed(k, ProofError::UnsupportedCryptosuite(suite.into()).to_string()), Identity::None);
+                }
+            }
             let res = resolve::resolve(methods.iter().copied(), policy, clock);
             if let Some((_, why)) = res.errors.first() {
                 return (CheckResult::error(k, why.clone()), Identity::None);

@@ -341,3 +341,40 @@ fn the_eu_sealed_samples_verify_for_proof_and_format() {
         assert_eq!(r.verdict, Verdict::Invalid);
     }
 }
+
+#[test]
+fn a_generic_vc_2_0_credential() {
+    let server = Server::start();
+    let uni = "wut";
+    let list_url = format!("{}/status/wut/generic", server.base);
+    server.put_json("/status/wut/generic", &sign_with(&status_list(&list_url, &did(uni), "revocation", &encoded_list(&[])), &signer(uni)));
+    let doc = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:5b1c7c35-8f0e-4e8e-9a53-2b1f0a6f3d11",
+        "type": ["VerifiableCredential"],
+        "issuer": did(uni),
+        "validFrom": "2026-01-01T00:00:00Z",
+        "validUntil": "2027-01-01T00:00:00Z",
+        "name": "Staff week attendance",
+        "credentialSubject": {"id": "did:example:learner", "name": "Ada"},
+    });
+    let cred = sign_with(&with_status(doc.clone(), &list_url, "revocation", "17"), &signer(uni));
+    let r = verify_json(&cred, &policy(), &clock());
+    assert_eq!(r.verdict, Verdict::Valid, "{}", show(&r));
+    assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Skipped);
+    assert_eq!(status(&r, CheckKind::Revocation), CheckStatus::Ok);
+    assert!(r.check(CheckKind::Format).unwrap().details.iter().all(|d| d.name != "edc-shacl"));
+
+    // Data-model violations are format failures (and break the proof).
+    let mut bad = doc.clone();
+    bad["@context"] = json!(["https://www.w3.org/ns/credentials/v2"]);
+    bad["type"] = json!(["Whatever"]);
+    bad["validUntil"] = json!("next year");
+    let r = verify_json(&sign_with(&doc, &signer(uni)), &policy().with_checks([CheckKind::Format]), &clock());
+    assert_eq!(status(&r, CheckKind::Format), CheckStatus::Ok);
+    let r = verify_json(&bad, &policy().with_checks([CheckKind::Format, CheckKind::Expiry]), &clock());
+    assert_eq!(status(&r, CheckKind::Format), CheckStatus::Failed, "{}", show(&r));
+    assert!(msg(&r, CheckKind::Format).contains("type does not include VerifiableCredential"));
+    assert!(msg(&r, CheckKind::Format).contains("validUntil \"next year\" is not an xsd:dateTime"));
+    assert_eq!(status(&r, CheckKind::Expiry), CheckStatus::Failed);
+}

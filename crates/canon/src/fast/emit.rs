@@ -111,7 +111,13 @@ impl Out {
             return Err(decline("language tag not well-formed", lang.to_owned()));
         }
         let l = self.span(lex);
-        let t = self.span(lang);
+        // Language tags are written lower-cased, as jsonld.js and the oracle do (JSON-LD 1.1
+        // §4.2.4 lets processors normalise them; BCP 47 tags are case-insensitive).
+        let start = self.arena.len() as u32;
+        for c in lang.bytes() {
+            self.arena.push(char::from(c.to_ascii_lowercase()));
+        }
+        let t = Span { start, end: self.arena.len() as u32 };
         Ok(T::Lit(l, Tag::Lang(t)))
     }
 

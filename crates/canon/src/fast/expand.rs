@@ -10,10 +10,10 @@
 
 use super::context::{
     colon_after_first, expand_iri_ro, ActiveContext, Env, Mode, Str, TermDef, TypeMap, C_GRAPH,
-    C_LANGUAGE, C_LIST, C_SET,
+    C_LANGUAGE, C_LIST,
 };
 use super::emit::{
-    double_lex, jcs, number_lex, Out, Span, T, RDF_FIRST, RDF_JSON, RDF_NIL, RDF_REST, RDF_TYPE,
+    jcs, number_lex, Out, T, RDF_FIRST, RDF_JSON, RDF_NIL, RDF_REST, RDF_TYPE,
     XSD_BOOLEAN, XSD_DOUBLE,
 };
 use super::iri::{is_absolute, is_blank, is_keyword, is_nquads_safe, looks_like_keyword, KEYWORDS};
@@ -76,11 +76,18 @@ pub(crate) struct Expander<'a, 'e> {
     /// Depth of list nesting (relative IRIs inside lists are declined: the oracle does not
     /// reject them there).
     in_list: u32,
+    /// Reusable item vectors (one allocation per nesting level, not per property).
+    pool: Vec<Vec<Item>>,
+    /// Current map nesting depth.
+    depth: u32,
 }
+
+/// Maximum map nesting the fast path follows (deeper documents are declined).
+const MAX_NESTING: u32 = 256;
 
 impl<'a, 'e> Expander<'a, 'e> {
     pub(crate) fn new(env: &'e mut Env<'a>, base_url: Option<Str>, size_hint: usize) -> Self {
-        Expander { env, out: Out::with_capacity(size_hint), base_url, doc_blanks: HashMap::new(), in_list: 0 }
+        Expander { env, out: Out::with_capacity(size_hint), base_url, doc_blanks: HashMap::new(), in_list: 0, pool: Vec::new(), depth: 0 }
     }
 
     /// Runs expansion + toRdf over a whole document.
@@ -213,7 +220,16 @@ impl<'a, 'e> Expander<'a, 'e> {
                 }
                 Ok(())
             }
-            Value::Object(map) => self.map(ctx, prop_def, ap, map, graph, items),
+            Value::Object(map) => {
+                // Nesting guard (a document built in memory can be deeper than serde_json parses).
+                if self.depth > MAX_NESTING {
+                    return Err(decline("nesting too deep", format!("more than {MAX_NESTING} levels")));
+                }
+                self.depth += 1;
+                let r = self.map(ctx, prop_def, ap, map, graph, items);
+                self.depth -= 1;
+                r
+            }
             scalar => {
                 // Step 4.
                 let key = match ap {
@@ -344,42 +360,51 @@ impl<'a, 'e> Expander<'a, 'e> {
             let base = self.base_url.clone();
             ctx = self.env.apply_embedded(&ctx, local, base.as_ref())?;
         }
-        // Steps 10-11: type-scoped contexts. Keys are expanded once in the type-scoped context and
-        // again only if a type-scoped context changed the active context.
+        // Steps 10-11: type-scoped contexts (looked up in the type-scoped context, applied in
+        // lexicographic order of key, then of value).
         let type_ctx = ctx.clone();
-        let expand_all = |this: &Self, c: &ActiveContext| -> Vec<(&'v str, Result<Key, Fail>, &'v Value)> {
-            map.iter()
-                .filter(|(k, _)| k.as_str() != "@context")
-                .map(|(k, v)| (k.as_str(), this.key(c, k), v))
-                .collect()
-        };
-        let mut pending = expand_all(self, &type_ctx);
-        let mut type_keys: Vec<(&'v str, &'v Value)> = pending
-            .iter()
-            .filter(|(_, kk, _)| matches!(kk, Ok(Key::Kw("@type"))))
-            .map(|(k, _, v)| (*k, *v))
-            .collect();
-        if !type_keys.is_empty() {
-            type_keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            for (_, tv) in &type_keys {
-                let mut terms: Vec<&str> = match tv {
-                    Value::String(s) => vec![s.as_str()],
-                    Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-                    _ => Vec::new(),
-                };
-                terms.sort_unstable();
-                for t in terms {
-                    if let Some(scoped) = type_ctx.terms.get(t).and_then(|d| d.context.clone()) {
-                        ctx = self.env.apply_scoped(&ctx, &scoped, Mode::TypeScoped)?;
-                    }
+        let mut type_entries: [Option<(&'v str, &'v Value)>; 2] = [None, None];
+        let mut n_type = 0;
+        for (k, v) in map {
+            if self.kw_of(&type_ctx, k) == Some("@type") {
+                if n_type < 2 {
+                    type_entries[n_type] = Some((k.as_str(), v));
                 }
-            }
-            if !Arc::ptr_eq(&ctx, &type_ctx) {
-                pending = expand_all(self, &ctx);
+                n_type += 1;
             }
         }
+        if n_type > 2 {
+            return Err(decline("more than two @type entries", ""));
+        }
+        if n_type == 2 {
+            if let [Some(a), Some(b)] = &mut type_entries {
+                if b.0 < a.0 {
+                    std::mem::swap(a, b);
+                }
+            }
+        }
+        for (_, tv) in type_entries.iter().flatten() {
+            let vals: &[Value] = match tv {
+                Value::Array(a) => a,
+                other => std::slice::from_ref(*other),
+            };
+            let mut scoped: Vec<(&str, Arc<super::context::Scoped>)> = Vec::new();
+            for t in vals.iter().filter_map(Value::as_str) {
+                if let Some(sc) = type_ctx.terms.get(t).and_then(|d| d.context.clone()) {
+                    scoped.push((t, sc));
+                }
+            }
+            scoped.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for (_, sc) in &scoped {
+                ctx = self.env.apply_scoped(&ctx, sc, Mode::TypeScoped)?;
+            }
+        }
+        let pending = map
+            .iter()
+            .filter(|(k, _)| k.as_str() != "@context")
+            .map(|(k, v)| (k.as_str(), self.key(&ctx, k), v));
         // Step 13.2 for every key, in the final active context.
-        let mut keys: Vec<(&'v str, Key, &'v Value)> = Vec::with_capacity(pending.len());
+        let mut keys: Vec<(&'v str, Key, &'v Value)> = Vec::with_capacity(map.len());
         let (mut has_value, mut has_list, mut has_set, mut has_id, mut has_graph, mut has_type) =
             (false, false, false, false, false, false);
         let mut seen_kw: u32 = 0;
@@ -559,7 +584,6 @@ impl<'a, 'e> Expander<'a, 'e> {
                 return Ok(());
             }
         }
-        let mut sub = Vec::new();
         if container & C_GRAPH != 0 {
             // 13.12: each value becomes its own (blank-node named) graph.
             let vals: &[Value] = match v {
@@ -589,7 +613,6 @@ impl<'a, 'e> Expander<'a, 'e> {
                     }
                 }
             }
-            let _ = container & C_SET;
             return Ok(());
         }
         let is_list = container & C_LIST != 0;
@@ -600,6 +623,7 @@ impl<'a, 'e> Expander<'a, 'e> {
                 }
             }
         }
+        let mut sub = self.pool.pop().unwrap_or_default();
         self.in_list += u32::from(is_list);
         self.element(ctx, def, Ap::Key(key), v, graph, is_list, &mut sub)?;
         self.in_list -= u32::from(is_list);
@@ -607,20 +631,22 @@ impl<'a, 'e> Expander<'a, 'e> {
             // 13.10 / 13.11
             let already_list = v.is_object() && sub.len() == 1 && matches!(sub[0], Item::List(_));
             if v.is_null() || (v.is_object() && sub.is_empty()) {
+                self.pool.push(sub);
                 return Ok(());
             }
             if !already_list {
-                sub = vec![Item::List(sub)];
+                let inner = std::mem::take(&mut sub);
+                sub.push(Item::List(inner));
             }
         }
-        if sub.is_empty() {
-            return Ok(());
+        if !sub.is_empty() {
+            let p = self.out.pred(iri);
+            for it in sub.drain(..) {
+                let o = self.item_term(it, graph);
+                self.out.quad(subject, p, o, graph);
+            }
         }
-        let p = self.out.pred(iri);
-        for it in sub {
-            let o = self.item_term(it, graph);
-            self.out.quad(subject, p, o, graph);
-        }
+        self.pool.push(sub);
         Ok(())
     }
 
@@ -679,7 +705,7 @@ impl<'a, 'e> Expander<'a, 'e> {
             Some(other) => return Err(err("invalid type value", other.to_string())),
         };
         let is_json = dt.as_deref() == Some("@json");
-        if !is_json && !(value.is_null() || value.is_string() || value.is_number() || value.is_boolean()) {
+        if !is_json && (value.is_array() || value.is_object()) {
             return Err(err("invalid value object value", value.to_string()));
         }
         let lang_s: Option<&str> = match lang {
@@ -725,7 +751,6 @@ impl<'a, 'e> Expander<'a, 'e> {
             }
         }
         let t = self.literal(value, dt.as_deref(), lang_s)?;
-        let _ = double_lex;
         items.push(Item::Lit(t));
         Ok(())
     }
@@ -751,9 +776,4 @@ fn check_property(iri: &str) -> Result<(), Fail> {
         return Err(decline("IRI not representable in N-Quads", iri.to_owned()));
     }
     Ok(())
-}
-
-#[allow(dead_code)]
-fn unused(_: Span, _: u8) {
-    let _ = C_SET;
 }

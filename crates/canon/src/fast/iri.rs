@@ -64,23 +64,27 @@ pub(crate) fn is_absolute(s: &str) -> bool {
     false
 }
 
+/// Bytes that need a closer look in an IRI (controls, space, N-Quads-forbidden characters, `[`
+/// `]`, `#`, `%`, DEL and every non-ASCII byte).
+static SUSPICIOUS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        if c <= 0x20
+            || c >= 0x7f
+            || matches!(c, b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\' | b'[' | b']' | b'#' | b'%')
+        {
+            t[i] = 1;
+        }
+        i += 1;
+    }
+    t
+};
+
 #[inline(always)]
 fn suspicious(c: u8) -> u8 {
-    u8::from(c <= 0x20)
-        | u8::from(c >= 0x7f)
-        | u8::from(c == b'<')
-        | u8::from(c == b'>')
-        | u8::from(c == b'"')
-        | u8::from(c == b'{')
-        | u8::from(c == b'}')
-        | u8::from(c == b'|')
-        | u8::from(c == b'^')
-        | u8::from(c == b'`')
-        | u8::from(c == b'\\')
-        | u8::from(c == b'[')
-        | u8::from(c == b']')
-        | u8::from(c == b'#')
-        | u8::from(c == b'%')
+    SUSPICIOUS[c as usize]
 }
 
 /// Whether an IRI can be written as an N-Quads `IRIREF` without escapes. Anything else is

@@ -32,14 +32,18 @@
 //! property-scoped contexts, keyword aliases, compact IRIs and the prefix flag, `@type` coercion
 //! (`@id`, `@vocab`, `@json`, datatype IRIs), `@container` `@set` / `@list` / `@language` /
 //! `@graph` (with `@set`), term-level `@language`, value objects, `@list` / `@set` objects, lists
-//! of lists, `@graph` (top-level and named), blank node identifiers, native booleans and
-//! integers (|n| ≤ 2^53).
+//! of lists, `@graph` (top-level and named), blank node identifiers, native booleans, integers
+//! (|n| ≤ 2^53) and non-integer numbers (`xsd:double` `1.5E0` form, JSON-LD 1.1 §8.6; integral
+//! values such as `1.0` are `xsd:integer`, as in jsonld.js). Language tags are written
+//! lower-cased, as jsonld.js and the oracle do.
 //!
 //! Declined (the caller falls back to the oracle, never a different answer): `@reverse`,
 //! `@nest`, `@included`, `@index` (keyword and container), `@id` / `@type` containers,
 //! `@direction`, `@import`, a term definition for `@type`, keyword-like terms and values, terms
-//! mapped to null used as keys, non-integer JSON numbers and integers beyond 2^53, language tags
-//! that are not well-formed, IRIs that N-Quads cannot carry, blank-node or relative properties,
+//! mapped to null used as keys, integers beyond 2^53, doubles whose 16-digit (jsonld.js) and
+//! shortest round-trip (oracle) forms differ, non-integer numbers inside `@json` literals,
+//! language tags that are not well-formed, relative IRIs inside lists (the oracle does not
+//! reject those), IRIs that N-Quads cannot carry, blank-node or relative properties,
 //! a relative `@vocab` or `@base` without a base IRI, `@language` inside a node object, `@set`
 //! inside a list, non-node values in a `@graph` container, and a top-level `@graph` with other
 //! entries.

@@ -1,0 +1,242 @@
+//! Issuer service benchmark (issue #4), over real HTTP on loopback against an in-process server:
+//!
+//! 1. **batch**: one `POST /awards/batch` of `BENCH_LEARNERS` (default 10,000) eth awards; learners
+//!    per second;
+//! 2. **bare**: in the same run, the library's Data Integrity `sign` + `verify` of the same
+//!    credential (one the server issued, proof removed) on as many threads as the server's batch
+//!    uses cores, and the service's full securing step (`Securer::secure`: Data Integrity, VC-JWT
+//!    and JAdES, each checked) for reference; the overhead is the share of the batch time not
+//!    explained by bare sign + verify (storage, validation, building, status allocation, HTTP);
+//! 3. **load**: `BENCH_LOAD_SECS` (default 30) seconds of `BENCH_LOAD_CONCURRENCY` (default 8)
+//!    clients sending single `POST /awards` back to back; throughput, p50/p99 latency, errors.
+//!
+//! Run: `cargo bench -p issuer --bench batch` (release). `BENCH_DB=postgres` uses a fresh database
+//! on `ENHANCE_TEST_POSTGRES_URL`; `BENCH_MODE=batch|load` runs one part only.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+use base64::Engine as _;
+use issuer::config::Config;
+use issuer::securing::{KeyStoreSecurer, Securer as _};
+use issuer::server::{start, Overrides};
+use serde_json::{json, Value};
+
+const BASE: &str = "http://issuer.bench";
+const TOKEN: &str = "bench-token-eth";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// One eth award request (`{award, images}`) for learner `i`.
+fn award(template: &Value, images: &Value, i: usize) -> Value {
+    let mut a = template.clone();
+    a["learner"]["givenNames"] = json!(format!("Learner{i}"));
+    json!({"award": a, "images": images})
+}
+
+fn template() -> anyhow::Result<(Value, Value)> {
+    let path = repo().join("examples/awards/micro-credential-professional.json");
+    let award: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+    let mut images = serde_json::Map::new();
+    for img in award["display"]["images"].as_array().context("display.images")? {
+        let file = path.parent().context("award dir")?.join(img["file"].as_str().context("image file")?);
+        images.insert(img["language"].as_str().context("language")?.into(), base64::engine::general_purpose::STANDARD.encode(std::fs::read(file)?).into());
+    }
+    Ok((award, Value::Object(images)))
+}
+
+async fn database_url(dir: &std::path::Path) -> anyhow::Result<(String, &'static str)> {
+    if std::env::var("BENCH_DB").as_deref() != Ok("postgres") {
+        return Ok((format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display()), "SQLite (WAL)"));
+    }
+    use sqlx::Connection as _;
+    let base = std::env::var("ENHANCE_TEST_POSTGRES_URL").context("BENCH_DB=postgres needs ENHANCE_TEST_POSTGRES_URL")?;
+    sqlx::any::install_default_drivers();
+    let mut c = sqlx::AnyConnection::connect(&base).await?;
+    let name = format!("issuer_bench_{}", uuid::Uuid::new_v4().simple());
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await?;
+    let (prefix, _) = base.rsplit_once('/').context("database URL")?;
+    Ok((format!("{prefix}/{name}"), "PostgreSQL"))
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Runs `per_thread` iterations of `f` on `threads` threads; operations per second.
+fn throughput(threads: usize, per_thread: usize, f: impl Fn() -> anyhow::Result<()> + Sync) -> anyhow::Result<f64> {
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    for _ in 0..per_thread {
+                        f()?;
+                    }
+                    Ok::<_, anyhow::Error>(())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().map_err(|_| anyhow::anyhow!("bench thread panicked"))??;
+        }
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok((threads * per_thread) as f64 / t.elapsed().as_secs_f64())
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> anyhow::Result<()> {
+    let learners: usize = env_or("BENCH_LEARNERS", 10_000);
+    let bare_n: usize = env_or("BENCH_BARE", 600);
+    let load_secs: u64 = env_or("BENCH_LOAD_SECS", 30);
+    let load_conc: usize = env_or("BENCH_LOAD_CONCURRENCY", 8);
+    let mode = std::env::var("BENCH_MODE").unwrap_or_else(|_| "all".into());
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+
+    let dir = std::env::temp_dir().join(format!("issuer-bench-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("tokens.toml"), format!("eth = \"{TOKEN}\"\n"))?;
+    let (db_url, db_name) = database_url(&dir).await?;
+    let mut config = Config {
+        bind: "127.0.0.1:0".parse()?,
+        database_url: db_url,
+        public_base_url: BASE.into(),
+        keys_dir: repo().join("keys.example"),
+        universities_file: repo().join("keys.example/universities.toml"),
+        tokens_file: Some(dir.join("tokens.toml")),
+        ..Config::default()
+    };
+    config.limits.rate_limit_per_minute = 0;
+    config.limits.max_batch_size = learners.max(1);
+    config.limits.max_body_bytes = 512 * 1024 * 1024;
+    let server = start(config, Overrides::default()).await?;
+    let url = server.url();
+    let client = reqwest::Client::new();
+    let (tmpl, images) = template()?;
+
+    // Warm-up, and the credential for the bare comparison.
+    let res = client.post(format!("{url}/awards")).bearer_auth(TOKEN).json(&award(&tmpl, &images, 0)).send().await?;
+    if res.status() != 201 {
+        bail!("warm-up issuance failed: {} {}", res.status(), res.text().await?);
+    }
+    let issued: Value = res.json().await?;
+    let mut unsigned = issued["verifiableCredential"].clone();
+    unsigned.as_object_mut().context("credential object")?.remove("proof");
+
+    println!("issuer benchmark: {db_name}, {cores} cores, HTTP on loopback, in-process server");
+    if mode == "all" || mode == "batch" {
+        let body = Value::Array((0..learners).map(|i| award(&tmpl, &images, i)).collect());
+        let bytes = serde_json::to_vec(&body)?;
+        let t = Instant::now();
+        let res = client
+            .post(format!("{url}/awards/batch"))
+            .bearer_auth(TOKEN)
+            .header("idempotency-key", "bench-batch")
+            .header("content-type", "application/json")
+            .body(bytes)
+            .send()
+            .await?;
+        let status = res.status();
+        let answer: Value = res.json().await?;
+        let batch_secs = t.elapsed().as_secs_f64();
+        if status != 200 || answer["issued"] != json!(learners) {
+            bail!("batch failed: {status}: issued {} rejected {}", answer["issued"], answer["rejected"]);
+        }
+        let batch_rate = learners as f64 / batch_secs;
+
+        // Bare library throughput, same credential, same cores.
+        let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE)?;
+        let resolver = keys.resolver()?;
+        let signer = keys.university("eth").and_then(|u| u.current_signer()).context("eth signer")?;
+        let created = chrono::Utc::now();
+        let per_thread = bare_n.div_ceil(cores);
+        let bare = throughput(cores, per_thread, || {
+            let signed = proofs::data_integrity::sign(&unsigned, signer, &proofs::data_integrity::ProofOptions::new(created))?;
+            proofs::data_integrity::verify(&signed, &resolver)?;
+            Ok(())
+        })?;
+        let securer = Arc::new(KeyStoreSecurer::load(&repo().join("keys.example"), BASE)?);
+        let doc = unsigned.as_object().context("object")?.clone();
+        let secure = throughput(cores, per_thread.div_ceil(2), || {
+            securer.secure("eth", doc.clone(), created)?;
+            Ok(())
+        })?;
+        let overhead = 100.0 * (1.0 - batch_rate / bare);
+        println!();
+        println!("| measure | value |");
+        println!("|---|---:|");
+        println!("| batch: {learners} learners, one `POST /awards/batch` | {batch_secs:.1} s |");
+        println!("| batch throughput | {batch_rate:.1} learners/s |");
+        println!("| bare DI sign + verify, {cores} threads ({} ops) | {bare:.1} /s |", per_thread * cores);
+        println!("| service securing step (DI + VC-JWT + JAdES, each verified), {cores} threads | {secure:.1} /s |");
+        println!("| overhead vs bare sign + verify (storage, validation, building, allocation, HTTP, VC-JWT/JAdES) | {overhead:.1} % |");
+        println!("| overhead vs the securing step (storage, validation, building, allocation, HTTP) | {:.1} % |", 100.0 * (1.0 - batch_rate / secure));
+    }
+
+    if mode == "all" || mode == "load" {
+        let deadline = Instant::now() + Duration::from_secs(load_secs);
+        let max_requests = 1_000_000usize;
+        let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let t = Instant::now();
+        let workers: Vec<_> = (0..load_conc)
+            .map(|w| {
+                let client = client.clone();
+                let url = format!("{url}/awards");
+                let body = serde_json::to_vec(&award(&tmpl, &images, 100_000 + w)).unwrap_or_default();
+                let sent = sent.clone();
+                tokio::spawn(async move {
+                    let (mut lat, mut errors) = (Vec::new(), 0usize);
+                    while Instant::now() < deadline && sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < max_requests {
+                        let t = Instant::now();
+                        let r = client.post(&url).bearer_auth(TOKEN).header("content-type", "application/json").body(body.clone()).send().await;
+                        let ok = match r {
+                            Ok(r) => r.status() == 201 && r.bytes().await.is_ok(),
+                            Err(_) => false,
+                        };
+                        lat.push(t.elapsed());
+                        if !ok {
+                            errors += 1;
+                        }
+                    }
+                    (lat, errors)
+                })
+            })
+            .collect();
+        let (mut lat, mut errors) = (Vec::new(), 0);
+        for w in workers {
+            let (l, e) = w.await?;
+            lat.extend(l);
+            errors += e;
+        }
+        let secs = t.elapsed().as_secs_f64();
+        lat.sort();
+        println!();
+        println!("| load: {load_conc} concurrent clients, {load_secs} s of `POST /awards` | value |");
+        println!("|---|---:|");
+        println!("| requests | {} |", lat.len());
+        println!("| errors | {errors} |");
+        println!("| throughput | {:.1} req/s |", lat.len() as f64 / secs);
+        println!("| latency p50 | {:.1} ms |", percentile(&lat, 0.50).as_secs_f64() * 1e3);
+        println!("| latency p99 | {:.1} ms |", percentile(&lat, 0.99).as_secs_f64() * 1e3);
+        println!("| latency max | {:.1} ms |", lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3);
+        if errors > 0 {
+            bail!("{errors} requests failed");
+        }
+    }
+    server.shutdown().await?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

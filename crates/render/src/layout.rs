@@ -1,0 +1,482 @@
+//! The paged layout shared by the PDF and the PNG: each A4 page (595.28 × 841.89 pt) as an SVG
+//! document with real `<text>` in the bundled font. Page 1 is the certificate page of ENHANCE
+//! framework MS18 **Annex 3** (university logo placeholder, ENHANCE logo, the "certifies that …
+//! has completed …" statement, signer, place and date, verification QR code); the following pages
+//! are the certificate supplement (learner, credential, learning outcomes by category, form of
+//! participation, assessment, quality assurance, grade, stackability, further information, and for
+//! a programme one part per learning unit), broken into pages with the bundled font's metrics.
+
+use crate::font::{Metrics, FAMILY};
+use crate::html::escape;
+use crate::model::{Block, Document};
+use crate::qr::Qr;
+use crate::RenderError;
+
+/// A4 width in points.
+pub const PAGE_W: f64 = 595.28;
+/// A4 height in points.
+pub const PAGE_H: f64 = 841.89;
+const MARGIN: f64 = 56.0;
+const BOTTOM: f64 = PAGE_H - 64.0;
+/// Brand colour (ENHANCE dark blue); 11.9:1 contrast on white.
+pub const BLUE: &str = "#1b365d";
+/// Accent (teal), for rules and the frame only.
+pub const ACCENT: &str = "#0a7c86";
+/// Body text colour.
+pub const INK: &str = "#1a1a1a";
+/// Secondary text colour (7.0:1 on white).
+pub const MUTED: &str = "#4a4a4a";
+
+struct Svg {
+    body: String,
+}
+
+impl Svg {
+    fn new() -> Self {
+        Self {
+            body: String::new(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn text(&mut self, x: f64, y: f64, size: f64, bold: bool, color: &str, anchor: &str, s: &str) {
+        self.body.push_str(&format!(
+            r#"<text x="{x:.2}" y="{y:.2}" font-family="{FAMILY}" font-size="{size}" font-weight="{}" fill="{color}" text-anchor="{anchor}">{}</text>"#,
+            if bold { "bold" } else { "normal" },
+            escape(s)
+        ));
+        self.body.push('\n');
+    }
+
+    fn raw(&mut self, s: &str) {
+        self.body.push_str(s);
+        self.body.push('\n');
+    }
+
+    fn finish(self, title: &str) -> String {
+        format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_W}pt" height="{PAGE_H}pt" viewBox="0 0 {PAGE_W} {PAGE_H}"><title>{}</title><rect width="{PAGE_W}" height="{PAGE_H}" fill="#ffffff"/>
+{}</svg>"##,
+            escape(title),
+            self.body
+        )
+    }
+}
+
+/// The ENHANCE logo (word mark) drawn at (`x`, `y`) = top-left, `w` wide.
+fn enhance_logo(svg: &mut Svg, x: f64, y: f64) {
+    svg.raw(&format!(
+        r#"<g><rect x="{x:.2}" y="{y:.2}" width="150" height="46" rx="4" fill="{BLUE}"/><path d="M{:.2} {:.2}l10 -14l10 14z" fill="{ACCENT}"/></g>"#,
+        x + 10.0,
+        y + 31.0
+    ));
+    svg.text(
+        x + 34.0,
+        y + 28.0,
+        18.0,
+        true,
+        "#ffffff",
+        "start",
+        "ENHANCE",
+    );
+    svg.text(
+        x + 34.0,
+        y + 39.0,
+        6.2,
+        false,
+        "#ffffff",
+        "start",
+        "European University Alliance",
+    );
+}
+
+/// The university logo placeholder (Annex 3: "logo of the issuing university (placeholder)").
+fn university_placeholder(svg: &mut Svg, m: &Metrics, x: f64, y: f64, name: &str) {
+    svg.raw(&format!(
+        r##"<rect x="{x:.2}" y="{y:.2}" width="190" height="46" rx="4" fill="none" stroke="#8a8a8a" stroke-width="0.8" stroke-dasharray="3 2"/>"##
+    ));
+    let lines = m.wrap(name, 8.5, true, 176.0);
+    let n = lines.len().min(3) as f64;
+    let mut ly = y + 23.0 - (n - 1.0) * 5.5 + 3.0;
+    for l in lines.iter().take(3) {
+        svg.text(x + 95.0, ly, 8.5, true, BLUE, "middle", l);
+        ly += 11.0;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn qr_block(
+    svg: &mut Svg,
+    m: &Metrics,
+    qr: &Qr,
+    x: f64,
+    y: f64,
+    size: f64,
+    caption: &str,
+    url: &str,
+) {
+    let n = qr.width() as f64 + 8.0;
+    let module = size / n;
+    svg.raw(&format!(
+        r##"<rect x="{x:.2}" y="{y:.2}" width="{size:.2}" height="{size:.2}" fill="#ffffff"/><path fill="#000000" shape-rendering="crispEdges" d="{}"/>"##,
+        qr.path_data(x + 4.0 * module, y + 4.0 * module, module)
+    ));
+    svg.text(
+        x + size / 2.0,
+        y + size + 9.0,
+        7.5,
+        true,
+        BLUE,
+        "middle",
+        caption,
+    );
+    let mut ly = y + size + 18.0;
+    for l in m.wrap(url, 5.5, false, size + 40.0).iter().take(3) {
+        svg.text(x + size / 2.0, ly, 5.5, false, MUTED, "middle", l);
+        ly += 7.0;
+    }
+}
+
+/// The certificate page as SVG.
+pub fn certificate_page(doc: &Document, m: &Metrics, qr: &Qr) -> String {
+    let p = &doc.page;
+    let l = doc.labels;
+    let mut svg = Svg::new();
+    // Frame.
+    svg.raw(&format!(
+        r#"<rect x="22" y="22" width="{:.2}" height="{:.2}" fill="none" stroke="{BLUE}" stroke-width="2.2"/><rect x="28" y="28" width="{:.2}" height="{:.2}" fill="none" stroke="{ACCENT}" stroke-width="0.7"/>"#,
+        PAGE_W - 44.0,
+        PAGE_H - 44.0,
+        PAGE_W - 56.0,
+        PAGE_H - 56.0
+    ));
+    university_placeholder(&mut svg, m, MARGIN, 56.0, &p.university);
+    enhance_logo(&mut svg, PAGE_W - MARGIN - 150.0, 56.0);
+
+    let cx = PAGE_W / 2.0;
+    let width = PAGE_W - 2.0 * MARGIN - 20.0;
+    // The statement block is laid out from `TOP`, then centred vertically between the logos and
+    // the signature area.
+    const TOP: f64 = 170.0;
+    const LIMIT: f64 = PAGE_H - 230.0;
+    let outer = std::mem::replace(&mut svg, Svg::new());
+    let mut y = TOP + 20.0;
+    let centered =
+        |svg: &mut Svg, y: &mut f64, s: &str, size: f64, bold: bool, color: &str, gap: f64| {
+            for line in m.wrap(s, size, bold, width) {
+                svg.text(cx, *y, size, bold, color, "middle", &line);
+                *y += size * 1.3;
+            }
+            *y += gap;
+        };
+    centered(
+        &mut svg,
+        &mut y,
+        &p.heading.to_uppercase(),
+        20.0,
+        true,
+        BLUE,
+        6.0,
+    );
+    svg.raw(&format!(
+        r#"<rect x="{:.2}" y="{y:.2}" width="120" height="2" fill="{ACCENT}"/>"#,
+        cx - 60.0
+    ));
+    y += 34.0;
+    centered(
+        &mut svg,
+        &mut y,
+        &p.awarding_statement,
+        13.0,
+        true,
+        INK,
+        14.0,
+    );
+    centered(&mut svg, &mut y, &p.certifies, 11.0, false, MUTED, 14.0);
+    centered(&mut svg, &mut y, &p.learner, 24.0, true, BLUE, 10.0);
+    if let Some((born, date)) = &p.born_on {
+        centered(
+            &mut svg,
+            &mut y,
+            &format!("{born} {date}"),
+            11.0,
+            false,
+            INK,
+            14.0,
+        );
+    } else {
+        y += 4.0;
+    }
+    centered(&mut svg, &mut y, &p.completed, 11.0, false, MUTED, 12.0);
+    centered(&mut svg, &mut y, &p.opportunity, 16.0, true, INK, 8.0);
+    if let Some(t) = &p.taking_place {
+        centered(&mut svg, &mut y, t, 11.0, false, INK, 10.0);
+    }
+    if let Some(j) = &p.jointly {
+        y += 6.0;
+        centered(&mut svg, &mut y, j, 10.0, false, MUTED, 8.0);
+    }
+    let offset = ((LIMIT - y) / 2.0).max(0.0);
+    let block = std::mem::replace(&mut svg, outer);
+    svg.raw(&format!(r#"<g transform="translate(0 {offset:.2})">"#));
+    svg.raw(&block.body);
+    svg.raw("</g>");
+
+    // Signature, place and date (bottom left); QR (bottom right).
+    let base = PAGE_H - 150.0;
+    svg.raw(&format!(
+        r#"<line x1="{MARGIN}" y1="{base:.2}" x2="{:.2}" y2="{base:.2}" stroke="{INK}" stroke-width="0.6"/>"#,
+        MARGIN + 220.0
+    ));
+    let mut sy = base + 13.0;
+    for line in m.wrap(&p.signer, 9.0, false, 230.0) {
+        svg.text(MARGIN, sy, 9.0, false, INK, "start", &line);
+        sy += 11.5;
+    }
+    svg.text(
+        MARGIN,
+        sy + 8.0,
+        10.0,
+        true,
+        INK,
+        "start",
+        &p.place_and_date,
+    );
+    // Whole pixels per module in the 100 dpi PNG (crisp, decodable), about 34 mm wide in print;
+    // at least 3 px = 0.76 mm per module, which phones scan from paper.
+    let px = 72.0 / f64::from(crate::png::DPI);
+    let n = qr.width() as f64 + 8.0;
+    let per_module = (133.0 / n).round().max(3.0);
+    let qr_size = n * per_module * px;
+    let snap = |v: f64| (v / px).round() * px;
+    let (qx, qy) = (
+        snap(PAGE_W - MARGIN - qr_size),
+        snap(PAGE_H - 104.0 - qr_size),
+    );
+    qr_block(
+        &mut svg,
+        m,
+        qr,
+        qx,
+        qy,
+        qr_size,
+        l.verify,
+        &doc.verification_url,
+    );
+    svg.finish(&doc.title)
+}
+
+struct Pager<'a> {
+    m: &'a Metrics,
+    doc: &'a Document,
+    pages: Vec<String>,
+    cur: Svg,
+    y: f64,
+}
+
+impl<'a> Pager<'a> {
+    fn new(m: &'a Metrics, doc: &'a Document) -> Self {
+        let mut p = Self {
+            m,
+            doc,
+            pages: Vec::new(),
+            cur: Svg::new(),
+            y: 0.0,
+        };
+        p.start_page();
+        p
+    }
+
+    fn start_page(&mut self) {
+        let title = &self.doc.title;
+        self.cur.text(
+            MARGIN,
+            36.0,
+            7.5,
+            false,
+            MUTED,
+            "start",
+            &format!("{} – {}", self.doc.page.learner, title),
+        );
+        self.cur.raw(&format!(
+            r#"<rect x="{MARGIN}" y="42" width="{:.2}" height="0.6" fill="{ACCENT}"/>"#,
+            PAGE_W - 2.0 * MARGIN
+        ));
+        self.y = 72.0;
+    }
+
+    fn new_page(&mut self) {
+        let page = std::mem::replace(&mut self.cur, Svg::new());
+        self.pages.push(self.finish_page(page));
+        self.start_page();
+    }
+
+    fn finish_page(&self, mut page: Svg) -> String {
+        // Page numbers: page 1 is the certificate; supplement pages start at 2.
+        let n = self.pages.len() + 2;
+        page.text(
+            PAGE_W - MARGIN,
+            PAGE_H - 30.0,
+            7.5,
+            false,
+            MUTED,
+            "end",
+            &format!("{} {n}", self.doc.labels.page),
+        );
+        page.text(
+            MARGIN,
+            PAGE_H - 30.0,
+            7.0,
+            false,
+            MUTED,
+            "start",
+            &self.doc.verification_url,
+        );
+        page.finish(&self.doc.title)
+    }
+
+    fn ensure(&mut self, h: f64) {
+        if self.y + h > BOTTOM {
+            self.new_page();
+        }
+    }
+
+    fn heading(&mut self, s: &str, size: f64, color: &str, before: f64) {
+        let lines = self.m.wrap(s, size, true, PAGE_W - 2.0 * MARGIN);
+        // Keep a heading with at least two lines of what follows.
+        self.ensure(before + lines.len() as f64 * size * 1.3 + 30.0);
+        self.y += before;
+        for line in lines {
+            self.cur
+                .text(MARGIN, self.y, size, true, color, "start", &line);
+            self.y += size * 1.3;
+        }
+        self.y += 3.0;
+    }
+
+    fn lines(&mut self, x: f64, width: f64, s: &str, size: f64, bold: bool, color: &str) {
+        for line in self.m.wrap(s, size, bold, width) {
+            self.ensure(size * 1.4);
+            self.cur.text(x, self.y, size, bold, color, "start", &line);
+            self.y += size * 1.4;
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        let full = PAGE_W - 2.0 * MARGIN;
+        match b {
+            Block::Table(rows) => {
+                let label_w = 150.0;
+                for r in rows {
+                    let labels = self.m.wrap(&r.label, 9.0, true, label_w - 8.0);
+                    let values = self.m.wrap(&r.value, 9.5, false, full - label_w);
+                    let n = labels.len().max(values.len()) as f64;
+                    let h = n * 9.5 * 1.4 + 6.0;
+                    self.ensure(h.min(BOTTOM - 72.0));
+                    self.cur.raw(&format!(
+                        r##"<rect x="{MARGIN}" y="{:.2}" width="{full:.2}" height="0.4" fill="#c8c8c8"/>"##,
+                        self.y - 10.5
+                    ));
+                    let top = self.y;
+                    let mut ly = top;
+                    for l in &labels {
+                        self.cur.text(MARGIN, ly, 9.0, true, MUTED, "start", l);
+                        ly += 9.5 * 1.4;
+                    }
+                    self.y = top;
+                    self.lines(MARGIN + label_w, full - label_w, &r.value, 9.5, false, INK);
+                    self.y = self.y.max(ly) + 6.0;
+                }
+                self.y += 4.0;
+            }
+            Block::Outcomes(groups) => {
+                for (cat, items) in groups {
+                    if !cat.is_empty() {
+                        self.ensure(30.0);
+                        self.cur.text(MARGIN, self.y, 9.5, true, BLUE, "start", cat);
+                        self.y += 13.0;
+                    }
+                    for item in items {
+                        self.ensure(13.0);
+                        self.cur
+                            .text(MARGIN + 6.0, self.y, 9.5, false, INK, "start", "•");
+                        self.lines(MARGIN + 16.0, full - 16.0, item, 9.5, false, INK);
+                        self.y += 1.5;
+                    }
+                    self.y += 4.0;
+                }
+            }
+            Block::Text(paras) => {
+                for p in paras {
+                    self.lines(MARGIN, full, p, 9.5, false, INK);
+                    self.y += 3.0;
+                }
+                self.y += 2.0;
+            }
+            Block::Numbered(intro, items) => {
+                self.lines(MARGIN, full, intro, 9.5, false, INK);
+                self.y += 3.0;
+                for (i, item) in items.iter().enumerate() {
+                    self.ensure(13.0);
+                    self.cur.text(
+                        MARGIN + 4.0,
+                        self.y,
+                        9.5,
+                        false,
+                        INK,
+                        "start",
+                        &format!("{}.", i + 1),
+                    );
+                    self.lines(MARGIN + 18.0, full - 18.0, item, 9.5, false, INK);
+                    self.y += 1.5;
+                }
+                self.y += 4.0;
+            }
+            Block::List(items) => {
+                for item in items {
+                    self.ensure(13.0);
+                    self.cur
+                        .text(MARGIN + 6.0, self.y, 9.5, false, INK, "start", "•");
+                    self.lines(MARGIN + 16.0, full - 16.0, item, 9.5, false, INK);
+                    self.y += 1.5;
+                }
+                self.y += 4.0;
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        let page = std::mem::replace(&mut self.cur, Svg::new());
+        let last = self.finish_page(page);
+        self.pages.push(last);
+        self.pages
+    }
+}
+
+/// The supplement pages as SVG documents.
+pub fn supplement_pages(doc: &Document, m: &Metrics) -> Vec<String> {
+    let mut pager = Pager::new(m, doc);
+    for (i, part) in doc.supplement.iter().enumerate() {
+        if i > 0 {
+            // Each learning unit starts on a new page.
+            pager.new_page();
+        }
+        pager.heading(&part.heading.to_uppercase(), 15.0, BLUE, 0.0);
+        pager.y += 4.0;
+        for s in &part.sections {
+            pager.heading(&s.heading, 11.5, BLUE, 8.0);
+            pager.y += 8.0;
+            pager.block(&s.block);
+        }
+    }
+    pager.finish()
+}
+
+/// All pages: the certificate page, then the supplement.
+pub fn pages(doc: &Document) -> Result<Vec<String>, RenderError> {
+    let m = Metrics::new()?;
+    let qr = Qr::new(&doc.verification_url)?;
+    let mut out = vec![certificate_page(doc, &m, &qr)];
+    out.extend(supplement_pages(doc, &m));
+    Ok(out)
+}

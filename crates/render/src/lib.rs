@@ -1,0 +1,202 @@
+//! Human-readable documents of an ENHANCE credential (issue #7): the certificate page and the
+//! certificate supplement of the ENHANCE framework (MS18) **Annex 3** ("Templates for ENHANCE
+//! credentials") as
+//! - [`html`]: a standalone, accessible HTML5 document;
+//! - [`pdf`]: a text-searchable A4 PDF (certificate page, then the supplement pages);
+//! - [`png`]: the certificate page as an A4 image at 100 dpi (the EDC `individualDisplay` image),
+//!
+//! each with a QR code linking to the credential's verification URL.
+//!
+//! Everything is rendered from an [`elm_model::view::CredentialView`], which reads any EDC
+//! credential (ELM v3.2: plain, upload wrapper or JAdES-sealed), so the EU's samples render too.
+//! Labels exist in English, German, Dutch and Polish ([`labels`]); the credential's own texts are
+//! shown in the requested language, else English, else any language they carry.
+//!
+//! The library does no I/O except [`render_file`], the helper of the `issuer render` command.
+
+pub mod font;
+pub mod html;
+pub mod labels;
+pub mod layout;
+pub mod model;
+pub mod pdf;
+pub mod png;
+pub mod qr;
+mod svg;
+
+use std::path::Path;
+
+use elm_model::view::{CredentialView, ViewError};
+
+pub use model::Document;
+
+/// Verification URL used when none is given (the ENHANCE verification service's start page).
+pub const DEFAULT_VERIFICATION_URL: &str = "https://credentials.enhance-alliance.eu/verify";
+
+/// How to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Label language: `en`, `de`, `nl` or `pl` (others fall back to English labels); the
+    /// credential's texts are picked in this language when it carries it.
+    pub language: String,
+    /// The URL the QR code encodes (the credential's verification page).
+    pub verification_url: String,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self {
+            language: "en".into(),
+            verification_url: DEFAULT_VERIFICATION_URL.into(),
+        }
+    }
+}
+
+impl RenderOptions {
+    /// Options for `language` and `verification_url`.
+    pub fn new(language: impl Into<String>, verification_url: impl Into<String>) -> Self {
+        Self {
+            language: language.into(),
+            verification_url: verification_url.into(),
+        }
+    }
+}
+
+/// Why rendering failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The input is not a readable EDC credential.
+    #[error("not a readable credential: {0}")]
+    View(#[from] ViewError),
+    /// The verification URL does not fit in a QR code.
+    #[error("QR code: {0}")]
+    Qr(String),
+    /// The bundled font could not be read.
+    #[error("font: {0}")]
+    Font(String),
+    /// The SVG layout could not be parsed (a bug).
+    #[error("SVG layout: {0}")]
+    Svg(String),
+    /// PDF conversion failed.
+    #[error("PDF: {0}")]
+    Pdf(String),
+    /// PNG encoding failed.
+    #[error("PNG: {0}")]
+    Png(String),
+    /// The raster canvas could not be allocated.
+    #[error("could not allocate the image")]
+    Raster,
+    /// Nothing to render.
+    #[error("the layout produced no page")]
+    Empty,
+    /// Reading the credential file or writing the output failed ([`render_file`] only).
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The file is not JSON ([`render_file`] only).
+    #[error("{path}: not JSON: {message}")]
+    Json {
+        /// The file.
+        path: String,
+        /// The parser's message.
+        message: String,
+    },
+}
+
+/// What the document shows, for callers that want to inspect it (tests, other front ends).
+pub fn document(view: &CredentialView, options: &RenderOptions) -> Document {
+    Document::from_view(view, &options.language, &options.verification_url)
+}
+
+/// The credential as a standalone HTML5 document.
+pub fn html(view: &CredentialView, options: &RenderOptions) -> Result<String, RenderError> {
+    html::document(&document(view, options))
+}
+
+/// The credential as a text-searchable PDF (certificate page, then the supplement).
+pub fn pdf(view: &CredentialView, options: &RenderOptions) -> Result<Vec<u8>, RenderError> {
+    pdf::document_pdf(&document(view, options))
+}
+
+/// The certificate page as a PNG (A4 at 100 dpi).
+pub fn png(view: &CredentialView, options: &RenderOptions) -> Result<Vec<u8>, RenderError> {
+    png::certificate_png(&document(view, options))
+}
+
+/// The certificate page as a PNG, from a credential's JSON (e.g. the unsigned credential the
+/// issuer is about to seal, to put the image into its `individualDisplay`).
+pub fn png_for_credential(
+    credential: &serde_json::Value,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, RenderError> {
+    png(&CredentialView::from_json(credential)?, options)
+}
+
+/// Rasterises an SVG document with the bundled fonts at `scale` × its CSS pixel size (PNG bytes).
+pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
+    png::svg_to_png(svg, scale)
+}
+
+/// Output formats of [`render_bytes`] / [`render_file`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// HTML5.
+    Html,
+    /// PDF.
+    Pdf,
+    /// PNG of the certificate page.
+    Png,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "html" | "htm" => Ok(Self::Html),
+            "pdf" => Ok(Self::Pdf),
+            "png" => Ok(Self::Png),
+            other => Err(format!("unknown format {other:?} (html, pdf or png)")),
+        }
+    }
+}
+
+/// Renders a credential given as JSON bytes (plain, upload wrapper or sealed) in `format`.
+pub fn render_bytes(
+    credential: &[u8],
+    format: Format,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, RenderError> {
+    let view = CredentialView::from_slice(credential)?;
+    match format {
+        Format::Html => html(&view, options).map(String::into_bytes),
+        Format::Pdf => pdf(&view, options),
+        Format::Png => png(&view, options),
+    }
+}
+
+/// The I/O of `issuer render`: reads the credential file at `input`, renders it and writes `out`.
+/// The only function of this crate that touches the file system.
+pub fn render_file(
+    input: &Path,
+    format: Format,
+    out: &Path,
+    options: &RenderOptions,
+) -> Result<(), RenderError> {
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| RenderError::Io { path, source }
+    };
+    let bytes = std::fs::read(input).map_err(io(input))?;
+    let rendered = render_bytes(&bytes, format, options).map_err(|e| match e {
+        RenderError::View(ViewError::Json { message, .. }) => RenderError::Json {
+            path: input.display().to_string(),
+            message,
+        },
+        other => other,
+    })?;
+    std::fs::write(out, rendered).map_err(io(out))
+}
