@@ -127,15 +127,53 @@ pub fn canonicalize(doc: &serde_json::Value) -> Result<String, CanonError> {
 }
 
 /// Same as [`canonicalize`] with explicit options (loader with extra test documents, work limits).
+///
+/// Runs the compiled-context fast path ([`fast`]) and falls back to the `json-ld` crate path
+/// ([`oracle_canonicalize_with`]) when the document uses something the fast path does not cover;
+/// fallbacks are counted ([`fast::fallback_count`]). Both paths give byte-identical output on
+/// everything the fast path accepts (`tests/fast_*.rs`: the EU samples, the W3C vectors, a generated
+/// corpus and the JSON-LD 1.1 conformance suites). When the fast path reports an error, the oracle
+/// runs too and its error is returned, so errors are the reference ones.
 pub fn canonicalize_with(doc: &serde_json::Value, opts: &Options) -> Result<String, CanonError> {
-    let quads = to_rdf(doc, opts)?;
+    match fast::canonicalize_with(doc, &fast_options(opts)) {
+        Ok(Ok(nquads)) => Ok(nquads),
+        // Declined, or an error: the reference path decides. Errors are the rare path (invalid or
+        // hostile input, bounded by the same limits), and the oracle's error is the reference one
+        // (e.g. it names the context of a protected-term redefinition).
+        Ok(Err(_)) | Err(_) => oracle_canonicalize_with(doc, opts),
+    }
+}
+
+/// The reference path alone: the `json-ld` crate's toRdf (strict safe mode) and our RDFC-1.0. Kept
+/// as the oracle the fast path is tested against, and as its run-time fallback.
+pub fn oracle_canonicalize(doc: &serde_json::Value) -> Result<String, CanonError> {
+    oracle_canonicalize_with(doc, default_options())
+}
+
+/// [`oracle_canonicalize`] with explicit options.
+pub fn oracle_canonicalize_with(doc: &serde_json::Value, opts: &Options) -> Result<String, CanonError> {
+    let quads = oracle_to_rdf(doc, opts)?;
     Ok(rdfc10(&quads, &opts.limits)?.nquads)
 }
 
 /// Strict JSON-LD → RDF (toRdf): unsorted quads of the default graph and named graphs, with
 /// blank node labels as the JSON-LD processor issued them.
+///
+/// Fast path first, the `json-ld` crate path when the fast path declines (as [`canonicalize_with`]).
 pub fn to_rdf(doc: &serde_json::Value, opts: &Options) -> Result<Vec<Quad>, CanonError> {
+    match fast::to_rdf(doc, &fast_options(opts)) {
+        Ok(Ok(quads)) => Ok(quads),
+        Ok(Err(_)) | Err(_) => oracle_to_rdf(doc, opts),
+    }
+}
+
+/// The reference toRdf alone (the `json-ld` crate in strict safe mode).
+pub fn oracle_to_rdf(doc: &serde_json::Value, opts: &Options) -> Result<Vec<Quad>, CanonError> {
     oracle::to_rdf(doc, &opts.loader)
+}
+
+fn fast_options(opts: &Options) -> fast::FastOptions {
+    fast::FastOptions { loader: opts.loader.clone(), base: None, limits: opts.limits }
 }
 
 /// RDFC-1.0 over a dataset (SHA-256): canonical labels + sorted canonical N-Quads, with a work

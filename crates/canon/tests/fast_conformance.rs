@@ -10,7 +10,7 @@
 //! tests assert that nothing is DIFFERENT.
 //!
 //! Expand tests are compared through RDF: the expected expanded document is turned into RDF by
-//! the oracle (`canon::to_rdf`) — or, when the oracle cannot (a relative IRI in the expected
+//! the oracle (`canon::oracle_to_rdf`) — or, when the oracle cannot (a relative IRI in the expected
 //! output, which needs the test's base IRI the oracle does not take), by the fast path itself,
 //! which for an already-expanded document exercises only toRdf — and both sides are canonicalized
 //! with RDFC-1.0.
@@ -139,7 +139,7 @@ fn run_manifest(manifest: &str, expand: bool) -> Counts {
                 let text = std::fs::read_to_string(Path::new(SUITE).join(rel)).expect("expected file");
                 if expand {
                     let exp: Value = serde_json::from_str(&text).expect("expected JSON");
-                    match canon::to_rdf(&exp, &oracle_opts) {
+                    match canon::oracle_to_rdf(&exp, &oracle_opts) {
                         Ok(q) => Some(q),
                         Err(_) => match fast::to_rdf(&exp, &fopts) {
                             Ok(Ok(q)) => Some(q),
@@ -182,7 +182,7 @@ fn run_manifest(manifest: &str, expand: bool) -> Counts {
             },
             Err(e) if is_safe_mode_error(&e) => {
                 // Safe mode by design; the oracle must reject the document too.
-                match canon::to_rdf(&input, &oracle_opts) {
+                match canon::oracle_to_rdf(&input, &oracle_opts) {
                     Err(_) => c.safe += 1,
                     Ok(q) => c.different.push(format!(
                         "{id}: fast path safe-mode error {e} but the oracle answers:\n{}",

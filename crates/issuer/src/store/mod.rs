@@ -14,9 +14,10 @@
 //! PostgreSQL under an advisory lock, so replicas starting together apply each migration once.
 //!
 //! **Safety with several replicas** comes from the database only, never from process state:
-//! status index allocation advances `status_lists.next_counter` with `UPDATE … RETURNING` inside the
-//! issuing transaction (the row lock serialises allocators on one list; a rolled-back issuance
-//! rolls the counter back too), the index is a keyed permutation of the counter
+//! status index allocation advances `status_lists.next_counter` with `UPDATE … RETURNING` in a short
+//! transaction of its own (the row lock serialises allocators on one list; the counter never goes
+//! back, so an issuance that fails or crashes before storing leaves its index unused, never handed
+//! out twice), the index is a keyed permutation of the counter
 //! ([`crate::domain::permutation`]); a full list is retired and replaced in the same transaction;
 //! and `PRIMARY KEY (list_id, idx)` on `status_entries` makes a
 //! second use of an index impossible regardless. Idempotency keys are a primary key too.
