@@ -1,7 +1,8 @@
 //! Issue #2 acceptance: every credential built from `examples/awards/` converts to RDF under a
 //! strict JSON-LD 1.1 processor in safe mode with no term dropped — `canon` rejects undefined terms,
 //! relative IRIs and unknown contexts instead of dropping them — and the reference JavaScript stack
-//! (jsonld.js in safe mode, `interop/js/canonize.mjs`) produces byte-identical canonical N-Quads.
+//! (jsonld.js in safe mode, `interop/js/canonize.mjs`) produces byte-identical canonical N-Quads, as
+//! do the compiled fast path and the json-ld crate oracle (issue #8).
 //! Also checks that the VC 2.0 + edc-ap combination is rejected (ADR 0001).
 
 use std::io::Write as _;
@@ -66,6 +67,13 @@ fn js_canonize(doc: &Value) -> (i32, String, String) {
 fn every_example_canonicalizes_strictly_and_as_jsonld_js_does() {
     for (name, credential) in examples() {
         let ours = canon::canonicalize(&credential).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Issue #8: the compiled fast path answers (it does not decline) and equals the oracle.
+        let fast = canon::fast::canonicalize(&credential)
+            .unwrap_or_else(|e| panic!("{name}: fast path error {e}"))
+            .unwrap_or_else(|d| panic!("{name}: fast path declined: {d:?}"));
+        let oracle = canon::oracle_canonicalize(&credential).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(fast, oracle, "{name}: fast path differs from the oracle");
+        assert_eq!(ours, oracle, "{name}");
         let quads = ours.lines().count();
         assert!(quads > 100, "{name}: only {quads} quads");
         assert!(!ours.contains("_:"), "{name}: blank nodes in a built credential");
