@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use elm_model::{
-    build, did_web, parse_award, BuildOptions, DisplayImage, MediaType, Universities, University,
+    build, parse_award, BuildOptions, DisplayImage, MediaType, Universities,
 };
 use serde_json::Value;
 
@@ -23,19 +23,8 @@ fn repo() -> PathBuf {
 }
 
 fn universities() -> Universities {
-    let text = std::fs::read_to_string(repo().join("keys.example/universities.toml")).unwrap();
-    let table: toml::Table = toml::from_str(&text).unwrap();
-    let list: Vec<University> = table["university"]
-        .as_array()
+    issuer::universities::load(&repo().join("keys.example/universities.toml"), "http://localhost:8080")
         .unwrap()
-        .iter()
-        .map(|u| {
-            let mut u: University = u.clone().try_into().unwrap();
-            u.did = did_web("http://localhost:8080", &u.id).unwrap();
-            u
-        })
-        .collect();
-    Universities::new(list)
 }
 
 fn python_ready() {
