@@ -12,6 +12,10 @@ fi
 if [ ! -d interop/js/node_modules ]; then
   npm ci --prefix interop/js --no-audit --no-fund --loglevel=error
 fi
+# playwright-core + axe-core for the browser tests of issue #7 (the browser is Debian's chromium).
+if [ ! -d tests/browser/node_modules ]; then
+  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+fi
 
 # PostgreSQL: the issuer's storage tests run on SQLite and on PostgreSQL (a throwaway local cluster).
 if [ -z "${ENHANCE_TEST_POSTGRES_URL:-}" ]; then
@@ -26,3 +30,7 @@ cargo test --workspace --locked "$@"
 # The full generated corpus of issue #8 (10,000 random credentials, fast path == oracle byte for
 # byte; ~2 minutes in a debug build, so it is an ignored test the plain run skips).
 cargo test --locked -p canon --test fast_generated -- --ignored
+# Browser tests of issue #7: the real issuer and verifier services in headless Chromium (learner's
+# page, verification pages of genuine/revoked/tampered credentials, upload page, axe-core);
+# screenshots in target/browser-artifacts/.
+bash tests/browser/run.sh

@@ -12,8 +12,14 @@ Nothing is ever fetched: every `@context` URL is replaced by the inline `@contex
 document (`crates/contexts/documents/`, the same files the Rust `contexts` crate pins); an unknown
 context URL is an error (exit 2).
 
-Usage: validate.py CREDENTIAL.json [--shapes-dir DIR] [--contexts-dir DIR] [--quiet]
+Usage: validate.py CREDENTIAL.json [--shapes-dir DIR] [--contexts-dir DIR] [--quiet] [--json]
 Exit codes: 0 conforms, 1 does not conform (report printed), 2 usage or unreadable input.
+
+--json prints, instead of the text report, one JSON object: `conforms`, `results` (each with
+`focusNode`, `resultPath`, `sourceConstraintComponent`, `sourceShape`, `value`, `severity`: terms in
+N-Triples syntax, null when absent; and `details`, the nested sh:detail results) and `data` (the credential's triples as N-Triples, without the
+hierarchy), so that a test can map blank nodes through a canonical labelling. The Rust differential
+test `tests/tests/shacl_differential.rs` reads it.
 """
 
 import argparse
@@ -85,12 +91,38 @@ def resolve_context(value, mapping, cache):
     return value
 
 
+def json_results(report_graph):
+    """The sh:ValidationResult nodes of a pyshacl report graph, terms in N-Triples syntax."""
+    from rdflib import Namespace, RDF
+
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+
+    def term(node, prop):
+        value = report_graph.value(node, prop)
+        return None if value is None else value.n3()
+
+    def result(r):
+        return {
+            "focusNode": term(r, SH.focusNode),
+            "resultPath": term(r, SH.resultPath),
+            "sourceConstraintComponent": term(r, SH.sourceConstraintComponent),
+            "sourceShape": term(r, SH.sourceShape),
+            "value": term(r, SH.value),
+            "severity": term(r, SH.resultSeverity),
+            "details": [result(d) for d in report_graph.objects(r, SH.detail)],
+        }
+
+    report = report_graph.value(predicate=RDF.type, object=SH.ValidationReport, any=False)
+    return [result(r) for r in report_graph.objects(report, SH.result)]
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("credential")
     ap.add_argument("--shapes-dir", default=DEFAULT_SHAPES)
     ap.add_argument("--contexts-dir", default=DEFAULT_CONTEXTS)
     ap.add_argument("--quiet", action="store_true", help="print only the verdict and the violations")
+    ap.add_argument("--json", action="store_true", help="print the results and the data graph as JSON")
     args = ap.parse_args(argv)
 
     try:
@@ -110,6 +142,11 @@ def main(argv):
         print(f"error: {args.credential}: {e}", file=sys.stderr)
         return 2
 
+    if args.json:
+        # Keep literals' lexical forms (rdflib would rewrite "…T00:00:00Z" as "…T00:00:00+00:00"),
+        # so that the data graph printed below can be compared with another JSON-LD processor's.
+        # Validity checks read the parsed value / ill-typedness, which this does not change.
+        rdflib.NORMALIZE_LITERALS = False
     data = rdflib.Graph()
     try:
         data.parse(data=json.dumps(document), format="json-ld")
@@ -117,6 +154,7 @@ def main(argv):
         print(f"error: {args.credential}: not parseable as JSON-LD: {e}", file=sys.stderr)
         return 1
     quads = len(data)
+    data_nt = data.serialize(format="nt") if args.json else None
     data.parse(os.path.join(args.shapes_dir, HIERARCHY_FILE), format="nt")
 
     shapes = rdflib.Graph()
@@ -125,7 +163,7 @@ def main(argv):
     # generic-full imports no-cv; both are merged above, so the import must not be followed.
     shapes.remove((None, OWL.imports, None))
 
-    conforms, _report_graph, report_text = pyshacl.validate(
+    conforms, report_graph, report_text = pyshacl.validate(
         data,
         shacl_graph=shapes,
         inference="none",
@@ -133,6 +171,9 @@ def main(argv):
         allow_warnings=True,
         advanced=False,
     )
+    if args.json:
+        print(json.dumps({"conforms": bool(conforms), "results": json_results(report_graph), "data": data_nt}))
+        return 0 if conforms else 1
     verdict = "CONFORMS" if conforms else "DOES NOT CONFORM"
     print(f"{args.credential}: {quads} triples: {verdict} to EDC-generic-full + EDC-generic-no-cv")
     if not conforms or not args.quiet:

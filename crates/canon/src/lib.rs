@@ -144,6 +144,60 @@ pub fn canonicalize_with(doc: &serde_json::Value, opts: &Options) -> Result<Stri
     }
 }
 
+/// A JSON object seen with some top-level members left out or replaced (or added), without
+/// copying it: what Data Integrity hashes is "the credential without `proof`, with the Data
+/// Integrity context appended" (VC Data Integrity §4.2 steps 2-3, eddsa-rdfc-2022 §3.3), and a
+/// credential may carry 100 KB of display images, so copying it costs more than hashing it.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentView<'a> {
+    /// The object.
+    pub base: &'a serde_json::Map<String, serde_json::Value>,
+    /// Top-level members left out.
+    pub omit: &'a [&'a str],
+    /// Top-level members replaced (in place) or added (at the end).
+    pub replace: &'a [(&'a str, &'a serde_json::Value)],
+}
+
+impl DocumentView<'_> {
+    /// The document the view stands for, as a value (a copy; used only off the fast path).
+    pub fn to_value(&self) -> serde_json::Value {
+        let mut map = serde_json::Map::with_capacity(self.base.len() + self.replace.len());
+        for (k, v) in self.base {
+            if let Some((_, r)) = self.replace.iter().find(|(rk, _)| *rk == k.as_str()) {
+                map.insert(k.clone(), (*r).clone());
+            } else if !self.omit.contains(&k.as_str()) {
+                map.insert(k.clone(), v.clone());
+            }
+        }
+        for (k, v) in self.replace {
+            if !self.base.contains_key(*k) {
+                map.insert((*k).to_owned(), (*v).clone());
+            }
+        }
+        serde_json::Value::Object(map)
+    }
+}
+
+/// SHA-256 of the canonical N-Quads of `view` ([`canonicalize`] of [`DocumentView::to_value`],
+/// hashed): the fast path hashes the sorted lines directly and copies nothing; when it declines
+/// or reports an error, the oracle runs on the materialised document, exactly as
+/// [`canonicalize_with`] does.
+pub fn canonical_sha256_view(view: DocumentView<'_>, opts: &Options) -> Result<[u8; 32], CanonError> {
+    use sha2::Digest as _;
+    match fast::canonical_sha256_view(view, &fast_options(opts)) {
+        Ok(Ok(hash)) => Ok(hash),
+        Ok(Err(_)) | Err(_) => {
+            let nquads = oracle_canonicalize_with(&view.to_value(), opts)?;
+            Ok(sha2::Sha256::digest(nquads.as_bytes()).into())
+        }
+    }
+}
+
+/// [`canonical_sha256_view`] with the default options (bundled contexts, default limits).
+pub fn canonical_sha256(view: DocumentView<'_>) -> Result<[u8; 32], CanonError> {
+    canonical_sha256_view(view, default_options())
+}
+
 /// The reference path alone: the `json-ld` crate's toRdf (strict safe mode) and our RDFC-1.0. Kept
 /// as the oracle the fast path is tested against, and as its run-time fallback.
 pub fn oracle_canonicalize(doc: &serde_json::Value) -> Result<String, CanonError> {

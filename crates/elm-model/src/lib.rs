@@ -11,10 +11,12 @@
 //! - [`university`]: ENHANCE member universities (filled by the caller), did:web derivation.
 //! - [`vocab`]: controlled-vocabulary concepts (EU vocabularies; ENHANCE extensions).
 //! - [`text`]: the generated Annex 3 sentences per language.
+//! - [`programme`]: programme specifications, their stacking rules and outline (stackability).
 
 pub mod award;
 pub mod build;
 pub mod lang;
+pub mod programme;
 pub mod text;
 pub mod university;
 pub mod validate;

@@ -4,8 +4,8 @@
 //! status list credentials (§2.2) and DID documents (did:web §3.2).
 //!
 //! Every issuance is two short database transactions around the signing: (1) allocate the status
-//! indices (commit), (2) sign (Data Integrity) → verify the proof once more, outside any
-//! transaction, so issuances sign in parallel and no lock is held for milliseconds of CPU work,
+//! indices (commit), (2) sign (Data Integrity, JAdES, VC-JWT) → verify every form with the
+//! `verifier` library ([`crate::securing::IssuanceCheck`]), outside any transaction, so issuances sign in parallel and no lock is held for milliseconds of CPU work,
 //! (3) store the credential, its status entries and its audit entry in ONE transaction. Nothing is
 //! issued unless (3) commits; an issuance that fails or crashes after (1) leaves its indices unused
 //! for good (the counter never goes back, so an index is never handed out twice). Batches run
@@ -27,9 +27,13 @@ use verifier::Clock;
 use crate::domain::prepare::{self, VcVersion};
 use crate::domain::status_list::{self, Bitstring};
 use crate::domain::{hash_token, DomainError, FieldError, Principal, Role, StatusPurpose};
-use crate::securing::{SecureError, Securer};
+use crate::securing::{IssuanceCheck, SecureError, Securer};
 
 use crate::store::{AuditEntry, NewCredential, Store, StoreError};
+
+mod tokens; // staff API token management (admin role)
+mod programme; // programme specifications and certificates on request (stackability)
+pub use programme::ProgrammeCertificate;
 
 impl From<StoreError> for DomainError {
     fn from(e: StoreError) -> Self {
@@ -94,12 +98,18 @@ pub struct App {
     base_url: String,
     universities: Arc<Universities>,
     dids: Arc<HashMap<String, String>>,
+    /// Base URL of the verification service (config `verifier_url`).
+    verifier_url: String,
+    /// Render missing display images at issuance (config `render_display_images`).
+    render_images: bool,
+    check: Arc<IssuanceCheck>,
 }
 
 impl App {
     /// Wires the service.
     pub fn new(store: Store, securer: Arc<dyn Securer>, clock: Arc<dyn Clock>, base_url: &str, universities: Universities) -> Self {
         let dids = universities.iter().map(|u| (u.id.clone(), u.did.clone())).collect();
+        let check = Arc::new(IssuanceCheck::new(&universities, securer.as_ref()));
         Self {
             store,
             securer,
@@ -107,7 +117,33 @@ impl App {
             base_url: base_url.trim_end_matches('/').to_owned(),
             universities: Arc::new(universities),
             dids: Arc::new(dids),
+            verifier_url: "http://127.0.0.1:8090".to_owned(),
+            render_images: true,
+            check,
         }
+    }
+
+    /// Sets the verification service's base URL (config `verifier_url`; default
+    /// `http://127.0.0.1:8090`).
+    pub fn with_verifier_url(mut self, verifier_url: &str) -> Self {
+        self.verifier_url = verifier_url.trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Whether award requests without image bytes get rendered certificate page PNGs (config
+    /// `render_display_images`; default `true`).
+    pub fn with_render_display_images(mut self, render: bool) -> Self {
+        self.render_images = render;
+        self
+    }
+
+    /// A credential's verification URL: `{verifier_url}/verify?credential={share URL}`.
+    pub fn verification_url(&self, token: &str) -> String {
+        crate::display::verification_url(&self.verifier_url, &self.share_url(token))
+    }
+
+    fn new_share_token() -> String {
+        URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
     }
 
     /// The store (readiness checks, tests).
@@ -145,6 +181,7 @@ impl App {
         version: VcVersion,
         purposes: &[StatusPurpose],
         batch_key: Option<&str>,
+        share_token: String,
     ) -> Result<Issued, DomainError> {
         let university = principal.university.as_str();
         let now = self.now();
@@ -161,13 +198,18 @@ impl App {
             tx.commit().await?;
         }
         prepare::attach_status(&mut doc, version, entries);
-        let securer = self.securer.clone();
+        let (securer, check) = (self.securer.clone(), self.check.clone());
         let uni = university.to_owned();
-        let secured = tokio::task::spawn_blocking(move || securer.secure(&uni, doc, now))
-            .await
-            .map_err(|e| DomainError::Securing(format!("signing task failed: {e}")))??;
+        // Sign, then verify every form with the `verifier` library; only a credential that passes
+        // is stored (its allocated indices stay unused otherwise).
+        let secured = tokio::task::spawn_blocking(move || {
+            let secured = securer.secure(&uni, doc, now)?;
+            check.check(&secured, now).map_err(DomainError::NotVerified)?;
+            Ok::<_, DomainError>(secured)
+        })
+        .await
+        .map_err(|e| DomainError::Securing(format!("signing task failed: {e}")))??;
         let signed = secured.credential;
-        let share_token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
         let text = serde_json::to_string(&signed).map_err(|e| DomainError::Securing(e.to_string()))?;
         let mut tx = self.store.begin().await?;
         tx.insert_credential(&NewCredential {
@@ -202,14 +244,16 @@ impl App {
         let did = self.did(&principal.university)?.to_owned();
         let (doc, version) = prepare::prepare(credential, &did, &Self::new_credential_id(), self.now(), "credential")?;
         let purposes = purposes_from_options(options)?;
-        self.issue_prepared(principal, "vc", doc, version, &purposes, None).await
+        self.issue_prepared(principal, "vc", doc, version, &purposes, None, Self::new_share_token()).await
     }
 
     /// Issues one ENHANCE award (the `elm-model` award format) as an EDC credential with
     /// revocation and suspension entries.
     ///
     /// The body is either the award itself or `{"award": {...}, "images": {"<lang>": "<base64>"}}`
-    /// carrying the bytes of the award's `display.images` (one per language).
+    /// carrying the bytes of the award's `display.images` (one per language). A language without
+    /// bytes gets the certificate page rendered as PNG, its QR code the credential's verification
+    /// URL (config `render_display_images`, overridden by the body's `"renderImages": bool`).
     pub async fn issue_award(&self, principal: &Principal, body: &Value, batch_key: Option<&str>) -> Result<Issued, DomainError> {
         let (award, images_in) = match body.get("award") {
             Some(a) => (a, body.get("images")),
@@ -229,13 +273,25 @@ impl App {
         }
         let id = Self::new_credential_id();
         let options = BuildOptions { credential_id: id, issued: Some(self.now().date_naive()) };
+        let share_token = Self::new_share_token();
+        let render_images = match body.get("renderImages") {
+            None | Some(Value::Null) => self.render_images,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(DomainError::Validation(vec![FieldError::new("renderImages", "award.render-images", "must be true or false")])),
+        };
+        if render_images && !crate::display::missing_languages(&award, &images).is_empty() {
+            let (award, universities, options, url) = (award.clone(), self.universities.clone(), options.clone(), self.verification_url(&share_token));
+            images = tokio::task::spawn_blocking(move || crate::display::complete_images(&award, &universities, &options, images, &url))
+                .await
+                .map_err(|e| DomainError::Securing(format!("rendering task failed: {e}")))??;
+        }
         let built = elm_model::build(&award, &self.universities, &images, &options).map_err(|e| {
             DomainError::Validation(e.issues().iter().filter(|i| i.is_error()).map(FieldError::from).collect())
         })?;
         let Value::Object(doc) = built.credential else {
             return Err(DomainError::Securing("the EDC builder did not produce an object".into()));
         };
-        self.issue_prepared(principal, "edc", doc, VcVersion::V1, &StatusPurpose::ALL, batch_key).await
+        self.issue_prepared(principal, "edc", doc, VcVersion::V1, &StatusPurpose::ALL, batch_key, share_token).await
     }
 
     /// Batch of awards under an idempotency key: each row is issued in its own transaction and
@@ -316,7 +372,12 @@ impl App {
                 Some(c) => RowResult { row: i, status: "issued", credential_id: Some(c.id), errors: vec![] },
                 None => rejected(i, vec![FieldError::new("", "batch.conflict", "conflict while issuing this row; retry")]),
             },
-            Err(DomainError::Validation(errors)) => rejected(i, errors),
+            Err(DomainError::Validation(errors) | DomainError::NotVerified(errors)) => {
+                if errors.iter().any(|e| e.rule.starts_with("verify.")) {
+                    tracing::warn!(university, row = i, "issued credential failed verification; not stored");
+                }
+                rejected(i, errors)
+            }
             Err(DomainError::Forbidden(m)) => rejected(i, vec![FieldError::new("awardingUniversity", "auth.university", m)]),
             Err(DomainError::BadRequest(m)) => rejected(i, vec![FieldError::new("", "batch.row", m)]),
             Err(e @ (DomainError::Storage(_) | DomainError::ListFull(_))) => return Err(e),
@@ -409,6 +470,12 @@ impl App {
             ShareFormat::Jades => jades.ok_or_else(|| DomainError::NotFound("JAdES form of this credential".into())),
             ShareFormat::VcJwt => vc_jwt.ok_or_else(|| DomainError::NotFound("VC-JWT form of this credential".into())),
         }
+    }
+
+    /// Every stored form of a shared credential (the learner's page): JSON-LD, then the JAdES
+    /// and VC-JWT forms when the credential has them.
+    pub async fn shared_forms(&self, token: &str) -> Result<(String, Option<String>, Option<String>), DomainError> {
+        self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))
     }
 
     /// A credential of the caller's university (another university's is forbidden).

@@ -33,6 +33,19 @@ pub struct Config {
     /// TOML file of API tokens seeded at start-up (`eth = "..."`, roles issue + revoke); empty
     /// string to seed none. `ENHANCE_ISSUER_TOKENS_FILE`.
     pub tokens_file: Option<PathBuf>,
+    /// TOML file of admin API tokens seeded at start-up (`eth = "..."`, role admin: may manage the
+    /// university's tokens at `/admin/tokens`, and issue and revoke); unset (default) or empty
+    /// string to seed none. `ENHANCE_ISSUER_ADMIN_TOKENS_FILE`.
+    pub admin_tokens_file: Option<PathBuf>,
+    /// Base URL of the verification service (`verifier serve`). A credential's verification URL,
+    /// which its QR codes encode, is `{verifier_url}/verify?credential={percent-encoded share URL}`.
+    /// `ENHANCE_ISSUER_VERIFIER_URL`.
+    pub verifier_url: String,
+    /// Render the certificate page PNG (the EDC `individualDisplay` image, one per display
+    /// language) at issuance when an award request carries no image bytes for a language.
+    /// `false`: such a request is rejected (`display.image-missing`), as before. A request may
+    /// override it with `"renderImages": true|false`. `ENHANCE_ISSUER_RENDER_DISPLAY_IMAGES`.
+    pub render_display_images: bool,
     /// Log format: `json` (structured, default) or `text`. `ENHANCE_ISSUER_LOG_FORMAT`.
     pub log_format: LogFormat,
     /// Operational limits.
@@ -88,6 +101,9 @@ impl Default for Config {
             keys_dir: PathBuf::from("keys.example"),
             universities_file: PathBuf::from("keys.example/universities.toml"),
             tokens_file: Some(PathBuf::from("keys.example/tokens.toml")),
+            admin_tokens_file: None,
+            verifier_url: "http://127.0.0.1:8090".into(),
+            render_display_images: true,
             log_format: LogFormat::Json,
             limits: Limits::default(),
         }
@@ -189,6 +205,15 @@ impl Config {
         if let Some(v) = get("ENHANCE_ISSUER_TOKENS_FILE") {
             self.tokens_file = if v.is_empty() { None } else { Some(PathBuf::from(v)) };
         }
+        if let Some(v) = get("ENHANCE_ISSUER_ADMIN_TOKENS_FILE") {
+            self.admin_tokens_file = if v.is_empty() { None } else { Some(PathBuf::from(v)) };
+        }
+        if let Some(v) = get("ENHANCE_ISSUER_VERIFIER_URL") {
+            self.verifier_url = v.to_owned();
+        }
+        if let Some(v) = get("ENHANCE_ISSUER_RENDER_DISPLAY_IMAGES") {
+            self.render_display_images = parse("ENHANCE_ISSUER_RENDER_DISPLAY_IMAGES", v)?;
+        }
         if let Some(v) = get("ENHANCE_ISSUER_LOG_FORMAT") {
             self.log_format = match v {
                 "json" => LogFormat::Json,
@@ -228,6 +253,9 @@ impl Config {
         if !(self.public_base_url.starts_with("http://") || self.public_base_url.starts_with("https://")) {
             return invalid("public_base_url", "must be an http(s) URL");
         }
+        if !(self.verifier_url.starts_with("http://") || self.verifier_url.starts_with("https://")) || self.verifier_url.contains(['?', '#']) {
+            return invalid("verifier_url", "must be an http(s) base URL without query or fragment");
+        }
         if self.database_max_connections == 0 {
             return invalid("database_max_connections", "must be at least 1");
         }
@@ -256,6 +284,8 @@ mod tests {
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(c.database_url, "sqlite://data/issuer.sqlite?mode=rwc");
         assert_eq!(c.public_base_url, "http://localhost:8080");
+        assert_eq!(c.verifier_url, "http://127.0.0.1:8090");
+        assert!(c.render_display_images);
         assert!(c.check().is_ok());
     }
 
@@ -272,6 +302,14 @@ mod tests {
         assert_eq!(c.public_base_url, "https://x.example");
         assert_eq!(c.limits.max_batch_size, 5);
         assert_eq!(c.limits.max_body_bytes, Limits::default().max_body_bytes);
+        let mut env = HashMap::new();
+        env.insert("ENHANCE_ISSUER_VERIFIER_URL".to_string(), "https://verify.example/".to_string());
+        env.insert("ENHANCE_ISSUER_RENDER_DISPLAY_IMAGES".to_string(), "false".to_string());
+        let c = Config::load_with_env(None, &env).unwrap();
+        assert_eq!(c.verifier_url, "https://verify.example/");
+        assert!(!c.render_display_images);
+        env.insert("ENHANCE_ISSUER_VERIFIER_URL".to_string(), "ftp://x".to_string());
+        assert!(Config::load_with_env(None, &env).unwrap_err().to_string().contains("verifier_url"));
         assert!(Config::from_toml_str("bnid = 1").unwrap_err().contains("bnid"));
     }
 

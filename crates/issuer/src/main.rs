@@ -27,6 +27,10 @@ use clap::{Parser, Subcommand};
 use elm_model::BuildOptions;
 use issuer::award_file::{self, AwardFileError};
 
+/// mimalloc: JSON credentials are hundreds of small allocations each (docs/PERFORMANCE.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "issuer",

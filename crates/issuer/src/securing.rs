@@ -2,17 +2,28 @@
 //! `eddsa-rdfc-2022` cryptosuite (Data Integrity EdDSA Cryptosuites v1.0 §3.3), by the university's
 //! current key of its key store (`keys_dir/<id>/keys.toml`); a JAdES seal (ETSI TS 119 182-1,
 //! enveloping JWS JSON, `b64: false`, as EDC uses it) when the university has a seal certificate;
-//! a VC-JOSE-COSE `vc+jwt`; and the check of each proof and seal right after securing, offline
-//! (the university's own DID documents, the key store's CA anchors).
+//! and a VC-JOSE-COSE `vc+jwt`.
+//!
+//! Every secured form is then verified once more, before it is stored, by the `verifier` library
+//! ([`IssuanceCheck`], VC Data Model 2.0 §7.1 "Verification"), offline, with a trust registry made
+//! of the issuer's own universities and the DID documents it publishes: the same checks a relying
+//! party runs (format, proof, trust, awarding body, expiry; revocation does not apply before the
+//! credential exists). The securer itself no longer verifies, so the cost is not paid twice.
 //!
 //! The service talks to the [`Securer`] port only. Private keys never leave the key store: errors
 //! and logs name the university and key id only.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use chrono::{DateTime, Utc};
+use elm_model::Universities;
 use proofs::data_integrity::{self, ProofOptions};
-use proofs::did::StaticDidResolver;
 use proofs::keystore::KeyStore;
 use serde_json::{Map, Value};
+use verifier::registry::{Alliance, DidEntry, Member, SealEntry, TrustRegistry};
+use verifier::{CheckKind, CheckStatus, FixedClock, NetworkPolicy, Policy, Verdict};
+
+use crate::domain::FieldError;
 
 /// Why securing failed. Never contains key material.
 #[derive(Debug, thiserror::Error)]
@@ -46,17 +57,21 @@ pub struct Secured {
 pub trait Securer: Send + Sync {
     /// Adds a Data Integrity proof made with `university`'s current key at `created`.
     fn sign(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Value, SecureError>;
-    /// All forms of a credential: Data Integrity, and JAdES / VC-JWT where the keys allow; each
-    /// checked once more before it is returned.
+    /// All forms of a credential: Data Integrity, and JAdES / VC-JWT where the keys allow. Not
+    /// verified here: the service checks them with [`IssuanceCheck`] before storing.
     fn secure(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Secured, SecureError>;
     /// The university's DID document (every key, rotated ones included).
     fn did_document(&self, university: &str) -> Result<Value, SecureError>;
+    /// The university's seal identity as a verifier's registry lists it (organisation, its
+    /// identifier and the CA certificates the seal chains to); `None` without a seal.
+    fn seal_entry(&self, _university: &str) -> Option<SealEntry> {
+        None
+    }
 }
 
 /// [`Securer`] over a `proofs` [`KeyStore`].
 pub struct KeyStoreSecurer {
     keys: KeyStore,
-    resolver: StaticDidResolver,
 }
 
 impl std::fmt::Debug for KeyStoreSecurer {
@@ -70,8 +85,7 @@ impl KeyStoreSecurer {
     /// Loads the key store at `dir`; DIDs are built under `public_base_url`.
     pub fn load(dir: &std::path::Path, public_base_url: &str) -> Result<Self, SecureError> {
         let keys = KeyStore::load(dir, public_base_url).map_err(|e| SecureError::KeyStore(e.to_string()))?;
-        let resolver = keys.resolver().map_err(|e| SecureError::KeyStore(e.to_string()))?;
-        Ok(Self { keys, resolver })
+        Ok(Self { keys })
     }
 
     /// Universities with keys.
@@ -84,26 +98,24 @@ impl Securer for KeyStoreSecurer {
     fn sign(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Value, SecureError> {
         let u = self.keys.university(university).ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
         let signer = u.current_signer().ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
-        data_integrity::sign(&Value::Object(document), signer, &ProofOptions::new(created)).map_err(|e| SecureError::Sign(e.to_string()))
+        data_integrity::sign_owned(Value::Object(document), signer, &ProofOptions::new(created)).map_err(|e| SecureError::Sign(e.to_string()))
     }
 
     fn secure(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Secured, SecureError> {
         let u = self.keys.university(university).ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
         let signer = u.current_signer().ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
         let unsecured = Value::Object(document);
-        let credential = data_integrity::sign(&unsecured, signer, &ProofOptions::new(created)).map_err(|e| SecureError::Sign(e.to_string()))?;
-        data_integrity::verify(&credential, &self.resolver).map_err(|e| SecureError::Verify(e.to_string()))?;
         let vc_jwt = proofs::vc_jwt::encode(&unsecured, signer).map_err(|e| SecureError::Sign(e.to_string()))?;
-        proofs::vc_jwt::verify(&vc_jwt, &self.resolver).map_err(|e| SecureError::Verify(e.to_string()))?;
         let jades = match &u.seal {
             None => None,
             Some(seal) => {
                 let bytes = serde_json::to_vec(&unsecured).map_err(|e| SecureError::Sign(e.to_string()))?;
                 let sealed = proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created).map_err(|e| SecureError::Sign(e.to_string()))?;
-                proofs::jades::verify_value(&sealed, self.keys.trust_anchors(), created).map_err(|e| SecureError::Verify(e.to_string()))?;
                 Some(sealed.to_string())
             }
         };
+        // Last, so the document is moved into the proof step rather than copied.
+        let credential = data_integrity::sign_owned(unsecured, signer, &ProofOptions::new(created)).map_err(|e| SecureError::Sign(e.to_string()))?;
         Ok(Secured { credential, jades, vc_jwt: Some(vc_jwt) })
     }
 
@@ -111,4 +123,139 @@ impl Securer for KeyStoreSecurer {
         let u = self.keys.university(university).ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
         u.did_document().map_err(|e| SecureError::KeyStore(e.to_string()))
     }
+
+    fn seal_entry(&self, university: &str) -> Option<SealEntry> {
+        let seal = self.keys.university(university)?.seal.as_ref()?;
+        let info = proofs::certs::CertificateInfo::of(seal.chain.first()?);
+        let ca_certificates =
+            self.keys.trust_anchors().certificates().iter().filter_map(|c| proofs::certs::certificate_to_pem(c).ok()).collect();
+        Some(SealEntry { organisation: info.organisation, organisation_identifier: info.organisation_identifier?, ca_certificates })
+    }
+}
+
+/// The check every secured credential passes before it is stored: `verifier::verify` of each
+/// form (Data Integrity JSON-LD, JAdES seal, VC-JWT) under an offline policy whose trusted-issuer
+/// registry is the issuer's own universities with the DID documents (and seal CAs) it publishes.
+///
+/// The Data Integrity form gets every check that applies before storage (format, proof, trust,
+/// awarding body, expiry). The JAdES and VC-JWT forms get the checks that depend on how they are
+/// secured (proof / seal and trust), and their payload must be the same credential as the Data
+/// Integrity form (which adds only its proof and, for VC 1.1, the Data Integrity context): so
+/// format, awarding body and expiry, which depend on the content only, are not run three times.
+#[derive(Debug, Clone)]
+pub struct IssuanceCheck {
+    full: Policy,
+    secondary: Policy,
+}
+
+impl IssuanceCheck {
+    /// The check for `universities` (those whose DID document `securer` cannot give are left out
+    /// of the registry: nothing they sign can pass).
+    pub fn new(universities: &Universities, securer: &dyn Securer) -> Self {
+        let mut members = Vec::new();
+        // Seal CAs parsed once, as the policy's anchors (not per verification from the registry).
+        let mut anchors = proofs::certs::TrustAnchors::empty();
+        for u in universities.iter() {
+            let Ok(document) = securer.did_document(&u.id) else { continue };
+            let seal = securer.seal_entry(&u.id).map(|mut seal| {
+                for pem in std::mem::take(&mut seal.ca_certificates) {
+                    for c in proofs::certs::certificates_from_pem(&pem).unwrap_or_default() {
+                        if !anchors.certificates().contains(&c) {
+                            anchors.add(c);
+                        }
+                    }
+                }
+                seal
+            });
+            members.push(Member {
+                id: u.id.clone(),
+                legal_name: u.legal_name.iter().map(|(l, v)| (l.to_owned(), v.to_owned())).collect(),
+                legal_identifier: u.legal_identifier.clone(),
+                country: Some(u.country.clone()),
+                dids: vec![DidEntry { id: u.did.clone(), document }],
+                seal,
+            });
+        }
+        let registry = TrustRegistry {
+            comment: String::new(),
+            name: "issuer's own universities".into(),
+            alliance: Alliance { id: elm_model::build::ENHANCE_GROUP_ID.into(), name: "ENHANCE Alliance".into() },
+            members,
+        };
+        let mut full = Policy::new(registry);
+        full.trust_anchors = anchors;
+        let full = full
+            .with_network(NetworkPolicy::offline())
+            .with_checks([CheckKind::Format, CheckKind::Proof, CheckKind::Trust, CheckKind::AwardingBody, CheckKind::Expiry]);
+        let secondary = full.clone().with_checks([CheckKind::Proof, CheckKind::Trust]);
+        Self { full, secondary }
+    }
+
+    /// Verifies every form of `secured` at `at`; the findings of every check that did not pass
+    /// (rule `verify.<check>`, the message naming the form), or `Ok`.
+    pub fn check(&self, secured: &Secured, at: DateTime<Utc>) -> Result<(), Vec<FieldError>> {
+        let clock = FixedClock(at);
+        let mut findings = Vec::new();
+        let run = |findings: &mut Vec<FieldError>, form: &str, input: &Value, policy: &Policy| {
+            let report = verifier::verify_json(input, policy, &clock);
+            if report.verdict != Verdict::Valid {
+                for c in report.checks.iter().filter(|c| matches!(c.status, CheckStatus::Failed | CheckStatus::Error)) {
+                    findings.push(FieldError::new("", format!("verify.{}", c.check.name()), format!("{form}: {}", c.message)));
+                }
+            }
+        };
+        run(&mut findings, "Data Integrity credential", &secured.credential, &self.full);
+        let di = secured.credential.as_object();
+        let mut envelope = None;
+        if let Some(jades) = &secured.jades {
+            match serde_json::from_str::<Value>(jades) {
+                Ok(v) => {
+                    run(&mut findings, "JAdES seal", &v, &self.secondary);
+                    envelope = Some(v);
+                }
+                Err(e) => findings.push(FieldError::new("", "verify.format", format!("JAdES seal: not JSON: {e}"))),
+            }
+        }
+        let sealed_payload = envelope.as_ref().and_then(|v| v.get("payload")).and_then(Value::as_str);
+        if envelope.is_some() && !sealed_payload.is_some_and(|p| di.is_some_and(|di| payload_is(di, p.as_bytes()))) {
+            findings.push(FieldError::new("", "verify.payload", "JAdES seal: the sealed credential is not the Data Integrity credential"));
+        }
+        if let Some(jwt) = &secured.vc_jwt {
+            run(&mut findings, "VC-JWT", &Value::String(jwt.clone()), &self.secondary);
+            let payload = jwt.split('.').nth(1).and_then(|p| URL_SAFE_NO_PAD.decode(p).ok()).unwrap_or_default();
+            // Same bytes as the sealed payload (compared above), or compared itself.
+            let same = sealed_payload.is_some_and(|s| s.as_bytes() == payload.as_slice()) || di.is_some_and(|di| payload_is(di, &payload));
+            if !same {
+                findings.push(FieldError::new("", "verify.payload", "VC-JWT: the signed credential is not the Data Integrity credential"));
+            }
+        }
+        if findings.is_empty() { Ok(()) } else { Err(findings) }
+    }
+}
+
+/// The Data Integrity context a VC 1.1 credential gains when signed (Data Integrity 1.0 §2.1).
+const DATA_INTEGRITY_CONTEXT: &str = "https://w3id.org/security/data-integrity/v2";
+
+/// Whether `payload` (JSON bytes: the unsecured credential as sealed or JWT-signed) is the Data
+/// Integrity credential `di` without its proof: every member equal, and `di`'s `@context` the
+/// payload's plus, at most, the Data Integrity context.
+fn payload_is(di: &Map<String, Value>, payload: &[u8]) -> bool {
+    let Ok(Value::Object(p)) = serde_json::from_slice::<Value>(payload) else { return false };
+    if p.iter().any(|(k, v)| k != "@context" && di.get(k) != Some(v)) {
+        return false;
+    }
+    if di.keys().any(|k| k != "proof" && k != "@context" && !p.contains_key(k)) {
+        return false;
+    }
+    let list = |v: Option<&Value>| -> Vec<Value> {
+        match v {
+            Some(Value::Array(a)) => a.clone(),
+            Some(v) => vec![v.clone()],
+            None => Vec::new(),
+        }
+    };
+    let (dc, pc) = (list(di.get("@context")), list(p.get("@context")));
+    dc.len() >= pc.len()
+        && dc[..pc.len()] == pc[..]
+        && dc[pc.len()..].iter().all(|c| c.as_str() == Some(DATA_INTEGRITY_CONTEXT))
 }

@@ -105,12 +105,16 @@ pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, Se
             store.ensure_status_list(&u.id, p, now).await?;
         }
     }
-    if let Some(path) = &config.tokens_file {
+    let seeds = [
+        (&config.tokens_file, Role::join(&[Role::Issue, Role::Revoke]), "seeded from tokens file"),
+        (&config.admin_tokens_file, Role::join(&[Role::Admin]), "seeded from admin tokens file"),
+    ];
+    for (file, roles, label) in seeds {
+        let Some(path) = file else { continue };
         let tokens = tenants::load_tokens(path)?;
-        let roles = Role::join(&[Role::Issue, Role::Revoke]);
         for (uni, token) in &tokens {
             if universities.iter().any(|u| &u.id == uni) {
-                store.insert_token_if_absent(&hash_token(token), uni, &roles, "seeded from tokens file", now).await?;
+                store.insert_token_if_absent(&hash_token(token), uni, &roles, label, now).await?;
             } else {
                 tracing::warn!(university = %uni, "tokens file names an unknown university; token ignored");
             }
@@ -129,7 +133,9 @@ pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, Se
             Arc::new(keys)
         }
     };
-    Ok(App::new(store, securer, clock, config.base_url(), elm_model::Universities::new(universities)))
+    Ok(App::new(store, securer, clock, config.base_url(), elm_model::Universities::new(universities))
+        .with_verifier_url(&config.verifier_url)
+        .with_render_display_images(config.render_display_images))
 }
 
 /// Starts the server in the background and returns once it listens.

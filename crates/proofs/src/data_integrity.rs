@@ -17,6 +17,13 @@
 //! context does not define the `DataIntegrityProof` terms. Verification checks every proof of a set;
 //! a proof naming `previousProof` is verified over the document carrying exactly the proofs it names
 //! (§4.5 step 2). Time is never read from the clock: `created` is a parameter.
+//!
+//! The document is never copied to be hashed: "the document without `proof`, with the Data
+//! Integrity context" is a [`canon::DocumentView`] of it, and [`canon::canonical_sha256`] hashes
+//! its canonical N-Quads line by line. An EDC credential carries up to 100 KB of display images
+//! in hundreds of JSON objects, and copying it cost more than hashing it (docs/PERFORMANCE.md).
+//! [`sign_owned`] (the issuer's path) adds the proof to the document it is given; [`sign`]
+//! copies the document once, for the result.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
@@ -221,14 +228,8 @@ fn context_contains(context: &Value, url: &str) -> bool {
 
 /// Appends the Data Integrity v2 context to a VC 1.1 document's `@context` if absent (JS stack behaviour).
 pub fn ensure_data_integrity_context(document: &mut Map<String, Value>) {
-    let Some(ctx) = document.get_mut("@context") else { return };
-    if !is_vc_v1(ctx) || context_contains(ctx, contexts::urls::DATA_INTEGRITY_V2) {
-        return;
-    }
-    let di = Value::String(contexts::urls::DATA_INTEGRITY_V2.to_string());
-    match ctx {
-        Value::Array(list) => list.push(di),
-        other => *other = Value::Array(vec![other.clone(), di]),
+    if let Some(c) = with_data_integrity_context(document.get("@context")) {
+        document.insert("@context".into(), c);
     }
 }
 
@@ -252,34 +253,90 @@ fn previous_proof_ids(proof: &Map<String, Value>) -> Result<Vec<String>, ProofEr
     }
 }
 
-/// The document a (possibly chained) proof covers: the unsecured document, plus the previous proofs
-/// it names as `proof` (VC Data Integrity §4.3 step 5 / §4.5 step 2.3).
-fn chained_input(unsecured: &Map<String, Value>, all_proofs: &[Value], previous: &[String]) -> Result<Value, ProofError> {
-    let mut doc = unsecured.clone();
-    if !previous.is_empty() {
-        let mut matching = Vec::with_capacity(previous.len());
-        for id in previous {
-            let p = all_proofs
-                .iter()
-                .find(|p| p.get("id").and_then(Value::as_str) == Some(id.as_str()))
-                .ok_or_else(|| ProofError::PreviousProofNotFound(id.clone()))?;
-            matching.push(p.clone());
-        }
-        doc.insert("proof".into(), Value::Array(matching));
+/// The previous proofs a chained proof names (VC Data Integrity §4.3 step 5 / §4.5 step 2.3), as
+/// the `proof` member of the document it covers; `None` for an unchained proof.
+fn chained_proofs(all_proofs: &[Value], previous: &[String]) -> Result<Option<Value>, ProofError> {
+    if previous.is_empty() {
+        return Ok(None);
     }
-    Ok(Value::Object(doc))
+    let mut matching = Vec::with_capacity(previous.len());
+    for id in previous {
+        let p = all_proofs
+            .iter()
+            .find(|p| p.get("id").and_then(Value::as_str) == Some(id.as_str()))
+            .ok_or_else(|| ProofError::PreviousProofNotFound(id.clone()))?;
+        matching.push(p.clone());
+    }
+    Ok(Some(Value::Array(matching)))
+}
+
+/// SHA-256 of the canonical form of the document a proof covers: `document` without its `proof`
+/// (or with `proof` = the chained previous proofs), with `@context` replaced when given. Works on
+/// a view of the document ([`canon::DocumentView`]), so nothing is copied.
+fn covered_document_hash(
+    document: &Map<String, Value>,
+    context: Option<&Value>,
+    chained: Option<&Value>,
+) -> Result<[u8; 32], ProofError> {
+    let mut replace: Vec<(&str, &Value)> = Vec::with_capacity(2);
+    if let Some(c) = context {
+        replace.push(("@context", c));
+    }
+    let omit: &[&str] = match chained {
+        Some(p) => {
+            replace.push(("proof", p));
+            &[]
+        }
+        None => &["proof"],
+    };
+    Ok(canon::canonical_sha256(canon::DocumentView { base: document, omit, replace: &replace })?)
+}
+
+/// SHA-256 of the canonical proof configuration (§3.3.4 step 1).
+fn config_hash(config: &Value) -> Result<[u8; 32], ProofError> {
+    let map = config.as_object().ok_or(ProofError::NotAnObject)?;
+    Ok(canon::canonical_sha256(canon::DocumentView { base: map, omit: &[], replace: &[] })?)
+}
+
+/// The `@context` of a VC 1.1 document with the Data Integrity v2 context appended, when it must
+/// be added (JS stack behaviour); `None` when the document's context stays as it is.
+fn with_data_integrity_context(context: Option<&Value>) -> Option<Value> {
+    let ctx = context?;
+    if !is_vc_v1(ctx) || context_contains(ctx, contexts::urls::DATA_INTEGRITY_V2) {
+        return None;
+    }
+    let di = Value::String(contexts::urls::DATA_INTEGRITY_V2.to_string());
+    Some(match ctx {
+        Value::Array(list) => {
+            let mut list = list.clone();
+            list.push(di);
+            Value::Array(list)
+        }
+        other => Value::Array(vec![other.clone(), di]),
+    })
 }
 
 /// Adds an `eddsa-rdfc-2022` `DataIntegrityProof` to `document` (§4.2, or §4.3 when the document
 /// already has proofs: the new proof joins the set, and chains to `opts.previous_proof`).
+///
+/// Copies the document once for the result; [`sign_owned`] signs a document the caller gives
+/// away and copies nothing.
 pub fn sign(document: &Value, signer: &dyn Signer, opts: &ProofOptions) -> Result<Value, ProofError> {
+    if !document.is_object() {
+        return Err(ProofError::NotAnObject);
+    }
+    sign_owned(document.clone(), signer, opts)
+}
+
+/// [`sign`] for a document the caller hands over (the issuer's path): the proof is computed over a
+/// view of the document and then added to it in place.
+pub fn sign_owned(document: Value, signer: &dyn Signer, opts: &ProofOptions) -> Result<Value, ProofError> {
     if signer.algorithm() != Algorithm::EdDsa {
         return Err(ProofError::UnsupportedSigner(signer.algorithm()));
     }
-    let mut unsecured = document.as_object().ok_or(ProofError::NotAnObject)?.clone();
-    let existing = proofs_of(&unsecured);
-    unsecured.remove("proof");
-    ensure_data_integrity_context(&mut unsecured);
+    let Value::Object(mut map) = document else { return Err(ProofError::NotAnObject) };
+    let existing = proofs_of(&map);
+    let new_context = with_data_integrity_context(map.get("@context"));
 
     let mut proof = Map::new();
     proof.insert("type".into(), PROOF_TYPE.into());
@@ -303,22 +360,28 @@ pub fn sign(document: &Value, signer: &dyn Signer, opts: &ProofOptions) -> Resul
         }
     }
 
-    let input_doc = chained_input(&unsecured, &existing, &opts.previous_proof)?;
-    let config = proof_configuration(&proof, unsecured.get("@context"));
-    let input = signing_input(&input_doc, &config)?;
-    let signature = signer.sign(&input.hash_data)?;
+    let chained = chained_proofs(&existing, &opts.previous_proof)?;
+    let context = new_context.as_ref().or_else(|| map.get("@context"));
+    let config = proof_configuration(&proof, context);
+    let doc_hash = covered_document_hash(&map, new_context.as_ref(), chained.as_ref())?;
+    let mut data = [0u8; 64];
+    data[..32].copy_from_slice(&config_hash(&config)?);
+    data[32..].copy_from_slice(&doc_hash);
+    let signature = signer.sign(&data)?;
     proof.insert("proofValue".into(), encode_multibase_base58btc(&signature).into());
 
-    let mut secured = unsecured;
+    if let Some(c) = new_context {
+        map.insert("@context".into(), c);
+    }
     let new_proof = Value::Object(proof);
     if existing.is_empty() {
-        secured.insert("proof".into(), new_proof);
+        map.insert("proof".into(), new_proof);
     } else {
         let mut all = existing;
         all.push(new_proof);
-        secured.insert("proof".into(), Value::Array(all));
+        map.insert("proof".into(), Value::Array(all));
     }
-    Ok(Value::Object(secured))
+    Ok(Value::Object(map))
 }
 
 /// The issuer id of a credential: `issuer` as a string or `issuer.id`.
@@ -348,10 +411,8 @@ pub fn verify_with(document: &Value, resolver: &dyn KeyResolver, opts: &VerifyOp
     if all_proofs.is_empty() {
         return Err(ProofError::NoProof);
     }
-    let mut unsecured = doc.clone();
-    unsecured.remove("proof");
     let issuer = issuer_of(doc);
-    let context = unsecured.get("@context");
+    let context = doc.get("@context");
     // The canonical document of unchained proofs is the same for all of them: compute it once.
     let mut unchained_doc_hash: Option<[u8; 32]> = None;
 
@@ -423,22 +484,20 @@ pub fn verify_with(document: &Value, resolver: &dyn KeyResolver, opts: &VerifyOp
         }
 
         let config = proof_configuration(proof, context);
-        let canonical_config = canon::canonicalize(&config)?;
-        let doc_hash: [u8; 32] = if previous.is_empty() {
-            match unchained_doc_hash {
+        let config_digest = config_hash(&config)?;
+        let doc_hash: [u8; 32] = match chained_proofs(&all_proofs, &previous)? {
+            None => match unchained_doc_hash {
                 Some(h) => h,
                 None => {
-                    let h: [u8; 32] = Sha256::digest(canon::canonicalize(&Value::Object(unsecured.clone()))?.as_bytes()).into();
+                    let h = covered_document_hash(doc, None, None)?;
                     unchained_doc_hash = Some(h);
                     h
                 }
-            }
-        } else {
-            let input = chained_input(&unsecured, &all_proofs, &previous)?;
-            Sha256::digest(canon::canonicalize(&input)?.as_bytes()).into()
+            },
+            Some(chained) => covered_document_hash(doc, None, Some(&chained))?,
         };
         let mut data = [0u8; 64];
-        data[..32].copy_from_slice(&Sha256::digest(canonical_config.as_bytes()));
+        data[..32].copy_from_slice(&config_digest);
         data[32..].copy_from_slice(&doc_hash);
         match method.public_key.verify(Algorithm::EdDsa, &data, &signature) {
             Ok(()) => {}

@@ -164,6 +164,13 @@ struct Cached {
     body: Arc<Vec<u8>>,
 }
 
+/// Most URLs kept in a [`Fetcher`]'s cache. Credentials choose their status list URLs, so a
+/// long-running service must not cache an unbounded number of them; the oldest entries go first.
+pub const MAX_CACHED_URLS: usize = 256;
+
+/// Most body bytes kept in a [`Fetcher`]'s cache (see [`MAX_CACHED_URLS`]).
+pub const MAX_CACHED_BYTES: usize = 64 * 1024 * 1024;
+
 /// The HTTP client and the URL cache of a [`crate::Policy`].
 #[derive(Default)]
 pub struct Fetcher {
@@ -248,8 +255,36 @@ impl Fetcher {
             }
         }
         let body = Arc::new(self.fetch(url, np, accept)?);
-        lock(&self.cache).insert(url.to_string(), Cached { at: now, body: body.clone() });
+        self.remember(url, Cached { at: now, body: body.clone() });
         Ok(body)
+    }
+
+    /// GETs `url` without reading or filling the cache (documents that are fetched once, such as
+    /// a credential behind a share link).
+    pub fn get_uncached(&self, url: &str, np: &NetworkPolicy, accept: &str) -> Result<Vec<u8>, FetchError> {
+        self.fetch(url, np, accept)
+    }
+
+    /// Caches `entry` under `url`, then evicts the oldest entries beyond [`MAX_CACHED_URLS`] /
+    /// [`MAX_CACHED_BYTES`].
+    fn remember(&self, url: &str, entry: Cached) {
+        let mut cache = lock(&self.cache);
+        cache.insert(url.to_string(), entry);
+        let mut bytes: usize = cache.values().map(|c| c.body.len()).sum();
+        while cache.len() > MAX_CACHED_URLS || (bytes > MAX_CACHED_BYTES && cache.len() > 1) {
+            let Some(oldest) = cache.iter().filter(|(k, _)| k.as_str() != url).min_by_key(|(_, c)| c.at).map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some(c) = cache.remove(&oldest) {
+                bytes -= c.body.len();
+            }
+        }
+    }
+
+    /// Number of cached URLs.
+    pub fn cached_urls(&self) -> usize {
+        lock(&self.cache).len()
     }
 
     fn fetch(&self, url: &str, np: &NetworkPolicy, accept: &str) -> Result<Vec<u8>, FetchError> {
@@ -311,6 +346,27 @@ mod tests {
             assert!(is_public(a.parse().unwrap()), "{a}");
         }
         assert!(allowed("127.0.0.1".parse().unwrap(), &["127.0.0.1".parse().unwrap()]));
+    }
+
+    #[test]
+    fn the_cache_is_bounded_and_keeps_the_newest() {
+        let f = Fetcher::default();
+        let t0 = chrono::DateTime::<Utc>::UNIX_EPOCH;
+        for i in 0..(MAX_CACHED_URLS + 40) {
+            let at = t0 + chrono::Duration::seconds(i as i64);
+            f.remember(&format!("https://x.example/{i}"), Cached { at, body: Arc::new(vec![0; 10]) });
+        }
+        assert_eq!(f.cached_urls(), MAX_CACHED_URLS);
+        let cache = lock(&f.cache);
+        assert!(!cache.contains_key("https://x.example/0"), "oldest evicted");
+        assert!(cache.contains_key(&format!("https://x.example/{}", MAX_CACHED_URLS + 39)), "newest kept");
+        drop(cache);
+        // Byte cap: two bodies of 40 MiB cannot both stay; the newer one does.
+        let g = Fetcher::default();
+        g.remember("https://a.example/", Cached { at: t0, body: Arc::new(vec![0; 40 << 20]) });
+        g.remember("https://b.example/", Cached { at: t0 + chrono::Duration::seconds(1), body: Arc::new(vec![0; 40 << 20]) });
+        assert_eq!(g.cached_urls(), 1);
+        assert!(lock(&g.cache).contains_key("https://b.example/"));
     }
 
     #[test]

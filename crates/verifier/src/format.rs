@@ -7,16 +7,30 @@
 //!   `validFrom` / `validUntil` (2.0 §4.9, also written by EDC under 1.1).
 //! - JSON-LD 1.1 in safe mode over the bundled contexts only ([`canon::to_rdf`]): no undefined
 //!   term, no relative IRI, no unknown context, no protected-term redefinition.
-//! - EDC (`EuropeanDigitalCredential`): the EU's SHACL shapes (EDC-generic-full + no-cv). No Rust
-//!   SHACL validator builds here (see the crate's README / report), so this sub-check is reported
-//!   `skipped` with [`SHACL_UNAVAILABLE`]; it never reads as passed.
+//! - EDC (`EuropeanDigitalCredential`): W3C SHACL Core validation against the EU's EDC
+//!   application-profile shapes (EDC-generic-full + EDC-generic-no-cv, ELM 3.2 class hierarchy in
+//!   the data graph) with the [`shacl`] crate, on the default graph of the credential's RDF (the
+//!   same [`canon::to_rdf`] output as the JSON-LD sub-check). Sub-check `edc-shacl`: `ok`, `failed`
+//!   with the first violations (path and rule), or `error` when the RDF cannot be produced.
+//!   Two W3C layers the EDC shapes predate are left to their own checks and taken out of the
+//!   SHACL data graph: the link to a Data Integrity proof graph (`sec:proof` → a named graph; VC
+//!   Data Integrity §2.1, checked by the proof check; the EDC shapes expect an EDC `elm:Proof`) and
+//!   `credentialStatus` links to `BitstringStatusListEntry` nodes (Bitstring Status List §2.1,
+//!   checked by the status checks; EDC-generic-no-cv wants one `elm:CredentialStatus`). Everything
+//!   else the shapes require is enforced; pyshacl agrees result for result
+//!   (`tests/tests/shacl_differential.rs`).
 
 use serde_json::Value;
 
 use crate::report::{CheckKind, CheckResult, CheckStatus, SubCheck};
 
-/// The message of the EDC SHACL sub-check in this build.
-pub const SHACL_UNAVAILABLE: &str = "EDC SHACL validation not available in this build";
+/// How many SHACL violations the `edc-shacl` sub-check lists (the count is always given).
+const SHOWN_VIOLATIONS: usize = 5;
+
+const SEC_PROOF: &str = "https://w3id.org/security#proof";
+const CRED_STATUS: &str = "https://www.w3.org/2018/credentials#credentialStatus";
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const BITSTRING_ENTRY: &str = "https://www.w3.org/ns/credentials/status#BitstringStatusListEntry";
 
 fn sub(name: &str, status: CheckStatus, message: impl Into<String>) -> SubCheck {
     SubCheck { name: name.into(), status, message: message.into() }
@@ -98,7 +112,8 @@ pub(crate) fn check(credential: &Value) -> CheckResult {
     } else {
         sub("vc-data-model", CheckStatus::Failed, problems.join("; "))
     });
-    match canon::to_rdf(credential, &canon::Options::default()) {
+    let rdf = canon::to_rdf(credential, &canon::Options::default());
+    match &rdf {
         Ok(quads) => details.push(sub(
             "json-ld",
             CheckStatus::Ok,
@@ -107,19 +122,77 @@ pub(crate) fn check(credential: &Value) -> CheckResult {
         Err(e) => details.push(sub("json-ld", CheckStatus::Failed, e.to_string())),
     }
     if types(credential).contains(&"EuropeanDigitalCredential") {
-        details.push(sub("edc-shacl", CheckStatus::Skipped, SHACL_UNAVAILABLE));
+        details.push(match &rdf {
+            Ok(quads) => edc_shacl(quads),
+            Err(e) => sub("edc-shacl", CheckStatus::Error, format!("no RDF to validate: {e}")),
+        });
     }
-    let failed: Vec<String> = details
-        .iter()
-        .filter(|d| d.status == CheckStatus::Failed)
-        .map(|d| format!("{}: {}", d.name, d.message))
-        .collect();
-    let mut r = if failed.is_empty() {
-        let shacl = if details.iter().any(|d| d.name == "edc-shacl") { format!("; {SHACL_UNAVAILABLE}") } else { String::new() };
-        CheckResult::ok(CheckKind::Format, format!("well-formed credential (VC data model, strict JSON-LD){shacl}"))
-    } else {
+    let listed = |status: CheckStatus| -> Vec<String> {
+        details.iter().filter(|d| d.status == status).map(|d| format!("{}: {}", d.name, d.message)).collect()
+    };
+    let (failed, errors) = (listed(CheckStatus::Failed), listed(CheckStatus::Error));
+    let mut r = if !failed.is_empty() {
         CheckResult::failed(CheckKind::Format, failed.join("; "))
+    } else if !errors.is_empty() {
+        CheckResult::error(CheckKind::Format, errors.join("; "))
+    } else {
+        let shacl = if details.iter().any(|d| d.name == "edc-shacl") { ", EDC SHACL shapes" } else { "" };
+        CheckResult::ok(CheckKind::Format, format!("well-formed credential (VC data model, strict JSON-LD{shacl})"))
     };
     r.details = details;
     r
+}
+
+/// The `edc-shacl` sub-check: the EDC shapes on the credential's default graph, without the links
+/// to a Data Integrity proof graph and to Bitstring status entries (see the module docs).
+fn edc_shacl(quads: &[canon::Quad]) -> SubCheck {
+    use canon::Term;
+    let graph_names: Vec<&Term> = quads.iter().filter_map(|q| q.graph.as_ref()).collect();
+    let is_iri = |t: &Term, iri: &str| matches!(t, Term::Iri(i) if i == iri);
+    let bitstring_entries: Vec<&Term> = quads
+        .iter()
+        .filter(|q| q.graph.is_none() && is_iri(&q.predicate, RDF_TYPE) && is_iri(&q.object, BITSTRING_ENTRY))
+        .map(|q| &q.subject)
+        .collect();
+    let data: Vec<canon::Quad> = quads
+        .iter()
+        .filter(|q| q.graph.is_none())
+        .filter(|q| !(is_iri(&q.predicate, SEC_PROOF) && graph_names.contains(&&q.object)))
+        .filter(|q| !(is_iri(&q.predicate, CRED_STATUS) && bitstring_entries.contains(&&q.object)))
+        .cloned()
+        .collect();
+    let report = match shacl::validate_edc(&data) {
+        Ok(r) => r,
+        Err(e) => return sub("edc-shacl", CheckStatus::Error, format!("EDC shapes unavailable: {e}")),
+    };
+    let violations: Vec<&shacl::ValidationResult> = report.violations().collect();
+    if report.conforms {
+        return sub(
+            "edc-shacl",
+            CheckStatus::Ok,
+            format!("conforms to the EDC SHACL shapes (EDC-generic-full + EDC-generic-no-cv, {} triples)", data.len()),
+        );
+    }
+    let shown: Vec<String> = violations.iter().take(SHOWN_VIOLATIONS).map(|r| describe(r)).collect();
+    let more = violations.len().saturating_sub(SHOWN_VIOLATIONS);
+    let more = if more > 0 { format!("; and {more} more") } else { String::new() };
+    sub(
+        "edc-shacl",
+        CheckStatus::Failed,
+        format!(
+            "{} violation(s) of the EDC SHACL shapes (EDC-generic-full + EDC-generic-no-cv): {}{more}",
+            violations.len(),
+            shown.join("; ")
+        ),
+    )
+}
+
+/// One SHACL result, human readable: where (focus node and path), which rule, the message.
+fn describe(r: &shacl::ValidationResult) -> String {
+    let focus = shacl::validate::show(&r.focus_node);
+    let path = r.path.as_deref().map(shacl::validate::short).map(|p| format!(" {p}")).unwrap_or_default();
+    let rule = r.component.local_name().trim_end_matches("ConstraintComponent");
+    // For sh:node, the first nested result says why the value does not conform.
+    let because = r.details.first().map(|d| format!(", because {}", describe(d))).unwrap_or_default();
+    format!("{focus}{path}: {rule} ({}; shape {}){because}", r.message, shacl::validate::show(&r.source_shape))
 }

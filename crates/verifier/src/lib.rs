@@ -8,6 +8,9 @@
 //! - [`Policy`]: checks, [`TrustRegistry`], CA anchors, [`NetworkPolicy`], cache TTLs.
 //! - [`registry`]: the trusted-issuer registry (`keys.example/trust-registry.json`).
 //! - [`status`]: Bitstring Status List decoding; [`fetch`]: guarded HTTP.
+//! - [`stack`]: stackability of unit credentials towards a programme ([`check_stack()`]).
+//! - `service` (cargo feature `service`, on by default): `verifier serve`, the HTTP service
+//!   (VC-API verify, the employer's verification page, the upload page).
 #![forbid(unsafe_code)]
 
 mod awarding;
@@ -19,14 +22,17 @@ pub mod registry;
 pub mod report;
 mod resolve;
 mod revocation;
+#[cfg(feature = "service")]
+pub mod service;
+pub mod stack;
 pub mod status;
 mod validity;
 pub mod verify;
 
 pub use awarding::ON_BEHALF_PHRASES;
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use format::SHACL_UNAVAILABLE;
 pub use policy::{NetworkPolicy, Policy};
 pub use registry::TrustRegistry;
 pub use report::{CheckKind, CheckResult, CheckStatus, Report, SubCheck, Verdict};
 pub use verify::{verify, verify_json};
+pub use stack::{check_stack, check_stack_with, Programme, StackOptions, StackReport, StackVerdict, UnitStatus};

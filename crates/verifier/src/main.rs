@@ -1,5 +1,8 @@
 //! The `verifier` command line: `verifier verify FILE [--json] [--checks LIST] [--trust FILE]
-//! [--now RFC3339] [--offline]`.
+//! [--now RFC3339] [--offline]`, and `verifier serve [--config FILE] [--bind ADDR] [--trust FILE]
+//! [--allow-local-network] [--public-url URL]` (the HTTP service, [`verifier::service`]), and
+//! `verifier stack PROGRAMME UNIT... [--json]` (stackability, [`verifier::stack`]; exit 0 stacks,
+//! 1 does not stack, 3 indeterminate).
 //!
 //! Runs [`verifier::verify`] (W3C VC Data Model 2.0 §7.1 verification; VC-API verify response
 //! shape under `--json`). Exit codes: 0 valid, 1 invalid, 3 indeterminate, 2 usage error or
@@ -12,6 +15,10 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
 use verifier::{CheckKind, CheckStatus, FixedClock, NetworkPolicy, Policy, Report, SystemClock, TrustRegistry};
+
+/// mimalloc: JSON credentials are hundreds of small allocations each (docs/PERFORMANCE.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(name = "verifier", version, about = "Verify ENHANCE / European Digital Credentials and W3C VCs")]
@@ -44,6 +51,88 @@ enum Command {
         #[arg(long)]
         offline: bool,
     },
+    /// Run the verifier service: VC-API `POST /credentials/verify`, the verification page
+    /// `GET /verify?credential=URL`, the upload page `/upload` (settings: docs/CONFIG.md).
+    #[cfg(feature = "service")]
+    Serve(ServeArgs),
+    /// Check whether unit credentials stack towards a programme (a programme specification file
+    /// or a programme credential): a recommendation for the recognition office, not a decision.
+    Stack(StackArgs),
+}
+
+/// `verifier stack PROGRAMME UNIT... [--json]` (exit 0 stacks, 1 does not, 3 indeterminate).
+#[derive(clap::Args)]
+struct StackArgs {
+    /// A programme specification (JSON with `leadUniversity` and `learningOpportunity`, e.g.
+    /// examples/stack/programme.json) or a programme credential (its `hasPart` units must be backed).
+    programme: PathBuf,
+    /// The unit credentials.
+    #[arg(required = true)]
+    units: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Trusted-issuer registry (JSON); default: the built-in demo registry.
+    #[arg(long)]
+    trust: Option<PathBuf>,
+    /// Verification time (RFC 3339); default: now.
+    #[arg(long)]
+    now: Option<String>,
+    /// Never use the network (status lists cannot be checked: indeterminate).
+    #[arg(long)]
+    offline: bool,
+    /// DEMO/TEST ONLY: fetch status lists and DID documents over plain http and from loopback.
+    #[arg(long)]
+    allow_local_network: bool,
+    /// Another programme id a unit may claim to be part of (repeatable).
+    #[arg(long = "known-programme")]
+    known_programmes: Vec<String>,
+}
+
+/// `verifier serve` flags; they override the config file and `ENHANCE_VERIFIER_*` variables.
+#[cfg(feature = "service")]
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// TOML configuration file.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Socket address to listen on (default 127.0.0.1:8090).
+    #[arg(long)]
+    bind: Option<std::net::SocketAddr>,
+    /// Trusted-issuer registry (JSON); default: the built-in demo registry.
+    #[arg(long)]
+    trust: Option<PathBuf>,
+    /// DEMO/TEST ONLY: fetch over plain http and from loopback addresses.
+    #[arg(long)]
+    allow_local_network: bool,
+    /// Public URL of the service (page URLs and QR codes); default http://{bind}.
+    #[arg(long)]
+    public_url: Option<String>,
+}
+
+#[cfg(feature = "service")]
+fn serve(args: ServeArgs) -> anyhow::Result<u8> {
+    use verifier::service::{self, ServiceConfig};
+    let mut config = ServiceConfig::load(args.config.as_deref())?;
+    if let Some(b) = args.bind {
+        config.bind = b;
+    }
+    if let Some(t) = args.trust {
+        config.trust_registry = Some(t);
+    }
+    if args.allow_local_network {
+        config.allow_local_network = true;
+    }
+    if let Some(u) = args.public_url {
+        config.public_url = u;
+    }
+    config.check()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(service::serve(config))?;
+    Ok(0)
 }
 
 fn main() -> ExitCode {
@@ -64,7 +153,12 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
-    let Command::Verify { file, json, checks, trust, now, offline } = cli.command;
+    let (file, json, checks, trust, now, offline) = match cli.command {
+        Command::Verify { file, json, checks, trust, now, offline } => (file, json, checks, trust, now, offline),
+        #[cfg(feature = "service")]
+        Command::Serve(args) => return serve(args),
+        Command::Stack(args) => return stack(args),
+    };
     let registry = match &trust {
         Some(p) => TrustRegistry::load(p).with_context(|| format!("trust registry {}", p.display()))?,
         None => TrustRegistry::demo().context("built-in demo trust registry")?,
@@ -125,4 +219,61 @@ fn print_summary(report: &Report) {
         };
         println!("  {:<14} {:<8} {}", c.check.name(), status, c.message);
     }
+}
+
+fn stack(args: StackArgs) -> anyhow::Result<u8> {
+    use verifier::stack::{check_stack_with, Programme, StackOptions};
+    let registry = match &args.trust {
+        Some(p) => TrustRegistry::load(p).with_context(|| format!("trust registry {}", p.display()))?,
+        None => TrustRegistry::demo().context("built-in demo trust registry")?,
+    };
+    let mut policy = Policy::new(registry);
+    if args.offline {
+        policy = policy.with_network(NetworkPolicy::offline());
+    } else if args.allow_local_network {
+        policy = policy.with_network(NetworkPolicy::local_testing());
+    }
+    let programme_bytes = std::fs::read(&args.programme).with_context(|| format!("cannot read {}", args.programme.display()))?;
+    let programme = Programme::from_slice(&programme_bytes).with_context(|| format!("{}", args.programme.display()))?;
+    let mut units = Vec::new();
+    for f in &args.units {
+        units.push(std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?);
+    }
+    let unit_refs: Vec<&[u8]> = units.iter().map(Vec::as_slice).collect();
+    let options = StackOptions { known_programmes: args.known_programmes.clone(), ..StackOptions::default() };
+    let report = match &args.now {
+        Some(t) => {
+            let at = chrono::DateTime::parse_from_rfc3339(t)
+                .with_context(|| format!("--now {t:?} is not an RFC 3339 date-time"))?
+                .with_timezone(&chrono::Utc);
+            check_stack_with(&programme, &unit_refs, &options, &policy, &FixedClock(at))
+        }
+        None => check_stack_with(&programme, &unit_refs, &options, &policy, &SystemClock),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        let verdict = serde_json::to_value(report.verdict).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        println!("stackability: {verdict}  ({} {})", report.programme.title, report.programme.id);
+        println!("  learner: {}", report.learner.message);
+        for u in &report.units {
+            let name = match u.input {
+                Some(i) => args.units.get(i).map(|p| p.display().to_string()).unwrap_or_default(),
+                None => u.specification_id.clone().unwrap_or_default(),
+            };
+            let status = serde_json::to_value(u.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            println!("  {status:<18} {name}");
+            for p in &u.problems {
+                println!("  {:<18}   {p}", "");
+            }
+        }
+        let req = report.credits.required.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
+        println!("  credits: {} ECTS (required {req})", report.credits.total);
+        println!("  electives: {} unit(s), {} ECTS (required {} unit(s))", report.electives.units, report.electives.ects, report.electives.min_units);
+        for p in &report.problems {
+            println!("  problem: {p}");
+        }
+        println!("{}", report.notice);
+    }
+    Ok(u8::try_from(report.exit_code()).unwrap_or(2))
 }

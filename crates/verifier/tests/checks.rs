@@ -43,9 +43,10 @@ fn a_signed_example_credential_is_valid_on_every_check() {
         for k in CheckKind::ALL {
             assert_eq!(status(&r, k), CheckStatus::Ok, "{name} {k:?}: {}", show(&r));
         }
-        assert!(msg(&r, CheckKind::Format).contains(verifier::SHACL_UNAVAILABLE));
+        assert!(msg(&r, CheckKind::Format).contains("EDC SHACL shapes"), "{}", show(&r));
         let shacl = r.check(CheckKind::Format).unwrap().details.iter().find(|d| d.name == "edc-shacl").unwrap();
-        assert_eq!(shacl.status, CheckStatus::Skipped);
+        assert_eq!(shacl.status, CheckStatus::Ok, "{}", show(&r));
+        assert!(shacl.message.starts_with("conforms to the EDC SHACL shapes"), "{}", shacl.message);
     }
     // The programme micro-credential's units are awarded by other members, under "on behalf of".
     let cred = signed_with_list(&server, "programme-micro-credential-data-literacy", &[], "revocation", "7");
@@ -335,11 +336,49 @@ fn the_eu_sealed_samples_verify_for_proof_and_format() {
         let r = verifier::verify(&bytes, &p, &clock());
         assert_eq!(r.verdict, Verdict::Valid, "{f}: {}", show(&r));
         assert!(msg(&r, CheckKind::Proof).contains("sealed by ORGANIZACION TEST (organisationIdentifier VATES-A00000000)"), "{}", show(&r));
+        // pyshacl agrees: both sealed samples conform to EDC-generic-full + no-cv (shacl_differential.rs).
+        let shacl = r.check(CheckKind::Format).unwrap().details.iter().find(|d| d.name == "edc-shacl").unwrap();
+        assert_eq!(shacl.status, CheckStatus::Ok, "{f}: {}", show(&r));
         // With every check: the EU's test CA is not trusted here.
         let r = verifier::verify(&bytes, &policy(), &clock());
         assert_eq!(status(&r, CheckKind::Trust), CheckStatus::Failed);
         assert_eq!(r.verdict, Verdict::Invalid);
     }
+}
+
+#[test]
+fn an_edc_credential_violating_the_shacl_shapes_fails_format_with_the_rules() {
+    // A validly signed credential whose content breaks EDC-generic-no-cv: the claim has no title
+    // (LearningAchievement dc:title, sh:minCount 1) and the issuer no eIDAS identifier
+    // (IssuerNodeShape through sh:node on cred:issuer). The missing title breaks both the Claim and
+    // the LearningAchievement shape: three violations.
+    let (mut doc, uni) = built("micro-credential-professional");
+    doc["credentialSubject"]["hasClaim"][0].as_object_mut().unwrap().remove("title");
+    let issuer = doc["issuer"]["id"].clone();
+    fn strip(v: &mut Value, id: &Value) {
+        match v {
+            Value::Object(m) => {
+                if m.get("id") == Some(id) {
+                    m.remove("eIDASIdentifier");
+                }
+                m.values_mut().for_each(|x| strip(x, id));
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| strip(x, id)),
+            _ => {}
+        }
+    }
+    strip(&mut doc, &issuer);
+    let cred = sign_with(&doc, &signer(&uni));
+    let r = verify_json(&cred, &policy(), &clock());
+    assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok, "{}", show(&r));
+    assert_eq!(status(&r, CheckKind::Format), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(r.verdict, Verdict::Invalid);
+    let shacl = r.check(CheckKind::Format).unwrap().details.iter().find(|d| d.name == "edc-shacl").unwrap();
+    assert_eq!(shacl.status, CheckStatus::Failed);
+    assert!(shacl.message.contains("dc:title: MinCount"), "{}", shacl.message);
+    assert!(shacl.message.contains("cred:issuer: Node"), "{}", shacl.message);
+    assert!(shacl.message.contains("because") && shacl.message.contains("elm:eidasLegalIdentifier: MinCount"), "{}", shacl.message);
+    assert!(msg(&r, CheckKind::Format).contains("edc-shacl: 3 violation(s)"), "{}", show(&r));
 }
 
 #[test]

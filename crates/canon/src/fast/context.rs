@@ -169,9 +169,30 @@ pub(crate) struct ActiveContext {
     pub original_base: Option<Str>,
     pub language: Option<Str>,
     pub previous: Option<Arc<ActiveContext>>,
+    /// Terms defined as keyword aliases (`"id": "@id"`), (term, keyword): the expansion asks
+    /// "is this key an alias of `@type`/`@value`/..." for every key, and a short list answers
+    /// that without a hash lookup. Recomputed whenever a context is finished ([`Self::derive`],
+    /// the end of context processing).
+    pub aliases: Vec<(Str, Str)>,
+}
+
+/// The keyword aliases of `terms`.
+fn keyword_aliases(terms: &FnvMap<Str, Arc<TermDef>>) -> Vec<(Str, Str)> {
+    let mut out: Vec<(Str, Str)> = terms
+        .iter()
+        .filter_map(|(t, d)| d.iri.as_ref().filter(|i| i.starts_with('@')).map(|i| (t.clone(), i.clone())))
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 impl ActiveContext {
+    /// The keyword `key` is an alias of in this context, if any.
+    #[inline]
+    pub(crate) fn alias_of(&self, key: &str) -> Option<&str> {
+        self.aliases.iter().find(|(t, _)| &**t == key).map(|(_, k)| &**k)
+    }
+
     /// A fresh initial context (§4.1: base IRI = the document base).
     pub(crate) fn initial(base: Option<Str>) -> Self {
         ActiveContext {
@@ -183,6 +204,7 @@ impl ActiveContext {
             original_base: base,
             language: None,
             previous: None,
+            aliases: Vec::new(),
         }
     }
 
@@ -196,6 +218,7 @@ impl ActiveContext {
             original_base: self.original_base.clone(),
             language: self.language.clone(),
             previous: self.previous.clone(),
+            aliases: keyword_aliases(&self.terms),
         }
     }
 }
@@ -606,6 +629,7 @@ impl<'a> Env<'a> {
             }
             b.create_term(key)?;
         }
+        b.r.aliases = keyword_aliases(&b.r.terms);
         Ok(Arc::new(b.r))
     }
 }

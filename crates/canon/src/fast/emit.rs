@@ -66,15 +66,6 @@ fn decline(reason: &'static str, detail: impl Into<String>) -> Fail {
 }
 
 impl Out {
-    pub(crate) fn with_capacity(bytes: usize) -> Self {
-        Out {
-            arena: String::with_capacity(bytes),
-            quads: Vec::with_capacity(bytes / 200 + 16),
-            next_blank: 0,
-            has_blank: false,
-        }
-    }
-
     fn span(&mut self, s: &str) -> Span {
         let start = self.arena.len() as u32;
         self.arena.push_str(s);
@@ -193,21 +184,72 @@ impl Out {
 
     /// Canonical N-Quads when there is no blank node: sorted unique lines.
     pub(crate) fn sorted_unique(&self) -> String {
-        let mut buf = String::with_capacity(self.arena.len() + self.quads.len() * 16);
-        let mut lines: Vec<(u32, u32)> = Vec::with_capacity(self.quads.len());
+        self.with_sorted_lines(|buf, lines| {
+            let mut out = String::with_capacity(buf.len());
+            for r in lines {
+                out.push_str(&buf[r.0 as usize..r.1 as usize]);
+            }
+            out
+        })
+    }
+
+    /// SHA-256 of [`Self::sorted_unique`], hashed line by line: the canonical N-Quads are never
+    /// assembled (eddsa-rdfc-2022 §3.3.4 hashes them; Data Integrity needs only the digest).
+    pub(crate) fn sorted_unique_sha256(&self) -> [u8; 32] {
+        use sha2::Digest as _;
+        self.with_sorted_lines(|buf, lines| {
+            let mut h = sha2::Sha256::new();
+            for r in lines {
+                h.update(&buf.as_bytes()[r.0 as usize..r.1 as usize]);
+            }
+            h.finalize().into()
+        })
+    }
+
+    /// Writes every quad as an N-Quads line into a scratch buffer, sorts the line ranges and
+    /// drops duplicates, then hands both to `f`. The scratch buffers are per thread and reused,
+    /// so a credential with 100 KB of images costs no fresh large allocation (and no page faults)
+    /// per call. (Sorting by subject and predicate ranks first was tried and measured: more
+    /// instructions than the plain byte comparison on the EU samples.)
+    fn with_sorted_lines<R>(&self, f: impl FnOnce(&str, &[(u32, u32)]) -> R) -> R {
+        let (mut buf, mut lines) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        buf.clear();
+        lines.clear();
+        buf.reserve(self.arena.len() + self.quads.len() * 16);
         for q in &self.quads {
             let start = buf.len() as u32;
             self.write_quad(&mut buf, q);
             lines.push((start, buf.len() as u32));
         }
-        let line = |r: &(u32, u32)| &buf.as_bytes()[r.0 as usize..r.1 as usize];
-        lines.sort_unstable_by(|a, b| line(a).cmp(line(b)));
-        lines.dedup_by(|a, b| line(a) == line(b));
-        let mut out = String::with_capacity(buf.len());
-        for r in &lines {
-            out.push_str(&buf[r.0 as usize..r.1 as usize]);
+        {
+            let bytes = buf.as_bytes();
+            let line = |r: &(u32, u32)| &bytes[r.0 as usize..r.1 as usize];
+            lines.sort_unstable_by(|a, b| line(a).cmp(line(b)));
+            lines.dedup_by(|a, b| line(a) == line(b));
         }
+        let r = f(&buf, &lines);
+        if buf.capacity() <= MAX_POOLED_BYTES {
+            SCRATCH.with(|s| *s.borrow_mut() = (buf, lines));
+        }
+        r
+    }
+
+    /// An empty output, reusing this thread's pooled arena and quad vector when there is one.
+    pub(crate) fn pooled(size_hint: usize) -> Self {
+        let mut out = POOL.with(|p| p.borrow_mut().take()).unwrap_or_default();
+        out.arena.clear();
+        out.quads.clear();
+        out.next_blank = 0;
+        out.has_blank = false;
+        out.arena.reserve(size_hint);
         out
+    }
+
+    /// Gives the buffers back to this thread's pool (unless they grew unusually large).
+    pub(crate) fn recycle(self) {
+        if self.arena.capacity() <= MAX_POOLED_BYTES {
+            POOL.with(|p| *p.borrow_mut() = Some(self));
+        }
     }
 
     fn term(&self, t: T) -> Term {
@@ -234,6 +276,16 @@ impl Out {
             })
             .collect()
     }
+}
+
+/// Buffers larger than this are not kept between calls (a huge document should not pin memory).
+const MAX_POOLED_BYTES: usize = 4 << 20;
+
+thread_local! {
+    /// Per-thread reusable output buffers (arena + quads) of [`Out::pooled`].
+    static POOL: std::cell::RefCell<Option<Out>> = const { std::cell::RefCell::new(None) };
+    /// Per-thread scratch (line buffer + line ranges) of [`Out::with_sorted_lines`].
+    static SCRATCH: std::cell::RefCell<(String, Vec<(u32, u32)>)> = const { std::cell::RefCell::new((String::new(), Vec::new())) };
 }
 
 /// Characters the fast path declines inside literals: none. Escaping below is exactly

@@ -68,6 +68,90 @@ fn static_keyword(s: &str) -> Option<&'static str> {
     KEYWORDS.iter().copied().find(|k| *k == s)
 }
 
+/// A document's top-level object as a view: a map with some members left out and some replaced
+/// or added, so Data Integrity can hash "the document without `proof`, with the DI context"
+/// without copying a credential that may carry 100 KB of images (see [`crate::DocumentView`]).
+#[derive(Clone, Copy)]
+pub(crate) struct View<'v> {
+    pub base: &'v Map<String, Value>,
+    pub omit: &'v [&'v str],
+    pub replace: &'v [(&'v str, &'v Value)],
+}
+
+/// A JSON object being expanded: a plain map or the top-level [`View`].
+#[derive(Clone, Copy)]
+enum Obj<'v> {
+    Plain(&'v Map<String, Value>),
+    View(View<'v>),
+}
+
+impl<'v> Obj<'v> {
+    fn get(self, key: &str) -> Option<&'v Value> {
+        match self {
+            // Most objects of a credential have a handful of members: a scan beats hashing the
+            // key with the map's SipHash.
+            Obj::Plain(m) if m.len() <= 8 => m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v),
+            Obj::Plain(m) => m.get(key),
+            Obj::View(v) => {
+                if let Some((_, val)) = v.replace.iter().find(|(k, _)| *k == key) {
+                    return Some(*val);
+                }
+                if v.omit.contains(&key) {
+                    return None;
+                }
+                v.base.get(key)
+            }
+        }
+    }
+
+    fn contains_key(self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The members, in document order (replacements in place, additions last).
+    fn entries(self) -> ObjIter<'v> {
+        match self {
+            Obj::Plain(m) => ObjIter { base: m.iter(), view: None, extra: 0 },
+            Obj::View(v) => ObjIter { base: v.base.iter(), view: Some(v), extra: 0 },
+        }
+    }
+
+    fn len(self) -> usize {
+        self.entries().count()
+    }
+}
+
+struct ObjIter<'v> {
+    base: serde_json::map::Iter<'v>,
+    view: Option<View<'v>>,
+    extra: usize,
+}
+
+impl<'v> Iterator for ObjIter<'v> {
+    type Item = (&'v str, &'v Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let Some(view) = self.view else {
+            return self.base.next().map(|(k, v)| (k.as_str(), v));
+        };
+        for (k, v) in self.base.by_ref() {
+            if let Some((_, val)) = view.replace.iter().find(|(rk, _)| *rk == k.as_str()) {
+                return Some((k.as_str(), *val));
+            }
+            if !view.omit.contains(&k.as_str()) {
+                return Some((k.as_str(), v));
+            }
+        }
+        while let Some((k, val)) = view.replace.get(self.extra) {
+            self.extra += 1;
+            if !view.base.contains_key(*k) {
+                return Some((*k, *val));
+            }
+        }
+        None
+    }
+}
+
 pub(crate) struct Expander<'a, 'e> {
     pub env: &'e mut Env<'a>,
     pub out: Out,
@@ -87,13 +171,22 @@ const MAX_NESTING: u32 = 256;
 
 impl<'a, 'e> Expander<'a, 'e> {
     pub(crate) fn new(env: &'e mut Env<'a>, base_url: Option<Str>, size_hint: usize) -> Self {
-        Expander { env, out: Out::with_capacity(size_hint), base_url, doc_blanks: HashMap::new(), in_list: 0, pool: Vec::new(), depth: 0 }
+        Expander { env, out: Out::pooled(size_hint), base_url, doc_blanks: HashMap::new(), in_list: 0, pool: Vec::new(), depth: 0 }
     }
 
     /// Runs expansion + toRdf over a whole document.
     pub(crate) fn document(&mut self, ctx: &Arc<ActiveContext>, doc: &Value) -> Result<(), Fail> {
         let mut items = Vec::new();
         self.element(ctx, None, Ap::Top, doc, None, false, &mut items)
+    }
+
+    /// Runs expansion + toRdf over a top-level [`View`].
+    pub(crate) fn document_view(&mut self, ctx: &Arc<ActiveContext>, view: View<'_>) -> Result<(), Fail> {
+        let mut items = Vec::new();
+        self.depth += 1;
+        let r = self.map(ctx, None, Ap::Top, Obj::View(view), None, &mut items);
+        self.depth -= 1;
+        r
     }
 
     fn blank_label(&mut self, label: &str) -> T {
@@ -174,17 +267,14 @@ impl<'a, 'e> Expander<'a, 'e> {
         if key.starts_with('@') {
             return Some(key);
         }
-        ctx.terms.get(key).and_then(|d| d.iri.as_deref()).filter(|i| i.starts_with('@'))
+        ctx.alias_of(key)
     }
 
     fn key_is(&self, ctx: &ActiveContext, key: &str, kw: &str) -> bool {
         if key == kw {
             return true;
         }
-        match ctx.terms.get(key) {
-            Some(def) => def.iri.as_deref() == Some(kw),
-            None => false,
-        }
+        ctx.alias_of(key) == Some(kw)
     }
 
     /// Expansion §5.1.2 for any element; pushes the expanded items into `items`.
@@ -226,7 +316,7 @@ impl<'a, 'e> Expander<'a, 'e> {
                     return Err(decline("nesting too deep", format!("more than {MAX_NESTING} levels")));
                 }
                 self.depth += 1;
-                let r = self.map(ctx, prop_def, ap, map, graph, items);
+                let r = self.map(ctx, prop_def, ap, Obj::Plain(map), graph, items);
                 self.depth -= 1;
                 r
             }
@@ -326,7 +416,7 @@ impl<'a, 'e> Expander<'a, 'e> {
         ctx_in: &Arc<ActiveContext>,
         prop_def: Option<&Arc<TermDef>>,
         ap: Ap<'v>,
-        map: &'v Map<String, Value>,
+        map: Obj<'v>,
         graph: Option<T>,
         items: &mut Vec<Item>,
     ) -> Result<(), Fail> {
@@ -334,7 +424,7 @@ impl<'a, 'e> Expander<'a, 'e> {
         // Step 7: revert a non-propagated context for a new node object.
         if let Some(prev) = &ctx_in.previous {
             let mut revert = true;
-            for k in map.keys() {
+            for (k, _) in map.entries() {
                 match self.kw_of(ctx_in, k) {
                     Some("@value") => {
                         revert = false;
@@ -365,10 +455,10 @@ impl<'a, 'e> Expander<'a, 'e> {
         let type_ctx = ctx.clone();
         let mut type_entries: [Option<(&'v str, &'v Value)>; 2] = [None, None];
         let mut n_type = 0;
-        for (k, v) in map {
+        for (k, v) in map.entries() {
             if self.kw_of(&type_ctx, k) == Some("@type") {
                 if n_type < 2 {
-                    type_entries[n_type] = Some((k.as_str(), v));
+                    type_entries[n_type] = Some((k, v));
                 }
                 n_type += 1;
             }
@@ -400,11 +490,11 @@ impl<'a, 'e> Expander<'a, 'e> {
             }
         }
         let pending = map
-            .iter()
-            .filter(|(k, _)| k.as_str() != "@context")
-            .map(|(k, v)| (k.as_str(), self.key(&ctx, k), v));
+            .entries()
+            .filter(|(k, _)| *k != "@context")
+            .map(|(k, v)| (k, self.key(&ctx, k), v));
         // Step 13.2 for every key, in the final active context.
-        let mut keys: Vec<(&'v str, Key, &'v Value)> = Vec::with_capacity(map.len());
+        let mut keys: Vec<(&'v str, Key, &'v Value)> = Vec::with_capacity(16);
         let (mut has_value, mut has_list, mut has_set, mut has_id, mut has_graph, mut has_type) =
             (false, false, false, false, false, false);
         let mut seen_kw: u32 = 0;

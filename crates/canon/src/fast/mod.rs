@@ -133,8 +133,31 @@ fn run(doc: &serde_json::Value, opts: &FastOptions) -> Result<emit::Out, Fail> {
         Some(b) => Arc::new(context::ActiveContext::initial(Some(b.clone()))),
     };
     let mut ex = expand::Expander::new(&mut env, base, 64 * 1024);
-    ex.document(&ctx, doc)?;
-    Ok(ex.out)
+    match ex.document(&ctx, doc) {
+        Ok(()) => Ok(ex.out),
+        Err(e) => {
+            ex.out.recycle();
+            Err(e)
+        }
+    }
+}
+
+fn run_view(view: crate::DocumentView<'_>, opts: &FastOptions) -> Result<emit::Out, Fail> {
+    let mut env = context::Env::new(&opts.loader);
+    let base: Option<context::Str> = opts.base.as_deref().map(context::Str::from);
+    let ctx = match &base {
+        None => context::EMPTY.clone(),
+        Some(b) => Arc::new(context::ActiveContext::initial(Some(b.clone()))),
+    };
+    let mut ex = expand::Expander::new(&mut env, base, 64 * 1024);
+    let v = expand::View { base: view.base, omit: view.omit, replace: view.replace };
+    match ex.document_view(&ctx, v) {
+        Ok(()) => Ok(ex.out),
+        Err(e) => {
+            ex.out.recycle();
+            Err(e)
+        }
+    }
 }
 
 fn finish<T>(
@@ -192,11 +215,51 @@ pub fn canonicalize_with(
         Ok(out) => out,
         Err(d) => return Ok(Err(d)),
     };
-    if out.has_blank {
-        Ok(Ok(crate::rdfc10(&out.to_quads(), &opts.limits)?.nquads))
+    let r = if out.has_blank {
+        crate::rdfc10(&out.to_quads(), &opts.limits).map(|c| c.nquads)
     } else {
-        Ok(Ok(out.sorted_unique()))
-    }
+        Ok(out.sorted_unique())
+    };
+    out.recycle();
+    Ok(Ok(r?))
+}
+
+/// SHA-256 of the canonical N-Quads of a top-level [`crate::DocumentView`] (what
+/// `eddsa-rdfc-2022` hashes), without copying the document or assembling the N-Quads:
+/// `Ok(Err(declined))` when the document is outside the compiled subset.
+pub fn canonical_sha256_view(
+    view: crate::DocumentView<'_>,
+    opts: &FastOptions,
+) -> Result<Result<[u8; 32], Declined>, CanonError> {
+    let r = run_view(view, opts);
+    let out = match r {
+        Ok(out) => {
+            CALLS.fetch_add(1, Ordering::Relaxed);
+            out
+        }
+        Err(fail) => {
+            // Errors need the document for their path: build it (rare path).
+            let doc = view.to_value();
+            return match finish::<()>(&doc, Err(fail))? {
+                Ok(()) => unreachable_ok(),
+                Err(d) => Ok(Err(d)),
+            };
+        }
+    };
+    let r = if out.has_blank {
+        use sha2::Digest as _;
+        crate::rdfc10(&out.to_quads(), &opts.limits).map(|c| sha2::Sha256::digest(c.nquads.as_bytes()).into())
+    } else {
+        Ok(out.sorted_unique_sha256())
+    };
+    out.recycle();
+    Ok(Ok(r?))
+}
+
+/// `finish` never returns `Ok(Ok(()))` for an `Err` input; this keeps the match total without a
+/// panic.
+fn unreachable_ok() -> Result<Result<[u8; 32], Declined>, CanonError> {
+    Err(CanonError::InvalidRdf { message: "internal: fast path failure without a reason".into() })
 }
 
 /// JSON-LD → RDF (toRdf) of `doc`: the quads (duplicates possible, blank nodes labelled `b0`,
@@ -205,7 +268,11 @@ pub fn to_rdf(
     doc: &serde_json::Value,
     opts: &FastOptions,
 ) -> Result<Result<Vec<Quad>, Declined>, CanonError> {
-    Ok(finish(doc, run(doc, opts))?.map(|out| out.to_quads()))
+    Ok(finish(doc, run(doc, opts))?.map(|out| {
+        let quads = out.to_quads();
+        out.recycle();
+        quads
+    }))
 }
 
 /// [`to_rdf`] as N-Quads text, in emission order (not canonical).
@@ -213,5 +280,9 @@ pub fn to_rdf_nquads(
     doc: &serde_json::Value,
     opts: &FastOptions,
 ) -> Result<Result<String, Declined>, CanonError> {
-    Ok(finish(doc, run(doc, opts))?.map(|out| out.nquads()))
+    Ok(finish(doc, run(doc, opts))?.map(|out| {
+        let nquads = out.nquads();
+        out.recycle();
+        nquads
+    }))
 }

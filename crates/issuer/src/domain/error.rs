@@ -45,7 +45,13 @@ pub enum DomainError {
     /// A status list is full (HTTP 503 until a new list is provisioned).
     #[error("status list full: {0}")]
     ListFull(String),
-    /// Signing or the post-signing verification failed (HTTP 500; never contains key material).
+    /// The secured credential did not pass the `verifier` check before storage: one finding per
+    /// check that failed (rule `verify.<check>`, or `verify.payload` when a JAdES / VC-JWT form
+    /// carries another credential). Nothing was stored. HTTP 500 when the proof, seal, trust or
+    /// payload check failed (the service's keys or securer are at fault), else 422.
+    #[error("the issued credential did not verify: {} finding(s)", .0.len())]
+    NotVerified(Vec<FieldError>),
+    /// Signing failed (HTTP 500; never contains key material).
     #[error("securing failed: {0}")]
     Securing(String),
     /// Storage failed (HTTP 500/503).

@@ -7,6 +7,7 @@ pub mod csv_rows;
 pub mod error;
 pub mod permutation;
 pub mod prepare;
+pub mod programme;
 pub mod status_list;
 
 pub use auth::{hash_token, Principal, Role};

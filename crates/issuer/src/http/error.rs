@@ -64,6 +64,15 @@ impl From<DomainError> for ApiError {
                 tracing::error!(error = %e, "status list full");
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "status-list-full", "No status index available", "the status list is full; contact the operator")
             }
+            DomainError::NotVerified(errors) => {
+                let server_fault = errors.iter().any(|e| matches!(e.rule.as_str(), "verify.proof" | "verify.trust" | "verify.payload"));
+                let detail = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
+                if server_fault {
+                    tracing::error!(findings = errors.len(), "issued credential failed verification; not stored");
+                }
+                let status = if server_fault { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::UNPROCESSABLE_ENTITY };
+                Self { status, kind: "not-verified", title: "The issued credential did not verify; nothing was stored", detail, errors }
+            }
             DomainError::Securing(_) => {
                 tracing::error!(error = %e, "securing failed");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "securing", "The credential could not be secured", "signing or verifying the credential failed")

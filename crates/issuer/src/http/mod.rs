@@ -5,12 +5,17 @@
 //! (§3.2.3); ENHANCE awards `POST /awards`, `POST /awards/batch` (`Idempotency-Key`);
 //! Bitstring Status List v1.0 §2.2 status list credentials at `GET /status/{university}/{list}`;
 //! did:web documents at `GET /universities/{id}/did.json` (did:web §3.2); share links
-//! `GET /share/{token}[?format=jsonld|jades|jwt]`, `/share/{token}/qr.svg`, `/share/{token}/qr.png`; `GET /credentials`, `GET /credentials/{id}`; learning opportunity
+//! `GET /share/{token}[?format=jsonld|jades|jwt|pdf]` (the learner's HTML page, [`pages`], when
+//! `Accept` prefers `text/html`), `/share/{token}/qr.svg`, `/share/{token}/qr.png` (QR codes of the
+//! credential's verification URL); `GET /credentials`, `GET /credentials/{id}`; learning opportunity
 //! specifications (templates, versioned, never overwritten) `POST /specifications/{id}`,
 //! `GET /specifications`, `GET /specifications/{id}`; `/healthz`, `/readyz`,
 //! `/openapi.json`. Authentication: RFC 6750 bearer tokens (`Authorization: Bearer ...`).
 
+pub mod admin; // staff API tokens (admin role)
 pub mod error;
+pub mod pages;
+pub mod programme; // programme specifications and certificates (stackability)
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -149,6 +154,8 @@ pub fn router(state: AppState) -> Router {
         .route("/share/{token}/qr.png", get(share_qr_png))
         .route("/specifications", get(list_specifications))
         .route("/specifications/{id}", get(get_specification).post(add_specification))
+        .merge(admin::routes())
+        .merge(programme::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not-found", "Not found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(
@@ -346,30 +353,54 @@ async fn award_batch(
 
 #[derive(serde::Deserialize)]
 struct ShareQuery {
-    /// `jsonld` (default), `jades` or `jwt`.
+    /// `jsonld` (default), `jades`, `jwt` or `pdf`.
     format: Option<String>,
+    /// Label language of the learner's page and the PDF (`en`, `de`, `nl`, `pl`).
+    lang: Option<String>,
 }
 
-/// `GET /share/{token}[?format=jsonld|jades|jwt]`: a shared credential, no token needed (the link
-/// is the secret: 256 random bits, only its hash stored).
-async fn share(State(s): State<AppState>, Path(token): Path<String>, Query(q): Query<ShareQuery>) -> Result<Response, ApiError> {
-    let (format, content_type) = match q.format.as_deref().unwrap_or("jsonld") {
-        "jsonld" => (crate::app::ShareFormat::JsonLd, "application/ld+json"),
-        "jades" => (crate::app::ShareFormat::Jades, "application/jose+json"),
-        "jwt" => (crate::app::ShareFormat::VcJwt, "application/vc+jwt"),
-        other => return Err(ApiError::bad_request(format!("unknown format `{other}`: use jsonld, jades or jwt"))),
+/// `GET /share/{token}[?format=jsonld|jades|jwt|pdf]`: a shared credential, no token needed (the
+/// link is the secret: 256 random bits, only its hash stored). Without `format`, a request whose
+/// `Accept` prefers `text/html` gets the learner's page ([`pages`]); an explicit `format` is a
+/// download (`Content-Disposition: attachment`).
+async fn share(State(s): State<AppState>, Path(token): Path<String>, Query(q): Query<ShareQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let lang = pages::pick_language(q.lang.as_deref(), &headers);
+    let (format, content_type, ext) = match q.format.as_deref() {
+        None if pages::prefers_html(&headers) => return pages::learner_page(&s, &token, lang).await,
+        Some("pdf") => return pages::pdf(&s, &token, lang).await,
+        None | Some("jsonld") => (crate::app::ShareFormat::JsonLd, "application/ld+json", "jsonld"),
+        Some("jades") => (crate::app::ShareFormat::Jades, "application/jose+json", "jades.json"),
+        Some("jwt") => (crate::app::ShareFormat::VcJwt, "application/vc+jwt", "jwt"),
+        Some(other) => return Err(ApiError::bad_request(format!("unknown format `{other}`: use jsonld, jades, jwt or pdf"))),
     };
-    let body = s.app.shared_credential(&token, format).await?;
+    let (name, body) = if q.format.is_some() {
+        let (json, jades, jwt) = s.app.shared_forms(&token).await?;
+        let name = format!("{}.{ext}", pages::download_base_name(&json));
+        let body = match format {
+            crate::app::ShareFormat::JsonLd => Some(json),
+            crate::app::ShareFormat::Jades => jades,
+            crate::app::ShareFormat::VcJwt => jwt,
+        };
+        let missing = || crate::domain::DomainError::NotFound(format!("{} form of this credential", if ext == "jwt" { "VC-JWT" } else { "JAdES" }));
+        (Some(name), body.ok_or_else(missing)?)
+    } else {
+        (None, s.app.shared_credential(&token, format).await?)
+    };
     let mut res = body.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    res.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept"));
+    if let Some(name) = name {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, pages::attachment(&name));
+    }
     Ok(res)
 }
 
-/// The QR code of a share link (the link must exist).
+/// The QR code of a share link (the link must exist): it encodes the credential's verification
+/// URL (`{verifier_url}/verify?credential={share URL}`).
 async fn share_qr(s: &AppState, token: &str) -> Result<String, ApiError> {
     s.app.shared_credential(token, crate::app::ShareFormat::JsonLd).await?;
-    Ok(s.app.share_url(token))
+    Ok(s.app.verification_url(token))
 }
 
 async fn share_qr_svg(State(s): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {

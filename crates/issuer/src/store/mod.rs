@@ -717,3 +717,73 @@ impl Store {
         row.map(|r| credential_row(&r)).transpose()
     }
 }
+
+/// A staff API token as listed to its university's admins (never its secret or hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// Token id.
+    pub id: String,
+    /// Comma-separated roles.
+    pub roles: String,
+    /// Label given at creation.
+    pub label: String,
+    /// When created.
+    pub created_at: String,
+    /// When revoked, if revoked.
+    pub revoked_at: Option<String>,
+}
+
+impl Store {
+    /// The tokens of `university` (live and revoked), oldest first.
+    pub async fn list_tokens(&self, university: &str) -> Result<Vec<TokenInfo>, StoreError> {
+        let rows = sqlx::query("SELECT id, roles, label, created_at, revoked_at FROM api_tokens WHERE university = $1 ORDER BY created_at, id")
+            .bind(university)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TokenInfo {
+                    id: r.try_get("id")?,
+                    roles: r.try_get("roles")?,
+                    label: r.try_get("label")?,
+                    created_at: r.try_get("created_at")?,
+                    revoked_at: r.try_get("revoked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The university a token id belongs to, and whether it is revoked.
+    pub async fn token_owner(&self, id: &str) -> Result<Option<(String, bool)>, StoreError> {
+        let row = sqlx::query("SELECT university, revoked_at FROM api_tokens WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        row.map(|r| Ok((r.try_get("university")?, r.try_get::<Option<String>, _>("revoked_at")?.is_some()))).transpose()
+    }
+}
+
+impl StoreTx {
+    /// Inserts a new token (hash only) of `university`.
+    pub async fn insert_token(&mut self, id: &str, token_hash: &str, university: &str, roles: &str, label: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO api_tokens (id, token_hash, university, roles, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(token_hash)
+            .bind(university)
+            .bind(roles)
+            .bind(label)
+            .bind(stamp(now))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| map_unique(e, "token"))?;
+        Ok(())
+    }
+
+    /// Revokes a live token of `university`; `false` when there is no such live token.
+    pub async fn revoke_token(&mut self, university: &str, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let r = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND university = $3 AND revoked_at IS NULL")
+            .bind(stamp(now))
+            .bind(id)
+            .bind(university)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+}

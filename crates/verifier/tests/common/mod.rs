@@ -54,7 +54,13 @@ pub fn universities() -> Universities {
 
 /// The unsigned EDC credential of `examples/awards/<name>.json` and its awarding university.
 pub fn built(name: &str) -> (Value, String) {
-    let dir = repo().join("examples/awards");
+    built_in("examples/awards", name)
+}
+
+/// The unsigned EDC credential of `<dir>/<name>.json` (relative to the repository) and its
+/// awarding university.
+pub fn built_in(dir: &str, name: &str) -> (Value, String) {
+    let dir = repo().join(dir);
     let award = parse_award(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap()).unwrap();
     let images: Vec<DisplayImage> = award
         .display

@@ -1,0 +1,93 @@
+//! Staff API token management (issue #4 §2 "Universities and access"): a university's admins
+//! create tokens with roles (`issue`, `revoke`, `admin`; the secret is returned once, only its
+//! SHA-256 is stored, RFC 6750 bearer tokens), list them without secrets, and revoke them. Every
+//! operation acts on the caller's own university only and is recorded in the audit log.
+
+use serde_json::{json, Value};
+
+use super::App;
+use crate::domain::auth::{check_label, new_token_secret, parse_requested_roles};
+use crate::domain::{hash_token, DomainError, Principal, Role};
+use crate::store::AuditEntry;
+
+impl App {
+    /// Creates a token of the caller's university with the requested `roles` and `label`
+    /// (body `{roles, label}`); returns it with its secret, which is never shown again.
+    pub async fn create_token(&self, principal: &Principal, body: &Value) -> Result<Value, DomainError> {
+        let university = principal.university.as_str();
+        principal.require(university, Role::Admin)?;
+        let mut errors = Vec::new();
+        let roles = parse_requested_roles(body.get("roles")).unwrap_or_else(|e| {
+            errors.extend(e);
+            Vec::new()
+        });
+        let label = check_label(body.get("label")).unwrap_or_else(|e| {
+            errors.push(e);
+            String::new()
+        });
+        if !errors.is_empty() {
+            return Err(DomainError::Validation(errors));
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        let secret = new_token_secret();
+        let now = self.now();
+        let joined = Role::join(&roles);
+        let mut tx = self.store.begin().await?;
+        tx.insert_token(&id, &hash_token(&secret), university, &joined, &label, now).await?;
+        let actor = principal.actor();
+        let detail = json!({"roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()}).to_string();
+        tx.audit(&AuditEntry { at: now, actor: &actor, university, action: "token-create", target: &id, reason: None, detail: Some(&detail) })
+            .await?;
+        tx.commit().await?;
+        tracing::info!(university, token = %id, roles = %joined, "API token created");
+        Ok(json!({
+            "id": id,
+            "university": university,
+            "roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            "label": label,
+            "createdAt": crate::store::stamp(now),
+            "token": secret,
+        }))
+    }
+
+    /// The caller's university's tokens (live and revoked), without secrets.
+    pub async fn list_tokens(&self, principal: &Principal) -> Result<Value, DomainError> {
+        principal.require(&principal.university, Role::Admin)?;
+        let items: Vec<Value> = self
+            .store
+            .list_tokens(&principal.university)
+            .await?
+            .into_iter()
+            .map(|t| {
+                json!({
+                    "id": t.id,
+                    "roles": Role::split(&t.roles).iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                    "label": t.label,
+                    "createdAt": t.created_at,
+                    "revokedAt": t.revoked_at,
+                })
+            })
+            .collect();
+        Ok(json!({"items": items}))
+    }
+
+    /// Revokes token `id` of the caller's university (a token of another university: 403; unknown:
+    /// 404; already revoked: 409). Audit-logged with `reason`.
+    pub async fn revoke_token(&self, principal: &Principal, id: &str, reason: Option<&str>) -> Result<(), DomainError> {
+        let (owner, revoked) = self.store.token_owner(id).await?.ok_or_else(|| DomainError::NotFound(format!("token `{id}`")))?;
+        principal.require(&owner, Role::Admin)?;
+        if revoked {
+            return Err(DomainError::Conflict(format!("token `{id}` is already revoked")));
+        }
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        if !tx.revoke_token(&owner, id, now).await? {
+            return Err(DomainError::Conflict(format!("token `{id}` is already revoked")));
+        }
+        let actor = principal.actor();
+        tx.audit(&AuditEntry { at: now, actor: &actor, university: &owner, action: "token-revoke", target: id, reason, detail: None }).await?;
+        tx.commit().await?;
+        tracing::info!(university = %owner, token = %id, "API token revoked");
+        Ok(())
+    }
+}

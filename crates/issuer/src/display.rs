@@ -1,0 +1,203 @@
+//! What people see of an issued credential (issue #7): its **verification URL** and the
+//! certificate page images rendered at issuance.
+//!
+//! - The verification URL (the shared URL contract of the issuer and the verifier service) is
+//!   `{verifier_url}/verify?credential={share URL}`, the share URL percent-encoded as a query
+//!   component (RFC 3986 §2.1, §3.4: everything but the unreserved characters of §2.3 is
+//!   encoded). QR codes, the rendered documents and the learner's page link to it.
+//! - [`complete_images`] renders, with the `render` crate, the certificate page (ENHANCE framework
+//!   MS18 Annex 3, page 1) as a PNG for every display language of an award that the request did
+//!   not carry an image for; the PNG becomes the credential's EDC `individualDisplay` page image
+//!   (ELM v3.2 `DisplayParameter.individualDisplay` → `DisplayDetail.image`). Its QR code is the
+//!   credential's verification URL, so the share token must be decided before the credential is
+//!   built. The page is rendered from the credential built with placeholder images (the
+//!   certificate page does not show the display images), then the caller builds it again with
+//!   the rendered images.
+//!
+//! - [`compact_png`] re-encodes the rendered page losslessly as an indexed-colour PNG (W3C PNG
+//!   3rd ed. §4.4 colour type 3, `PLTE`): the page has about 150 distinct opaque colours, so the
+//!   image is exactly the same at a ninth of the size (the image is carried three times in every
+//!   stored credential: JSON-LD, JAdES and VC-JWT).
+//!
+//! No I/O; CPU-heavy (run it on the blocking pool).
+
+use elm_model::{Award, BuildOptions, DisplayImage, MediaType, Universities};
+
+use crate::domain::{DomainError, FieldError};
+
+/// Percent-encodes `s` for use as a URI query component: every byte outside the RFC 3986
+/// unreserved set (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`.
+pub fn percent_encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3 / 2);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `{verifier_url}/verify?credential={percent-encoded share_url}` (`verifier_url` without a
+/// trailing `/`).
+pub fn verification_url(verifier_url: &str, share_url: &str) -> String {
+    format!("{}/verify?credential={}", verifier_url.trim_end_matches('/'), percent_encode_component(share_url))
+}
+
+/// The display languages of `award` that `given` carries no image for.
+pub fn missing_languages(award: &Award, given: &[DisplayImage]) -> Vec<String> {
+    award
+        .display
+        .images
+        .iter()
+        .filter(|r| !given.iter().any(|g| g.language == r.language))
+        .map(|r| r.language.clone())
+        .collect()
+}
+
+/// `given` plus a rendered certificate page PNG for every display language of `award` missing
+/// from it, each with a QR code of `verification_url`. Build errors of the award are reported as
+/// validation findings (the same the final build would report).
+pub fn complete_images(
+    award: &Award,
+    universities: &Universities,
+    options: &BuildOptions,
+    mut given: Vec<DisplayImage>,
+    verification_url: &str,
+) -> Result<Vec<DisplayImage>, DomainError> {
+    let missing = missing_languages(award, &given);
+    if missing.is_empty() {
+        return Ok(given);
+    }
+    // Placeholder bytes (the certificate page does not show the display images).
+    let mut draft = given.clone();
+    draft.extend(missing.iter().map(|l| DisplayImage { language: l.clone(), media_type: MediaType::Png, bytes: vec![0] }));
+    let built = elm_model::build(award, universities, &draft, options)
+        .map_err(|e| DomainError::Validation(e.issues().iter().filter(|i| i.is_error()).map(FieldError::from).collect()))?;
+    for language in missing {
+        let png = render::png_for_credential(&built.credential, &render::RenderOptions::new(language.clone(), verification_url))
+            .map_err(|e| DomainError::Securing(format!("rendering the certificate page ({language}) failed: {e}")))?;
+        given.push(DisplayImage { language, media_type: MediaType::Png, bytes: compact_png(png) });
+    }
+    Ok(given)
+}
+
+/// The same image as an 8-bit indexed-colour PNG when it is opaque and has at most 256 colours
+/// (lossless); otherwise, or if anything fails, `png` unchanged.
+pub fn compact_png(png: Vec<u8>) -> Vec<u8> {
+    indexed(&png).unwrap_or(png)
+}
+
+fn indexed(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().ok()?;
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).ok()?;
+    if info.bit_depth != png::BitDepth::Eight {
+        return None;
+    }
+    let channels = match info.color_type {
+        png::ColorType::Rgba => 4,
+        png::ColorType::Rgb => 3,
+        _ => return None,
+    };
+    let pixels = buf.get(..info.buffer_size())?;
+    let mut palette: Vec<[u8; 3]> = Vec::new();
+    let mut index: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(pixels.len() / channels);
+    let mut last: Option<([u8; 3], u8)> = None;
+    for px in pixels.chunks_exact(channels) {
+        if channels == 4 && px[3] != 255 {
+            return None;
+        }
+        let rgb = [px[0], px[1], px[2]];
+        let i = match last {
+            Some((c, i)) if c == rgb => i,
+            _ => {
+                let i = match index.get(&rgb) {
+                    Some(i) => *i,
+                    None => {
+                        let i = u8::try_from(palette.len()).ok()?;
+                        palette.push(rgb);
+                        index.insert(rgb, i);
+                        i
+                    }
+                };
+                last = Some((rgb, i));
+                i
+            }
+        };
+        out.push(i);
+    }
+    let mut encoded = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut encoded, info.width, info.height);
+        enc.set_color(png::ColorType::Indexed);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_palette(palette.concat());
+        enc.set_compression(png::Compression::Default);
+        enc.set_filter(png::FilterType::NoFilter);
+        let mut writer = enc.write_header().ok()?;
+        writer.write_image_data(&out).ok()?;
+        writer.finish().ok()?;
+    }
+    (encoded.len() < bytes.len()).then_some(encoded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verification_url_encodes_the_share_url() {
+        assert_eq!(
+            verification_url("https://verify.example/", "https://issuer.example:8443/share/a-b_c~d?x=1&y=2"),
+            "https://verify.example/verify?credential=https%3A%2F%2Fissuer.example%3A8443%2Fshare%2Fa-b_c~d%3Fx%3D1%26y%3D2"
+        );
+        assert_eq!(percent_encode_component("ä /"), "%C3%A4%20%2F");
+    }
+
+    fn decode(bytes: &[u8]) -> (png::OutputInfo, Vec<u8>) {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        // Palette expanded to RGB, so both forms compare pixel by pixel.
+        decoder.set_transformations(png::Transformations::EXPAND);
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        buf.truncate(info.buffer_size());
+        (info, buf)
+    }
+
+    #[test]
+    fn compact_png_is_lossless_and_smaller() {
+        // A rendered certificate page (RGBA from the renderer).
+        let award: Award = elm_model::parse_award(include_str!("../../../examples/awards/certificate-of-completion.json")).unwrap();
+        let universities = elm_model::Universities::new(
+            crate::tenants::load_universities(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../keys.example/universities.toml")), "https://issuer.example").unwrap(),
+        );
+        let options = BuildOptions { credential_id: "urn:uuid:8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10".into(), issued: None };
+        let draft: Vec<DisplayImage> = award.display.images.iter().map(|r| DisplayImage { language: r.language.clone(), media_type: MediaType::Png, bytes: vec![0] }).collect();
+        let built = elm_model::build(&award, &universities, &draft, &options).unwrap();
+        let rgba = render::png_for_credential(&built.credential, &render::RenderOptions::new("en", "https://verify.example/verify?credential=x")).unwrap();
+        let small = compact_png(rgba.clone());
+        assert!(small.len() * 3 < rgba.len(), "{} -> {} bytes", rgba.len(), small.len());
+        let (a, pa) = decode(&rgba);
+        let (b, pb) = decode(&small);
+        assert_eq!(b.color_type, png::ColorType::Rgb);
+        assert_eq!((a.width, a.height), (b.width, b.height));
+        let rgb_of_rgba: Vec<u8> = pa.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        assert_eq!(rgb_of_rgba, pb, "same pixels");
+        // Not compactable: kept as is.
+        let translucent = {
+            let mut v = Vec::new();
+            let mut enc = png::Encoder::new(&mut v, 1, 1);
+            enc.set_color(png::ColorType::Rgba);
+            enc.set_depth(png::BitDepth::Eight);
+            let mut w = enc.write_header().unwrap();
+            w.write_image_data(&[1, 2, 3, 4]).unwrap();
+            w.finish().unwrap();
+            v
+        };
+        assert_eq!(compact_png(translucent.clone()), translucent);
+    }
+}

@@ -1,0 +1,327 @@
+//! Issuer service, issue #4 §2 and §4, over real HTTP on 127.0.0.1, each case on SQLite AND on
+//! PostgreSQL (the PostgreSQL variants need `ENHANCE_TEST_POSTGRES_URL`, see
+//! `scripts/start-postgres.sh`, and FAIL without it):
+//!
+//! - every secured credential is verified by the `verifier` library before it is stored: a securer
+//!   that signs with the wrong key, or returns a broken VC-JWT form, gets its rows rejected with the
+//!   failing check named, and nothing is stored (no credential, no status entry, no audit entry);
+//! - staff tokens: an admin creates tokens with roles (secret shown once, only its hash stored),
+//!   lists them without secrets, revokes them (401 at once); a revoke-only token cannot issue (403
+//!   naming the role); one university's admin never sees nor affects another's tokens; all of it
+//!   audit-logged.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use issuer::config::Config;
+use issuer::securing::{KeyStoreSecurer, SecureError, Secured, Securer};
+use issuer::server::{start, Overrides, RunningServer};
+use serde_json::{json, Map, Value};
+use sqlx::{Connection as _, Row as _};
+
+const BASE: &str = "http://issuer.test";
+const ETH: &str = "test-token-eth";
+const RWTH: &str = "test-token-rwth";
+const ETH_ADMIN: &str = "test-admin-eth";
+const RWTH_ADMIN: &str = "test-admin-rwth";
+
+#[derive(Clone, Copy, Debug)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+struct Env {
+    dir: PathBuf,
+    url: String,
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+async fn env(db: Db) -> Env {
+    let dir = std::env::temp_dir().join(format!("issuer-access-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("tokens.toml"), format!("eth = \"{ETH}\"\nrwth = \"{RWTH}\"\n")).unwrap();
+    std::fs::write(dir.join("admin-tokens.toml"), format!("eth = \"{ETH_ADMIN}\"\nrwth = \"{RWTH_ADMIN}\"\n")).unwrap();
+    let url = match db {
+        Db::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("db/issuer.sqlite").display()),
+        Db::Postgres => {
+            let base = std::env::var("ENHANCE_TEST_POSTGRES_URL").unwrap_or_default();
+            assert!(
+                !base.is_empty(),
+                "ENHANCE_TEST_POSTGRES_URL is not set: the PostgreSQL variant of this test cannot run. \
+                 Start a throwaway cluster with `export ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)`."
+            );
+            sqlx::any::install_default_drivers();
+            let mut c = sqlx::AnyConnection::connect(&base).await.expect("connect to ENHANCE_TEST_POSTGRES_URL");
+            let name = format!("issuer_access_{}", uuid::Uuid::new_v4().simple());
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.unwrap();
+            let (prefix, _) = base.rsplit_once('/').unwrap();
+            format!("{prefix}/{name}")
+        }
+    };
+    Env { dir, url }
+}
+
+/// `SELECT COUNT(*)` on the test database, as an operator would run it.
+async fn count(e: &Env, from_where: &str) -> i64 {
+    sqlx::any::install_default_drivers();
+    let mut c = sqlx::AnyConnection::connect(&e.url).await.unwrap();
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {from_where}"))).fetch_one(&mut c).await.unwrap();
+    row.try_get::<i64, _>("n").unwrap()
+}
+
+fn config(e: &Env) -> Config {
+    Config {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        database_url: e.url.clone(),
+        public_base_url: BASE.into(),
+        keys_dir: repo().join("keys.example"),
+        universities_file: repo().join("keys.example/universities.toml"),
+        tokens_file: Some(e.dir.join("tokens.toml")),
+        admin_tokens_file: Some(e.dir.join("admin-tokens.toml")),
+        ..Config::default()
+    }
+}
+
+fn eth_award() -> Value {
+    let path = repo().join("examples/awards/micro-credential-professional.json");
+    let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut images = Map::new();
+    for img in award["display"]["images"].as_array().unwrap() {
+        let bytes = std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
+        images.insert(img["language"].as_str().unwrap().into(), base64::engine::general_purpose::STANDARD.encode(bytes).into());
+    }
+    json!({"award": award, "images": images})
+}
+
+async fn call(s: &RunningServer, method: reqwest::Method, path: &str, token: &str, body: Option<&Value>) -> (u16, Value) {
+    let mut r = reqwest::Client::new().request(method, format!("{}{path}", s.url())).bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(b);
+    }
+    let res = r.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json::<Value>().await.unwrap_or(Value::Null))
+}
+
+/// How the test securer goes wrong.
+#[derive(Clone, Copy)]
+enum Fault {
+    /// Data Integrity proof made with another key under eth's verification method id.
+    WrongKey,
+    /// Correct Data Integrity and JAdES forms, VC-JWT signature altered.
+    BrokenJwt,
+    /// A VC-JWT correctly signed by the university, but of another credential.
+    OtherJwtPayload,
+}
+
+/// A securer over the demo keys that goes wrong in one way; it publishes the real DID documents.
+struct Faulty {
+    inner: KeyStoreSecurer,
+    fault: Fault,
+}
+
+impl Securer for Faulty {
+    fn sign(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Value, SecureError> {
+        self.inner.sign(university, document, created)
+    }
+
+    fn secure(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Secured, SecureError> {
+        match self.fault {
+            Fault::WrongKey => {
+                let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap();
+                let vm = proofs::Signer::key_id(keys.university(university).unwrap().current_signer().unwrap()).to_owned();
+                let wrong = proofs::signer::Ed25519Signer::from_secret_bytes(vm, &[7u8; 32]);
+                let credential = proofs::data_integrity::sign(&Value::Object(document), &wrong, &proofs::data_integrity::ProofOptions::new(created)).unwrap();
+                Ok(Secured { credential, jades: None, vc_jwt: None })
+            }
+            Fault::BrokenJwt => {
+                let mut s = self.inner.secure(university, document, created)?;
+                let jwt = s.vc_jwt.take().unwrap();
+                let (head, sig) = jwt.rsplit_once('.').unwrap();
+                let flipped = match sig.strip_prefix('A') {
+                    Some(rest) => format!("B{rest}"),
+                    None => format!("A{}", &sig[1..]),
+                };
+                s.vc_jwt = Some(format!("{head}.{flipped}"));
+                Ok(s)
+            }
+            Fault::OtherJwtPayload => {
+                let mut other = document.clone();
+                other.insert("validUntil".into(), json!("2099-01-01T00:00:00Z"));
+                let mut s = self.inner.secure(university, document, created)?;
+                let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap();
+                let signer = keys.university(university).unwrap().current_signer().unwrap();
+                s.vc_jwt = Some(proofs::vc_jwt::encode(&Value::Object(other), signer).unwrap());
+                Ok(s)
+            }
+        }
+    }
+
+    fn did_document(&self, university: &str) -> Result<Value, SecureError> {
+        self.inner.did_document(university)
+    }
+
+    fn seal_entry(&self, university: &str) -> Option<verifier::registry::SealEntry> {
+        self.inner.seal_entry(university)
+    }
+}
+
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Db::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Db::Postgres).await } )*
+        }
+    };
+}
+
+both_backends!(credentials_failing_the_verifier_are_never_stored, admins_manage_their_own_university_tokens);
+
+async fn credentials_failing_the_verifier_are_never_stored(db: Db) {
+    let cases = [
+        (Fault::WrongKey, "verify.proof", "Data Integrity credential", 500),
+        (Fault::BrokenJwt, "verify.proof", "VC-JWT", 500),
+        (Fault::OtherJwtPayload, "verify.payload", "VC-JWT", 500),
+    ];
+    for (fault, rule, form, single_status) in cases {
+        let e = env(db).await;
+        let inner = KeyStoreSecurer::load(&repo().join("keys.example"), BASE).unwrap();
+        let overrides = Overrides { securer: Some(Arc::new(Faulty { inner, fault })), ..Overrides::default() };
+        let s = start(config(&e), overrides).await.unwrap();
+        let res = reqwest::Client::new()
+            .post(format!("{}/awards/batch", s.url()))
+            .bearer_auth(ETH)
+            .header("idempotency-key", "faulty-1")
+            .json(&json!([eth_award(), eth_award()]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["issued"], 0, "{body}");
+        assert_eq!(body["rejected"], 2, "{body}");
+        for row in body["results"].as_array().unwrap() {
+            assert_eq!(row["status"], "rejected");
+            let errors = row["errors"].as_array().unwrap();
+            assert!(
+                errors.iter().any(|e| e["rule"] == rule && e["message"].as_str().unwrap().starts_with(form)),
+                "row names the failed check and form: {row}"
+            );
+        }
+        // A single issuance: problem JSON naming the check (500 when the proof fails: the keys are
+        // at fault).
+        let (status, problem) = call(&s, reqwest::Method::POST, "/awards", ETH, Some(&eth_award())).await;
+        assert_eq!(status, single_status, "{problem}");
+        assert_eq!(problem["type"], "urn:enhance-credentials:problem:not-verified");
+        assert!(problem["errors"].as_array().unwrap().iter().any(|e| e["rule"] == rule), "{problem}");
+        // Nothing stored: no credential, no status entry, no issue in the audit log.
+        assert_eq!(count(&e, "credentials").await, 0);
+        assert_eq!(count(&e, "status_entries").await, 0, "no status index is held by a rejected credential");
+        assert_eq!(count(&e, "audit_log WHERE action = 'issue'").await, 0);
+        s.shutdown().await.unwrap();
+    }
+    // The genuine securer on the same configuration issues and stores (the control).
+    let e = env(db).await;
+    let s = start(config(&e), Overrides::default()).await.unwrap();
+    let (status, body) = call(&s, reqwest::Method::POST, "/awards", ETH, Some(&eth_award())).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(count(&e, "credentials").await, 1);
+    assert_eq!(count(&e, "status_entries").await, 2);
+    s.shutdown().await.unwrap();
+}
+
+async fn admins_manage_their_own_university_tokens(db: Db) {
+    use reqwest::Method;
+    let e = env(db).await;
+    let s = start(config(&e), Overrides::default()).await.unwrap();
+    // Issue/revoke staff are not admins.
+    let (status, problem) = call(&s, Method::GET, "/admin/tokens", ETH, None).await;
+    assert_eq!(status, 403, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("`admin`"), "{problem}");
+    // Bad requests name the fields.
+    let (status, problem) = call(&s, Method::POST, "/admin/tokens", ETH_ADMIN, Some(&json!({"roles": ["issue", "root"], "label": ""}))).await;
+    assert_eq!(status, 422, "{problem}");
+    let paths: Vec<_> = problem["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(paths, ["roles[1]", "label"]);
+    // A revoke-only token: created once with its secret, cannot issue.
+    let (status, revoker) = call(&s, Method::POST, "/admin/tokens", ETH_ADMIN, Some(&json!({"roles": ["revoke"], "label": "registrar"}))).await;
+    assert_eq!(status, 201, "{revoker}");
+    assert_eq!(revoker["roles"], json!(["revoke"]));
+    assert_eq!(revoker["university"], "eth");
+    let revoker_secret = revoker["token"].as_str().unwrap().to_owned();
+    let (status, problem) = call(&s, Method::POST, "/awards", &revoker_secret, Some(&eth_award())).await;
+    assert_eq!(status, 403, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("lacks the `issue` role"), "{problem}");
+    // An issue token works at once.
+    let (status, issuer_tok) = call(&s, Method::POST, "/admin/tokens", ETH_ADMIN, Some(&json!({"roles": ["issue"], "label": "coordinator"}))).await;
+    assert_eq!(status, 201);
+    let issuer_secret = issuer_tok["token"].as_str().unwrap().to_owned();
+    let issuer_id = issuer_tok["id"].as_str().unwrap().to_owned();
+    let (status, issued) = call(&s, Method::POST, "/awards", &issuer_secret, Some(&eth_award())).await;
+    assert_eq!(status, 201, "{issued}");
+    // The revoke-only token revokes it.
+    let (status, _) = call(&s, Method::POST, "/credentials/status", &revoker_secret, Some(&json!({"credentialId": issued["id"], "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]}))).await;
+    assert_eq!(status, 200);
+    // Only hashes are stored.
+    assert_eq!(count(&e, &format!("api_tokens WHERE token_hash = '{issuer_secret}' OR label LIKE '%{issuer_secret}%'")).await, 0);
+    assert_eq!(count(&e, &format!("api_tokens WHERE token_hash = '{}'", issuer::domain::hash_token(&issuer_secret))).await, 1);
+    // Listing: own university only, no secrets.
+    let (status, list) = call(&s, Method::GET, "/admin/tokens", ETH_ADMIN, None).await;
+    assert_eq!(status, 200);
+    let text = list.to_string();
+    assert!(!text.contains(&issuer_secret) && !text.contains(&revoker_secret) && !text.contains("token\""), "{text}");
+    let ids: Vec<_> = list["items"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(ids.len(), 4, "seeded issue token, seeded admin token, two created: {list}");
+    assert!(ids.contains(&issuer_id));
+    let (_, rwth_list) = call(&s, Method::GET, "/admin/tokens", RWTH_ADMIN, None).await;
+    let rwth_ids: Vec<_> = rwth_list["items"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(rwth_ids.len(), 2);
+    assert!(rwth_ids.iter().all(|i| !ids.contains(i)), "no eth token in rwth's list");
+    // rwth's admin cannot revoke eth's token; it keeps working.
+    let (status, problem) = call(&s, Method::DELETE, &format!("/admin/tokens/{issuer_id}"), RWTH_ADMIN, None).await;
+    assert_eq!(status, 403, "{problem}");
+    let (status, _) = call(&s, Method::GET, "/credentials", &issuer_secret, None).await;
+    assert_eq!(status, 200);
+    // eth's admin revokes it: 401 at once; a second revocation conflicts; unknown ids are 404.
+    let res = reqwest::Client::new()
+        .delete(format!("{}/admin/tokens/{issuer_id}?reason=left%20the%20office", s.url()))
+        .bearer_auth(ETH_ADMIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let (status, _) = call(&s, Method::GET, "/credentials", &issuer_secret, None).await;
+    assert_eq!(status, 401);
+    let (status, _) = call(&s, Method::DELETE, &format!("/admin/tokens/{issuer_id}"), ETH_ADMIN, None).await;
+    assert_eq!(status, 409);
+    let (status, _) = call(&s, Method::DELETE, "/admin/tokens/no-such-token", ETH_ADMIN, None).await;
+    assert_eq!(status, 404);
+    let (_, list) = call(&s, Method::GET, "/admin/tokens", ETH_ADMIN, None).await;
+    let revoked = list["items"].as_array().unwrap().iter().find(|t| t["id"] == json!(issuer_id)).unwrap().clone();
+    assert!(revoked["revokedAt"].is_string(), "{revoked}");
+    // rwth's tokens are untouched.
+    let (status, _) = call(&s, Method::GET, "/credentials", RWTH, None).await;
+    assert_eq!(status, 200);
+    // Audit: who created and revoked which token, on eth's log only.
+    let audit = s.app.store().audit_entries("eth").await.unwrap();
+    let token_actions: Vec<_> = audit.iter().filter(|r| r.2.starts_with("token-")).map(|r| (r.2.as_str(), r.3.as_str(), r.4.as_deref())).collect();
+    assert_eq!(
+        token_actions,
+        [
+            ("token-create", revoker["id"].as_str().unwrap(), None),
+            ("token-create", issuer_id.as_str(), None),
+            ("token-revoke", issuer_id.as_str(), Some("left the office")),
+        ]
+    );
+    assert!(audit.iter().filter(|r| r.2.starts_with("token-")).all(|r| r.1.ends_with("@eth")));
+    assert!(s.app.store().audit_entries("rwth").await.unwrap().iter().all(|r| !r.2.starts_with("token-")));
+    s.shutdown().await.unwrap();
+}

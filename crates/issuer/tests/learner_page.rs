@@ -1,0 +1,337 @@
+//! Issue #7 on the issuer side, over real HTTP on 127.0.0.1, on SQLite AND on PostgreSQL (the
+//! PostgreSQL variants need `ENHANCE_TEST_POSTGRES_URL`, see `scripts/start-postgres.sh`, and FAIL
+//! without it):
+//! - an award issued without display images carries a rendered certificate page PNG per display
+//!   language whose QR code decodes (rqrr) to the credential's verification URL
+//!   (`{verifier_url}/verify?credential={percent-encoded share URL}`); given images are kept;
+//!   `renderImages: false` without images is rejected;
+//! - the share link's QR codes encode the verification URL;
+//! - `GET /share/{token}` gives the learner's HTML page to a browser and the JSON-LD to machines;
+//!   the downloads (JSON-LD, JAdES, VC-JWT, PDF) carry `Content-Disposition` file names.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use base64::Engine as _;
+use issuer::config::Config;
+use issuer::server::{start, Overrides, RunningServer};
+use serde_json::{json, Value};
+use sqlx::Connection as _;
+
+const BASE: &str = "http://issuer.test";
+const VERIFIER: &str = "https://verify.example/";
+const TUB: &str = "test-token-tub";
+const ETH: &str = "test-token-eth";
+
+#[derive(Clone, Copy, Debug)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A fresh database (SQLite file or new PostgreSQL database) and token file.
+async fn config(db: Db) -> Config {
+    let dir = std::env::temp_dir().join(format!("issuer-learner-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("tokens.toml"), format!("tub = \"{TUB}\"\neth = \"{ETH}\"\n")).unwrap();
+    let url = match db {
+        Db::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display()),
+        Db::Postgres => {
+            let base = std::env::var("ENHANCE_TEST_POSTGRES_URL").unwrap_or_default();
+            assert!(
+                !base.is_empty(),
+                "ENHANCE_TEST_POSTGRES_URL is not set: the PostgreSQL variant of this test cannot run. \
+                 Start a throwaway cluster with `export ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)`."
+            );
+            sqlx::any::install_default_drivers();
+            let mut c = sqlx::AnyConnection::connect(&base).await.expect("connect to ENHANCE_TEST_POSTGRES_URL");
+            let name = format!("issuer_test_{}", uuid::Uuid::new_v4().simple());
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.unwrap();
+            let (prefix, _) = base.rsplit_once('/').unwrap();
+            format!("{prefix}/{name}")
+        }
+    };
+    Config {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        database_url: url,
+        public_base_url: BASE.into(),
+        verifier_url: VERIFIER.into(),
+        keys_dir: repo().join("keys.example"),
+        universities_file: repo().join("keys.example/universities.toml"),
+        tokens_file: Some(dir.join("tokens.toml")),
+        ..Config::default()
+    }
+}
+
+/// The server and its temp directory (removed by [`stop`]).
+async fn server(db: Db) -> (RunningServer, PathBuf) {
+    let config = config(db).await;
+    let dir = config.tokens_file.as_ref().and_then(|t| t.parent()).unwrap().to_owned();
+    (start(config, Overrides::default()).await.expect("server starts"), dir)
+}
+
+async fn stop((s, dir): (RunningServer, PathBuf)) {
+    s.shutdown().await.unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn example(file: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(repo().join("examples/awards").join(file)).unwrap()).unwrap()
+}
+
+/// The verification URL the contract prescribes for a share URL.
+fn verification_url(share_url: &str) -> String {
+    let mut enc = String::new();
+    for b in share_url.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            enc.push(b as char);
+        } else {
+            enc.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("https://verify.example/verify?credential={enc}")
+}
+
+async fn issue(s: &RunningServer, token: &str, body: &Value) -> (u16, Value) {
+    let res = reqwest::Client::new().post(format!("{}/awards", s.url())).bearer_auth(token).json(body).send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+async fn get(s: &RunningServer, path: &str, accept: Option<&str>) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let mut r = reqwest::Client::new().get(format!("{}{path}", s.url()));
+    if let Some(a) = accept {
+        r = r.header("accept", a);
+    }
+    let res = r.send().await.unwrap();
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    (status, headers, res.bytes().await.unwrap().to_vec())
+}
+
+/// Every QR code found in a PNG (greyscale, indexed or RGB(A) composited on white).
+fn decode_qr(png_bytes: &[u8]) -> Vec<String> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let channels = info.color_type.samples();
+    let luma = |x: usize, y: usize| -> u8 {
+        let i = (y * w + x) * channels;
+        if channels <= 2 {
+            return buf[i];
+        }
+        let (r, g, b) = (buf[i] as u32, buf[i + 1] as u32, buf[i + 2] as u32);
+        let a = if channels == 4 { buf[i + 3] as u32 } else { 255 };
+        let l = (r * 299 + g * 587 + b * 114) / 1000;
+        ((l * a + 255 * (255 - a)) / 255) as u8
+    };
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, luma);
+    img.detect_grids().into_iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect()
+}
+
+fn token_of(share_url: &str) -> String {
+    share_url.rsplit('/').next().unwrap().to_owned()
+}
+
+fn display_images(credential: &Value) -> Vec<(String, Vec<u8>)> {
+    credential["displayParameter"]["individualDisplay"]
+        .as_array()
+        .expect("individualDisplay")
+        .iter()
+        .map(|d| {
+            let lang = d["language"]["id"].as_str().unwrap().to_owned();
+            let image = &d["displayDetail"][0]["image"];
+            assert!(image["contentType"]["id"].as_str().unwrap().ends_with("/PNG"), "{}", image["contentType"]);
+            (lang, base64::engine::general_purpose::STANDARD.decode(image["content"].as_str().unwrap()).unwrap())
+        })
+        .collect()
+}
+
+async fn rendered_images_at_issuance(db: Db) {
+    let running = server(db).await;
+    let s = &running.0;
+    // tub's academic course has display images in en and de; none are sent.
+    let started = std::time::Instant::now();
+    let (status, body) = issue(s, TUB, &json!({"award": example("micro-credential-academic-course.json")})).await;
+    let took = started.elapsed();
+    assert_eq!(status, 201, "{body}");
+    let share_url = body["shareUrl"].as_str().unwrap();
+    assert!(share_url.starts_with("http://issuer.test/share/"));
+    let expected = verification_url(share_url);
+    assert_eq!(s.app.verification_url(&token_of(share_url)), expected);
+    let images = display_images(&body["verifiableCredential"]);
+    assert_eq!(images.len(), 2, "one image per display language");
+    let mut langs: Vec<&str> = images.iter().map(|(l, _)| l.rsplit('/').next().unwrap()).collect();
+    langs.sort();
+    assert_eq!(langs, ["DEU", "ENG"]);
+    for (lang, png) in &images {
+        assert!(png.starts_with(b"\x89PNG"), "{lang}");
+        assert_eq!(decode_qr(png), vec![expected.clone()], "QR of the {lang} page image");
+    }
+    assert_ne!(images[0].1, images[1].1, "the pages differ by label language");
+    eprintln!("issuance with 2 rendered page images took {took:?} (PNG sizes {} and {} bytes)", images[0].1.len(), images[1].1.len());
+
+    // The share link's QR codes encode the verification URL too.
+    let (status, headers, png) = get(s, &format!("/share/{}/qr.png", token_of(share_url)), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/png");
+    assert_eq!(decode_qr(&png), vec![expected.clone()]);
+    let (_, _, svg) = get(s, &format!("/share/{}/qr.svg", token_of(share_url)), None).await;
+    assert!(String::from_utf8(svg).unwrap().contains("<svg"));
+
+    // Given images are kept byte for byte.
+    let award = example("micro-credential-professional.json");
+    let given = std::fs::read(repo().join("examples/awards/images/certificate-page.png")).unwrap();
+    let mut imgs = serde_json::Map::new();
+    for r in award["display"]["images"].as_array().unwrap() {
+        imgs.insert(r["language"].as_str().unwrap().into(), base64::engine::general_purpose::STANDARD.encode(&given).into());
+    }
+    let (status, body) = issue(s, ETH, &json!({"award": award, "images": imgs})).await;
+    assert_eq!(status, 201, "{body}");
+    for (lang, png) in display_images(&body["verifiableCredential"]) {
+        assert_eq!(png, given, "{lang}: the given image is used");
+    }
+
+    // Without images and with rendering switched off for the request: rejected, naming the field.
+    let (status, body) = issue(s, TUB, &json!({"award": example("micro-credential-academic-course.json"), "renderImages": false})).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("display.image-missing"), "{body}");
+    let (status, body) = issue(s, TUB, &json!({"award": example("micro-credential-academic-course.json"), "renderImages": "yes"})).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("renderImages"), "{body}");
+    stop(running).await;
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).unwrap()
+}
+
+fn disposition(h: &reqwest::header::HeaderMap) -> String {
+    h.get("content-disposition").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+async fn learner_page_and_downloads(db: Db) {
+    let running = server(db).await;
+    let s = &running.0;
+    let (status, body) = issue(s, TUB, &json!({"award": example("micro-credential-academic-course.json")})).await;
+    assert_eq!(status, 201, "{body}");
+    let share_url = body["shareUrl"].as_str().unwrap();
+    let token = token_of(share_url);
+    let id = body["id"].as_str().unwrap();
+    let short = &id["urn:uuid:".len().."urn:uuid:".len() + 8];
+    let base = format!("enhance-credential-{short}");
+    let expected = verification_url(share_url);
+    let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+    // A browser gets the learner's page.
+    let (status, h, page) = get(s, &format!("/share/{token}"), Some(browser)).await;
+    assert_eq!(status, 200);
+    assert_eq!(h["content-type"], "text/html; charset=utf-8");
+    assert_eq!(h["cache-control"], "private, no-store");
+    let page = text(&page);
+    for needle in [
+        "<html lang=\"en\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        "Zofia",
+        "Kowalczyk",
+        "Course Sustainable Innovation",
+        "<div id=\"certificate\" lang=\"en\"",
+        &format!("href=\"{token}?format=pdf&amp;lang=en\""),
+        &format!("href=\"{token}?format=jsonld\""),
+        &format!("href=\"{token}?format=jades\""),
+        &format!("href=\"{token}?format=jwt\""),
+        &format!("<img src=\"{token}/qr.svg\""),
+        &format!("href=\"{}\"", expected.replace('&', "&amp;")),
+        "Add it to your Europass wallet",
+        "europass.europa.eu",
+        "href=\"#certificate\"",
+    ] {
+        assert!(page.contains(needle), "the page lacks {needle}");
+    }
+    assert!(!page.contains("<script"), "no JavaScript");
+    for img in page.split("<img").skip(1) {
+        let tag = &img[..img.find('>').unwrap()];
+        assert!(tag.contains(" alt=\"") && !tag.contains(" alt=\"\""), "an image without text alternative: <img{tag}>");
+    }
+    // The page is the certificate too (the render crate's HTML, with the verification URL).
+    assert!(page.contains("id=\"certificate-title\""));
+    assert_eq!(page.matches("<main>").count(), 1);
+
+    // German labels on request, and from Accept-Language.
+    let (_, _, de) = get(s, &format!("/share/{token}?lang=de"), Some(browser)).await;
+    let de = text(&de);
+    assert!(de.contains("<div id=\"certificate\" lang=\"de\"") && de.contains("Kurs Nachhaltige Innovation"));
+    assert!(de.contains(&format!("href=\"{token}?format=pdf&amp;lang=de\"")));
+    assert!(de.contains("class=\"page-title\" lang=\"de\">Kurs Nachhaltige Innovation</h1>"), "the German title is marked as German (WCAG 3.1.2)");
+
+    // Machines (the verifier, curl) keep getting the JSON-LD, with no download name.
+    for accept in [Some("application/ld+json, application/json"), Some("*/*"), None] {
+        let (status, h, b) = get(s, &format!("/share/{token}"), accept).await;
+        assert_eq!(status, 200);
+        assert_eq!(h["content-type"], "application/ld+json", "{accept:?}");
+        assert!(h.get("content-disposition").is_none());
+        let v: Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(v["id"], id);
+    }
+
+    // Downloads.
+    let (status, h, b) = get(s, &format!("/share/{token}?format=jsonld"), Some(browser)).await;
+    assert_eq!(status, 200);
+    assert_eq!(disposition(&h), format!("attachment; filename=\"{base}.jsonld\""));
+    assert_eq!(serde_json::from_slice::<Value>(&b).unwrap()["id"], id);
+    let (status, h, b) = get(s, &format!("/share/{token}?format=jades"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(h["content-type"], "application/jose+json");
+    assert_eq!(disposition(&h), format!("attachment; filename=\"{base}.jades.json\""));
+    assert!(serde_json::from_slice::<Value>(&b).unwrap()["signatures"].is_array());
+    let (status, h, b) = get(s, &format!("/share/{token}?format=jwt"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(disposition(&h), format!("attachment; filename=\"{base}.jwt\""));
+    assert_eq!(text(&b).matches('.').count(), 2, "compact JWS");
+    let (status, h, pdf) = get(s, &format!("/share/{token}?format=pdf&lang=de"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(h["content-type"], "application/pdf");
+    assert_eq!(disposition(&h), format!("attachment; filename=\"{base}-de.pdf\""));
+    assert!(pdf.starts_with(b"%PDF-"));
+    let file = std::env::temp_dir().join(format!("learner-{}.pdf", uuid::Uuid::new_v4()));
+    std::fs::write(&file, &pdf).unwrap();
+    let out = Command::new("pdftotext").arg(&file).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    let _ = std::fs::remove_file(&file);
+    let pdf_text = text(&out.stdout);
+    assert!(pdf_text.contains("Kowalczyk") && pdf_text.contains("Kurs Nachhaltige Innovation"), "{pdf_text}");
+
+    // Errors: unknown format (problem JSON naming the choices), unknown link (404 even for a browser).
+    let (status, _, b) = get(s, &format!("/share/{token}?format=docx"), None).await;
+    assert_eq!(status, 400);
+    assert!(text(&b).contains("jsonld, jades, jwt or pdf"));
+    let (status, h, _) = get(s, "/share/no-such-token", Some(browser)).await;
+    assert_eq!(status, 404);
+    assert_eq!(h["content-type"], "application/problem+json");
+    stop(running).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rendered_images_at_issuance_sqlite() {
+    rendered_images_at_issuance(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rendered_images_at_issuance_postgres() {
+    rendered_images_at_issuance(Db::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn learner_page_and_downloads_sqlite() {
+    learner_page_and_downloads(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn learner_page_and_downloads_postgres() {
+    learner_page_and_downloads(Db::Postgres).await;
+}

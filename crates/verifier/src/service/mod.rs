@@ -1,0 +1,588 @@
+//! `verifier serve`: the verifier as an HTTP service (axum 0.8 + tokio). Thin handlers extract the
+//! request, run [`crate::verify`] on the blocking pool (it may fetch did:web documents and status
+//! lists with a blocking client), and answer with the report, a page, or one [`ApiError`]
+//! (RFC 9457 problem JSON).
+//!
+//! Endpoints (the URL contract shared with the issuer and the browser tests):
+//! - W3C VC-API `POST /credentials/verify` (§3.3.1 "Verify Credential"): body
+//!   `{"verifiableCredential": <object | JAdES JWS-JSON object | VC-JWT string>, "options": {"checks": [..]}}`;
+//!   200 + report when valid, 422 + report when invalid or indeterminate, 400 problem JSON for a
+//!   malformed request, 413 over `max_body_bytes`;
+//! - `GET /verify?credential=URL`: fetches the credential (guarded fetch, same network policy as the
+//!   checks) and answers with the employer's verification page, or the report JSON when `Accept`
+//!   prefers `application/json`;
+//! - `GET /upload`, `POST /upload` (multipart/form-data: `file` or `credential`): the upload page and
+//!   the verification page of what was uploaded;
+//! - `POST /stack` (issue #6): `{"programme", "units": [...], "learner"?, "knownProgrammes"?}` →
+//!   the stackability report of [`crate::stack`], 200 when the units stack, 422 when not or
+//!   undecided, 400 for a malformed request;
+//! - `GET /healthz`, `GET /openapi.json` (OpenAPI 3.1), `GET /` (redirects to the upload page).
+//!
+//! Logs carry the route template, method, status and latency only: never a query string (share
+//! links are bearer secrets), a credential or a report.
+
+pub mod config;
+pub mod error;
+pub mod outcome;
+pub mod pages;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, MatchedPath, Multipart, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::sync::{oneshot, Semaphore};
+use tokio::task::JoinHandle;
+
+pub use config::{LogFormat, ServiceConfig};
+pub use error::ApiError;
+
+use crate::clock::{Clock, SystemClock};
+use crate::fetch::Fetcher;
+use crate::policy::{NetworkPolicy, Policy};
+use crate::registry::{RegistryError, TrustRegistry};
+use crate::report::{CheckKind, Report, Verdict};
+use crate::stack::{Programme, StackOptions};
+use outcome::Outcome;
+use pages::Source;
+
+/// The OpenAPI 3.1 description of the service.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// Why the service could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Configuration problem.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// The trust registry could not be loaded.
+    #[error("trust registry: {0}")]
+    Registry(#[from] RegistryError),
+    /// Socket.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// Address.
+        addr: SocketAddr,
+        /// Error.
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("server: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Replacements for the production dependencies (tests fix the clock or build the registry).
+#[derive(Clone, Default)]
+pub struct Overrides {
+    /// Clock (default: the system clock).
+    pub clock: Option<Arc<dyn Clock>>,
+    /// Trust registry (default: `trust_registry` of the configuration, else the demo registry).
+    pub registry: Option<TrustRegistry>,
+}
+
+struct Inner {
+    policy: Policy,
+    clock: Arc<dyn Clock>,
+    /// Credential fetches (share links): never cached.
+    fetcher: Fetcher,
+    /// Rules of credential fetches: the policy's, with the body limit as size cap.
+    credential_network: NetworkPolicy,
+    base_url: String,
+    max_body_bytes: usize,
+    permits: Semaphore,
+}
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct ServiceState {
+    inner: Arc<Inner>,
+}
+
+impl ServiceState {
+    /// State from `config`, trusting `registry`, with time from `clock`.
+    pub fn new(config: &ServiceConfig, registry: TrustRegistry, clock: Arc<dyn Clock>) -> Self {
+        let mut policy = Policy::new(registry).with_network(config.network());
+        policy.status_list_ttl = config.status_list_ttl();
+        policy.did_document_ttl = config.did_document_ttl();
+        let mut credential_network = config.network();
+        credential_network.max_response_bytes = config.max_body_bytes;
+        Self {
+            inner: Arc::new(Inner {
+                policy,
+                clock,
+                fetcher: Fetcher::default(),
+                credential_network,
+                base_url: config.base_url(),
+                max_body_bytes: config.max_body_bytes,
+                permits: Semaphore::new(config.max_concurrent_verifications),
+            }),
+        }
+    }
+
+    /// The verification policy in use.
+    pub fn policy(&self) -> &Policy {
+        &self.inner.policy
+    }
+
+    /// Runs `f` on the blocking pool, at most `max_concurrent_verifications` at a time.
+    async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&Inner) -> T + Send + 'static) -> Result<T, ApiError> {
+        let _permit = self.inner.permits.acquire().await.map_err(|_| ApiError::internal("verification semaphore closed"))?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || f(&inner)).await.map_err(|e| ApiError::internal(&format!("verification task: {e}")))
+    }
+
+    /// The verification page's own URL for a credential URL.
+    fn page_url(&self, credential_url: &str) -> String {
+        let base = format!("{}/verify", self.inner.base_url);
+        match reqwest::Url::parse(&base) {
+            Ok(mut u) => {
+                u.query_pairs_mut().append_pair("credential", credential_url);
+                u.to_string()
+            }
+            Err(_) => base,
+        }
+    }
+}
+
+/// A JSON body; malformed JSON becomes 400, an over-size body 413 (problem JSON).
+pub struct JsonBody(pub Value);
+
+impl FromRequest<ServiceState> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &ServiceState) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::too_large(state.inner.max_body_bytes)
+            } else {
+                ApiError::bad_request(e.body_text())
+            }
+        })?;
+        let v = serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
+        Ok(JsonBody(v))
+    }
+}
+
+/// The router.
+pub fn router(state: ServiceState) -> Router {
+    let body_limit = state.inner.max_body_bytes;
+    Router::new()
+        .route("/", get(|| async { Redirect::to("upload") }))
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi))
+        .route("/credentials/verify", axum::routing::post(vc_verify))
+        .route("/stack", axum::routing::post(stack))
+        .route("/verify", get(verify_link))
+        .route("/upload", get(upload_form).post(upload))
+        .fallback(|| async { ApiError::not_found() })
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    // The route template only: no query string (a share link is a bearer secret),
+                    // no headers, no body.
+                    let route =
+                        req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_else(|| "(unmatched)".into());
+                    tracing::info_span!("request", method = %req.method(), route = %route)
+                })
+                .on_request(())
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .with_state(state)
+}
+
+async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+async fn openapi() -> Response {
+    let mut res = OPENAPI.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res
+}
+
+/// The report as JSON: 200 when valid, 422 otherwise (VC-API).
+fn report_response(report: &Report) -> Response {
+    let status = if report.verdict == Verdict::Valid { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut res = (status, Json(report)).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// An HTML page with the security headers of every page: no caching (a verdict changes when a
+/// credential is revoked), no scripts, no referrer (the page URL carries the share link).
+fn html_response(status: StatusCode, body: String) -> Response {
+    let mut res = (status, body).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    res
+}
+
+/// Reads a VC-API verify request: the credential and the selected checks.
+fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), ApiError> {
+    let Value::Object(mut o) = body else {
+        return Err(ApiError::bad_request("the body must be a JSON object with a `verifiableCredential` member"));
+    };
+    let checks = match o.get("options") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(opts)) => match opts.get("checks") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(list)) => {
+                let mut kinds = Vec::new();
+                for item in list {
+                    let name = item.as_str().ok_or_else(|| ApiError::bad_request("options.checks: every entry must be a string"))?;
+                    let kind = CheckKind::parse(name).ok_or_else(|| {
+                        ApiError::bad_request(format!(
+                            "options.checks: unknown check {name:?} (expected: {})",
+                            CheckKind::ALL.map(CheckKind::name).join(", ")
+                        ))
+                    })?;
+                    kinds.push(kind);
+                }
+                if kinds.is_empty() {
+                    return Err(ApiError::bad_request("options.checks: name at least one check"));
+                }
+                Some(kinds)
+            }
+            Some(_) => return Err(ApiError::bad_request("options.checks must be an array of check names")),
+        },
+        Some(_) => return Err(ApiError::bad_request("options must be a JSON object")),
+    };
+    match o.remove("verifiableCredential") {
+        None | Some(Value::Null) => Err(ApiError::bad_request("verifiableCredential is required")),
+        Some(v @ (Value::Object(_) | Value::String(_))) => Ok((v, checks)),
+        Some(_) => Err(ApiError::bad_request(
+            "verifiableCredential must be a credential object, a JAdES (JWS JSON) object or a VC-JWT string",
+        )),
+    }
+}
+
+async fn vc_verify(State(s): State<ServiceState>, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+    let (credential, checks) = parse_verify_request(body)?;
+    let report = s
+        .blocking(move |i| {
+            let clock = i.clock.as_ref();
+            match checks {
+                Some(k) => crate::verify_json(&credential, &i.policy.clone().with_checks(k), clock),
+                None => crate::verify_json(&credential, &i.policy, clock),
+            }
+        })
+        .await?;
+    Ok(report_response(&report))
+}
+
+/// Parses a `POST /stack` body: `{"programme": <programme specification or programme credential>,
+/// "units": [<credential object | JAdES object | VC-JWT string>, ...], "learner"?: {...},
+/// "knownProgrammes"?: [id, ...]}` into the check's inputs (each as the bytes a file would hold).
+fn parse_stack_request(body: Value) -> Result<(Vec<u8>, Vec<Vec<u8>>, StackOptions), ApiError> {
+    let Value::Object(mut o) = body else { return Err(ApiError::bad_request("the body must be a JSON object")) };
+    let bytes_of = |v: &Value, field: &str| -> Result<Vec<u8>, ApiError> {
+        match v {
+            Value::String(s) => Ok(s.clone().into_bytes()),
+            Value::Object(_) => serde_json::to_vec(v).map_err(|e| ApiError::bad_request(format!("{field}: {e}"))),
+            _ => Err(ApiError::bad_request(format!("{field} must be a JSON object or a VC-JWT string"))),
+        }
+    };
+    let programme = match o.get("programme") {
+        None | Some(Value::Null) => return Err(ApiError::bad_request("programme is required (a programme specification or a programme credential)")),
+        Some(v) => bytes_of(v, "programme")?,
+    };
+    let units = match o.get("units") {
+        Some(Value::Array(list)) if !list.is_empty() => {
+            list.iter().enumerate().map(|(i, v)| bytes_of(v, &format!("units[{i}]"))).collect::<Result<Vec<_>, _>>()?
+        }
+        _ => return Err(ApiError::bad_request("units is required: a non-empty array of unit credentials")),
+    };
+    let mut options = StackOptions::default();
+    if let Some(l) = o.remove("learner").filter(|v| !v.is_null()) {
+        options.learner = Some(serde_json::from_value(l).map_err(|e| ApiError::bad_request(format!("learner: {e}")))?);
+    }
+    if let Some(k) = o.remove("knownProgrammes").filter(|v| !v.is_null()) {
+        options.known_programmes =
+            serde_json::from_value(k).map_err(|e| ApiError::bad_request(format!("knownProgrammes must be an array of strings: {e}")))?;
+    }
+    Ok((programme, units, options))
+}
+
+/// `POST /stack`: whether unit credentials stack towards a programme (200 when they do, 422 with
+/// the report when they do not or it could not be decided, 400 for a malformed request).
+async fn stack(State(s): State<ServiceState>, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+    let (programme, units, options) = parse_stack_request(body)?;
+    let programme = Programme::from_slice(&programme).map_err(|e| ApiError::bad_request(format!("programme: {e}")))?;
+    let report = s
+        .blocking(move |i| {
+            let refs: Vec<&[u8]> = units.iter().map(Vec::as_slice).collect();
+            crate::check_stack_with(&programme, &refs, &options, &i.policy, i.clock.as_ref())
+        })
+        .await?;
+    let status = if report.stacks { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut res = (status, Json(report)).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// Whether `Accept` prefers JSON over HTML (`*/*`, no header or a tie: HTML).
+pub fn prefers_json(accept: Option<&str>) -> bool {
+    let Some(accept) = accept else { return false };
+    let (mut json, mut html) = (0.0f32, 0.0f32);
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.trim().parse::<f32>().ok()))
+            .next()
+            .unwrap_or(1.0);
+        match media.as_str() {
+            "application/json" | "application/ld+json" | "application/problem+json" => json = json.max(q),
+            "text/html" | "application/xhtml+xml" => html = html.max(q),
+            "*/*" | "text/*" if html == 0.0 => html = html.max(q * 0.99),
+            _ => {}
+        }
+    }
+    json > html
+}
+
+#[derive(Debug, Deserialize)]
+struct VerifyQuery {
+    credential: Option<String>,
+}
+
+async fn verify_link(State(s): State<ServiceState>, headers: HeaderMap, query: Result<Query<VerifyQuery>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
+    let wants_json = prefers_json(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()));
+    let url = query.ok().and_then(|Query(q)| q.credential).map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+    let Some(url) = url else {
+        return Ok(if wants_json {
+            ApiError::bad_request("the query parameter `credential` (the credential's absolute URL) is required").into_response()
+        } else {
+            html_response(StatusCode::BAD_REQUEST, pages::link_page(Some("Enter the share link of the credential to check.")))
+        });
+    };
+    let page_url = s.page_url(&url);
+    s.blocking(move |i| {
+        let o = outcome::from_url(&url, &i.fetcher, &i.credential_network, &i.policy, i.clock.as_ref());
+        if wants_json {
+            report_response(&o.report)
+        } else {
+            html_response(StatusCode::OK, pages::verification_page(&o, Source::Url(&url), &page_url))
+        }
+    })
+    .await
+}
+
+async fn upload_form() -> Response {
+    html_response(StatusCode::OK, pages::upload_page(None))
+}
+
+/// What an upload form carried.
+#[derive(Default)]
+struct Upload {
+    file: Option<Bytes>,
+    pasted: Option<String>,
+}
+
+async fn read_upload(multipart: &mut Multipart) -> Result<Upload, (StatusCode, String)> {
+    let mut up = Upload::default();
+    let fail = |e: axum::extract::multipart::MultipartError| {
+        let status = e.status();
+        let text = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "The credential is larger than this service accepts.".to_string()
+        } else {
+            format!("The form could not be read: {}", e.body_text())
+        };
+        (status, text)
+    };
+    while let Some(field) = multipart.next_field().await.map_err(fail)? {
+        match field.name() {
+            Some("file") => up.file = Some(field.bytes().await.map_err(fail)?),
+            Some("credential") => up.pasted = Some(field.text().await.map_err(fail)?),
+            _ => {
+                // Unknown fields are read and ignored.
+                field.bytes().await.map_err(fail)?;
+            }
+        }
+    }
+    Ok(up)
+}
+
+async fn upload(State(s): State<ServiceState>, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Response, ApiError> {
+    let mut multipart = match multipart {
+        Ok(m) => m,
+        Err(e) => {
+            let msg = format!("Send the form as multipart/form-data ({}).", e.body_text());
+            return Ok(html_response(StatusCode::BAD_REQUEST, pages::upload_page(Some(&msg))));
+        }
+    };
+    let up = match read_upload(&mut multipart).await {
+        Ok(u) => u,
+        Err((status, msg)) => return Ok(html_response(status, pages::upload_page(Some(&msg)))),
+    };
+    let bytes: Vec<u8> = match (up.file.filter(|b| !b.trim_ascii().is_empty()), up.pasted.filter(|t| !t.trim().is_empty())) {
+        (Some(f), _) => f.to_vec(),
+        (None, Some(t)) => t.into_bytes(),
+        (None, None) => {
+            return Ok(html_response(
+                StatusCode::BAD_REQUEST,
+                pages::upload_page(Some("Choose a credential file or paste the credential, then check it.")),
+            ))
+        }
+    };
+    let page_url = format!("{}/upload", s.inner.base_url);
+    s.blocking(move |i| {
+        let o: Outcome = outcome::from_bytes(&bytes, &i.policy, i.clock.as_ref());
+        html_response(StatusCode::OK, pages::verification_page(&o, Source::Upload, &page_url))
+    })
+    .await
+}
+
+/// A started service.
+pub struct RunningService {
+    /// The bound address (port 0 resolved).
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: JoinHandle<Result<(), ServeError>>,
+}
+
+impl RunningService {
+    /// `http://<addr>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Triggers graceful shutdown and waits for it.
+    pub async fn shutdown(mut self) -> Result<(), ServeError> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.handle.await.map_err(|e| ServeError::Serve(std::io::Error::other(e.to_string())))?
+    }
+}
+
+/// Initialises structured logging (JSON lines by default); a no-op if already initialised.
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// The handler state from `config` and `overrides` (loads the trust registry).
+pub fn build_state(config: &ServiceConfig, overrides: &Overrides) -> Result<ServiceState, ServeError> {
+    config.check()?;
+    let registry = match (&overrides.registry, &config.trust_registry) {
+        (Some(r), _) => r.clone(),
+        (None, Some(path)) => TrustRegistry::load(path)?,
+        (None, None) => TrustRegistry::demo()?,
+    };
+    let clock: Arc<dyn Clock> = overrides.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
+    Ok(ServiceState::new(config, registry, clock))
+}
+
+/// Starts the service in the background and returns once it listens. With port 0 and an empty
+/// `public_url`, the page URLs use the bound address.
+pub async fn start(mut config: ServiceConfig, overrides: Overrides) -> Result<RunningService, ServeError> {
+    let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|source| ServeError::Bind { addr: config.bind, source })?;
+    let addr = listener.local_addr().map_err(|source| ServeError::Bind { addr: config.bind, source })?;
+    config.bind = addr;
+    let state = build_state(&config, &overrides)?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    let handle = tokio::spawn(async move {
+        let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+        let server = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
+            let _ = rx.await;
+            let _ = stop_tx.send(true);
+        });
+        let serving = async { server.await.map_err(ServeError::Serve) };
+        let deadline = async move {
+            let _ = stop_rx.wait_for(|v| *v).await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            r = serving => r,
+            _ = deadline => {
+                tracing::warn!("graceful shutdown deadline reached; stopping with requests in flight");
+                Ok(())
+            }
+        }
+    });
+    tracing::info!(%addr, "verifier service listening");
+    Ok(RunningService { addr, shutdown: Some(tx), handle })
+}
+
+/// `verifier serve`: starts the service and runs it until SIGTERM or SIGINT, then shuts down
+/// gracefully (in-flight requests finish, up to `shutdown_grace_secs`).
+pub async fn serve(config: ServiceConfig) -> Result<(), ServeError> {
+    init_logging(config.log_format);
+    let server = start(config, Overrides::default()).await?;
+    shutdown_signal().await;
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+    server.shutdown().await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_negotiation() {
+        assert!(!prefers_json(None));
+        assert!(!prefers_json(Some("*/*")));
+        assert!(prefers_json(Some("application/json")));
+        assert!(prefers_json(Some("application/json, */*;q=0.1")));
+        assert!(!prefers_json(Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")));
+        assert!(!prefers_json(Some("text/html, application/json;q=0.9")));
+        assert!(prefers_json(Some("text/html;q=0.5, application/json")));
+        assert!(!prefers_json(Some("application/json;q=0, text/html")));
+    }
+
+    #[test]
+    fn verify_requests_name_the_field() {
+        let e = parse_verify_request(json!([])).unwrap_err();
+        assert!(e.detail.contains("JSON object"));
+        let e = parse_verify_request(json!({"credential": {}})).unwrap_err();
+        assert_eq!(e.detail, "verifiableCredential is required");
+        let e = parse_verify_request(json!({"verifiableCredential": 42})).unwrap_err();
+        assert!(e.detail.starts_with("verifiableCredential must be"));
+        let e = parse_verify_request(json!({"verifiableCredential": {}, "options": {"checks": ["proof", "nope"]}})).unwrap_err();
+        assert!(e.detail.contains("unknown check \"nope\""), "{}", e.detail);
+        let (_, checks) = parse_verify_request(json!({"verifiableCredential": "ey.x.y", "options": {"checks": ["proof"]}})).unwrap();
+        assert_eq!(checks, Some(vec![CheckKind::Proof]));
+    }
+}

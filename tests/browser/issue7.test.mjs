@@ -1,0 +1,284 @@
+// Acceptance of issue #7 in headless Chromium (Debian's `chromium`, driven by playwright-core),
+// against the real `issuer serve` and `verifier serve` that tests/browser/run.sh starts
+// (ISSUER_URL, VERIFIER_URL, ISSUER_TOKENS_FILE, BROWSER_ARTIFACTS, CHROMIUM):
+// - the learner's page behind a real share link (desktop and 360×740 phone), its PDF download,
+//   keyboard skip link, no horizontal scrolling on the phone;
+// - the credential's QR link (the verification URL the learner's page links to; the same URL the
+//   QR codes encode) opens the employer's verification page: verdict valid/genuine; the same for a
+//   revoked credential (invalid/revoked), also with JavaScript switched off;
+// - the upload page: a tampered credential file set on the file input and submitted → invalid/forged;
+//   the genuine file → valid; a tampered credential pasted → invalid/forged;
+// - axe-core on the learner's page, the verification page and the upload page: no violation of
+//   impact serious or critical;
+// - a screenshot of every page in BROWSER_ARTIFACTS.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const ISSUER = need('ISSUER_URL');
+const VERIFIER = need('VERIFIER_URL');
+const ARTIFACTS = process.env.BROWSER_ARTIFACTS || path.resolve('target/browser-artifacts');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const TOKENS = readTokens(process.env.ISSUER_TOKENS_FILE || path.join(REPO, 'keys.example/tokens.toml'));
+const PHONE = { width: 360, height: 740 };
+
+function need(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the browser tests with bash tests/browser/run.sh`);
+  return v.replace(/\/$/, '');
+}
+
+function readTokens(file) {
+  const out = {};
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const m = line.match(/^\s*([a-z0-9_-]+)\s*=\s*"([^"]+)"/i);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+function example(file) {
+  return JSON.parse(fs.readFileSync(path.join(REPO, 'examples/awards', file), 'utf8'));
+}
+
+/** Issues an award through the API (no images: the service renders the page images). */
+async function issue(file) {
+  const award = example(file);
+  const res = await fetch(`${ISSUER}/awards`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKENS[award.awardingUniversity]}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ award }),
+  });
+  const body = await res.json();
+  assert.equal(res.status, 201, JSON.stringify(body));
+  return { ...body, university: award.awardingUniversity, learner: award.learner };
+}
+
+/** The verification URL of the contract: {verifier_url}/verify?credential={share URL}. */
+function verificationUrl(shareUrl) {
+  return `${VERIFIER}/verify?credential=${encodeURIComponent(shareUrl)}`;
+}
+
+let browser;
+let desktop;
+let phone;
+let noScript;
+let genuine;
+let revoked;
+
+before(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+  // bypassCSP: axe-core is injected into pages whose CSP forbids scripts.
+  desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true, acceptDownloads: true });
+  phone = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, bypassCSP: true });
+  noScript = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+  genuine = await issue('micro-credential-academic-course.json');
+  revoked = await issue('certificate-of-completion.json');
+  const res = await fetch(`${ISSUER}/credentials/status`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKENS[revoked.university]}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      credentialId: revoked.id,
+      credentialStatus: [{ type: 'BitstringStatusListEntry', status: 'revoked' }],
+      reason: 'browser test',
+    }),
+  });
+  assert.equal(res.status, 200, await res.text());
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** axe-core in the page; fails on any violation of impact serious or critical. */
+async function axe(page, name) {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  fs.writeFileSync(path.join(ARTIFACTS, `axe-${name}.json`), JSON.stringify(result, null, 2));
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad, [], `${name}: axe-core violations of impact serious/critical`);
+}
+
+async function verdict(page) {
+  const h = page.locator('#verdict');
+  await h.waitFor();
+  return {
+    verdict: await h.getAttribute('data-verdict'),
+    reason: await h.getAttribute('data-reason'),
+    text: (await h.innerText()).trim(),
+    lang: await page.locator('html').getAttribute('lang'),
+  };
+}
+
+/** Waits for the response of the upload form's POST. */
+function posted(page) {
+  return page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/upload'));
+}
+
+async function noHorizontalScroll(page, name) {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client + 1, `${name}: page is ${scroll}px wide on a ${client}px screen`);
+}
+
+test('learner page behind the share link: certificate, downloads, QR, Europass, phone', async () => {
+  const page = await desktop.newPage();
+  const res = await page.goto(genuine.shareUrl);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-type'], /^text\/html/);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  assert.match(await page.locator('h1#page-title').innerText(), /Sustainable Innovation/);
+  assert.match(await page.locator('body').innerText(), /Zofia Kowalczyk/);
+  // The QR image loads and has a text alternative.
+  const qr = page.locator('.verify img');
+  assert.ok((await qr.getAttribute('alt')).length > 10);
+  assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), 'QR image loaded');
+  // The verification link is the contract's verification URL (the URL the QR codes encode).
+  assert.equal(await page.locator('#verification-link').getAttribute('href'), verificationUrl(genuine.shareUrl));
+  for (const id of ['download-pdf', 'download-jsonld', 'download-jades', 'download-jwt']) {
+    assert.equal(await page.locator(`#${id}`).count(), 1, id);
+  }
+  assert.match(await page.locator('#europass-title').innerText(), /Europass/);
+  // Keyboard: the first Tab reaches the skip link, which becomes visible.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip');
+  const box = await page.locator('a.skip').boundingBox();
+  assert.ok(box && box.x >= 0, 'the focused skip link is on screen');
+  await page.keyboard.press('Escape');
+  // The PDF download, with its file name.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-pdf').click()]);
+  assert.match(download.suggestedFilename(), /^enhance-credential-[0-9a-f]{8}-en\.pdf$/);
+  const pdfPath = path.join(ARTIFACTS, download.suggestedFilename());
+  await download.saveAs(pdfPath);
+  assert.equal(fs.readFileSync(pdfPath).subarray(0, 5).toString(), '%PDF-');
+  await shot(page, 'learner-page-desktop');
+  await axe(page, 'learner-page');
+  await page.close();
+
+  const p = await phone.newPage();
+  await p.goto(`${genuine.shareUrl}?lang=de`);
+  assert.equal(await p.locator('#certificate').getAttribute('lang'), 'de');
+  await noHorizontalScroll(p, 'learner page (phone)');
+  await shot(p, 'learner-page-phone-360');
+  await axe(p, 'learner-page-phone');
+  await p.close();
+});
+
+test('QR link of a genuine credential: the verification page says valid / genuine', async () => {
+  const page = await desktop.newPage();
+  await page.goto(genuine.shareUrl);
+  // Follow the link exactly as a person would (the QR code holds the same URL).
+  await Promise.all([page.waitForURL(`${VERIFIER}/verify?**`), page.locator('#verification-link').click()]);
+  assert.equal(page.url(), verificationUrl(genuine.shareUrl));
+  const v = await verdict(page);
+  assert.equal(v.verdict, 'valid', JSON.stringify(v));
+  assert.equal(v.reason, 'genuine', JSON.stringify(v));
+  assert.ok(v.lang, 'html lang is set');
+  assert.equal(await page.locator('li.check[data-check="proof"]').getAttribute('data-status'), 'ok');
+  assert.match(await page.locator('body').innerText(), /Kowalczyk/);
+  await shot(page, 'verify-genuine-desktop');
+  await axe(page, 'verification-page');
+  await page.close();
+
+  const p = await phone.newPage();
+  await p.goto(verificationUrl(genuine.shareUrl));
+  assert.equal((await verdict(p)).verdict, 'valid');
+  await noHorizontalScroll(p, 'verification page (phone)');
+  await shot(p, 'verify-genuine-phone-360');
+  await axe(p, 'verification-page-phone');
+  await p.close();
+});
+
+test('QR link of a revoked credential: invalid / revoked, also without JavaScript', async () => {
+  const page = await noScript.newPage();
+  await page.goto(verificationUrl(revoked.shareUrl));
+  const v = await verdict(page);
+  assert.equal(v.verdict, 'invalid', JSON.stringify(v));
+  assert.equal(v.reason, 'revoked', JSON.stringify(v));
+  await shot(page, 'verify-revoked-phone-360-nojs');
+  await page.close();
+
+  const p = await desktop.newPage();
+  await p.goto(verificationUrl(revoked.shareUrl));
+  assert.equal((await verdict(p)).reason, 'revoked');
+  await shot(p, 'verify-revoked-desktop');
+  await axe(p, 'verification-page-revoked');
+  await p.close();
+});
+
+test('upload page: a tampered credential file is forged, the genuine one valid, a pasted tampered one forged', async () => {
+  const res = await fetch(genuine.shareUrl, { headers: { accept: 'application/ld+json' } });
+  assert.equal(res.status, 200);
+  const original = await res.text();
+  const credential = JSON.parse(original);
+  // Tampering: the learner's name changed after signing.
+  const tampered = JSON.parse(original);
+  const subject = tampered.credentialSubject;
+  const before = JSON.stringify(subject);
+  const renamed = before.replaceAll('Kowalczyk', 'Kowalski');
+  assert.notEqual(renamed, before, 'the learner name is in the credential subject');
+  tampered.credentialSubject = JSON.parse(renamed);
+  const dir = fs.mkdtempSync(path.join(ARTIFACTS, 'upload-'));
+  const tamperedFile = path.join(dir, 'tampered-credential.jsonld');
+  const genuineFile = path.join(dir, 'genuine-credential.jsonld');
+  fs.writeFileSync(tamperedFile, JSON.stringify(tampered, null, 2));
+  fs.writeFileSync(genuineFile, JSON.stringify(credential));
+
+  const page = await desktop.newPage();
+  await page.goto(`${VERIFIER}/upload`);
+  assert.ok(await page.locator('html').getAttribute('lang'));
+  await shot(page, 'upload-page-desktop');
+  await axe(page, 'upload-page');
+
+  const submitFile = async (file) => {
+    await page.goto(`${VERIFIER}/upload`);
+    await page.locator('input[type="file"][name="file"]').setInputFiles(file);
+    const form = page.locator('form:has(input[name="file"])');
+    await Promise.all([posted(page), form.locator('[type="submit"]').first().click()]);
+    return verdict(page);
+  };
+  const forged = await submitFile(tamperedFile);
+  assert.equal(forged.verdict, 'invalid', JSON.stringify(forged));
+  assert.equal(forged.reason, 'forged', JSON.stringify(forged));
+  assert.equal(await page.locator('li.check[data-check="proof"]').getAttribute('data-status'), 'failed');
+  await shot(page, 'upload-tampered-result');
+  await axe(page, 'verification-page-forged');
+
+  const valid = await submitFile(genuineFile);
+  assert.equal(valid.verdict, 'valid', JSON.stringify(valid));
+  await shot(page, 'upload-genuine-result');
+
+  // Pasted into the text area.
+  await page.goto(`${VERIFIER}/upload`);
+  await page.locator('textarea[name="credential"]').fill(JSON.stringify(tampered));
+  const form = page.locator('form:has(textarea[name="credential"])');
+  await Promise.all([posted(page), form.locator('[type="submit"]').last().click()]);
+  const pasted = await verdict(page);
+  assert.equal(pasted.reason, 'forged', JSON.stringify(pasted));
+  await page.close();
+
+  const p = await phone.newPage();
+  await p.goto(`${VERIFIER}/upload`);
+  await noHorizontalScroll(p, 'upload page (phone)');
+  await shot(p, 'upload-page-phone-360');
+  await p.close();
+});
