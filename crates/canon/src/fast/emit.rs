@@ -85,6 +85,11 @@ impl Out {
         self.span(iri)
     }
 
+    /// How many blank nodes have been created so far.
+    pub(crate) fn blank_count(&self) -> u32 {
+        self.next_blank
+    }
+
     pub(crate) fn blank(&mut self) -> T {
         let b = self.next_blank;
         self.next_blank += 1;

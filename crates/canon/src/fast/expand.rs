@@ -152,7 +152,7 @@ impl<'v> Iterator for ObjIter<'v> {
     }
 }
 
-pub(crate) struct Expander<'a, 'e> {
+pub(crate) struct Expander<'a, 'e, 'v> {
     pub env: &'e mut Env<'a>,
     pub out: Out,
     pub base_url: Option<Str>,
@@ -164,24 +164,40 @@ pub(crate) struct Expander<'a, 'e> {
     pool: Vec<Vec<Item>>,
     /// Current map nesting depth.
     depth: u32,
+    /// Node objects already emitted in full, by (expanded `@id`, active context id, type-scoped
+    /// context id; ids are unique per context, unlike addresses): an identical object met again
+    /// (the same organisation with its 10 KB logo under several claims) would emit exactly the
+    /// same quads, which the canonical form drops as duplicates, so it is not walked again. Only objects whose walk created no blank node are
+    /// recorded (a walk that creates blank nodes makes new ones each time), only in the default
+    /// graph and outside lists.
+    node_memo: HashMap<(String, u64, u64), &'v Map<String, Value>>,
 }
 
 /// Maximum map nesting the fast path follows (deeper documents are declined).
 const MAX_NESTING: u32 = 256;
 
-impl<'a, 'e> Expander<'a, 'e> {
+impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
     pub(crate) fn new(env: &'e mut Env<'a>, base_url: Option<Str>, size_hint: usize) -> Self {
-        Expander { env, out: Out::pooled(size_hint), base_url, doc_blanks: HashMap::new(), in_list: 0, pool: Vec::new(), depth: 0 }
+        Expander {
+            env,
+            out: Out::pooled(size_hint),
+            base_url,
+            doc_blanks: HashMap::new(),
+            in_list: 0,
+            pool: Vec::new(),
+            depth: 0,
+            node_memo: HashMap::new(),
+        }
     }
 
     /// Runs expansion + toRdf over a whole document.
-    pub(crate) fn document(&mut self, ctx: &Arc<ActiveContext>, doc: &Value) -> Result<(), Fail> {
+    pub(crate) fn document(&mut self, ctx: &Arc<ActiveContext>, doc: &'v Value) -> Result<(), Fail> {
         let mut items = Vec::new();
         self.element(ctx, None, Ap::Top, doc, None, false, &mut items)
     }
 
     /// Runs expansion + toRdf over a top-level [`View`].
-    pub(crate) fn document_view(&mut self, ctx: &Arc<ActiveContext>, view: View<'_>) -> Result<(), Fail> {
+    pub(crate) fn document_view(&mut self, ctx: &Arc<ActiveContext>, view: View<'v>) -> Result<(), Fail> {
         let mut items = Vec::new();
         self.depth += 1;
         let r = self.map(ctx, None, Ap::Top, Obj::View(view), None, &mut items);
@@ -279,7 +295,7 @@ impl<'a, 'e> Expander<'a, 'e> {
 
     /// Expansion §5.1.2 for any element; pushes the expanded items into `items`.
     #[allow(clippy::too_many_arguments)]
-    fn element<'v>(
+    fn element(
         &mut self,
         ctx: &Arc<ActiveContext>,
         prop_def: Option<&Arc<TermDef>>,
@@ -411,7 +427,7 @@ impl<'a, 'e> Expander<'a, 'e> {
 
     /// Expansion §5.1.2 steps 6-20 for a map.
     #[allow(clippy::too_many_lines)]
-    fn map<'v>(
+    fn map(
         &mut self,
         ctx_in: &Arc<ActiveContext>,
         prop_def: Option<&Arc<TermDef>>,
@@ -577,6 +593,7 @@ impl<'a, 'e> Expander<'a, 'e> {
         }
 
         // Subject.
+        let mut memo_key: Option<(String, u64, u64)> = None;
         let subject = match keys.iter().find(|(_, k, _)| matches!(k, Key::Kw("@id"))) {
             Some((_, _, v)) => match v {
                 Value::String(s) => {
@@ -584,12 +601,27 @@ impl<'a, 'e> Expander<'a, 'e> {
                         return Err(decline("keyword-like @id", s.clone()));
                     }
                     let e = expand_iri_ro(&ctx, s, true, false)?.unwrap_or_default();
-                    self.id_term(&e, "@id")?
+                    let t = self.id_term(&e, "@id")?;
+                    if let (Obj::Plain(m), None, 0, false, T::Iri(_)) = (map, graph, self.in_list, has_graph, t) {
+                        let key = (e.to_string(), ctx.id, type_ctx.id);
+                        if let Some(prev) = self.node_memo.get(&key) {
+                            if std::ptr::eq(*prev, m) || **prev == *m {
+                                // Already emitted, quad for quad: only the reference is new.
+                                if !ap.free_floating() {
+                                    items.push(Item::Node(t));
+                                }
+                                return Ok(());
+                            }
+                        }
+                        memo_key = Some(key);
+                    }
+                    t
                 }
                 _ => return Err(err("invalid @id value", v.to_string())),
             },
             None => self.out.blank(),
         };
+        let blanks_before = self.out.blank_count();
 
         for (k, kk, v) in &keys {
             match kk {
@@ -624,6 +656,11 @@ impl<'a, 'e> Expander<'a, 'e> {
                 }
             }
         }
+        if let (Some(key), Obj::Plain(m)) = (memo_key, map) {
+            if self.out.blank_count() == blanks_before {
+                self.node_memo.insert(key, m);
+            }
+        }
         if !ap.free_floating() {
             items.push(Item::Node(subject));
         }
@@ -632,7 +669,7 @@ impl<'a, 'e> Expander<'a, 'e> {
 
     /// Steps 13.5-13.14 for one property of a node, emitting its quads.
     #[allow(clippy::too_many_arguments)]
-    fn property<'v>(
+    fn property(
         &mut self,
         ctx: &Arc<ActiveContext>,
         subject: T,
