@@ -125,7 +125,12 @@ fn default_options() -> &'static FastOptions {
     D.get_or_init(FastOptions::default)
 }
 
-fn run(doc: &serde_json::Value, opts: &FastOptions) -> Result<emit::Out, Fail> {
+/// An expander over the initial context of `opts`, handed to `walk`; its output on success (the
+/// buffers go back to the thread's pool on failure).
+fn expand_with<'v>(
+    opts: &FastOptions,
+    walk: impl FnOnce(&mut expand::Expander<'_, '_, 'v>, &Arc<context::ActiveContext>) -> Result<(), Fail>,
+) -> Result<emit::Out, Fail> {
     let mut env = context::Env::new(&opts.loader);
     let base: Option<context::Str> = opts.base.as_deref().map(context::Str::from);
     let ctx = match &base {
@@ -133,7 +138,7 @@ fn run(doc: &serde_json::Value, opts: &FastOptions) -> Result<emit::Out, Fail> {
         Some(b) => Arc::new(context::ActiveContext::initial(Some(b.clone()))),
     };
     let mut ex = expand::Expander::new(&mut env, base, 64 * 1024);
-    match ex.document(&ctx, doc) {
+    match walk(&mut ex, &ctx) {
         Ok(()) => Ok(ex.out),
         Err(e) => {
             ex.out.recycle();
@@ -142,22 +147,13 @@ fn run(doc: &serde_json::Value, opts: &FastOptions) -> Result<emit::Out, Fail> {
     }
 }
 
+fn run(doc: &serde_json::Value, opts: &FastOptions) -> Result<emit::Out, Fail> {
+    expand_with(opts, |ex, ctx| ex.document(ctx, doc))
+}
+
 fn run_view(view: crate::DocumentView<'_>, opts: &FastOptions) -> Result<emit::Out, Fail> {
-    let mut env = context::Env::new(&opts.loader);
-    let base: Option<context::Str> = opts.base.as_deref().map(context::Str::from);
-    let ctx = match &base {
-        None => context::EMPTY.clone(),
-        Some(b) => Arc::new(context::ActiveContext::initial(Some(b.clone()))),
-    };
-    let mut ex = expand::Expander::new(&mut env, base, 64 * 1024);
     let v = expand::View { base: view.base, omit: view.omit, replace: view.replace };
-    match ex.document_view(&ctx, v) {
-        Ok(()) => Ok(ex.out),
-        Err(e) => {
-            ex.out.recycle();
-            Err(e)
-        }
-    }
+    expand_with(opts, |ex, ctx| ex.document_view(ctx, v))
 }
 
 fn finish<T>(
