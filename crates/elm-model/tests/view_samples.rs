@@ -539,3 +539,32 @@ fn ebsi_diploma_and_certificate_of_completion() {
     assert_eq!(c.learner_identifiers()[0].scheme(), Some("Student Identifier"));
     assert_eq!(c.credential().identifier[0].scheme(), Some("Europass Wallet"));
 }
+
+/// `view::read_claims` (the claims without the rest of the view, used by the verifier's
+/// awarding-body check) reads exactly the claims the full view reads, on every plain sample.
+#[test]
+fn read_claims_equals_the_views_claims_on_every_sample() {
+    let mut compared = 0;
+    for (dir, name) in OFFICIAL_FILES.iter().map(|n| (OFFICIAL, *n)).chain(EBSI_FILES.iter().map(|n| (EBSI, *n))) {
+        if name.contains("uploadable") {
+            continue; // a wrapper, not a credential: the check gets the credential inside
+        }
+        let value: Value = serde_json::from_slice(&bytes(dir, name)).unwrap();
+        if value.get("payload").is_some() && value.get("signatures").is_some() {
+            continue; // sealed: the verifier reads the claims of the payload, a plain credential
+        }
+        let view = CredentialView::from_json(&value).unwrap();
+        let claims = elm_model::view::read_claims(&value).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let expected: Vec<_> = view.claims().into_iter().cloned().collect();
+        assert!(!expected.is_empty(), "{name} has claims");
+        assert_eq!(claims, expected, "{name}");
+        let all: Vec<_> = elm_model::view::all_claims_of(&claims).into_iter().cloned().collect();
+        let expected_all: Vec<_> = view.all_claims().into_iter().cloned().collect();
+        assert_eq!(all, expected_all, "{name}");
+        compared += 1;
+    }
+    assert_eq!(compared, 9);
+    // Not a credential: no subject, no claims; a claim that is not an object is an error.
+    assert!(elm_model::view::read_claims(&serde_json::json!({"type": "VerifiableCredential"})).unwrap().is_empty());
+    assert!(elm_model::view::read_claims(&serde_json::json!({"credentialSubject": {"hasClaim": [42]}})).is_err());
+}

@@ -461,21 +461,38 @@ impl App {
         format!("{}/share/{token}", self.base_url)
     }
 
-    /// A credential by share token (public, unguessable link) in one of its stored forms.
+    /// A credential by share token (public, unguessable link) in one of its forms.
     pub async fn shared_credential(&self, token: &str, format: ShareFormat) -> Result<String, DomainError> {
-        let (credential, jades, vc_jwt) =
-            self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))?;
+        let stored = self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))?;
         match format {
-            ShareFormat::JsonLd => Ok(credential),
-            ShareFormat::Jades => jades.ok_or_else(|| DomainError::NotFound("JAdES form of this credential".into())),
-            ShareFormat::VcJwt => vc_jwt.ok_or_else(|| DomainError::NotFound("VC-JWT form of this credential".into())),
+            ShareFormat::JsonLd => Ok(stored.credential),
+            ShareFormat::Jades => stored.jades.ok_or_else(|| DomainError::NotFound("JAdES form of this credential".into())),
+            ShareFormat::VcJwt => self.vc_jwt_of(stored).ok_or_else(|| DomainError::NotFound("VC-JWT form of this credential".into())),
         }
     }
 
-    /// Every stored form of a shared credential (the learner's page): JSON-LD, then the JAdES
-    /// and VC-JWT forms when the credential has them.
+    /// Every form of a shared credential (the learner's page): JSON-LD, then the JAdES and VC-JWT
+    /// forms when the credential has them.
     pub async fn shared_forms(&self, token: &str) -> Result<(String, Option<String>, Option<String>), DomainError> {
-        self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))
+        let stored = self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))?;
+        let (credential, jades) = (stored.credential.clone(), stored.jades.clone());
+        Ok((credential, jades, self.vc_jwt_of(stored)))
+    }
+
+    /// The stored `vc+jwt`, or one made now from the stored credential by the key of its proof
+    /// (deterministic: the same bytes on every call). `None` when that key is no longer held.
+    fn vc_jwt_of(&self, stored: crate::store::StoredForms) -> Option<String> {
+        if stored.vc_jwt.is_some() {
+            return stored.vc_jwt;
+        }
+        let credential: Value = serde_json::from_str(&stored.credential).ok()?;
+        match self.securer.vc_jwt(&stored.university, &credential) {
+            Ok(jwt) => Some(jwt),
+            Err(e) => {
+                tracing::warn!(university = %stored.university, error = %e, "no VC-JWT form for a shared credential");
+                None
+            }
+        }
     }
 
     /// A credential of the caller's university (another university's is forbidden).

@@ -2,7 +2,10 @@
 //! `eddsa-rdfc-2022` cryptosuite (Data Integrity EdDSA Cryptosuites v1.0 §3.3), by the university's
 //! current key of its key store (`keys_dir/<id>/keys.toml`); a JAdES seal (ETSI TS 119 182-1,
 //! enveloping JWS JSON, `b64: false`, as EDC uses it) when the university has a seal certificate;
-//! and a VC-JOSE-COSE `vc+jwt`.
+//! and a VC-JOSE-COSE `vc+jwt`, made when first asked for (a share-link download) from the stored
+//! credential, by the key that made its Data Integrity proof: issuance signs and checks only what
+//! issue #4 asks of it (Data Integrity, and JAdES where there is a seal), and the `vc+jwt` is
+//! deterministic (EdDSA), so every download of it is the same bytes.
 //!
 //! Every secured form is then verified once more, before it is stored, by the `verifier` library
 //! ([`IssuanceCheck`], VC Data Model 2.0 §7.1 "Verification"), offline, with a trust registry made
@@ -49,7 +52,11 @@ pub struct Secured {
     pub credential: Value,
     /// JAdES seal (JWS JSON text) of the unsecured credential, when the university has a seal.
     pub jades: Option<String>,
-    /// `vc+jwt` of the unsecured credential.
+    /// `jades` as parsed JSON (it must be exactly that), when the securer has it: spares
+    /// [`IssuanceCheck`] parsing `jades` again; `None`: `jades` is parsed.
+    pub jades_value: Option<Value>,
+    /// `vc+jwt` of the unsecured credential, when the securer makes it at issuance
+    /// ([`KeyStoreSecurer`] does not: see [`Securer::vc_jwt`]).
     pub vc_jwt: Option<String>,
 }
 
@@ -57,9 +64,17 @@ pub struct Secured {
 pub trait Securer: Send + Sync {
     /// Adds a Data Integrity proof made with `university`'s current key at `created`.
     fn sign(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Value, SecureError>;
-    /// All forms of a credential: Data Integrity, and JAdES / VC-JWT where the keys allow. Not
-    /// verified here: the service checks them with [`IssuanceCheck`] before storing.
+    /// All forms of a credential made at issuance: Data Integrity, and JAdES where the university
+    /// has a seal (a VC-JWT too, if the securer chooses). Not verified here: the service checks
+    /// them with [`IssuanceCheck`] before storing.
     fn secure(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Secured, SecureError>;
+    /// The `vc+jwt` (VC-JOSE-COSE §3.1.1) of a stored Data Integrity credential of `university`:
+    /// its payload is the credential without its proof ([`data_integrity::without_proof`]), signed
+    /// by the key that made the proof.
+    fn vc_jwt(&self, university: &str, credential: &Value) -> Result<String, SecureError> {
+        let _ = credential;
+        Err(SecureError::NoKey(university.to_owned()))
+    }
     /// The university's DID document (every key, rotated ones included).
     fn did_document(&self, university: &str) -> Result<Value, SecureError>;
     /// The university's seal identity as a verifier's registry lists it (organisation, its
@@ -105,18 +120,30 @@ impl Securer for KeyStoreSecurer {
         let u = self.keys.university(university).ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
         let signer = u.current_signer().ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
         let unsecured = Value::Object(document);
-        let vc_jwt = proofs::vc_jwt::encode(&unsecured, signer).map_err(|e| SecureError::Sign(e.to_string()))?;
-        let jades = match &u.seal {
-            None => None,
+        let (jades, jades_value) = match &u.seal {
+            None => (None, None),
             Some(seal) => {
                 let bytes = serde_json::to_vec(&unsecured).map_err(|e| SecureError::Sign(e.to_string()))?;
                 let sealed = proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created).map_err(|e| SecureError::Sign(e.to_string()))?;
-                Some(sealed.to_string())
+                (Some(sealed.to_string()), Some(sealed))
             }
         };
         // Last, so the document is moved into the proof step rather than copied.
         let credential = data_integrity::sign_owned(unsecured, signer, &ProofOptions::new(created)).map_err(|e| SecureError::Sign(e.to_string()))?;
-        Ok(Secured { credential, jades, vc_jwt: Some(vc_jwt) })
+        Ok(Secured { credential, jades, jades_value, vc_jwt: None })
+    }
+
+    fn vc_jwt(&self, university: &str, credential: &Value) -> Result<String, SecureError> {
+        let u = self.keys.university(university).ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
+        let Value::Object(secured) = credential else { return Err(SecureError::Sign("the credential is not a JSON object".into())) };
+        let method = match secured.get("proof") {
+            Some(Value::Object(p)) => p.get("verificationMethod").and_then(Value::as_str),
+            Some(Value::Array(set)) => set.first().and_then(|p| p.get("verificationMethod")).and_then(Value::as_str),
+            _ => None,
+        }
+        .ok_or_else(|| SecureError::Sign("the credential has no Data Integrity proof".into()))?;
+        let key = u.keys.iter().find(|k| proofs::Signer::key_id(&k.signer) == method).ok_or_else(|| SecureError::NoKey(format!("{university} ({method})")))?;
+        proofs::vc_jwt::encode(&Value::Object(data_integrity::without_proof(secured)), &key.signer).map_err(|e| SecureError::Sign(e.to_string()))
     }
 
     fn did_document(&self, university: &str) -> Result<Value, SecureError> {
@@ -206,17 +233,25 @@ impl IssuanceCheck {
         };
         run(&mut findings, "Data Integrity credential", &secured.credential, &self.full);
         let di = secured.credential.as_object();
-        let mut envelope = None;
-        if let Some(jades) = &secured.jades {
-            match serde_json::from_str::<Value>(jades) {
+        let parsed;
+        let envelope: Option<&Value> = match (&secured.jades, &secured.jades_value) {
+            (None, _) => None,
+            (Some(_), Some(v)) => Some(v),
+            (Some(text), None) => match serde_json::from_str::<Value>(text) {
                 Ok(v) => {
-                    run(&mut findings, "JAdES seal", &v, &self.secondary);
-                    envelope = Some(v);
+                    parsed = v;
+                    Some(&parsed)
                 }
-                Err(e) => findings.push(FieldError::new("", "verify.format", format!("JAdES seal: not JSON: {e}"))),
-            }
+                Err(e) => {
+                    findings.push(FieldError::new("", "verify.format", format!("JAdES seal: not JSON: {e}")));
+                    None
+                }
+            },
+        };
+        if let Some(v) = envelope {
+            run(&mut findings, "JAdES seal", v, &self.secondary);
         }
-        let sealed_payload = envelope.as_ref().and_then(|v| v.get("payload")).and_then(Value::as_str);
+        let sealed_payload = envelope.and_then(|v| v.get("payload")).and_then(Value::as_str);
         if envelope.is_some() && !sealed_payload.is_some_and(|p| di.is_some_and(|di| payload_is(di, p.as_bytes()))) {
             findings.push(FieldError::new("", "verify.payload", "JAdES seal: the sealed credential is not the Data Integrity credential"));
         }
@@ -240,6 +275,11 @@ const DATA_INTEGRITY_CONTEXT: &str = "https://w3id.org/security/data-integrity/v
 /// Integrity credential `di` without its proof: every member equal, and `di`'s `@context` the
 /// payload's plus, at most, the Data Integrity context.
 fn payload_is(di: &Map<String, Value>, payload: &[u8]) -> bool {
+    // The forms this service makes carry the very bytes of the unsecured credential: one
+    // serialisation and a comparison instead of parsing the payload.
+    if serde_json::to_vec(&data_integrity::without_proof(di)).is_ok_and(|bytes| bytes == payload) {
+        return true;
+    }
     let Ok(Value::Object(p)) = serde_json::from_slice::<Value>(payload) else { return false };
     if p.iter().any(|(k, v)| k != "@context" && di.get(k) != Some(v)) {
         return false;

@@ -114,7 +114,8 @@ async fn call(s: &RunningServer, method: reqwest::Method, path: &str, token: &st
 enum Fault {
     /// Data Integrity proof made with another key under eth's verification method id.
     WrongKey,
-    /// Correct Data Integrity and JAdES forms, VC-JWT signature altered.
+    /// Correct Data Integrity and JAdES forms, and a VC-JWT made at issuance (as a securer may)
+    /// with its signature altered.
     BrokenJwt,
     /// A VC-JWT correctly signed by the university, but of another credential.
     OtherJwtPayload,
@@ -138,11 +139,13 @@ impl Securer for Faulty {
                 let vm = proofs::Signer::key_id(keys.university(university).unwrap().current_signer().unwrap()).to_owned();
                 let wrong = proofs::signer::Ed25519Signer::from_secret_bytes(vm, &[7u8; 32]);
                 let credential = proofs::data_integrity::sign(&Value::Object(document), &wrong, &proofs::data_integrity::ProofOptions::new(created)).unwrap();
-                Ok(Secured { credential, jades: None, vc_jwt: None })
+                Ok(Secured { credential, jades: None, jades_value: None, vc_jwt: None })
             }
             Fault::BrokenJwt => {
+                let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap();
+                let signer = keys.university(university).unwrap().current_signer().unwrap();
+                let jwt = proofs::vc_jwt::encode(&Value::Object(document.clone()), signer).unwrap();
                 let mut s = self.inner.secure(university, document, created)?;
-                let jwt = s.vc_jwt.take().unwrap();
                 let (head, sig) = jwt.rsplit_once('.').unwrap();
                 let flipped = match sig.strip_prefix('A') {
                     Some(rest) => format!("B{rest}"),

@@ -219,9 +219,25 @@ async fn award_with_token_and_share_link(db: Db) {
     let jades: Value = res.json().await.unwrap();
     let payload: Value = serde_json::from_str(jades["payload"].as_str().unwrap()).unwrap();
     assert_eq!(payload["id"], vc["id"]);
+    // The VC-JWT is made on first download from the stored credential, by the key of its proof:
+    // it verifies, carries the credential without its proof, and is the same bytes every time.
     let res = client().get(format!("{}{share}?format=jwt", s.url())).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(res.text().await.unwrap().split('.').count(), 3);
+    assert_eq!(res.headers()["content-type"], "application/vc+jwt");
+    let jwt = res.text().await.unwrap();
+    let again = client().get(format!("{}{share}?format=jwt", s.url())).send().await.unwrap().text().await.unwrap();
+    assert_eq!(jwt, again, "EdDSA is deterministic: one VC-JWT per credential");
+    let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap();
+    let verified = proofs::vc_jwt::verify(&jwt, &keys.resolver().unwrap()).unwrap();
+    let proof = &vc["proof"];
+    assert_eq!(Some(verified.verification_method.as_str()), proof["verificationMethod"].as_str());
+    assert_eq!(verified.credential["id"], vc["id"]);
+    assert_eq!(verified.credential.get("proof"), None);
+    // Its payload is the sealed payload: the same credential in every form.
+    assert_eq!(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(jwt.split('.').nth(1).unwrap()).unwrap(),
+        jades["payload"].as_str().unwrap().as_bytes()
+    );
     let res = client().get(format!("{}{share}/qr.png", s.url())).send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "image/png");
     assert!(res.bytes().await.unwrap().starts_with(b"\x89PNG"));

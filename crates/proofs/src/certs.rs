@@ -181,9 +181,62 @@ impl CertificateInfo {
 }
 
 /// The certificates a verifier trusts as roots of seal chains.
+///
+/// Clones share one memo of certificate signatures already verified (see [`SignatureMemo`]), so a
+/// verifier that checks thousands of seals under the same chain verifies each link once.
 #[derive(Debug, Clone, Default)]
 pub struct TrustAnchors {
     certificates: Vec<Certificate>,
+    memo: std::sync::Arc<SignatureMemo>,
+}
+
+/// Certificate signatures that verified: SHA-256 of (certificate DER, issuer DER). A signature
+/// does not depend on time, so a hit skips only the public-key operation; validity periods,
+/// `cA` and the path itself are checked on every call. Only successes are kept, and at most
+/// [`SignatureMemo::CAPACITY`] of them (the memo is emptied when full), so an attacker sending
+/// many chains costs memory of no more than that.
+#[derive(Debug, Default)]
+pub struct SignatureMemo {
+    verified: std::sync::Mutex<std::collections::HashSet<[u8; 32]>>,
+}
+
+impl SignatureMemo {
+    /// Most links remembered.
+    pub const CAPACITY: usize = 4096;
+
+    fn key(certificate: &Certificate, issuer: &Certificate) -> Option<[u8; 32]> {
+        let mut hash = Sha256::new();
+        hash.update(certificate.to_der().ok()?);
+        hash.update(issuer.to_der().ok()?);
+        Some(hash.finalize().into())
+    }
+
+    /// `verify_certificate_signature(certificate, issuer)`, remembered when it succeeds.
+    fn verify(&self, certificate: &Certificate, issuer: &Certificate) -> Result<(), String> {
+        let key = Self::key(certificate, issuer);
+        let known = |k: &[u8; 32]| self.verified.lock().map(|set| set.contains(k)).unwrap_or(false);
+        if key.as_ref().is_some_and(known) {
+            return Ok(());
+        }
+        verify_certificate_signature(certificate, issuer)?;
+        if let (Some(key), Ok(mut set)) = (key, self.verified.lock()) {
+            if set.len() >= Self::CAPACITY {
+                set.clear();
+            }
+            set.insert(key);
+        }
+        Ok(())
+    }
+
+    /// How many links are remembered.
+    pub fn len(&self) -> usize {
+        self.verified.lock().map(|set| set.len()).unwrap_or(0)
+    }
+
+    /// Whether no link is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl TrustAnchors {
@@ -193,11 +246,11 @@ impl TrustAnchors {
     }
     /// From certificates.
     pub fn from_certificates(certificates: Vec<Certificate>) -> Self {
-        Self { certificates }
+        Self { certificates, memo: Default::default() }
     }
     /// From a PEM bundle.
     pub fn from_pem(pem: &str) -> Result<Self, CertError> {
-        Ok(Self { certificates: certificates_from_pem(pem)? })
+        Ok(Self::from_certificates(certificates_from_pem(pem)?))
     }
     /// Adds one anchor.
     pub fn add(&mut self, certificate: Certificate) {
@@ -206,6 +259,20 @@ impl TrustAnchors {
     /// The anchors.
     pub fn certificates(&self) -> &[Certificate] {
         &self.certificates
+    }
+    /// SHA-256 over the anchors' DER, in order: tells two anchor sets apart.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let mut hash = Sha256::new();
+        for c in &self.certificates {
+            let der = c.to_der().unwrap_or_default();
+            hash.update((der.len() as u64).to_be_bytes());
+            hash.update(&der);
+        }
+        hash.finalize().into()
+    }
+    /// The memo of verified certificate signatures (shared by clones).
+    pub fn signature_memo(&self) -> &SignatureMemo {
+        &self.memo
     }
 }
 
@@ -308,7 +375,7 @@ pub fn validate_path(chain: &[Certificate], anchors: &TrustAnchors, at: DateTime
         // An anchor that issued `current` ends the path (this also covers a self-signed anchor sent in x5c).
         if let Some(anchor) = anchors.certificates.iter().find(|a| &a.tbs_certificate.subject == issuer_name) {
             let anchor_info = CertificateInfo::of(anchor);
-            if let Err(reason) = verify_certificate_signature(&current, anchor) {
+            if let Err(reason) = anchors.memo.verify(&current, anchor) {
                 return TrustStatus::BadCertificateSignature { subject: info.subject, reason };
             }
             if !is_ca(anchor) {
@@ -328,7 +395,7 @@ pub fn validate_path(chain: &[Certificate], anchors: &TrustAnchors, at: DateTime
         let Some(next) = next else {
             return TrustStatus::UnknownCa { issuer: issuer_name.to_string() };
         };
-        if let Err(reason) = verify_certificate_signature(&current, next) {
+        if let Err(reason) = anchors.memo.verify(&current, next) {
             return TrustStatus::BadCertificateSignature { subject: info.subject, reason };
         }
         if !is_ca(next) {

@@ -298,6 +298,31 @@ fn config_hash(config: &Value) -> Result<[u8; 32], ProofError> {
     Ok(canon::canonical_sha256(canon::DocumentView { base: map, omit: &[], replace: &[] })?)
 }
 
+/// `secured` without its Data Integrity proof(s): the credential as it was before [`sign`], for
+/// the other securing forms (JAdES, VC-JWT) of the same credential. Removes `proof` and, for a VC
+/// 1.1 document, the Data Integrity v2 context when it is the last `@context` entry (where
+/// [`sign`] appends it). A `@context` that was one string before signing comes back as a
+/// one-element array; a VC 1.1 document that listed the Data Integrity context last itself loses
+/// it (its terms are used by the proof only).
+pub fn without_proof(secured: &Map<String, Value>) -> Map<String, Value> {
+    let mut unsecured = Map::with_capacity(secured.len());
+    for (k, v) in secured {
+        if k == "proof" {
+            continue;
+        }
+        if k == "@context" && is_vc_v1(v) {
+            if let Value::Array(list) = v {
+                if list.len() > 1 && list.last().and_then(Value::as_str) == Some(contexts::urls::DATA_INTEGRITY_V2) {
+                    unsecured.insert(k.clone(), Value::Array(list[..list.len() - 1].to_vec()));
+                    continue;
+                }
+            }
+        }
+        unsecured.insert(k.clone(), v.clone());
+    }
+    unsecured
+}
+
 /// The `@context` of a VC 1.1 document with the Data Integrity v2 context appended, when it must
 /// be added (JS stack behaviour); `None` when the document's context stays as it is.
 fn with_data_integrity_context(context: Option<&Value>) -> Option<Value> {

@@ -84,6 +84,11 @@ impl<'a> DataGraph<'a> {
     /// The default-graph triples of `quads` (named graphs, e.g. a Data Integrity proof graph, are
     /// not part of the SHACL data graph).
     pub fn from_default_graph(quads: &'a [Quad]) -> Self {
+        Self::from_default_graph_where(quads, |_| true)
+    }
+
+    /// [`DataGraph::from_default_graph`] of the quads `keep` accepts (without copying them).
+    pub fn from_default_graph_where(quads: &'a [Quad], keep: impl Fn(&Quad) -> bool) -> Self {
         let n = quads.len();
         let mut g = Self {
             terms: Vec::with_capacity(n),
@@ -93,7 +98,7 @@ impl<'a> DataGraph<'a> {
             types: FxMap::with_capacity_and_hasher(n / 4, Default::default()),
             ..Self::default()
         };
-        for q in quads.iter().filter(|q| q.graph.is_none()) {
+        for q in quads.iter().filter(|q| q.graph.is_none() && keep(q)) {
             g.insert(&q.subject, &q.predicate, &q.object);
         }
         g

@@ -175,8 +175,13 @@ pub fn edc_shapes() -> Result<&'static Shapes, LoadError> {
 /// The data graph SHACL validates for a credential: the default graph of `quads` (the credential's
 /// JSON-LD toRdf output) plus the ELM 3.2 class hierarchy.
 pub fn edc_data_graph(quads: &[Quad]) -> Result<DataGraph<'_>, LoadError> {
+    edc_data_graph_where(quads, |_| true)
+}
+
+/// [`edc_data_graph`] of the quads `keep` accepts.
+pub fn edc_data_graph_where(quads: &[Quad], keep: impl Fn(&Quad) -> bool) -> Result<DataGraph<'_>, LoadError> {
     let edc = edc()?;
-    let mut g = DataGraph::from_default_graph(quads);
+    let mut g = DataGraph::from_default_graph_where(quads, keep);
     for (s, p, o) in &edc.hierarchy {
         g.insert(s, p, o);
     }
@@ -185,6 +190,12 @@ pub fn edc_data_graph(quads: &[Quad]) -> Result<DataGraph<'_>, LoadError> {
 
 /// Validates a credential's RDF (`canon::to_rdf` output) against the EDC shapes.
 pub fn validate_edc(quads: &[Quad]) -> Result<ValidationReport, LoadError> {
-    let g = edc_data_graph(quads)?;
+    validate_edc_where(quads, |_| true)
+}
+
+/// [`validate_edc`] on the quads `keep` accepts (a filtered view, so the caller need not copy
+/// the quads it leaves out).
+pub fn validate_edc_where(quads: &[Quad], keep: impl Fn(&Quad) -> bool) -> Result<ValidationReport, LoadError> {
+    let g = edc_data_graph_where(quads, keep)?;
     Ok(validate(edc_shapes()?, &g))
 }

@@ -11,7 +11,7 @@
 //! EDC-issuedByMandate.ttl, is the EU's general form of this; ENHANCE keys the rule on the
 //! statement its builder writes.)
 
-use elm_model::view::{AwardingProcess, CredentialView, Organisation};
+use elm_model::view::{all_claims_of, read_claims, AwardingProcess, Organisation};
 use serde_json::Value;
 
 use crate::format::types;
@@ -88,14 +88,16 @@ fn is_signer(body: &Organisation, signer: &Signer<'_>, registry: &TrustRegistry)
 /// Runs the awarding-body check.
 pub(crate) fn check(credential: &Value, signer: &Signer<'_>, registry: &TrustRegistry) -> CheckResult {
     let is_edc = types(credential).contains(&"EuropeanDigitalCredential");
-    let view = match CredentialView::from_json(credential) {
+    // The claims only: reading the whole credential view (display images, issuer, evidence) cost
+    // more than the rest of this check.
+    let top_level = match read_claims(credential) {
         Ok(v) => v,
         Err(e) if is_edc => {
             return CheckResult::failed(CheckKind::AwardingBody, format!("cannot read the credential's claims: {e}"))
         }
         Err(_) => return CheckResult::skipped(CheckKind::AwardingBody, "not an EDC credential: no awarding bodies to check"),
     };
-    let claims = view.all_claims();
+    let claims = all_claims_of(&top_level);
     if claims.iter().all(|c| c.awarding_bodies().next().is_none()) {
         return if is_edc {
             CheckResult::failed(CheckKind::AwardingBody, "no claim names an awarding body")
@@ -110,7 +112,7 @@ pub(crate) fn check(credential: &Value, signer: &Signer<'_>, registry: &TrustReg
         .unwrap_or_else(|| "the unidentified signer".into());
     // "On behalf of the ENHANCE Alliance", stated by a member signer for a top-level claim it awards.
     let on_behalf = signer.member.is_some()
-        && view.claims().iter().any(|c| {
+        && top_level.iter().any(|c| {
             c.awarded_by
                 .iter()
                 .any(|p| states_on_behalf(p) && p.awarding_body.iter().any(|b| is_signer(b, signer, registry)))

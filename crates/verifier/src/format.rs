@@ -154,14 +154,13 @@ fn edc_shacl(quads: &[canon::Quad]) -> SubCheck {
         .filter(|q| q.graph.is_none() && is_iri(&q.predicate, RDF_TYPE) && is_iri(&q.object, BITSTRING_ENTRY))
         .map(|q| &q.subject)
         .collect();
-    let data: Vec<canon::Quad> = quads
-        .iter()
-        .filter(|q| q.graph.is_none())
-        .filter(|q| !(is_iri(&q.predicate, SEC_PROOF) && graph_names.contains(&&q.object)))
-        .filter(|q| !(is_iri(&q.predicate, CRED_STATUS) && bitstring_entries.contains(&&q.object)))
-        .cloned()
-        .collect();
-    let report = match shacl::validate_edc(&data) {
+    let keep = |q: &canon::Quad| {
+        q.graph.is_none()
+            && !(is_iri(&q.predicate, SEC_PROOF) && graph_names.contains(&&q.object))
+            && !(is_iri(&q.predicate, CRED_STATUS) && bitstring_entries.contains(&&q.object))
+    };
+    let triples = quads.iter().filter(|q| keep(q)).count();
+    let report = match shacl::validate_edc_where(quads, keep) {
         Ok(r) => r,
         Err(e) => return sub("edc-shacl", CheckStatus::Error, format!("EDC shapes unavailable: {e}")),
     };
@@ -170,7 +169,7 @@ fn edc_shacl(quads: &[canon::Quad]) -> SubCheck {
         return sub(
             "edc-shacl",
             CheckStatus::Ok,
-            format!("conforms to the EDC SHACL shapes (EDC-generic-full + EDC-generic-no-cv, {} triples)", data.len()),
+            format!("conforms to the EDC SHACL shapes (EDC-generic-full + EDC-generic-no-cv, {} triples)", triples),
         );
     }
     let shown: Vec<String> = violations.iter().take(SHOWN_VIOLATIONS).map(|r| describe(r)).collect();

@@ -96,7 +96,17 @@ pub struct Policy {
     /// Decompressed size cap of a status list bitstring.
     pub max_status_list_bytes: usize,
     pub(crate) fetcher: Arc<Fetcher>,
+    /// The seal anchors last built from `registry` and `trust_anchors`, with the fingerprint of
+    /// what they were built from (so a changed registry is never served stale anchors). Shared by
+    /// clones, so the anchors' memo of verified certificate signatures is too.
+    pub(crate) seal_anchors: Arc<std::sync::Mutex<Option<Fingerprinted<TrustAnchors>>>>,
+    /// The registry's offline DID resolver last built, with the fingerprint of the DID documents
+    /// it was built from (building it decodes every member's keys: more work than a proof).
+    pub(crate) registry_resolver: Arc<std::sync::Mutex<Option<Fingerprinted<proofs::did::StaticDidResolver>>>>,
 }
+
+/// A value built from policy inputs, with the SHA-256 fingerprint of those inputs.
+pub(crate) type Fingerprinted<T> = ([u8; 32], T);
 
 impl Policy {
     /// All checks, `registry`, default network rules (public https only), 5-minute status cache,
@@ -111,6 +121,8 @@ impl Policy {
             did_document_ttl: Duration::from_secs(3600),
             max_status_list_bytes: DEFAULT_MAX_STATUS_LIST_BYTES,
             fetcher: Arc::new(Fetcher::default()),
+            seal_anchors: Arc::default(),
+            registry_resolver: Arc::default(),
         }
     }
 

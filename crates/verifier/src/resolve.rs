@@ -28,8 +28,33 @@ pub(crate) fn did_of(url: &str) -> &str {
 }
 
 /// Builds a resolver able to resolve `methods` (verification method URLs).
+/// The registry's resolver ([`crate::registry::TrustRegistry::resolver`]), built once per
+/// distinct set of member DID documents and then cloned.
+fn registry_resolver(policy: &Policy) -> proofs::did::StaticDidResolver {
+    use sha2::Digest as _;
+    let mut fingerprint = sha2::Sha256::new();
+    for m in &policy.registry.members {
+        for d in &m.dids {
+            let bytes = serde_json::to_vec(&d.document).unwrap_or_default();
+            fingerprint.update((bytes.len() as u64).to_be_bytes());
+            fingerprint.update(&bytes);
+        }
+    }
+    let fingerprint: [u8; 32] = fingerprint.finalize().into();
+    if let Ok(cached) = policy.registry_resolver.lock() {
+        if let Some((_, resolver)) = cached.as_ref().filter(|(f, _)| *f == fingerprint) {
+            return resolver.clone();
+        }
+    }
+    let resolver = policy.registry.resolver();
+    if let Ok(mut cached) = policy.registry_resolver.lock() {
+        *cached = Some((fingerprint, resolver.clone()));
+    }
+    resolver
+}
+
 pub(crate) fn resolve<'a>(methods: impl IntoIterator<Item = &'a str>, policy: &Policy, clock: &dyn Clock) -> Resolution {
-    let mut resolver = policy.registry.resolver();
+    let mut resolver = registry_resolver(policy);
     let mut errors = Vec::new();
     let dids: BTreeSet<&str> = methods.into_iter().map(did_of).collect();
     for did in dids {

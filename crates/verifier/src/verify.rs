@@ -232,10 +232,34 @@ fn issuer_is_member(credential: &Value, m: &Member) -> bool {
     })
 }
 
+/// The policy's seal anchors and the registry members' seal CAs. Built once per distinct
+/// registry and anchor set (parsing the registry's PEM on every seal cost more than the seal's
+/// own signature check), so the anchors' memo of verified certificate signatures lives on.
 fn seal_anchors(policy: &Policy) -> proofs::certs::TrustAnchors {
-    let mut anchors = policy.registry.trust_anchors();
-    for c in policy.trust_anchors.certificates() {
-        anchors.add(c.clone());
+    use sha2::Digest as _;
+    let mut fingerprint = sha2::Sha256::new();
+    for m in &policy.registry.members {
+        for pem in m.seal.iter().flat_map(|s| s.ca_certificates.iter()) {
+            fingerprint.update((pem.len() as u64).to_be_bytes());
+            fingerprint.update(pem.as_bytes());
+        }
+    }
+    fingerprint.update(policy.trust_anchors.fingerprint());
+    let fingerprint: [u8; 32] = fingerprint.finalize().into();
+    if let Ok(cached) = policy.seal_anchors.lock() {
+        if let Some((_, anchors)) = cached.as_ref().filter(|(f, _)| *f == fingerprint) {
+            return anchors.clone();
+        }
+    }
+    // The policy's own anchors first (sharing their memo), then the registry's not among them.
+    let mut anchors = policy.trust_anchors.clone();
+    for c in policy.registry.trust_anchors().certificates() {
+        if !anchors.certificates().contains(c) {
+            anchors.add(c.clone());
+        }
+    }
+    if let Ok(mut cached) = policy.seal_anchors.lock() {
+        *cached = Some((fingerprint, anchors.clone()));
     }
     anchors
 }

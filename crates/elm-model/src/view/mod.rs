@@ -79,6 +79,53 @@ fn read_credential(value: &Value, root: &str) -> Result<Credential, ViewError> {
     Credential::from_value(value, &path)
 }
 
+/// The claims of a plain credential (each `credentialSubject`'s `hasClaim`, with their parts),
+/// read as [`CredentialView::claims`] reads them but without reading the rest of the credential
+/// (issuer, display images, evidence, ...): for checks that need the claims only, on the
+/// verification path. `Ok(vec![])` when there is no subject or no claim.
+pub fn read_claims(credential: &Value) -> Result<Vec<Claim>, ViewError> {
+    use part::ViewPart as _;
+    let root = Path::root("$");
+    let subjects = root.key("credentialSubject");
+    let mut claims = Vec::new();
+    let mut read = |subject: &Value, path: &Path<'_>| -> Result<(), ViewError> {
+        let claims_path = path.key("hasClaim");
+        match subject.get("hasClaim") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(list)) => {
+                for (i, c) in list.iter().enumerate() {
+                    claims.push(Claim::from_value(c, &claims_path.index(i))?);
+                }
+            }
+            Some(one) => claims.push(Claim::from_value(one, &claims_path)?),
+        }
+        Ok(())
+    };
+    match credential.get("credentialSubject") {
+        Some(Value::Array(list)) => {
+            for (i, s) in list.iter().enumerate() {
+                read(s, &subjects.index(i))?;
+            }
+        }
+        Some(s) => read(s, &subjects)?,
+        None => {}
+    }
+    Ok(claims)
+}
+
+/// Every claim in the trees of `claims`, depth first (as [`CredentialView::all_claims`]).
+pub fn all_claims_of(claims: &[Claim]) -> Vec<&Claim> {
+    fn walk<'a>(c: &'a Claim, out: &mut Vec<&'a Claim>) {
+        out.push(c);
+        c.children().for_each(|child| walk(child, out));
+    }
+    let mut out = Vec::new();
+    for c in claims {
+        walk(c, &mut out);
+    }
+    out
+}
+
 impl CredentialView {
     /// Reads a credential, an upload wrapper or a sealed credential from parsed JSON.
     pub fn from_json(value: &Value) -> Result<Self, ViewError> {
@@ -281,13 +328,9 @@ impl CredentialView {
     /// Every claim in the tree, depth first: top-level claims and, below each, its `hasPart`,
     /// `provenBy`, `influencedBy` and `entitlesTo` claims.
     pub fn all_claims(&self) -> Vec<&Claim> {
-        fn walk<'a>(c: &'a Claim, out: &mut Vec<&'a Claim>) {
-            out.push(c);
-            c.children().for_each(|child| walk(child, out));
-        }
         let mut out = Vec::new();
         for c in self.claims() {
-            walk(c, &mut out);
+            out.extend(all_claims_of(std::slice::from_ref(c)));
         }
         out
     }

@@ -373,18 +373,15 @@ async fn share(State(s): State<AppState>, Path(token): Path<String>, Query(q): Q
         Some("jwt") => (crate::app::ShareFormat::VcJwt, "application/vc+jwt", "jwt"),
         Some(other) => return Err(ApiError::bad_request(format!("unknown format `{other}`: use jsonld, jades, jwt or pdf"))),
     };
-    let (name, body) = if q.format.is_some() {
-        let (json, jades, jwt) = s.app.shared_forms(&token).await?;
-        let name = format!("{}.{ext}", pages::download_base_name(&json));
-        let body = match format {
-            crate::app::ShareFormat::JsonLd => Some(json),
-            crate::app::ShareFormat::Jades => jades,
-            crate::app::ShareFormat::VcJwt => jwt,
-        };
-        let missing = || crate::domain::DomainError::NotFound(format!("{} form of this credential", if ext == "jwt" { "VC-JWT" } else { "JAdES" }));
-        (Some(name), body.ok_or_else(missing)?)
-    } else {
-        (None, s.app.shared_credential(&token, format).await?)
+    let body = s.app.shared_credential(&token, format).await?;
+    // A download is named after the credential (its title and learner).
+    let name = match (&q.format, format) {
+        (None, _) => None,
+        (Some(_), crate::app::ShareFormat::JsonLd) => Some(format!("{}.{ext}", pages::download_base_name(&body))),
+        (Some(_), _) => {
+            let json = s.app.shared_credential(&token, crate::app::ShareFormat::JsonLd).await?;
+            Some(format!("{}.{ext}", pages::download_base_name(&json)))
+        }
     };
     let mut res = body.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

@@ -110,7 +110,7 @@ fn view_of(json: &str) -> Result<CredentialView, ApiError> {
 /// `GET /share/{token}?format=pdf[&lang=..]`: the certificate and supplement as a PDF, rendered
 /// now (with the QR code of the verification URL).
 pub async fn pdf(s: &AppState, token: &str, lang: &'static str) -> Result<Response, ApiError> {
-    let (json, _, _) = s.app.shared_forms(token).await?;
+    let json = s.app.shared_credential(token, crate::app::ShareFormat::JsonLd).await?;
     let name = format!("{}-{lang}.pdf", download_base_name(&json));
     let options = render::RenderOptions::new(lang, s.app.verification_url(token));
     let bytes = tokio::task::spawn_blocking(move || {
