@@ -463,33 +463,46 @@ impl App {
 
     /// A credential by share token (public, unguessable link) in one of its forms.
     pub async fn shared_credential(&self, token: &str, format: ShareFormat) -> Result<String, DomainError> {
+        Ok(self.shared_download(token, format).await?.1)
+    }
+
+    /// A credential by share token in one of its forms, with its JSON-LD form (which names the
+    /// download): `(JSON-LD, the form asked for)`, from one read.
+    pub async fn shared_download(&self, token: &str, format: ShareFormat) -> Result<(String, String), DomainError> {
         let stored = self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))?;
-        match format {
-            ShareFormat::JsonLd => Ok(stored.credential),
-            ShareFormat::Jades => stored.jades.ok_or_else(|| DomainError::NotFound("JAdES form of this credential".into())),
-            ShareFormat::VcJwt => self.vc_jwt_of(stored).ok_or_else(|| DomainError::NotFound("VC-JWT form of this credential".into())),
-        }
+        let form = match format {
+            ShareFormat::JsonLd => Some(stored.credential.clone()),
+            ShareFormat::Jades => stored.jades,
+            ShareFormat::VcJwt => self.vc_jwt_of(&stored.university, &stored.credential, stored.vc_jwt),
+        };
+        let name = match format {
+            ShareFormat::JsonLd => "JSON-LD",
+            ShareFormat::Jades => "JAdES",
+            ShareFormat::VcJwt => "VC-JWT",
+        };
+        let form = form.ok_or_else(|| DomainError::NotFound(format!("{name} form of this credential")))?;
+        Ok((stored.credential, form))
     }
 
     /// Every form of a shared credential (the learner's page): JSON-LD, then the JAdES and VC-JWT
     /// forms when the credential has them.
     pub async fn shared_forms(&self, token: &str) -> Result<(String, Option<String>, Option<String>), DomainError> {
         let stored = self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))?;
-        let (credential, jades) = (stored.credential.clone(), stored.jades.clone());
-        Ok((credential, jades, self.vc_jwt_of(stored)))
+        let vc_jwt = self.vc_jwt_of(&stored.university, &stored.credential, stored.vc_jwt);
+        Ok((stored.credential, stored.jades, vc_jwt))
     }
 
     /// The stored `vc+jwt`, or one made now from the stored credential by the key of its proof
     /// (deterministic: the same bytes on every call). `None` when that key is no longer held.
-    fn vc_jwt_of(&self, stored: crate::store::StoredForms) -> Option<String> {
-        if stored.vc_jwt.is_some() {
-            return stored.vc_jwt;
+    fn vc_jwt_of(&self, university: &str, credential: &str, stored: Option<String>) -> Option<String> {
+        if stored.is_some() {
+            return stored;
         }
-        let credential: Value = serde_json::from_str(&stored.credential).ok()?;
-        match self.securer.vc_jwt(&stored.university, &credential) {
+        let credential: Value = serde_json::from_str(credential).ok()?;
+        match self.securer.vc_jwt(university, &credential) {
             Ok(jwt) => Some(jwt),
             Err(e) => {
-                tracing::warn!(university = %stored.university, error = %e, "no VC-JWT form for a shared credential");
+                tracing::warn!(university, error = %e, "no VC-JWT form for a shared credential");
                 None
             }
         }

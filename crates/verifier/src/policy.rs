@@ -99,14 +99,39 @@ pub struct Policy {
     /// The seal anchors last built from `registry` and `trust_anchors`, with the fingerprint of
     /// what they were built from (so a changed registry is never served stale anchors). Shared by
     /// clones, so the anchors' memo of verified certificate signatures is too.
-    pub(crate) seal_anchors: Arc<std::sync::Mutex<Option<Fingerprinted<TrustAnchors>>>>,
+    pub(crate) seal_anchors: Arc<FingerprintCache<TrustAnchors>>,
     /// The registry's offline DID resolver last built, with the fingerprint of the DID documents
     /// it was built from (building it decodes every member's keys: more work than a proof).
-    pub(crate) registry_resolver: Arc<std::sync::Mutex<Option<Fingerprinted<proofs::did::StaticDidResolver>>>>,
+    pub(crate) registry_resolver: Arc<FingerprintCache<proofs::did::StaticDidResolver>>,
 }
 
-/// A value built from policy inputs, with the SHA-256 fingerprint of those inputs.
-pub(crate) type Fingerprinted<T> = ([u8; 32], T);
+/// The last value built from some policy inputs, kept with the SHA-256 fingerprint of those
+/// inputs: a caller with other inputs gets a fresh value, never a stale one.
+#[derive(Debug)]
+pub(crate) struct FingerprintCache<T>(std::sync::Mutex<Option<([u8; 32], T)>>);
+
+impl<T> Default for FingerprintCache<T> {
+    fn default() -> Self {
+        Self(std::sync::Mutex::new(None))
+    }
+}
+
+impl<T: Clone> FingerprintCache<T> {
+    /// The value built from inputs with `fingerprint`: the kept one if it matches, else `build()`
+    /// (then kept).
+    pub(crate) fn get_or_build(&self, fingerprint: [u8; 32], build: impl FnOnce() -> T) -> T {
+        if let Ok(kept) = self.0.lock() {
+            if let Some((_, value)) = kept.as_ref().filter(|(f, _)| *f == fingerprint) {
+                return value.clone();
+            }
+        }
+        let value = build();
+        if let Ok(mut kept) = self.0.lock() {
+            *kept = Some((fingerprint, value.clone()));
+        }
+        value
+    }
+}
 
 impl Policy {
     /// All checks, `registry`, default network rules (public https only), 5-minute status cache,

@@ -40,17 +40,7 @@ fn registry_resolver(policy: &Policy) -> proofs::did::StaticDidResolver {
             fingerprint.update(&bytes);
         }
     }
-    let fingerprint: [u8; 32] = fingerprint.finalize().into();
-    if let Ok(cached) = policy.registry_resolver.lock() {
-        if let Some((_, resolver)) = cached.as_ref().filter(|(f, _)| *f == fingerprint) {
-            return resolver.clone();
-        }
-    }
-    let resolver = policy.registry.resolver();
-    if let Ok(mut cached) = policy.registry_resolver.lock() {
-        *cached = Some((fingerprint, resolver.clone()));
-    }
-    resolver
+    policy.registry_resolver.get_or_build(fingerprint.finalize().into(), || policy.registry.resolver())
 }
 
 pub(crate) fn resolve<'a>(methods: impl IntoIterator<Item = &'a str>, policy: &Policy, clock: &dyn Clock) -> Resolution {

@@ -245,23 +245,16 @@ fn seal_anchors(policy: &Policy) -> proofs::certs::TrustAnchors {
         }
     }
     fingerprint.update(policy.trust_anchors.fingerprint());
-    let fingerprint: [u8; 32] = fingerprint.finalize().into();
-    if let Ok(cached) = policy.seal_anchors.lock() {
-        if let Some((_, anchors)) = cached.as_ref().filter(|(f, _)| *f == fingerprint) {
-            return anchors.clone();
+    policy.seal_anchors.get_or_build(fingerprint.finalize().into(), || {
+        // The policy's own anchors first (sharing their memo), then the registry's not among them.
+        let mut anchors = policy.trust_anchors.clone();
+        for c in policy.registry.trust_anchors().certificates() {
+            if !anchors.certificates().contains(c) {
+                anchors.add(c.clone());
+            }
         }
-    }
-    // The policy's own anchors first (sharing their memo), then the registry's not among them.
-    let mut anchors = policy.trust_anchors.clone();
-    for c in policy.registry.trust_anchors().certificates() {
-        if !anchors.certificates().contains(c) {
-            anchors.add(c.clone());
-        }
-    }
-    if let Ok(mut cached) = policy.seal_anchors.lock() {
-        *cached = Some((fingerprint, anchors.clone()));
-    }
-    anchors
+        anchors
+    })
 }
 
 fn check_proof(credential: &Value, securing: &Securing, policy: &Policy, clock: &dyn Clock) -> (CheckResult, Identity) {

@@ -373,16 +373,9 @@ async fn share(State(s): State<AppState>, Path(token): Path<String>, Query(q): Q
         Some("jwt") => (crate::app::ShareFormat::VcJwt, "application/vc+jwt", "jwt"),
         Some(other) => return Err(ApiError::bad_request(format!("unknown format `{other}`: use jsonld, jades, jwt or pdf"))),
     };
-    let body = s.app.shared_credential(&token, format).await?;
+    let (json, body) = s.app.shared_download(&token, format).await?;
     // A download is named after the credential (its title and learner).
-    let name = match (&q.format, format) {
-        (None, _) => None,
-        (Some(_), crate::app::ShareFormat::JsonLd) => Some(format!("{}.{ext}", pages::download_base_name(&body))),
-        (Some(_), _) => {
-            let json = s.app.shared_credential(&token, crate::app::ShareFormat::JsonLd).await?;
-            Some(format!("{}.{ext}", pages::download_base_name(&json)))
-        }
-    };
+    let name = q.format.is_some().then(|| format!("{}.{ext}", pages::download_base_name(&json)));
     let mut res = body.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
