@@ -22,6 +22,7 @@ sampling frequency, so a sample is the same CPU time in both). Samples of the be
 loops) and of other processes are left out.
 Usage: see scripts/batch-breakdown.sh.
 """
+import os
 import re
 import sys
 from collections import Counter
@@ -59,15 +60,36 @@ def classify(header, frames):
     return "request/response"
 
 
+# BREAKDOWN_DETAIL=<stage>[,<stage>...]: also list, per such stage, the functions found in most of
+# its samples (inclusive: a function counts once per sample it appears in).
+DETAIL = [d.strip() for d in os.environ.get("BREAKDOWN_DETAIL", "").split(",") if d.strip()]
+SYMBOL = re.compile(r"^\s*[0-9a-f]+\s+(.*?)(?:\+0x[0-9a-f]+)?\s+\(([^)]*)\)\s*$")
+
+
+def function_of(frame):
+    m = SYMBOL.match(frame)
+    name = m.group(1) if m else frame
+    # Drop the hash suffix of Rust symbols and generic noise, so one function is one name.
+    return re.sub(r"::h[0-9a-f]{16}$", "", name)
+
+
 def main():
     counts = Counter()
+    detail = {d: Counter() for d in DETAIL}
+
+    def count(header, frames):
+        stage = classify(header, frames)
+        if stage is not None:
+            counts[stage] += 1
+            if stage in detail:
+                for f in set(map(function_of, frames)):
+                    detail[stage][f] += 1
+
     frames, header = [], None
     for line in sys.stdin:
         if not line.strip():
             if header is not None:
-                stage = classify(header, frames)
-                if stage is not None:
-                    counts[stage] += 1
+                count(header, frames)
             frames, header = [], None
             continue
         if header is None:
@@ -75,10 +97,7 @@ def main():
         else:
             frames.append(line.strip())
     if header is not None:
-        stage = classify(header, frames)
-        if stage is not None:
-            counts[stage] += 1
-    import os
+        count(header, frames)
     counts["storage"] += int(os.environ.get("EXTRA_STORAGE_SAMPLES", "0"))
     total = sum(counts.values())
     if total == 0:
@@ -93,6 +112,14 @@ def main():
     print(f"| the same, if every unattributed sample were one of them (worst case) | {100.0 * (target + counts['unattributed']) / total:.1f} % |")
     crypto = counts["signing"] + counts["proof verification"]
     print(f"| signing + proof verification | {100.0 * crypto / total:.1f} % |")
+    for stage, funcs in detail.items():
+        print(f"\n{stage}: functions in most of its {counts[stage]} samples (share of all server samples)")
+        # Runtime plumbing (threads, tokio, unwinding) is in every sample; leave it out.
+        plumbing = re.compile(r"^(std::|core::|tokio::|alloc::|<std::|<alloc::|<core::|<tokio::|catch_unwind|do_call|call_once|poll|run|"
+                              r"start_thread|clone3|__rust_begin|\{closure|with|set|enter_runtime|budget|try_with|__x64|do_syscall|entry_SYSCALL)")
+        shown = [(f, n) for f, n in funcs.most_common() if not plumbing.match(f)]
+        for f, n in shown[: int(os.environ.get("BREAKDOWN_TOP", "40"))]:
+            print(f"  {100.0 * n / total:5.1f} %  {f[:160]}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ for line in sys.stdin:
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "batch" and m.get("executable"):
         print(m["executable"])')
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# BREAKDOWN_KEEP=DIR keeps the recordings there (re-read them with BREAKDOWN_DETAIL, see the .py).
+if [ -n "${BREAKDOWN_KEEP:-}" ]; then mkdir -p "$BREAKDOWN_KEEP"; out=$BREAKDOWN_KEEP; else trap 'rm -rf "$out"' EXIT; fi
 if [ "${BENCH_DB:-}" = postgres ]; then
   perf record -a -F 299 -o "$out/system.data" 2>/dev/null &
   system=$!

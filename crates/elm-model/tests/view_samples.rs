@@ -561,10 +561,30 @@ fn read_claims_equals_the_views_claims_on_every_sample() {
         let all: Vec<_> = elm_model::view::all_claims_of(&claims).into_iter().cloned().collect();
         let expected_all: Vec<_> = view.all_claims().into_iter().cloned().collect();
         assert_eq!(all, expected_all, "{name}");
+        // The lean reading of the awarding-body check: the same claims, ids, titles (in every
+        // language the sample has, with the specification's title as fallback) and awarding
+        // processes, in the same depth-first order.
+        let awarded = elm_model::view::read_awarded_claims(&value).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(awarded.len(), claims.len(), "{name}");
+        let lean = elm_model::view::all_awarded_claims(&awarded);
+        assert_eq!(lean.len(), expected_all.len(), "{name}");
+        for (l, full) in lean.iter().zip(&expected_all) {
+            assert_eq!(l.id(), full.id(), "{name}");
+            for lang in ["en", "de", "fr", "nl", "pl", "it", "xx"] {
+                assert_eq!(l.title(lang), full.title(lang), "{name} {lang}");
+            }
+            assert_eq!(l.awarded_by, full.awarded_by, "{name}");
+            assert_eq!(l.awarding_bodies().count(), full.awarding_bodies().count(), "{name}");
+        }
         compared += 1;
     }
     assert_eq!(compared, 9);
     // Not a credential: no subject, no claims; a claim that is not an object is an error.
     assert!(elm_model::view::read_claims(&serde_json::json!({"type": "VerifiableCredential"})).unwrap().is_empty());
     assert!(elm_model::view::read_claims(&serde_json::json!({"credentialSubject": {"hasClaim": [42]}})).is_err());
+    assert!(elm_model::view::read_awarded_claims(&serde_json::json!({"type": "VerifiableCredential"})).unwrap().is_empty());
+    let err = elm_model::view::read_awarded_claims(&serde_json::json!({"credentialSubject": {"hasClaim": [42]}})).unwrap_err();
+    assert!(err.to_string().contains("hasClaim[0]"), "{err}");
+    let err = elm_model::view::read_awarded_claims(&serde_json::json!({"credentialSubject": {"hasClaim": {"hasPart": [{"awardedBy": 7}]}}})).unwrap_err();
+    assert!(err.to_string().contains("awardedBy"), "{err}");
 }

@@ -223,8 +223,8 @@ async fn main() -> anyhow::Result<()> {
         let doc = unsigned.as_object().context("object")?.clone();
         let cpu2 = process_cpu_secs();
         let secure = throughput(threads, per_thread.div_ceil(2), || {
-            let secured = securer.secure("eth", doc.clone(), created)?;
-            check.check(&secured, created).map_err(|e| anyhow::anyhow!("issuance check: {e:?}"))?;
+            let mut secured = securer.secure("eth", doc.clone(), created)?;
+            check.check(&mut secured, created).map_err(|e| anyhow::anyhow!("issuance check: {e:?}"))?;
             Ok(())
         })?;
         let secure_cpu = cpu2.zip(process_cpu_secs()).map(|(a, b)| (b - a) / (per_thread.div_ceil(2) * threads) as f64);

@@ -27,9 +27,9 @@ fn main() -> anyhow::Result<()> {
     )?)?;
     let doc = doc.as_object().context("object")?.clone();
     let created = chrono::Utc::now();
-    let secured = securer.secure("eth", doc.clone(), created)?;
+    let mut secured = securer.secure("eth", doc.clone(), created)?;
     check
-        .check(&secured, created)
+        .check(&mut secured, created)
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let t = std::time::Instant::now();
     for _ in 0..iter {
@@ -37,13 +37,15 @@ fn main() -> anyhow::Result<()> {
             "secure" => {
                 std::hint::black_box(securer.secure("eth", doc.clone(), created)?);
             }
-            "check" => check
-                .check(&secured, created)
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
-            _ => {
-                let s = securer.secure("eth", doc.clone(), created)?;
+            "check" => {
                 check
-                    .check(&s, created)
+                    .check(&mut secured, created)
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            }
+            _ => {
+                let mut s = securer.secure("eth", doc.clone(), created)?;
+                check
+                    .check(&mut s, created)
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }
         }

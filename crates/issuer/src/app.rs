@@ -186,52 +186,51 @@ impl App {
         let university = principal.university.as_str();
         let now = self.now();
         let id = doc.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
-        let mut allocs = Vec::with_capacity(purposes.len());
-        let mut entries = Vec::with_capacity(purposes.len());
-        if !purposes.is_empty() {
-            let mut tx = self.store.begin().await?;
-            for p in purposes {
-                let a = tx.allocate_index(university, *p, now).await?;
-                entries.push(status_list::status_entry(&status_list::list_url(&self.base_url, university, &a.list_id), *p, a.index));
-                allocs.push(a);
-            }
-            tx.commit().await?;
-        }
+        let allocs = if purposes.is_empty() { Vec::new() } else { self.store.allocate_indices(university, purposes, now).await? };
+        let entries = allocs
+            .iter()
+            .zip(purposes)
+            .map(|(a, p)| status_list::status_entry(&status_list::list_url(&self.base_url, university, &a.list_id), *p, a.index))
+            .collect();
         prepare::attach_status(&mut doc, version, entries);
         let (securer, check) = (self.securer.clone(), self.check.clone());
         let uni = university.to_owned();
         // Sign, then verify every form with the `verifier` library; only a credential that passes
         // is stored (its allocated indices stay unused otherwise).
-        let secured = tokio::task::spawn_blocking(move || {
-            let secured = securer.secure(&uni, doc, now)?;
-            check.check(&secured, now).map_err(DomainError::NotVerified)?;
-            Ok::<_, DomainError>(secured)
+        let (secured, checked) = tokio::task::spawn_blocking(move || {
+            let mut secured = securer.secure(&uni, doc, now)?;
+            let checked = check.check(&mut secured, now).map_err(DomainError::NotVerified)?;
+            Ok::<_, DomainError>((secured, checked))
         })
         .await
         .map_err(|e| DomainError::Securing(format!("signing task failed: {e}")))??;
         let signed = secured.credential;
         let text = serde_json::to_string(&signed).map_err(|e| DomainError::Securing(e.to_string()))?;
-        let mut tx = self.store.begin().await?;
-        tx.insert_credential(&NewCredential {
+        // A seal whose payload is the credential is stored without it (the payload is most of
+        // its size, and the credential is stored anyway); put back on download.
+        let (jades, jades_detached) = match secured.jades_value {
+            Some(Value::Object(mut envelope)) if checked.seal_payload_is_credential && envelope.contains_key("payload") => {
+                envelope.insert("payload".into(), Value::String(String::new()));
+                (Some(Value::Object(envelope).to_string()), true)
+            }
+            _ => (secured.jades, false),
+        };
+        let actor = principal.actor();
+        let credential = NewCredential {
             id: &id,
             university,
             kind,
             learner_ref: None,
             credential: &text,
-            jades: secured.jades.as_deref(),
+            jades: jades.as_deref(),
+            jades_detached,
             vc_jwt: secured.vc_jwt.as_deref(),
             share_token_hash: &hash_token(&share_token),
             batch_key,
             created_at: now,
-        })
-        .await?;
-        for a in &allocs {
-            tx.insert_status_entry(a, &id).await?;
-        }
-        let actor = principal.actor();
-        tx.audit(&AuditEntry { at: now, actor: &actor, university, action: "issue", target: &id, reason: None, detail: batch_key })
-            .await?;
-        tx.commit().await?;
+        };
+        let audit = AuditEntry { at: now, actor: &actor, university, action: "issue", target: &id, reason: None, detail: batch_key };
+        self.store.insert_issued(&credential, &allocs, &audit).await?;
         tracing::info!(university, credential = %id, kind, "credential issued");
         Ok(Issued { id, credential: signed, share_url: Some(self.share_url(&share_token)) })
     }
@@ -308,7 +307,12 @@ impl App {
         }
         let university = principal.university.as_str();
         let request_hash = hex::encode(Sha256::digest(request));
-        if let Some((hash, response)) = self.store.claim_idempotency_key(university, key, &request_hash, self.now()).await? {
+        let claimed = self.store.claim_idempotency_key(university, key, &request_hash, self.now()).await?;
+        // A key claimed just now has no rows issued under it yet: rows need not be looked up
+        // first (a concurrent retry's row meets the unique `(university, batch_key)` index and
+        // is answered from the stored row, see `batch_row`).
+        let fresh = claimed.is_none();
+        if let Some((hash, response)) = claimed {
             if hash != request_hash {
                 return Err(DomainError::Conflict("this Idempotency-Key was used with a different request body".into()));
             }
@@ -328,7 +332,7 @@ impl App {
             .enumerate()
             .map(|(i, row)| async move {
                 let (app, principal, key, row) = (self.clone(), principal.clone(), key.to_owned(), row.clone());
-                tokio::spawn(async move { app.batch_row(&principal, &key, i, &row).await })
+                tokio::spawn(async move { app.batch_row(&principal, &key, i, &row, fresh).await })
                     .await
                     .map_err(|e| DomainError::Storage(format!("batch row task failed: {e}")))?
             })
@@ -355,12 +359,15 @@ impl App {
         Ok(response)
     }
 
-    /// One row of a batch: skipped if already issued under `<key>#<row>`, else issued.
-    async fn batch_row(&self, principal: &Principal, key: &str, i: usize, row: &Result<Value, Vec<FieldError>>) -> Result<RowResult, DomainError> {
+    /// One row of a batch: skipped if already issued under `<key>#<row>`, else issued. `fresh`:
+    /// the key was claimed by this request, so no row can have been issued under it before.
+    async fn batch_row(&self, principal: &Principal, key: &str, i: usize, row: &Result<Value, Vec<FieldError>>, fresh: bool) -> Result<RowResult, DomainError> {
         let university = principal.university.as_str();
         let row_key = format!("{key}#{i}");
-        if let Some(c) = self.store.credential_by_batch_key(university, &row_key).await? {
-            return Ok(RowResult { row: i, status: "issued", credential_id: Some(c.id), errors: vec![] });
+        if !fresh {
+            if let Some(c) = self.store.credential_by_batch_key(university, &row_key).await? {
+                return Ok(RowResult { row: i, status: "issued", credential_id: Some(c.id), errors: vec![] });
+            }
         }
         let row = match row {
             Ok(row) => row,
@@ -472,7 +479,7 @@ impl App {
         let stored = self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))?;
         let form = match format {
             ShareFormat::JsonLd => Some(stored.credential.clone()),
-            ShareFormat::Jades => stored.jades,
+            ShareFormat::Jades => Self::jades_of(&stored.credential, stored.jades, stored.jades_detached)?,
             ShareFormat::VcJwt => self.vc_jwt_of(&stored.university, &stored.credential, stored.vc_jwt),
         };
         let name = match format {
@@ -489,7 +496,26 @@ impl App {
     pub async fn shared_forms(&self, token: &str) -> Result<(String, Option<String>, Option<String>), DomainError> {
         let stored = self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))?;
         let vc_jwt = self.vc_jwt_of(&stored.university, &stored.credential, stored.vc_jwt);
-        Ok((stored.credential, stored.jades, vc_jwt))
+        let jades = Self::jades_of(&stored.credential, stored.jades, stored.jades_detached)?;
+        Ok((stored.credential, jades, vc_jwt))
+    }
+
+    /// The stored JAdES seal, its payload put back when it was stored without it: the stored
+    /// credential without its proof, serialised, which issuance checked to be the sealed bytes.
+    fn jades_of(credential: &str, jades: Option<String>, detached: bool) -> Result<Option<String>, DomainError> {
+        let Some(jades) = jades else { return Ok(None) };
+        if !detached {
+            return Ok(Some(jades));
+        }
+        let corrupt = |what: &str, e: &dyn std::fmt::Display| DomainError::Storage(format!("stored {what} unreadable: {e}"));
+        let mut envelope: Value = serde_json::from_str(&jades).map_err(|e| corrupt("seal", &e))?;
+        let mut credential: Value = serde_json::from_str(credential).map_err(|e| corrupt("credential", &e))?;
+        let payload = proofs::data_integrity::with_unsecured(&mut credential, serde_json::to_string).map_err(|e| corrupt("credential", &e))?;
+        match envelope.get_mut("payload") {
+            Some(p @ Value::String(_)) => *p = Value::String(payload),
+            _ => return Err(DomainError::Storage("stored seal has no payload member".into())),
+        }
+        Ok(Some(envelope.to_string()))
     }
 
     /// The stored `vc+jwt`, or one made now from the stored credential by the key of its proof

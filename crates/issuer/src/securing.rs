@@ -219,22 +219,24 @@ impl IssuanceCheck {
     }
 
     /// Verifies every form of `secured` at `at`; the findings of every check that did not pass
-    /// (rule `verify.<check>`, the message naming the form), or `Ok`.
-    pub fn check(&self, secured: &Secured, at: DateTime<Utc>) -> Result<(), Vec<FieldError>> {
+    /// (rule `verify.<check>`, the message naming the form), or what was established.
+    ///
+    /// `secured` is borrowed mutably only to look at its credential without its proof in place
+    /// ([`data_integrity::with_unsecured`]); it is left exactly as it was.
+    pub fn check(&self, secured: &mut Secured, at: DateTime<Utc>) -> Result<Checked, Vec<FieldError>> {
         let clock = FixedClock(at);
         let mut findings = Vec::new();
-        let run = |findings: &mut Vec<FieldError>, form: &str, input: &Value, policy: &Policy| {
-            let report = verifier::verify_json(input, policy, &clock);
+        let record = |findings: &mut Vec<FieldError>, form: &str, report: &verifier::Report| {
             if report.verdict != Verdict::Valid {
                 for c in report.checks.iter().filter(|c| matches!(c.status, CheckStatus::Failed | CheckStatus::Error)) {
                     findings.push(FieldError::new("", format!("verify.{}", c.check.name()), format!("{form}: {}", c.message)));
                 }
             }
         };
-        run(&mut findings, "Data Integrity credential", &secured.credential, &self.full);
-        let di = secured.credential.as_object();
+        let Secured { credential, jades, jades_value, vc_jwt } = secured;
+        record(&mut findings, "Data Integrity credential", &verifier::verify_json(credential, &self.full, &clock));
         let parsed;
-        let envelope: Option<&Value> = match (&secured.jades, &secured.jades_value) {
+        let envelope: Option<&Value> = match (&*jades, &*jades_value) {
             (None, _) => None,
             (Some(_), Some(v)) => Some(v),
             (Some(text), None) => match serde_json::from_str::<Value>(text) {
@@ -248,38 +250,67 @@ impl IssuanceCheck {
                 }
             },
         };
-        if let Some(v) = envelope {
-            run(&mut findings, "JAdES seal", v, &self.secondary);
-        }
         let sealed_payload = envelope.and_then(|v| v.get("payload")).and_then(Value::as_str);
-        if envelope.is_some() && !sealed_payload.is_some_and(|p| di.is_some_and(|di| payload_is(di, p.as_bytes()))) {
-            findings.push(FieldError::new("", "verify.payload", "JAdES seal: the sealed credential is not the Data Integrity credential"));
+        let mut sealed_is_credential = false;
+        let mut seal_bytes_match = false;
+        if let Some(v) = envelope {
+            // The seal made by this service carries the very bytes of the credential without its
+            // proof: recognised as it serialises, neither parsed nor copied.
+            let report = data_integrity::with_unsecured(credential, |unsecured| {
+                verifier::verify_sealed_credential(v, unsecured, &self.secondary, &clock)
+            });
+            match report {
+                Some(report) => {
+                    sealed_is_credential = true;
+                    seal_bytes_match = true;
+                    record(&mut findings, "JAdES seal", &report);
+                }
+                None => {
+                    record(&mut findings, "JAdES seal", &verifier::verify_json(v, &self.secondary, &clock));
+                    sealed_is_credential = sealed_payload.is_some_and(|p| payload_is(credential, p.as_bytes()));
+                    if !sealed_is_credential {
+                        findings.push(FieldError::new("", "verify.payload", "JAdES seal: the sealed credential is not the Data Integrity credential"));
+                    }
+                }
+            }
         }
-        if let Some(jwt) = &secured.vc_jwt {
-            run(&mut findings, "VC-JWT", &Value::String(jwt.clone()), &self.secondary);
+        if let Some(jwt) = &*vc_jwt {
+            record(&mut findings, "VC-JWT", &verifier::verify_json(&Value::String(jwt.clone()), &self.secondary, &clock));
             let payload = jwt.split('.').nth(1).and_then(|p| URL_SAFE_NO_PAD.decode(p).ok()).unwrap_or_default();
-            // Same bytes as the sealed payload (compared above), or compared itself.
-            let same = sealed_payload.is_some_and(|s| s.as_bytes() == payload.as_slice()) || di.is_some_and(|di| payload_is(di, &payload));
+            // Same bytes as the sealed payload (when that is the credential), or compared itself.
+            let same = (sealed_is_credential && sealed_payload.is_some_and(|s| s.as_bytes() == payload.as_slice()))
+                || payload_is(credential, &payload);
             if !same {
                 findings.push(FieldError::new("", "verify.payload", "VC-JWT: the signed credential is not the Data Integrity credential"));
             }
         }
-        if findings.is_empty() { Ok(()) } else { Err(findings) }
+        if findings.is_empty() { Ok(Checked { seal_payload_is_credential: sealed_is_credential && seal_bytes_match }) } else { Err(findings) }
     }
+}
+
+/// What [`IssuanceCheck::check`] established besides "valid".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checked {
+    /// The JAdES seal's payload is, byte for byte, the Data Integrity credential without its
+    /// proof as [`data_integrity::with_unsecured`] gives it, serialised by `serde_json`: the seal
+    /// can be stored without its payload and made whole again from the stored credential.
+    pub seal_payload_is_credential: bool,
 }
 
 /// The Data Integrity context a VC 1.1 credential gains when signed (Data Integrity 1.0 §2.1).
 const DATA_INTEGRITY_CONTEXT: &str = "https://w3id.org/security/data-integrity/v2";
 
 /// Whether `payload` (JSON bytes: the unsecured credential as sealed or JWT-signed) is the Data
-/// Integrity credential `di` without its proof: every member equal, and `di`'s `@context` the
-/// payload's plus, at most, the Data Integrity context.
-fn payload_is(di: &Map<String, Value>, payload: &[u8]) -> bool {
-    // The forms this service makes carry the very bytes of the unsecured credential: one
-    // serialisation and a comparison instead of parsing the payload.
-    if serde_json::to_vec(&data_integrity::without_proof(di)).is_ok_and(|bytes| bytes == payload) {
+/// Integrity credential `secured` without its proof: every member equal, and the credential's
+/// `@context` the payload's plus, at most, the Data Integrity context. (`secured` is looked at
+/// in place and left as it was.)
+fn payload_is(secured: &mut Value, payload: &[u8]) -> bool {
+    // The forms this service makes carry the very bytes of the unsecured credential: compared as
+    // it serialises instead of parsing the payload.
+    if data_integrity::with_unsecured(secured, |u| data_integrity::serializes_to(u, payload)) {
         return true;
     }
+    let Some(di) = secured.as_object() else { return false };
     let Ok(Value::Object(p)) = serde_json::from_slice::<Value>(payload) else { return false };
     if p.iter().any(|(k, v)| k != "@context" && di.get(k) != Some(v)) {
         return false;

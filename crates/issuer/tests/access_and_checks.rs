@@ -119,6 +119,19 @@ enum Fault {
     BrokenJwt,
     /// A VC-JWT correctly signed by the university, but of another credential.
     OtherJwtPayload,
+    /// A JAdES seal correctly made with the university's seal, but of another credential.
+    OtherSealPayload,
+    /// A JAdES seal of the same credential written with other whitespace (pretty-printed): not
+    /// the bytes the check recognises as it serialises, so it is parsed and compared, and passes.
+    PrettySealPayload,
+}
+
+/// `document` sealed with `university`'s demo seal, its payload the given bytes.
+fn seal_bytes(university: &str, bytes: &[u8], created: DateTime<Utc>) -> (String, Value) {
+    let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap();
+    let seal = keys.university(university).unwrap().seal.as_ref().unwrap();
+    let sealed = proofs::jades::seal(bytes, seal.signer.as_ref(), &seal.chain, created).unwrap();
+    (sealed.to_string(), sealed)
 }
 
 /// A securer over the demo keys that goes wrong in one way; it publishes the real DID documents.
@@ -163,6 +176,22 @@ impl Securer for Faulty {
                 s.vc_jwt = Some(proofs::vc_jwt::encode(&Value::Object(other), signer).unwrap());
                 Ok(s)
             }
+            Fault::OtherSealPayload | Fault::PrettySealPayload => {
+                let bytes = match self.fault {
+                    Fault::OtherSealPayload => {
+                        let mut other = document.clone();
+                        other.insert("validUntil".into(), json!("2099-01-01T00:00:00Z"));
+                        serde_json::to_vec(&other).unwrap()
+                    }
+                    _ => serde_json::to_vec_pretty(&document).unwrap(),
+                };
+                let mut s = self.inner.secure(university, document, created)?;
+                let (text, value) = seal_bytes(university, &bytes, created);
+                // Either form the check may be handed: text only, or text with its parsed value.
+                s.jades_value = if matches!(self.fault, Fault::OtherSealPayload) { Some(value) } else { None };
+                s.jades = Some(text);
+                Ok(s)
+            }
         }
     }
 
@@ -193,6 +222,7 @@ async fn credentials_failing_the_verifier_are_never_stored(db: Db) {
         (Fault::WrongKey, "verify.proof", "Data Integrity credential", 500),
         (Fault::BrokenJwt, "verify.proof", "VC-JWT", 500),
         (Fault::OtherJwtPayload, "verify.payload", "VC-JWT", 500),
+        (Fault::OtherSealPayload, "verify.payload", "JAdES seal", 500),
     ];
     for (fault, rule, form, single_status) in cases {
         let e = env(db).await;
@@ -231,6 +261,15 @@ async fn credentials_failing_the_verifier_are_never_stored(db: Db) {
         assert_eq!(count(&e, "audit_log WHERE action = 'issue'").await, 0);
         s.shutdown().await.unwrap();
     }
+    // A seal of the same credential in other whitespace is parsed, found equal and stored.
+    let e = env(db).await;
+    let inner = KeyStoreSecurer::load(&repo().join("keys.example"), BASE).unwrap();
+    let overrides = Overrides { securer: Some(Arc::new(Faulty { inner, fault: Fault::PrettySealPayload })), ..Overrides::default() };
+    let s = start(config(&e), overrides).await.unwrap();
+    let (status, body) = call(&s, reqwest::Method::POST, "/awards", ETH, Some(&eth_award())).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(count(&e, "credentials").await, 1);
+    s.shutdown().await.unwrap();
     // The genuine securer on the same configuration issues and stores (the control).
     let e = env(db).await;
     let s = start(config(&e), Overrides::default()).await.unwrap();

@@ -216,9 +216,23 @@ async fn award_with_token_and_share_link(db: Db) {
     let res = client().get(format!("{}{share}?format=jades", s.url())).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/jose+json");
-    let jades: Value = res.json().await.unwrap();
+    let jades_text = res.text().await.unwrap();
+    let jades: Value = serde_json::from_str(&jades_text).unwrap();
     let payload: Value = serde_json::from_str(jades["payload"].as_str().unwrap()).unwrap();
     assert_eq!(payload["id"], vc["id"]);
+    // Stored without its payload (a quarter of the credential's size at most), put back on
+    // download: the seal verifies, its payload the credential without its proof, byte for byte.
+    let detached = "UPDATE credentials SET status = status WHERE jades_detached = 1 AND length(jades) * 4 < length(credential)";
+    assert_eq!(sql(&e, detached).await.unwrap(), 1);
+    let anchors = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap().trust_anchors().clone();
+    proofs::jades::verify_value(&jades, &anchors, chrono::Utc::now()).unwrap();
+    let unsecured = serde_json::to_vec(&proofs::data_integrity::without_proof(vc.as_object().unwrap())).unwrap();
+    assert_eq!(jades["payload"].as_str().unwrap().as_bytes(), unsecured.as_slice());
+    // A row stored whole (before seals were stored detached) is served as stored.
+    let whole = format!("UPDATE credentials SET jades = '{}', jades_detached = 0", jades_text.replace('\'', "''"));
+    assert_eq!(sql(&e, &whole).await.unwrap(), 1);
+    let again = client().get(format!("{}{share}?format=jades", s.url())).send().await.unwrap().text().await.unwrap();
+    assert_eq!(again, jades_text);
     // The VC-JWT is made on first download from the stored credential, by the key of its proof:
     // it verifies, carries the credential without its proof, and is the same bytes every time.
     let res = client().get(format!("{}{share}?format=jwt", s.url())).send().await.unwrap();

@@ -323,6 +323,58 @@ pub fn without_proof(secured: &Map<String, Value>) -> Map<String, Value> {
     unsecured
 }
 
+/// Runs `f` on `secured` as [`without_proof`] gives it, without copying the document: the proof
+/// and the appended Data Integrity context are taken out in place for the call and put back
+/// afterwards at the positions they had, so `secured` is left exactly as it was (member order
+/// included). For issuers that check the other securing forms of a credential they just signed.
+pub fn with_unsecured<R>(secured: &mut Value, f: impl FnOnce(&Value) -> R) -> R {
+    let Value::Object(map) = secured else { return f(secured) };
+    let proof = map.keys().position(|k| k == "proof").and_then(|at| Some((at, map.shift_remove("proof")?)));
+    let context = match map.get_mut("@context") {
+        Some(v) if is_vc_v1(v) => match v {
+            Value::Array(list) if list.len() > 1 && list.last().and_then(Value::as_str) == Some(contexts::urls::DATA_INTEGRITY_V2) => list.pop(),
+            _ => None,
+        },
+        _ => None,
+    };
+    let result = f(secured);
+    if let Value::Object(map) = secured {
+        if let (Some(c), Some(Value::Array(list))) = (context, map.get_mut("@context")) {
+            list.push(c);
+        }
+        if let Some((at, p)) = proof {
+            map.shift_insert(at, "proof".to_owned(), p);
+        }
+    }
+    result
+}
+
+/// Whether `value`'s compact JSON serialisation (`serde_json::to_vec`) is exactly `bytes`,
+/// found by comparing as it serialises: no copy of the text is made, and it stops at the first
+/// byte that differs. Used to recognise a sealed or signed payload as a credential in hand
+/// without parsing the payload.
+pub fn serializes_to<T: serde::Serialize + ?Sized>(value: &T, bytes: &[u8]) -> bool {
+    struct Compare<'a> {
+        rest: &'a [u8],
+    }
+    impl std::io::Write for Compare<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            match self.rest.strip_prefix(buf) {
+                Some(rest) => {
+                    self.rest = rest;
+                    Ok(buf.len())
+                }
+                None => Err(std::io::Error::other("differs")),
+            }
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut compare = Compare { rest: bytes };
+    serde_json::to_writer(&mut compare, value).is_ok() && compare.rest.is_empty()
+}
+
 /// The `@context` of a VC 1.1 document with the Data Integrity v2 context appended, when it must
 /// be added (JS stack behaviour); `None` when the document's context stays as it is.
 fn with_data_integrity_context(context: Option<&Value>) -> Option<Value> {

@@ -268,3 +268,54 @@ fn only_ed25519_signers_make_eddsa_proofs() {
         Err(ProofError::UnsupportedSigner(proofs::Algorithm::Es256))
     ));
 }
+
+/// `with_unsecured` shows the callback exactly what `without_proof` returns (VC 1.1: proof and
+/// the appended Data Integrity context gone; VC 2.0: proof gone) and leaves the signed document
+/// as it was, byte for byte, even where the proof is not the last member.
+#[test]
+fn with_unsecured_is_without_proof_in_place() {
+    let store = keystore();
+    let eth = store.university("eth").unwrap();
+    let signer = eth.current_signer().unwrap();
+    for doc in [elm_sample(eth.did()), vc2_doc(eth.did())] {
+        let signed = data_integrity::sign(&doc, signer, &opts()).unwrap();
+        // The proof moved to the front too: its position must come back.
+        let mut proof_first = serde_json::Map::new();
+        proof_first.insert("proof".into(), signed["proof"].clone());
+        for (k, v) in signed.as_object().unwrap() {
+            if k != "proof" {
+                proof_first.insert(k.clone(), v.clone());
+            }
+        }
+        for original in [signed.clone(), Value::Object(proof_first)] {
+            let before = serde_json::to_vec(&original).unwrap();
+            let expected = Value::Object(data_integrity::without_proof(original.as_object().unwrap()));
+            let mut secured = original.clone();
+            let seen = data_integrity::with_unsecured(&mut secured, |unsecured| unsecured.clone());
+            assert_eq!(seen, expected);
+            assert_eq!(serde_json::to_vec(&secured).unwrap(), before, "document not restored");
+        }
+        // The unsecured form is what was signed (the VC 1.1 one gained only proof and context).
+        let mut secured = signed.clone();
+        let bytes = serde_json::to_vec(&data_integrity::without_proof(signed.as_object().unwrap())).unwrap();
+        assert!(data_integrity::with_unsecured(&mut secured, |u| data_integrity::serializes_to(u, &bytes)));
+        assert!(data_integrity::serializes_to(&doc, &bytes), "the unsecured form is not the document signed");
+    }
+}
+
+/// `serializes_to` is exact: equal bytes only, not a prefix, not an extension, not other spacing.
+#[test]
+fn serializes_to_compares_exact_bytes() {
+    let v = json!({"a": [1, "x\"y"], "b": {"c": null}});
+    let exact = serde_json::to_vec(&v).unwrap();
+    assert!(data_integrity::serializes_to(&v, &exact));
+    assert!(!data_integrity::serializes_to(&v, &exact[..exact.len() - 1]));
+    let mut longer = exact.clone();
+    longer.push(b' ');
+    assert!(!data_integrity::serializes_to(&v, &longer));
+    assert!(!data_integrity::serializes_to(&v, serde_json::to_string_pretty(&v).unwrap().as_bytes()));
+    let mut flipped = exact.clone();
+    flipped[5] ^= 1;
+    assert!(!data_integrity::serializes_to(&v, &flipped));
+    assert!(!data_integrity::serializes_to(&v, b""));
+}

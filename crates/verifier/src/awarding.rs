@@ -11,7 +11,7 @@
 //! EDC-issuedByMandate.ttl, is the EU's general form of this; ENHANCE keys the rule on the
 //! statement its builder writes.)
 
-use elm_model::view::{all_claims_of, read_claims, AwardingProcess, Organisation};
+use elm_model::view::{all_awarded_claims, read_awarded_claims, AwardingProcess, Organisation};
 use serde_json::Value;
 
 use crate::format::types;
@@ -88,16 +88,16 @@ fn is_signer(body: &Organisation, signer: &Signer<'_>, registry: &TrustRegistry)
 /// Runs the awarding-body check.
 pub(crate) fn check(credential: &Value, signer: &Signer<'_>, registry: &TrustRegistry) -> CheckResult {
     let is_edc = types(credential).contains(&"EuropeanDigitalCredential");
-    // The claims only: reading the whole credential view (display images, issuer, evidence) cost
-    // more than the rest of this check.
-    let top_level = match read_claims(credential) {
+    // Who awarded each claim only: reading the whole credential view (display images, issuer,
+    // evidence), or even the whole claims, cost more than the rest of this check.
+    let top_level = match read_awarded_claims(credential) {
         Ok(v) => v,
         Err(e) if is_edc => {
             return CheckResult::failed(CheckKind::AwardingBody, format!("cannot read the credential's claims: {e}"))
         }
         Err(_) => return CheckResult::skipped(CheckKind::AwardingBody, "not an EDC credential: no awarding bodies to check"),
     };
-    let claims = all_claims_of(&top_level);
+    let claims = all_awarded_claims(&top_level);
     if claims.iter().all(|c| c.awarding_bodies().next().is_none()) {
         return if is_edc {
             CheckResult::failed(CheckKind::AwardingBody, "no claim names an awarding body")

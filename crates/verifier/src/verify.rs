@@ -36,11 +36,11 @@ use crate::{format, resolve, revocation, validity};
 pub const MAX_DEPTH: usize = 128;
 
 /// How the credential is secured.
-enum Securing {
+enum Securing<'a> {
     /// JSON-LD credential; Data Integrity proofs, if any.
     DataIntegrity,
     /// JAdES seal; the envelope.
-    Jades(Value),
+    Jades(&'a Value),
     /// Compact VC-JWT.
     Jwt(String),
 }
@@ -84,7 +84,7 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
             if o.get("payload").is_some_and(Value::is_string) && (o.contains_key("signatures") || o.contains_key("protected")) {
                 let payload = o.get("payload").and_then(Value::as_str).unwrap_or_default();
                 return match serde_json::from_str::<Value>(payload) {
-                    Ok(c) => run(&c, Securing::Jades(value.clone()), policy, clock),
+                    Ok(c) => run(&c, Securing::Jades(value), policy, clock),
                     Err(e) => unreadable(policy, format!("the sealed payload is not JSON: {e}")),
                 };
             }
@@ -97,6 +97,23 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
         }
         _ => unreadable(policy, "not a credential: expected a JSON object or a compact VC-JWT".into()),
     }
+}
+
+/// Verifies a JAdES seal (enveloping JWS JSON, `b64: false`) by a caller that holds the sealed
+/// credential already parsed, as an issuer does right after sealing: `credential` stands in for
+/// the envelope's `payload` only if its compact JSON serialisation is exactly the payload's bytes
+/// (compared as it serialises, [`proofs::data_integrity::serializes_to`]); the seal's signature is
+/// still verified over the payload bytes themselves. `None` when `credential` is not the payload:
+/// the caller then verifies the envelope with [`verify_json`] (which parses the payload).
+pub fn verify_sealed_credential(envelope: &Value, credential: &Value, policy: &Policy, clock: &dyn Clock) -> Option<Report> {
+    let payload = envelope.get("payload").and_then(Value::as_str)?;
+    if !proofs::data_integrity::serializes_to(credential, payload.as_bytes()) {
+        return None;
+    }
+    if depth_exceeds(envelope, MAX_DEPTH) || depth_exceeds(credential, MAX_DEPTH) {
+        return Some(unreadable(policy, format!("JSON nested deeper than {MAX_DEPTH} levels")));
+    }
+    Some(run(credential, Securing::Jades(envelope), policy, clock))
 }
 
 fn looks_like_jwt(b: &[u8]) -> bool {
@@ -159,7 +176,7 @@ fn issuer_id(v: &Value) -> Option<&str> {
     }
 }
 
-fn run(credential: &Value, securing: Securing, policy: &Policy, clock: &dyn Clock) -> Report {
+fn run(credential: &Value, securing: Securing<'_>, policy: &Policy, clock: &dyn Clock) -> Report {
     let now = clock.now();
     let mut checks = Vec::new();
     let needs_identity = policy.runs(CheckKind::Proof) || policy.runs(CheckKind::Trust) || policy.runs(CheckKind::AwardingBody);
@@ -257,7 +274,7 @@ fn seal_anchors(policy: &Policy) -> proofs::certs::TrustAnchors {
     })
 }
 
-fn check_proof(credential: &Value, securing: &Securing, policy: &Policy, clock: &dyn Clock) -> (CheckResult, Identity) {
+fn check_proof(credential: &Value, securing: &Securing<'_>, policy: &Policy, clock: &dyn Clock) -> (CheckResult, Identity) {
     let k = CheckKind::Proof;
     match securing {
         Securing::Jades(envelope) => match proofs::jades::verify_value(envelope, &seal_anchors(policy), clock.now()) {

@@ -113,6 +113,131 @@ pub fn read_claims(credential: &Value) -> Result<Vec<Claim>, ViewError> {
     Ok(claims)
 }
 
+/// A claim as far as who awarded it: its id, title, awarding processes and the claims under
+/// it, read without the rest of the claim (specifications, learning outcomes, grades, notes:
+/// the typed [`Claim`] copies all of them). For the verifier's awarding-body check, on the
+/// verification path of every credential.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AwardedClaim {
+    /// `id`.
+    pub id: Option<String>,
+    /// `title`.
+    title: Option<Text>,
+    /// `title` of the first `specifiedBy` ([`Claim::title`] falls back to it).
+    specification_title: Option<Text>,
+    /// `awardedBy`: the awarding processes, naming the awarding bodies.
+    pub awarded_by: Many<AwardingProcess>,
+    /// The claims under it, in [`Claim::children`] order (`hasPart`, `provenBy`,
+    /// `influencedBy`, `entitlesTo`).
+    pub children: Vec<AwardedClaim>,
+}
+
+impl AwardedClaim {
+    /// The claim's IRI.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The title in `lang` (else English, else any), else its specification's (as [`Claim::title`]).
+    pub fn title(&self, lang: &str) -> Option<&str> {
+        self.title.as_ref().and_then(|t| t.best(lang)).or_else(|| self.specification_title.as_ref().and_then(|t| t.best(lang)))
+    }
+
+    /// The awarding bodies named in this claim's awarding processes (not its parts').
+    pub fn awarding_bodies(&self) -> impl Iterator<Item = &Organisation> {
+        self.awarded_by.iter().flat_map(|p| p.awarding_body.iter())
+    }
+
+    /// Reads the members named above; members it does not read are not checked (the format
+    /// check's SHACL shapes are).
+    fn from_value(value: &Value, path: &Path<'_>) -> Result<Self, ViewError> {
+        let map = match value {
+            Value::Object(map) => map,
+            Value::String(iri) => return Ok(Self { id: Some(iri.clone()), ..Self::default() }),
+            other => return Err(ViewError::type_at(path, "a Claim object (or its IRI)", other)),
+        };
+        fn field<F: part::Field>(map: &Map<String, Value>, key: &'static str, path: &Path<'_>) -> Result<F, ViewError> {
+            match map.get(key) {
+                None | Some(Value::Null) => Ok(F::default()),
+                Some(v) => F::read_field(v, &path.key(key)),
+            }
+        }
+        let specification_title = match map.get("specifiedBy") {
+            Some(Value::Array(list)) => list.first(),
+            other => other,
+        }
+        .and_then(Value::as_object)
+        .and_then(|spec| spec.get("title"))
+        .filter(|t| !t.is_null())
+        .map(|t| Text::from_value(t, path))
+        .transpose()?;
+        let mut children = Vec::new();
+        for key in ["hasPart", "provenBy", "influencedBy", "entitlesTo"] {
+            let child_path = path.key(key);
+            match map.get(key) {
+                None | Some(Value::Null) => {}
+                Some(Value::Array(list)) => {
+                    for (i, c) in list.iter().enumerate() {
+                        children.push(Self::from_value(c, &child_path.index(i))?);
+                    }
+                }
+                Some(one) => children.push(Self::from_value(one, &child_path)?),
+            }
+        }
+        Ok(Self {
+            id: field(map, "id", path)?,
+            title: field(map, "title", path)?,
+            specification_title,
+            awarded_by: field(map, "awardedBy", path)?,
+            children,
+        })
+    }
+}
+
+/// The claims of a plain credential as [`read_claims`] finds them, each read as an
+/// [`AwardedClaim`] only.
+pub fn read_awarded_claims(credential: &Value) -> Result<Vec<AwardedClaim>, ViewError> {
+    let root = Path::root("$");
+    let subjects = root.key("credentialSubject");
+    let mut claims = Vec::new();
+    let mut read = |subject: &Value, path: &Path<'_>| -> Result<(), ViewError> {
+        let claims_path = path.key("hasClaim");
+        match subject.get("hasClaim") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(list)) => {
+                for (i, c) in list.iter().enumerate() {
+                    claims.push(AwardedClaim::from_value(c, &claims_path.index(i))?);
+                }
+            }
+            Some(one) => claims.push(AwardedClaim::from_value(one, &claims_path)?),
+        }
+        Ok(())
+    };
+    match credential.get("credentialSubject") {
+        Some(Value::Array(list)) => {
+            for (i, s) in list.iter().enumerate() {
+                read(s, &subjects.index(i))?;
+            }
+        }
+        Some(s) => read(s, &subjects)?,
+        None => {}
+    }
+    Ok(claims)
+}
+
+/// Every claim in the trees of `claims`, depth first (as [`all_claims_of`]).
+pub fn all_awarded_claims(claims: &[AwardedClaim]) -> Vec<&AwardedClaim> {
+    fn walk<'a>(c: &'a AwardedClaim, out: &mut Vec<&'a AwardedClaim>) {
+        out.push(c);
+        c.children.iter().for_each(|child| walk(child, out));
+    }
+    let mut out = Vec::new();
+    for c in claims {
+        walk(c, &mut out);
+    }
+    out
+}
+
 /// Every claim in the trees of `claims`, depth first (as [`CredentialView::all_claims`]).
 pub fn all_claims_of(claims: &[Claim]) -> Vec<&Claim> {
     fn walk<'a>(c: &'a Claim, out: &mut Vec<&'a Claim>) {

@@ -72,8 +72,10 @@ fn map_unique(e: sqlx::Error, what: &str) -> StoreError {
     StoreError::Db(e)
 }
 
-const MIGRATIONS_SQLITE: &[(i64, &str)] = &[(1, include_str!("migrations/sqlite/0001_init.sql"))];
-const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[(1, include_str!("migrations/postgres/0001_init.sql"))];
+const MIGRATIONS_SQLITE: &[(i64, &str)] =
+    &[(1, include_str!("migrations/sqlite/0001_init.sql")), (2, include_str!("migrations/sqlite/0002_jades_detached.sql"))];
+const MIGRATIONS_POSTGRES: &[(i64, &str)] =
+    &[(1, include_str!("migrations/postgres/0001_init.sql")), (2, include_str!("migrations/postgres/0002_jades_detached.sql"))];
 
 /// RFC 3339 UTC with milliseconds, the stored time format (sorts as text).
 pub fn stamp(t: DateTime<Utc>) -> String {
@@ -159,6 +161,8 @@ pub struct NewCredential<'a> {
     pub credential: &'a str,
     /// JAdES seal, when the university has a seal certificate.
     pub jades: Option<&'a str>,
+    /// Whether `jades` is stored without its payload (see [`StoredForms::jades_detached`]).
+    pub jades_detached: bool,
     /// VC-JWT form.
     pub vc_jwt: Option<&'a str>,
     /// SHA-256 hex of the share token.
@@ -178,6 +182,9 @@ pub struct StoredForms {
     pub credential: String,
     /// JAdES seal, when the university had a seal.
     pub jades: Option<String>,
+    /// `jades` has an empty `payload`, which is `credential` without its proof, serialised
+    /// (`proofs::data_integrity::with_unsecured`); checked byte for byte at issuance.
+    pub jades_detached: bool,
     /// `vc+jwt`, when one was stored at issuance (rows from before it was made on demand).
     pub vc_jwt: Option<String>,
 }
@@ -192,6 +199,11 @@ pub struct Store {
     /// (1 ms, 2 ms, ... up to 100 ms) instead of waking when the lock is free: a batch then left a
     /// third of the CPU idle. Other processes on the same file still wait in the busy handler.
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite: the one connection write transactions run on. A connection's page cache is thrown
+    /// away whenever another connection has written since its last transaction, so writes taking
+    /// turns over the reading pool re-read the pages they touch (a profile of a batch showed
+    /// `pager_reset` under every `BEGIN`); on one connection they stay cached. PostgreSQL: `None`.
+    write_pool: Option<AnyPool>,
 }
 
 /// An open write transaction.
@@ -215,9 +227,20 @@ impl Store {
                 }
             }
         }
-        let mut options = AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(30));
-        if backend == Backend::Sqlite {
-            options = options.after_connect(|conn, _meta| {
+        let options = |connections: u32| {
+            // No ping before every use of a pooled connection: on PostgreSQL it was the largest
+            // single cost of the issuer's storage work in a batch profile (a loopback round trip
+            // per statement group), and SQLite's file connections do not go stale. A PostgreSQL
+            // connection that broke meanwhile fails its statement and is dropped by the pool;
+            // the request fails (a batch stops, and its retry resumes it) instead of waiting.
+            let options = AnyPoolOptions::new()
+                .max_connections(connections)
+                .acquire_timeout(Duration::from_secs(30))
+                .test_before_acquire(false);
+            if backend != Backend::Sqlite {
+                return options;
+            }
+            options.after_connect(|conn, _meta| {
                 Box::pin(async move {
                     sqlx::raw_sql(
                         "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
@@ -226,10 +249,15 @@ impl Store {
                     .await?;
                     Ok(())
                 })
-            });
-        }
-        let pool = options.connect(url).await?;
-        let store = Self { pool, backend, writer: Default::default() };
+            })
+        };
+        let pool = options(max_connections).connect(url).await?;
+        let write_pool = match backend {
+            // A file database only: `:memory:` would be another, empty database per connection.
+            Backend::Sqlite if !url.contains(":memory:") => Some(options(1).connect(url).await?),
+            _ => None,
+        };
+        let store = Self { pool, backend, writer: Default::default(), write_pool };
         store.migrate().await?;
         Ok(store)
     }
@@ -241,6 +269,9 @@ impl Store {
 
     /// Closes the pool.
     pub async fn close(&self) {
+        if let Some(w) = &self.write_pool {
+            w.close().await;
+        }
         self.pool.close().await;
     }
 
@@ -305,10 +336,127 @@ impl Store {
         Ok(match self.backend {
             Backend::Sqlite => {
                 let permit = self.writer.clone().lock_owned().await;
-                StoreTx { tx: self.pool.begin_with("BEGIN IMMEDIATE").await?, _writer: Some(permit) }
+                let pool = self.write_pool.as_ref().unwrap_or(&self.pool);
+                StoreTx { tx: pool.begin_with("BEGIN IMMEDIATE").await?, _writer: Some(permit) }
             }
             Backend::Postgres => StoreTx { tx: self.pool.begin().await?, _writer: None },
         })
+    }
+
+    /// Allocates one index on each of `purposes`' active lists of `university` and commits it
+    /// (indices are never given back: one a failed issuance held stays unused).
+    ///
+    /// Every list's counter advances in one statement (`UPDATE ... RETURNING`), a transaction of
+    /// its own: a third of the database round trips of allocating list by list, which issuing
+    /// a batch does for every learner. A purpose whose list is missing or full goes through
+    /// [`StoreTx::allocate_index`], which starts a new list.
+    pub async fn allocate_indices(&self, university: &str, purposes: &[StatusPurpose], now: DateTime<Utc>) -> Result<Vec<Allocation>, StoreError> {
+        let mut found: Vec<Option<Allocation>> = vec![None; purposes.len()];
+        if !purposes.is_empty() && purposes.len() <= 2 {
+            let sql = match (self.backend, purposes.len()) {
+                (_, 1) => {
+                    "UPDATE status_lists SET next_counter = next_counter + 1
+                     WHERE university = $1 AND active = 1 AND purpose = $2
+                     RETURNING purpose, id, next_counter, perm_key"
+                }
+                // SQLite runs one writer at a time.
+                (Backend::Sqlite, _) => {
+                    "UPDATE status_lists SET next_counter = next_counter + 1
+                     WHERE university = $1 AND active = 1 AND purpose IN ($2, $3)
+                     RETURNING purpose, id, next_counter, perm_key"
+                }
+                // PostgreSQL: the rows are locked in one order (by purpose) by every such
+                // statement, so two of them never wait on each other crosswise (deadlock).
+                (Backend::Postgres, _) => {
+                    "WITH locked AS (
+                         SELECT id FROM status_lists WHERE university = $1 AND active = 1 AND purpose IN ($2, $3)
+                         ORDER BY purpose FOR UPDATE
+                     )
+                     UPDATE status_lists s SET next_counter = s.next_counter + 1 FROM locked WHERE s.id = locked.id
+                     RETURNING s.purpose, s.id, s.next_counter, s.perm_key"
+                }
+            };
+            let mut query = sqlx::query(sql).bind(university);
+            for p in purposes {
+                query = query.bind(p.as_str());
+            }
+            let rows = match self.backend {
+                // SQLite: on the write connection, in the writers' queue.
+                Backend::Sqlite => {
+                    let mut tx = self.begin().await?;
+                    let rows = query.fetch_all(&mut *tx.tx).await?;
+                    tx.commit().await?;
+                    rows
+                }
+                Backend::Postgres => query.fetch_all(&self.pool).await?,
+            };
+            for row in &rows {
+                let purpose: String = row.try_get("purpose")?;
+                let Some(at) = purposes.iter().position(|p| p.as_str() == purpose) else { continue };
+                let list_id: String = row.try_get("id")?;
+                let counter: i64 = row.try_get("next_counter")?;
+                // `None` (list full): left to the list-by-list path, which starts a new list.
+                found[at] = permuted(&list_id, counter, &row.try_get::<String, _>("perm_key")?)?.map(|index| Allocation { list_id, index });
+            }
+        }
+        if found.iter().any(Option::is_none) {
+            let mut tx = self.begin().await?;
+            for (slot, p) in found.iter_mut().zip(purposes) {
+                if slot.is_none() {
+                    *slot = Some(tx.allocate_index(university, *p, now).await?);
+                }
+            }
+            tx.commit().await?;
+        }
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    /// Stores an issued credential with its status entries (`allocs`) and its audit entry,
+    /// atomically: all or nothing. Fails with `Duplicate` when the credential id, its batch row
+    /// key or one of the indices is taken.
+    ///
+    /// PostgreSQL: one statement (data-modifying `WITH`), one round trip instead of six
+    /// (`BEGIN`, four `INSERT`s, `COMMIT`). SQLite: one write transaction.
+    pub async fn insert_issued(&self, c: &NewCredential<'_>, allocs: &[Allocation], audit: &AuditEntry<'_>) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite || allocs.len() > MAX_ENTRIES_PER_STATEMENT {
+            let mut tx = self.begin().await?;
+            tx.insert_credential(c).await?;
+            for a in allocs {
+                tx.insert_status_entry(a, c.id).await?;
+            }
+            tx.audit(audit).await?;
+            return tx.commit().await;
+        }
+        let mut query = sqlx::query(insert_issued_sql(allocs.len()))
+            .bind(c.id)
+            .bind(c.university)
+            .bind(c.kind)
+            .bind(c.learner_ref)
+            .bind(c.credential)
+            .bind(c.jades)
+            .bind(i64::from(c.jades_detached))
+            .bind(c.vc_jwt)
+            .bind(c.share_token_hash)
+            .bind(c.batch_key)
+            .bind(stamp(c.created_at));
+        for a in allocs {
+            query = query.bind(&a.list_id).bind(i64::from(a.index));
+        }
+        query
+            .bind(stamp(audit.at))
+            .bind(audit.actor)
+            .bind(audit.university)
+            .bind(audit.action)
+            .bind(audit.target)
+            .bind(audit.reason)
+            .bind(audit.detail)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| {
+                let on_entries = matches!(&e, sqlx::Error::Database(d) if d.constraint().is_some_and(|n| n.starts_with("status_entries")));
+                map_unique(e, if on_entries { "status index" } else { "credential id" })
+            })?;
+        Ok(())
     }
 
     /// Inserts or updates a university (seeding is idempotent).
@@ -427,7 +575,7 @@ impl Store {
 
     /// The stored forms of the credential with this share token hash.
     pub async fn share_formats(&self, share_hash: &str) -> Result<Option<StoredForms>, StoreError> {
-        let row = sqlx::query("SELECT university, credential, jades, vc_jwt FROM credentials WHERE share_token_hash = $1")
+        let row = sqlx::query("SELECT university, credential, jades, jades_detached, vc_jwt FROM credentials WHERE share_token_hash = $1")
             .bind(share_hash)
             .fetch_optional(&self.pool)
             .await?;
@@ -436,6 +584,7 @@ impl Store {
                 university: r.try_get("university")?,
                 credential: r.try_get("credential")?,
                 jades: r.try_get("jades")?,
+                jades_detached: r.try_get::<i64, _>("jades_detached")? != 0,
                 vc_jwt: r.try_get("vc_jwt")?,
             })
         })
@@ -556,6 +705,58 @@ fn credential_row(r: &AnyRow) -> Result<CredentialRow, StoreError> {
     })
 }
 
+/// Status entries [`Store::insert_issued`] writes in its one PostgreSQL statement (more go
+/// through a transaction).
+const MAX_ENTRIES_PER_STATEMENT: usize = 4;
+
+/// The PostgreSQL statement of [`Store::insert_issued`] for `entries` status entries
+/// (`entries <= MAX_ENTRIES_PER_STATEMENT`): parameters $1-$11 the credential, then
+/// `(list_id, idx)` per entry, then the audit entry's seven.
+fn insert_issued_sql(entries: usize) -> &'static str {
+    static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        (0..=MAX_ENTRIES_PER_STATEMENT)
+            .map(|n| {
+                let values: Vec<String> = (0..n).map(|i| format!("(${}, ${})", 12 + 2 * i, 13 + 2 * i)).collect();
+                let entries = if n == 0 {
+                    String::new()
+                } else {
+                    format!(
+                        ", entries AS (INSERT INTO status_entries (list_id, idx, credential_id, value)
+                         SELECT e.list_id, e.idx, credential.id, 0 FROM credential, (VALUES {}) AS e (list_id, idx))",
+                        values.join(", ")
+                    )
+                };
+                let a = 12 + 2 * n;
+                format!(
+                    "WITH credential AS (INSERT INTO credentials (id, university, kind, learner_ref, credential, jades, jades_detached, vc_jwt, share_token_hash, status, batch_key, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11) RETURNING id){entries}
+                     INSERT INTO audit_log (at, actor, university, action, target, reason, detail)
+                     VALUES (${a}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    a + 1,
+                    a + 2,
+                    a + 3,
+                    a + 4,
+                    a + 5,
+                    a + 6
+                )
+            })
+            .collect()
+    });
+    all.get(entries).map_or("", String::as_str)
+}
+
+/// The index that counter value `counter` (1-based, as `next_counter` after its increment)
+/// stands for on list `list_id` with permutation key `key_hex`; `None` when the list is full.
+fn permuted(list_id: &str, counter: i64, key_hex: &str) -> Result<Option<u32>, StoreError> {
+    let key: [u8; 32] = hex::decode(key_hex)
+        .ok()
+        .and_then(|k| k.try_into().ok())
+        .ok_or_else(|| StoreError::Corrupt(format!("permutation key of list {list_id}")))?;
+    let n = u32::try_from(counter - 1).unwrap_or(u32::MAX);
+    Ok(permutation::permute(&key, n))
+}
+
 /// A status index allocated in a transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allocation {
@@ -602,13 +803,7 @@ impl StoreTx {
             };
             let list_id: String = row.try_get("id")?;
             let counter: i64 = row.try_get("next_counter")?;
-            let key_hex: String = row.try_get("perm_key")?;
-            let key: [u8; 32] = hex::decode(&key_hex)
-                .ok()
-                .and_then(|k| k.try_into().ok())
-                .ok_or_else(|| StoreError::Corrupt(format!("permutation key of list {list_id}")))?;
-            let n = u32::try_from(counter - 1).unwrap_or(u32::MAX);
-            match permutation::permute(&key, n) {
+            match permuted(&list_id, counter, &row.try_get::<String, _>("perm_key")?)? {
                 Some(index) => return Ok(Allocation { list_id, index }),
                 None => {
                     tracing::info!(university, purpose = purpose.as_str(), list = %list_id, "status list full; starting a new one");
@@ -635,8 +830,8 @@ impl StoreTx {
     /// Inserts an issued credential.
     pub async fn insert_credential(&mut self, c: &NewCredential<'_>) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO credentials (id, university, kind, learner_ref, credential, jades, vc_jwt, share_token_hash, status, batch_key, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10)",
+            "INSERT INTO credentials (id, university, kind, learner_ref, credential, jades, jades_detached, vc_jwt, share_token_hash, status, batch_key, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11)",
         )
         .bind(c.id)
         .bind(c.university)
@@ -644,6 +839,7 @@ impl StoreTx {
         .bind(c.learner_ref)
         .bind(c.credential)
         .bind(c.jades)
+        .bind(i64::from(c.jades_detached))
         .bind(c.vc_jwt)
         .bind(c.share_token_hash)
         .bind(c.batch_key)

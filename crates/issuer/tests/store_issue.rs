@@ -1,0 +1,115 @@
+//! The store's issuance primitives on SQLite AND on PostgreSQL: `allocate_indices` (one
+//! statement for every purpose) hands out unique indices under concurrency and starts a list
+//! where there is none; `insert_issued` (one statement on PostgreSQL) stores a credential with its
+//! status entries and audit entry all together or not at all. The PostgreSQL variants need
+//! `ENHANCE_TEST_POSTGRES_URL` (see `scripts/start-postgres.sh`) and FAIL without it.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use issuer::domain::StatusPurpose;
+use issuer::store::{Allocation, AuditEntry, NewCredential, Store, StoreError};
+use sqlx::{Connection as _, Row as _};
+
+async fn fresh_url(postgres: bool) -> String {
+    if !postgres {
+        let dir = std::env::temp_dir().join(format!("issuer-store-{}", uuid::Uuid::new_v4()));
+        return format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display());
+    }
+    let base = std::env::var("ENHANCE_TEST_POSTGRES_URL").unwrap_or_default();
+    assert!(!base.is_empty(), "ENHANCE_TEST_POSTGRES_URL is not set: start a cluster with scripts/start-postgres.sh");
+    sqlx::any::install_default_drivers();
+    let mut c = sqlx::AnyConnection::connect(&base).await.expect("connect to ENHANCE_TEST_POSTGRES_URL");
+    let name = format!("issuer_store_{}", uuid::Uuid::new_v4().simple());
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.unwrap();
+    format!("{}/{name}", base.rsplit_once('/').unwrap().0)
+}
+
+async fn count(url: &str, table: &str) -> i64 {
+    let mut c = sqlx::AnyConnection::connect(url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}"))).fetch_one(&mut c).await.unwrap().get::<i64, _>("n")
+}
+
+fn credential<'a>(id: &'a str, share: &'a str, batch_key: Option<&'a str>) -> NewCredential<'a> {
+    NewCredential {
+        id,
+        university: "eth",
+        kind: "vc",
+        learner_ref: None,
+        credential: "{\"id\":\"x\"}",
+        jades: None,
+        jades_detached: false,
+        vc_jwt: None,
+        share_token_hash: share,
+        batch_key,
+        created_at: Utc::now(),
+    }
+}
+
+fn audit(target: &str) -> AuditEntry<'_> {
+    AuditEntry { at: Utc::now(), actor: "system", university: "eth", action: "issue", target, reason: None, detail: None }
+}
+
+async fn allocate_and_insert(postgres: bool) {
+    let url = fresh_url(postgres).await;
+    let store = Store::connect(&url, 8).await.unwrap();
+    store.upsert_university("eth", "did:web:issuer.test:eth", "CHE-000", "{}", Utc::now()).await.unwrap();
+    // No list yet: the first allocation starts one per purpose.
+    let first = store.allocate_indices("eth", &StatusPurpose::ALL, Utc::now()).await.unwrap();
+    assert_eq!(first.len(), 2);
+    assert_ne!(first[0].list_id, first[1].list_id, "one list per purpose");
+    // 300 concurrent allocations of both purposes: every index unique on its list.
+    let tasks: Vec<_> = (0..300)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.allocate_indices("eth", &StatusPurpose::ALL, Utc::now()).await.unwrap() })
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    for a in first.iter() {
+        seen.insert((a.list_id.clone(), a.index));
+    }
+    for t in tasks {
+        let allocs = t.await.unwrap();
+        assert_eq!(allocs.len(), 2);
+        assert_eq!(allocs[0].list_id, first[0].list_id, "revocation first, as asked");
+        assert_eq!(allocs[1].list_id, first[1].list_id);
+        for a in allocs {
+            assert!(seen.insert((a.list_id.clone(), a.index)), "index {} of {} given twice", a.index, a.list_id);
+        }
+    }
+    assert_eq!(seen.len(), 602);
+    // One purpose alone.
+    let one = store.allocate_indices("eth", &[StatusPurpose::Suspension], Utc::now()).await.unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].list_id, first[1].list_id);
+
+    // A credential with its entries and audit entry.
+    store.insert_issued(&credential("urn:a", "share-a", Some("k#0")), &first, &audit("urn:a")).await.unwrap();
+    assert_eq!((count(&url, "credentials").await, count(&url, "status_entries").await, count(&url, "audit_log").await), (1, 2, 1));
+    // Taken index: nothing of the second credential is stored, not even its row or audit entry.
+    let reused = [first[0].clone(), Allocation { list_id: first[1].list_id.clone(), index: one[0].index }];
+    let e = store.insert_issued(&credential("urn:b", "share-b", None), &reused, &audit("urn:b")).await.unwrap_err();
+    assert!(matches!(&e, StoreError::Duplicate(what) if what == "status index"), "{e:?}");
+    // Taken batch row key, then taken id: the same.
+    let fresh = store.allocate_indices("eth", &StatusPurpose::ALL, Utc::now()).await.unwrap();
+    let e = store.insert_issued(&credential("urn:c", "share-c", Some("k#0")), &fresh, &audit("urn:c")).await.unwrap_err();
+    assert!(matches!(&e, StoreError::Duplicate(what) if what == "credential id"), "{e:?}");
+    let e = store.insert_issued(&credential("urn:a", "share-d", None), &fresh, &audit("urn:a")).await.unwrap_err();
+    assert!(matches!(&e, StoreError::Duplicate(_)), "{e:?}");
+    assert_eq!((count(&url, "credentials").await, count(&url, "status_entries").await, count(&url, "audit_log").await), (1, 2, 1));
+    // Without status entries.
+    store.insert_issued(&credential("urn:e", "share-e", None), &[], &audit("urn:e")).await.unwrap();
+    assert_eq!((count(&url, "credentials").await, count(&url, "status_entries").await, count(&url, "audit_log").await), (2, 2, 2));
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_allocate_and_insert() {
+    allocate_and_insert(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_allocate_and_insert() {
+    allocate_and_insert(true).await;
+}
