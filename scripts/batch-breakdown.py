@@ -4,7 +4,7 @@
 Reads `perf script` output (samples with call stacks) on stdin and puts every sample of the
 server's threads in the first stage whose frames appear in its stack, in this order:
 
-  status allocation  issuer::store::StoreTx::allocate_index
+  status allocation  issuer::store::Store::allocate_indices, StoreTx::allocate_index
   storage            every other issuer::store:: call, sqlx, SQLite
   signing            Securer::secure (Data Integrity proof, JAdES seal)
   proof verification the verifier's proof check (Data Integrity, JAdES seal, VC-JWT)
@@ -28,7 +28,7 @@ import sys
 from collections import Counter
 
 STAGES = [
-    ("status allocation", [r"StoreTx::allocate_index"]),
+    ("status allocation", [r"StoreTx::allocate_index", r"Store::allocate_indices"]),
     ("storage", [r"issuer::store::", r"sqlx", r"sqlite3"]),
     ("signing", [r"Securer>::secure", r"KeyStoreSecurer.*secure"]),
     ("proof verification", [r"verifier::verify::check_proof", r"check_proof", r"proofs::jades::verify", r"proofs::vc_jwt::verify", r"proofs::data_integrity::verify"]),
