@@ -10,6 +10,8 @@
 //!   naming the role); one university's admin never sees nor affects another's tokens; all of it
 //!   audit-logged.
 
+mod support;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -38,32 +40,13 @@ struct Env {
     url: String,
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 async fn env(db: Db) -> Env {
     let dir = std::env::temp_dir().join(format!("issuer-access-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("tokens.toml"), format!("eth = \"{ETH}\"\nrwth = \"{RWTH}\"\n")).unwrap();
     std::fs::write(dir.join("admin-tokens.toml"), format!("eth = \"{ETH_ADMIN}\"\nrwth = \"{RWTH_ADMIN}\"\n")).unwrap();
-    let url = match db {
-        Db::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("db/issuer.sqlite").display()),
-        Db::Postgres => {
-            let base = std::env::var("ENHANCE_TEST_POSTGRES_URL").unwrap_or_default();
-            assert!(
-                !base.is_empty(),
-                "ENHANCE_TEST_POSTGRES_URL is not set: the PostgreSQL variant of this test cannot run. \
-                 Start a throwaway cluster with `export ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)`."
-            );
-            sqlx::any::install_default_drivers();
-            let mut c = sqlx::AnyConnection::connect(&base).await.expect("connect to ENHANCE_TEST_POSTGRES_URL");
-            let name = format!("issuer_access_{}", uuid::Uuid::new_v4().simple());
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.unwrap();
-            let (prefix, _) = base.rsplit_once('/').unwrap();
-            format!("{prefix}/{name}")
-        }
-    };
+    let url = support::fresh_database(matches!(db, Db::Postgres), &dir.join("db/issuer.sqlite")).await;
     Env { dir, url }
 }
 
@@ -80,8 +63,8 @@ fn config(e: &Env) -> Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         database_url: e.url.clone(),
         public_base_url: BASE.into(),
-        keys_dir: repo().join("keys.example"),
-        universities_file: repo().join("keys.example/universities.toml"),
+        keys_dir: support::repo().join("keys.example"),
+        universities_file: support::repo().join("keys.example/universities.toml"),
         tokens_file: Some(e.dir.join("tokens.toml")),
         admin_tokens_file: Some(e.dir.join("admin-tokens.toml")),
         ..Config::default()
@@ -89,7 +72,7 @@ fn config(e: &Env) -> Config {
 }
 
 fn eth_award() -> Value {
-    let path = repo().join("examples/awards/micro-credential-professional.json");
+    let path = support::repo().join("examples/awards/micro-credential-professional.json");
     let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut images = Map::new();
     for img in award["display"]["images"].as_array().unwrap() {
@@ -128,7 +111,7 @@ enum Fault {
 
 /// `document` sealed with `university`'s demo seal, its payload the given bytes.
 fn seal_bytes(university: &str, bytes: &[u8], created: DateTime<Utc>) -> (String, Value) {
-    let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap();
+    let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
     let seal = keys.university(university).unwrap().seal.as_ref().unwrap();
     let sealed = proofs::jades::seal(bytes, seal.signer.as_ref(), &seal.chain, created).unwrap();
     (sealed.to_string(), sealed)
@@ -148,14 +131,14 @@ impl Securer for Faulty {
     fn secure(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Secured, SecureError> {
         match self.fault {
             Fault::WrongKey => {
-                let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap();
+                let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
                 let vm = proofs::Signer::key_id(keys.university(university).unwrap().current_signer().unwrap()).to_owned();
                 let wrong = proofs::signer::Ed25519Signer::from_secret_bytes(vm, &[7u8; 32]);
                 let credential = proofs::data_integrity::sign(&Value::Object(document), &wrong, &proofs::data_integrity::ProofOptions::new(created)).unwrap();
                 Ok(Secured { credential, jades: None, jades_value: None, vc_jwt: None })
             }
             Fault::BrokenJwt => {
-                let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap();
+                let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
                 let signer = keys.university(university).unwrap().current_signer().unwrap();
                 let jwt = proofs::vc_jwt::encode(&Value::Object(document.clone()), signer).unwrap();
                 let mut s = self.inner.secure(university, document, created)?;
@@ -171,7 +154,7 @@ impl Securer for Faulty {
                 let mut other = document.clone();
                 other.insert("validUntil".into(), json!("2099-01-01T00:00:00Z"));
                 let mut s = self.inner.secure(university, document, created)?;
-                let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap();
+                let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
                 let signer = keys.university(university).unwrap().current_signer().unwrap();
                 s.vc_jwt = Some(proofs::vc_jwt::encode(&Value::Object(other), signer).unwrap());
                 Ok(s)
@@ -226,7 +209,7 @@ async fn credentials_failing_the_verifier_are_never_stored(db: Db) {
     ];
     for (fault, rule, form, single_status) in cases {
         let e = env(db).await;
-        let inner = KeyStoreSecurer::load(&repo().join("keys.example"), BASE).unwrap();
+        let inner = KeyStoreSecurer::load(&support::repo().join("keys.example"), BASE).unwrap();
         let overrides = Overrides { securer: Some(Arc::new(Faulty { inner, fault })), ..Overrides::default() };
         let s = start(config(&e), overrides).await.unwrap();
         let res = reqwest::Client::new()
@@ -263,7 +246,7 @@ async fn credentials_failing_the_verifier_are_never_stored(db: Db) {
     }
     // A seal of the same credential in other whitespace is parsed, found equal and stored.
     let e = env(db).await;
-    let inner = KeyStoreSecurer::load(&repo().join("keys.example"), BASE).unwrap();
+    let inner = KeyStoreSecurer::load(&support::repo().join("keys.example"), BASE).unwrap();
     let overrides = Overrides { securer: Some(Arc::new(Faulty { inner, fault: Fault::PrettySealPayload })), ..Overrides::default() };
     let s = start(config(&e), overrides).await.unwrap();
     let (status, body) = call(&s, reqwest::Method::POST, "/awards", ETH, Some(&eth_award())).await;

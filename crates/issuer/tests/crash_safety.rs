@@ -13,9 +13,10 @@
 //! Runs on SQLite (a temp file) and PostgreSQL (a fresh database on `ENHANCE_TEST_POSTGRES_URL`,
 //! which must be set: `export ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)`).
 
+mod support;
+
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead as _, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -28,28 +29,7 @@ const TOKEN: &str = "crash-test-token-eth";
 const LEARNERS: usize = 2_000;
 const KEY: &str = "crash-batch-1";
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
-/// A fresh database URL: a new SQLite file, or a new PostgreSQL database with a random name.
-async fn fresh_database(postgres: bool, dir: &std::path::Path) -> String {
-    if !postgres {
-        return format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display());
-    }
-    let base = std::env::var("ENHANCE_TEST_POSTGRES_URL").unwrap_or_default();
-    assert!(
-        !base.is_empty(),
-        "ENHANCE_TEST_POSTGRES_URL is not set: the PostgreSQL crash-safety test cannot run. \
-         Start a throwaway cluster with `export ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)`."
-    );
-    sqlx::any::install_default_drivers();
-    let mut c = sqlx::AnyConnection::connect(&base).await.expect("connect to ENHANCE_TEST_POSTGRES_URL");
-    let name = format!("issuer_crash_{}", uuid::Uuid::new_v4().simple());
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.unwrap();
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    format!("{prefix}/{name}")
-}
 
 /// The `issuer serve` process and the address it reported.
 struct Server {
@@ -70,10 +50,10 @@ fn start(db_url: &str, dir: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_issuer"))
         .arg("serve")
         .args(["--bind", "127.0.0.1:0", "--database", db_url])
-        .current_dir(repo())
+        .current_dir(support::repo())
         .env("ENHANCE_ISSUER_PUBLIC_BASE_URL", BASE)
-        .env("ENHANCE_ISSUER_KEYS_DIR", repo().join("keys.example"))
-        .env("ENHANCE_ISSUER_UNIVERSITIES_FILE", repo().join("keys.example/universities.toml"))
+        .env("ENHANCE_ISSUER_KEYS_DIR", support::repo().join("keys.example"))
+        .env("ENHANCE_ISSUER_UNIVERSITIES_FILE", support::repo().join("keys.example/universities.toml"))
         .env("ENHANCE_ISSUER_TOKENS_FILE", dir.join("tokens.toml"))
         .env("ENHANCE_ISSUER_LOG_FORMAT", "json")
         .env("ENHANCE_ISSUER_RATE_LIMIT_PER_MINUTE", "0")
@@ -114,7 +94,7 @@ fn start(db_url: &str, dir: &std::path::Path) -> Server {
 
 /// The batch body: one eth award per learner, each with its own name.
 fn batch() -> Value {
-    let path = repo().join("examples/awards/micro-credential-professional.json");
+    let path = support::repo().join("examples/awards/micro-credential-professional.json");
     let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(award["awardingUniversity"], "eth");
     let mut images = serde_json::Map::new();
@@ -197,7 +177,7 @@ async fn assert_consistent(c: &mut sqlx::AnyConnection, verify_proofs: bool) -> 
     }
     assert!(by_credential.is_empty(), "status entries of credentials that do not exist");
     if verify_proofs {
-        let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap();
+        let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
         let resolver = keys.resolver().unwrap();
         let docs: Vec<&Value> = creds.values().map(|(_, d)| d).collect();
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -233,7 +213,7 @@ async fn crash_mid_batch_then_resume(postgres: bool) {
     let dir = std::env::temp_dir().join(format!("issuer-crash-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("tokens.toml"), format!("eth = \"{TOKEN}\"\n")).unwrap();
-    let db = fresh_database(postgres, &dir).await;
+    let db = support::fresh_database(postgres, &dir.join("issuer.sqlite")).await;
     let body = batch();
 
     // 1. Start, send the batch, and SIGKILL the process once some rows are stored.

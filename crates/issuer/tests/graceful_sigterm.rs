@@ -4,8 +4,9 @@
 //! stored, and the process exits with status 0. Runs on SQLite and on PostgreSQL (which needs
 //! `ENHANCE_TEST_POSTGRES_URL`: `export ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)`).
 
+mod support;
+
 use std::io::{BufRead as _, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,23 +18,7 @@ const BASE: &str = "http://issuer.test";
 const TOKEN: &str = "sigterm-test-token-eth";
 const ROWS: usize = 150;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
-async fn fresh_database(postgres: bool, dir: &std::path::Path) -> String {
-    if !postgres {
-        return format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display());
-    }
-    let base = std::env::var("ENHANCE_TEST_POSTGRES_URL").unwrap_or_default();
-    assert!(!base.is_empty(), "ENHANCE_TEST_POSTGRES_URL is not set: the PostgreSQL variant cannot run (scripts/start-postgres.sh)");
-    sqlx::any::install_default_drivers();
-    let mut c = sqlx::AnyConnection::connect(&base).await.expect("connect to ENHANCE_TEST_POSTGRES_URL");
-    let name = format!("issuer_sigterm_{}", uuid::Uuid::new_v4().simple());
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.unwrap();
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    format!("{prefix}/{name}")
-}
 
 /// Kills the process on drop if the test failed before it exited.
 struct Server(Child);
@@ -52,10 +37,10 @@ fn start(db_url: &str, dir: &std::path::Path) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_issuer"))
         .arg("serve")
         .args(["--bind", "127.0.0.1:0", "--database", db_url])
-        .current_dir(repo())
+        .current_dir(support::repo())
         .env("ENHANCE_ISSUER_PUBLIC_BASE_URL", BASE)
-        .env("ENHANCE_ISSUER_KEYS_DIR", repo().join("keys.example"))
-        .env("ENHANCE_ISSUER_UNIVERSITIES_FILE", repo().join("keys.example/universities.toml"))
+        .env("ENHANCE_ISSUER_KEYS_DIR", support::repo().join("keys.example"))
+        .env("ENHANCE_ISSUER_UNIVERSITIES_FILE", support::repo().join("keys.example/universities.toml"))
         .env("ENHANCE_ISSUER_TOKENS_FILE", dir.join("tokens.toml"))
         .env("ENHANCE_ISSUER_LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
@@ -83,7 +68,7 @@ fn start(db_url: &str, dir: &std::path::Path) -> (Server, String) {
 }
 
 fn batch() -> Value {
-    let path = repo().join("examples/awards/micro-credential-professional.json");
+    let path = support::repo().join("examples/awards/micro-credential-professional.json");
     let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut images = serde_json::Map::new();
     for img in award["display"]["images"].as_array().unwrap() {
@@ -112,7 +97,7 @@ async fn sigterm_finishes_the_in_flight_batch_and_exits_0(postgres: bool) {
     let dir = std::env::temp_dir().join(format!("issuer-sigterm-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("tokens.toml"), format!("eth = \"{TOKEN}\"\n")).unwrap();
-    let db = fresh_database(postgres, &dir).await;
+    let db = support::fresh_database(postgres, &dir.join("issuer.sqlite")).await;
     let (mut server, url) = start(&db, &dir);
     let body = batch();
     let request = tokio::spawn(async move {

@@ -9,6 +9,8 @@
 //! - `GET /share/{token}` gives the learner's HTML page to a browser and the JSON-LD to machines;
 //!   the downloads (JSON-LD, JAdES, VC-JWT, PDF) carry `Content-Disposition` file names.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -16,7 +18,6 @@ use base64::Engine as _;
 use issuer::config::Config;
 use issuer::server::{start, Overrides, RunningServer};
 use serde_json::{json, Value};
-use sqlx::Connection as _;
 
 const BASE: &str = "http://issuer.test";
 const VERIFIER: &str = "https://verify.example/";
@@ -29,39 +30,20 @@ enum Db {
     Postgres,
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// A fresh database (SQLite file or new PostgreSQL database) and token file.
 async fn config(db: Db) -> Config {
     let dir = std::env::temp_dir().join(format!("issuer-learner-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("tokens.toml"), format!("tub = \"{TUB}\"\neth = \"{ETH}\"\n")).unwrap();
-    let url = match db {
-        Db::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display()),
-        Db::Postgres => {
-            let base = std::env::var("ENHANCE_TEST_POSTGRES_URL").unwrap_or_default();
-            assert!(
-                !base.is_empty(),
-                "ENHANCE_TEST_POSTGRES_URL is not set: the PostgreSQL variant of this test cannot run. \
-                 Start a throwaway cluster with `export ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)`."
-            );
-            sqlx::any::install_default_drivers();
-            let mut c = sqlx::AnyConnection::connect(&base).await.expect("connect to ENHANCE_TEST_POSTGRES_URL");
-            let name = format!("issuer_test_{}", uuid::Uuid::new_v4().simple());
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.unwrap();
-            let (prefix, _) = base.rsplit_once('/').unwrap();
-            format!("{prefix}/{name}")
-        }
-    };
+    let url = support::fresh_database(matches!(db, Db::Postgres), &dir.join("issuer.sqlite")).await;
     Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         database_url: url,
         public_base_url: BASE.into(),
         verifier_url: VERIFIER.into(),
-        keys_dir: repo().join("keys.example"),
-        universities_file: repo().join("keys.example/universities.toml"),
+        keys_dir: support::repo().join("keys.example"),
+        universities_file: support::repo().join("keys.example/universities.toml"),
         tokens_file: Some(dir.join("tokens.toml")),
         ..Config::default()
     }
@@ -80,7 +62,7 @@ async fn stop((s, dir): (RunningServer, PathBuf)) {
 }
 
 fn example(file: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(repo().join("examples/awards").join(file)).unwrap()).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(support::repo().join("examples/awards").join(file)).unwrap()).unwrap()
 }
 
 /// The verification URL the contract prescribes for a share URL.
@@ -187,7 +169,7 @@ async fn rendered_images_at_issuance(db: Db) {
 
     // Given images are kept byte for byte.
     let award = example("micro-credential-professional.json");
-    let given = std::fs::read(repo().join("examples/awards/images/certificate-page.png")).unwrap();
+    let given = std::fs::read(support::repo().join("examples/awards/images/certificate-page.png")).unwrap();
     let mut imgs = serde_json::Map::new();
     for r in award["display"]["images"].as_array().unwrap() {
         imgs.insert(r["language"].as_str().unwrap().into(), base64::engine::general_purpose::STANDARD.encode(&given).into());

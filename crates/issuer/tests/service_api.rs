@@ -2,6 +2,8 @@
 //! PostgreSQL. The PostgreSQL variants need `ENHANCE_TEST_POSTGRES_URL` (see
 //! `scripts/start-postgres.sh`) and FAIL without it.
 
+mod support;
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -27,9 +29,6 @@ struct Env {
     url: String,
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// A fresh database (a new SQLite file, or a new PostgreSQL database) and tokens; the demo keys of
 /// `keys.example/`.
@@ -37,23 +36,7 @@ async fn env(db: Db) -> Env {
     let dir = std::env::temp_dir().join(format!("issuer-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("tokens.toml"), format!("eth = \"{ETH}\"\nrwth = \"{RWTH}\"\n")).unwrap();
-    let url = match db {
-        Db::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("db/issuer.sqlite").display()),
-        Db::Postgres => {
-            let base = std::env::var("ENHANCE_TEST_POSTGRES_URL").unwrap_or_default();
-            assert!(
-                !base.is_empty(),
-                "ENHANCE_TEST_POSTGRES_URL is not set: the PostgreSQL variant of this test cannot run. \
-                 Start a throwaway cluster with `export ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)`."
-            );
-            sqlx::any::install_default_drivers();
-            let mut c = sqlx::AnyConnection::connect(&base).await.expect("connect to ENHANCE_TEST_POSTGRES_URL");
-            let name = format!("issuer_test_{}", uuid::Uuid::new_v4().simple());
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.unwrap();
-            let (prefix, _) = base.rsplit_once('/').unwrap();
-            format!("{prefix}/{name}")
-        }
-    };
+    let url = support::fresh_database(matches!(db, Db::Postgres), &dir.join("db/issuer.sqlite")).await;
     Env { dir, url }
 }
 
@@ -70,8 +53,8 @@ fn config(e: &Env) -> Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         database_url: e.url.clone(),
         public_base_url: BASE.into(),
-        keys_dir: repo().join("keys.example"),
-        universities_file: repo().join("keys.example/universities.toml"),
+        keys_dir: support::repo().join("keys.example"),
+        universities_file: support::repo().join("keys.example/universities.toml"),
         tokens_file: Some(e.dir.join("tokens.toml")),
         ..Config::default()
     }
@@ -87,7 +70,7 @@ fn client() -> reqwest::Client {
 
 /// An example award of `university` with its display images.
 fn award(file: &str) -> Value {
-    let path = repo().join("examples/awards").join(file);
+    let path = support::repo().join("examples/awards").join(file);
     let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut images = serde_json::Map::new();
     for img in award["display"]["images"].as_array().unwrap() {
@@ -224,7 +207,7 @@ async fn award_with_token_and_share_link(db: Db) {
     // download: the seal verifies, its payload the credential without its proof, byte for byte.
     let detached = "UPDATE credentials SET status = status WHERE jades_detached = 1 AND length(jades) * 4 < length(credential)";
     assert_eq!(sql(&e, detached).await.unwrap(), 1);
-    let anchors = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap().trust_anchors().clone();
+    let anchors = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap().trust_anchors().clone();
     proofs::jades::verify_value(&jades, &anchors, chrono::Utc::now()).unwrap();
     let unsecured = serde_json::to_vec(&proofs::data_integrity::without_proof(vc.as_object().unwrap())).unwrap();
     assert_eq!(jades["payload"].as_str().unwrap().as_bytes(), unsecured.as_slice());
@@ -241,7 +224,7 @@ async fn award_with_token_and_share_link(db: Db) {
     let jwt = res.text().await.unwrap();
     let again = client().get(format!("{}{share}?format=jwt", s.url())).send().await.unwrap().text().await.unwrap();
     assert_eq!(jwt, again, "EdDSA is deterministic: one VC-JWT per credential");
-    let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap();
+    let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
     let verified = proofs::vc_jwt::verify(&jwt, &keys.resolver().unwrap()).unwrap();
     let proof = &vc["proof"];
     assert_eq!(Some(verified.verification_method.as_str()), proof["verificationMethod"].as_str());

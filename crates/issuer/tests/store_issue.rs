@@ -4,6 +4,8 @@
 //! status entries and audit entry all together or not at all. The PostgreSQL variants need
 //! `ENHANCE_TEST_POSTGRES_URL` (see `scripts/start-postgres.sh`) and FAIL without it.
 
+mod support;
+
 use std::collections::HashSet;
 
 use chrono::Utc;
@@ -12,17 +14,8 @@ use issuer::store::{Allocation, AuditEntry, NewCredential, Store, StoreError};
 use sqlx::{Connection as _, Row as _};
 
 async fn fresh_url(postgres: bool) -> String {
-    if !postgres {
-        let dir = std::env::temp_dir().join(format!("issuer-store-{}", uuid::Uuid::new_v4()));
-        return format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display());
-    }
-    let base = std::env::var("ENHANCE_TEST_POSTGRES_URL").unwrap_or_default();
-    assert!(!base.is_empty(), "ENHANCE_TEST_POSTGRES_URL is not set: start a cluster with scripts/start-postgres.sh");
-    sqlx::any::install_default_drivers();
-    let mut c = sqlx::AnyConnection::connect(&base).await.expect("connect to ENHANCE_TEST_POSTGRES_URL");
-    let name = format!("issuer_store_{}", uuid::Uuid::new_v4().simple());
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.unwrap();
-    format!("{}/{name}", base.rsplit_once('/').unwrap().0)
+    let dir = std::env::temp_dir().join(format!("issuer-store-{}", uuid::Uuid::new_v4()));
+    support::fresh_database(postgres, &dir.join("issuer.sqlite")).await
 }
 
 async fn count(url: &str, table: &str) -> i64 {
