@@ -170,8 +170,9 @@ impl App {
         format!("urn:uuid:{}", uuid::Uuid::new_v4())
     }
 
-    /// Allocates fresh status entries (own transaction), signs and verifies `doc` outside any
-    /// transaction, then stores the credential with its entries and audit entry in one transaction.
+    /// Allocates fresh status entries (committed at once), signs and verifies `doc` outside any
+    /// transaction, then stores the credential with its entries and audit entry atomically
+    /// ([`crate::store::Store::insert_issued`]).
     #[allow(clippy::too_many_arguments)]
     async fn issue_prepared(
         &self,

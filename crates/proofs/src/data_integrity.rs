@@ -310,17 +310,22 @@ pub fn without_proof(secured: &Map<String, Value>) -> Map<String, Value> {
         if k == "proof" {
             continue;
         }
-        if k == "@context" && is_vc_v1(v) {
+        if k == "@context" && ends_with_appended_context(v) {
             if let Value::Array(list) = v {
-                if list.len() > 1 && list.last().and_then(Value::as_str) == Some(contexts::urls::DATA_INTEGRITY_V2) {
-                    unsecured.insert(k.clone(), Value::Array(list[..list.len() - 1].to_vec()));
-                    continue;
-                }
+                unsecured.insert(k.clone(), Value::Array(list[..list.len() - 1].to_vec()));
+                continue;
             }
         }
         unsecured.insert(k.clone(), v.clone());
     }
     unsecured
+}
+
+/// Whether `context` is a VC 1.1 `@context` array whose last entry is the Data Integrity v2
+/// context [`sign`] appends (and [`without_proof`] / [`with_unsecured`] take away).
+fn ends_with_appended_context(context: &Value) -> bool {
+    is_vc_v1(context)
+        && matches!(context, Value::Array(list) if list.len() > 1 && list.last().and_then(Value::as_str) == Some(contexts::urls::DATA_INTEGRITY_V2))
 }
 
 /// Runs `f` on `secured` as [`without_proof`] gives it, without copying the document: the proof
@@ -331,10 +336,7 @@ pub fn with_unsecured<R>(secured: &mut Value, f: impl FnOnce(&Value) -> R) -> R 
     let Value::Object(map) = secured else { return f(secured) };
     let proof = map.keys().position(|k| k == "proof").and_then(|at| Some((at, map.shift_remove("proof")?)));
     let context = match map.get_mut("@context") {
-        Some(v) if is_vc_v1(v) => match v {
-            Value::Array(list) if list.len() > 1 && list.last().and_then(Value::as_str) == Some(contexts::urls::DATA_INTEGRITY_V2) => list.pop(),
-            _ => None,
-        },
+        Some(v @ Value::Array(_)) if ends_with_appended_context(v) => v.as_array_mut().and_then(Vec::pop),
         _ => None,
     };
     let result = f(secured);

@@ -107,11 +107,12 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
 /// the caller then verifies the envelope with [`verify_json`] (which parses the payload).
 pub fn verify_sealed_credential(envelope: &Value, credential: &Value, policy: &Policy, clock: &dyn Clock) -> Option<Report> {
     let payload = envelope.get("payload").and_then(Value::as_str)?;
-    if !proofs::data_integrity::serializes_to(credential, payload.as_bytes()) {
-        return None;
-    }
+    // Depth first: the comparison serialises `credential` recursively.
     if depth_exceeds(envelope, MAX_DEPTH) || depth_exceeds(credential, MAX_DEPTH) {
         return Some(unreadable(policy, format!("JSON nested deeper than {MAX_DEPTH} levels")));
+    }
+    if !proofs::data_integrity::serializes_to(credential, payload.as_bytes()) {
+        return None;
     }
     Some(run(credential, Securing::Jades(envelope), policy, clock))
 }

@@ -85,32 +85,31 @@ fn read_credential(value: &Value, root: &str) -> Result<Credential, ViewError> {
 /// verification path. `Ok(vec![])` when there is no subject or no claim.
 pub fn read_claims(credential: &Value) -> Result<Vec<Claim>, ViewError> {
     use part::ViewPart as _;
+    claims_read_with(credential, Claim::from_value)
+}
+
+/// `value` as one item or an array of items (absent or `null`: none), each read at its path.
+fn one_or_many<T>(
+    value: Option<&Value>,
+    path: &Path<'_>,
+    mut read: impl FnMut(&Value, &Path<'_>) -> Result<T, ViewError>,
+) -> Result<Vec<T>, ViewError> {
+    match value {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(list)) => list.iter().enumerate().map(|(i, v)| read(v, &path.index(i))).collect(),
+        Some(one) => Ok(vec![read(one, path)?]),
+    }
+}
+
+/// Each `credentialSubject`'s `hasClaim` items, read by `read`: how [`read_claims`] and
+/// [`read_awarded_claims`] find the claims.
+fn claims_read_with<T>(credential: &Value, read: impl Fn(&Value, &Path<'_>) -> Result<T, ViewError>) -> Result<Vec<T>, ViewError> {
     let root = Path::root("$");
     let subjects = root.key("credentialSubject");
-    let mut claims = Vec::new();
-    let mut read = |subject: &Value, path: &Path<'_>| -> Result<(), ViewError> {
-        let claims_path = path.key("hasClaim");
-        match subject.get("hasClaim") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(list)) => {
-                for (i, c) in list.iter().enumerate() {
-                    claims.push(Claim::from_value(c, &claims_path.index(i))?);
-                }
-            }
-            Some(one) => claims.push(Claim::from_value(one, &claims_path)?),
-        }
-        Ok(())
-    };
-    match credential.get("credentialSubject") {
-        Some(Value::Array(list)) => {
-            for (i, s) in list.iter().enumerate() {
-                read(s, &subjects.index(i))?;
-            }
-        }
-        Some(s) => read(s, &subjects)?,
-        None => {}
-    }
-    Ok(claims)
+    let per_subject = one_or_many(credential.get("credentialSubject"), &subjects, |subject, path| {
+        one_or_many(subject.get("hasClaim"), &path.key("hasClaim"), &read)
+    })?;
+    Ok(per_subject.into_iter().flatten().collect())
 }
 
 /// A claim as far as who awarded it: its id, title, awarding processes and the claims under
@@ -173,16 +172,7 @@ impl AwardedClaim {
         .transpose()?;
         let mut children = Vec::new();
         for key in ["hasPart", "provenBy", "influencedBy", "entitlesTo"] {
-            let child_path = path.key(key);
-            match map.get(key) {
-                None | Some(Value::Null) => {}
-                Some(Value::Array(list)) => {
-                    for (i, c) in list.iter().enumerate() {
-                        children.push(Self::from_value(c, &child_path.index(i))?);
-                    }
-                }
-                Some(one) => children.push(Self::from_value(one, &child_path)?),
-            }
+            children.extend(one_or_many(map.get(key), &path.key(key), Self::from_value)?);
         }
         Ok(Self {
             id: field(map, "id", path)?,
@@ -197,32 +187,7 @@ impl AwardedClaim {
 /// The claims of a plain credential as [`read_claims`] finds them, each read as an
 /// [`AwardedClaim`] only.
 pub fn read_awarded_claims(credential: &Value) -> Result<Vec<AwardedClaim>, ViewError> {
-    let root = Path::root("$");
-    let subjects = root.key("credentialSubject");
-    let mut claims = Vec::new();
-    let mut read = |subject: &Value, path: &Path<'_>| -> Result<(), ViewError> {
-        let claims_path = path.key("hasClaim");
-        match subject.get("hasClaim") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(list)) => {
-                for (i, c) in list.iter().enumerate() {
-                    claims.push(AwardedClaim::from_value(c, &claims_path.index(i))?);
-                }
-            }
-            Some(one) => claims.push(AwardedClaim::from_value(one, &claims_path)?),
-        }
-        Ok(())
-    };
-    match credential.get("credentialSubject") {
-        Some(Value::Array(list)) => {
-            for (i, s) in list.iter().enumerate() {
-                read(s, &subjects.index(i))?;
-            }
-        }
-        Some(s) => read(s, &subjects)?,
-        None => {}
-    }
-    Ok(claims)
+    claims_read_with(credential, AwardedClaim::from_value)
 }
 
 /// Every claim in the trees of `claims`, depth first (as [`all_claims_of`]).

@@ -427,18 +427,7 @@ impl Store {
             tx.audit(audit).await?;
             return tx.commit().await;
         }
-        let mut query = sqlx::query(insert_issued_sql(allocs.len()))
-            .bind(c.id)
-            .bind(c.university)
-            .bind(c.kind)
-            .bind(c.learner_ref)
-            .bind(c.credential)
-            .bind(c.jades)
-            .bind(i64::from(c.jades_detached))
-            .bind(c.vc_jwt)
-            .bind(c.share_token_hash)
-            .bind(c.batch_key)
-            .bind(stamp(c.created_at));
+        let mut query = bind_credential(sqlx::query(insert_issued_sql(allocs.len())), c);
         for a in allocs {
             query = query.bind(&a.list_id).bind(i64::from(a.index));
         }
@@ -705,6 +694,23 @@ fn credential_row(r: &AnyRow) -> Result<CredentialRow, StoreError> {
     })
 }
 
+/// `c` bound as parameters $1-$11 of an `INSERT INTO credentials` (`status` is not one of them),
+/// in the column order of both statements that insert credentials.
+fn bind_credential<'q>(query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>, c: &NewCredential<'q>) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    query
+        .bind(c.id)
+        .bind(c.university)
+        .bind(c.kind)
+        .bind(c.learner_ref)
+        .bind(c.credential)
+        .bind(c.jades)
+        .bind(i64::from(c.jades_detached))
+        .bind(c.vc_jwt)
+        .bind(c.share_token_hash)
+        .bind(c.batch_key)
+        .bind(stamp(c.created_at))
+}
+
 /// Status entries [`Store::insert_issued`] writes in its one PostgreSQL statement (more go
 /// through a transaction).
 const MAX_ENTRIES_PER_STATEMENT: usize = 4;
@@ -829,21 +835,11 @@ impl StoreTx {
 
     /// Inserts an issued credential.
     pub async fn insert_credential(&mut self, c: &NewCredential<'_>) -> Result<(), StoreError> {
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO credentials (id, university, kind, learner_ref, credential, jades, jades_detached, vc_jwt, share_token_hash, status, batch_key, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11)",
-        )
-        .bind(c.id)
-        .bind(c.university)
-        .bind(c.kind)
-        .bind(c.learner_ref)
-        .bind(c.credential)
-        .bind(c.jades)
-        .bind(i64::from(c.jades_detached))
-        .bind(c.vc_jwt)
-        .bind(c.share_token_hash)
-        .bind(c.batch_key)
-        .bind(stamp(c.created_at))
+        );
+        bind_credential(insert, c)
         .execute(&mut *self.tx)
         .await
         .map_err(|e| map_unique(e, "credential id"))?;
