@@ -10,7 +10,11 @@
 //   the genuine file → valid; a tampered credential pasted → invalid/forged;
 // - axe-core on the learner's page, the verification page and the upload page: no violation of
 //   impact serious or critical;
-// - a screenshot of every page in BROWSER_ARTIFACTS.
+// - a screenshot of every page in BROWSER_ARTIFACTS;
+// - issue #13: the learner's page, the verification page and the upload page send a
+//   Content-Security-Policy (no script, hashed styles, frame-ancestors 'none') and work under it in
+//   a context that enforces it: styles and the QR image apply, the upload form posts, no CSP
+//   violation is reported, and the learner's page refuses to be framed.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,6 +75,7 @@ let browser;
 let desktop;
 let phone;
 let noScript;
+let strict;
 let genuine;
 let revoked;
 
@@ -84,6 +89,8 @@ before(async () => {
   desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true, acceptDownloads: true });
   phone = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, bypassCSP: true });
   noScript = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+  // Enforces the pages' CSP (issue #13).
+  strict = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   genuine = await issue('micro-credential-academic-course.json');
   revoked = await issue('certificate-of-completion.json');
   const res = await fetch(`${ISSUER}/credentials/status`, {
@@ -281,4 +288,72 @@ test('upload page: a tampered credential file is forged, the genuine one valid, 
   await noHorizontalScroll(p, 'upload page (phone)');
   await shot(p, 'upload-page-phone-360');
   await p.close();
+});
+
+/** Asserts the security headers of an HTML page (issue #13). */
+function assertCsp(res, name) {
+  const h = res.headers();
+  const csp = h['content-security-policy'] || '';
+  for (const d of ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"]) {
+    assert.ok(csp.includes(d), `${name}: ${d} missing in CSP ${csp}`);
+  }
+  assert.ok(!csp.includes('script-src') && !csp.includes('unsafe-inline'), `${name}: ${csp}`);
+  assert.match(csp, /style-src 'sha256-[A-Za-z0-9+/=]+'/, `${name}: styles by hash`);
+  assert.equal(h['x-content-type-options'], 'nosniff', name);
+  assert.equal(h['referrer-policy'], 'no-referrer', name);
+}
+
+/** A page in the CSP-enforcing context that records CSP violations reported on the console. */
+async function strictPage() {
+  const page = await strict.newPage();
+  page.violations = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) page.violations.push(m.text());
+  });
+  return page;
+}
+
+test('issue #13: the pages send a CSP with frame-ancestors and work under it', async () => {
+  const page = await strictPage();
+  // The learner's page: its style sheet applies (allowed by hash), the QR image loads ('self').
+  const res = await page.goto(genuine.shareUrl);
+  assert.equal(res.status(), 200);
+  assertCsp(res, 'learner page');
+  const bg = await page.locator('#download-pdf').evaluate((a) => getComputedStyle(a).backgroundColor);
+  assert.equal(bg, 'rgb(27, 54, 93)', 'the page style sheet applies under the CSP');
+  assert.ok(await page.locator('.verify img').evaluate((img) => img.complete && img.naturalWidth > 0), 'QR image loaded under the CSP');
+  await shot(page, 'csp-learner-page');
+  // The verification page, reached through the learner's page.
+  const [nav] = await Promise.all([page.waitForNavigation(), page.locator('#verification-link').click()]);
+  assertCsp(nav, 'verification page');
+  assert.equal((await verdict(page)).verdict, 'valid');
+  const bar = await page.locator('header.bar').evaluate((e) => getComputedStyle(e).display);
+  assert.equal(bar, 'flex', 'the verification page style sheet applies under the CSP');
+  // The upload page and its form (form-action 'self').
+  const up = await page.goto(`${VERIFIER}/upload`);
+  assertCsp(up, 'upload page');
+  const json = await (await fetch(genuine.shareUrl, { headers: { accept: 'application/ld+json' } })).text();
+  await page.locator('textarea[name="credential"]').fill(json);
+  const form = page.locator('form:has(textarea[name="credential"])');
+  const [posted_] = await Promise.all([posted(page), form.locator('[type="submit"]').last().click()]);
+  assertCsp(posted_, 'verification page of an upload');
+  assert.equal((await verdict(page)).verdict, 'valid');
+  assert.deepEqual(page.violations, [], 'no CSP violation on any page');
+  await page.close();
+
+  // frame-ancestors 'none': another site cannot frame the learner's page.
+  const framer = await strictPage();
+  const refused = new Promise((resolve) => {
+    framer.on('console', (m) => {
+      if (/frame-ancestors/.test(m.text())) resolve(m.text());
+    });
+  });
+  await framer.setContent(`<iframe src="${genuine.shareUrl}" width="600" height="400"></iframe>`);
+  const message = await Promise.race([refused, new Promise((r) => setTimeout(() => r(null), 10000))]);
+  assert.ok(message, 'the browser refused to frame the learner page (frame-ancestors)');
+  const framed = framer.frames().find((f) => f.url().startsWith(genuine.shareUrl));
+  if (framed) {
+    assert.equal(await framed.locator('#page-title').count(), 0, 'the framed page did not render');
+  }
+  await framer.close();
 });

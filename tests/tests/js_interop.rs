@@ -10,8 +10,7 @@
 //!   vector and the EU samples.
 //!
 //! Needs `node` (>= 20) and `npm ci --prefix interop/js`; without them every test FAILS, saying so.
-//! The W3C vectors and EU samples are read from `../shared/reference/` beside the repository
-//! (override with `ENHANCE_SHARED_DIR`).
+//! The W3C vectors and EU samples are read from the repository's `testdata/`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,25 +33,19 @@ fn js_dir() -> PathBuf {
     repo_root().join("interop").join("js")
 }
 
-fn shared_dir() -> PathBuf {
-    std::env::var_os("ENHANCE_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("..").join("shared"))
-}
-
 fn vectors_dir() -> PathBuf {
-    shared_dir().join("reference/vectors/vc-di-eddsa/TestVectors")
+    e2e_tests::testdata("vectors/vc-di-eddsa/TestVectors")
 }
 
 fn edc_samples_dir() -> PathBuf {
-    shared_dir().join("reference/edc/samples/elm-v3-official")
+    e2e_tests::testdata("edc/samples/elm-v3-official")
 }
 
 fn read_text(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| {
         panic!(
-            "cannot read reference file {}: {e} (the W3C vectors and EU samples live in \
-             ../shared/reference beside the repository; set ENHANCE_SHARED_DIR to another copy)",
+            "cannot read reference file {}: {e} (the W3C vectors and EU samples live in the \
+             repository's testdata/)",
             path.display()
         )
     })
@@ -287,10 +280,10 @@ fn js_canonize_refuses_unknown_context() {
     ));
 }
 
-/// The places where JSON-LD processors are known to disagree (../shared/FINDINGS.md) and that
-/// canonicalize identically: language maps with array values, escapes and non-ASCII literals,
-/// IRIs with non-ASCII/query/fragment, language value objects, blank nodes (also isomorphic ones),
-/// JSON numbers within ±2^53 and booleans.
+/// The places where JSON-LD processors are known to disagree (measured when the stack was
+/// chosen) and that canonicalize identically: language maps with array values, escapes and
+/// non-ASCII literals, IRIs with non-ASCII/query/fragment, language value objects, blank nodes
+/// (also isomorphic ones), JSON numbers within ±2^53 and booleans.
 #[test]
 fn canon_differential_edge_cases() {
     let elm = read_json(&edc_samples_dir().join("credential-sample_ELM-3.2.jsonld"));

@@ -114,7 +114,7 @@ fn did(university: &str) -> String {
 }
 
 fn rust_signer(university: &str) -> &'static Ed25519Signer {
-    keystore().university(university).unwrap().current_signer().unwrap()
+    keystore().university(university).unwrap().current_file_signer().unwrap()
 }
 
 /// The 32-byte Ed25519 seed (hex) of `university`'s current key, read from its PKCS#8 PEM file

@@ -37,10 +37,10 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference");
+const TESTDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
 
 fn read(rel: &str) -> String {
-    std::fs::read_to_string(format!("{SHARED}/{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    std::fs::read_to_string(format!("{TESTDATA}/{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 /// Median µs per call of `f` over `rounds` timed batches.

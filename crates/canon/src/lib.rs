@@ -15,17 +15,22 @@
 //!    ([`CanonError::TooComplex`]).
 //! 3. [`canonicalize`]: both together, giving the canonical N-Quads that `eddsa-rdfc-2022` hashes.
 //!
+//! [`budget`] is the memory budget checked before any of this: caps on nesting depth, JSON nodes
+//! and blank nodes, measured in one cheap pass over the parsed JSON (issue #13).
+//!
 //! [`nquads`] has the canonical N-Quads serialization (RDFC-1.0 §4.2 / RDF 1.2 N-Quads §
 //! "Canonical N-Quads") and a strict N-Quads parser.
 
 #![forbid(unsafe_code)]
 
+pub mod budget;
 pub mod fast;
 pub mod nquads;
 pub mod oracle;
 pub mod rdfc;
 mod term;
 
+pub use budget::{Budget, BudgetError, Shape};
 pub use nquads::{parse_nquads, to_nquads, NQuadsError};
 pub use rdfc::{Canonicalized, HashAlgorithm, Limits, Work};
 pub use term::{Literal, Quad, Term, RDF_LANG_STRING, XSD_STRING};

@@ -128,9 +128,26 @@ fn bundled_url_list(ctx: &serde_json::Value) -> Option<Vec<String>> {
     urls.iter().all(|u| contexts::bundled(u).is_ok()).then_some(urls)
 }
 
-/// Strict toRdf of `doc` (see the module documentation).
+/// Stack of the thread the `json-ld` crate runs on. Its expansion recurses through boxed futures,
+/// several KB per JSON nesting level: a credential of ~108 nested node objects (inside the 128
+/// levels `Budget` and the verifier accept) overflowed the 2 MiB stack of a tokio worker or
+/// blocking thread, which aborts the whole process (found by the `shacl` fuzz target). The
+/// stack is reserved address space, committed only as far as it is used.
+const ORACLE_STACK_BYTES: usize = 64 << 20;
+
+/// Strict toRdf of `doc` (see the module documentation). Runs on a thread of its own with an
+/// [`ORACLE_STACK_BYTES`] stack (the caller's thread when no thread can be started).
 pub fn to_rdf(doc: &serde_json::Value, loader: &OfflineLoader) -> Result<Vec<Quad>, CanonError> {
-    pollster::block_on(to_rdf_async(doc, loader))
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("json-ld-oracle".into())
+            .stack_size(ORACLE_STACK_BYTES)
+            .spawn_scoped(scope, || pollster::block_on(to_rdf_async(doc, loader)));
+        match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => pollster::block_on(to_rdf_async(doc, loader)),
+        }
+    })
 }
 
 async fn process_context(

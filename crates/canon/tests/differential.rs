@@ -5,8 +5,8 @@
 use canon::{parse_nquads, rdfc, HashAlgorithm, Limits, Quad, Term};
 use std::path::PathBuf;
 
-fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference")).join(rel)
+fn testdata(rel: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata")).join(rel)
 }
 
 fn to_ox(quads: &[Quad]) -> oxrdf::Dataset {
@@ -66,7 +66,7 @@ fn theirs(quads: &[Quad], alg: HashAlgorithm) -> String {
 #[test]
 fn suite_inputs_agree_with_rdf_canon() {
     let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(shared("vectors/rdf-canon/manifest.jsonld")).unwrap(),
+        &std::fs::read_to_string(testdata("vectors/rdf-canon/manifest.jsonld")).unwrap(),
     )
     .unwrap();
     let (mut same, mut total) = (0, 0);
@@ -76,7 +76,7 @@ fn suite_inputs_agree_with_rdf_canon() {
             continue;
         }
         let alg = if e["hashAlgorithm"] == "SHA384" { HashAlgorithm::Sha384 } else { HashAlgorithm::Sha256 };
-        let input = std::fs::read_to_string(shared("vectors/rdf-canon").join(e["action"].as_str().unwrap())).unwrap();
+        let input = std::fs::read_to_string(testdata("vectors/rdf-canon").join(e["action"].as_str().unwrap())).unwrap();
         let quads = parse_nquads(&input).unwrap();
         let ours = rdfc::canonicalize(&quads, &Limits::default(), alg).unwrap().nquads;
         total += 1;
@@ -154,7 +154,7 @@ fn json_ld_documents_agree_with_rdf_canon() {
         "edc/samples/elm-v3-official/Sample-CertOfPart-unsigned.jsonld",
         "edc/samples/elm-v3-official/credential-sample_ELM-3.2.jsonld",
     ] {
-        let v = serde_json::from_str(&std::fs::read_to_string(shared(rel)).unwrap()).unwrap();
+        let v = serde_json::from_str(&std::fs::read_to_string(testdata(rel)).unwrap()).unwrap();
         docs.push((rel.to_owned(), v));
     }
     // Documents with blank nodes: anonymous nodes, lists, a named blank graph.
@@ -171,7 +171,7 @@ fn json_ld_documents_agree_with_rdf_canon() {
     docs.push((
         "signed credential with a blank proof graph".into(),
         serde_json::from_str(
-            &std::fs::read_to_string(shared("vectors/vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json")).unwrap(),
+            &std::fs::read_to_string(testdata("vectors/vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json")).unwrap(),
         )
         .unwrap(),
     ));

@@ -7,10 +7,10 @@ use canon::DocumentView;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference");
+const TESTDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
 
 fn load(rel: &str) -> serde_json::Map<String, Value> {
-    let text = std::fs::read_to_string(format!("{SHARED}/{rel}")).unwrap();
+    let text = std::fs::read_to_string(format!("{TESTDATA}/{rel}")).unwrap();
     match serde_json::from_str(&text).unwrap() {
         Value::Object(m) => m,
         _ => panic!("{rel}: not an object"),

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 fn sample(name: &str) -> serde_json::Value {
     let p = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/edc/samples/elm-v3-official"
+        "/../../testdata/edc/samples/elm-v3-official"
     ))
     .join(name);
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()

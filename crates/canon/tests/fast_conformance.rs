@@ -1,5 +1,5 @@
 //! W3C JSON-LD 1.1 conformance of the fast path: drives `toRdf-manifest.jsonld` and
-//! `expand-manifest.jsonld` from `shared/reference/vectors/json-ld-api/`.
+//! `expand-manifest.jsonld` from `testdata/vectors/json-ld-api/`.
 //!
 //! Every test is PASSED (same dataset as expected, compared as RDFC-1.0 canonical N-Quads so that
 //! blank node labels do not matter; for a negative test: an error), DECLINED (the fast path hands
@@ -24,7 +24,7 @@ use contexts::OfflineLoader;
 use serde_json::Value;
 use std::path::Path;
 
-const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/vectors/json-ld-api");
+const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/vectors/json-ld-api");
 const BASE: &str = "https://w3c.github.io/json-ld-api/tests/";
 
 fn collect(dir: &Path, rel: &str, docs: &mut Vec<(String, Value)>) {

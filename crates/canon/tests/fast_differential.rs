@@ -8,7 +8,7 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference");
+const TESTDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -46,9 +46,9 @@ fn compare(doc: &Value) -> Verdict {
 /// Every document of the corpus, with a name.
 fn corpus() -> Vec<(String, Value)> {
     let mut paths = Vec::new();
-    files(&Path::new(SHARED).join("edc/samples/elm-v3-official"), &mut paths);
-    files(&Path::new(SHARED).join("vectors/vc-di-eddsa/TestVectors"), &mut paths);
-    files(&Path::new(SHARED).join("vectors/bitstring-status-list"), &mut paths);
+    files(&Path::new(TESTDATA).join("edc/samples/elm-v3-official"), &mut paths);
+    files(&Path::new(TESTDATA).join("vectors/vc-di-eddsa/TestVectors"), &mut paths);
+    files(&Path::new(TESTDATA).join("vectors/bitstring-status-list"), &mut paths);
     files(Path::new(EXAMPLES), &mut paths);
     let mut docs = Vec::new();
     for p in paths {
@@ -106,7 +106,7 @@ fn eu_samples_are_answered_not_declined() {
         "Sample-CertOfPart-unsigned.jsonld",
         "credential-sample_ELM-3.2.jsonld",
     ] {
-        let path = Path::new(SHARED).join("edc/samples/elm-v3-official").join(name);
+        let path = Path::new(TESTDATA).join("edc/samples/elm-v3-official").join(name);
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         assert_eq!(compare(&doc), Verdict::Same, "{name}");
     }
@@ -117,7 +117,7 @@ fn eu_samples_are_answered_not_declined() {
 #[test]
 fn w3c_eddsa_rdfc_2022_canonical_forms() {
     for dir in ["eddsa-rdfc-2022", "eddsa-rdfc-2022/employ"] {
-        let base = Path::new(SHARED).join("vectors/vc-di-eddsa/TestVectors").join(dir);
+        let base = Path::new(TESTDATA).join("vectors/vc-di-eddsa/TestVectors").join(dir);
         let read = |f: &str| std::fs::read_to_string(base.join(f)).unwrap();
         let mut signed: Value = serde_json::from_str(&read("signedDataInt.json")).unwrap();
         signed.as_object_mut().unwrap().remove("proof");
@@ -134,7 +134,7 @@ fn concurrent_calls_agree() {
     let docs: Vec<Value> = ["Sample-MC-Annex1-unsigned.jsonld", "credential-sample_ELM-3.2.jsonld", "Sample-CertOfPart-unsigned.jsonld"]
         .iter()
         .map(|n| {
-            let p = Path::new(SHARED).join("edc/samples/elm-v3-official").join(n);
+            let p = Path::new(TESTDATA).join("edc/samples/elm-v3-official").join(n);
             serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
         })
         .collect();

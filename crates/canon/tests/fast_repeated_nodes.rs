@@ -86,7 +86,7 @@ fn repeated_nodes_give_the_oracles_output() {
 #[test]
 fn the_eu_samples_repeat_organisations_and_still_match() {
     for rel in ["Sample-MC-Annex1-unsigned.jsonld", "Sample-CertOfPart-unsigned.jsonld", "credential-sample_ELM-3.2.jsonld"] {
-        let path = format!("{}/../../../shared/reference/edc/samples/elm-v3-official/{rel}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/../../testdata/edc/samples/elm-v3-official/{rel}", env!("CARGO_MANIFEST_DIR"));
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         same_as_oracle(rel, &doc);
     }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 fn suite() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/vectors/rdf-canon"
+        "/../../testdata/vectors/rdf-canon"
     ))
 }
 

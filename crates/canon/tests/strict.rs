@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 fn elm_sample() -> Value {
     let p = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/edc/samples/elm-v3-official/credential-sample_ELM-3.2.jsonld"
+        "/../../testdata/edc/samples/elm-v3-official/credential-sample_ELM-3.2.jsonld"
     );
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }

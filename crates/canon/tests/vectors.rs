@@ -6,7 +6,7 @@ use std::path::PathBuf;
 fn vectors() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/vectors/vc-di-eddsa/TestVectors"
+        "/../../testdata/vectors/vc-di-eddsa/TestVectors"
     ))
 }
 

@@ -2,8 +2,8 @@
 //!
 //! Every JSON-LD processor in this project (the canonicalisation behind Data Integrity proofs, the
 //! strict toRdf conformance checks, the verifier's format check) resolves `@context` URLs through
-//! [`OfflineLoader`]: the documents are compiled into the binary (`documents/`, copied from
-//! `../shared/reference/contexts/`), each pinned by SHA-256 (`tests/pins.rs`), and an unknown URL is
+//! [`OfflineLoader`]: the documents are compiled into the binary (`documents/`; origin of each in
+//! `testdata/SOURCES.md`), each pinned by SHA-256 (`tests/pins.rs`), and an unknown URL is
 //! a typed [`UnknownContext`] error. Nothing is ever fetched: a remote context is an attack surface
 //! (a context can silently change what a signed credential means) and a liveness dependency.
 //!
@@ -41,7 +41,7 @@ pub struct BundledContext {
     pub url: &'static str,
     /// File name under `crates/contexts/documents/`.
     pub file: &'static str,
-    /// Hex SHA-256 of the exact bytes, as recorded in `../shared/reference/SOURCES.md`.
+    /// Hex SHA-256 of the exact bytes, as recorded in `testdata/SOURCES.md`.
     pub sha256: &'static str,
     /// The document text.
     pub text: &'static str,

@@ -19,6 +19,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::lang::LanguageMap;
+use crate::limits as lim;
 
 /// One award request (the JSON document `issuer build` reads).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -26,6 +27,7 @@ use crate::lang::LanguageMap;
 pub struct Award {
     /// Optional reference to the JSON Schema (ignored), so editors can validate the file.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub schema: Option<String>,
     /// Which ENHANCE credential this is (MS18 §4.2).
     pub kind: CredentialKind,
@@ -33,6 +35,7 @@ pub struct Award {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_profile: Option<CertificateProfile>,
     /// Id of the university that awards and issues the credential (`eth`, `tudelft`, ...).
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub awarding_university: String,
     /// Standard element 1: identification of the learner.
     pub learner: Learner,
@@ -97,8 +100,10 @@ pub enum CertificateProfile {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Learner {
     /// First name(s), as in the learner's identity document.
+    #[schemars(length(max = lim::MAX_NAME_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub given_names: String,
     /// Last name(s).
+    #[schemars(length(max = lim::MAX_NAME_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub family_names: String,
     /// Date of birth (optional only on certificates of participation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,15 +113,19 @@ pub struct Learner {
     pub place_of_birth: Option<PlaceOfBirth>,
     /// Nationalities, as country codes of the EU country authority table (`POL`, `DEU`, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_LIST_ITEMS), inner(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN)))]
     pub nationality: Vec<String>,
     /// Student identification number or code at the home university, if available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub student_id: Option<String>,
     /// Id of the ENHANCE university the learner studies at ("BS/MS student of «university»").
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub home_university: Option<String>,
     /// Study level at the home university, e.g. {"en": "MSc student"} (Annex 3 "BS/MS student of").
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::limits::title_map_schema")]
     pub study_level: Option<LanguageMap>,
 }
 
@@ -125,8 +134,10 @@ pub struct Learner {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlaceOfBirth {
     /// Name of the place, e.g. {"en": "Warsaw", "pl": "Warszawa"}.
+    #[schemars(schema_with = "crate::limits::title_map_schema")]
     pub name: LanguageMap,
     /// Country code (EU country authority table).
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub country: String,
 }
 
@@ -136,8 +147,10 @@ pub struct PlaceOfBirth {
 pub struct LearningOpportunitySpec {
     /// Stable absolute URI of this specification. Credentials of the same opportunity share it;
     /// stackability matches unit credentials to programme units by it.
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub id: String,
     /// Standard element 2 / Annex 3 "Learning activity/opportunity": e.g. course *Sustainable Innovation*.
+    #[schemars(schema_with = "crate::limits::title_map_schema")]
     pub title: LanguageMap,
     /// Short description of the opportunity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,6 +161,7 @@ pub struct LearningOpportunitySpec {
     /// Universities (ids) that jointly developed and implemented it ("jointly developed and
     /// implemented by «list of universities»"); empty for a single-university opportunity.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_LIST_ITEMS), inner(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN)))]
     pub jointly_developed_by: Vec<String>,
     /// Standard element 6: notional workload (absent for certificates of participation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -157,11 +171,13 @@ pub struct LearningOpportunitySpec {
     pub eqf_level: Option<u8>,
     /// ISCED-F 2013 field codes (e.g. `0688`), "Further information".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_LIST_ITEMS), inner(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN)))]
     pub isced_f: Vec<String>,
     /// Standard element 8: learning outcomes, in the three EQF categories.
     #[serde(default, skip_serializing_if = "LearningOutcomes::is_empty")]
     pub learning_outcomes: LearningOutcomes,
     /// Language(s) of instruction, lower-case ISO 639-1 (`en`, `de`).
+    #[schemars(length(max = lim::MAX_LIST_ITEMS), inner(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN)))]
     pub languages: Vec<String>,
     /// Standard element 9: mode of learning.
     pub mode_of_learning: ModeOfLearning,
@@ -176,6 +192,7 @@ pub struct LearningOpportunitySpec {
     pub assessment: Option<AssessmentSpec>,
     /// Instructors (Annex 3 "Instructors", optional).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_INSTRUCTORS))]
     pub instructors: Vec<Instructor>,
     /// Standard element 13: quality-assurance statement. When absent the two-level ENHANCE
     /// statement of Annex 3 is generated from the university and opportunity names.
@@ -189,6 +206,7 @@ pub struct LearningOpportunitySpec {
     pub further_information: Option<FurtherInformation>,
     /// Programme units (only for `programmeMicroCredential`, at least two).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_UNITS))]
     pub units: Vec<LearningUnit>,
 }
 
@@ -198,13 +216,16 @@ pub struct LearningOpportunitySpec {
 pub struct LearningUnit {
     /// Stable absolute URI of the unit's specification (the same URI a stand-alone credential for
     /// this unit carries as its `learningOpportunity.id`).
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub id: String,
     /// Name of the unit, e.g. course *Statistics for Engineers*.
+    #[schemars(schema_with = "crate::limits::title_map_schema")]
     pub title: LanguageMap,
     /// Short description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<LanguageMap>,
     /// Id of the university that teaches the unit ("«university» member of the ENHANCE Alliance").
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub university: String,
     /// Whether the unit is an obligatory or an elective component of the programme.
     pub component: ComponentStatus,
@@ -218,10 +239,12 @@ pub struct LearningUnit {
     pub eqf_level: Option<u8>,
     /// ISCED-F field codes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_LIST_ITEMS), inner(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN)))]
     pub isced_f: Vec<String>,
     /// Learning outcomes of the unit.
     pub learning_outcomes: LearningOutcomes,
     /// Language(s) of instruction.
+    #[schemars(length(max = lim::MAX_LIST_ITEMS), inner(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN)))]
     pub languages: Vec<String>,
     /// Mode of learning.
     pub mode_of_learning: ModeOfLearning,
@@ -235,6 +258,7 @@ pub struct LearningUnit {
     pub assessment: AssessmentSpec,
     /// Instructors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_INSTRUCTORS))]
     pub instructors: Vec<Instructor>,
     /// Further information (e.g. partnership with an external organisation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -304,6 +328,7 @@ pub struct Workload {
     pub hours: Option<u32>,
     /// For a programme whose credits differ from the sum of its units' credits: why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = lim::MAX_TEXT_CHARS), regex(pattern = lim::MULTI_LINE_PATTERN))]
     pub sum_override_reason: Option<String>,
 }
 
@@ -442,12 +467,15 @@ impl JsonSchema for Credits {
 pub struct LearningOutcomes {
     /// Knowledge.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_OUTCOMES_PER_CATEGORY))]
     pub knowledge: Vec<LanguageMap>,
     /// Skills.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_OUTCOMES_PER_CATEGORY))]
     pub skills: Vec<LanguageMap>,
     /// Responsibility and autonomy.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_OUTCOMES_PER_CATEGORY))]
     pub responsibility_and_autonomy: Vec<LanguageMap>,
 }
 
@@ -548,6 +576,7 @@ impl ContactHours {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AssessmentSpec {
     /// Assessment methods (EU assessment vocabulary).
+    #[schemars(length(max = lim::MAX_LIST_ITEMS))]
     pub types: Vec<AssessmentType>,
     /// Free description of the assessment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -613,6 +642,7 @@ pub enum Supervision {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GradingScheme {
     /// Name, e.g. {"en": "Swiss grading scale 1-6"}.
+    #[schemars(schema_with = "crate::limits::title_map_schema")]
     pub title: LanguageMap,
     /// How to read a grade, e.g. "6 = excellent ... 4 = sufficient (pass) ... 1 = very poor".
     pub description: LanguageMap,
@@ -623,9 +653,11 @@ pub struct GradingScheme {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Instructor {
     /// Name preceded by academic title, e.g. "Prof. Dr. Anna Nowak".
+    #[schemars(length(max = lim::MAX_NAME_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub name: String,
     /// Affiliation: an ENHANCE university id or a free organisation name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = lim::MAX_TITLE_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub affiliation: Option<String>,
 }
 
@@ -636,13 +668,17 @@ pub struct Stackability {
     /// Obligatory or elective component of the programme.
     pub component: ComponentStatus,
     /// Name of the (micro-credential) programme.
+    #[schemars(schema_with = "crate::limits::title_map_schema")]
     pub programme: LanguageMap,
     /// Stable URI of the programme's specification, if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub programme_id: Option<String>,
     /// Id of the university that coordinates the programme.
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub coordinated_by: String,
     /// Name of the credential issued on completion of the programme.
+    #[schemars(schema_with = "crate::limits::title_map_schema")]
     pub leads_to: LanguageMap,
     /// Replaces the generated Annex 3 sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -658,15 +694,18 @@ pub struct FurtherInformation {
     pub text: Option<LanguageMap>,
     /// Partnerships with external organisations in developing/implementing the opportunity.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_LIST_ITEMS))]
     pub partnerships: Vec<LanguageMap>,
     /// Professional endorsements, recommendations, accreditation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_LIST_ITEMS))]
     pub endorsements: Vec<LanguageMap>,
     /// General orientation and primary target group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_group: Option<LanguageMap>,
     /// Web page of the opportunity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub homepage: Option<String>,
 }
 
@@ -684,9 +723,11 @@ pub struct Achievement {
     pub online_period: Option<Period>,
     /// Standard element 14: grade achieved, in the awarding university's grading scheme.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub grade: Option<String>,
     /// Results of the programme units the learner completed (programmes only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = lim::MAX_UNITS))]
     pub units: Vec<UnitResult>,
 }
 
@@ -695,6 +736,7 @@ pub struct Achievement {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UnitResult {
     /// `id` of the unit in `learningOpportunity.units`.
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub unit_id: String,
     /// When the unit's activities took place.
     pub period: Period,
@@ -706,6 +748,7 @@ pub struct UnitResult {
     pub online_period: Option<Period>,
     /// Grade, in the grading scheme of the university that teaches the unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub grade: Option<String>,
 }
 
@@ -733,8 +776,10 @@ impl Period {
 pub struct Display {
     /// Primary language of the credential (ISO 639-1); `en` by default.
     #[serde(default = "default_primary_language")]
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub primary_language: String,
     /// One page image per display language.
+    #[schemars(length(max = lim::MAX_DISPLAY_IMAGES))]
     pub images: Vec<DisplayImageRef>,
 }
 
@@ -747,8 +792,10 @@ fn default_primary_language() -> String {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DisplayImageRef {
     /// Language of the rendering (ISO 639-1).
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub language: String,
     /// Path of the image file, relative to the award file.
+    #[schemars(length(max = lim::MAX_IDENTIFIER_CHARS), regex(pattern = lim::ONE_LINE_PATTERN))]
     pub file: String,
     /// Media type; derived from the file extension when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -125,7 +125,10 @@ pub fn build(
                 "display.image-empty",
                 format!("`{}` is empty", r.file),
             )),
-            Some(_) => {}
+            Some(img) => issues.extend(crate::limits::check_image_size(
+                &format!("display.images[{i}].file"),
+                img.bytes.len(),
+            )),
         }
     }
     if issues.iter().any(Issue::is_error) {

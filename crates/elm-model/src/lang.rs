@@ -92,18 +92,10 @@ impl schemars::JsonSchema for LanguageMap {
         "LanguageMap".into()
     }
 
+    /// A description-like text per language; the limits are those of
+    /// [`crate::limits::TextClass::Text`] (title fields narrow them, see `crate::award`).
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "Text per language: lower-case BCP 47 tag -> text, e.g. {\"en\": \"Data Literacy\", \"nl\": \"Datageletterdheid\"}.",
-            "type": "object",
-            "propertyNames": { "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$" },
-            "additionalProperties": {
-                "anyOf": [
-                    { "type": "string" },
-                    { "type": "array", "items": { "type": "string" } }
-                ]
-            }
-        })
+        crate::limits::language_map_schema(crate::limits::TextClass::Text)
     }
 }
 

@@ -1,7 +1,7 @@
 //! ENHANCE credential domain and its mapping to European Digital Credentials (ELM v3.2, EDC
 //! application profile), with no I/O.
 //!
-//! The domain follows the ENHANCE Framework MS18 (`../shared/seed/enhance-framework-ms18.md`):
+//! The domain follows the ENHANCE Framework for Innovative Learning Opportunities (MS18, 2025):
 //! section 4.2 (taxonomy of credentials), 5.1 (the 16 standard elements of the Council
 //! Recommendation of 16 June 2022, Annex I) and Annex 3 (certificate templates).
 //!
@@ -12,10 +12,13 @@
 //! - [`vocab`]: controlled-vocabulary concepts (EU vocabularies; ENHANCE extensions).
 //! - [`text`]: the generated Annex 3 sentences per language.
 //! - [`programme`]: programme specifications, their stacking rules and outline (stackability).
+//! - [`limits`]: the size and character limits of awards and programme specifications, checked
+//!   before every other rule (feature `test-support`: `limits::fill`, the largest valid award).
 
 pub mod award;
 pub mod build;
 pub mod lang;
+pub mod limits;
 pub mod programme;
 pub mod text;
 pub mod university;
@@ -32,8 +35,16 @@ pub use validate::{validate, Issue, Severity};
 
 /// Parses an award request (JSON text). A mismatch with the award format is reported as one
 /// [`Issue`] with rule `award.parse` and the JSON path of the offending field (serde stops at the
-/// first such error; the rules of [`validate()`] then report everything else at once).
+/// first such error; the rules of [`validate()`] then report everything else at once). A member
+/// name repeated in one object is such a mismatch too (RFC 7493 §2.3, [`strict_json`]).
+///
+/// JSON text over [`limits::MAX_AWARD_JSON_BYTES`] is refused before it is parsed (rule
+/// `award.max-bytes`); the field limits are rules of [`validate()`].
 pub fn parse_award(json: &str) -> Result<Award, Issue> {
+    if let Some(too_large) = limits::check_json_size(json) {
+        return Err(too_large);
+    }
+    refuse_duplicate_members(json, "award.parse")?;
     let de = &mut serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -41,6 +52,20 @@ pub fn parse_award(json: &str) -> Result<Award, Issue> {
         let message = e.into_inner().to_string();
         Issue::error(path, "award.parse", message)
     })
+}
+
+/// A duplicate member name in `json` as one [`Issue`] with `rule` and the member's path (in the
+/// `a.b[1]` form of the other parse issues). Syntax errors are left to the typed parse, whose
+/// messages name the field.
+pub(crate) fn refuse_duplicate_members(json: &str, rule: &'static str) -> Result<(), Issue> {
+    match strict_json::from_str(json) {
+        Err(e @ strict_json::Error::DuplicateMember { .. }) => {
+            let path = e.path().strip_prefix('$').unwrap_or_default();
+            let path = path.strip_prefix('.').unwrap_or(path).to_owned();
+            Err(Issue::error(path, rule, e.to_string()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The JSON Schema (draft 2020-12) of the award format, generated from [`Award`].

@@ -158,7 +158,14 @@ pub const PROGRAMME_RULES: &[(&str, &str)] = &[
 
 /// Parses a programme specification (JSON text); a mismatch with the format is one [`Issue`]
 /// (`programme-spec.parse`) naming the field.
+///
+/// JSON text over [`crate::limits::MAX_AWARD_JSON_BYTES`] is refused before it is parsed (rule
+/// `award.max-bytes`).
 pub fn parse_programme(json: &str) -> Result<ProgrammeSpec, Issue> {
+    if let Some(too_large) = crate::limits::check_json_size(json) {
+        return Err(too_large);
+    }
+    crate::refuse_duplicate_members(json, "programme-spec.parse")?;
     let de = &mut serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -219,8 +226,16 @@ impl ProgrammeSpec {
 
     /// Every field and rule error. `known_universities`: the university ids that exist (empty:
     /// not checked).
+    ///
+    /// The size and character limits of [`crate::limits`] run first; when one is broken only
+    /// they are reported (rules `text.max-length`, `list.max-items`, ...: see
+    /// [`crate::validate::RULES`]).
     pub fn validate(&self, known_universities: &[&str]) -> Vec<Issue> {
-        let mut out = Vec::new();
+        let limits = crate::limits::check_programme(self);
+        if limits.iter().any(Issue::is_error) {
+            return limits;
+        }
+        let mut out = limits;
         let known = |id: &str| known_universities.is_empty() || known_universities.contains(&id);
         if self.lead_university.trim().is_empty() || !known(&self.lead_university) {
             out.push(Issue::error(

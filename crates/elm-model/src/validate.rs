@@ -304,6 +304,30 @@ pub const RULES: &[(&str, &str)] = &[
         "options.credential-id",
         "the credential id is not an absolute URI",
     ),
+    // Size and character limits (crate::limits::LIMIT_RULES).
+    (
+        "award.max-bytes",
+        "the JSON text of the award is larger than limits::MAX_AWARD_JSON_BYTES",
+    ),
+    ("text.max-length", "a text is longer than its field's limit"),
+    (
+        "text.control-character",
+        "a text contains a control character (C0, DEL, C1; line feed and tab only in multi-line texts)",
+    ),
+    ("list.max-items", "a list has more items than its field's limit"),
+    (
+        "text.max-languages",
+        "a language map has more languages than limits::MAX_LANGUAGES",
+    ),
+    (
+        "award.max-total-text",
+        "all text of the award together is longer than limits::MAX_TOTAL_TEXT_CHARS",
+    ),
+    (
+        "display.image-too-large",
+        "a display image is larger than limits::MAX_DISPLAY_IMAGE_BYTES",
+    ),
+    ("limits.more-issues", "more limit findings than reported"),
 ];
 
 /// Validates `award` against the rules of its kind. `issued` is the effective date of issuing
@@ -313,8 +337,14 @@ pub fn validate(
     universities: &Universities,
     issued: Option<NaiveDate>,
 ) -> Vec<Issue> {
+    // The size and character limits first: when one is broken only they are reported, so no
+    // later rule (nor its message) handles an oversized or control-character text.
+    let limits = crate::limits::check_award(award);
+    if limits.iter().any(Issue::is_error) {
+        return limits;
+    }
     let mut v = Validator {
-        out: Vec::new(),
+        out: limits,
         universities,
         university_language: None,
     };
@@ -1247,6 +1277,7 @@ mod tests {
             include_str!("validate.rs"),
             include_str!("build.rs"),
             include_str!("lib.rs"),
+            include_str!("limits.rs"),
         ]
         .concat();
         for (code, _) in RULES {

@@ -1,9 +1,9 @@
 //! Controlled-vocabulary concepts used in ENHANCE credentials (ELM v3.2 controlled vocabularies).
 //!
-//! Concept and scheme URIs come from the EU vocabularies bundled in
-//! `../shared/reference/edc/vocab/` (EQF, ISCED-F, credit systems, modes of learning, learning
+//! Concept and scheme URIs come from the EU's ELM v3.2 vocabulary tables (origin in
+//! `testdata/SOURCES.md`): EQF, ISCED-F, credit systems, modes of learning, learning
 //! opportunity and activity types, assessment types, supervision/verification, languages,
-//! countries, file types, encodings, credential profiles). The shape `EDC-generic-full.ttl` checks
+//! countries, file types, encodings, credential profiles. The shape `EDC-generic-full.ttl` checks
 //! a concept's `inScheme` for several of them, so every concept here carries its scheme.
 //!
 //! Where ENHANCE needs a concept the EU tables do not have (the "hybrid" modes, the CEU credit

@@ -1,5 +1,5 @@
-//! Code tables generated from the EU controlled vocabularies in
-//! `../shared/reference/edc/vocab/elm-controlled-vocabularies_from-ELM-xsd-cv.csv` (ELM v3.2 CVs):
+//! Code tables generated from the EU controlled vocabularies (ELM v3.2 CVs) in
+//! `elm-controlled-vocabularies_from-ELM-xsd-cv.csv` (origin in `testdata/SOURCES.md`):
 //! countries (`authority/country`), ISCED-F 2013 fields (`snb/isced-f`) and the languages ENHANCE
 //! tags with ISO 639-1 codes (`authority/language`). Regenerate rather than edit by hand.
 

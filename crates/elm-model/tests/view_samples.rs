@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use elm_model::view::{ClaimKind, CredentialView, Decimal, ViewPart, ECTS};
 use serde_json::Value;
 
-const OFFICIAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/edc/samples/elm-v3-official/");
-const EBSI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/edc/samples/ebsi-vcdm2-edc-examples/");
+const OFFICIAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/edc/samples/elm-v3-official/");
+const EBSI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/edc/samples/ebsi-vcdm2-edc-examples/");
 
 const OFFICIAL_FILES: &[&str] = &[
     "Sample-MC-Annex1-unsigned.jsonld",

@@ -146,6 +146,7 @@ async fn main() -> anyhow::Result<()> {
         ..Config::default()
     };
     config.limits.rate_limit_per_minute = 0;
+    config.limits.public_rate_limit.per_second = 0.0;
     config.limits.max_batch_size = learners.max(1);
     config.limits.max_body_bytes = 512 * 1024 * 1024;
     let server = start(config, Overrides::default()).await?;

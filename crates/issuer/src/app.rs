@@ -47,8 +47,35 @@ impl From<StoreError> for DomainError {
 
 impl From<SecureError> for DomainError {
     fn from(e: SecureError) -> Self {
-        DomainError::Securing(e.to_string())
+        match e {
+            SecureError::JsonLd(c) => DomainError::Validation(vec![jsonld_finding(&c)]),
+            other => DomainError::Securing(other.to_string()),
+        }
     }
+}
+
+/// A JSON-LD error of a submitted credential as a finding (issue #13: the client's fault, 422,
+/// never 500): the JSON path of the term or value when the canonicaliser names one (`$.a.b` →
+/// `credential.a.b`), else `credential.@context` or `credential`; the rule `jsonld.<kind>`.
+fn jsonld_finding(e: &canon::CanonError) -> FieldError {
+    use canon::CanonError as C;
+    let at = |p: &str| match p.strip_prefix('$') {
+        Some(rest) => format!("credential{rest}"),
+        None if p.is_empty() => "credential".to_owned(),
+        None => format!("credential.{p}"),
+    };
+    let (path, rule) = match e {
+        C::UndefinedTerm { path, .. } => (at(path), "jsonld.undefined-term"),
+        C::RelativeIri { path, .. } => (at(path), "jsonld.relative-iri"),
+        C::UnknownContext { .. } => ("credential.@context".to_owned(), "jsonld.unknown-context"),
+        C::ProtectedTermRedefinition { .. } => ("credential.@context".to_owned(), "jsonld.protected-term"),
+        C::InvalidJsonLd { .. } => ("credential".to_owned(), "jsonld.invalid"),
+        C::TooComplex { .. } => ("credential".to_owned(), "jsonld.too-complex"),
+        C::InvalidRdf { .. } => ("credential".to_owned(), "jsonld.invalid-rdf"),
+        #[allow(unreachable_patterns)]
+        _ => ("credential".to_owned(), "jsonld.invalid"),
+    };
+    FieldError::new(path, rule, e.to_string())
 }
 
 /// The stored forms a share link serves.
@@ -102,6 +129,8 @@ pub struct App {
     verifier_url: String,
     /// Render missing display images at issuance (config `render_display_images`).
     render_images: bool,
+    /// Every rendering (PDF, PNG, images at issuance): bounded pool, budget, cache (config `render`).
+    render_pool: crate::render_pool::RenderPool,
     check: Arc<IssuanceCheck>,
 }
 
@@ -119,6 +148,7 @@ impl App {
             dids: Arc::new(dids),
             verifier_url: "http://127.0.0.1:8090".to_owned(),
             render_images: true,
+            render_pool: crate::render_pool::RenderPool::default(),
             check,
         }
     }
@@ -135,6 +165,17 @@ impl App {
     pub fn with_render_display_images(mut self, render: bool) -> Self {
         self.render_images = render;
         self
+    }
+
+    /// Sets the rendering pool (config `render`; default: [`crate::render_pool::RenderSettings::default`]).
+    pub fn with_render_pool(mut self, pool: crate::render_pool::RenderPool) -> Self {
+        self.render_pool = pool;
+        self
+    }
+
+    /// The rendering pool and cache (handlers, shutdown, tests).
+    pub fn render_pool(&self) -> &crate::render_pool::RenderPool {
+        &self.render_pool
     }
 
     /// A credential's verification URL: `{verifier_url}/verify?credential={share URL}`.
@@ -242,9 +283,31 @@ impl App {
     pub async fn issue_vc(&self, principal: &Principal, credential: Value, options: &Value) -> Result<Issued, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
         let did = self.did(&principal.university)?.to_owned();
+        if let Some(id) = credential.get("id").and_then(Value::as_str) {
+            self.check_client_credential_id(&principal.university, id)?;
+        }
         let (doc, version) = prepare::prepare(credential, &did, &Self::new_credential_id(), self.now(), "credential")?;
         let purposes = purposes_from_options(options)?;
         self.issue_prepared(principal, "vc", doc, version, &purposes, None, Self::new_share_token()).await
+    }
+
+    /// A credential id chosen by the client (VC-API `credential.id`) must be a `urn:uuid:` UUID or
+    /// a URL in the university's own namespace `{public_base_url}/universities/{university}/`
+    /// (rule `vc.id-namespace`), so that one university can never pick, and so probe for, an id
+    /// of another: ids in a university's namespace cannot collide with another's, and a UUID
+    /// collision (409, the same answer as for one of the university's own ids) needs the other
+    /// credential's random id, which only someone holding that credential knows (issue #13).
+    fn check_client_credential_id(&self, university: &str, id: &str) -> Result<(), DomainError> {
+        let own = format!("{}/universities/{university}/", self.base_url);
+        let is_uuid = id.strip_prefix("urn:uuid:").is_some_and(|u| uuid::Uuid::parse_str(u).is_ok());
+        if is_uuid || (id.starts_with(&own) && id.len() > own.len()) {
+            return Ok(());
+        }
+        Err(DomainError::Validation(vec![FieldError::new(
+            "credential.id",
+            "vc.id-namespace",
+            format!("a client-chosen `id` must be `urn:uuid:<UUID>` or start with `{own}`; omit it and the service assigns a `urn:uuid:`"),
+        )]))
     }
 
     /// Issues one ENHANCE award (the `elm-model` award format) as an EDC credential with
@@ -260,11 +323,25 @@ impl App {
             None => (body, None),
         };
         let text = serde_json::to_string(award).map_err(|e| DomainError::BadRequest(e.to_string()))?;
-        let award = elm_model::parse_award(&text).map_err(|i| DomainError::Validation(vec![FieldError::from(&i)]))?;
+        let award = elm_model::parse_award(&text).map_err(|i| {
+            // Over the size limit: the body is parsed already, so name the oversized fields too.
+            let issues = if i.rule == "award.max-bytes" { elm_model::limits::oversized_award_findings(award, text.len()) } else { vec![i] };
+            DomainError::Validation(issues.iter().filter(|i| i.is_error()).map(FieldError::from).collect())
+        })?;
         principal.require(&award.awarding_university, Role::Issue)?;
+        // The size and character limits (issue #13) before anything costly: images, rendering,
+        // signing, storage.
+        let over: Vec<FieldError> = elm_model::limits::check_award(&award).iter().filter(|i| i.is_error()).map(FieldError::from).collect();
+        if !over.is_empty() {
+            return Err(DomainError::Validation(over));
+        }
         let mut images = Vec::new();
         for r in &award.display.images {
             let Some(b64) = images_in.and_then(|m| m.get(&r.language)).and_then(Value::as_str) else { continue };
+            // Refused before decoding: at least this many bytes (base64 carries 3 per 4 characters).
+            if let Some(i) = elm_model::limits::check_image_size(&format!("images.{}", r.language), (b64.len() / 4 * 3).saturating_sub(2)) {
+                return Err(DomainError::Validation(vec![FieldError::from(&i)]));
+            }
             let bytes = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| {
                 DomainError::Validation(vec![FieldError::new(format!("images.{}", r.language), "images.base64", e.to_string())])
             })?;
@@ -281,9 +358,7 @@ impl App {
         };
         if render_images && !crate::display::missing_languages(&award, &images).is_empty() {
             let (award, universities, options, url) = (award.clone(), self.universities.clone(), options.clone(), self.verification_url(&share_token));
-            images = tokio::task::spawn_blocking(move || crate::display::complete_images(&award, &universities, &options, images, &url))
-                .await
-                .map_err(|e| DomainError::Securing(format!("rendering task failed: {e}")))??;
+            images = crate::display::complete_images_pooled(&self.render_pool, award, universities, options, images, url).await?;
         }
         let built = elm_model::build(&award, &self.universities, &images, &options).map_err(|e| {
             DomainError::Validation(e.issues().iter().filter(|i| i.is_error()).map(FieldError::from).collect())
@@ -400,6 +475,7 @@ impl App {
     /// is permanent. Audit-logged with `reason`.
     pub async fn set_status(&self, principal: &Principal, credential_id: &str, purpose: StatusPurpose, value: bool, reason: Option<&str>) -> Result<(), DomainError> {
         let owner = self.store.credential_owner(credential_id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{credential_id}`")))?;
+        principal.owns(&owner, &format!("credential `{credential_id}`"))?;
         principal.require(&owner, Role::Revoke)?;
         let current = self.store.credential(&owner, credential_id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{credential_id}`")))?;
         if current.status == "revoked" {
@@ -535,9 +611,10 @@ impl App {
         }
     }
 
-    /// A credential of the caller's university (another university's is forbidden).
+    /// A credential of the caller's university (another university's answers like an unknown id).
     pub async fn credential(&self, principal: &Principal, id: &str) -> Result<Value, DomainError> {
         let owner = self.store.credential_owner(id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{id}`")))?;
+        principal.owns(&owner, &format!("credential `{id}`"))?;
         principal.require(&owner, Role::Issue)?;
         let row = self.store.credential(&owner, id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{id}`")))?;
         let credential: Value = serde_json::from_str(&row.credential).map_err(|e| DomainError::Storage(e.to_string()))?;
@@ -562,10 +639,20 @@ impl App {
         if id.is_empty() || id.len() > 200 || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
             return Err(DomainError::Validation(vec![FieldError::new("id", "specification.id", "1-200 characters of [A-Za-z0-9._-]")]));
         }
-        if let Err(e) = serde_json::from_value::<elm_model::award::LearningOpportunitySpec>(body.clone()) {
-            return Err(DomainError::Validation(vec![FieldError::new("", "specification.parse", e.to_string())]));
-        }
         let text = body.to_string();
+        if let Some(i) = elm_model::limits::check_json_size(&text) {
+            return Err(DomainError::Validation(vec![FieldError::from(&i)]));
+        }
+        match serde_json::from_value::<elm_model::award::LearningOpportunitySpec>(body.clone()) {
+            Err(e) => return Err(DomainError::Validation(vec![FieldError::new("", "specification.parse", e.to_string())])),
+            // The size and character limits of the award format (issue #13).
+            Ok(spec) => {
+                let over: Vec<FieldError> = elm_model::limits::check_learning_opportunity(&spec).iter().filter(|i| i.is_error()).map(FieldError::from).collect();
+                if !over.is_empty() {
+                    return Err(DomainError::Validation(over));
+                }
+            }
+        }
         let version = self.store.add_specification(&principal.university, id, &text, &principal.actor(), self.now()).await?;
         Ok(json!({"id": id, "version": version, "specification": body}))
     }

@@ -50,6 +50,54 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Operational limits.
     pub limits: Limits,
+    /// Rendering of PDFs and certificate images (pool, cache, budget).
+    pub render: RenderConfig,
+}
+
+/// Rendering of PDFs and certificate page images (issue #13, `crate::render_pool`): a bounded pool
+/// off the async runtime, a budget per rendering and a cache of the renderings of stored
+/// credentials.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RenderConfig {
+    /// Renderings running at once (0: one per CPU core). `ENHANCE_ISSUER_RENDER_WORKERS`.
+    pub workers: usize,
+    /// Bytes of rendered PDFs and PNGs of stored credentials kept in memory (least recently used
+    /// evicted; 0: no cache). `ENHANCE_ISSUER_RENDER_CACHE_BYTES`.
+    pub cache_bytes: usize,
+    /// Milliseconds one rendering may take, and a request may wait for a free worker.
+    /// `ENHANCE_ISSUER_RENDER_DEADLINE_MS`.
+    pub deadline_ms: u64,
+    /// Most characters laid out in one document. `ENHANCE_ISSUER_RENDER_MAX_GLYPHS`.
+    pub max_glyphs: usize,
+    /// Most pages of one PDF. `ENHANCE_ISSUER_RENDER_MAX_PAGES`.
+    pub max_pages: usize,
+}
+
+impl Default for RenderConfig {
+    fn default() -> Self {
+        Self {
+            workers: 0,
+            cache_bytes: 64 * 1024 * 1024,
+            deadline_ms: 20_000,
+            max_glyphs: render::budget::DEFAULT_MAX_GLYPHS,
+            max_pages: render::budget::DEFAULT_MAX_PAGES,
+        }
+    }
+}
+
+impl RenderConfig {
+    /// The pool settings (`workers = 0` resolved to the number of CPU cores).
+    pub fn settings(&self) -> crate::render_pool::RenderSettings {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        crate::render_pool::RenderSettings {
+            workers: if self.workers == 0 { cores } else { self.workers },
+            cache_bytes: self.cache_bytes,
+            deadline: std::time::Duration::from_millis(self.deadline_ms),
+            max_glyphs: self.max_glyphs,
+            max_pages: self.max_pages,
+        }
+    }
 }
 
 /// Log output format.
@@ -77,6 +125,19 @@ pub struct Limits {
     pub status_list_max_age_secs: u32,
     /// Seconds graceful shutdown waits for in-flight requests. `ENHANCE_ISSUER_SHUTDOWN_GRACE_SECS`.
     pub shutdown_grace_secs: u64,
+    /// Seconds a client has to send a complete request head (request line and headers); a client
+    /// trickling it is disconnected. Also the keep-alive idle timeout.
+    /// `ENHANCE_ISSUER_HEADER_READ_TIMEOUT_SECS`.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client has to send a complete request body, from the first read (408 after).
+    /// `ENHANCE_ISSUER_BODY_READ_TIMEOUT_SECS`.
+    pub body_read_timeout_secs: u64,
+    /// Per-client-address rate limit of the unauthenticated share-link endpoints
+    /// (`/share/{token}` with its downloads and QR codes): `per_second`, `burst`, `exempt`
+    /// addresses. `ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_PER_SECOND` (0: off),
+    /// `ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST`, `ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT`
+    /// (comma-separated addresses).
+    pub public_rate_limit: service_kit::RateLimit,
 }
 
 impl Default for Limits {
@@ -87,6 +148,9 @@ impl Default for Limits {
             rate_limit_per_minute: 600,
             status_list_max_age_secs: 60,
             shutdown_grace_secs: 300,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 120,
+            public_rate_limit: service_kit::RateLimit::default(),
         }
     }
 }
@@ -106,6 +170,7 @@ impl Default for Config {
             render_display_images: true,
             log_format: LogFormat::Json,
             limits: Limits::default(),
+            render: RenderConfig::default(),
         }
     }
 }
@@ -226,6 +291,21 @@ impl Config {
                 }
             };
         }
+        if let Some(v) = get("ENHANCE_ISSUER_RENDER_WORKERS") {
+            self.render.workers = parse("ENHANCE_ISSUER_RENDER_WORKERS", v)?;
+        }
+        if let Some(v) = get("ENHANCE_ISSUER_RENDER_CACHE_BYTES") {
+            self.render.cache_bytes = parse("ENHANCE_ISSUER_RENDER_CACHE_BYTES", v)?;
+        }
+        if let Some(v) = get("ENHANCE_ISSUER_RENDER_DEADLINE_MS") {
+            self.render.deadline_ms = parse("ENHANCE_ISSUER_RENDER_DEADLINE_MS", v)?;
+        }
+        if let Some(v) = get("ENHANCE_ISSUER_RENDER_MAX_GLYPHS") {
+            self.render.max_glyphs = parse("ENHANCE_ISSUER_RENDER_MAX_GLYPHS", v)?;
+        }
+        if let Some(v) = get("ENHANCE_ISSUER_RENDER_MAX_PAGES") {
+            self.render.max_pages = parse("ENHANCE_ISSUER_RENDER_MAX_PAGES", v)?;
+        }
         if let Some(v) = get("ENHANCE_ISSUER_MAX_BODY_BYTES") {
             self.limits.max_body_bytes = parse("ENHANCE_ISSUER_MAX_BODY_BYTES", v)?;
         }
@@ -240,6 +320,26 @@ impl Config {
         }
         if let Some(v) = get("ENHANCE_ISSUER_SHUTDOWN_GRACE_SECS") {
             self.limits.shutdown_grace_secs = parse("ENHANCE_ISSUER_SHUTDOWN_GRACE_SECS", v)?;
+        }
+        if let Some(v) = get("ENHANCE_ISSUER_HEADER_READ_TIMEOUT_SECS") {
+            self.limits.header_read_timeout_secs = parse("ENHANCE_ISSUER_HEADER_READ_TIMEOUT_SECS", v)?;
+        }
+        if let Some(v) = get("ENHANCE_ISSUER_BODY_READ_TIMEOUT_SECS") {
+            self.limits.body_read_timeout_secs = parse("ENHANCE_ISSUER_BODY_READ_TIMEOUT_SECS", v)?;
+        }
+        if let Some(v) = get("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_PER_SECOND") {
+            self.limits.public_rate_limit.per_second = parse("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_PER_SECOND", v)?;
+        }
+        if let Some(v) = get("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST") {
+            self.limits.public_rate_limit.burst = parse("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST", v)?;
+        }
+        if let Some(v) = get("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT") {
+            self.limits.public_rate_limit.exempt = v
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| parse("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT", a))
+                .collect::<Result<_, _>>()?;
         }
         Ok(())
     }
@@ -259,8 +359,26 @@ impl Config {
         if self.database_max_connections == 0 {
             return invalid("database_max_connections", "must be at least 1");
         }
+        if self.render.deadline_ms == 0 {
+            return invalid("render.deadline_ms", "must be at least 1");
+        }
+        if self.render.max_glyphs == 0 {
+            return invalid("render.max_glyphs", "must be at least 1");
+        }
+        if self.render.max_pages == 0 {
+            return invalid("render.max_pages", "must be at least 1");
+        }
         if self.limits.max_batch_size == 0 {
             return invalid("limits.max_batch_size", "must be at least 1");
+        }
+        if self.limits.header_read_timeout_secs == 0 {
+            return invalid("limits.header_read_timeout_secs", "must be at least 1");
+        }
+        if self.limits.body_read_timeout_secs == 0 {
+            return invalid("limits.body_read_timeout_secs", "must be at least 1");
+        }
+        if let Err(m) = self.limits.public_rate_limit.check("limits.public_rate_limit") {
+            return Err(ConfigError::Invalid { setting: "limits.public_rate_limit", message: m });
         }
         if self.limits.status_list_max_age_secs > 60 {
             return invalid("limits.status_list_max_age_secs", "must be at most 60 (revocation must show quickly)");
@@ -311,6 +429,49 @@ mod tests {
         env.insert("ENHANCE_ISSUER_VERIFIER_URL".to_string(), "ftp://x".to_string());
         assert!(Config::load_with_env(None, &env).unwrap_err().to_string().contains("verifier_url"));
         assert!(Config::from_toml_str("bnid = 1").unwrap_err().contains("bnid"));
+    }
+
+    #[test]
+    fn read_timeouts_and_public_rate_limit() {
+        let c = Config::from_toml_str("[limits]\nheader_read_timeout_secs = 3\n[limits.public_rate_limit]\nper_second = 2\nburst = 5\nexempt = [\"10.0.0.1\"]\n").unwrap();
+        assert_eq!(c.limits.header_read_timeout_secs, 3);
+        assert_eq!(c.limits.public_rate_limit.per_second, 2.0);
+        assert_eq!(c.limits.public_rate_limit.exempt, vec!["10.0.0.1".parse::<std::net::IpAddr>().unwrap()]);
+        let env: HashMap<String, String> = [
+            ("ENHANCE_ISSUER_BODY_READ_TIMEOUT_SECS", "7"),
+            ("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST", "9"),
+            ("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT", "127.0.0.1, ::1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let c = Config::load_with_env(None, &env).unwrap();
+        assert_eq!((c.limits.body_read_timeout_secs, c.limits.public_rate_limit.burst), (7, 9));
+        assert_eq!(c.limits.public_rate_limit.exempt.len(), 2);
+        let env: HashMap<String, String> = [("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT".to_owned(), "localhost".to_owned())].into_iter().collect();
+        assert!(Config::load_with_env(None, &env).unwrap_err().to_string().contains("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT"));
+        let mut c = Config::default();
+        c.limits.header_read_timeout_secs = 0;
+        assert!(c.check().unwrap_err().to_string().contains("limits.header_read_timeout_secs"));
+        let mut c = Config::default();
+        c.limits.public_rate_limit.burst = 0;
+        assert!(c.check().unwrap_err().to_string().contains("limits.public_rate_limit.burst"));
+    }
+
+    #[test]
+    fn render_settings_from_env_and_checked() {
+        let mut env = HashMap::new();
+        env.insert("ENHANCE_ISSUER_RENDER_WORKERS".to_string(), "3".to_string());
+        env.insert("ENHANCE_ISSUER_RENDER_CACHE_BYTES".to_string(), "1024".to_string());
+        env.insert("ENHANCE_ISSUER_RENDER_DEADLINE_MS".to_string(), "1500".to_string());
+        env.insert("ENHANCE_ISSUER_RENDER_MAX_GLYPHS".to_string(), "5000".to_string());
+        env.insert("ENHANCE_ISSUER_RENDER_MAX_PAGES".to_string(), "7".to_string());
+        let c = Config::load_with_env(None, &env).unwrap();
+        let s = c.render.settings();
+        assert_eq!((s.workers, s.cache_bytes, s.deadline.as_millis(), s.max_glyphs, s.max_pages), (3, 1024, 1500, 5000, 7));
+        assert!(Config::default().render.settings().workers >= 1, "0 means one per core");
+        env.insert("ENHANCE_ISSUER_RENDER_DEADLINE_MS".to_string(), "0".to_string());
+        assert!(Config::load_with_env(None, &env).unwrap_err().to_string().contains("render.deadline_ms"));
     }
 
     #[test]

@@ -19,11 +19,16 @@
 //!   image is exactly the same at a ninth of the size (the image is carried three times in every
 //!   stored credential: JSON-LD, JAdES and VC-JWT).
 //!
-//! No I/O; CPU-heavy (run it on the blocking pool).
+//! No I/O; CPU-heavy: [`complete_images_pooled`] runs it on the service's rendering pool
+//! ([`crate::render_pool`], issue #13) under the render budget, cancelled when the request is.
+
+use std::sync::Arc;
 
 use elm_model::{Award, BuildOptions, DisplayImage, MediaType, Universities};
+use render::{Budget, Exceeded, RenderError};
 
 use crate::domain::{DomainError, FieldError};
+use crate::render_pool::{PoolError, RenderPool};
 
 /// Percent-encodes `s` for use as a URI query component: every byte outside the RFC 3986
 /// unreserved set (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`.
@@ -63,24 +68,73 @@ pub fn complete_images(
     award: &Award,
     universities: &Universities,
     options: &BuildOptions,
-    mut given: Vec<DisplayImage>,
+    given: Vec<DisplayImage>,
     verification_url: &str,
 ) -> Result<Vec<DisplayImage>, DomainError> {
+    complete_images_within(award, universities, options, given, verification_url, &Budget::default())
+        .map_err(|e| pool_error(PoolError::Render(e)))?
+}
+
+/// [`complete_images`] on the rendering pool, within its budget; cancelled when this future is
+/// dropped (the client went away) or the service shuts down.
+pub async fn complete_images_pooled(
+    pool: &RenderPool,
+    award: Award,
+    universities: Arc<Universities>,
+    options: BuildOptions,
+    given: Vec<DisplayImage>,
+    verification_url: String,
+) -> Result<Vec<DisplayImage>, DomainError> {
+    pool.run(move |budget| complete_images_within(&award, &universities, &options, given, &verification_url, &budget))
+        .await
+        .map_err(pool_error)?
+}
+
+/// The domain error of a rendering at issuance that the pool did not finish: the award's text
+/// over the render budget is a validation finding (422; the award model's limits keep valid
+/// awards far below it), a busy pool, the deadline or a shutdown is 503 with `Retry-After`.
+fn pool_error(e: PoolError) -> DomainError {
+    match e {
+        PoolError::Render(RenderError::Budget(Exceeded::Deadline)) | PoolError::Busy(_) | PoolError::ShuttingDown | PoolError::Render(RenderError::Cancelled) => {
+            DomainError::Busy(format!("the certificate page image could not be rendered now ({e}); retry later"))
+        }
+        PoolError::Render(RenderError::Budget(x)) => {
+            DomainError::Validation(vec![FieldError::new("display", "display.render-budget", format!("the certificate page image cannot be rendered: {x}"))])
+        }
+        other => DomainError::Securing(format!("rendering the certificate page failed: {other}")),
+    }
+}
+
+/// [`complete_images`] within `budget`: the budget's own failures (exceeded, cancelled) are the
+/// outer error, so the pool counts them; everything else is the inner domain error.
+fn complete_images_within(
+    award: &Award,
+    universities: &Universities,
+    options: &BuildOptions,
+    mut given: Vec<DisplayImage>,
+    verification_url: &str,
+    budget: &Budget,
+) -> Result<Result<Vec<DisplayImage>, DomainError>, RenderError> {
     let missing = missing_languages(award, &given);
     if missing.is_empty() {
-        return Ok(given);
+        return Ok(Ok(given));
     }
     // Placeholder bytes (the certificate page does not show the display images).
     let mut draft = given.clone();
     draft.extend(missing.iter().map(|l| DisplayImage { language: l.clone(), media_type: MediaType::Png, bytes: vec![0] }));
-    let built = elm_model::build(award, universities, &draft, options)
-        .map_err(|e| DomainError::Validation(e.issues().iter().filter(|i| i.is_error()).map(FieldError::from).collect()))?;
+    let built = match elm_model::build(award, universities, &draft, options) {
+        Ok(b) => b,
+        Err(e) => return Ok(Err(DomainError::Validation(e.issues().iter().filter(|i| i.is_error()).map(FieldError::from).collect()))),
+    };
     for language in missing {
-        let png = render::png_for_credential(&built.credential, &render::RenderOptions::new(language.clone(), verification_url))
-            .map_err(|e| DomainError::Securing(format!("rendering the certificate page ({language}) failed: {e}")))?;
-        given.push(DisplayImage { language, media_type: MediaType::Png, bytes: compact_png(png) });
+        let options = render::RenderOptions::new(language.clone(), verification_url).with_budget(budget.clone());
+        match render::png_for_credential(&built.credential, &options) {
+            Ok(png) => given.push(DisplayImage { language, media_type: MediaType::Png, bytes: compact_png(png) }),
+            Err(e @ (RenderError::Budget(_) | RenderError::Cancelled)) => return Err(e),
+            Err(e) => return Ok(Err(DomainError::Securing(format!("rendering the certificate page ({language}) failed: {e}")))),
+        }
     }
-    Ok(given)
+    Ok(Ok(given))
 }
 
 /// The same image as an 8-bit indexed-colour PNG when it is opaque and has at most 256 colours

@@ -18,3 +18,4 @@ pub mod tenants; // issuer service: universities and tokens files
 pub use server::{serve, start, RunningServer, ServeError};
 pub mod qr; // issuer service: QR codes of share links
 pub mod display; // issue #7: verification URL, certificate page images at issuance
+pub mod render_pool; // issue #13: bounded rendering pool and cache

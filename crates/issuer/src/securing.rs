@@ -43,6 +43,19 @@ pub enum SecureError {
     /// The key store could not be loaded.
     #[error("key store: {0}")]
     KeyStore(String),
+    /// The document is not valid JSON-LD for canonicalisation (undefined term, unknown context,
+    /// relative IRI, protected term redefinition, poison graph, ...): the request's fault (422).
+    #[error("invalid JSON-LD: {0}")]
+    JsonLd(canon::CanonError),
+}
+
+/// A signing failure: canonicalisation errors are the document's fault ([`SecureError::JsonLd`]),
+/// anything else the signer's.
+fn sign_error(e: data_integrity::ProofError) -> SecureError {
+    match e {
+        data_integrity::ProofError::Canonicalization(c) => SecureError::JsonLd(c),
+        other => SecureError::Sign(other.to_string()),
+    }
 }
 
 /// Every form of one secured credential.
@@ -107,13 +120,38 @@ impl KeyStoreSecurer {
     pub fn universities(&self) -> Vec<String> {
         self.keys.universities().map(|u| u.id.clone()).collect()
     }
+
+    /// Universities any of whose private keys is a plain file (`backend = "file"`), not a
+    /// PKCS#11 token: fine for the demo, warned about at start-up otherwise.
+    pub fn universities_with_file_keys(&self) -> Vec<String> {
+        self.keys.universities_with_file_keys().into_iter().map(str::to_owned).collect()
+    }
+}
+
+/// Whether `public_base_url` is a demo deployment: its host is `localhost` (or a `*.localhost`
+/// name, RFC 6761 §6.3) or a loopback address (127.0.0.0/8, `::1`). Only such a deployment may
+/// sign with file keys without a start-up warning.
+pub fn is_demo_base_url(public_base_url: &str) -> bool {
+    let rest = public_base_url.split_once("://").map_or(public_base_url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Securer for KeyStoreSecurer {
     fn sign(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Value, SecureError> {
         let u = self.keys.university(university).ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
         let signer = u.current_signer().ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
-        data_integrity::sign_owned(Value::Object(document), signer, &ProofOptions::new(created)).map_err(|e| SecureError::Sign(e.to_string()))
+        data_integrity::sign_owned(Value::Object(document), signer, &ProofOptions::new(created)).map_err(sign_error)
     }
 
     fn secure(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Secured, SecureError> {
@@ -129,7 +167,7 @@ impl Securer for KeyStoreSecurer {
             }
         };
         // Last, so the document is moved into the proof step rather than copied.
-        let credential = data_integrity::sign_owned(unsecured, signer, &ProofOptions::new(created)).map_err(|e| SecureError::Sign(e.to_string()))?;
+        let credential = data_integrity::sign_owned(unsecured, signer, &ProofOptions::new(created)).map_err(sign_error)?;
         Ok(Secured { credential, jades, jades_value, vc_jwt: None })
     }
 
@@ -239,7 +277,7 @@ impl IssuanceCheck {
         let envelope: Option<&Value> = match (&*jades, &*jades_value) {
             (None, _) => None,
             (Some(_), Some(v)) => Some(v),
-            (Some(text), None) => match serde_json::from_str::<Value>(text) {
+            (Some(text), None) => match strict_json::from_str(text) {
                 Ok(v) => {
                     parsed = v;
                     Some(&parsed)
@@ -311,7 +349,7 @@ fn payload_is(secured: &mut Value, payload: &[u8]) -> bool {
         return true;
     }
     let Some(di) = secured.as_object() else { return false };
-    let Ok(Value::Object(p)) = serde_json::from_slice::<Value>(payload) else { return false };
+    let Ok(Value::Object(p)) = strict_json::from_slice(payload) else { return false };
     if p.iter().any(|(k, v)| k != "@context" && di.get(k) != Some(v)) {
         return false;
     }
@@ -329,4 +367,19 @@ fn payload_is(secured: &mut Value, payload: &[u8]) -> bool {
     dc.len() >= pc.len()
         && dc[..pc.len()] == pc[..]
         && dc[pc.len()..].iter().all(|c| c.as_str() == Some(DATA_INTEGRITY_CONTEXT))
+}
+
+#[cfg(test)]
+mod demo_tests {
+    use super::is_demo_base_url;
+
+    #[test]
+    fn only_loopback_and_localhost_base_urls_are_demo() {
+        for demo in ["http://localhost:8080", "http://127.0.0.1:8080/", "http://[::1]:8080", "https://issuer.localhost", "http://127.8.0.1"] {
+            assert!(is_demo_base_url(demo), "{demo}");
+        }
+        for real in ["https://credentials.ethz.ch", "http://10.0.0.5:8080", "https://localhost.example.org", "http://user@evil.example", "http://[2001:db8::1]"] {
+            assert!(!is_demo_base_url(real), "{real}");
+        }
+    }
 }

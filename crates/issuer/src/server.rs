@@ -125,6 +125,15 @@ pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, Se
         None => {
             let keys = KeyStoreSecurer::load(&config.keys_dir, config.base_url())?;
             let with_keys = keys.universities();
+            let file_keys = keys.universities_with_file_keys();
+            if !file_keys.is_empty() && !crate::securing::is_demo_base_url(config.base_url()) {
+                tracing::warn!(
+                    universities = ?file_keys,
+                    public_base_url = %config.base_url(),
+                    keys_dir = %config.keys_dir.display(),
+                    "signing keys are plain files on a non-demo deployment (public base URL not localhost/loopback): keep university keys in an HSM (backend = \"pkcs11\" in keys.toml, docs/CONFIG.md)"
+                );
+            }
             for u in &universities {
                 if !with_keys.contains(&u.id) {
                     tracing::warn!(university = %u.id, keys_dir = %config.keys_dir.display(), "no keys.toml for this university; issuing for it will fail");
@@ -135,7 +144,8 @@ pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, Se
     };
     Ok(App::new(store, securer, clock, config.base_url(), elm_model::Universities::new(universities))
         .with_verifier_url(&config.verifier_url)
-        .with_render_display_images(config.render_display_images))
+        .with_render_display_images(config.render_display_images)
+        .with_render_pool(crate::render_pool::RenderPool::new(config.render.settings())))
 }
 
 /// Starts the server in the background and returns once it listens.
@@ -145,12 +155,16 @@ pub async fn start(config: Config, overrides: Overrides) -> Result<RunningServer
     let (tx, rx) = oneshot::channel::<()>();
     let router = http::router(AppState::new(app.clone(), config.limits.clone()));
     let grace = Duration::from_secs(config.limits.shutdown_grace_secs);
+    let serve_options = service_kit::ServeOptions { header_read_timeout: Some(Duration::from_secs(config.limits.header_read_timeout_secs)) };
     let store = app.store().clone();
+    let render_pool = app.render_pool().clone();
     let handle = tokio::spawn(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut stop_rx2 = stop_rx.clone();
-        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let server = service_kit::serve(listener, router, serve_options, async move {
             let _ = rx.await;
+            // Downloads being rendered stop now (their clients get 503); issuance goes on.
+            render_pool.shutdown();
             let _ = stop_tx.send(true);
         });
         let serving = async { server.await.map_err(ServeError::Serve) };

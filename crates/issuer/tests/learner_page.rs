@@ -291,7 +291,7 @@ async fn learner_page_and_downloads(db: Db) {
     // Errors: unknown format (problem JSON naming the choices), unknown link (404 even for a browser).
     let (status, _, b) = get(s, &format!("/share/{token}?format=docx"), None).await;
     assert_eq!(status, 400);
-    assert!(text(&b).contains("jsonld, jades, jwt or pdf"));
+    assert!(text(&b).contains("jsonld, jades, jwt, pdf or png"));
     let (status, h, _) = get(s, "/share/no-such-token", Some(browser)).await;
     assert_eq!(status, 404);
     assert_eq!(h["content-type"], "application/problem+json");

@@ -87,7 +87,7 @@ fn read(path: PathBuf) -> Vec<u8> {
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is not supported (the report is one table).
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join("../../../shared/reference");
+    let testdata = root.join("../../testdata");
     let budget = Duration::from_secs(3);
 
     // Raw Ed25519.
@@ -103,7 +103,7 @@ fn main() {
     });
 
     // W3C alumni vector.
-    let vectors = shared.join("vectors/vc-di-eddsa/TestVectors");
+    let vectors = testdata.join("vectors/vc-di-eddsa/TestVectors");
     let unsigned: Value = serde_json::from_slice(&read(vectors.join("unsigned.json"))).unwrap();
     let pair: Value = serde_json::from_slice(&read(vectors.join("keyPair.json"))).unwrap();
     let vm = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
@@ -126,7 +126,7 @@ fn main() {
     let eth = store.university("eth").unwrap();
     let signer = eth.current_signer().unwrap();
     let mut mc: Value =
-        serde_json::from_slice(&read(shared.join("edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld"))).unwrap();
+        serde_json::from_slice(&read(testdata.join("edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld"))).unwrap();
     mc["issuer"]["id"] = Value::String(eth.did().to_string());
     let mc_signed = serde_json::to_vec(&data_integrity::sign(&mc, signer, &opts).unwrap()).unwrap();
     let mc_sign = measure("MC DI sign", budget, || {
@@ -148,7 +148,7 @@ fn main() {
 
     // The ELM 3.2 sample (issue #8 targets: sign ≤ 8×, verify ≤ 5×).
     let mut elm: Value =
-        serde_json::from_slice(&read(shared.join("edc/samples/elm-v3-official/credential-sample_ELM-3.2.jsonld"))).unwrap();
+        serde_json::from_slice(&read(testdata.join("edc/samples/elm-v3-official/credential-sample_ELM-3.2.jsonld"))).unwrap();
     elm["issuer"]["id"] = Value::String(eth.did().to_string());
     let elm_signed = serde_json::to_vec(&data_integrity::sign(&elm, signer, &opts).unwrap()).unwrap();
     let elm_sign_owned = measure_consuming("ELM DI sign_owned", budget, || elm.clone(), |doc| {

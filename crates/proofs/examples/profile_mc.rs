@@ -11,13 +11,13 @@ fn main() {
     let mode = args.get(1).map(String::as_str).unwrap_or("sign");
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2000);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join("../../../shared/reference");
+    let testdata = root.join("../../testdata");
     let store = KeyStore::load(&root.join("../../keys.example"), "http://localhost:8080").expect("keys");
     let resolver = store.resolver().expect("resolver");
     let eth = store.university("eth").expect("eth");
     let signer = eth.current_signer().expect("signer");
     let file = std::env::var("SAMPLE").unwrap_or_else(|_| "Sample-MC-Annex1-unsigned.jsonld".into());
-    let bytes = std::fs::read(shared.join("edc/samples/elm-v3-official").join(file)).expect("sample");
+    let bytes = std::fs::read(testdata.join("edc/samples/elm-v3-official").join(file)).expect("sample");
     let mut mc: Value = serde_json::from_slice(&bytes).expect("json");
     mc["issuer"]["id"] = Value::String(eth.did().to_string());
     let created = chrono::DateTime::parse_from_rfc3339("2023-02-24T23:36:38Z").expect("date").with_timezone(&chrono::Utc);

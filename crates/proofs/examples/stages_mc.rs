@@ -23,8 +23,8 @@ fn time<T>(name: &str, n: usize, mut f: impl FnMut() -> T) {
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join("../../../shared/reference");
-    let bytes = std::fs::read(shared.join("edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld")).expect("sample");
+    let testdata = root.join("../../testdata");
+    let bytes = std::fs::read(testdata.join("edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld")).expect("sample");
     let mut mc: Value = serde_json::from_slice(&bytes).expect("json");
     mc["issuer"]["id"] = Value::String("did:web:localhost%3A8080:universities:eth".into());
     let mut with_di = mc.clone();

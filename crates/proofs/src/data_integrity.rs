@@ -479,7 +479,7 @@ pub fn verify(document: &Value, resolver: &dyn KeyResolver) -> Result<Vec<Verifi
 
 /// Parses `bytes` and verifies every proof (the verifier's path from a received file).
 pub fn verify_bytes(bytes: &[u8], resolver: &dyn KeyResolver) -> Result<Vec<VerifiedProof>, ProofError> {
-    let document: Value = serde_json::from_slice(bytes).map_err(|e| ProofError::InvalidJson(e.to_string()))?;
+    let document: Value = strict_json::from_slice(bytes).map_err(|e| ProofError::InvalidJson(e.to_string()))?;
     verify(&document, resolver)
 }
 

@@ -158,7 +158,7 @@ impl SealReport {
 
     /// The payload parsed as JSON.
     pub fn payload_json(&self) -> Result<Value, JadesError> {
-        serde_json::from_slice(&self.payload).map_err(|e| JadesError::Json(e.to_string()))
+        strict_json::from_slice(&self.payload).map_err(|e| JadesError::Json(e.to_string()))
     }
 }
 
@@ -236,7 +236,7 @@ fn b64url_decode(s: &str, what: &str) -> Result<Vec<u8>, JadesError> {
 
 /// Verifies a JAdES seal (the bytes of the JWS JSON document) at validation time `at`.
 pub fn verify(jades_json: &[u8], trust: &TrustAnchors, at: DateTime<Utc>) -> Result<SealReport, JadesError> {
-    let value: Value = serde_json::from_slice(jades_json).map_err(|e| JadesError::Json(e.to_string()))?;
+    let value: Value = strict_json::from_slice(jades_json).map_err(|e| JadesError::Json(e.to_string()))?;
     verify_value(&value, trust, at)
 }
 
@@ -269,8 +269,11 @@ pub fn verify_value(jades: &Value, trust: &TrustAnchors, at: DateTime<Utc>) -> R
     let header_bytes = URL_SAFE_NO_PAD
         .decode(protected_b64)
         .map_err(|e| JadesError::MalformedHeader(format!("not base64url: {e}")))?;
-    let header: Map<String, Value> = serde_json::from_slice(&header_bytes)
-        .map_err(|e| JadesError::MalformedHeader(format!("not a JSON object: {e}")))?;
+    let header: Map<String, Value> = match strict_json::from_slice(&header_bytes) {
+        Ok(Value::Object(header)) => header,
+        Ok(_) => return Err(JadesError::MalformedHeader("not a JSON object".into())),
+        Err(e) => return Err(JadesError::MalformedHeader(format!("not a strict JSON object: {e}"))),
+    };
     if let Some(unprotected) = sig_obj.get("header").and_then(Value::as_object) {
         // RFC 7515 §7.2.1: header parameter names must be disjoint.
         if let Some(dup) = unprotected.keys().find(|k| header.contains_key(*k)) {

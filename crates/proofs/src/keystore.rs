@@ -27,6 +27,30 @@
 //! chain_file = "seal.chain.pem"   # leaf first, then the issuing CA(s)
 //! ```
 //!
+//! Keys in an HSM (PKCS#11, see [`crate::pkcs11`]): a `[pkcs11]` table names the module, the token
+//! and where its user PIN comes from; a key with `backend = "pkcs11"` is then found on that token by
+//! `key_label` (and `key_id`, hex `CKA_ID`, when labels repeat) instead of being read from `file`.
+//! The private key never leaves the token; the seal certificate chain stays a file (it is public).
+//!
+//! ```toml
+//! [pkcs11]
+//! module = "/usr/lib/softhsm/libsofthsm2.so"
+//! token_label = "eth-signing"
+//! pin_env = "ETH_HSM_PIN"         # or pin_file = "/run/secrets/eth-hsm-pin"
+//!
+//! [[ed25519]]
+//! id = "key-2026-01"
+//! backend = "pkcs11"              # "file" (the default) or "pkcs11"
+//! key_label = "eth-ed25519-2026-01"
+//! current = true
+//!
+//! [seal]
+//! algorithm = "ES256"
+//! backend = "pkcs11"
+//! key_label = "eth-seal"
+//! chain_file = "seal.chain.pem"
+//! ```
+//!
 //! Key rotation (DID Core §5.2 / did:web): every listed Ed25519 key goes into the university's DID
 //! document as a `Multikey` in `assertionMethod`, so proofs made before a rotation keep verifying;
 //! only the `current` key signs. Removing a key from `keys.toml` revokes it for verification too.
@@ -41,6 +65,7 @@ use x509_cert::Certificate;
 use crate::certs::{self, TrustAnchors};
 use crate::did::{build_did_document, DidError, DidWeb, StaticDidResolver};
 use crate::keys::{Algorithm, KeyError};
+use crate::pkcs11::{PinSource, Pkcs11Error, Token, TokenConfig};
 use crate::signer::{signer_from_pkcs8_pem, Ed25519Signer, Signer};
 
 /// Why a key store could not be loaded. Never contains key material.
@@ -83,11 +108,23 @@ pub enum KeyStoreError {
     /// The DID could not be built.
     #[error(transparent)]
     Did(#[from] DidError),
+    /// A PKCS#11 token or a key on it could not be used (`field` names the `keys.toml` entry).
+    #[error("{path}: {field}: {source}")]
+    Pkcs11 {
+        /// The `keys.toml`.
+        path: PathBuf,
+        /// The entry, e.g. `[pkcs11]` or `[[ed25519]] key-2026-01`.
+        field: String,
+        /// Cause (never contains the PIN).
+        #[source]
+        source: Box<Pkcs11Error>,
+    },
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct KeysToml {
+    pkcs11: Option<Pkcs11Table>,
     #[serde(default)]
     ed25519: Vec<Ed25519Entry>,
     seal: Option<SealEntry>,
@@ -95,9 +132,33 @@ struct KeysToml {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct Pkcs11Table {
+    module: PathBuf,
+    token_label: String,
+    pin_env: Option<String>,
+    pin_file: Option<PathBuf>,
+}
+
+/// Where a private key lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyBackend {
+    /// A PKCS#8 PEM file next to `keys.toml` (demo and development only).
+    #[default]
+    File,
+    /// A PKCS#11 token (HSM): the key cannot be read out.
+    Pkcs11,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Ed25519Entry {
     id: String,
-    file: String,
+    #[serde(default)]
+    backend: KeyBackend,
+    file: Option<String>,
+    key_label: Option<String>,
+    key_id: Option<String>,
     #[serde(default)]
     current: bool,
 }
@@ -106,8 +167,46 @@ struct Ed25519Entry {
 #[serde(deny_unknown_fields)]
 struct SealEntry {
     algorithm: String,
-    key_file: String,
+    #[serde(default)]
+    backend: KeyBackend,
+    key_file: Option<String>,
+    key_label: Option<String>,
+    key_id: Option<String>,
     chain_file: String,
+}
+
+/// Where one key of `keys.toml` comes from, checked: a file, or a label (and id) on the token.
+enum KeySource<'a> {
+    File(&'a str),
+    Token { label: &'a str, id: Option<Vec<u8>> },
+}
+
+fn key_source<'a>(
+    field: &str,
+    backend: KeyBackend,
+    file: Option<&'a str>,
+    file_field: &str,
+    key_label: Option<&'a str>,
+    key_id: Option<&str>,
+) -> Result<KeySource<'a>, String> {
+    match backend {
+        KeyBackend::File => {
+            if key_label.is_some() || key_id.is_some() {
+                return Err(format!("{field}: key_label / key_id need backend = \"pkcs11\""));
+            }
+            file.map(KeySource::File).ok_or_else(|| format!("{field}: {file_field} is required with backend = \"file\""))
+        }
+        KeyBackend::Pkcs11 => {
+            if file.is_some() {
+                return Err(format!("{field}: {file_field} is not used with backend = \"pkcs11\" (the key stays in the token)"));
+            }
+            let label = key_label.filter(|l| !l.is_empty()).ok_or_else(|| format!("{field}: key_label is required with backend = \"pkcs11\""))?;
+            let id = key_id
+                .map(|h| hex::decode(h).map_err(|_| format!("{field}: key_id {h:?} must be hex (the token's CKA_ID)")))
+                .transpose()?;
+            Ok(KeySource::Token { label, id })
+        }
+    }
 }
 
 /// One Ed25519 key of a university.
@@ -115,10 +214,22 @@ struct SealEntry {
 pub struct UniversityKey {
     /// DID URL fragment (`key-2026-01`).
     pub fragment: String,
-    /// Signer whose key id is the full verification method URL.
-    pub signer: Ed25519Signer,
+    /// Signer whose key id is the full verification method URL (a file key or a token key).
+    pub signer: std::sync::Arc<dyn Signer>,
     /// Whether this key signs new credentials.
     pub current: bool,
+    /// Where the private key lives.
+    pub backend: KeyBackend,
+    /// The same signer as a file key (`backend = "file"`), sharing the allocation.
+    file: Option<std::sync::Arc<Ed25519Signer>>,
+}
+
+impl UniversityKey {
+    /// The in-memory Ed25519 signer of a file key (`None` for a token key), e.g. for writing the
+    /// demo key files or for tests that need the seed.
+    pub fn file_signer(&self) -> Option<&Ed25519Signer> {
+        self.file.as_deref()
+    }
 }
 
 /// A university's JAdES seal: signing key and certificate chain (leaf first).
@@ -128,6 +239,8 @@ pub struct SealKey {
     pub signer: Box<dyn Signer>,
     /// Certificate chain, leaf first.
     pub chain: Vec<Certificate>,
+    /// Where the private key lives.
+    pub backend: KeyBackend,
 }
 
 /// All keys of one university.
@@ -151,8 +264,19 @@ impl UniversityKeys {
 
     /// The key that signs new credentials (`load` guarantees there is exactly one, so this is
     /// `Some` for a loaded store).
-    pub fn current_signer(&self) -> Option<&Ed25519Signer> {
-        self.keys.iter().find(|k| k.current).map(|k| &k.signer)
+    pub fn current_signer(&self) -> Option<&dyn Signer> {
+        self.keys.iter().find(|k| k.current).map(|k| k.signer.as_ref())
+    }
+
+    /// The current key's in-memory signer when it is a file key (see [`UniversityKey::file_signer`]).
+    pub fn current_file_signer(&self) -> Option<&Ed25519Signer> {
+        self.keys.iter().find(|k| k.current).and_then(UniversityKey::file_signer)
+    }
+
+    /// Whether any private key of this university (Ed25519 or seal) is a file: fine for the demo,
+    /// a warning for a real deployment.
+    pub fn uses_file_keys(&self) -> bool {
+        self.keys.iter().any(|k| k.backend == KeyBackend::File) || self.seal.as_ref().is_some_and(|s| s.backend == KeyBackend::File)
     }
 
     /// The DID document listing every key (rotated ones included).
@@ -171,6 +295,22 @@ pub struct KeyStore {
 
 fn read(path: &Path) -> Result<String, KeyStoreError> {
     std::fs::read_to_string(path).map_err(|source| KeyStoreError::Io { path: path.to_path_buf(), source })
+}
+
+/// Opens (and logs in to) the token of a `[pkcs11]` table; a relative `pin_file` is relative to
+/// the university's directory.
+fn open_token(t: &Pkcs11Table, dir: &Path, toml_path: &Path) -> Result<Token, KeyStoreError> {
+    let cfg_err = |reason: &str| KeyStoreError::Config { path: toml_path.to_path_buf(), reason: format!("[pkcs11]: {reason}") };
+    let pin = match (&t.pin_env, &t.pin_file) {
+        (Some(var), None) if !var.is_empty() => PinSource::Env(var.clone()),
+        (None, Some(file)) => PinSource::File(dir.join(file)),
+        _ => return Err(cfg_err("exactly one of pin_env (environment variable) or pin_file must be set")),
+    };
+    if t.token_label.is_empty() {
+        return Err(cfg_err("token_label must not be empty"));
+    }
+    let config = TokenConfig { module: t.module.clone(), token_label: t.token_label.clone(), pin };
+    Token::open(&config).map_err(|source| KeyStoreError::Pkcs11 { path: toml_path.to_path_buf(), field: "[pkcs11]".into(), source: Box::new(source) })
 }
 
 impl KeyStore {
@@ -224,6 +364,17 @@ impl KeyStore {
         if current != 1 {
             return Err(cfg_err(format!("{current} keys marked current; exactly one must be")));
         }
+        let token = match &config.pkcs11 {
+            None => None,
+            Some(t) => Some(open_token(t, dir, &toml_path)?),
+        };
+        let token_for = |field: &str| {
+            token.as_ref().ok_or_else(|| cfg_err(format!("{field}: backend = \"pkcs11\" needs a [pkcs11] table (module, token_label, pin_env or pin_file)")))
+        };
+        let hsm_err = |field: String| {
+            let path = toml_path.clone();
+            move |source: Pkcs11Error| KeyStoreError::Pkcs11 { path: path.clone(), field: field.clone(), source: Box::new(source) }
+        };
         let mut keys = Vec::new();
         for entry in &config.ed25519 {
             if entry.id.is_empty() || !entry.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
@@ -232,10 +383,26 @@ impl KeyStore {
             if keys.iter().any(|k: &UniversityKey| k.fragment == entry.id) {
                 return Err(cfg_err(format!("duplicate key id {}", entry.id)));
             }
-            let path = dir.join(&entry.file);
-            let signer = Ed25519Signer::from_pkcs8_pem(did_web.verification_method(&entry.id), &read(&path)?)
-                .map_err(|source| KeyStoreError::Key { path, source })?;
-            keys.push(UniversityKey { fragment: entry.id.clone(), signer, current: entry.current });
+            let field = format!("[[ed25519]] {}", entry.id);
+            let source = key_source(&field, entry.backend, entry.file.as_deref(), "file", entry.key_label.as_deref(), entry.key_id.as_deref())
+                .map_err(&cfg_err)?;
+            let method = did_web.verification_method(&entry.id);
+            let (signer, file): (std::sync::Arc<dyn Signer>, _) = match source {
+                KeySource::File(file) => {
+                    let path = dir.join(file);
+                    let key = std::sync::Arc::new(
+                        Ed25519Signer::from_pkcs8_pem(method, &read(&path)?).map_err(|source| KeyStoreError::Key { path, source })?,
+                    );
+                    (key.clone(), Some(key))
+                }
+                KeySource::Token { label, id } => (
+                    std::sync::Arc::new(
+                        token_for(&field)?.signer(method, label, id.as_deref(), Algorithm::EdDsa).map_err(hsm_err(field.clone()))?,
+                    ),
+                    None,
+                ),
+            };
+            keys.push(UniversityKey { fragment: entry.id.clone(), signer, current: entry.current, backend: entry.backend, file });
         }
         let seal = match &config.seal {
             None => None,
@@ -246,23 +413,40 @@ impl KeyStore {
                 let chain_path = dir.join(&seal.chain_file);
                 let chain = certs::certificates_from_pem(&read(&chain_path)?)
                     .map_err(|e| KeyStoreError::Certificate { path: chain_path.clone(), reason: e.to_string() })?;
-                let key_path = dir.join(&seal.key_file);
-                let kid = crate::jades::kid_for_certificate(&chain[0])
+                let leaf = chain.first().ok_or_else(|| KeyStoreError::Certificate {
+                    path: chain_path.clone(),
+                    reason: "no certificate in the seal chain_file".into(),
+                })?;
+                let kid = crate::jades::kid_for_certificate(leaf)
                     .map_err(|e| KeyStoreError::Certificate { path: chain_path.clone(), reason: e.to_string() })?;
-                let signer = signer_from_pkcs8_pem(kid, &read(&key_path)?, alg)
-                    .map_err(|source| KeyStoreError::Key { path: key_path.clone(), source })?;
-                let cert_key = certs::certificate_public_key(&chain[0])
+                let source = key_source("[seal]", seal.backend, seal.key_file.as_deref(), "key_file", seal.key_label.as_deref(), seal.key_id.as_deref())
+                    .map_err(&cfg_err)?;
+                let (signer, key_name): (Box<dyn Signer>, String) = match source {
+                    KeySource::File(file) => {
+                        let key_path = dir.join(file);
+                        let signer = signer_from_pkcs8_pem(kid, &read(&key_path)?, alg)
+                            .map_err(|source| KeyStoreError::Key { path: key_path.clone(), source })?;
+                        (signer, key_path.display().to_string())
+                    }
+                    KeySource::Token { label, id } => {
+                        let signer = token_for("[seal]")?.signer(kid, label, id.as_deref(), alg).map_err(hsm_err("[seal]".into()))?;
+                        (Box::new(signer), format!("the token key labelled {label:?}"))
+                    }
+                };
+                let cert_key = certs::certificate_public_key(leaf)
                     .map_err(|e| KeyStoreError::Certificate { path: chain_path.clone(), reason: e.to_string() })?;
                 if cert_key != signer.public_key() {
-                    return Err(KeyStoreError::Certificate {
-                        path: chain_path,
-                        reason: format!("leaf certificate does not certify {}", key_path.display()),
-                    });
+                    return Err(KeyStoreError::Certificate { path: chain_path, reason: format!("leaf certificate does not certify {key_name}") });
                 }
-                Some(SealKey { signer, chain })
+                Some(SealKey { signer, chain, backend: seal.backend })
             }
         };
         Ok(UniversityKeys { id: id.to_string(), did_web, keys, seal })
+    }
+
+    /// Universities any of whose private keys is a file (see [`UniversityKeys::uses_file_keys`]).
+    pub fn universities_with_file_keys(&self) -> Vec<&str> {
+        self.universities.values().filter(|u| u.uses_file_keys()).map(|u| u.id.as_str()).collect()
     }
 
     /// One university.

@@ -3,7 +3,8 @@
 //! - [`keys`] / [`signer`]: key types, Multikey encodings and the [`signer::Signer`] trait (Ed25519,
 //!   RSA RS256/PS256, ECDSA P-256 ES256), PKCS#8 PEM loading.
 //! - [`did`]: did:key, did:web for universities, DID documents, [`did::KeyResolver`].
-//! - [`keystore`]: the on-disk university key store (`keys.example/`).
+//! - [`keystore`]: the on-disk university key store (`keys.example/`), file or PKCS#11 keys.
+//! - [`pkcs11`]: [`signer::Signer`] over keys held in an HSM (PKCS#11, `cryptoki`).
 //! - [`certs`]: X.509 parsing, subject details, path validation, demo certificate issuing.
 //! - [`jades`]: JAdES enveloping JWS JSON seals (`b64: false`), as EDC uses them.
 //! - [`vc_jwt`]: `application/vc+jwt` (VC-JOSE-COSE).
@@ -16,6 +17,7 @@ pub mod did;
 pub mod jades;
 pub mod keystore;
 pub mod keys;
+pub mod pkcs11;
 pub mod signer;
 pub mod vc_jwt;
 

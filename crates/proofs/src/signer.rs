@@ -64,6 +64,22 @@ pub trait Signer: fmt::Debug + Send + Sync {
     }
 }
 
+/// A shared signer signs like the signer it shares (the key store hands out `Arc<dyn Signer>`).
+impl<S: Signer + ?Sized> Signer for std::sync::Arc<S> {
+    fn algorithm(&self) -> Algorithm {
+        (**self).algorithm()
+    }
+    fn key_id(&self) -> &str {
+        (**self).key_id()
+    }
+    fn public_key(&self) -> PublicKey {
+        (**self).public_key()
+    }
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        (**self).sign(message)
+    }
+}
+
 fn decode_err(what: &'static str) -> impl Fn(pkcs8::Error) -> KeyError {
     move |e| KeyError::Encoding { what, reason: e.to_string() }
 }

@@ -119,6 +119,18 @@ pub fn encode(credential: &Value, signer: &dyn Signer) -> Result<String, VcJwtEr
     Ok(jws)
 }
 
+/// A base64url JWT part decoded and parsed as a strict JSON object (duplicate member names
+/// refused: RFC 7515 §4 lets a JWS parser reject duplicate header names, I-JSON RFC 7493 §2.3
+/// forbids them); the error completes "header ..." / "payload ...".
+fn strict_object(part: &str) -> Result<Value, String> {
+    let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| "is not base64url".to_string())?;
+    match strict_json::from_slice(&bytes) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        Ok(_) => Err("is not a JSON object".into()),
+        Err(e) => Err(format!("is not a strict JSON object: {e}")),
+    }
+}
+
 /// Verifies a compact `vc+jwt` and returns the credential.
 pub fn verify(jwt: &str, resolver: &dyn KeyResolver) -> Result<VerifiedJwt, VcJwtError> {
     let malformed = |s: &str| VcJwtError::Malformed(s.to_string());
@@ -126,12 +138,7 @@ pub fn verify(jwt: &str, resolver: &dyn KeyResolver) -> Result<VerifiedJwt, VcJw
     let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(malformed("expected three dot-separated parts"));
     };
-    let header: Value = URL_SAFE_NO_PAD
-        .decode(h)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .filter(Value::is_object)
-        .ok_or_else(|| malformed("header is not base64url JSON object"))?;
+    let header: Value = strict_object(h).map_err(|why| malformed(&format!("header {why}")))?;
     let alg_name = header.get("alg").and_then(Value::as_str).ok_or_else(|| malformed("no alg"))?;
     if alg_name.eq_ignore_ascii_case("none") {
         return Err(VcJwtError::AlgNone);
@@ -147,12 +154,7 @@ pub fn verify(jwt: &str, resolver: &dyn KeyResolver) -> Result<VerifiedJwt, VcJw
         other => return Err(VcJwtError::WrongType(other.unwrap_or_default().into())),
     }
     let kid = header.get("kid").and_then(Value::as_str).ok_or(VcJwtError::MissingKid)?.to_string();
-    let credential: Value = URL_SAFE_NO_PAD
-        .decode(p)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .filter(Value::is_object)
-        .ok_or_else(|| malformed("payload is not a base64url JSON object"))?;
+    let credential: Value = strict_object(p).map_err(|why| malformed(&format!("payload {why}")))?;
     let signature = URL_SAFE_NO_PAD.decode(s).map_err(|_| malformed("signature is not base64url"))?;
 
     let method = resolver.resolve(&kid).map_err(|source| VcJwtError::KeyNotFound { kid: kid.clone(), source })?;

@@ -7,7 +7,6 @@ use common::*;
 use proofs::data_integrity::{self, ProofError, ProofOptions};
 use proofs::did::ResolveError;
 use proofs::signer::Ed25519Signer;
-use proofs::Signer as _;
 use serde_json::{json, Value};
 
 fn elm_sample(issuer: &str) -> Value {

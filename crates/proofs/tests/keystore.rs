@@ -89,5 +89,5 @@ fn regenerating_the_demo_keys_is_reproducible() {
         sha2::Sha256::digest("enhance-credentials DEMO seed, public, never production: eth/key-2026-01").into();
     let expected = proofs::signer::Ed25519Signer::from_secret_bytes("x", &seed);
     let store = keystore();
-    assert_eq!(store.university("eth").unwrap().current_signer().unwrap().verifying_key(), expected.verifying_key());
+    assert_eq!(store.university("eth").unwrap().current_signer().unwrap().public_key(), proofs::Signer::public_key(&expected));
 }

@@ -5,7 +5,13 @@
 //! are the certificate supplement (learner, credential, learning outcomes by category, form of
 //! participation, assessment, quality assurance, grade, stackability, further information, and for
 //! a programme one part per learning unit), broken into pages with the bundled font's metrics.
+//!
+//! Layout runs under the rendering's [`Budget`] (issue #13): glyphs laid out, pages, deadline and
+//! cancellation are checked at every line and page. The certificate page is one page whatever the
+//! input: its statement is scaled down to fit (to half size at most), then cut with `…`; the
+//! running header and footer of the supplement pages are cut to one line.
 
+use crate::budget::Budget;
 use crate::font::{Metrics, FAMILY};
 use crate::html::escape;
 use crate::model::{Block, Document};
@@ -29,17 +35,21 @@ pub const MUTED: &str = "#4a4a4a";
 
 struct Svg {
     body: String,
+    /// Characters laid out on this page.
+    glyphs: usize,
 }
 
 impl Svg {
     fn new() -> Self {
         Self {
             body: String::new(),
+            glyphs: 0,
         }
     }
 
     #[allow(clippy::too_many_arguments)]
     fn text(&mut self, x: f64, y: f64, size: f64, bold: bool, color: &str, anchor: &str, s: &str) {
+        self.glyphs += s.chars().count();
         self.body.push_str(&format!(
             r#"<text x="{x:.2}" y="{y:.2}" font-family="{FAMILY}" font-size="{size}" font-weight="{}" fill="{color}" text-anchor="{anchor}">{}</text>"#,
             if bold { "bold" } else { "normal" },
@@ -54,6 +64,8 @@ impl Svg {
     }
 
     fn finish(self, title: &str) -> String {
+        // The document title (not drawn, but parsed by usvg) at most 300 characters.
+        let title = title.char_indices().nth(300).map_or(title, |(i, _)| &title[..i]);
         format!(
             r##"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_W}pt" height="{PAGE_H}pt" viewBox="0 0 {PAGE_W} {PAGE_H}"><title>{}</title><rect width="{PAGE_W}" height="{PAGE_H}" fill="#ffffff"/>
 {}</svg>"##,
@@ -95,7 +107,7 @@ fn university_placeholder(svg: &mut Svg, m: &Metrics, x: f64, y: f64, name: &str
     svg.raw(&format!(
         r##"<rect x="{x:.2}" y="{y:.2}" width="190" height="46" rx="4" fill="none" stroke="#8a8a8a" stroke-width="0.8" stroke-dasharray="3 2"/>"##
     ));
-    let lines = m.wrap(name, 8.5, true, 176.0);
+    let lines = m.wrap_clipped(name, 8.5, true, 176.0, 3);
     let n = lines.len().min(3) as f64;
     let mut ly = y + 23.0 - (n - 1.0) * 5.5 + 3.0;
     for l in lines.iter().take(3) {
@@ -131,14 +143,82 @@ fn qr_block(
         caption,
     );
     let mut ly = y + size + 18.0;
-    for l in m.wrap(url, 5.5, false, size + 40.0).iter().take(3) {
+    for l in m.wrap_clipped(url, 5.5, false, size + 40.0, 3).iter() {
         svg.text(x + size / 2.0, ly, 5.5, false, MUTED, "middle", l);
         ly += 7.0;
     }
 }
 
+/// Top of the certificate page's statement block.
+const STATEMENT_TOP: f64 = 170.0;
+/// Lowest baseline of the statement block (above the signature area).
+const STATEMENT_LIMIT: f64 = PAGE_H - 230.0;
+/// Most characters of one text of the certificate page that are laid out (no more fit on the page
+/// at the smallest scale; the supplement shows every text in full).
+const MAX_PAGE_FIELD_CHARS: usize = 1_500;
+
+/// The statement block of the certificate page ("CERTIFICATE OF …", "«university» on behalf of
+/// the ENHANCE Alliance", "certifies that", the learner, "has completed", the learning
+/// opportunity …) at `k` × the normal font sizes: the SVG and the baseline below its last line.
+/// With `clip`, lines below the block's limit are left out and the last one shown ends with `…`.
+fn statement(p: &crate::model::CertificatePage, m: &Metrics, k: f64, clip: bool) -> (Svg, f64) {
+    let cx = PAGE_W / 2.0;
+    let width = PAGE_W - 2.0 * MARGIN - 20.0;
+    let mut svg = Svg::new();
+    let mut y = STATEMENT_TOP + 20.0 * k;
+    let centered = |svg: &mut Svg, y: &mut f64, s: &str, size: f64, bold: bool, color: &str, gap: f64| {
+        let (size, gap) = (size * k, gap * k);
+        let lh = size * 1.3;
+        let short: String;
+        let s = match s.char_indices().nth(MAX_PAGE_FIELD_CHARS) {
+            Some((i, _)) => {
+                short = format!("{}…", &s[..i]);
+                short.as_str()
+            }
+            None => s,
+        };
+        let lines = if clip {
+            let room = ((STATEMENT_LIMIT - *y) / lh).floor().max(0.0) as usize + usize::from(*y <= STATEMENT_LIMIT);
+            m.wrap_clipped(s, size, bold, width, room)
+        } else {
+            m.wrap(s, size, bold, width)
+        };
+        for line in lines {
+            svg.text(cx, *y, size, bold, color, "middle", &line);
+            *y += lh;
+        }
+        *y += gap;
+    };
+    centered(&mut svg, &mut y, &p.heading.to_uppercase(), 20.0, true, BLUE, 6.0);
+    svg.raw(&format!(r#"<rect x="{:.2}" y="{y:.2}" width="120" height="2" fill="{ACCENT}"/>"#, cx - 60.0));
+    y += 34.0 * k;
+    centered(&mut svg, &mut y, &p.awarding_statement, 13.0, true, INK, 14.0);
+    centered(&mut svg, &mut y, &p.certifies, 11.0, false, MUTED, 14.0);
+    centered(&mut svg, &mut y, &p.learner, 24.0, true, BLUE, 10.0);
+    if let Some((born, date)) = &p.born_on {
+        centered(&mut svg, &mut y, &format!("{born} {date}"), 11.0, false, INK, 14.0);
+    } else {
+        y += 4.0 * k;
+    }
+    centered(&mut svg, &mut y, &p.completed, 11.0, false, MUTED, 12.0);
+    centered(&mut svg, &mut y, &p.opportunity, 16.0, true, INK, 8.0);
+    if let Some(t) = &p.taking_place {
+        centered(&mut svg, &mut y, t, 11.0, false, INK, 10.0);
+    }
+    if let Some(j) = &p.jointly {
+        y += 6.0 * k;
+        centered(&mut svg, &mut y, j, 10.0, false, MUTED, 8.0);
+    }
+    (svg, y)
+}
+
 /// The certificate page as SVG.
 pub fn certificate_page(doc: &Document, m: &Metrics, qr: &Qr) -> String {
+    certificate_page_counted(doc, m, qr).0
+}
+
+/// The certificate page as SVG, and the characters laid out on it.
+fn certificate_page_counted(doc: &Document, m: &Metrics, qr: &Qr) -> (String, usize) {
     let p = &doc.page;
     let l = doc.labels;
     let mut svg = Svg::new();
@@ -153,71 +233,22 @@ pub fn certificate_page(doc: &Document, m: &Metrics, qr: &Qr) -> String {
     university_placeholder(&mut svg, m, MARGIN, 56.0, &p.university);
     enhance_logo(&mut svg, PAGE_W - MARGIN - 150.0, 56.0);
 
-    let cx = PAGE_W / 2.0;
-    let width = PAGE_W - 2.0 * MARGIN - 20.0;
     // The statement block is laid out from `TOP`, then centred vertically between the logos and
-    // the signature area.
-    const TOP: f64 = 170.0;
-    const LIMIT: f64 = PAGE_H - 230.0;
-    let outer = std::mem::replace(&mut svg, Svg::new());
-    let mut y = TOP + 20.0;
-    let centered =
-        |svg: &mut Svg, y: &mut f64, s: &str, size: f64, bold: bool, color: &str, gap: f64| {
-            for line in m.wrap(s, size, bold, width) {
-                svg.text(cx, *y, size, bold, color, "middle", &line);
-                *y += size * 1.3;
-            }
-            *y += gap;
-        };
-    centered(
-        &mut svg,
-        &mut y,
-        &p.heading.to_uppercase(),
-        20.0,
-        true,
-        BLUE,
-        6.0,
-    );
-    svg.raw(&format!(
-        r#"<rect x="{:.2}" y="{y:.2}" width="120" height="2" fill="{ACCENT}"/>"#,
-        cx - 60.0
-    ));
-    y += 34.0;
-    centered(
-        &mut svg,
-        &mut y,
-        &p.awarding_statement,
-        13.0,
-        true,
-        INK,
-        14.0,
-    );
-    centered(&mut svg, &mut y, &p.certifies, 11.0, false, MUTED, 14.0);
-    centered(&mut svg, &mut y, &p.learner, 24.0, true, BLUE, 10.0);
-    if let Some((born, date)) = &p.born_on {
-        centered(
-            &mut svg,
-            &mut y,
-            &format!("{born} {date}"),
-            11.0,
-            false,
-            INK,
-            14.0,
-        );
-    } else {
-        y += 4.0;
+    // the signature area; when it does not fit it is laid out again smaller, and at the smallest
+    // scale cut with `…`.
+    const SCALES: [f64; 6] = [1.0, 0.85, 0.72, 0.62, 0.55, 0.5];
+    let mut fitted = None;
+    for (i, k) in SCALES.iter().enumerate() {
+        let last = i + 1 == SCALES.len();
+        let (block, end) = statement(p, m, *k, last);
+        if end <= STATEMENT_LIMIT || last {
+            fitted = Some((block, end));
+            break;
+        }
     }
-    centered(&mut svg, &mut y, &p.completed, 11.0, false, MUTED, 12.0);
-    centered(&mut svg, &mut y, &p.opportunity, 16.0, true, INK, 8.0);
-    if let Some(t) = &p.taking_place {
-        centered(&mut svg, &mut y, t, 11.0, false, INK, 10.0);
-    }
-    if let Some(j) = &p.jointly {
-        y += 6.0;
-        centered(&mut svg, &mut y, j, 10.0, false, MUTED, 8.0);
-    }
-    let offset = ((LIMIT - y) / 2.0).max(0.0);
-    let block = std::mem::replace(&mut svg, outer);
+    let (block, y) = fitted.unwrap_or_else(|| statement(p, m, 0.5, true));
+    let offset = ((STATEMENT_LIMIT - y) / 2.0).max(0.0);
+    svg.glyphs += block.glyphs;
     svg.raw(&format!(r#"<g transform="translate(0 {offset:.2})">"#));
     svg.raw(&block.body);
     svg.raw("</g>");
@@ -229,7 +260,7 @@ pub fn certificate_page(doc: &Document, m: &Metrics, qr: &Qr) -> String {
         MARGIN + 220.0
     ));
     let mut sy = base + 13.0;
-    for line in m.wrap(&p.signer, 9.0, false, 230.0) {
+    for line in m.wrap_clipped(&p.signer, 9.0, false, 230.0, 5) {
         svg.text(MARGIN, sy, 9.0, false, INK, "start", &line);
         sy += 11.5;
     }
@@ -240,7 +271,7 @@ pub fn certificate_page(doc: &Document, m: &Metrics, qr: &Qr) -> String {
         true,
         INK,
         "start",
-        &p.place_and_date,
+        &m.fit_line(&p.place_and_date, 10.0, true, 300.0),
     );
     // Whole pixels per module in the 100 dpi PNG (crisp, decodable), about 34 mm wide in print;
     // at least 3 px = 0.76 mm per module, which phones scan from paper.
@@ -263,7 +294,8 @@ pub fn certificate_page(doc: &Document, m: &Metrics, qr: &Qr) -> String {
         l.verify,
         &doc.verification_url,
     );
-    svg.finish(&doc.title)
+    let glyphs = svg.glyphs;
+    (svg.finish(&doc.title), glyphs)
 }
 
 struct Pager<'a> {
@@ -272,32 +304,59 @@ struct Pager<'a> {
     pages: Vec<String>,
     cur: Svg,
     y: f64,
+    budget: &'a Budget,
+    /// Glyphs of the pages before (the certificate page and the finished supplement pages).
+    glyphs_before: usize,
+    /// The running header ("learner – title") and footer (verification URL), cut to one line.
+    header: String,
+    footer: String,
+    /// The first budget violation: once set, layout stops adding anything.
+    stop: Option<RenderError>,
 }
 
 impl<'a> Pager<'a> {
-    fn new(m: &'a Metrics, doc: &'a Document) -> Self {
+    fn new(m: &'a Metrics, doc: &'a Document, budget: &'a Budget, glyphs_before: usize) -> Self {
+        let cut = |s: &str, n: usize| -> String { s.chars().take(n).collect() };
+        let header = m.fit_line(&format!("{} – {}", cut(&doc.page.learner, 300), cut(&doc.title, 300)), 7.5, false, PAGE_W - 2.0 * MARGIN);
+        let footer = m.fit_line(&cut(&doc.verification_url, 300), 7.0, false, PAGE_W - 2.0 * MARGIN - 45.0);
         let mut p = Self {
             m,
             doc,
             pages: Vec::new(),
             cur: Svg::new(),
             y: 0.0,
+            budget,
+            glyphs_before,
+            header,
+            footer,
+            stop: None,
         };
         p.start_page();
         p
     }
 
+    /// Whether layout must stop: the budget (glyphs, pages, deadline, cancellation) is checked,
+    /// and the first violation kept.
+    fn halted(&mut self) -> bool {
+        if self.stop.is_some() {
+            return true;
+        }
+        let b = self.budget;
+        let r = b
+            .check_time()
+            .and_then(|()| b.check_glyphs(self.glyphs_before + self.cur.glyphs))
+            .and_then(|()| b.check_pages(self.pages.len() + 2));
+        if let Err(e) = r {
+            self.stop = Some(e);
+            return true;
+        }
+        false
+    }
+
     fn start_page(&mut self) {
-        let title = &self.doc.title;
-        self.cur.text(
-            MARGIN,
-            36.0,
-            7.5,
-            false,
-            MUTED,
-            "start",
-            &format!("{} – {}", self.doc.page.learner, title),
-        );
+        let header = std::mem::take(&mut self.header);
+        self.cur.text(MARGIN, 36.0, 7.5, false, MUTED, "start", &header);
+        self.header = header;
         self.cur.raw(&format!(
             r#"<rect x="{MARGIN}" y="42" width="{:.2}" height="0.6" fill="{ACCENT}"/>"#,
             PAGE_W - 2.0 * MARGIN
@@ -306,7 +365,11 @@ impl<'a> Pager<'a> {
     }
 
     fn new_page(&mut self) {
+        if self.halted() {
+            return;
+        }
         let page = std::mem::replace(&mut self.cur, Svg::new());
+        self.glyphs_before += page.glyphs;
         self.pages.push(self.finish_page(page));
         self.start_page();
     }
@@ -330,7 +393,7 @@ impl<'a> Pager<'a> {
             false,
             MUTED,
             "start",
-            &self.doc.verification_url,
+            &self.footer,
         );
         page.finish(&self.doc.title)
     }
@@ -342,7 +405,7 @@ impl<'a> Pager<'a> {
     }
 
     fn heading(&mut self, s: &str, size: f64, color: &str, before: f64) {
-        let lines = self.m.wrap(s, size, true, PAGE_W - 2.0 * MARGIN);
+        let lines = self.m.wrap_clipped(s, size, true, PAGE_W - 2.0 * MARGIN, 8);
         // Keep a heading with at least two lines of what follows.
         self.ensure(before + lines.len() as f64 * size * 1.3 + 30.0);
         self.y += before;
@@ -354,10 +417,31 @@ impl<'a> Pager<'a> {
         self.y += 3.0;
     }
 
+    /// [`Metrics::wrap`] paragraph by paragraph, stopping when the budget says so (a long text
+    /// is not broken into lines in one go before the next check).
+    fn wrap(&mut self, s: &str, size: f64, bold: bool, width: f64) -> Vec<String> {
+        let mut out = Vec::new();
+        for para in s.split('\n') {
+            if self.halted() {
+                break;
+            }
+            out.extend(self.m.wrap(para, size, bold, width));
+        }
+        out
+    }
+
     fn lines(&mut self, x: f64, width: f64, s: &str, size: f64, bold: bool, color: &str) {
-        for line in self.m.wrap(s, size, bold, width) {
+        let lines = self.wrap(s, size, bold, width);
+        self.put_lines(x, &lines, size, bold, color);
+    }
+
+    fn put_lines(&mut self, x: f64, lines: &[String], size: f64, bold: bool, color: &str) {
+        for line in lines {
+            if self.halted() {
+                return;
+            }
             self.ensure(size * 1.4);
-            self.cur.text(x, self.y, size, bold, color, "start", &line);
+            self.cur.text(x, self.y, size, bold, color, "start", line);
             self.y += size * 1.4;
         }
     }
@@ -368,8 +452,11 @@ impl<'a> Pager<'a> {
             Block::Table(rows) => {
                 let label_w = 150.0;
                 for r in rows {
+                    if self.halted() {
+                        return;
+                    }
                     let labels = self.m.wrap(&r.label, 9.0, true, label_w - 8.0);
-                    let values = self.m.wrap(&r.value, 9.5, false, full - label_w);
+                    let values = self.wrap(&r.value, 9.5, false, full - label_w);
                     let n = labels.len().max(values.len()) as f64;
                     let h = n * 9.5 * 1.4 + 6.0;
                     self.ensure(h.min(BOTTOM - 72.0));
@@ -384,19 +471,25 @@ impl<'a> Pager<'a> {
                         ly += 9.5 * 1.4;
                     }
                     self.y = top;
-                    self.lines(MARGIN + label_w, full - label_w, &r.value, 9.5, false, INK);
+                    self.put_lines(MARGIN + label_w, &values, 9.5, false, INK);
                     self.y = self.y.max(ly) + 6.0;
                 }
                 self.y += 4.0;
             }
             Block::Outcomes(groups) => {
                 for (cat, items) in groups {
+                    if self.halted() {
+                        return;
+                    }
                     if !cat.is_empty() {
                         self.ensure(30.0);
                         self.cur.text(MARGIN, self.y, 9.5, true, BLUE, "start", cat);
                         self.y += 13.0;
                     }
                     for item in items {
+                        if self.halted() {
+                            return;
+                        }
                         self.ensure(13.0);
                         self.cur
                             .text(MARGIN + 6.0, self.y, 9.5, false, INK, "start", "•");
@@ -408,6 +501,9 @@ impl<'a> Pager<'a> {
             }
             Block::Text(paras) => {
                 for p in paras {
+                    if self.halted() {
+                        return;
+                    }
                     self.lines(MARGIN, full, p, 9.5, false, INK);
                     self.y += 3.0;
                 }
@@ -417,6 +513,9 @@ impl<'a> Pager<'a> {
                 self.lines(MARGIN, full, intro, 9.5, false, INK);
                 self.y += 3.0;
                 for (i, item) in items.iter().enumerate() {
+                    if self.halted() {
+                        return;
+                    }
                     self.ensure(13.0);
                     self.cur.text(
                         MARGIN + 4.0,
@@ -434,6 +533,9 @@ impl<'a> Pager<'a> {
             }
             Block::List(items) => {
                 for item in items {
+                    if self.halted() {
+                        return;
+                    }
                     self.ensure(13.0);
                     self.cur
                         .text(MARGIN + 6.0, self.y, 9.5, false, INK, "start", "•");
@@ -445,18 +547,31 @@ impl<'a> Pager<'a> {
         }
     }
 
-    fn finish(mut self) -> Vec<String> {
+    fn finish(mut self) -> Result<Vec<String>, RenderError> {
+        self.halted();
+        if let Some(e) = self.stop.take() {
+            return Err(e);
+        }
         let page = std::mem::replace(&mut self.cur, Svg::new());
         let last = self.finish_page(page);
         self.pages.push(last);
-        self.pages
+        Ok(self.pages)
     }
 }
 
-/// The supplement pages as SVG documents.
-pub fn supplement_pages(doc: &Document, m: &Metrics) -> Vec<String> {
-    let mut pager = Pager::new(m, doc);
+/// The supplement pages as SVG documents (default budget).
+pub fn supplement_pages(doc: &Document, m: &Metrics) -> Result<Vec<String>, RenderError> {
+    supplement_pages_within(doc, m, &Budget::default(), 0)
+}
+
+/// The supplement pages as SVG documents, within `budget` (`glyphs_before`: glyphs already laid
+/// out on the pages before).
+fn supplement_pages_within(doc: &Document, m: &Metrics, budget: &Budget, glyphs_before: usize) -> Result<Vec<String>, RenderError> {
+    let mut pager = Pager::new(m, doc, budget, glyphs_before);
     for (i, part) in doc.supplement.iter().enumerate() {
+        if pager.halted() {
+            break;
+        }
         if i > 0 {
             // Each learning unit starts on a new page.
             pager.new_page();
@@ -464,6 +579,9 @@ pub fn supplement_pages(doc: &Document, m: &Metrics) -> Vec<String> {
         pager.heading(&part.heading.to_uppercase(), 15.0, BLUE, 0.0);
         pager.y += 4.0;
         for s in &part.sections {
+            if pager.halted() {
+                break;
+            }
             pager.heading(&s.heading, 11.5, BLUE, 8.0);
             pager.y += 8.0;
             pager.block(&s.block);
@@ -472,11 +590,30 @@ pub fn supplement_pages(doc: &Document, m: &Metrics) -> Vec<String> {
     pager.finish()
 }
 
-/// All pages: the certificate page, then the supplement.
-pub fn pages(doc: &Document) -> Result<Vec<String>, RenderError> {
+/// The certificate page alone (the PNG), within `budget`.
+pub fn certificate_only(doc: &Document, budget: &Budget) -> Result<String, RenderError> {
+    budget.check_time()?;
     let m = Metrics::new()?;
     let qr = Qr::new(&doc.verification_url)?;
-    let mut out = vec![certificate_page(doc, &m, &qr)];
-    out.extend(supplement_pages(doc, &m));
+    let (page, glyphs) = certificate_page_counted(doc, &m, &qr);
+    budget.check_glyphs(glyphs)?;
+    budget.check_time()?;
+    Ok(page)
+}
+
+/// All pages: the certificate page, then the supplement (default budget).
+pub fn pages(doc: &Document) -> Result<Vec<String>, RenderError> {
+    pages_within(doc, &Budget::default())
+}
+
+/// All pages: the certificate page, then the supplement, within `budget`.
+pub fn pages_within(doc: &Document, budget: &Budget) -> Result<Vec<String>, RenderError> {
+    budget.check_time()?;
+    let m = Metrics::new()?;
+    let qr = Qr::new(&doc.verification_url)?;
+    let (first, glyphs) = certificate_page_counted(doc, &m, &qr);
+    budget.check_glyphs(glyphs)?;
+    let mut out = vec![first];
+    out.extend(supplement_pages_within(doc, &m, budget, glyphs)?);
     Ok(out)
 }

@@ -13,7 +13,12 @@
 //! shown in the requested language, else English, else any language they carry.
 //!
 //! The library does no I/O except [`render_file`], the helper of the `issuer render` command.
+//!
+//! Every rendering runs under a work budget ([`budget::Budget`] in [`RenderOptions`]: most glyphs,
+//! most pages, a deadline and a cancellation flag; issue #13): input over the budget is refused
+//! with [`RenderError::Budget`] before the SVG, PDF and raster back ends can allocate for it.
 
+pub mod budget;
 pub mod font;
 pub mod html;
 pub mod labels;
@@ -28,6 +33,7 @@ use std::path::Path;
 
 use elm_model::view::{CredentialView, ViewError};
 
+pub use budget::{Budget, CancelFlag, Exceeded};
 pub use model::Document;
 
 /// Verification URL used when none is given (the ENHANCE verification service's start page).
@@ -41,6 +47,8 @@ pub struct RenderOptions {
     pub language: String,
     /// The URL the QR code encodes (the credential's verification page).
     pub verification_url: String,
+    /// The work budget (default: [`Budget::default`], no deadline).
+    pub budget: Budget,
 }
 
 impl Default for RenderOptions {
@@ -48,6 +56,7 @@ impl Default for RenderOptions {
         Self {
             language: "en".into(),
             verification_url: DEFAULT_VERIFICATION_URL.into(),
+            budget: Budget::default(),
         }
     }
 }
@@ -58,7 +67,14 @@ impl RenderOptions {
         Self {
             language: language.into(),
             verification_url: verification_url.into(),
+            budget: Budget::default(),
         }
+    }
+
+    /// The same options with `budget`.
+    pub fn with_budget(mut self, budget: Budget) -> Self {
+        self.budget = budget;
+        self
     }
 }
 
@@ -89,6 +105,12 @@ pub enum RenderError {
     /// Nothing to render.
     #[error("the layout produced no page")]
     Empty,
+    /// The input needs more work than the budget allows (what was exceeded is named).
+    #[error("render budget exceeded: {0}")]
+    Budget(Exceeded),
+    /// The rendering was cancelled (client gone, service shutting down).
+    #[error("rendering cancelled")]
+    Cancelled,
     /// Reading the credential file or writing the output failed ([`render_file`] only).
     #[error("{path}: {source}")]
     Io {
@@ -112,19 +134,28 @@ pub fn document(view: &CredentialView, options: &RenderOptions) -> Document {
     Document::from_view(view, &options.language, &options.verification_url)
 }
 
+/// What the document shows, refused when its text alone is over the glyph budget (checked
+/// before any layout) or the budget's time is up.
+pub fn budgeted_document(view: &CredentialView, options: &RenderOptions) -> Result<Document, RenderError> {
+    options.budget.check_time()?;
+    let doc = document(view, options);
+    options.budget.check_glyphs(doc.text_chars())?;
+    Ok(doc)
+}
+
 /// The credential as a standalone HTML5 document.
 pub fn html(view: &CredentialView, options: &RenderOptions) -> Result<String, RenderError> {
-    html::document(&document(view, options))
+    html::document(&budgeted_document(view, options)?)
 }
 
 /// The credential as a text-searchable PDF (certificate page, then the supplement).
 pub fn pdf(view: &CredentialView, options: &RenderOptions) -> Result<Vec<u8>, RenderError> {
-    pdf::document_pdf(&document(view, options))
+    pdf::document_pdf(&budgeted_document(view, options)?, &options.budget)
 }
 
 /// The certificate page as a PNG (A4 at 100 dpi).
 pub fn png(view: &CredentialView, options: &RenderOptions) -> Result<Vec<u8>, RenderError> {
-    png::certificate_png(&document(view, options))
+    png::certificate_png(&budgeted_document(view, options)?, &options.budget)
 }
 
 /// The certificate page as a PNG, from a credential's JSON (e.g. the unsigned credential the
@@ -138,7 +169,7 @@ pub fn png_for_credential(
 
 /// Rasterises an SVG document with the bundled fonts at `scale` × its CSS pixel size (PNG bytes).
 pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
-    png::svg_to_png(svg, scale)
+    png::svg_to_png(svg, scale, &Budget::default())
 }
 
 /// Output formats of [`render_bytes`] / [`render_file`].

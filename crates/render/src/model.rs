@@ -529,6 +529,32 @@ fn claim_sections(
 }
 
 impl Document {
+    /// The characters of every text the document shows (certificate page, supplement, title and
+    /// verification URL): what the glyph budget is checked against before any layout.
+    pub fn text_chars(&self) -> usize {
+        let n = |s: &str| s.chars().count();
+        let p = &self.page;
+        let mut total = [&p.heading, &p.awarding_statement, &p.certifies, &p.learner, &p.completed, &p.opportunity, &p.signer, &p.place_and_date, &p.university, &self.title, &self.verification_url]
+            .iter()
+            .map(|s| n(s))
+            .sum::<usize>();
+        total += p.born_on.as_ref().map_or(0, |(a, b)| n(a) + n(b));
+        total += p.taking_place.as_deref().map_or(0, n) + p.jointly.as_deref().map_or(0, n);
+        for part in &self.supplement {
+            total += n(&part.heading);
+            for s in &part.sections {
+                total += n(&s.heading);
+                total += match &s.block {
+                    Block::Table(rows) => rows.iter().map(|r| n(&r.label) + n(&r.value)).sum(),
+                    Block::Outcomes(groups) => groups.iter().map(|(c, items)| n(c) + items.iter().map(|i| n(i)).sum::<usize>()).sum(),
+                    Block::Text(items) | Block::List(items) => items.iter().map(|i| n(i)).sum(),
+                    Block::Numbered(intro, items) => n(intro) + items.iter().map(|i| n(i)).sum::<usize>(),
+                };
+            }
+        }
+        total
+    }
+
     /// Reads what to show from the view in `lang` (labels in `lang` when available, else English).
     pub fn from_view(view: &CredentialView, lang: &str, verification_url: &str) -> Document {
         let labels = crate::labels::labels(lang);

@@ -3,9 +3,14 @@
 //! (827 × 1169 px for A4). It becomes the credential's EDC `individualDisplay` page image
 //! (ELM v3.2 `DisplayDetail.image`), so it must be readable on its own: the QR code in it links to
 //! the verification page.
+//!
+//! Within the rendering's [`Budget`]: only the certificate page is laid out; the deadline, the
+//! cancellation flag, the SVG size and the canvas's pixel area are checked before `usvg` parses
+//! and `tiny-skia` allocates.
 
 use resvg::tiny_skia;
 
+use crate::budget::{Budget, Exceeded, MAX_PAGE_SVG_BYTES, MAX_PIXELS};
 use crate::model::Document;
 use crate::RenderError;
 
@@ -13,22 +18,31 @@ use crate::RenderError;
 pub const DPI: f32 = 100.0;
 
 /// Renders the certificate page to PNG bytes.
-pub fn certificate_png(doc: &Document) -> Result<Vec<u8>, RenderError> {
-    let pages = crate::layout::pages(doc)?;
-    let first = pages.first().ok_or(RenderError::Empty)?;
+pub fn certificate_png(doc: &Document, budget: &Budget) -> Result<Vec<u8>, RenderError> {
+    let first = crate::layout::certificate_only(doc, budget)?;
     // usvg sizes the tree in CSS pixels (1/96 in).
-    svg_to_png(first, DPI / 96.0)
+    svg_to_png(&first, DPI / 96.0, budget)
 }
 
 /// Rasterises an SVG document (with the bundled fonts) at `scale` × its CSS pixel size, on white.
-pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
+pub fn svg_to_png(svg: &str, scale: f32, budget: &Budget) -> Result<Vec<u8>, RenderError> {
+    budget.check_time()?;
+    if svg.len() > MAX_PAGE_SVG_BYTES {
+        return Err(RenderError::Budget(Exceeded::PageBytes { max: MAX_PAGE_SVG_BYTES, needed: svg.len() }));
+    }
     let db = crate::font::database();
     let tree = crate::svg::tree(svg, &db)?;
     let size = tree.size();
-    let (w, h) = (
-        (size.width() * scale).round() as u32,
-        (size.height() * scale).round() as u32,
-    );
+    let (wf, hf) = (f64::from(size.width() * scale).round(), f64::from(size.height() * scale).round());
+    if !(wf.is_finite() && hf.is_finite()) || wf < 1.0 || hf < 1.0 {
+        return Err(RenderError::Raster);
+    }
+    if wf * hf > MAX_PIXELS as f64 {
+        let needed = (wf * hf).min(u64::MAX as f64) as u64;
+        return Err(RenderError::Budget(Exceeded::Pixels { max: MAX_PIXELS, needed }));
+    }
+    let (w, h) = (wf as u32, hf as u32);
+    budget.check_time()?;
     let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or(RenderError::Raster)?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(

@@ -86,7 +86,7 @@ fn main() -> Res<()> {
         compile.as_secs_f64() * 1e3
     );
 
-    let samples = repo.join("../shared/reference/edc/samples/elm-v3-official");
+    let samples = repo.join("testdata/edc/samples/elm-v3-official");
     let mut creds: Vec<(String, Value)> = Vec::new();
     for f in [
         "Sample-MC-Annex1-signed.jsonld",

@@ -131,7 +131,9 @@ fn main() -> anyhow::Result<()> {
 
     let pool = LibraryPool::new(Arc::new(bytes.clone()), policy.clone(), concurrency);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(cores).enable_all().build()?;
-    let config = ServiceConfig { bind: "127.0.0.1:0".parse()?, allow_local_network: true, status_list_ttl_secs: 3600, ..ServiceConfig::default() };
+    let mut config = ServiceConfig { bind: "127.0.0.1:0".parse()?, allow_local_network: true, status_list_ttl_secs: 3600, ..ServiceConfig::default() };
+    // A load test from one address: no per-client rate limit.
+    config.rate_limit.per_second = 0.0;
     let service = runtime.block_on(start(config, Overrides { clock: Some(Arc::new(common::clock())), registry: None }))?;
     let endpoint = format!("{}/credentials/verify", service.url());
     let body = axum::body::Bytes::from(serde_json::to_vec(&serde_json::json!({"verifiableCredential": cred}))?);

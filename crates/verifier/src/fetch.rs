@@ -3,25 +3,30 @@
 //! TTL cache keyed by URL.
 //!
 //! Safety rules (did:web §2.5 / Bitstring Status List §6 "Security Considerations"; SSRF defence):
-//! https only (plain http only when the TEST-only [`NetworkPolicy::allow_http`] is set), connect and
-//! whole-request timeouts, a response size cap read through a `take()`-limited reader, redirects
-//! only to the same host and port, no proxy, and a DNS resolver that drops private, loopback,
-//! link-local, CGNAT, multicast, documentation and unspecified addresses unless allow-listed. IP
-//! literals in URLs are checked the same way before any connection. Nothing else is fetched (never
-//! a JSON-LD context). Cache ages come from the caller's clock.
+//! https only (plain http only when the TEST-only [`NetworkPolicy::allow_http`] is set), a connect
+//! timeout and a TOTAL deadline per request (connect + TLS + headers + body, enforced around the
+//! whole request: a server trickling one byte a second is cut off at the deadline, issue #13), a
+//! response size cap checked while the body streams in, redirects only to the same host and port,
+//! no proxy, and a DNS resolver that drops private, loopback, link-local, CGNAT, multicast,
+//! documentation and unspecified addresses unless allow-listed. IP literals in URLs are checked the
+//! same way before any connection. Nothing else is fetched (never a JSON-LD context). Cache ages
+//! come from the caller's clock; deadlines are monotonic ([`Instant`]).
+//!
+//! Requests run on a small async runtime owned by the [`Fetcher`], so the documents one
+//! verification needs are fetched CONCURRENTLY ([`Fetcher::get_all`], [`Session`]) under one
+//! verification deadline, and a request that misses its deadline is cancelled (its connection
+//! dropped), not left running. A missed deadline is [`FetchError::Timeout`]: "could not check".
 
 use std::collections::HashMap;
-use std::io::Read as _;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs as _};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use reqwest::blocking::Client;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use reqwest::Url;
+use reqwest::{Client, Url};
 
-use crate::policy::NetworkPolicy;
+use crate::policy::{NetworkPolicy, Policy};
 
 /// Why a document could not be fetched. Every variant means "could not check", never "invalid".
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -75,9 +80,30 @@ pub enum FetchError {
         /// The cap.
         limit: usize,
     },
+    /// The request (connect, TLS, headers and body together) did not finish within its total
+    /// deadline: the fetch deadline, or what was left of the verification deadline.
+    #[error("{url} did not answer within {within}")]
+    Timeout {
+        /// The URL.
+        url: String,
+        /// The deadline, e.g. `5 s` or `the verification deadline (10 s)`.
+        within: String,
+    },
     /// The HTTP client could not be built.
     #[error("HTTP client: {0}")]
     Client(String),
+}
+
+/// `2 s`, `1.5 s`, `250 ms`: a duration as error messages show it.
+pub fn show_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
 }
 
 /// Whether `ip` is a public unicast address.
@@ -129,7 +155,13 @@ impl Resolve for FilteringResolver {
         let allow = self.allow.clone();
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let all: Vec<SocketAddr> = (host.as_str(), 0u16).to_socket_addrs()?.collect();
+            // The system resolver blocks: run it on the runtime's blocking pool, so a slow DNS
+            // answer cannot hold up the timers of other requests.
+            let lookup = host.clone();
+            let all: Vec<SocketAddr> =
+                tokio::task::spawn_blocking(move || (lookup.as_str(), 0u16).to_socket_addrs().map(|a| a.collect::<Vec<_>>()))
+                    .await
+                    .map_err(|e| format!("DNS lookup of {host}: {e}"))??;
             let kept: Vec<SocketAddr> = all.iter().copied().filter(|a| allowed(a.ip(), &allow)).collect();
             if kept.is_empty() {
                 let refused = all.first().map(|a| a.ip().to_string()).unwrap_or_else(|| "no address".into());
@@ -171,11 +203,35 @@ pub const MAX_CACHED_URLS: usize = 256;
 /// Most body bytes kept in a [`Fetcher`]'s cache (see [`MAX_CACHED_URLS`]).
 pub const MAX_CACHED_BYTES: usize = 64 * 1024 * 1024;
 
-/// The HTTP client and the URL cache of a [`crate::Policy`].
+/// One GET of a batch ([`Fetcher::get_all`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The URL.
+    pub url: String,
+    /// The `Accept` header.
+    pub accept: &'static str,
+    /// How long a cached body of this URL may be reused (zero: never cached).
+    pub ttl: Duration,
+}
+
+/// The HTTP client, the URL cache and the async runtime of a [`crate::Policy`].
 #[derive(Default)]
 pub struct Fetcher {
     client: Mutex<Option<(NetworkPolicy, Client)>>,
     cache: Mutex<HashMap<String, Cached>>,
+    /// Built on first use: two workers drive every request of every verification that shares
+    /// this fetcher (requests are I/O; DNS runs on the runtime's blocking pool).
+    runtime: OnceLock<Result<tokio::runtime::Runtime, String>>,
+}
+
+impl Drop for Fetcher {
+    fn drop(&mut self) {
+        // A runtime must not be dropped (blocking) inside another runtime's async context, where
+        // the last policy of a service may go: shut it down without waiting.
+        if let Some(Ok(rt)) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -213,13 +269,71 @@ fn build_client(np: &NetworkPolicy) -> Result<Client, FetchError> {
         .https_only(!np.allow_http)
         .no_proxy()
         .connect_timeout(np.connect_timeout)
-        .timeout(np.timeout)
+        // reqwest's own total timeout, a backstop only: every request runs under
+        // `tokio::time::timeout` with its deadline (`get_all`), which fires first.
+        .timeout(np.timeout + Duration::from_secs(1))
         .redirect(redirect)
         .dns_resolver(Arc::new(FilteringResolver { allow: np.allow_addresses.clone() }))
         .user_agent(concat!("enhance-credentials-verifier/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| FetchError::Client(error_chain(&e)))
 }
+
+/// The URL checks made before any connection: scheme, IP literal, user info.
+fn check_url(url: &str, np: &NetworkPolicy) -> Result<Url, FetchError> {
+    if !np.enabled {
+        return Err(FetchError::Offline);
+    }
+    let parsed = Url::parse(url).map_err(|e| FetchError::BadUrl { url: url.into(), reason: e.to_string() })?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" if np.allow_http => {}
+        _ => return Err(FetchError::Scheme { url: url.into() }),
+    }
+    let host = parsed.host_str().ok_or_else(|| FetchError::BadUrl { url: url.into(), reason: "no host".into() })?;
+    let literal = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().ok();
+    if let Some(addr) = literal {
+        if !allowed(addr, &np.allow_addresses) {
+            return Err(FetchError::Blocked { url: url.into(), addr });
+        }
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(FetchError::BadUrl { url: url.into(), reason: "user info not allowed".into() });
+    }
+    Ok(parsed)
+}
+
+/// GET `url` and read its body under the size cap, checked chunk by chunk as it arrives. A
+/// timeout of the client itself (connect timeout) is reported as [`FetchError::Timeout`] `within`.
+async fn fetch_body(client: Client, url: Url, accept: &'static str, limit: usize, within: String) -> Result<Vec<u8>, FetchError> {
+    let shown = url.to_string();
+    let failed = |e: reqwest::Error| {
+        if e.is_timeout() {
+            FetchError::Timeout { url: shown.clone(), within: within.clone() }
+        } else {
+            FetchError::Network { url: shown.clone(), reason: error_chain(&e) }
+        }
+    };
+    let mut resp = client.get(url).header(reqwest::header::ACCEPT, accept).send().await.map_err(failed)?;
+    if !resp.status().is_success() {
+        return Err(FetchError::Status { url: shown, status: resp.status().as_u16() });
+    }
+    if resp.content_length().is_some_and(|l| l > limit as u64) {
+        return Err(FetchError::TooLarge { url: shown, limit });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(failed)? {
+        if body.len() + chunk.len() > limit {
+            return Err(FetchError::TooLarge { url: shown, limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Grace given to a request's task, past its own deadline, to report before it is abandoned
+/// (scheduling on a loaded machine; the task's own `tokio::time::timeout` fires at the deadline).
+const REPORT_GRACE: Duration = Duration::from_millis(200);
 
 impl Fetcher {
     /// Forgets every cached response.
@@ -239,30 +353,143 @@ impl Fetcher {
         Ok(c)
     }
 
-    /// GETs `url` (or returns a cached body younger than `ttl` at `now`).
+    fn runtime(&self) -> Result<&tokio::runtime::Runtime, FetchError> {
+        let rt = self.runtime.get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .max_blocking_threads(16)
+                .thread_name("verifier-fetch")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        });
+        rt.as_ref().map_err(|e| FetchError::Client(format!("cannot start the fetch runtime: {e}")))
+    }
+
+    /// GETs `url` (or returns a cached body younger than `ttl` at `now`), within the policy's
+    /// total fetch deadline ([`NetworkPolicy::timeout`]).
     pub fn get(
         &self,
         url: &str,
         np: &NetworkPolicy,
         ttl: Duration,
         now: DateTime<Utc>,
-        accept: &str,
+        accept: &'static str,
     ) -> Result<Arc<Vec<u8>>, FetchError> {
-        if let Some(c) = lock(&self.cache).get(url) {
-            let age = now.signed_duration_since(c.at);
-            if age >= chrono::Duration::zero() && age.to_std().is_ok_and(|a| a < ttl) {
-                return Ok(c.body.clone());
-            }
-        }
-        let body = Arc::new(self.fetch(url, np, accept)?);
-        self.remember(url, Cached { at: now, body: body.clone() });
-        Ok(body)
+        let req = Request { url: url.to_string(), accept, ttl };
+        let deadline = Instant::now() + np.timeout;
+        self.get_all(std::slice::from_ref(&req), np, now, deadline, None).pop().unwrap_or_else(|| {
+            Err(FetchError::Client("no result".into()))
+        })
     }
 
     /// GETs `url` without reading or filling the cache (documents that are fetched once, such as
-    /// a credential behind a share link).
-    pub fn get_uncached(&self, url: &str, np: &NetworkPolicy, accept: &str) -> Result<Vec<u8>, FetchError> {
-        self.fetch(url, np, accept)
+    /// a credential behind a share link), within the total fetch deadline.
+    pub fn get_uncached(&self, url: &str, np: &NetworkPolicy, accept: &'static str) -> Result<Vec<u8>, FetchError> {
+        let req = Request { url: url.to_string(), accept, ttl: Duration::ZERO };
+        let deadline = Instant::now() + np.timeout;
+        let res = self.get_all(std::slice::from_ref(&req), np, Utc::now(), deadline, None).pop();
+        match res {
+            Some(Ok(body)) => Ok(Arc::try_unwrap(body).unwrap_or_else(|shared| shared.as_ref().clone())),
+            Some(Err(e)) => Err(e),
+            None => Err(FetchError::Client("no result".into())),
+        }
+    }
+
+    /// GETs every request CONCURRENTLY; results in the order of `reqs`. Each request ends by
+    /// `min(now + np.timeout, deadline)` at the latest (connect, TLS, headers and body together);
+    /// one that has not is cancelled and gives [`FetchError::Timeout`]. Cached bodies younger than
+    /// their request's `ttl` (at `now`) are returned without a request; fetched ones are cached
+    /// when `ttl` is not zero. `verification` is the whole verification's deadline, named in the
+    /// error when it is what cut a request short.
+    pub fn get_all(
+        &self,
+        reqs: &[Request],
+        np: &NetworkPolicy,
+        now: DateTime<Utc>,
+        deadline: Instant,
+        verification: Option<Duration>,
+    ) -> Vec<Result<Arc<Vec<u8>>, FetchError>> {
+        let mut results: Vec<Option<Result<Arc<Vec<u8>>, FetchError>>> = vec![None; reqs.len()];
+        let mut pending: Vec<(usize, Url)> = Vec::new();
+        for (i, r) in reqs.iter().enumerate() {
+            if !r.ttl.is_zero() {
+                if let Some(c) = lock(&self.cache).get(&r.url) {
+                    let age = now.signed_duration_since(c.at);
+                    if age >= chrono::Duration::zero() && age.to_std().is_ok_and(|a| a < r.ttl) {
+                        results[i] = Some(Ok(c.body.clone()));
+                        continue;
+                    }
+                }
+            }
+            match check_url(&r.url, np) {
+                Ok(u) => pending.push((i, u)),
+                Err(e) => results[i] = Some(Err(e)),
+            }
+        }
+        if !pending.is_empty() {
+            let start = Instant::now();
+            let own = start + np.timeout;
+            let (end, within) = match verification {
+                Some(v) if deadline < own => (deadline, format!("the verification deadline ({})", show_duration(v))),
+                _ => (own.min(deadline), show_duration(np.timeout)),
+            };
+            let timeout = |url: &Url| FetchError::Timeout { url: url.to_string(), within: within.clone() };
+            match (self.client(np), self.runtime()) {
+                (Err(e), _) | (_, Err(e)) => {
+                    for (i, _) in &pending {
+                        results[*i] = Some(Err(e.clone()));
+                    }
+                }
+                (Ok(client), Ok(rt)) => {
+                    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Vec<u8>, FetchError>)>();
+                    let mut tasks = Vec::new();
+                    let budget = end.saturating_duration_since(Instant::now());
+                    for (i, url) in &pending {
+                        let (i, tx, client, url, accept) = (*i, tx.clone(), client.clone(), url.clone(), reqs[*i].accept);
+                        let limit = np.max_response_bytes;
+                        let on_timeout = timeout(&url);
+                        let within = within.clone();
+                        tasks.push(rt.spawn(async move {
+                            let r = match tokio::time::timeout(budget, fetch_body(client, url, accept, limit, within)).await {
+                                Ok(r) => r,
+                                Err(_) => Err(on_timeout),
+                            };
+                            let _ = tx.send((i, r));
+                        }));
+                    }
+                    drop(tx);
+                    let mut left = pending.len();
+                    while left > 0 {
+                        let wait = (end + REPORT_GRACE).saturating_duration_since(Instant::now());
+                        match rx.recv_timeout(wait) {
+                            Ok((i, r)) => {
+                                left -= 1;
+                                results[i] = Some(r.map(Arc::new));
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    // Whatever has not reported is cancelled: its connection is dropped.
+                    for t in &tasks {
+                        t.abort();
+                    }
+                    for (i, url) in &pending {
+                        if results[*i].is_none() {
+                            results[*i] = Some(Err(timeout(url)));
+                        }
+                    }
+                }
+            }
+            for (i, _) in &pending {
+                if let Some(Ok(body)) = &results[*i] {
+                    if !reqs[*i].ttl.is_zero() {
+                        self.remember(&reqs[*i].url, Cached { at: now, body: body.clone() });
+                    }
+                }
+            }
+        }
+        results.into_iter().map(|r| r.unwrap_or_else(|| Err(FetchError::Client("no result".into())))).collect()
     }
 
     /// Caches `entry` under `url`, then evicts the oldest entries beyond [`MAX_CACHED_URLS`] /
@@ -286,50 +513,63 @@ impl Fetcher {
     pub fn cached_urls(&self) -> usize {
         lock(&self.cache).len()
     }
+}
 
-    fn fetch(&self, url: &str, np: &NetworkPolicy, accept: &str) -> Result<Vec<u8>, FetchError> {
-        if !np.enabled {
-            return Err(FetchError::Offline);
-        }
-        let parsed = Url::parse(url).map_err(|e| FetchError::BadUrl { url: url.into(), reason: e.to_string() })?;
-        match parsed.scheme() {
-            "https" => {}
-            "http" if np.allow_http => {}
-            _ => return Err(FetchError::Scheme { url: url.into() }),
-        }
-        let host = parsed
-            .host_str()
-            .ok_or_else(|| FetchError::BadUrl { url: url.into(), reason: "no host".into() })?;
-        let literal = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().ok();
-        if let Some(addr) = literal {
-            if !allowed(addr, &np.allow_addresses) {
-                return Err(FetchError::Blocked { url: url.into(), addr });
+/// A fetched body, or why it could not be fetched.
+type Fetched = Result<Arc<Vec<u8>>, FetchError>;
+
+/// The fetches of ONE verification: one deadline for all of them
+/// ([`crate::Policy::verification_deadline`] from the start), each URL fetched at most once (a
+/// failure is remembered too, so a silent server costs one deadline, not one per use), and
+/// batches fetched concurrently ([`Session::prefetch`]).
+pub(crate) struct Session<'p> {
+    policy: &'p Policy,
+    now: DateTime<Utc>,
+    deadline: Instant,
+    memo: Mutex<HashMap<String, Fetched>>,
+}
+
+impl<'p> Session<'p> {
+    /// A session starting now (`now` is the verification time, for cache ages).
+    pub(crate) fn new(policy: &'p Policy, now: DateTime<Utc>) -> Self {
+        Self { policy, now, deadline: Instant::now() + policy.verification_deadline, memo: Mutex::default() }
+    }
+
+    /// Fetches, concurrently, every request not fetched yet in this session.
+    pub(crate) fn prefetch(&self, reqs: Vec<Request>) {
+        let mut todo: Vec<Request> = Vec::new();
+        {
+            let memo = lock(&self.memo);
+            for r in reqs {
+                if !memo.contains_key(&r.url) && !todo.iter().any(|t| t.url == r.url) {
+                    todo.push(r);
+                }
             }
         }
-        if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(FetchError::BadUrl { url: url.into(), reason: "user info not allowed".into() });
+        if todo.is_empty() {
+            return;
         }
-        let client = self.client(np)?;
-        let resp = client
-            .get(parsed)
-            .header(reqwest::header::ACCEPT, accept)
-            .send()
-            .map_err(|e| FetchError::Network { url: url.into(), reason: error_chain(&e) })?;
-        if !resp.status().is_success() {
-            return Err(FetchError::Status { url: url.into(), status: resp.status().as_u16() });
+        let p = self.policy;
+        let results = p.fetcher.get_all(&todo, &p.network, self.now, self.deadline, Some(p.verification_deadline));
+        let mut memo = lock(&self.memo);
+        for (r, res) in todo.into_iter().zip(results) {
+            memo.insert(r.url, res);
         }
-        let limit = np.max_response_bytes;
-        if resp.content_length().is_some_and(|l| l > limit as u64) {
-            return Err(FetchError::TooLarge { url: url.into(), limit });
+    }
+
+    /// The body of `url`: fetched in this session already, or now (within what is left of the
+    /// deadline).
+    pub(crate) fn get(&self, url: &str, accept: &'static str, ttl: Duration) -> Fetched {
+        if let Some(r) = lock(&self.memo).get(url) {
+            return r.clone();
         }
-        let mut body = Vec::new();
-        resp.take(limit as u64 + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| FetchError::Network { url: url.into(), reason: error_chain(&e) })?;
-        if body.len() > limit {
-            return Err(FetchError::TooLarge { url: url.into(), limit });
-        }
-        Ok(body)
+        self.prefetch(vec![Request { url: url.to_string(), accept, ttl }]);
+        lock(&self.memo).get(url).cloned().unwrap_or_else(|| Err(FetchError::Client("no result".into())))
+    }
+
+    /// The body of `url` if this session fetched it successfully.
+    pub(crate) fn fetched(&self, url: &str) -> Option<Arc<Vec<u8>>> {
+        lock(&self.memo).get(url).and_then(|r| r.as_ref().ok().cloned())
     }
 }
 
@@ -367,6 +607,15 @@ mod tests {
         g.remember("https://b.example/", Cached { at: t0 + chrono::Duration::seconds(1), body: Arc::new(vec![0; 40 << 20]) });
         assert_eq!(g.cached_urls(), 1);
         assert!(lock(&g.cache).contains_key("https://b.example/"));
+    }
+
+    #[test]
+    fn durations_as_reasons_show_them() {
+        assert_eq!(show_duration(Duration::from_secs(5)), "5 s");
+        assert_eq!(show_duration(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(show_duration(Duration::from_millis(250)), "250 ms");
+        let e = FetchError::Timeout { url: "https://x.example/s".into(), within: show_duration(Duration::from_secs(5)) };
+        assert_eq!(e.to_string(), "https://x.example/s did not answer within 5 s");
     }
 
     #[test]

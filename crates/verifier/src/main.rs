@@ -1,12 +1,13 @@
 //! The `verifier` command line: `verifier verify FILE [--json] [--checks LIST] [--trust FILE]
-//! [--now RFC3339] [--offline]`, and `verifier serve [--config FILE] [--bind ADDR] [--trust FILE]
+//! [--now RFC3339] [--offline] [--max-bytes N]`, and `verifier serve [--config FILE] [--bind ADDR] [--trust FILE]
 //! [--allow-local-network] [--public-url URL]` (the HTTP service, [`verifier::service`]), and
 //! `verifier stack PROGRAMME UNIT... [--json]` (stackability, [`verifier::stack`]; exit 0 stacks,
 //! 1 does not stack, 3 indeterminate).
 //!
 //! Runs [`verifier::verify`] (W3C VC Data Model 2.0 §7.1 verification; VC-API verify response
 //! shape under `--json`). Exit codes: 0 valid, 1 invalid, 3 indeterminate, 2 usage error or
-//! unreadable input (missing file, unreadable trust registry, bad `--now`).
+//! unreadable input (missing file, a file over `--max-bytes` (default 4 MiB, refused before it is
+//! read), unreadable trust registry, bad `--now`).
 
 use std::io::Read as _;
 use std::path::PathBuf;
@@ -50,6 +51,10 @@ enum Command {
         /// Never use the network (did:web outside the registry and status lists cannot be checked).
         #[arg(long)]
         offline: bool,
+        /// Largest credential file read, in bytes: a larger one is refused (exit 2) without being
+        /// read.
+        #[arg(long, default_value_t = verifier::policy::DEFAULT_MAX_CREDENTIAL_BYTES as u64)]
+        max_bytes: u64,
     },
     /// Run the verifier service: VC-API `POST /credentials/verify`, the verification page
     /// `GET /verify?credential=URL`, the upload page `/upload` (settings: docs/CONFIG.md).
@@ -127,7 +132,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<u8> {
         config.public_url = u;
     }
     config.check()?;
+    // At least 4 async workers, even on 2 cores: while a burst of large request bodies is read,
+    // a worker is still free to answer `/healthz` (issue #13); verifications run on the blocking
+    // pool, not on these.
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(4);
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
@@ -153,8 +163,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
-    let (file, json, checks, trust, now, offline) = match cli.command {
-        Command::Verify { file, json, checks, trust, now, offline } => (file, json, checks, trust, now, offline),
+    let (file, json, checks, trust, now, offline, max_bytes) = match cli.command {
+        Command::Verify { file, json, checks, trust, now, offline, max_bytes } => (file, json, checks, trust, now, offline, max_bytes),
         #[cfg(feature = "service")]
         Command::Serve(args) => return serve(args),
         Command::Stack(args) => return stack(args),
@@ -183,13 +193,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     if offline {
         policy = policy.with_network(NetworkPolicy::offline());
     }
-    let input = if file.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).context("cannot read standard input")?;
-        buf
-    } else {
-        std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?
-    };
+    policy.max_credential_bytes = usize::try_from(max_bytes).unwrap_or(usize::MAX);
+    let input = read_capped(&file, max_bytes)?;
     let report = match now {
         Some(t) => {
             let at = chrono::DateTime::parse_from_rfc3339(&t)
@@ -205,6 +210,32 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         print_summary(&report);
     }
     Ok(u8::try_from(report.exit_code()).unwrap_or(2))
+}
+
+/// Reads `file` (`-`: standard input), refusing more than `max` bytes: a regular file by its size
+/// before reading anything, any input through a reader that stops one byte past the limit.
+fn read_capped(file: &std::path::Path, max: u64) -> anyhow::Result<Vec<u8>> {
+    let too_large = |size: String| {
+        anyhow::anyhow!(
+            "{} is {size} the {max} bytes this verifier reads (--max-bytes)",
+            if file.as_os_str() == "-" { "standard input".to_string() } else { file.display().to_string() }
+        )
+    };
+    let mut buf = Vec::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin().take(max.saturating_add(1)).read_to_end(&mut buf).context("cannot read standard input")?;
+    } else {
+        let f = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let meta = f.metadata().with_context(|| format!("cannot read {}", file.display()))?;
+        if meta.is_file() && meta.len() > max {
+            return Err(too_large(format!("{} bytes, more than", meta.len())));
+        }
+        f.take(max.saturating_add(1)).read_to_end(&mut buf).with_context(|| format!("cannot read {}", file.display()))?;
+    }
+    if buf.len() as u64 > max {
+        return Err(too_large("larger than".to_string()));
+    }
+    Ok(buf)
 }
 
 fn print_summary(report: &Report) {

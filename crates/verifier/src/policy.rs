@@ -22,6 +22,15 @@ use crate::report::CheckKind;
 /// Decompressed size cap of a status list bitstring (16 MiB = 134,217,728 entries).
 pub const DEFAULT_MAX_STATUS_LIST_BYTES: usize = 16 * 1024 * 1024;
 
+/// Default total deadline of one fetch (connect, TLS, headers and body together).
+pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Default deadline of one verification's fetches, all of them together (they run concurrently).
+pub const DEFAULT_VERIFICATION_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Default largest credential [`crate::verify()`] reads, in bytes (the CLI's `--max-bytes`).
+pub const DEFAULT_MAX_CREDENTIAL_BYTES: usize = 4 * 1024 * 1024;
+
 /// What the verifier may fetch (did:web documents and status lists; never a JSON-LD context).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkPolicy {
@@ -35,7 +44,8 @@ pub struct NetworkPolicy {
     pub allow_http: bool,
     /// TCP + TLS connect timeout.
     pub connect_timeout: Duration,
-    /// Whole-request timeout (connect, headers and body).
+    /// Total deadline of one request: connect, TLS, headers and body together, enforced around
+    /// the whole request (not per read).
     pub timeout: Duration,
     /// Largest response body read, in bytes.
     pub max_response_bytes: usize,
@@ -50,7 +60,7 @@ impl Default for NetworkPolicy {
             allow_addresses: Vec::new(),
             allow_http: false,
             connect_timeout: Duration::from_secs(5),
-            timeout: Duration::from_secs(10),
+            timeout: DEFAULT_FETCH_TIMEOUT,
             max_response_bytes: 2 * 1024 * 1024,
             max_redirects: 3,
         }
@@ -95,6 +105,14 @@ pub struct Policy {
     pub did_document_ttl: Duration,
     /// Decompressed size cap of a status list bitstring.
     pub max_status_list_bytes: usize,
+    /// Deadline of all the fetches of one verification together (status lists and DID
+    /// documents, fetched concurrently); what misses it is "could not check".
+    pub verification_deadline: Duration,
+    /// Caps on the credential's shape (nesting, JSON values, blank nodes), checked before any
+    /// JSON-LD processing ([`canon::budget`]); also applied to fetched status lists.
+    pub budget: canon::Budget,
+    /// Largest credential [`crate::verify()`] reads, in bytes.
+    pub max_credential_bytes: usize,
     pub(crate) fetcher: Arc<Fetcher>,
     /// The seal anchors last built from `registry` and `trust_anchors`, with the fingerprint of
     /// what they were built from (so a changed registry is never served stale anchors). Shared by
@@ -134,8 +152,9 @@ impl<T: Clone> FingerprintCache<T> {
 }
 
 impl Policy {
-    /// All checks, `registry`, default network rules (public https only), 5-minute status cache,
-    /// 1-hour DID document cache.
+    /// All checks, `registry`, default network rules (public https only, 5 s per fetch), 10 s
+    /// for all the fetches of one verification, 5-minute status cache, 1-hour DID document cache,
+    /// the default [`canon::Budget`], credentials up to 4 MiB.
     pub fn new(registry: TrustRegistry) -> Self {
         Self {
             checks: CheckKind::ALL.into_iter().collect(),
@@ -145,6 +164,9 @@ impl Policy {
             status_list_ttl: Duration::from_secs(300),
             did_document_ttl: Duration::from_secs(3600),
             max_status_list_bytes: DEFAULT_MAX_STATUS_LIST_BYTES,
+            verification_deadline: DEFAULT_VERIFICATION_DEADLINE,
+            budget: canon::Budget::default(),
+            max_credential_bytes: DEFAULT_MAX_CREDENTIAL_BYTES,
             fetcher: Arc::new(Fetcher::default()),
             seal_anchors: Arc::default(),
             registry_resolver: Arc::default(),

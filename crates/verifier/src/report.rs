@@ -3,8 +3,8 @@
 //! Verification distinguishes "checked and invalid" (`failed` → verdict `invalid`) from "could not
 //! check" (`error` → verdict `indeterminate`): an unreachable status list or DID document must never
 //! read as valid, nor as forged. The check names follow the EDC verification checks (FORMAT, SEAL,
-//! OWNER, REVOCATION, ACCREDITATION, EXPIRY; `../shared/reference/edc/vocab/`) under the names the
-//! W3C VC-API verify response uses in lower case.
+//! OWNER, REVOCATION, ACCREDITATION, EXPIRY of the EDCI wallet; origin in `testdata/SOURCES.md`)
+//! under the names the W3C VC-API verify response uses in lower case.
 
 use serde::{Deserialize, Serialize};
 

@@ -6,14 +6,20 @@
 //! identifier itself, and other did:web DIDs by fetching their `did.json` through the guarded
 //! [`crate::fetch::Fetcher`]. A DID that cannot be resolved (network failure, unsupported method) is
 //! returned as an error, so the caller reports "could not check" instead of "forged".
+//!
+//! Fetches go through the verification's [`Session`]: [`requests`] lists the documents a set of
+//! methods needs, so the caller can fetch them concurrently with the status lists before resolving.
 
 use std::collections::BTreeSet;
 
 use proofs::did::{DidWeb, StaticDidResolver};
 use serde_json::Value;
 
-use crate::clock::Clock;
+use crate::fetch::{Request, Session};
 use crate::policy::Policy;
+
+/// `Accept` of DID document fetches.
+pub(crate) const DID_ACCEPT: &str = "application/did+json, application/json";
 
 /// A resolver over the registry plus everything fetched, and the DIDs that could not be resolved.
 pub(crate) struct Resolution {
@@ -43,7 +49,17 @@ fn registry_resolver(policy: &Policy) -> proofs::did::StaticDidResolver {
     policy.registry_resolver.get_or_build(fingerprint.finalize().into(), || policy.registry.resolver())
 }
 
-pub(crate) fn resolve<'a>(methods: impl IntoIterator<Item = &'a str>, policy: &Policy, clock: &dyn Clock) -> Resolution {
+/// The did:web documents that resolving `methods` fetches (none for did:key or registry members).
+pub(crate) fn requests<'a>(methods: impl IntoIterator<Item = &'a str>, policy: &Policy) -> Vec<Request> {
+    let dids: BTreeSet<&str> = methods.into_iter().map(did_of).collect();
+    dids.into_iter()
+        .filter(|did| did.starts_with("did:web:") && policy.registry.member_by_did(did).is_none())
+        .filter_map(|did| document_url(did, policy).ok())
+        .map(|url| Request { url, accept: DID_ACCEPT, ttl: policy.did_document_ttl })
+        .collect()
+}
+
+pub(crate) fn resolve<'a>(methods: impl IntoIterator<Item = &'a str>, policy: &Policy, session: &Session<'_>) -> Resolution {
     let mut resolver = registry_resolver(policy);
     let mut errors = Vec::new();
     let dids: BTreeSet<&str> = methods.into_iter().map(did_of).collect();
@@ -55,7 +71,7 @@ pub(crate) fn resolve<'a>(methods: impl IntoIterator<Item = &'a str>, policy: &P
             errors.push((did.to_string(), format!("cannot resolve {did}: only did:key and did:web are supported")));
             continue;
         }
-        match fetch_did_web(did, policy, clock) {
+        match fetch_did_web(did, policy, session) {
             Ok(doc) => {
                 if let Err(e) = resolver.add_document(&doc) {
                     errors.push((did.to_string(), format!("DID document of {did} is malformed: {e}")));
@@ -67,7 +83,8 @@ pub(crate) fn resolve<'a>(methods: impl IntoIterator<Item = &'a str>, policy: &P
     Resolution { resolver, errors }
 }
 
-fn fetch_did_web(did: &str, policy: &Policy, clock: &dyn Clock) -> Result<Value, String> {
+/// The URL of `did`'s DID document (did:web §3.2.2).
+fn document_url(did: &str, policy: &Policy) -> Result<String, String> {
     let mut url = DidWeb::document_url_of(did).map_err(|e| format!("cannot resolve {did}: {e}"))?;
     if policy.network.allow_http {
         // TEST ONLY (NetworkPolicy::allow_http): local test servers speak plain http.
@@ -75,12 +92,14 @@ fn fetch_did_web(did: &str, policy: &Policy, clock: &dyn Clock) -> Result<Value,
             url = format!("http://{rest}");
         }
     }
-    let body = policy
-        .fetcher
-        .get(&url, &policy.network, policy.did_document_ttl, clock.now(), "application/did+json, application/json")
-        .map_err(|e| format!("cannot resolve {did}: {e}"))?;
+    Ok(url)
+}
+
+fn fetch_did_web(did: &str, policy: &Policy, session: &Session<'_>) -> Result<Value, String> {
+    let url = document_url(did, policy)?;
+    let body = session.get(&url, DID_ACCEPT, policy.did_document_ttl).map_err(|e| format!("cannot resolve {did}: {e}"))?;
     let doc: Value =
-        serde_json::from_slice(&body).map_err(|e| format!("cannot resolve {did}: DID document is not JSON: {e}"))?;
+        strict_json::from_slice(&body).map_err(|e| format!("cannot resolve {did}: DID document is not strict JSON: {e}"))?;
     if doc.get("id").and_then(Value::as_str) != Some(did) {
         return Err(format!("cannot resolve {did}: the document at {url} is not its DID document (id differs)"));
     }

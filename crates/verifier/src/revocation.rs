@@ -8,17 +8,23 @@
 //! decode `encodedList` under a size cap, and read bit `statusListIndex`. A list that cannot be
 //! fetched or decoded is "could not check" (`error`), never "valid"; a set bit, a forged list or an
 //! index outside any acceptable list is `failed`.
+//!
+//! The lists of all entries (and the did:web documents their proofs need) are fetched
+//! concurrently under the verification's one deadline ([`requests`], [`list_requests`],
+//! [`Session`]); a list that does not answer in time is "could not check" with the URL and the
+//! deadline in the reason.
 
 use serde_json::Value;
 
 use crate::clock::Clock;
+use crate::fetch::{FetchError, Request, Session};
 use crate::format::{parse_date, types};
 use crate::policy::Policy;
 use crate::report::{CheckKind, CheckResult, CheckStatus};
 use crate::resolve;
 use crate::status;
 
-const ACCEPT: &str = "application/vc+ld+json, application/ld+json, application/json";
+pub(crate) const ACCEPT: &str = "application/vc+ld+json, application/ld+json, application/json";
 
 fn entries(credential: &Value) -> Vec<&Value> {
     match credential.get("credentialStatus") {
@@ -36,14 +42,52 @@ fn issuer_id(v: &Value) -> Option<&str> {
     }
 }
 
+/// The status list URL of an entry the check would fetch (a BitstringStatusListEntry for
+/// revocation or suspension).
+fn list_url(entry: &Value) -> Option<&str> {
+    let purpose = entry.get("statusPurpose").and_then(Value::as_str);
+    if !types(entry).contains(&"BitstringStatusListEntry") || !matches!(purpose, Some("revocation" | "suspension")) {
+        return None;
+    }
+    entry.get("statusListCredential").and_then(Value::as_str)
+}
+
+/// The status lists the check fetches.
+pub(crate) fn requests(credential: &Value, policy: &Policy) -> Vec<Request> {
+    entries(credential)
+        .into_iter()
+        .filter_map(list_url)
+        .map(|url| Request { url: url.to_string(), accept: ACCEPT, ttl: policy.status_list_ttl })
+        .collect()
+}
+
+/// The did:web documents the proofs of the status lists fetched so far need.
+pub(crate) fn list_requests(credential: &Value, policy: &Policy, session: &Session<'_>) -> Vec<Request> {
+    let mut out = Vec::new();
+    for url in entries(credential).into_iter().filter_map(list_url) {
+        let Some(body) = session.fetched(url) else { continue };
+        let Ok(list) = strict_json::from_slice(&body) else { continue };
+        out.extend(resolve::requests(proof_methods(&list), policy));
+    }
+    out
+}
+
+fn proof_methods(list: &Value) -> Vec<&str> {
+    match list.get("proof") {
+        Some(Value::Array(a)) => a.iter().filter_map(|p| p.get("verificationMethod").and_then(Value::as_str)).collect(),
+        Some(p @ Value::Object(_)) => p.get("verificationMethod").and_then(Value::as_str).into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Runs the revocation check.
-pub(crate) fn check(credential: &Value, policy: &Policy, clock: &dyn Clock) -> CheckResult {
+pub(crate) fn check(credential: &Value, policy: &Policy, clock: &dyn Clock, session: &Session<'_>) -> CheckResult {
     let list = entries(credential);
     if list.is_empty() {
         return CheckResult::skipped(CheckKind::Revocation, "no credentialStatus: the credential cannot be revoked");
     }
     let issuer = issuer_id(credential);
-    let results: Vec<(CheckStatus, String)> = list.iter().map(|e| check_entry(e, issuer, policy, clock)).collect();
+    let results: Vec<(CheckStatus, String)> = list.iter().map(|e| check_entry(e, issuer, policy, clock, session)).collect();
     let pick = |s: CheckStatus| results.iter().filter(|(st, _)| *st == s).map(|(_, m)| m.clone()).collect::<Vec<_>>();
     let failed = pick(CheckStatus::Failed);
     if !failed.is_empty() {
@@ -60,7 +104,7 @@ pub(crate) fn check(credential: &Value, policy: &Policy, clock: &dyn Clock) -> C
     CheckResult::ok(CheckKind::Revocation, ok.join("; "))
 }
 
-fn check_entry(entry: &Value, issuer: Option<&str>, policy: &Policy, clock: &dyn Clock) -> (CheckStatus, String) {
+fn check_entry(entry: &Value, issuer: Option<&str>, policy: &Policy, clock: &dyn Clock, session: &Session<'_>) -> (CheckStatus, String) {
     use CheckStatus::{Error, Failed, Ok, Skipped};
     let ty = types(entry);
     if !ty.contains(&"BitstringStatusListEntry") {
@@ -88,21 +132,25 @@ fn check_entry(entry: &Value, issuer: Option<&str>, policy: &Policy, clock: &dyn
         return (Failed, "credentialStatus entry without statusListCredential".into());
     };
     let now = clock.now();
-    let body = match policy.fetcher.get(url, &policy.network, policy.status_list_ttl, now, ACCEPT) {
+    let body = match session.get(url, ACCEPT, policy.status_list_ttl) {
         Result::Ok(b) => b,
+        Err(e @ FetchError::Timeout { .. }) => return (Error, format!("status list {e}")),
         Err(e) => return (Error, format!("status list unavailable: {e}")),
     };
-    let list: Value = match serde_json::from_slice(&body) {
+    let list: Value = match strict_json::from_slice(&body) {
         Result::Ok(v) => v,
-        Err(e) => return (Error, format!("status list {url} is not JSON: {e}")),
+        Err(e) => return (Error, format!("status list {url} is not strict JSON: {e}")),
     };
+    if let Err(e) = canon::budget::measure(&list, &policy.budget) {
+        return (Error, format!("status list {url} is too large to check: {e}"));
+    }
     // The list's own proof.
     let methods: Vec<&str> = match list.get("proof") {
         Some(Value::Array(a)) => a.iter().filter_map(|p| p.get("verificationMethod").and_then(Value::as_str)).collect(),
         Some(p @ Value::Object(_)) => p.get("verificationMethod").and_then(Value::as_str).into_iter().collect(),
         _ => return (Failed, format!("status list {url} has no proof")),
     };
-    let res = resolve::resolve(methods.iter().copied(), policy, clock);
+    let res = resolve::resolve(methods.iter().copied(), policy, session);
     if let Some((_, why)) = res.errors.first() {
         return (Error, format!("status list {url}: {why}"));
     }

@@ -73,7 +73,7 @@ impl Programme {
     /// wrapper, JAdES-sealed).
     pub fn from_slice(bytes: &[u8]) -> Result<Self, StackError> {
         let v: Value =
-            serde_json::from_slice(bytes).map_err(|e| StackError::Json(e.to_string()))?;
+            strict_json::from_slice(bytes).map_err(|e| StackError::Json(e.to_string()))?;
         if v.get("leadUniversity").is_some() && v.get("learningOpportunity").is_some() {
             let text = String::from_utf8_lossy(bytes);
             let spec = parse_programme(&text).map_err(|i| StackError::Specification {

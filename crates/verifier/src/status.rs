@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn spec_example_list_decodes_to_16_kib_of_zeros() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/vectors/bitstring-status-list");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/vectors/bitstring-status-list");
         let text = std::fs::read_to_string(format!("{dir}/spec-example-04-a-status-list-verifiable-credential.json")).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         let list = v["credentialSubject"]["encodedList"].as_str().unwrap();

@@ -15,6 +15,14 @@
 //! https ([`crate::resolve`]), or the seal's `x5c` chain. Input is parsed by serde_json, whose
 //! recursion limit (128) turns absurd nesting into an error, not a stack overflow; a caller-built
 //! [`Value`] is depth-checked before any processing.
+//!
+//! Resource bounds (issue #13): input over [`Policy::max_credential_bytes`] is not parsed, and a
+//! credential over the [`Policy::budget`] caps (JSON values, blank nodes; [`canon::budget`]) is
+//! not processed: both are "could not check" (`error`, verdict `indeterminate`), not "invalid",
+//! because the limits are this verifier's resource policy, not a rule a credential breaks (a
+//! verifier with larger limits may check it). The did:web documents and status lists a
+//! verification needs are fetched concurrently, first, under one deadline
+//! ([`Policy::verification_deadline`], [`crate::fetch::Session`]).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -27,6 +35,7 @@ use serde_json::Value;
 
 use crate::awarding::{self, Signer};
 use crate::clock::Clock;
+use crate::fetch::Session;
 use crate::policy::Policy;
 use crate::registry::Member;
 use crate::report::{CheckKind, CheckResult, CheckStatus, Report};
@@ -56,6 +65,16 @@ enum Identity {
 
 /// Verifies a credential given as bytes (JSON, or a compact VC-JWT).
 pub fn verify(input: &[u8], policy: &Policy, clock: &dyn Clock) -> Report {
+    if input.len() > policy.max_credential_bytes {
+        return over_budget(
+            policy,
+            format!(
+                "the credential is {} bytes, more than this verifier reads ({} bytes, limit max_credential_bytes)",
+                input.len(),
+                policy.max_credential_bytes
+            ),
+        );
+    }
     let trimmed = input.trim_ascii();
     if trimmed.is_empty() {
         return unreadable(policy, "empty input".into());
@@ -64,8 +83,9 @@ pub fn verify(input: &[u8], policy: &Policy, clock: &dyn Clock) -> Report {
         let jwt = String::from_utf8_lossy(trimmed).into_owned();
         return verify_jwt(jwt, policy, clock);
     }
-    match serde_json::from_slice::<Value>(trimmed) {
+    match strict_json::from_slice(trimmed) {
         Ok(v) => verify_json(&v, policy, clock),
+        Err(e @ strict_json::Error::DuplicateMember { .. }) => unreadable(policy, format!("not strict JSON: {e}")),
         Err(e) => unreadable(policy, format!("not JSON: {e}")),
     }
 }
@@ -83,9 +103,9 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
             }
             if o.get("payload").is_some_and(Value::is_string) && (o.contains_key("signatures") || o.contains_key("protected")) {
                 let payload = o.get("payload").and_then(Value::as_str).unwrap_or_default();
-                return match serde_json::from_str::<Value>(payload) {
+                return match strict_json::from_str(payload) {
                     Ok(c) => run(&c, Securing::Jades(value), policy, clock),
-                    Err(e) => unreadable(policy, format!("the sealed payload is not JSON: {e}")),
+                    Err(e) => unreadable(policy, format!("the sealed payload is not strict JSON: {e}")),
                 };
             }
             if !o.contains_key("credentialSubject") {
@@ -156,16 +176,78 @@ fn unreadable(policy: &Policy, why: String) -> Report {
     Report::from_checks(checks)
 }
 
+/// A report for a credential this verifier will not process (over a resource limit): format (and
+/// proof, when selected) could not be checked, with `why`; everything else not run. The verdict
+/// is `indeterminate`.
+fn over_budget(policy: &Policy, why: String) -> Report {
+    let checks = CheckKind::ALL
+        .into_iter()
+        .map(|kind| {
+            if kind == CheckKind::Format || (kind == CheckKind::Proof && policy.runs(kind)) {
+                CheckResult::error(kind, format!("not checked: {why}"))
+            } else {
+                CheckResult::skipped(kind, "not run: the credential exceeds this verifier's resource limits")
+            }
+        })
+        .collect();
+    Report::from_checks(checks)
+}
+
+/// The verification methods a credential's proof check resolves (Data Integrity proofs'
+/// `verificationMethod`s, a VC-JWT's `kid`).
+fn proof_methods(credential: &Value, securing: &Securing<'_>) -> Vec<String> {
+    match securing {
+        Securing::Jades(_) => Vec::new(),
+        Securing::Jwt(jwt) => jwt
+            .split('.')
+            .next()
+            .and_then(|h| URL_SAFE_NO_PAD.decode(h.trim_end_matches('=')).ok())
+            .and_then(|b| strict_json::from_slice(&b).ok())
+            .and_then(|h| h.get("kid").and_then(Value::as_str).map(str::to_string))
+            .into_iter()
+            .collect(),
+        Securing::DataIntegrity => {
+            let list: Vec<&Value> = match credential.get("proof") {
+                Some(Value::Array(a)) => a.iter().collect(),
+                Some(p @ Value::Object(_)) => vec![p],
+                _ => Vec::new(),
+            };
+            list.iter().filter_map(|p| p.get("verificationMethod").and_then(Value::as_str).map(str::to_string)).collect()
+        }
+    }
+}
+
+/// Fetches what the selected checks need, concurrently, in two rounds: the did:web documents of
+/// the credential's proof and the status lists together, then the did:web documents of the
+/// status lists' proofs (known only once the lists are in).
+fn prefetch(credential: &Value, securing: &Securing<'_>, needs_identity: bool, policy: &Policy, session: &Session<'_>) {
+    let mut reqs = Vec::new();
+    if needs_identity {
+        let methods = proof_methods(credential, securing);
+        reqs.extend(resolve::requests(methods.iter().map(String::as_str), policy));
+    }
+    let revocation = policy.runs(CheckKind::Revocation);
+    if revocation {
+        reqs.extend(revocation::requests(credential, policy));
+    }
+    if reqs.is_empty() {
+        return;
+    }
+    session.prefetch(reqs);
+    if revocation {
+        session.prefetch(revocation::list_requests(credential, policy, session));
+    }
+}
+
 fn verify_jwt(jwt: String, policy: &Policy, clock: &dyn Clock) -> Report {
     let payload = jwt.split('.').nth(1).unwrap_or_default();
-    let credential = URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-        .filter(Value::is_object);
-    match credential {
-        Some(c) => run(&c, Securing::Jwt(jwt), policy, clock),
-        None => unreadable(policy, "malformed VC-JWT: the payload is not a base64url JSON object".into()),
+    let Ok(bytes) = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')) else {
+        return unreadable(policy, "malformed VC-JWT: the payload is not base64url".into());
+    };
+    match strict_json::from_slice(&bytes) {
+        Ok(c @ Value::Object(_)) => run(&c, Securing::Jwt(jwt), policy, clock),
+        Ok(_) => unreadable(policy, "malformed VC-JWT: the payload is not a JSON object".into()),
+        Err(e) => unreadable(policy, format!("malformed VC-JWT: the payload is not strict JSON: {e}")),
     }
 }
 
@@ -178,11 +260,16 @@ fn issuer_id(v: &Value) -> Option<&str> {
 }
 
 fn run(credential: &Value, securing: Securing<'_>, policy: &Policy, clock: &dyn Clock) -> Report {
+    if let Err(e) = canon::budget::measure(credential, &policy.budget) {
+        return over_budget(policy, e.to_string());
+    }
     let now = clock.now();
+    let session = Session::new(policy, now);
     let mut checks = Vec::new();
     let needs_identity = policy.runs(CheckKind::Proof) || policy.runs(CheckKind::Trust) || policy.runs(CheckKind::AwardingBody);
+    prefetch(credential, &securing, needs_identity, policy, &session);
     let (proof, identity) = if needs_identity {
-        check_proof(credential, &securing, policy, clock)
+        check_proof(credential, &securing, policy, &session, clock)
     } else {
         (CheckResult::skipped(CheckKind::Proof, "not selected"), Identity::None)
     };
@@ -195,7 +282,7 @@ fn run(credential: &Value, securing: Securing<'_>, policy: &Policy, clock: &dyn 
             CheckKind::Format => format::check(credential),
             CheckKind::Proof => proof.clone(),
             CheckKind::Expiry => validity::check(credential, now),
-            CheckKind::Revocation => revocation::check(credential, policy, clock),
+            CheckKind::Revocation => revocation::check(credential, policy, clock, &session),
             CheckKind::Trust => check_trust(credential, &identity, &proof, policy),
             CheckKind::AwardingBody => {
                 let member = signer_member(credential, &identity, policy);
@@ -275,7 +362,13 @@ fn seal_anchors(policy: &Policy) -> proofs::certs::TrustAnchors {
     })
 }
 
-fn check_proof(credential: &Value, securing: &Securing<'_>, policy: &Policy, clock: &dyn Clock) -> (CheckResult, Identity) {
+fn check_proof(
+    credential: &Value,
+    securing: &Securing<'_>,
+    policy: &Policy,
+    session: &Session<'_>,
+    clock: &dyn Clock,
+) -> (CheckResult, Identity) {
     let k = CheckKind::Proof;
     match securing {
         Securing::Jades(envelope) => match proofs::jades::verify_value(envelope, &seal_anchors(policy), clock.now()) {
@@ -298,7 +391,14 @@ fn check_proof(credential: &Value, securing: &Securing<'_>, policy: &Policy, clo
                 .split('.')
                 .next()
                 .and_then(|h| URL_SAFE_NO_PAD.decode(h.trim_end_matches('=')).ok())
-                .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+                .map(|b| strict_json::from_slice(&b));
+            let header = match header {
+                Some(Err(e)) => {
+                    return (CheckResult::failed(k, format!("VC-JWT: the header is not strict JSON: {e}")), Identity::None)
+                }
+                Some(Ok(h)) => Some(h),
+                None => None,
+            };
             // Refuse what no key could make valid before resolving anything.
             let alg = header.as_ref().and_then(|h| h.get("alg")).and_then(Value::as_str);
             match alg {
@@ -318,7 +418,7 @@ fn check_proof(credential: &Value, securing: &Securing<'_>, policy: &Policy, clo
                 Some(_) => {}
             }
             let kid = header.as_ref().and_then(|h| h.get("kid")).and_then(Value::as_str).map(str::to_string);
-            let res = resolve::resolve(kid.as_deref(), policy, clock);
+            let res = resolve::resolve(kid.as_deref(), policy, session);
             if let Some((_, why)) = res.errors.first() {
                 return (CheckResult::error(k, why.clone()), Identity::None);
             }
@@ -354,7 +454,7 @@ fn check_proof(credential: &Value, securing: &Securing<'_>, policy: &Policy, clo
                     return (CheckResult::failed(k, ProofError::UnsupportedCryptosuite(suite.into()).to_string()), Identity::None);
                 }
             }
-            let res = resolve::resolve(methods.iter().copied(), policy, clock);
+            let res = resolve::resolve(methods.iter().copied(), policy, session);
             if let Some((_, why)) = res.errors.first() {
                 return (CheckResult::error(k, why.clone()), Identity::None);
             }
@@ -381,6 +481,12 @@ fn check_proof(credential: &Value, securing: &Securing<'_>, policy: &Policy, clo
 
 fn check_trust(credential: &Value, identity: &Identity, proof: &CheckResult, policy: &Policy) -> CheckResult {
     let k = CheckKind::Trust;
+    // Trust is about who signed; without a verified proof that is unknown, and the issuer the
+    // credential names is only a claim (issue #13: a forged credential must not read "trusted").
+    if policy.runs(CheckKind::Proof) && proof.status != CheckStatus::Ok {
+        let claimed = issuer_id(credential).map(|i| format!("; the credential claims to be issued by {i}")).unwrap_or_default();
+        return CheckResult::skipped(k, format!("not checked: no proof verified, so the signer is unknown{claimed}"));
+    }
     match identity {
         Identity::Seal(rep) => {
             let s = &rep.signer;

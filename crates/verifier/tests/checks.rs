@@ -328,8 +328,7 @@ fn a_jades_sealed_enhance_credential_verifies_with_the_registry_ca() {
 
 #[test]
 fn the_eu_sealed_samples_verify_for_proof_and_format() {
-    let dir = std::path::Path::new("/work/shared/reference/edc/samples/elm-v3-official");
-    let dir = if dir.exists() { dir.to_path_buf() } else { repo().join("../shared/reference/edc/samples/elm-v3-official") };
+    let dir = testdata("edc/samples/elm-v3-official");
     for f in ["Sample-MC-Annex1-signed.jsonld", "Sample-CertOfPart-signed.jsonld"] {
         let bytes = std::fs::read(dir.join(f)).unwrap();
         let p = policy().with_checks([CheckKind::Proof, CheckKind::Format]);

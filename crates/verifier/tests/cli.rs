@@ -87,12 +87,7 @@ fn exit_codes() {
 
 #[test]
 fn eu_sealed_sample_proof() {
-    let f = "/work/shared/reference/edc/samples/elm-v3-official/Sample-MC-Annex1-signed.jsonld";
-    let f = if std::path::Path::new(f).exists() {
-        f.to_string()
-    } else {
-        repo().join("../shared/reference/edc/samples/elm-v3-official/Sample-MC-Annex1-signed.jsonld").display().to_string()
-    };
+    let f = testdata("edc/samples/elm-v3-official/Sample-MC-Annex1-signed.jsonld").display().to_string();
     let o = run(&["verify", &f, "--checks", "proof"]);
     assert_eq!(code(&o), 0);
     assert!(String::from_utf8_lossy(&o.stdout).contains("sealed by ORGANIZACION TEST"));

@@ -87,8 +87,7 @@ async fn vc_api_verify_answers_200_422_400_and_413() {
 
     // The EU's JAdES-sealed sample: the seal verifies, but its test CA is not trusted here (422);
     // with options.checks = proof + format it is valid (200).
-    let dir = std::path::Path::new("/work/shared/reference/edc/samples/elm-v3-official");
-    let dir = if dir.exists() { dir.to_path_buf() } else { repo().join("../shared/reference/edc/samples/elm-v3-official") };
+    let dir = testdata("edc/samples/elm-v3-official");
     let eu: Value = serde_json::from_slice(&std::fs::read(dir.join("Sample-MC-Annex1-signed.jsonld")).unwrap()).unwrap();
     let (status, report, _) = post_verify(&s, &json!({"verifiableCredential": eu})).await;
     assert_eq!(status, 422, "{report}");

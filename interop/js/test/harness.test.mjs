@@ -13,13 +13,13 @@ import {bundledTable, createDocumentLoader} from '../loader.mjs';
 import {importKey} from '../io.mjs';
 
 const JS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-// shared/ sits beside the repository (also in CI); ENHANCE_SHARED_DIR overrides.
-const SHARED = process.env.ENHANCE_SHARED_DIR ?? join(JS_DIR, '..', '..', '..', 'shared');
-const VECTORS = join(SHARED, 'reference', 'vectors', 'vc-di-eddsa', 'TestVectors');
-const EDC = join(SHARED, 'reference', 'edc', 'samples', 'elm-v3-official');
+// The W3C vectors and the EU samples are vendored in the repository's testdata/.
+const TESTDATA = join(JS_DIR, '..', '..', 'testdata');
+const VECTORS = join(TESTDATA, 'vectors', 'vc-di-eddsa', 'TestVectors');
+const EDC = join(TESTDATA, 'edc', 'samples', 'elm-v3-official');
 
 const readJson = path => {
-  assert.ok(existsSync(path), `missing reference file ${path} (set ENHANCE_SHARED_DIR)`);
+  assert.ok(existsSync(path), `missing reference file ${path} (testdata/ is part of the repository)`);
   return JSON.parse(readFileSync(path, 'utf8'));
 };
 

@@ -236,6 +236,11 @@ pub(crate) enum Mode {
     TypeScoped,
     /// A property-scoped context: `override protected` is true.
     PropertyScoped,
+    /// A property-scoped context applied to a scalar value (Expansion §5.1.2 step 4.2 passes no
+    /// `override protected`, unlike step 8 for objects): `override protected` is false, as the
+    /// oracle applies it (found by the `jsonld` fuzz target: a nullifying scoped context over
+    /// protected terms was accepted here and refused by the oracle).
+    ScalarPropertyScoped,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -316,6 +321,7 @@ impl<'a> Env<'a> {
             Mode::Embedded => (false, true),
             Mode::TypeScoped => (false, false),
             Mode::PropertyScoped => (true, true),
+            Mode::ScalarPropertyScoped => (false, true),
         };
         let result = self.process(
             active,

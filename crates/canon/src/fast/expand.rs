@@ -16,7 +16,7 @@ use super::emit::{
     jcs, number_lex, Out, T, RDF_FIRST, RDF_JSON, RDF_NIL, RDF_REST, RDF_TYPE,
     XSD_BOOLEAN, XSD_DOUBLE,
 };
-use super::iri::{is_absolute, is_blank, is_keyword, is_nquads_safe, looks_like_keyword, KEYWORDS};
+use super::iri::{is_absolute, is_blank, is_keyword, is_nquads_safe, is_oracle_blank_id, looks_like_keyword, KEYWORDS};
 use super::{Declined, Fail, FastError};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -217,6 +217,9 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
     /// A node identifier (`@id` value, IRI-coerced value, `@type` value) as a term.
     fn id_term(&mut self, iri: &str, what: &str) -> Result<T, Fail> {
         if is_blank(iri) {
+            if !is_oracle_blank_id(iri) {
+                return Err(decline("blank node identifier with an unusual label", format!("{what}: {iri}")));
+            }
             return Ok(self.blank_label(iri));
         }
         if is_keyword(iri) {
@@ -345,7 +348,7 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
                 let (ctx2, def2);
                 let (c, d) = match prop_def.and_then(|d| d.context.as_ref()) {
                     Some(scoped) => {
-                        ctx2 = self.env.apply_scoped(ctx, scoped, Mode::PropertyScoped)?;
+                        ctx2 = self.env.apply_scoped(ctx, scoped, Mode::ScalarPropertyScoped)?;
                         def2 = ctx2.terms.get(key).cloned();
                         (&ctx2, def2.as_ref())
                     }

@@ -2,7 +2,7 @@
 //!
 //! # Why our own
 //!
-//! Measured on this machine class (`../shared/FINDINGS.md`): every JSON-LD library spends
+//! Measured on this machine class when the stack was chosen: every JSON-LD library spends
 //! 300-1,000× the cost of an Ed25519 signature to canonicalize a European Digital Credential.
 //! With `json-ld` 0.21, processing VC v1 + `edc-ap` costs about 820 µs per call, and expansion
 //! then clones the whole active context for every nested object under VC v1's non-propagating

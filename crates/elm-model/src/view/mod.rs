@@ -239,7 +239,7 @@ impl CredentialView {
     /// Reads from JSON bytes (a `.jsonld` / `.json` file's content).
     pub fn from_slice(bytes: &[u8]) -> Result<Self, ViewError> {
         let value: Value =
-            serde_json::from_slice(bytes).map_err(|e| ViewError::Json { path: "$".into(), message: e.to_string() })?;
+            strict_json::from_slice(bytes).map_err(|e| ViewError::Json { path: e.path().to_owned(), message: e.to_string() })?;
         Self::from_json(&value)
     }
 

@@ -181,7 +181,7 @@ fn signature_of(raw: Map<String, Value>) -> SealSignature {
         .get("protected")
         .and_then(Value::as_str)
         .and_then(|p| URL_SAFE_NO_PAD.decode(p.trim_end_matches('=')).ok())
-        .and_then(|bytes| serde_json::from_slice::<Map<String, Value>>(&bytes).ok());
+        .and_then(|bytes| strict_json::from_slice_to::<Map<String, Value>>(&bytes).ok());
     SealSignature { raw, protected_header }
 }
 
@@ -189,13 +189,13 @@ fn signature_of(raw: Map<String, Value>) -> SealSignature {
 /// base64url-decoded when it sets `b64: true`; when it does not say, whichever works (JSON first).
 fn decode_payload(payload: &str, declared_b64: Option<bool>) -> Result<(Value, bool), ViewError> {
     let json_err = |message: String| ViewError::Json { path: "$.payload".into(), message };
-    let as_json = || serde_json::from_str::<Value>(payload);
+    let as_json = || strict_json::from_str(payload);
     let as_b64 = || -> Result<Value, ViewError> {
         let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).map_err(|e| ViewError::Payload {
             path: "$.payload".into(),
             message: format!("expected base64url (the JWS header does not set b64: false): {e}"),
         })?;
-        serde_json::from_slice(&bytes).map_err(|e| json_err(e.to_string()))
+        strict_json::from_slice(&bytes).map_err(|e| json_err(e.to_string()))
     };
     match declared_b64 {
         Some(false) => as_json().map(|v| (v, false)).map_err(|e| json_err(e.to_string())),

@@ -64,8 +64,16 @@ impl App {
     ) -> Result<Value, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
         check_id(id)?;
-        let spec = parse_programme(&body.to_string())
-            .map_err(|i| DomainError::Validation(vec![FieldError::from(&i)]))?;
+        let text = body.to_string();
+        let spec = parse_programme(&text).map_err(|i| {
+            // Over the size limit: the body is parsed already, so name the oversized fields too.
+            let issues = if i.rule == "award.max-bytes" {
+                elm_model::limits::oversized_programme_findings(body, text.len())
+            } else {
+                vec![i]
+            };
+            DomainError::Validation(issues.iter().map(FieldError::from).collect())
+        })?;
         let known: Vec<&str> = self.universities.iter().map(|u| u.id.as_str()).collect();
         let mut errors: Vec<FieldError> =
             spec.validate(&known).iter().map(FieldError::from).collect();
@@ -234,11 +242,7 @@ impl App {
                 options.clone(),
                 self.verification_url(&share_token),
             );
-            tokio::task::spawn_blocking(move || {
-                crate::display::complete_images(&award, &universities, &options, Vec::new(), &url)
-            })
-            .await
-            .map_err(|e| DomainError::Securing(format!("rendering task failed: {e}")))??
+            crate::display::complete_images_pooled(self.render_pool(), award, universities, options, Vec::new(), url).await?
         };
         let built =
             elm_model::build(&award, &self.universities, &images, &options).map_err(|e| {

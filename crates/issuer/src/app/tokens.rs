@@ -71,13 +71,22 @@ impl App {
         Ok(json!({"items": items}))
     }
 
-    /// Revokes token `id` of the caller's university (a token of another university: 403; unknown:
-    /// 404; already revoked: 409). Audit-logged with `reason`.
+    /// Revokes token `id` of the caller's university (a token of another university answers like
+    /// an unknown one: 404; already revoked: 409; the university's last live admin token: 409,
+    /// rule `token.last-admin`, so a university cannot lock itself out). Audit-logged with `reason`.
     pub async fn revoke_token(&self, principal: &Principal, id: &str, reason: Option<&str>) -> Result<(), DomainError> {
         let (owner, revoked) = self.store.token_owner(id).await?.ok_or_else(|| DomainError::NotFound(format!("token `{id}`")))?;
+        principal.owns(&owner, &format!("token `{id}`"))?;
         principal.require(&owner, Role::Admin)?;
         if revoked {
             return Err(DomainError::Conflict(format!("token `{id}` is already revoked")));
+        }
+        let tokens = self.store.list_tokens(&owner).await?;
+        let is_admin = |t: &crate::store::TokenInfo| t.revoked_at.is_none() && Role::split(&t.roles).contains(&Role::Admin);
+        if tokens.iter().any(|t| t.id == id && is_admin(t)) && !tokens.iter().any(|t| t.id != id && is_admin(t)) {
+            return Err(DomainError::Conflict(format!(
+                "token `{id}` is the last live admin token of `{owner}` and cannot be revoked (rule token.last-admin): create another admin token first"
+            )));
         }
         let now = self.now();
         let mut tx = self.store.begin().await?;

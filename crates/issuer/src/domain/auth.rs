@@ -75,6 +75,17 @@ impl Principal {
         Ok(())
     }
 
+    /// Hides another university's resources: `Ok` when `owner` is the caller's university, else
+    /// [`DomainError::NotFound`] of `what`, the same answer as for an id that does not exist (so
+    /// ids of other universities cannot be probed, issue #13).
+    pub fn owns(&self, owner: &str, what: &str) -> Result<(), DomainError> {
+        if self.university == owner {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound(what.to_owned()))
+        }
+    }
+
     /// Audit "who": `token:<id>@<university>`.
     pub fn actor(&self) -> String {
         format!("token:{}@{}", self.token_id, self.university)

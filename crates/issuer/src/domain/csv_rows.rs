@@ -127,7 +127,7 @@ pub fn rows_to_awards(text: &str, learning_opportunity: Option<&Value>) -> Resul
                 continue;
             }
             let value = if col.json {
-                match serde_json::from_str(cell) {
+                match strict_json::from_str(cell) {
                     Ok(v) => v,
                     Err(e) => {
                         errors.push(FieldError::new(col.path.join("."), "csv.json", format!("not JSON: {e}")));

@@ -57,4 +57,8 @@ pub enum DomainError {
     /// Storage failed (HTTP 500/503).
     #[error("storage error: {0}")]
     Storage(String),
+    /// A bounded resource is busy or the service is shutting down (HTTP 503 with `Retry-After`),
+    /// e.g. no rendering worker was free within the render deadline.
+    #[error("busy: {0}")]
+    Busy(String),
 }

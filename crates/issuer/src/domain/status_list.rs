@@ -177,7 +177,7 @@ pub fn status_list_credential(
 mod tests {
     use super::*;
 
-    const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/vectors/bitstring-status-list");
+    const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/vectors/bitstring-status-list");
 
     #[test]
     fn bit_order_is_msb_first_and_round_trips() {

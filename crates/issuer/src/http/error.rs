@@ -24,12 +24,14 @@ pub struct ApiError {
     pub detail: String,
     /// Field findings (validation).
     pub errors: Vec<FieldError>,
+    /// `Retry-After` seconds (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     /// A problem without field findings.
     pub fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, kind, title, detail: detail.into(), errors: Vec::new() }
+        Self { status, kind, title, detail: detail.into(), errors: Vec::new(), retry_after: None }
     }
 
     /// 400 malformed request.
@@ -42,13 +44,19 @@ impl ApiError {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required", detail)
     }
 
+    /// The same problem with `Retry-After: secs`.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
+    }
+
     /// 422 with findings.
     pub fn validation(errors: Vec<FieldError>) -> Self {
         let detail = match errors.first() {
             Some(e) if errors.len() == 1 => format!("{}: {} ({})", if e.path.is_empty() { "(document)" } else { &e.path }, e.message, e.rule),
             _ => format!("{} fields are invalid; see `errors`", errors.len()),
         };
-        Self { status: StatusCode::UNPROCESSABLE_ENTITY, kind: "validation", title: "The request is not valid", detail, errors }
+        Self { status: StatusCode::UNPROCESSABLE_ENTITY, kind: "validation", title: "The request is not valid", detail, errors, retry_after: None }
     }
 }
 
@@ -71,7 +79,7 @@ impl From<DomainError> for ApiError {
                     tracing::error!(findings = errors.len(), "issued credential failed verification; not stored");
                 }
                 let status = if server_fault { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::UNPROCESSABLE_ENTITY };
-                Self { status, kind: "not-verified", title: "The issued credential did not verify; nothing was stored", detail, errors }
+                Self { status, kind: "not-verified", title: "The issued credential did not verify; nothing was stored", detail, errors, retry_after: None }
             }
             DomainError::Securing(_) => {
                 tracing::error!(error = %e, "securing failed");
@@ -80,6 +88,10 @@ impl From<DomainError> for ApiError {
             DomainError::Storage(_) => {
                 tracing::error!(error = %e, "storage failed");
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "storage", "Storage unavailable", "the database failed; retry later")
+            }
+            DomainError::Busy(m) => {
+                tracing::warn!(reason = %m, "busy");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "Service busy", m).with_retry_after(5)
             }
         }
     }
@@ -98,6 +110,9 @@ impl IntoResponse for ApiError {
         }
         let mut res = (self.status, body.to_string()).into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Some(secs) = self.retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }

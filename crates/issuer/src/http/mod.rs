@@ -54,20 +54,25 @@ impl AppState {
     }
 
     /// Fixed one-minute window per token (per process: with N replicas the effective limit is at
-    /// most N times the setting).
-    fn allow(&self, token_id: &str) -> bool {
+    /// most N times the setting); `Err` with the seconds until the window ends (`Retry-After`).
+    fn allow(&self, token_id: &str) -> Result<(), u64> {
         let limit = self.limits.rate_limit_per_minute;
         if limit == 0 {
-            return true;
+            return Ok(());
         }
-        let Ok(mut map) = self.rate.lock() else { return true };
+        let Ok(mut map) = self.rate.lock() else { return Ok(()) };
         let now = Instant::now();
         let entry = map.entry(token_id.to_owned()).or_insert((now, 0));
         if now.duration_since(entry.0) >= Duration::from_secs(60) {
             *entry = (now, 0);
         }
         entry.1 += 1;
-        entry.1 <= limit
+        if entry.1 <= limit {
+            Ok(())
+        } else {
+            let left = Duration::from_secs(60).saturating_sub(now.duration_since(entry.0));
+            Err(service_kit::rate_limit::retry_after_secs(left))
+        }
     }
 }
 
@@ -90,20 +95,43 @@ impl FromRequestParts<AppState> for Auth {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer <token>`"))?;
         let principal = state.app.authenticate(token).await?.ok_or_else(|| ApiError::unauthorized("unknown or revoked token"))?;
-        if !state.allow(&principal.token_id) {
-            return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", "Too many requests", "the per-token rate limit was reached; retry in a minute"));
+        if let Err(retry_after) = state.allow(&principal.token_id) {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many requests",
+                format!("the per-token rate limit (limits.rate_limit_per_minute) was reached; retry in {retry_after} s"),
+            )
+            .with_retry_after(retry_after));
         }
         Ok(Auth(principal))
     }
 }
 
-/// A JSON body; malformed JSON and over-size bodies become problem JSON.
+/// A JSON body (problem JSON otherwise): a `Content-Type` other than `application/json` or a
+/// `+json` type is 415, malformed JSON and duplicate member names (RFC 7493 §2.3, [`strict_json`])
+/// are 400, an over-size body is 413.
 pub struct JsonBody(pub Value);
+
+/// 415 unless `headers` announce JSON ([`strict_json::is_json_media_type`]).
+fn require_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let content_type = headers.get(header::CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    if content_type.as_deref().is_some_and(strict_json::is_json_media_type) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+        "Unsupported media type",
+        format!("Content-Type must be {}; got {}", strict_json::JSON_MEDIA_TYPES, content_type.as_deref().unwrap_or("none")),
+    ))
+}
 
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        require_json_content_type(req.headers())?;
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             let status = e.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -112,7 +140,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
                 ApiError::bad_request(e.body_text())
             }
         })?;
-        let v = serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
+        let v = strict_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
         Ok(JsonBody(v))
     }
 }
@@ -134,9 +162,22 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
     }
 }
 
-/// The router.
+/// The router. Every response gets the security headers ([`service_kit::headers`]: CSP with
+/// `frame-ancestors 'none'` on HTML pages, `nosniff`, `no-referrer`); request bodies have a total
+/// read deadline (`limits.body_read_timeout_secs`, 408); the unauthenticated share-link routes a
+/// per-client rate limit (`limits.public_rate_limit`, 429 + `Retry-After`). DID documents and
+/// status lists are not rate limited: verifiers fetch them for every credential they check, they
+/// are cheap (served from the stored, signed list) and cacheable, and limiting them per address
+/// would make one busy verification service (one address) fail its revocation checks.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
+    let limiter = service_kit::RateLimiter::new(state.limits.public_rate_limit.clone());
+    let body_timeout = service_kit::BodyTimeout(Duration::from_secs(state.limits.body_read_timeout_secs));
+    let public = Router::new()
+        .route("/share/{token}", get(share))
+        .route("/share/{token}/qr.svg", get(share_qr_svg))
+        .route("/share/{token}/qr.png", get(share_qr_png))
+        .route_layer(axum::middleware::from_fn_with_state(limiter, service_kit::rate_limit::rate_limit));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -149,15 +190,15 @@ pub fn router(state: AppState) -> Router {
         .route("/credentials/{id}", get(get_credential))
         .route("/awards", post(award))
         .route("/awards/batch", post(award_batch))
-        .route("/share/{token}", get(share))
-        .route("/share/{token}/qr.svg", get(share_qr_svg))
-        .route("/share/{token}/qr.png", get(share_qr_png))
+        .merge(public)
         .route("/specifications", get(list_specifications))
         .route("/specifications/{id}", get(get_specification).post(add_specification))
         .merge(admin::routes())
         .merge(programme::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not-found", "Not found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(body_timeout, service_kit::body_timeout::body_timeout))
+        .layer(axum::middleware::from_fn(service_kit::headers::security_headers))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
@@ -326,7 +367,8 @@ async fn award_batch(
         }
         crate::domain::csv_rows::rows_to_awards(text, lo.as_ref()).map_err(|e| ApiError::bad_request(e.to_string()))?
     } else {
-        let parsed: Value = serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
+        require_json_content_type(&headers)?;
+        let parsed: Value = strict_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
         // Identity of a JSON request: its content, not its formatting.
         request = serde_json::to_vec(&parsed).unwrap_or_default();
         match parsed {
@@ -368,10 +410,11 @@ async fn share(State(s): State<AppState>, Path(token): Path<String>, Query(q): Q
     let (format, content_type, ext) = match q.format.as_deref() {
         None if pages::prefers_html(&headers) => return pages::learner_page(&s, &token, lang).await,
         Some("pdf") => return pages::pdf(&s, &token, lang).await,
+        Some("png") => return pages::rendered(&s, &token, lang, crate::render_pool::Kind::Png).await,
         None | Some("jsonld") => (crate::app::ShareFormat::JsonLd, "application/ld+json", "jsonld"),
         Some("jades") => (crate::app::ShareFormat::Jades, "application/jose+json", "jades.json"),
         Some("jwt") => (crate::app::ShareFormat::VcJwt, "application/vc+jwt", "jwt"),
-        Some(other) => return Err(ApiError::bad_request(format!("unknown format `{other}`: use jsonld, jades, jwt or pdf"))),
+        Some(other) => return Err(ApiError::bad_request(format!("unknown format `{other}`: use jsonld, jades, jwt, pdf or png"))),
     };
     let (json, body) = s.app.shared_download(&token, format).await?;
     // A download is named after the credential (its title and learner).

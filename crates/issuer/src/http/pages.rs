@@ -13,6 +13,16 @@
 //! keyboard focus (2.4.7) and a skip link (2.4.1), reflow at 320 px (1.4.10, viewport meta).
 //! Downloads carry `Content-Disposition: attachment` with a file name made from the credential id
 //! (never from the share token, which is the secret of the link).
+//!
+//! The PDF (`?format=pdf`) and the certificate page image (`?format=png`) are rendered on the
+//! service's rendering pool ([`crate::render_pool`], issue #13): within the render budget,
+//! cancelled when the client disconnects, and cached by credential id, format and language, so a
+//! public link cannot make the service render the same document again and again. A credential
+//! over the budget (more glyphs or pages than configured: only credentials stored before the award
+//! limits, or issued through the generic VC-API, can be) answers **422** `too-large-to-render`:
+//! the refusal is permanent for that credential and format, and not the server's fault, so a
+//! client must not retry (a 503 would invite retries of a render that can never succeed); a
+//! busy pool, the deadline or a shutdown answers **503** with `Retry-After`.
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +30,8 @@ use elm_model::view::CredentialView;
 use serde_json::Value;
 
 use super::{ApiError, AppState};
+use crate::render_pool::{CacheKey, Kind, PoolError};
+use render::{Exceeded, RenderError};
 
 /// Label languages of the rendered certificate (the `render` crate's label sets).
 pub const LANGUAGES: [(&str, &str); 4] = [("en", "English"), ("de", "Deutsch"), ("nl", "Nederlands"), ("pl", "Polski")];
@@ -103,28 +115,72 @@ fn internal(detail: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error", detail)
 }
 
-fn view_of(json: &str) -> Result<CredentialView, ApiError> {
-    CredentialView::from_slice(json.as_bytes()).map_err(|e| internal(format!("the stored credential cannot be read: {e}")))
+/// The problem answer of a rendering that did not produce a document (see the module docs).
+pub fn render_problem(e: &PoolError) -> ApiError {
+    match e {
+        PoolError::Render(RenderError::Budget(Exceeded::Deadline)) | PoolError::Busy(_) | PoolError::ShuttingDown | PoolError::Render(RenderError::Cancelled) => {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "render-busy", "The document cannot be rendered now", format!("{e}; retry later")).with_retry_after(5)
+        }
+        PoolError::Render(RenderError::Budget(x)) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too-large-to-render",
+            "The credential is too large to render",
+            format!("the credential needs more than the render budget allows ({x}); its JSON-LD (`?format=jsonld`) is complete"),
+        ),
+        PoolError::Render(RenderError::View(v)) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not-renderable",
+            "The credential cannot be rendered",
+            format!("not a European Digital Credential this service can render: {v}"),
+        ),
+        other => internal(format!("rendering failed: {other}")),
+    }
 }
 
-/// `GET /share/{token}?format=pdf[&lang=..]`: the certificate and supplement as a PDF, rendered
-/// now (with the QR code of the verification URL).
-pub async fn pdf(s: &AppState, token: &str, lang: &'static str) -> Result<Response, ApiError> {
+/// The `id` of a credential's JSON-LD text (the cache key), if it has one.
+fn credential_id(json: &str) -> Option<String> {
+    serde_json::from_str::<Value>(json).ok()?.get("id")?.as_str().map(str::to_owned)
+}
+
+/// `GET /share/{token}?format=pdf|png[&lang=..]`: the certificate and supplement as a PDF, or the
+/// certificate page as a PNG, with the QR code of the verification URL; rendered on the pool
+/// within the render budget, then served from the cache.
+pub async fn rendered(s: &AppState, token: &str, lang: &'static str, kind: Kind) -> Result<Response, ApiError> {
     let json = s.app.shared_credential(token, crate::app::ShareFormat::JsonLd).await?;
-    let name = format!("{}-{lang}.pdf", download_base_name(&json));
-    let options = render::RenderOptions::new(lang, s.app.verification_url(token));
-    let bytes = tokio::task::spawn_blocking(move || {
-        let view = view_of(&json)?;
-        render::pdf(&view, &options).map_err(|e| internal(format!("rendering the PDF failed: {e}")))
-    })
-    .await
-    .map_err(|_| internal("the rendering task failed"))??;
+    let (ext, content_type) = match kind {
+        Kind::Pdf => ("pdf", "application/pdf"),
+        Kind::Png => ("png", "image/png"),
+    };
+    let name = format!("{}-{lang}.{ext}", download_base_name(&json));
+    // A share token belongs to one credential, so the id (or, without one, the token's own link)
+    // identifies the rendering, QR code included.
+    let credential_id = credential_id(&json).unwrap_or_else(|| format!("share:{}", crate::domain::hash_token(token)));
+    let key = CacheKey { credential_id, kind, language: lang.to_owned() };
+    let verification_url = s.app.verification_url(token);
+    let bytes = s
+        .app
+        .render_pool()
+        .cached(key, move |budget| {
+            let options = render::RenderOptions::new(lang, verification_url).with_budget(budget);
+            let view = CredentialView::from_slice(json.as_bytes())?;
+            match kind {
+                Kind::Pdf => render::pdf(&view, &options),
+                Kind::Png => render::png(&view, &options),
+            }
+        })
+        .await
+        .map_err(|e| render_problem(&e))?;
     let mut res = bytes.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(header::CONTENT_DISPOSITION, attachment(&name));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     Ok(res)
+}
+
+/// `GET /share/{token}?format=pdf[&lang=..]`: [`rendered`] as a PDF.
+pub async fn pdf(s: &AppState, token: &str, lang: &'static str) -> Result<Response, ApiError> {
+    rendered(s, token, lang, Kind::Pdf).await
 }
 
 const PAGE_CSS: &str = r#"
@@ -168,10 +224,12 @@ pub async fn learner_page(s: &AppState, token: &str, lang: &'static str) -> Resu
     let (json, jades, vc_jwt) = s.app.shared_forms(token).await?;
     let verification_url = s.app.verification_url(token);
     let base = download_base_name(&json);
-    let options = render::RenderOptions::new(lang, verification_url.clone());
+    let mut options = render::RenderOptions::new(lang, verification_url.clone());
+    options.budget.max_glyphs = s.app.render_pool().settings().max_glyphs;
     let (doc, certificate) = tokio::task::spawn_blocking(move || {
-        let view = view_of(&json)?;
-        let doc = render::document(&view, &options);
+        // HTML is linear in the text; the glyph budget still refuses an over-large credential.
+        let view = CredentialView::from_slice(json.as_bytes()).map_err(|e| render_problem(&PoolError::Render(e.into())))?;
+        let doc = render::budgeted_document(&view, &options).map_err(|e| render_problem(&PoolError::Render(e)))?;
         let html = render::html::document(&doc).map_err(|e| internal(format!("rendering the certificate failed: {e}")))?;
         Ok::<_, ApiError>((doc, html))
     })

@@ -998,9 +998,15 @@ impl StoreTx {
         Ok(())
     }
 
-    /// Revokes a live token of `university`; `false` when there is no such live token.
+    /// Revokes a live token of `university`; `false` when there is no such live token, or when it
+    /// is the university's last live admin token (checked in the same statement, so two
+    /// revocations at once cannot both pass the application's check on SQLite).
     pub async fn revoke_token(&mut self, university: &str, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let r = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND university = $3 AND revoked_at IS NULL")
+        let r = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND university = $3 AND revoked_at IS NULL
+             AND (roles NOT LIKE '%admin%' OR EXISTS (SELECT 1 FROM api_tokens o WHERE o.university = $3 AND o.id <> $2
+                  AND o.revoked_at IS NULL AND o.roles LIKE '%admin%'))",
+        )
             .bind(stamp(now))
             .bind(id)
             .bind(university)

@@ -26,9 +26,14 @@ pub async fn fresh_database(postgres: bool, sqlite_file: &Path) -> String {
          Start a throwaway cluster with `export ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)`."
     );
     sqlx::any::install_default_drivers();
-    let mut c = sqlx::AnyConnection::connect(&base).await.expect("connect to ENHANCE_TEST_POSTGRES_URL");
+    let mut c = sqlx::AnyConnection::connect(&base)
+        .await
+        .expect("connect to ENHANCE_TEST_POSTGRES_URL");
     let name = format!("issuer_test_{}", uuid::Uuid::new_v4().simple());
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut c)
+        .await
+        .unwrap();
     let (prefix, _) = base.rsplit_once('/').unwrap();
     format!("{prefix}/{name}")
 }

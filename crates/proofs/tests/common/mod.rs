@@ -1,4 +1,4 @@
-//! Shared test helpers: paths to the reference material and the demo key store.
+//! Shared test helpers: paths to the reference material (`testdata/`) and the demo key store.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -8,13 +8,14 @@ use proofs::keystore::KeyStore;
 
 pub const BASE_URL: &str = "http://localhost:8080";
 
-pub fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/")).join(rel)
+/// A file of the repository's `testdata/` tree (the vendored reference data).
+pub fn testdata(rel: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/")).join(rel)
 }
 
 pub fn read_shared(rel: &str) -> Vec<u8> {
-    let p = shared(rel);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e} (shared/reference is required for these tests)", p.display()))
+    let p = testdata(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e} (testdata/ is part of the repository)", p.display()))
 }
 
 pub fn json_shared(rel: &str) -> serde_json::Value {

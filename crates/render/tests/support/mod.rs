@@ -19,6 +19,11 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// A file of the repository's `testdata/` tree (the vendored reference data).
+pub fn testdata(rel: &str) -> PathBuf {
+    repo().join("testdata").join(rel)
+}
+
 pub const EXAMPLES: &[&str] = &[
     "certificate-of-completion.json",
     "certificate-of-participation-staff-week.json",
@@ -86,7 +91,7 @@ pub fn build_example(name: &str) -> Value {
 }
 
 pub fn eu_sample(name: &str) -> Value {
-    let p = Path::new("/work/shared/reference/edc/samples/elm-v3-official").join(name);
+    let p = testdata("edc/samples/elm-v3-official").join(name);
     serde_json::from_str(
         &std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
     )

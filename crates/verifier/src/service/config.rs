@@ -47,6 +47,33 @@ pub struct ServiceConfig {
     pub log_format: LogFormat,
     /// Seconds graceful shutdown waits for in-flight requests. `ENHANCE_VERIFIER_SHUTDOWN_GRACE_SECS`.
     pub shutdown_grace_secs: u64,
+    /// Total deadline of one fetch (a status list, a DID document, a credential behind a share
+    /// link), in seconds: connect, TLS, headers and body together. `ENHANCE_VERIFIER_FETCH_TIMEOUT_SECS`.
+    pub fetch_timeout_secs: u64,
+    /// Deadline of all the fetches of one verification together (they run concurrently), in
+    /// seconds; what misses it is "could not check". `ENHANCE_VERIFIER_VERIFICATION_DEADLINE_SECS`.
+    pub verification_deadline_secs: u64,
+    /// Most JSON values in a credential (checked before any JSON-LD processing; over it: "could
+    /// not check"). `ENHANCE_VERIFIER_MAX_JSON_NODES`.
+    pub max_json_nodes: usize,
+    /// Most objects without an `id` (blank nodes) in a credential. `ENHANCE_VERIFIER_MAX_BLANK_NODES`.
+    pub max_blank_nodes: usize,
+    /// Estimated memory, in MiB, the verifications running at once may use together; each
+    /// reserves an estimate weighted by its credential's size, the rest queue.
+    /// `ENHANCE_VERIFIER_MEMORY_BUDGET_MIB`.
+    pub memory_budget_mib: u64,
+    /// Seconds a client has to send a complete request head (request line and headers); a client
+    /// trickling it is disconnected. Also the keep-alive idle timeout.
+    /// `ENHANCE_VERIFIER_HEADER_READ_TIMEOUT_SECS`.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client has to send a complete request body, from the first read (408 after).
+    /// `ENHANCE_VERIFIER_BODY_READ_TIMEOUT_SECS`.
+    pub body_read_timeout_secs: u64,
+    /// Per-client-address rate limit of the verification endpoints (`/verify`, `POST /upload`,
+    /// `POST /credentials/verify`, `POST /stack`): `per_second`, `burst`, `exempt` addresses.
+    /// `ENHANCE_VERIFIER_RATE_LIMIT_PER_SECOND` (0: off), `ENHANCE_VERIFIER_RATE_LIMIT_BURST`,
+    /// `ENHANCE_VERIFIER_RATE_LIMIT_EXEMPT` (comma-separated addresses).
+    pub rate_limit: service_kit::RateLimit,
 }
 
 /// Log output format.
@@ -75,6 +102,14 @@ impl Default for ServiceConfig {
             max_concurrent_verifications: 64,
             log_format: LogFormat::Json,
             shutdown_grace_secs: 30,
+            fetch_timeout_secs: crate::policy::DEFAULT_FETCH_TIMEOUT.as_secs(),
+            verification_deadline_secs: crate::policy::DEFAULT_VERIFICATION_DEADLINE.as_secs(),
+            max_json_nodes: canon::Budget::DEFAULT_MAX_NODES,
+            max_blank_nodes: canon::Budget::DEFAULT_MAX_BLANK_NODES,
+            memory_budget_mib: 512,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            rate_limit: service_kit::RateLimit::default(),
         }
     }
 }
@@ -191,6 +226,41 @@ impl ServiceConfig {
         if let Some(v) = get("ENHANCE_VERIFIER_SHUTDOWN_GRACE_SECS") {
             self.shutdown_grace_secs = parse("ENHANCE_VERIFIER_SHUTDOWN_GRACE_SECS", v)?;
         }
+        if let Some(v) = get("ENHANCE_VERIFIER_FETCH_TIMEOUT_SECS") {
+            self.fetch_timeout_secs = parse("ENHANCE_VERIFIER_FETCH_TIMEOUT_SECS", v)?;
+        }
+        if let Some(v) = get("ENHANCE_VERIFIER_VERIFICATION_DEADLINE_SECS") {
+            self.verification_deadline_secs = parse("ENHANCE_VERIFIER_VERIFICATION_DEADLINE_SECS", v)?;
+        }
+        if let Some(v) = get("ENHANCE_VERIFIER_MAX_JSON_NODES") {
+            self.max_json_nodes = parse("ENHANCE_VERIFIER_MAX_JSON_NODES", v)?;
+        }
+        if let Some(v) = get("ENHANCE_VERIFIER_MAX_BLANK_NODES") {
+            self.max_blank_nodes = parse("ENHANCE_VERIFIER_MAX_BLANK_NODES", v)?;
+        }
+        if let Some(v) = get("ENHANCE_VERIFIER_MEMORY_BUDGET_MIB") {
+            self.memory_budget_mib = parse("ENHANCE_VERIFIER_MEMORY_BUDGET_MIB", v)?;
+        }
+        if let Some(v) = get("ENHANCE_VERIFIER_HEADER_READ_TIMEOUT_SECS") {
+            self.header_read_timeout_secs = parse("ENHANCE_VERIFIER_HEADER_READ_TIMEOUT_SECS", v)?;
+        }
+        if let Some(v) = get("ENHANCE_VERIFIER_BODY_READ_TIMEOUT_SECS") {
+            self.body_read_timeout_secs = parse("ENHANCE_VERIFIER_BODY_READ_TIMEOUT_SECS", v)?;
+        }
+        if let Some(v) = get("ENHANCE_VERIFIER_RATE_LIMIT_PER_SECOND") {
+            self.rate_limit.per_second = parse("ENHANCE_VERIFIER_RATE_LIMIT_PER_SECOND", v)?;
+        }
+        if let Some(v) = get("ENHANCE_VERIFIER_RATE_LIMIT_BURST") {
+            self.rate_limit.burst = parse("ENHANCE_VERIFIER_RATE_LIMIT_BURST", v)?;
+        }
+        if let Some(v) = get("ENHANCE_VERIFIER_RATE_LIMIT_EXEMPT") {
+            self.rate_limit.exempt = v
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| parse("ENHANCE_VERIFIER_RATE_LIMIT_EXEMPT", a))
+                .collect::<Result<_, _>>()?;
+        }
         Ok(())
     }
 
@@ -207,6 +277,30 @@ impl ServiceConfig {
         if self.max_concurrent_verifications == 0 {
             return invalid("max_concurrent_verifications", "must be at least 1");
         }
+        if self.fetch_timeout_secs == 0 {
+            return invalid("fetch_timeout_secs", "must be at least 1");
+        }
+        if self.verification_deadline_secs == 0 {
+            return invalid("verification_deadline_secs", "must be at least 1");
+        }
+        if self.max_json_nodes < 1000 {
+            return invalid("max_json_nodes", "must be at least 1000");
+        }
+        if self.max_blank_nodes < 100 {
+            return invalid("max_blank_nodes", "must be at least 100");
+        }
+        if self.memory_budget_mib < 16 {
+            return invalid("memory_budget_mib", "must be at least 16");
+        }
+        if self.header_read_timeout_secs == 0 {
+            return invalid("header_read_timeout_secs", "must be at least 1");
+        }
+        if self.body_read_timeout_secs == 0 {
+            return invalid("body_read_timeout_secs", "must be at least 1");
+        }
+        if let Err(m) = self.rate_limit.check("rate_limit") {
+            return Err(ConfigError::Invalid { setting: "rate_limit", message: m });
+        }
         Ok(())
     }
 
@@ -220,13 +314,28 @@ impl ServiceConfig {
         }
     }
 
-    /// The network rules for status lists, did:web documents and credential URLs.
+    /// The network rules for status lists, did:web documents and credential URLs (total
+    /// deadline `fetch_timeout_secs` per fetch).
     pub fn network(&self) -> NetworkPolicy {
-        if self.allow_local_network {
-            NetworkPolicy::local_testing()
-        } else {
-            NetworkPolicy::default()
-        }
+        let mut np = if self.allow_local_network { NetworkPolicy::local_testing() } else { NetworkPolicy::default() };
+        np.timeout = self.fetch_timeout();
+        np.connect_timeout = np.connect_timeout.min(np.timeout);
+        np
+    }
+
+    /// [`ServiceConfig::fetch_timeout_secs`] as a duration.
+    pub fn fetch_timeout(&self) -> Duration {
+        Duration::from_secs(self.fetch_timeout_secs)
+    }
+
+    /// [`ServiceConfig::verification_deadline_secs`] as a duration.
+    pub fn verification_deadline(&self) -> Duration {
+        Duration::from_secs(self.verification_deadline_secs)
+    }
+
+    /// The caps on a credential's shape ([`canon::Budget`]).
+    pub fn budget(&self) -> canon::Budget {
+        canon::Budget { max_nodes: self.max_json_nodes, max_blank_nodes: self.max_blank_nodes, ..canon::Budget::default() }
     }
 
     /// [`ServiceConfig::status_list_ttl_secs`] as a duration.
@@ -270,6 +379,62 @@ mod tests {
         assert!(c.network().allow_http);
         assert_eq!(c.max_body_bytes, 4096);
         assert_eq!(c.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn read_timeouts_and_rate_limit() {
+        let c = ServiceConfig::from_toml_str("header_read_timeout_secs = 2\n[rate_limit]\nper_second = 0.5\nburst = 4\n").unwrap();
+        assert_eq!((c.header_read_timeout_secs, c.rate_limit.burst), (2, 4));
+        assert_eq!(c.rate_limit.per_second, 0.5);
+        let env: HashMap<String, String> = [
+            ("ENHANCE_VERIFIER_BODY_READ_TIMEOUT_SECS", "5"),
+            ("ENHANCE_VERIFIER_RATE_LIMIT_PER_SECOND", "0"),
+            ("ENHANCE_VERIFIER_RATE_LIMIT_EXEMPT", "192.0.2.1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let c = ServiceConfig::load_with_env(None, &env).unwrap();
+        assert_eq!(c.body_read_timeout_secs, 5);
+        assert!(!c.rate_limit.enabled());
+        assert_eq!(c.rate_limit.exempt.len(), 1);
+        let c = ServiceConfig { body_read_timeout_secs: 0, ..ServiceConfig::default() };
+        assert!(c.check().unwrap_err().to_string().contains("body_read_timeout_secs"));
+        let mut c = ServiceConfig::default();
+        c.rate_limit.per_second = f64::NAN;
+        assert!(c.check().unwrap_err().to_string().contains("rate_limit.per_second"));
+    }
+
+    #[test]
+    fn deadlines_caps_and_memory_budget() {
+        let c = ServiceConfig::default();
+        assert_eq!((c.fetch_timeout_secs, c.verification_deadline_secs, c.memory_budget_mib), (5, 10, 512));
+        assert_eq!(c.network().timeout, Duration::from_secs(5));
+        assert_eq!(c.budget(), canon::Budget::default());
+        let env: HashMap<String, String> = [
+            ("ENHANCE_VERIFIER_FETCH_TIMEOUT_SECS", "2"),
+            ("ENHANCE_VERIFIER_VERIFICATION_DEADLINE_SECS", "3"),
+            ("ENHANCE_VERIFIER_MAX_JSON_NODES", "20000"),
+            ("ENHANCE_VERIFIER_MAX_BLANK_NODES", "2000"),
+            ("ENHANCE_VERIFIER_MEMORY_BUDGET_MIB", "256"),
+            ("ENHANCE_VERIFIER_ALLOW_LOCAL_NETWORK", "true"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let c = ServiceConfig::load_with_env(None, &env).unwrap();
+        assert_eq!(c.network().timeout, Duration::from_secs(2), "the fetch deadline applies to local testing too");
+        assert_eq!(c.verification_deadline(), Duration::from_secs(3));
+        assert_eq!((c.budget().max_nodes, c.budget().max_blank_nodes, c.memory_budget_mib), (20_000, 2_000, 256));
+        for (setting, c) in [
+            ("fetch_timeout_secs", ServiceConfig { fetch_timeout_secs: 0, ..ServiceConfig::default() }),
+            ("verification_deadline_secs", ServiceConfig { verification_deadline_secs: 0, ..ServiceConfig::default() }),
+            ("max_json_nodes", ServiceConfig { max_json_nodes: 10, ..ServiceConfig::default() }),
+            ("max_blank_nodes", ServiceConfig { max_blank_nodes: 10, ..ServiceConfig::default() }),
+            ("memory_budget_mib", ServiceConfig { memory_budget_mib: 1, ..ServiceConfig::default() }),
+        ] {
+            assert!(c.check().unwrap_err().to_string().contains(setting), "{setting}");
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@
 
 pub mod config;
 pub mod error;
+pub mod memory;
 pub mod outcome;
 pub mod pages;
 
@@ -97,6 +98,12 @@ struct Inner {
     base_url: String,
     max_body_bytes: usize,
     permits: Semaphore,
+    /// Estimated memory of the verifications in flight ([`memory`]).
+    memory: memory::MemoryBudget,
+    /// Per-client limit of the verification endpoints.
+    rate_limit: service_kit::RateLimiter,
+    /// Total read deadline of a request body.
+    body_read_timeout: Duration,
 }
 
 /// Shared state of the handlers.
@@ -111,6 +118,9 @@ impl ServiceState {
         let mut policy = Policy::new(registry).with_network(config.network());
         policy.status_list_ttl = config.status_list_ttl();
         policy.did_document_ttl = config.did_document_ttl();
+        policy.verification_deadline = config.verification_deadline();
+        policy.budget = config.budget();
+        policy.max_credential_bytes = config.max_body_bytes;
         let mut credential_network = config.network();
         credential_network.max_response_bytes = config.max_body_bytes;
         Self {
@@ -122,6 +132,9 @@ impl ServiceState {
                 base_url: config.base_url(),
                 max_body_bytes: config.max_body_bytes,
                 permits: Semaphore::new(config.max_concurrent_verifications),
+                memory: memory::MemoryBudget::new(config.memory_budget_mib.saturating_mul(1024 * 1024), config.max_body_bytes as u64),
+                rate_limit: service_kit::RateLimiter::new(config.rate_limit.clone()),
+                body_read_timeout: Duration::from_secs(config.body_read_timeout_secs),
             }),
         }
     }
@@ -151,13 +164,28 @@ impl ServiceState {
     }
 }
 
-/// A JSON body; malformed JSON becomes 400, an over-size body 413 (problem JSON).
+/// A JSON body (problem JSON otherwise): a `Content-Type` other than `application/json` or a
+/// `+json` type is 415, malformed JSON and duplicate member names (RFC 7493 §2.3, [`strict_json`])
+/// are 400, an over-size body is 413.
 pub struct JsonBody(pub Value);
 
 impl FromRequest<ServiceState> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &ServiceState) -> Result<Self, Self::Rejection> {
+        let content_type = req.headers().get(header::CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        if !content_type.as_deref().is_some_and(strict_json::is_json_media_type) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                format!(
+                    "Content-Type must be {}; got {}",
+                    strict_json::JSON_MEDIA_TYPES,
+                    content_type.as_deref().unwrap_or("none")
+                ),
+            ));
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::too_large(state.inner.max_body_bytes)
@@ -165,24 +193,47 @@ impl FromRequest<ServiceState> for JsonBody {
                 ApiError::bad_request(e.body_text())
             }
         })?;
-        let v = serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
+        // A large body is parsed on the blocking pool: a 2 MB body takes tens of milliseconds to
+        // parse, which the async workers (and `/healthz`) must not wait for (issue #13).
+        let parsed = if bytes.len() > 64 * 1024 {
+            tokio::task::spawn_blocking(move || strict_json::from_slice(&bytes))
+                .await
+                .map_err(|e| ApiError::internal(&format!("JSON parse task: {e}")))?
+        } else {
+            strict_json::from_slice(&bytes)
+        };
+        let v = parsed.map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
         Ok(JsonBody(v))
     }
 }
 
-/// The router.
+/// The router. Every response gets the security headers ([`service_kit::headers`]: CSP with
+/// `frame-ancestors 'none'` on the pages, `nosniff`, `no-referrer`); request bodies have a total
+/// read deadline (`body_read_timeout_secs`, 408); the verification endpoints, all public, a
+/// per-client rate limit (`rate_limit`, 429 + `Retry-After`). The upload form, `/healthz` and
+/// `/openapi.json` are static and not limited.
 pub fn router(state: ServiceState) -> Router {
     let body_limit = state.inner.max_body_bytes;
+    let limiter = state.inner.rate_limit.clone();
+    let body_timeout = service_kit::BodyTimeout(state.inner.body_read_timeout);
+    let limited = Router::new()
+        .route("/credentials/verify", axum::routing::post(vc_verify))
+        .route("/stack", axum::routing::post(stack))
+        .route("/verify", get(verify_link))
+        .route("/upload", axum::routing::post(upload))
+        // Inner layer (runs after the rate limit): the memory reservation of the body's verification.
+        .route_layer(axum::middleware::from_fn_with_state(state.inner.memory.clone(), memory::reserve_for_body))
+        .route_layer(axum::middleware::from_fn_with_state(limiter, service_kit::rate_limit::rate_limit));
     Router::new()
         .route("/", get(|| async { Redirect::to("upload") }))
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
-        .route("/credentials/verify", axum::routing::post(vc_verify))
-        .route("/stack", axum::routing::post(stack))
-        .route("/verify", get(verify_link))
-        .route("/upload", get(upload_form).post(upload))
+        .route("/upload", get(upload_form))
+        .merge(limited)
         .fallback(|| async { ApiError::not_found() })
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(body_timeout, service_kit::body_timeout::body_timeout))
+        .layer(axum::middleware::from_fn(service_kit::headers::security_headers))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
@@ -216,19 +267,15 @@ fn report_response(report: &Report) -> Response {
     res
 }
 
-/// An HTML page with the security headers of every page: no caching (a verdict changes when a
-/// credential is revoked), no scripts, no referrer (the page URL carries the share link).
+/// An HTML page, not cached (a verdict changes when a credential is revoked). The security
+/// headers of every page (CSP without scripts and with the hashes of the page's styles,
+/// `frame-ancestors 'none'`, no referrer: the page URL carries the share link) are added by
+/// [`service_kit::headers::security_headers`] in [`router`].
 fn html_response(status: StatusCode, body: String) -> Response {
     let mut res = (status, body).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
-    );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     res
 }
 
@@ -372,8 +419,24 @@ async fn verify_link(State(s): State<ServiceState>, headers: HeaderMap, query: R
         });
     };
     let page_url = s.page_url(&url);
+    // The fetch (under the total fetch deadline) reserves its buffer; once the credential's size
+    // is known, its verification reserves its own estimate ([`memory`]).
+    let fetch_permit = s.inner.memory.reserve_fetch().await?;
+    let fetch_url = url.clone();
+    let fetched = s.blocking(move |i| i.fetcher.get_uncached(&fetch_url, &i.credential_network, outcome::CREDENTIAL_ACCEPT)).await?;
+    drop(fetch_permit);
+    let _permit = match &fetched {
+        Ok(bytes) => Some(s.inner.memory.reserve_verification(bytes.len() as u64).await?),
+        Err(_) => None,
+    };
     s.blocking(move |i| {
-        let o = outcome::from_url(&url, &i.fetcher, &i.credential_network, &i.policy, i.clock.as_ref());
+        let o = match fetched {
+            Ok(bytes) => outcome::from_bytes(&bytes, &i.policy, i.clock.as_ref()),
+            Err(e) => {
+                let why = format!("the credential could not be fetched: {e}");
+                Outcome { report: outcome::not_fetched(&why), credential: None, fetch_error: Some(why), checked_at: i.clock.now() }
+            }
+        };
         if wants_json {
             report_response(&o.report)
         } else {
@@ -502,9 +565,11 @@ pub async fn start(mut config: ServiceConfig, overrides: Overrides) -> Result<Ru
     let state = build_state(&config, &overrides)?;
     let (tx, rx) = oneshot::channel::<()>();
     let grace = Duration::from_secs(config.shutdown_grace_secs);
+    let header_read_timeout_secs = config.header_read_timeout_secs;
     let handle = tokio::spawn(async move {
         let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-        let server = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
+        let options = service_kit::ServeOptions { header_read_timeout: Some(Duration::from_secs(header_read_timeout_secs)) };
+        let server = service_kit::serve(listener, router(state), options, async move {
             let _ = rx.await;
             let _ = stop_tx.send(true);
         });

@@ -42,8 +42,9 @@ pub struct Outcome {
 pub fn from_bytes(bytes: &[u8], policy: &Policy, clock: &dyn Clock) -> Outcome {
     let report = crate::verify(bytes, policy, clock);
     let trimmed = bytes.trim_ascii();
-    let credential = match serde_json::from_slice::<Value>(trimmed) {
+    let credential = match strict_json::from_slice(trimmed) {
         Ok(v) => display_credential(&v),
+        Err(e) if e.is_duplicate() => None,
         Err(_) => jwt_payload(&String::from_utf8_lossy(trimmed)),
     };
     Outcome { report, credential, fetch_error: None, checked_at: clock.now() }
@@ -104,7 +105,7 @@ fn jwt_payload(s: &str) -> Option<Value> {
         return None;
     }
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    serde_json::from_slice::<Value>(&bytes).ok().filter(Value::is_object)
+    strict_json::from_slice(&bytes).ok().filter(Value::is_object)
 }
 
 /// The headline reason (`data-reason`), one of the contract's values.

@@ -87,10 +87,17 @@ main{max-width:50rem;margin:0 auto}
 
 const FOOT: &str = "</main>\n</body>\n</html>\n";
 
-/// The certificate of `credential` as (stylesheet, body sections), via the `render` crate.
+/// The certificate of `credential` as (stylesheet, body sections), via the `render` crate, within
+/// its default budget (issue #13: a credential from anywhere is not bounded by the ENHANCE award
+/// limits; one with more text than the glyph budget is refused before any layout). The error is
+/// the sentence the page shows.
 fn certificate(credential: &serde_json::Value, page_url: &str) -> Result<(String, String), String> {
-    let view = CredentialView::from_json(credential).map_err(|e| e.to_string())?;
-    let html = render::html(&view, &RenderOptions::new("en", page_url)).map_err(|e| e.to_string())?;
+    let not_edc = |e: &dyn std::fmt::Display| format!("this is not a European Digital Credential this service can display ({e})");
+    let view = CredentialView::from_json(credential).map_err(|e| not_edc(&e))?;
+    let html = render::html(&view, &RenderOptions::new("en", page_url)).map_err(|e| match e {
+        render::RenderError::Budget(x) => format!("the credential is too large to display ({x})"),
+        other => not_edc(&other),
+    })?;
     let between = |start: &str, end: &str| -> Option<String> {
         let from = html.find(start)? + start.len();
         let to = from + html[from..].find(end)?;
@@ -198,7 +205,7 @@ pub fn verification_page(o: &Outcome, source: Source<'_>, page_url: &str) -> Str
             p.push_str("</div>\n");
         }
         Some(Err(e)) => p.push_str(&format!(
-            "<section class=\"sheet\" aria-labelledby=\"certificate-heading\"><h2 class=\"section\" id=\"certificate-heading\">Certificate</h2><p>No human-readable certificate can be shown: this is not a European Digital Credential this service can display ({}).</p></section>\n",
+            "<section class=\"sheet\" aria-labelledby=\"certificate-heading\"><h2 class=\"section\" id=\"certificate-heading\">Certificate</h2><p>No human-readable certificate can be shown: {}.</p></section>\n",
             escape(&e)
         )),
         None => {}
@@ -263,6 +270,20 @@ pub fn message_page(title: &str, detail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue #13: a credential from anywhere is rendered within the render budget; one with more
+    /// text than the glyph budget (here a 2 MB full name) is refused before any layout, quickly.
+    #[test]
+    fn an_over_large_credential_is_not_laid_out() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld");
+        let mut credential: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert!(certificate(&credential, "https://verify.example/verify").is_ok());
+        credential["credentialSubject"]["fullName"]["en"] = serde_json::Value::String("Ana ".repeat(512 * 1024));
+        let t = std::time::Instant::now();
+        let e = certificate(&credential, "https://verify.example/verify").unwrap_err();
+        assert!(e.contains("too large to display") && e.contains("glyphs"), "{e}");
+        assert!(t.elapsed() < std::time::Duration::from_secs(2), "{:?}", t.elapsed());
+    }
 
     fn luminance(hex: &str) -> f64 {
         let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap();

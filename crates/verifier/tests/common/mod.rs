@@ -23,13 +23,18 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// A file of the repository's `testdata/` tree (the vendored reference data).
+pub fn testdata(rel: &str) -> PathBuf {
+    repo().join("testdata").join(rel)
+}
+
 pub fn keystore() -> &'static KeyStore {
     static KS: OnceLock<KeyStore> = OnceLock::new();
     KS.get_or_init(|| KeyStore::load(&repo().join("keys.example"), BASE).unwrap())
 }
 
 pub fn signer(university: &str) -> Ed25519Signer {
-    keystore().university(university).unwrap().current_signer().unwrap().clone()
+    keystore().university(university).unwrap().current_file_signer().unwrap().clone()
 }
 
 pub fn did(university: &str) -> String {
