@@ -122,14 +122,17 @@ type Job = (Vec<u8>, mpsc::Sender<(Result<(), String>, Duration)>);
 
 /// Fuzzes `target` for `budget`.
 pub fn fuzz(target: Target, budget: Duration, settings: &Settings) -> std::io::Result<Outcome> {
-    let mut seeds: Vec<Vec<u8>> = load_dir(&settings.root.join("corpus").join(target.name)).into_iter().map(|(_, b)| b).collect();
+    let mut seeds: Vec<Vec<u8>> =
+        load_dir(&settings.root.join("corpus").join(target.name)).into_iter().map(|(_, b)| b).collect();
     seeds.extend(load_dir(&settings.root.join("regressions").join(target.name)).into_iter().map(|(_, b)| b));
     if seeds.is_empty() {
         seeds.push(Vec::new());
     }
     let (jobs, inbox) = mpsc::channel::<Job>();
-    let worker = std::thread::Builder::new().name(format!("fuzz-{}", target.name)).stack_size(settings.stack_size).spawn(
-        move || {
+    let worker = std::thread::Builder::new()
+        .name(format!("fuzz-{}", target.name))
+        .stack_size(settings.stack_size)
+        .spawn(move || {
             for (data, reply) in inbox {
                 let start = Instant::now();
                 let result = run_one(target, &data);
@@ -137,12 +140,12 @@ pub fn fuzz(target: Target, budget: Duration, settings: &Settings) -> std::io::R
                     break;
                 }
             }
-        },
-    )?;
+        })?;
     std::fs::create_dir_all(&settings.scratch)?;
     let current = settings.scratch.join(format!("{}.current", target.name));
     let mut rng = Rng::new(settings.seed ^ fxhash(target.name));
-    let mut outcome = Outcome { target: target.name, execs: 0, seeds: seeds.len(), slowest: Duration::ZERO, findings: Vec::new() };
+    let mut outcome =
+        Outcome { target: target.name, execs: 0, seeds: seeds.len(), slowest: Duration::ZERO, findings: Vec::new() };
     let start = Instant::now();
     let mut previous: Option<Vec<u8>> = None;
     let mut index = 0usize;
@@ -169,7 +172,12 @@ pub fn fuzz(target: Target, budget: Duration, settings: &Settings) -> std::io::R
             Ok(r) => r,
             Err(_) => {
                 let path = save(&settings.root, target.name, &input);
-                eprintln!("  {}: input ran longer than {:?}: saved to {}", target.name, settings.input_limit, path.display());
+                eprintln!(
+                    "  {}: input ran longer than {:?}: saved to {}",
+                    target.name,
+                    settings.input_limit,
+                    path.display()
+                );
                 outcome.findings.push(Finding { kind: Kind::Slow(settings.input_limit), path });
                 // Give it a minute to finish; a hang ends the process (the input is saved).
                 match answer.recv_timeout(Duration::from_secs(60)) {
@@ -186,13 +194,26 @@ pub fn fuzz(target: Target, budget: Duration, settings: &Settings) -> std::io::R
         }
         if let Err(message) = result {
             let path = save(&settings.root, target.name, &input);
-            eprintln!("  {}: PANIC, input saved to {}\n    {}", target.name, path.display(), message.replace('\n', "\n    "));
+            eprintln!(
+                "  {}: PANIC, input saved to {}\n    {}",
+                target.name,
+                path.display(),
+                message.replace('\n', "\n    ")
+            );
             outcome.findings.push(Finding { kind: Kind::Panic(message), path });
             break;
         }
-        if took > settings.input_limit && outcome.execs > 1 && !outcome.findings.iter().any(|f| matches!(f.kind, Kind::Slow(_))) {
+        if took > settings.input_limit
+            && outcome.execs > 1
+            && !outcome.findings.iter().any(|f| matches!(f.kind, Kind::Slow(_)))
+        {
             let path = save(&settings.root, target.name, &input);
-            eprintln!("  {}: input took {took:?} (limit {:?}): saved to {}", target.name, settings.input_limit, path.display());
+            eprintln!(
+                "  {}: input took {took:?} (limit {:?}): saved to {}",
+                target.name,
+                settings.input_limit,
+                path.display()
+            );
             outcome.findings.push(Finding { kind: Kind::Slow(took), path });
         }
         previous = Some(input);

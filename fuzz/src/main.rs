@@ -57,7 +57,10 @@ fn run() -> anyhow::Result<usize> {
     let targets: Vec<Target> = if names.is_empty() {
         TARGETS.to_vec()
     } else {
-        names.iter().map(|n| by_name(n).with_context(|| format!("no target {n:?} (--list)"))).collect::<anyhow::Result<_>>()?
+        names
+            .iter()
+            .map(|n| by_name(n).with_context(|| format!("no target {n:?} (--list)")))
+            .collect::<anyhow::Result<_>>()?
     };
     let seed = seed.unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64));
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -84,7 +87,15 @@ fn run() -> anyhow::Result<usize> {
         );
         for f in &o.findings {
             let what = match &f.kind {
-                Kind::Panic(m) => format!("panic: {}", m.lines().next().unwrap_or_default()),
+                Kind::Panic(m) => format!(
+                    "panic: {}",
+                    m.lines()
+                        .find(|l| !l.starts_with("panicked at"))
+                        .unwrap_or(m)
+                        .chars()
+                        .take(300)
+                        .collect::<String>()
+                ),
                 Kind::Slow(d) => format!("slower than {d:?}"),
             };
             println!("    {what}: {}", f.path.display());

@@ -46,6 +46,10 @@ pub fn by_name(name: &str) -> Option<Target> {
 }
 
 /// Reports a finding: a panic with `message`, which the engine catches, saves and reports.
+#[allow(
+    clippy::panic,
+    reason = "a finding is reported by panicking: the engine catches it (catch_unwind) and saves the input"
+)]
 fn finding(message: String) {
     std::panic::panic_any(message)
 }
@@ -55,6 +59,93 @@ fn budgeted_json(data: &[u8]) -> Option<Value> {
     let doc = strict_json::from_slice(data).ok()?;
     canon::budget::measure(&doc, &canon::Budget::default()).ok()?;
     Some(doc)
+}
+
+/// Errors the fast path reports, as the JSON-LD 1.1 API and jsonld.js's safe mode do, where the
+/// oracle (`json-ld` 0.21.4 with our strict wrapper) accepts the document: known and reported
+/// (issue #19), not counted as findings. `canon::canonicalize` returns the oracle's answer for
+/// these (an error of the fast path hands over to the oracle).
+/// - `keyword redefinition`: a context defining a term that is a keyword (`{"@value": "ex:x"}`),
+///   JSON-LD 1.1 API §4.2.2 step 4; the crate skips the definition instead
+///   (`fuzz/crashes/jsonld/639056d8…`).
+/// - a relative `@id` in a node object that expansion then drops (`{"@context": {}, "@id":
+///   "x"}`, or `{"@id": "x"}` as the only content of a `@graph`): no quad carries it, so the
+///   oracle's relative-IRI check never sees it; jsonld.js's safe mode refuses it ("relative @id
+///   reference") (`fuzz/crashes/jsonld/d541591b…`, `ab384a6e…`).
+fn known_oracle_lenience(doc: &Value, oracle: &str, fast: &canon::CanonError) -> bool {
+    /// Whether `doc` has an object whose only member is `@id` / `id` with value `iri`.
+    fn only_id(doc: &Value, iri: &str) -> bool {
+        match doc {
+            Value::Array(a) => a.iter().any(|v| only_id(v, iri)),
+            Value::Object(o) => {
+                (o.len() == 1 && ["@id", "id"].iter().any(|k| o.get(*k).and_then(Value::as_str) == Some(iri)))
+                    || o.values().any(|v| only_id(v, iri))
+            }
+            _ => false,
+        }
+    }
+    match fast {
+        canon::CanonError::InvalidJsonLd { code, .. } => code == "keyword redefinition",
+        canon::CanonError::RelativeIri { value, .. } => oracle.is_empty() || only_id(doc, value),
+        _ => false,
+    }
+}
+
+/// Whether the only difference can be `null` under a `@list` container term: expansion drops a
+/// null value before converting it to a list (JSON-LD 1.1 API §5.1.2 steps 13.10-13.11; jsonld.js
+/// and the fast path give no triple), while `json-ld` 0.21.4 emits an empty list (`rdf:nil`).
+/// Known and reported (issue #19, `fuzz/crashes/jsonld/178cea0f…`): `canon::canonicalize`
+/// answers with the fast path, as jsonld.js does.
+fn oracle_lists_null(doc: &Value, oracle: &str, fast: &str) -> bool {
+    fn has_null(v: &Value) -> bool {
+        match v {
+            Value::Null => true,
+            Value::Array(a) => a.iter().any(has_null),
+            Value::Object(o) => o.values().any(has_null),
+            _ => false,
+        }
+    }
+    has_null(doc)
+        && oracle.contains("<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>")
+        && oracle.lines().count() > fast.lines().count()
+}
+
+/// Whether a string or key of `doc` is an absolute IRI whose authority has a port that is not
+/// digits (`http://a.org:key:x/`). JSON-LD 1.1 API §5.2.2 step 6.2 and jsonld.js take it as
+/// absolute (a scheme, then `//`), and so does the fast path; `json-ld` 0.21.4 (through `iref`)
+/// finds it malformed and treats it as a relative reference, e.g. an `@vocab` of that form is
+/// appended to the previous vocabulary mapping, and an `@base` of that form is an error. Known and
+/// reported (issue #19): the oracle's answers differ from jsonld.js's there
+/// (`fuzz/crashes/jsonld/c2f86f52…`, `f3e461a2…`); `canon::canonicalize` answers with the fast
+/// path, as jsonld.js does. The same for a string with a character no IRI may hold (a control
+/// character). Documents with such a string are not compared.
+fn has_malformed_authority(doc: &Value) -> bool {
+    fn malformed(s: &str) -> bool {
+        let Some((scheme, rest)) = s.split_once("://") else { return false };
+        if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+            return false;
+        }
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host_port = authority.rsplit('@').next().unwrap_or_default();
+        let port = match host_port.strip_prefix('[') {
+            Some(v6) => v6.split_once(']').map_or("", |(_, p)| p.strip_prefix(':').unwrap_or(p)),
+            None => host_port.split_once(':').map_or("", |(_, p)| p),
+        };
+        !port.bytes().all(|b| b.is_ascii_digit())
+    }
+    // Characters RFC 3987 §2.2 allows in no IRI (controls, non-characters): `iref` refuses an IRI
+    // made of such a key or value appended to `@vocab` / `@base`, jsonld.js and the fast path
+    // keep it (`fuzz/crashes/jsonld/2bf3aa3f…`: a property `\u{80}` under an `@vocab`).
+    fn non_iri_char(s: &str) -> bool {
+        s.chars().any(|c| c.is_control() || matches!(c, '\u{fdd0}'..='\u{fdef}' | '\u{fff0}'..='\u{ffff}'))
+    }
+    let malformed = |s: &str| malformed(s) || non_iri_char(s);
+    match doc {
+        Value::String(s) => malformed(s),
+        Value::Array(a) => a.iter().any(has_malformed_authority),
+        Value::Object(o) => o.iter().any(|(k, v)| malformed(k) || has_malformed_authority(v)),
+        _ => false,
+    }
 }
 
 /// The fast path against the oracle: identical canonical N-Quads, both refusing, or a decline
@@ -67,11 +158,13 @@ pub fn jsonld(data: &[u8]) {
         return;
     }
     let oracle = canon::oracle_canonicalize(&doc);
-    let agree = match (&oracle, &fast) {
-        (Ok(a), Ok(Ok(b))) => a == b,
-        (Err(_), Err(_)) => true,
-        _ => false,
-    };
+    let agree = has_malformed_authority(&doc)
+        || match (&oracle, &fast) {
+            (Ok(a), Ok(Ok(b))) => a == b || oracle_lists_null(&doc, a, b),
+            (Err(_), Err(_)) => true,
+            (Ok(a), Err(e)) => known_oracle_lenience(&doc, a, e),
+            _ => false,
+        };
     assert!(agree, "fast path and oracle disagree\noracle: {oracle:?}\nfast: {fast:?}");
 }
 
@@ -87,7 +180,8 @@ pub fn jades(data: &[u8]) {
     }
 }
 
-const DEMO_DID_DOCUMENTS: &[&str] = &[include_str!("../corpus/did/eth.json"), include_str!("../corpus/did/polimi.json")];
+const DEMO_DID_DOCUMENTS: &[&str] =
+    &[include_str!("../corpus/did/eth.json"), include_str!("../corpus/did/polimi.json")];
 
 fn demo_resolver() -> proofs::did::StaticDidResolver {
     let mut r = proofs::did::StaticDidResolver::new();

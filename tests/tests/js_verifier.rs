@@ -692,9 +692,11 @@ fn unreachable_did_web_issuer_is_a_proof_error() {
         CheckStatus::Error,
         &[&format!("cannot resolve {did}")],
     );
-    // Every check: it is not a member either, so it can never be valid.
-    assert_check(&r, CheckKind::Trust, CheckStatus::Failed, &["untrusted issuer"]);
-    assert_ne!(r.verdict, Verdict::Valid);
+    // Every check: trust is about who signed, and no proof verified, so it is not checked
+    // (issue #13: a claimed issuer is never reported as trusted or untrusted without a proof);
+    // it can never be valid.
+    assert_check(&r, CheckKind::Trust, CheckStatus::Skipped, &["not checked: no proof verified"]);
+    assert_ne!(r.verdict, Verdict::Valid, "{}", show(&r));
     // The checks that do not depend on the registry: could not check.
     let p = policy().with_checks([
         CheckKind::Format,

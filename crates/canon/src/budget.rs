@@ -33,9 +33,9 @@ impl Budget {
     pub const DEFAULT_MAX_DEPTH: usize = 128;
     /// Default most JSON nodes (the largest real credentials seen, the EU's EDC samples, have
     /// ~2,400; a programme certificate with its units as evidence a few times that).
-    pub const DEFAULT_MAX_NODES: usize = 50_000;
+    pub const DEFAULT_MAX_NODES: usize = 250_000;
     /// Default most blank nodes (the EU's EDC samples: at most ~270).
-    pub const DEFAULT_MAX_BLANK_NODES: usize = 5_000;
+    pub const DEFAULT_MAX_BLANK_NODES: usize = 30_000;
 }
 
 impl Default for Budget {

@@ -137,15 +137,34 @@ const ORACLE_STACK_BYTES: usize = 64 << 20;
 
 /// Strict toRdf of `doc` (see the module documentation). Runs on a thread of its own with an
 /// [`ORACLE_STACK_BYTES`] stack (the caller's thread when no thread can be started).
+///
+/// A panic inside the `json-ld` crate is caught and reported as [`CanonError::InvalidJsonLd`]
+/// with code `processor failure`: `iref`/`pct-str` (through json-ld 0.21.4) unwrap the UTF-8
+/// decoding of percent-encoded IRI characters, so an `id` such as `urn:x%ac` panicked (found by
+/// the `shacl` fuzz target); bad input must give an error, never a panic.
 pub fn to_rdf(doc: &serde_json::Value, loader: &OfflineLoader) -> Result<Vec<Quad>, CanonError> {
+    let run = || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pollster::block_on(to_rdf_async(doc, loader))))
+            .unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("a panic");
+                Err(CanonError::InvalidJsonLd {
+                    code: "processor failure".into(),
+                    message: format!(
+                        "the JSON-LD processor (json-ld 0.21.4) failed on this document ({what}); an IRI with a percent-encoded sequence that is not UTF-8 does this"
+                    ),
+                })
+            })
+    };
     std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("json-ld-oracle".into())
-            .stack_size(ORACLE_STACK_BYTES)
-            .spawn_scoped(scope, || pollster::block_on(to_rdf_async(doc, loader)));
+        let spawned =
+            std::thread::Builder::new().name("json-ld-oracle".into()).stack_size(ORACLE_STACK_BYTES).spawn_scoped(scope, run);
         match spawned {
             Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => pollster::block_on(to_rdf_async(doc, loader)),
+            Err(_) => run(),
         }
     })
 }

@@ -45,9 +45,11 @@ pub const MAX_AWARD_JSON_BYTES: usize = 2 * 1024 * 1024;
 
 /// One display image (a certificate page, PNG or JPEG), in bytes after base64 decoding. A page
 /// rendered by the issuer is about 100 KB (indexed PNG); a scanned A4 page at 150 dpi as JPEG is
-/// 300-700 KB. The image is carried three times in every stored credential (JSON-LD, JAdES,
-/// VC-JWT), so this bounds the stored credential too.
-pub const MAX_DISPLAY_IMAGE_BYTES: usize = 1024 * 1024;
+/// 300-500 KB. The image is carried three times in every stored credential (JSON-LD, JAdES,
+/// VC-JWT), so this bounds the stored credential too: eight such images are 5.3 MB of base64, and
+/// the VC-JWT form of that credential (base64url again) stays under the 8 MiB a verifier of this
+/// project reads by default (`verifier::policy::DEFAULT_MAX_CREDENTIAL_BYTES`).
+pub const MAX_DISPLAY_IMAGE_BYTES: usize = 512 * 1024;
 /// Display images of one award (one per display language; the renderer speaks four).
 pub const MAX_DISPLAY_IMAGES: usize = 8;
 /// A language-map key (BCP 47 §4.4.1: implementations need support no more than 35 characters).

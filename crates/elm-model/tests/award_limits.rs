@@ -478,7 +478,7 @@ fn display_images_have_a_byte_limit() {
     assert_eq!(found[0].path, "display.images[0].file");
     assert!(found[0]
         .message
-        .contains("must be at most 1048576 bytes, got 1048577"));
+        .contains("must be at most 524288 bytes, got 524289"));
     // The list of images too.
     let mut a = award(A);
     let img = a.display.images[0].clone();

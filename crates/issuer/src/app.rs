@@ -282,6 +282,11 @@ impl App {
     /// one revocation entry, `[]` none.
     pub async fn issue_vc(&self, principal: &Principal, credential: Value, options: &Value) -> Result<Issued, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
+        // A credential the verifier's memory budget would not process (issue #13) is the client's
+        // to fix: refused here (422 naming the cap), not after signing as a failed self-check.
+        if let Err(e) = canon::budget::measure(&credential, &canon::Budget::default()) {
+            return Err(DomainError::Validation(vec![FieldError::new("credential", "vc.too-large", e.to_string())]));
+        }
         let did = self.did(&principal.university)?.to_owned();
         if let Some(id) = credential.get("id").and_then(Value::as_str) {
             self.check_client_credential_id(&principal.university, id)?;

@@ -236,7 +236,7 @@ async fn control_characters_and_oversized_images_are_refused() {
         &problem,
         "images.en",
         "display.image-too-large",
-        "must be at most 1048576 bytes",
+        "must be at most 524288 bytes",
     );
     assert_eq!(stored_credentials(&s).await, 0);
     s.shutdown().await.unwrap();
@@ -384,6 +384,29 @@ async fn a_vc_api_body_over_the_body_limit_is_413() {
     s.shutdown().await.unwrap();
 }
 
+/// A VC-API credential that the verifier's memory budget would refuse to process (more blank
+/// nodes than `canon::Budget`'s cap) is the client's error: 422 naming the cap, before signing,
+/// nothing stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vc_api_credential_over_the_verifier_budget_is_422() {
+    let e = env().await;
+    let s = server(&e).await;
+    let cap = canon::Budget::default().max_blank_nodes;
+    let credential = |n: usize| {
+        let items: Vec<Value> = (0..n).map(|i| json!({"name": format!("item {i}")})).collect();
+        json!({"credential": {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "credentialSubject": {"id": "did:example:learner", "name": "N", "knows": items}
+        }})
+    };
+    let (status, problem, _) = post(&s, "/credentials/issue", &credential(cap + 1)).await;
+    assert_eq!(status, 422, "{problem:.600}");
+    assert_finding(&problem, "credential", "vc.too-large", "max_blank_nodes");
+    assert_eq!(stored_credentials(&s).await, 0);
+    s.shutdown().await.unwrap();
+}
+
 /// `issuer build` and `issuer sign` (the same reader): an oversized field is exit 1 naming the
 /// field and the limit; a file over the JSON size limit is exit 1 with `award.max-bytes`, and an
 /// oversized image file is refused before it is read.
@@ -437,6 +460,6 @@ fn the_cli_refuses_oversized_awards() {
     big_image["display"]["images"][0]["file"] = json!("images/big.png");
     let (code, stderr, _) = run("big-image.json", &big_image, "build");
     assert_eq!(code, Some(1), "{stderr:.500}");
-    assert!(stderr.contains("display.images[0].file: display.image-too-large: must be at most 1048576 bytes, got 2097152"), "{stderr:.500}");
+    assert!(stderr.contains("display.images[0].file: display.image-too-large: must be at most 524288 bytes, got 2097152"), "{stderr:.500}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -6,7 +6,7 @@
 //!
 //! Runs [`verifier::verify`] (W3C VC Data Model 2.0 §7.1 verification; VC-API verify response
 //! shape under `--json`). Exit codes: 0 valid, 1 invalid, 3 indeterminate, 2 usage error or
-//! unreadable input (missing file, a file over `--max-bytes` (default 4 MiB, refused before it is
+//! unreadable input (missing file, a file over `--max-bytes` (default 8 MiB, refused before it is
 //! read), unreadable trust registry, bad `--now`).
 
 use std::io::Read as _;

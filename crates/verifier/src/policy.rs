@@ -28,8 +28,10 @@ pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default deadline of one verification's fetches, all of them together (they run concurrently).
 pub const DEFAULT_VERIFICATION_DEADLINE: Duration = Duration::from_secs(10);
 
-/// Default largest credential [`crate::verify()`] reads, in bytes (the CLI's `--max-bytes`).
-pub const DEFAULT_MAX_CREDENTIAL_BYTES: usize = 4 * 1024 * 1024;
+/// Default largest credential [`crate::verify()`] reads, in bytes (the CLI's `--max-bytes`): the
+/// VC-JWT form of the largest award this project issues (eight 512 KiB display images, base64
+/// twice) is about 7.5 MB.
+pub const DEFAULT_MAX_CREDENTIAL_BYTES: usize = 8 * 1024 * 1024;
 
 /// What the verifier may fetch (did:web documents and status lists; never a JSON-LD context).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,7 +156,7 @@ impl<T: Clone> FingerprintCache<T> {
 impl Policy {
     /// All checks, `registry`, default network rules (public https only, 5 s per fetch), 10 s
     /// for all the fetches of one verification, 5-minute status cache, 1-hour DID document cache,
-    /// the default [`canon::Budget`], credentials up to 4 MiB.
+    /// the default [`canon::Budget`], credentials up to 8 MiB.
     pub fn new(registry: TrustRegistry) -> Self {
         Self {
             checks: CheckKind::ALL.into_iter().collect(),

@@ -45,16 +45,17 @@ fn over_the_caps_is_not_checked_and_says_which_limit() {
     assert!(heavy.len() > 2_000_000, "{}", heavy.len());
     assert_not_checked(&heavy, "(limit max_blank_nodes)");
     // Just over the blank-node cap.
-    assert_not_checked(&with_blank_nodes(5_001), "more than 5000 objects without an id");
-    // Values rather than blank nodes: one array of 60,000 strings.
-    let strings: Vec<String> = (0..60_000).map(|i| i.to_string()).collect();
+    let caps = canon::Budget::default();
+    assert_not_checked(&with_blank_nodes(caps.max_blank_nodes + 1), &format!("more than {} objects without an id", caps.max_blank_nodes));
+    // Values rather than blank nodes: one array of strings, more than the value cap.
+    let strings: Vec<String> = (0..caps.max_nodes + 10_000).map(|i| i.to_string()).collect();
     let many = serde_json::to_vec(&json!({
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiableCredential"],
         "credentialSubject": {"id": "did:example:x", "name": strings},
     }))
     .unwrap();
-    assert_not_checked(&many, "more than 50000 JSON values (limit max_nodes)");
+    assert_not_checked(&many, &format!("more than {} JSON values (limit max_nodes)", caps.max_nodes));
     // Bytes: over `max_credential_bytes`, refused before parsing.
     let mut p = policy();
     p.max_credential_bytes = 1000;

@@ -1,6 +1,6 @@
 //! Hostile input, issue #13 finding 3: the CLI refuses a credential file over `--max-bytes`
-//! (default 4 MiB) with exit code 2 and a message naming the limit, from the file's size before
-//! reading it (a sparse 4 MiB + 1 file), and standard input through a reader capped one byte past
+//! (default 8 MiB) with exit code 2 and a message naming the limit, from the file's size before
+//! reading it (a sparse 8 MiB + 1 file), and standard input through a reader capped one byte past
 //! the limit.
 
 mod common;
@@ -14,15 +14,15 @@ use common::*;
 fn the_cli_refuses_a_file_over_max_bytes_with_exit_2() {
     let dir = std::env::temp_dir().join(format!("verifier-max-bytes-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    // 4 MiB + 1 byte (sparse): over the default, refused from its size without reading it.
+    // 8 MiB + 1 byte (sparse): over the default, refused from its size without reading it.
     let big = dir.join("big.json");
-    std::fs::File::create(&big).unwrap().set_len(4 * 1024 * 1024 + 1).unwrap();
+    std::fs::File::create(&big).unwrap().set_len(8 * 1024 * 1024 + 1).unwrap();
     let t = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_verifier")).arg("verify").arg(&big).output().unwrap();
     let took = t.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("is 4194305 bytes, more than the 4194304 bytes this verifier reads (--max-bytes)"), "{stderr}");
+    assert!(stderr.contains("is 8388609 bytes, more than the 8388608 bytes this verifier reads (--max-bytes)"), "{stderr}");
     assert!(took < Duration::from_secs(5), "{took:?}");
 
     // A real credential over a smaller --max-bytes: refused; within it: verified.

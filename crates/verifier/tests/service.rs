@@ -137,12 +137,12 @@ async fn vc_api_verify_answers_200_422_400_and_413() {
         assert!(p["detail"].as_str().unwrap().contains(expected), "{body}: {p}");
     }
 
-    // Over the 2 MiB default: 413 problem JSON.
-    let big = json!({"verifiableCredential": {"padding": "x".repeat(3 * 1024 * 1024)}});
+    // Over the 8 MiB default: 413 problem JSON.
+    let big = json!({"verifiableCredential": {"padding": "x".repeat(9 * 1024 * 1024)}});
     let (status, p, ct) = post_verify(&s, &big).await;
     assert_eq!(status, 413, "{p}");
     assert_eq!(ct, "application/problem+json");
-    assert!(p["detail"].as_str().unwrap().contains("2097152"), "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("8388608"), "{p}");
     s.shutdown().await.unwrap();
 }
 
@@ -401,7 +401,7 @@ async fn upload_page_file_and_pasted_text() {
     let res = client().post(format!("{}/upload", s.url())).form(&[("credential", "x")]).send().await.unwrap();
     assert_eq!(res.status(), 400);
     assert!(res.text().await.unwrap().contains("multipart/form-data"));
-    let big = vec![b'x'; 3 * 1024 * 1024];
+    let big = vec![b'x'; 9 * 1024 * 1024];
     let (status, html) = upload(&s, multipart(&[("file", Some("big.json"), &big)])).await;
     assert_eq!(status, 413);
     assert!(html.contains("larger than this service accepts"));

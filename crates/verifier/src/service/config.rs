@@ -96,7 +96,7 @@ impl Default for ServiceConfig {
             public_url: String::new(),
             trust_registry: None,
             allow_local_network: false,
-            max_body_bytes: 2 * 1024 * 1024,
+            max_body_bytes: crate::policy::DEFAULT_MAX_CREDENTIAL_BYTES,
             status_list_ttl_secs: 60,
             did_document_ttl_secs: 3600,
             max_concurrent_verifications: 64,
@@ -358,7 +358,7 @@ mod tests {
         let c = ServiceConfig::default();
         assert_eq!(c.bind.to_string(), "127.0.0.1:8090");
         assert_eq!(c.base_url(), "http://127.0.0.1:8090");
-        assert_eq!(c.max_body_bytes, 2 * 1024 * 1024);
+        assert_eq!(c.max_body_bytes, 8 * 1024 * 1024);
         assert!(!c.network().allow_http);
 
         let mut c = ServiceConfig::from_toml_str(
