@@ -35,6 +35,9 @@ pub struct Settings {
     pub scratch: PathBuf,
     /// Stack size of the worker thread running the target (the services' worker threads have 2 MiB).
     pub stack_size: usize,
+    /// At most this many mutated inputs per target (after the seeds), whatever the time left: with
+    /// a fixed seed the run is then the same sequence of inputs on a fast or a slow machine (CI).
+    pub max_inputs: Option<u64>,
 }
 
 /// What kind of finding.
@@ -149,7 +152,10 @@ pub fn fuzz(target: Target, budget: Duration, settings: &Settings) -> std::io::R
     let start = Instant::now();
     let mut previous: Option<Vec<u8>> = None;
     let mut index = 0usize;
-    while start.elapsed() < budget || index < seeds.len() {
+    let seed_count = seeds.len();
+    while (start.elapsed() < budget && settings.max_inputs.is_none_or(|m| (index.saturating_sub(seed_count) as u64) < m))
+        || index < seeds.len()
+    {
         // The seeds themselves first, then mutations.
         let input = match seeds.get(index) {
             Some(seed) => seed.clone(),

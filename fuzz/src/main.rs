@@ -37,6 +37,7 @@ fn run() -> anyhow::Result<usize> {
     let mut seed: Option<u64> = None;
     let mut limit_ms = 1000u64;
     let mut stack_mib = 2usize;
+    let mut max_inputs: Option<u64> = None;
     while let Some(arg) = args.next() {
         let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
         match arg.as_str() {
@@ -45,12 +46,13 @@ fn run() -> anyhow::Result<usize> {
             "--seed" => seed = Some(value()?.parse().context("--seed")?),
             "--input-limit-ms" => limit_ms = value()?.parse().context("--input-limit-ms")?,
             "--stack-mib" => stack_mib = value()?.parse().context("--stack-mib")?,
+            "--max-inputs" => max_inputs = Some(value()?.parse().context("--max-inputs")?),
             "--list" => {
                 TARGETS.iter().for_each(|t| println!("{}", t.name));
                 return Ok(0);
             }
             other => bail!(
-                "unknown argument {other:?}; usage: enhance-fuzz [--seconds N] [--target NAME]... [--seed N] [--input-limit-ms N] [--stack-mib N] [--list]"
+                "unknown argument {other:?}; usage: enhance-fuzz [--seconds N] [--target NAME]... [--seed N] [--input-limit-ms N] [--stack-mib N] [--max-inputs N] [--list]"
             ),
         }
     }
@@ -70,6 +72,7 @@ fn run() -> anyhow::Result<usize> {
         scratch: root.join("../target/fuzz"),
         root,
         stack_size: stack_mib << 20,
+        max_inputs,
     };
     let per_target = Duration::from_secs(seconds) / targets.len().max(1) as u32;
     println!("enhance-fuzz: seed {seed}, {} target(s), {per_target:?} each (repeat with --seed {seed})", targets.len());

@@ -64,6 +64,7 @@ fn settings(root: &std::path::Path, limit_ms: u64) -> Settings {
         root: root.to_path_buf(),
         scratch: root.join("scratch"),
         stack_size: 2 << 20,
+        max_inputs: None,
     }
 }
 
