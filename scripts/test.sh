@@ -26,6 +26,13 @@ fi
 # The JavaScript harness's own self-test (reproduces the W3C vector with the reference stack).
 node --test interop/js
 
+# Issue #19: the issuer depends on the verifier LIBRARY only: none of the verifier's features
+# (its HTTP service with axum pages, its CLI with clap and anyhow) may be enabled for the issuer.
+if cargo tree --locked -p issuer -e features -i verifier | grep 'verifier feature'; then
+  echo "test.sh: the issuer enables verifier features (above); depend on the library only" >&2
+  exit 1
+fi
+
 cargo test --workspace --locked "$@"
 # The full generated corpus of issue #8 (10,000 random credentials, fast path == oracle byte for
 # byte; ~2 minutes in a debug build, so it is an ignored test the plain run skips).

@@ -128,7 +128,7 @@ pub(crate) fn check(credential: &Value, signer: &Signer<'_>, registry: &TrustReg
             }
             let claim_name = claim
                 .title("en")
-                .map(|t| format!("\"{t}\""))
+                .map(|t| format!("\"{}\"", shortened(t)))
                 .or_else(|| claim.id().map(str::to_string))
                 .unwrap_or_else(|| "a claim".into());
             match member_of(body, registry) {
@@ -161,9 +161,31 @@ pub(crate) fn check(credential: &Value, signer: &Signer<'_>, registry: &TrustReg
     CheckResult::ok(CheckKind::AwardingBody, msg)
 }
 
+/// A title as it appears in a report: at most [`REPORTED_TITLE_CHARS`] characters, cut with "…"
+/// (a programme may carry 100 unit titles of up to 500 characters each; the report names them, it
+/// does not reprint them).
+fn shortened(title: &str) -> String {
+    match title.char_indices().nth(REPORTED_TITLE_CHARS) {
+        Some((cut, _)) => format!("{}…", &title[..cut]),
+        None => title.to_owned(),
+    }
+}
+
+/// Longest title quoted in a report message.
+const REPORTED_TITLE_CHARS: usize = 80;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_titles_are_shortened_in_reports() {
+        assert_eq!(shortened("Data literacy"), "Data literacy");
+        let long = "ź".repeat(500);
+        let s = shortened(&long);
+        assert_eq!(s.chars().count(), REPORTED_TITLE_CHARS + 1);
+        assert!(s.ends_with('…'));
+    }
     use elm_model::LanguageMap;
 
     #[test]
