@@ -152,24 +152,18 @@ pub fn check_json_size(json: &str) -> Option<Issue> {
 /// field is too long) followed by the `award.max-bytes` finding for `bytes`. When `value` is not
 /// an award at all, only the latter.
 pub fn oversized_award_findings(value: &serde_json::Value, bytes: usize) -> Vec<Issue> {
-    let mut out = match Award::deserialize(value) {
-        Ok(award) => check_award(&award),
-        Err(_) => Vec::new(),
-    };
-    out.push(Issue::error(
-        "",
-        "award.max-bytes",
-        format!("the JSON text must be at most {MAX_AWARD_JSON_BYTES} bytes, got {bytes}"),
-    ));
-    out
+    oversized_findings(Award::deserialize(value).map(|award| check_award(&award)), bytes)
 }
 
 /// As [`oversized_award_findings`], for a programme specification.
 pub fn oversized_programme_findings(value: &serde_json::Value, bytes: usize) -> Vec<Issue> {
-    let mut out = match ProgrammeSpec::deserialize(value) {
-        Ok(spec) => check_programme(&spec),
-        Err(_) => Vec::new(),
-    };
+    oversized_findings(ProgrammeSpec::deserialize(value).map(|spec| check_programme(&spec)), bytes)
+}
+
+/// The field findings of a document that deserialised (none when it did not), then the
+/// `award.max-bytes` finding for `bytes`.
+fn oversized_findings<E>(fields: Result<Vec<Issue>, E>, bytes: usize) -> Vec<Issue> {
+    let mut out = fields.unwrap_or_default();
     out.push(Issue::error(
         "",
         "award.max-bytes",
