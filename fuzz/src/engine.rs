@@ -103,13 +103,24 @@ pub fn run_one(target: Target, data: &[u8]) -> Result<(), String> {
 
 /// The files of `dir`, sorted by name (hidden files skipped), as bytes.
 pub fn load_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut paths: Vec<PathBuf> = rd
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')))
+        .filter(|p| {
+            p.is_file()
+                && !p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+        })
         .collect();
     paths.sort();
-    paths.into_iter().filter_map(|p| std::fs::read(&p).ok().map(|b| (p, b))).collect()
+    paths
+        .into_iter()
+        .filter_map(|p| std::fs::read(&p).ok().map(|b| (p, b)))
+        .collect()
 }
 
 fn save(root: &Path, target: &str, data: &[u8]) -> PathBuf {
@@ -125,9 +136,15 @@ type Job = (Vec<u8>, mpsc::Sender<(Result<(), String>, Duration)>);
 
 /// Fuzzes `target` for `budget`.
 pub fn fuzz(target: Target, budget: Duration, settings: &Settings) -> std::io::Result<Outcome> {
-    let mut seeds: Vec<Vec<u8>> =
-        load_dir(&settings.root.join("corpus").join(target.name)).into_iter().map(|(_, b)| b).collect();
-    seeds.extend(load_dir(&settings.root.join("regressions").join(target.name)).into_iter().map(|(_, b)| b));
+    let mut seeds: Vec<Vec<u8>> = load_dir(&settings.root.join("corpus").join(target.name))
+        .into_iter()
+        .map(|(_, b)| b)
+        .collect();
+    seeds.extend(
+        load_dir(&settings.root.join("regressions").join(target.name))
+            .into_iter()
+            .map(|(_, b)| b),
+    );
     if seeds.is_empty() {
         seeds.push(Vec::new());
     }
@@ -147,13 +164,21 @@ pub fn fuzz(target: Target, budget: Duration, settings: &Settings) -> std::io::R
     std::fs::create_dir_all(&settings.scratch)?;
     let current = settings.scratch.join(format!("{}.current", target.name));
     let mut rng = Rng::new(settings.seed ^ fxhash(target.name));
-    let mut outcome =
-        Outcome { target: target.name, execs: 0, seeds: seeds.len(), slowest: Duration::ZERO, findings: Vec::new() };
+    let mut outcome = Outcome {
+        target: target.name,
+        execs: 0,
+        seeds: seeds.len(),
+        slowest: Duration::ZERO,
+        findings: Vec::new(),
+    };
     let start = Instant::now();
     let mut previous: Option<Vec<u8>> = None;
     let mut index = 0usize;
     let seed_count = seeds.len();
-    while (start.elapsed() < budget && settings.max_inputs.is_none_or(|m| (index.saturating_sub(seed_count) as u64) < m))
+    while (start.elapsed() < budget
+        && settings
+            .max_inputs
+            .is_none_or(|m| (index.saturating_sub(seed_count) as u64) < m))
         || index < seeds.len()
     {
         // The seeds themselves first, then mutations.
@@ -184,12 +209,18 @@ pub fn fuzz(target: Target, budget: Duration, settings: &Settings) -> std::io::R
                     settings.input_limit,
                     path.display()
                 );
-                outcome.findings.push(Finding { kind: Kind::Slow(settings.input_limit), path });
+                outcome.findings.push(Finding {
+                    kind: Kind::Slow(settings.input_limit),
+                    path,
+                });
                 // Give it a minute to finish; a hang ends the process (the input is saved).
                 match answer.recv_timeout(Duration::from_secs(60)) {
                     Ok(r) => r,
                     Err(_) => {
-                        eprintln!("  {}: the input still runs after 60 s: giving up", target.name);
+                        eprintln!(
+                            "  {}: the input still runs after 60 s: giving up",
+                            target.name
+                        );
                         std::process::exit(1);
                     }
                 }
@@ -206,12 +237,18 @@ pub fn fuzz(target: Target, budget: Duration, settings: &Settings) -> std::io::R
                 path.display(),
                 message.replace('\n', "\n    ")
             );
-            outcome.findings.push(Finding { kind: Kind::Panic(message), path });
+            outcome.findings.push(Finding {
+                kind: Kind::Panic(message),
+                path,
+            });
             break;
         }
         if took > settings.input_limit
             && outcome.execs > 1
-            && !outcome.findings.iter().any(|f| matches!(f.kind, Kind::Slow(_)))
+            && !outcome
+                .findings
+                .iter()
+                .any(|f| matches!(f.kind, Kind::Slow(_)))
         {
             let path = save(&settings.root, target.name, &input);
             eprintln!(
@@ -220,7 +257,10 @@ pub fn fuzz(target: Target, budget: Duration, settings: &Settings) -> std::io::R
                 settings.input_limit,
                 path.display()
             );
-            outcome.findings.push(Finding { kind: Kind::Slow(took), path });
+            outcome.findings.push(Finding {
+                kind: Kind::Slow(took),
+                path,
+            });
         }
         previous = Some(input);
     }
@@ -231,5 +271,7 @@ pub fn fuzz(target: Target, budget: Duration, settings: &Settings) -> std::io::R
 
 /// A stable hash of a target name, mixed into the seed so that targets draw different streams.
 fn fxhash(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }

@@ -64,7 +64,11 @@ fn run() -> anyhow::Result<usize> {
             .map(|n| by_name(n).with_context(|| format!("no target {n:?} (--list)")))
             .collect::<anyhow::Result<_>>()?
     };
-    let seed = seed.unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64));
+    let seed = seed.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    });
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let settings = Settings {
         seed,
@@ -75,7 +79,10 @@ fn run() -> anyhow::Result<usize> {
         max_inputs,
     };
     let per_target = Duration::from_secs(seconds) / targets.len().max(1) as u32;
-    println!("enhance-fuzz: seed {seed}, {} target(s), {per_target:?} each (repeat with --seed {seed})", targets.len());
+    println!(
+        "enhance-fuzz: seed {seed}, {} target(s), {per_target:?} each (repeat with --seed {seed})",
+        targets.len()
+    );
     install_quiet_panic_hook();
     let mut failed = 0;
     for target in targets {

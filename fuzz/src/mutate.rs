@@ -377,7 +377,16 @@ fn write(rng: &mut Rng, v: &Value, opts: &WriteOptions, index: &mut usize, out: 
                     out.push(':');
                     let other = random_value(rng, x);
                     let mut ignore = usize::MAX / 2;
-                    write(rng, &other, &WriteOptions { duplicate_at: None, escape: opts.escape }, &mut ignore, out);
+                    write(
+                        rng,
+                        &other,
+                        &WriteOptions {
+                            duplicate_at: None,
+                            escape: opts.escape,
+                        },
+                        &mut ignore,
+                        out,
+                    );
                     first = false;
                 }
             }
@@ -401,7 +410,10 @@ pub fn json_mutation(rng: &mut Rng, data: &[u8], others: &[Vec<u8>]) -> Option<V
     let mut doc: Value = serde_json::from_slice(data).ok()?;
     let total = count(&doc);
     let target = rng.below(total);
-    let mut opts = WriteOptions { duplicate_at: None, escape: false };
+    let mut opts = WriteOptions {
+        duplicate_at: None,
+        escape: false,
+    };
     match rng.below(9) {
         0 | 1 => {
             let new = random_value(rng, &doc);
@@ -417,7 +429,9 @@ pub fn json_mutation(rng: &mut Rng, data: &[u8], others: &[Vec<u8>]) -> Option<V
         4 => {
             let room = MAX_INPUT.saturating_sub(data.len());
             let len = (*rng.pick(&[1usize << 10, 1 << 14, 1 << 17, 1 << 19])?).min(room);
-            let unit = rng.pick(&["a", "é", "\u{1f600}", "\\", "\"", "\u{0}", "x y"]).copied()?;
+            let unit = rng
+                .pick(&["a", "é", "\u{1f600}", "\\", "\"", "\u{0}", "x y"])
+                .copied()?;
             let s: String = unit.repeat(len / unit.len().max(1));
             *nth_mut(&mut doc, &mut target.clone())? = Value::String(s);
         }

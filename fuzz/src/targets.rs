@@ -30,14 +30,38 @@ pub struct Target {
 
 /// Every target, in run order.
 pub const TARGETS: &[Target] = &[
-    Target { name: "jsonld", run: jsonld },
-    Target { name: "jades", run: jades },
-    Target { name: "vc_jwt", run: vc_jwt },
-    Target { name: "status_list", run: status_list },
-    Target { name: "csv", run: csv },
-    Target { name: "did", run: did },
-    Target { name: "shacl", run: shacl },
-    Target { name: "strict_json", run: strict_json },
+    Target {
+        name: "jsonld",
+        run: jsonld,
+    },
+    Target {
+        name: "jades",
+        run: jades,
+    },
+    Target {
+        name: "vc_jwt",
+        run: vc_jwt,
+    },
+    Target {
+        name: "status_list",
+        run: status_list,
+    },
+    Target {
+        name: "csv",
+        run: csv,
+    },
+    Target {
+        name: "did",
+        run: did,
+    },
+    Target {
+        name: "shacl",
+        run: shacl,
+    },
+    Target {
+        name: "strict_json",
+        run: strict_json,
+    },
 ];
 
 /// The target called `name`.
@@ -78,7 +102,10 @@ fn known_oracle_lenience(doc: &Value, oracle: &str, fast: &canon::CanonError) ->
         match doc {
             Value::Array(a) => a.iter().any(|v| only_id(v, iri)),
             Value::Object(o) => {
-                (o.len() == 1 && ["@id", "id"].iter().any(|k| o.get(*k).and_then(Value::as_str) == Some(iri)))
+                (o.len() == 1
+                    && ["@id", "id"]
+                        .iter()
+                        .any(|k| o.get(*k).and_then(Value::as_str) == Some(iri)))
                     || o.values().any(|v| only_id(v, iri))
             }
             _ => false,
@@ -122,14 +149,22 @@ fn oracle_lists_null(doc: &Value, oracle: &str, fast: &str) -> bool {
 /// `fuzz/crashes/jsonld/2c241a75…`). Documents with such a string are not compared.
 fn has_malformed_authority(doc: &Value) -> bool {
     fn malformed(s: &str) -> bool {
-        let Some((scheme, rest)) = s.split_once("://") else { return false };
-        if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+        let Some((scheme, rest)) = s.split_once("://") else {
+            return false;
+        };
+        if scheme.is_empty()
+            || !scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
             return false;
         }
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
         let host_port = authority.rsplit('@').next().unwrap_or_default();
         let port = match host_port.strip_prefix('[') {
-            Some(v6) => v6.split_once(']').map_or("", |(_, p)| p.strip_prefix(':').unwrap_or(p)),
+            Some(v6) => v6
+                .split_once(']')
+                .map_or("", |(_, p)| p.strip_prefix(':').unwrap_or(p)),
             None => host_port.split_once(':').map_or("", |(_, p)| p),
         };
         !port.bytes().all(|b| b.is_ascii_digit())
@@ -139,7 +174,9 @@ fn has_malformed_authority(doc: &Value) -> bool {
     // keep it (`fuzz/crashes/jsonld/2bf3aa3f…`: a property `\u{80}` under an `@vocab`).
     fn non_iri_char(s: &str) -> bool {
         s.chars().any(|c| {
-            c.is_control() || "<>\"{}|\\^`".contains(c) || matches!(c, '\u{fdd0}'..='\u{fdef}' | '\u{fff0}'..='\u{ffff}')
+            c.is_control()
+                || "<>\"{}|\\^`".contains(c)
+                || matches!(c, '\u{fdd0}'..='\u{fdef}' | '\u{fff0}'..='\u{ffff}')
         })
     }
     let malformed = |s: &str| malformed(s) || non_iri_char(s);
@@ -150,7 +187,11 @@ fn has_malformed_authority(doc: &Value) -> bool {
             Value::String(s) => iri_position && malformed(s),
             Value::Array(a) => a.iter().any(|x| walk(x, iri_position, malformed)),
             Value::Object(o) => o.iter().any(|(k, x)| {
-                let iri = iri_position || matches!(k.as_str(), "@context" | "@id" | "id" | "@type" | "type" | "@vocab" | "@base");
+                let iri = iri_position
+                    || matches!(
+                        k.as_str(),
+                        "@context" | "@id" | "id" | "@type" | "type" | "@vocab" | "@base"
+                    );
                 malformed(k) || walk(x, iri, malformed)
             }),
             _ => false,
@@ -163,7 +204,9 @@ fn has_malformed_authority(doc: &Value) -> bool {
 /// (the caller then uses the oracle). The fast path answering where the oracle refuses, or
 /// refusing where the oracle answers, is a finding.
 pub fn jsonld(data: &[u8]) {
-    let Some(doc) = budgeted_json(data) else { return };
+    let Some(doc) = budgeted_json(data) else {
+        return;
+    };
     let fast = canon::fast::canonicalize(&doc);
     if matches!(fast, Ok(Err(_))) {
         return;
@@ -176,7 +219,10 @@ pub fn jsonld(data: &[u8]) {
             (Ok(a), Err(e)) => known_oracle_lenience(&doc, a, e),
             _ => false,
         };
-    assert!(agree, "fast path and oracle disagree\noracle: {oracle:?}\nfast: {fast:?}");
+    assert!(
+        agree,
+        "fast path and oracle disagree\noracle: {oracle:?}\nfast: {fast:?}"
+    );
 }
 
 const DEMO_CA: &str = include_str!("../../keys.example/ca/ca.cert.pem");
@@ -184,15 +230,21 @@ const DEMO_CA: &str = include_str!("../../keys.example/ca/ca.cert.pem");
 /// JAdES verification with the demo CA trusted, at a fixed time inside the demo certificates'
 /// validity; on success the payload is parsed too.
 pub fn jades(data: &[u8]) {
-    let Ok(trust) = proofs::certs::TrustAnchors::from_pem(DEMO_CA) else { return };
-    let Some(at) = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).single() else { return };
+    let Ok(trust) = proofs::certs::TrustAnchors::from_pem(DEMO_CA) else {
+        return;
+    };
+    let Some(at) = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).single() else {
+        return;
+    };
     if let Ok(report) = proofs::jades::verify(data, &trust, at) {
         let _ = report.payload_json();
     }
 }
 
-const DEMO_DID_DOCUMENTS: &[&str] =
-    &[include_str!("../corpus/did/eth.json"), include_str!("../corpus/did/polimi.json")];
+const DEMO_DID_DOCUMENTS: &[&str] = &[
+    include_str!("../corpus/did/eth.json"),
+    include_str!("../corpus/did/polimi.json"),
+];
 
 fn demo_resolver() -> proofs::did::StaticDidResolver {
     let mut r = proofs::did::StaticDidResolver::new();
@@ -246,16 +298,38 @@ pub fn status_list(data: &[u8]) {
     let issuer_side = issuer::domain::status_list::Bitstring::decode(&encoded);
     match (&verifier_side, &issuer_side) {
         (Ok(bytes), Ok(bits)) => {
-            assert_eq!(bytes.len() as u64 * 8, bits.len_bits(), "the two decoders read different lengths");
-            for index in [0u64, 1, 7, 8, bits.len_bits().saturating_sub(1), bits.len_bits()] {
-                let Ok(i32) = u32::try_from(index) else { continue };
-                assert_eq!(verifier::status::bit(bytes, index).unwrap_or(false), bits.get(i32), "bit {index} differs");
+            assert_eq!(
+                bytes.len() as u64 * 8,
+                bits.len_bits(),
+                "the two decoders read different lengths"
+            );
+            for index in [
+                0u64,
+                1,
+                7,
+                8,
+                bits.len_bits().saturating_sub(1),
+                bits.len_bits(),
+            ] {
+                let Ok(i32) = u32::try_from(index) else {
+                    continue;
+                };
+                assert_eq!(
+                    verifier::status::bit(bytes, index).unwrap_or(false),
+                    bits.get(i32),
+                    "bit {index} differs"
+                );
             }
             // Round trip through the issuer's encoder.
             let again = issuer::domain::status_list::Bitstring::decode(&bits.encode());
-            assert!(again.as_ref() == Ok(bits), "encode/decode round trip changed the bitstring");
+            assert!(
+                again.as_ref() == Ok(bits),
+                "encode/decode round trip changed the bitstring"
+            );
         }
-        (Ok(_), Err(e)) => finding(format!("the verifier decodes the list, the issuer refuses it: {e}")),
+        (Ok(_), Err(e)) => finding(format!(
+            "the verifier decodes the list, the issuer refuses it: {e}"
+        )),
         // The verifier refuses lists that are too short or too large; the issuer reads its own lists.
         (Err(_), _) => {}
     }
@@ -263,7 +337,9 @@ pub fn status_list(data: &[u8]) {
 
 /// CSV rows to award requests.
 pub fn csv(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(rows) = issuer::domain::csv_rows::rows_to_awards(text, None) {
         for row in rows.into_iter().flatten() {
             let _ = row.to_string();
@@ -274,7 +350,9 @@ pub fn csv(data: &[u8]) {
 /// A DID document: added to a resolver, then every method id it names resolved; the ids and
 /// controller are also parsed as did:key and did:web.
 pub fn did(data: &[u8]) {
-    let Ok(doc) = strict_json::from_slice(data) else { return };
+    let Ok(doc) = strict_json::from_slice(data) else {
+        return;
+    };
     let mut ids: Vec<String> = Vec::new();
     let mut collect = |v: &Value| {
         if let Some(s) = v.as_str().or_else(|| v.get("id").and_then(Value::as_str)) {
@@ -297,7 +375,11 @@ pub fn did(data: &[u8]) {
         use proofs::did::KeyResolver as _;
         let did = doc.get("id").and_then(Value::as_str).unwrap_or_default();
         for id in &ids {
-            let absolute = if id.starts_with('#') { format!("{did}{id}") } else { id.clone() };
+            let absolute = if id.starts_with('#') {
+                format!("{did}{id}")
+            } else {
+                id.clone()
+            };
             let _ = resolver.resolve(&absolute);
         }
     }
@@ -305,8 +387,12 @@ pub fn did(data: &[u8]) {
 
 /// SHACL validation of the credential's RDF against the bundled EDC shapes.
 pub fn shacl(data: &[u8]) {
-    let Some(doc) = budgeted_json(data) else { return };
-    let Ok(quads) = canon::to_rdf(&doc, &canon::Options::default()) else { return };
+    let Some(doc) = budgeted_json(data) else {
+        return;
+    };
+    let Ok(quads) = canon::to_rdf(&doc, &canon::Options::default()) else {
+        return;
+    };
     let _ = shacl::validate_edc(&quads);
 }
 
@@ -318,7 +404,10 @@ pub fn strict_json(data: &[u8]) {
     match (&strict, &reference) {
         (Ok(a), Ok(b)) => assert!(a == b, "strict and serde_json values differ"),
         (Ok(_), Err(e)) => finding(format!("strict_json accepts what serde_json refuses: {e}")),
-        (Err(e), Ok(_)) => assert!(e.is_duplicate(), "strict refuses valid JSON without a duplicate: {e}"),
+        (Err(e), Ok(_)) => assert!(
+            e.is_duplicate(),
+            "strict refuses valid JSON without a duplicate: {e}"
+        ),
         (Err(_), Err(_)) => {}
     }
 }

@@ -15,7 +15,9 @@ const SEED_DOC: &[u8] = br#"{"@context":["https://www.w3.org/ns/credentials/v2"]
 fn run(seed: u64, n: usize) -> Vec<Vec<u8>> {
     let mut rng = Rng::new(seed);
     let others = vec![SEED_DOC.to_vec(), b"a,b\r\n1,2\r\n".to_vec()];
-    (0..n).map(|_| mutate(&mut rng, SEED_DOC, &others)).collect()
+    (0..n)
+        .map(|_| mutate(&mut rng, SEED_DOC, &others))
+        .collect()
 }
 
 #[test]
@@ -72,13 +74,23 @@ fn settings(root: &std::path::Path, limit_ms: u64) -> Settings {
 fn a_panic_is_caught_saved_and_ends_the_target() {
     let root = scratch("boom");
     std::fs::write(root.join("corpus/boom/seed"), b"ok ok boom").unwrap();
-    let target = Target { name: "boom", run: panics_on_boom };
+    let target = Target {
+        name: "boom",
+        run: panics_on_boom,
+    };
     let start = Instant::now();
     let outcome = fuzz(target, Duration::from_secs(5), &settings(&root, 1000)).unwrap();
-    assert!(start.elapsed() < Duration::from_secs(4), "stops at the first panic");
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "stops at the first panic"
+    );
     assert_eq!(outcome.findings.len(), 1);
     let finding = &outcome.findings[0];
-    assert!(matches!(&finding.kind, Kind::Panic(m) if m.contains("boom found")), "{:?}", finding.kind);
+    assert!(
+        matches!(&finding.kind, Kind::Panic(m) if m.contains("boom found")),
+        "{:?}",
+        finding.kind
+    );
     assert_eq!(std::fs::read(&finding.path).unwrap(), b"ok ok boom");
     let name = finding.path.file_name().unwrap().to_str().unwrap();
     assert_eq!(name.len(), 64, "sha256 hex name");
@@ -90,12 +102,16 @@ fn an_input_over_the_limit_is_a_finding() {
     let root = scratch("slow");
     std::fs::write(root.join("corpus/slow/a"), b"fast").unwrap();
     std::fs::write(root.join("corpus/slow/b"), b"slow").unwrap();
-    let target = Target { name: "slow", run: slow_on_slow };
+    let target = Target {
+        name: "slow",
+        run: slow_on_slow,
+    };
     let outcome = fuzz(target, Duration::from_millis(300), &settings(&root, 100)).unwrap();
     assert!(outcome.execs >= 2);
     assert!(outcome
         .findings
         .iter()
-        .any(|f| matches!(f.kind, Kind::Slow(_)) && std::fs::read(&f.path).unwrap().starts_with(b"slow")));
+        .any(|f| matches!(f.kind, Kind::Slow(_))
+            && std::fs::read(&f.path).unwrap().starts_with(b"slow")));
     let _ = std::fs::remove_dir_all(&root);
 }

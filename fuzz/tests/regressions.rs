@@ -17,9 +17,19 @@ fn replay(kind: &str) -> usize {
     let base = Path::new(ROOT).join(kind);
     let mut failures = Vec::new();
     let mut replayed = 0;
-    let Ok(dirs) = std::fs::read_dir(&base) else { return 0 };
-    for dir in dirs.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()) {
-        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+    let Ok(dirs) = std::fs::read_dir(&base) else {
+        return 0;
+    };
+    for dir in dirs
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+    {
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         let Some(target) = by_name(&name) else {
             failures.push(format!("{}: no fuzz target {name:?}", dir.display()));
             continue;
@@ -31,7 +41,9 @@ fn replay(kind: &str) -> usize {
             replayed += 1;
             match result {
                 Err(message) => failures.push(format!("{}: panicked: {message}", path.display())),
-                Ok(()) if took > BOUND => failures.push(format!("{}: took {took:?}", path.display())),
+                Ok(()) if took > BOUND => {
+                    failures.push(format!("{}: took {took:?}", path.display()))
+                }
                 Ok(()) => println!("{}: ok in {took:?}", path.display()),
             }
         }
@@ -61,10 +73,20 @@ fn every_target_has_a_seed_corpus_and_accepts_its_seeds() {
 #[test]
 fn open_findings_still_reproduce() {
     let base = Path::new(ROOT).join("open");
-    let Ok(dirs) = std::fs::read_dir(&base) else { return };
+    let Ok(dirs) = std::fs::read_dir(&base) else {
+        return;
+    };
     let mut fixed = Vec::new();
-    for dir in dirs.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()) {
-        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+    for dir in dirs
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+    {
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         let Some(target) = by_name(&name) else {
             fixed.push(format!("{}: no fuzz target {name:?}", dir.display()));
             continue;

@@ -6,5 +6,7 @@ use std::path::{Path, PathBuf};
 /// test vectors and conformance suites, the EU's EDC samples); `testdata/SOURCES.md` names the
 /// origin, version and licence of each item.
 pub fn testdata(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata")
+        .join(rel)
 }

@@ -10,9 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use elm_model::{
-    build, parse_award, BuildOptions, DisplayImage, MediaType, Universities,
-};
+use elm_model::{build, parse_award, BuildOptions, DisplayImage, MediaType, Universities};
 use serde_json::Value;
 
 const INSTALL: &str =
@@ -23,8 +21,11 @@ fn repo() -> PathBuf {
 }
 
 fn universities() -> Universities {
-    issuer::universities::load(&repo().join("keys.example/universities.toml"), "http://localhost:8080")
-        .unwrap()
+    issuer::universities::load(
+        &repo().join("keys.example/universities.toml"),
+        "http://localhost:8080",
+    )
+    .unwrap()
 }
 
 fn python_ready() {

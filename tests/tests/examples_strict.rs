@@ -17,9 +17,11 @@ fn repo() -> PathBuf {
 }
 
 fn examples() -> Vec<(String, Value)> {
-    let universities =
-        issuer::universities::load(&repo().join("keys.example/universities.toml"), "http://localhost:8080")
-            .unwrap();
+    let universities = issuer::universities::load(
+        &repo().join("keys.example/universities.toml"),
+        "http://localhost:8080",
+    )
+    .unwrap();
     let mut built = Vec::new();
     for entry in std::fs::read_dir(repo().join("examples/awards")).unwrap() {
         let path = entry.unwrap().path();
@@ -36,7 +38,11 @@ fn examples() -> Vec<(String, Value)> {
             .credential;
         built.push((name, credential));
     }
-    assert!(built.len() >= 5, "expected the five example awards, found {}", built.len());
+    assert!(
+        built.len() >= 5,
+        "expected the five example awards, found {}",
+        built.len()
+    );
     built
 }
 
@@ -54,7 +60,12 @@ fn js_canonize(doc: &Value) -> (i32, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("node (Node.js >= 20) must be installed");
-    child.stdin.take().unwrap().write_all(doc.to_string().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(doc.to_string().as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     (
         out.status.code().unwrap_or(-1),
@@ -71,15 +82,22 @@ fn every_example_canonicalizes_strictly_and_as_jsonld_js_does() {
         let fast = canon::fast::canonicalize(&credential)
             .unwrap_or_else(|e| panic!("{name}: fast path error {e}"))
             .unwrap_or_else(|d| panic!("{name}: fast path declined: {d:?}"));
-        let oracle = canon::oracle_canonicalize(&credential).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let oracle =
+            canon::oracle_canonicalize(&credential).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(fast, oracle, "{name}: fast path differs from the oracle");
         assert_eq!(ours, oracle, "{name}");
         let quads = ours.lines().count();
         assert!(quads > 100, "{name}: only {quads} quads");
-        assert!(!ours.contains("_:"), "{name}: blank nodes in a built credential");
+        assert!(
+            !ours.contains("_:"),
+            "{name}: blank nodes in a built credential"
+        );
         let (code, theirs, err) = js_canonize(&credential);
         assert_eq!(code, 0, "{name}: jsonld.js safe mode refused it: {err}");
-        assert_eq!(ours, theirs, "{name}: canonical N-Quads differ from jsonld.js");
+        assert_eq!(
+            ours, theirs,
+            "{name}: canonical N-Quads differ from jsonld.js"
+        );
     }
 }
 
@@ -89,7 +107,11 @@ fn a_term_outside_the_contexts_is_an_error_not_dropped() {
     credential["credentialSubject"]["shoeSize"] = json!(44);
     let err = canon::canonicalize(&credential).unwrap_err();
     assert!(err.to_string().contains("shoeSize"), "{name}: {err}");
-    assert_eq!(js_canonize(&credential).0, 1, "jsonld.js safe mode must refuse it too");
+    assert_eq!(
+        js_canonize(&credential).0,
+        1,
+        "jsonld.js safe mode must refuse it too"
+    );
 }
 
 #[test]
@@ -100,6 +122,13 @@ fn vc2_with_edc_ap_is_rejected_as_adr_0001_says() {
         "http://data.europa.eu/snb/model/context/edc-ap"
     ]);
     let err = canon::canonicalize(&credential).unwrap_err();
-    assert!(matches!(err, canon::CanonError::ProtectedTermRedefinition { .. }), "{err}");
-    assert_eq!(js_canonize(&credential).0, 1, "jsonld.js must refuse it too");
+    assert!(
+        matches!(err, canon::CanonError::ProtectedTermRedefinition { .. }),
+        "{err}"
+    );
+    assert_eq!(
+        js_canonize(&credential).0,
+        1,
+        "jsonld.js must refuse it too"
+    );
 }

@@ -28,7 +28,9 @@ use proofs::certs::{self, IssuerKey, SubjectFields};
 use proofs::data_integrity::{self, ProofOptions};
 use proofs::keystore::KeyStore;
 use proofs::pkcs11::cryptoki::mechanism::Mechanism;
-use proofs::pkcs11::cryptoki::object::{Attribute, AttributeInfo, AttributeType, ObjectClass, ObjectHandle};
+use proofs::pkcs11::cryptoki::object::{
+    Attribute, AttributeInfo, AttributeType, ObjectClass, ObjectHandle,
+};
 use proofs::pkcs11::cryptoki::session::{Session, UserType};
 use proofs::pkcs11::cryptoki::types::AuthPin;
 use proofs::pkcs11::{self, PinSource, Pkcs11Error, Token, TokenConfig};
@@ -48,7 +50,10 @@ const ES_LABEL: &str = "eth-seal-p256";
 const RSA_LABEL: &str = "rwth-seal-rsa";
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 fn softhsm_module() -> Option<PathBuf> {
@@ -56,10 +61,14 @@ fn softhsm_module() -> Option<PathBuf> {
         return Some(PathBuf::from(m)).filter(|p| p.is_file());
     }
     // Debian's two locations of the same module.
-    ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so", "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
+    [
+        "/usr/lib/softhsm/libsofthsm2.so",
+        "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+        "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_file())
 }
 
 struct Fixture {
@@ -76,7 +85,11 @@ fn fixture() -> Option<&'static Fixture> {
 }
 
 fn build_fixture() -> Option<Fixture> {
-    let util = Command::new("softhsm2-util").arg("--version").output().ok().filter(|o| o.status.success());
+    let util = Command::new("softhsm2-util")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success());
     let module = softhsm_module();
     let (Some(_), Some(module)) = (util, module) else {
         let msg = "SoftHSM2 is not installed (softhsm2-util or libsofthsm2.so missing): install the Debian package \
@@ -93,23 +106,49 @@ fn build_fixture() -> Option<Fixture> {
     let tokens = root.join("tokens");
     std::fs::create_dir_all(&tokens).unwrap();
     let conf = root.join("softhsm2.conf");
-    std::fs::write(&conf, format!("directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n", tokens.display())).unwrap();
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            tokens.display()
+        ),
+    )
+    .unwrap();
     // Before the first C_Initialize (in this process and in softhsm2-util).
     std::env::set_var("SOFTHSM2_CONF", &conf);
     std::env::set_var(PIN_ENV, PIN);
     for label in [TOKEN, LOCKED_TOKEN] {
         let out = Command::new("softhsm2-util")
-            .args(["--init-token", "--free", "--label", label, "--pin", PIN, "--so-pin", SO_PIN])
+            .args([
+                "--init-token",
+                "--free",
+                "--label",
+                label,
+                "--pin",
+                PIN,
+                "--so-pin",
+                SO_PIN,
+            ])
             .env("SOFTHSM2_CONF", &conf)
             .output()
             .expect("run softhsm2-util");
-        assert!(out.status.success(), "softhsm2-util --init-token failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "softhsm2-util --init-token failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let publics = generate_keys(&module);
     let keys_dir = write_key_store(&root, &module, &publics);
-    let store = KeyStore::load(&keys_dir, BASE_URL).unwrap_or_else(|e| panic!("key store with PKCS#11 keys: {e}"));
+    let store = KeyStore::load(&keys_dir, BASE_URL)
+        .unwrap_or_else(|e| panic!("key store with PKCS#11 keys: {e}"));
     let created = Utc.with_ymd_and_hms(2026, 5, 1, 10, 0, 0).unwrap();
-    Some(Fixture { module, keys_dir, store, created })
+    Some(Fixture {
+        module,
+        keys_dir,
+        store,
+        created,
+    })
 }
 
 fn user_session(module: &Path, token: &str) -> Session {
@@ -132,7 +171,9 @@ struct Publics {
 /// Generates the three key pairs INSIDE the token: private halves sensitive and not extractable.
 fn generate_keys(module: &Path) -> Publics {
     let session = user_session(module, TOKEN);
-    session.login(UserType::User, Some(&AuthPin::from(PIN))).unwrap();
+    session
+        .login(UserType::User, Some(&AuthPin::from(PIN)))
+        .unwrap();
     let private = |label: &str, id: u8| {
         vec![
             Attribute::Token(true),
@@ -145,24 +186,44 @@ fn generate_keys(module: &Path) -> Publics {
         ]
     };
     let public = |label: &str, id: u8, mut extra: Vec<Attribute>| {
-        extra.extend([Attribute::Token(true), Attribute::Verify(true), Attribute::Label(label.as_bytes().to_vec()), Attribute::Id(vec![id])]);
+        extra.extend([
+            Attribute::Token(true),
+            Attribute::Verify(true),
+            Attribute::Label(label.as_bytes().to_vec()),
+            Attribute::Id(vec![id]),
+        ]);
         extra
     };
     session
         .generate_key_pair(
             &Mechanism::EccEdwardsKeyPairGen,
-            &public(ED_LABEL, 1, vec![Attribute::EcParams(pkcs11::ED25519_PARAMS.to_vec())]),
+            &public(
+                ED_LABEL,
+                1,
+                vec![Attribute::EcParams(pkcs11::ED25519_PARAMS.to_vec())],
+            ),
             &private(ED_LABEL, 1),
         )
         .expect("Ed25519 key generation in SoftHSM (CKM_EC_EDWARDS_KEY_PAIR_GEN)");
     let p256_oid = vec![0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
     session
-        .generate_key_pair(&Mechanism::EccKeyPairGen, &public(ES_LABEL, 2, vec![Attribute::EcParams(p256_oid)]), &private(ES_LABEL, 2))
+        .generate_key_pair(
+            &Mechanism::EccKeyPairGen,
+            &public(ES_LABEL, 2, vec![Attribute::EcParams(p256_oid)]),
+            &private(ES_LABEL, 2),
+        )
         .expect("P-256 key generation");
     session
         .generate_key_pair(
             &Mechanism::RsaPkcsKeyPairGen,
-            &public(RSA_LABEL, 3, vec![Attribute::ModulusBits(2048.into()), Attribute::PublicExponent(vec![1, 0, 1])]),
+            &public(
+                RSA_LABEL,
+                3,
+                vec![
+                    Attribute::ModulusBits(2048.into()),
+                    Attribute::PublicExponent(vec![1, 0, 1]),
+                ],
+            ),
             &private(RSA_LABEL, 3),
         )
         .expect("RSA-2048 key generation");
@@ -171,13 +232,23 @@ fn generate_keys(module: &Path) -> Publics {
     // The public halves through the library under test (it logs in with the PIN from PIN_ENV).
     let token = Token::open(&token_config(module, TOKEN, PinSource::Env(PIN_ENV.into()))).unwrap();
     Publics {
-        es256: token.signer("probe", ES_LABEL, None, Algorithm::Es256).unwrap().public_key(),
-        rsa: token.signer("probe", RSA_LABEL, None, Algorithm::Ps256).unwrap().public_key(),
+        es256: token
+            .signer("probe", ES_LABEL, None, Algorithm::Es256)
+            .unwrap()
+            .public_key(),
+        rsa: token
+            .signer("probe", RSA_LABEL, None, Algorithm::Ps256)
+            .unwrap()
+            .public_key(),
     }
 }
 
 fn token_config(module: &Path, label: &str, pin: PinSource) -> TokenConfig {
-    TokenConfig { module: module.to_path_buf(), token_label: label.into(), pin }
+    TokenConfig {
+        module: module.to_path_buf(),
+        token_label: label.into(),
+        pin,
+    }
 }
 
 /// A key store directory: `eth` all in the token (Ed25519 + ES256 seal), `rwth` with a file
@@ -189,7 +260,11 @@ fn write_key_store(root: &Path, module: &Path, publics: &Publics) -> PathBuf {
     let ca_pem = std::fs::read_to_string(demo.join("ca/ca.cert.pem")).unwrap();
     std::fs::write(dir.join("ca/ca.cert.pem"), &ca_pem).unwrap();
     let ca_cert = certs::certificates_from_pem(&ca_pem).unwrap().remove(0);
-    let ca_key = proofs::signer::P256Signer::from_pkcs8_pem("ca", &std::fs::read_to_string(demo.join("ca/ca.key.pem")).unwrap()).unwrap();
+    let ca_key = proofs::signer::P256Signer::from_pkcs8_pem(
+        "ca",
+        &std::fs::read_to_string(demo.join("ca/ca.key.pem")).unwrap(),
+    )
+    .unwrap();
     let chain = |id: &str, public: &proofs::PublicKey, serial: u64| {
         let subject = SubjectFields {
             country: "DE".into(),
@@ -215,7 +290,11 @@ fn write_key_store(root: &Path, module: &Path, publics: &Publics) -> PathBuf {
     );
     let eth = dir.join("eth");
     std::fs::create_dir_all(&eth).unwrap();
-    std::fs::write(eth.join("seal.chain.pem"), chain("eth", &publics.es256, 9001)).unwrap();
+    std::fs::write(
+        eth.join("seal.chain.pem"),
+        chain("eth", &publics.es256, 9001),
+    )
+    .unwrap();
     std::fs::write(
         eth.join("keys.toml"),
         format!(
@@ -226,8 +305,16 @@ fn write_key_store(root: &Path, module: &Path, publics: &Publics) -> PathBuf {
     .unwrap();
     let rwth = dir.join("rwth");
     std::fs::create_dir_all(&rwth).unwrap();
-    std::fs::copy(demo.join("rwth/ed25519-key-2026-01.pem"), rwth.join("ed25519-key-2026-01.pem")).unwrap();
-    std::fs::write(rwth.join("seal.chain.pem"), chain("rwth", &publics.rsa, 9002)).unwrap();
+    std::fs::copy(
+        demo.join("rwth/ed25519-key-2026-01.pem"),
+        rwth.join("ed25519-key-2026-01.pem"),
+    )
+    .unwrap();
+    std::fs::write(
+        rwth.join("seal.chain.pem"),
+        chain("rwth", &publics.rsa, 9002),
+    )
+    .unwrap();
     std::fs::write(
         rwth.join("keys.toml"),
         format!(
@@ -267,12 +354,26 @@ fn js_verify(credential: &Value, did_documents: &[Value]) -> (bool, Vec<String>)
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run `node` ({e}): install Node.js >= 20"));
     let request = json!({"credential": credential, "didDocuments": did_documents});
-    child.stdin.take().unwrap().write_all(request.to_string().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.to_string().as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let v: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("verify.mjs output is not JSON ({e}): {stdout} / {}", String::from_utf8_lossy(&out.stderr)));
-    let errors = v["errors"].as_array().unwrap().iter().map(|e| e.as_str().unwrap_or_default().to_owned()).collect();
+    let v: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "verify.mjs output is not JSON ({e}): {stdout} / {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let errors = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap_or_default().to_owned())
+        .collect();
     (v["verified"] == json!(true), errors)
 }
 
@@ -283,14 +384,22 @@ fn token_signed_data_integrity_credential_verifies_in_js_and_rust() {
     assert!(!eth.uses_file_keys(), "eth's keys are all in the token");
     let signer = eth.current_signer().unwrap();
     assert!(format!("{signer:?}").contains("Pkcs11Signer"), "{signer:?}");
-    let signed = data_integrity::sign(&credential(eth.did()), signer, &ProofOptions::new(f.created)).unwrap();
+    let signed = data_integrity::sign(
+        &credential(eth.did()),
+        signer,
+        &ProofOptions::new(f.created),
+    )
+    .unwrap();
     let document = eth.did_document().unwrap();
     // Ours.
     let verified = data_integrity::verify(&signed, &f.store.resolver().unwrap()).unwrap();
     assert_eq!(verified.len(), 1);
     // The reference JS stack.
     let (ok, errors) = js_verify(&signed, std::slice::from_ref(&document));
-    assert!(ok && errors.is_empty(), "JS rejected the token-signed credential: {errors:?}");
+    assert!(
+        ok && errors.is_empty(),
+        "JS rejected the token-signed credential: {errors:?}"
+    );
     // A tampered copy fails in both.
     let mut tampered = signed.clone();
     tampered["credentialSubject"]["alumniOf"] = json!("Another School");
@@ -306,33 +415,64 @@ fn token_sealed_jades_verifies_for_es256_ps256_and_rs256() {
     for (uni, alg) in [("eth", Algorithm::Es256), ("rwth", Algorithm::Ps256)] {
         let seal = f.store.university(uni).unwrap().seal.as_ref().unwrap();
         assert_eq!(seal.signer.algorithm(), alg);
-        let sealed = proofs::jades::seal(&payload, seal.signer.as_ref(), &seal.chain, f.created).unwrap();
-        let report = proofs::jades::verify_value(&sealed, f.store.trust_anchors(), f.created).unwrap().require_trusted().unwrap();
+        let sealed =
+            proofs::jades::seal(&payload, seal.signer.as_ref(), &seal.chain, f.created).unwrap();
+        let report = proofs::jades::verify_value(&sealed, f.store.trust_anchors(), f.created)
+            .unwrap()
+            .require_trusted()
+            .unwrap();
         assert_eq!(report.algorithm, alg);
-        assert_eq!(report.payload_json().unwrap(), credential("did:example:issuer"));
+        assert_eq!(
+            report.payload_json().unwrap(),
+            credential("did:example:issuer")
+        );
         let mut bad = sealed.clone();
-        let sig = bad["signatures"][0]["signature"].as_str().expect("general JWS JSON serialization").to_owned();
+        let sig = bad["signatures"][0]["signature"]
+            .as_str()
+            .expect("general JWS JSON serialization")
+            .to_owned();
         let mut bytes = sig.into_bytes();
         bytes[0] = if bytes[0] == b'A' { b'B' } else { b'A' };
         let flipped = String::from_utf8(bytes).unwrap();
         bad["signatures"][0]["signature"] = json!(flipped);
-        assert!(proofs::jades::verify_value(&bad, f.store.trust_anchors(), f.created).is_err(), "{uni}: flipped signature accepted");
+        assert!(
+            proofs::jades::verify_value(&bad, f.store.trust_anchors(), f.created).is_err(),
+            "{uni}: flipped signature accepted"
+        );
     }
     // RS256 with the same RSA token key, outside the key store.
-    let token = Token::open(&token_config(&f.module, TOKEN, PinSource::Env(PIN_ENV.into()))).unwrap();
-    let rs = token.signer("rs256", RSA_LABEL, Some(&[3]), Algorithm::Rs256).unwrap();
+    let token = Token::open(&token_config(
+        &f.module,
+        TOKEN,
+        PinSource::Env(PIN_ENV.into()),
+    ))
+    .unwrap();
+    let rs = token
+        .signer("rs256", RSA_LABEL, Some(&[3]), Algorithm::Rs256)
+        .unwrap();
     let sig = rs.sign(b"hello").unwrap();
-    rs.public_key().verify(Algorithm::Rs256, b"hello", &sig).unwrap();
+    rs.public_key()
+        .verify(Algorithm::Rs256, b"hello", &sig)
+        .unwrap();
     assert_eq!(rs.sign(b"hello").unwrap(), sig, "RS256 is deterministic");
     // A key of the wrong type for the algorithm is refused by name.
-    let e = token.signer("x", ES_LABEL, None, Algorithm::EdDsa).unwrap_err();
+    let e = token
+        .signer("x", ES_LABEL, None, Algorithm::EdDsa)
+        .unwrap_err();
     assert!(matches!(e, Pkcs11Error::WrongKeyType { .. }), "{e}");
-    let e = token.signer("x", "no-such-key", None, Algorithm::EdDsa).unwrap_err();
+    let e = token
+        .signer("x", "no-such-key", None, Algorithm::EdDsa)
+        .unwrap_err();
     assert!(matches!(e, Pkcs11Error::KeyNotFound { .. }), "{e}");
 }
 
 fn private_key(session: &Session, label: &str) -> ObjectHandle {
-    let found = session.find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY), Attribute::Label(label.as_bytes().to_vec())]).unwrap();
+    let found = session
+        .find_objects(&[
+            Attribute::Class(ObjectClass::PRIVATE_KEY),
+            Attribute::Label(label.as_bytes().to_vec()),
+        ])
+        .unwrap();
     assert_eq!(found.len(), 1, "{label}");
     found[0]
 }
@@ -343,24 +483,47 @@ fn token_keys_cannot_be_exported() {
     let session = user_session(&f.module, TOKEN);
     // Logged in already through the key store (login state is per token and process).
     match session.login(UserType::User, Some(&AuthPin::from(PIN))) {
-        Ok(()) | Err(proofs::pkcs11::cryptoki::error::Error::Pkcs11(proofs::pkcs11::cryptoki::error::RvError::UserAlreadyLoggedIn, _)) => {}
+        Ok(())
+        | Err(proofs::pkcs11::cryptoki::error::Error::Pkcs11(
+            proofs::pkcs11::cryptoki::error::RvError::UserAlreadyLoggedIn,
+            _,
+        )) => {}
         Err(e) => panic!("login: {e}"),
     }
-    for (label, secret) in [(ED_LABEL, AttributeType::Value), (ES_LABEL, AttributeType::Value), (RSA_LABEL, AttributeType::PrivateExponent)] {
+    for (label, secret) in [
+        (ED_LABEL, AttributeType::Value),
+        (ES_LABEL, AttributeType::Value),
+        (RSA_LABEL, AttributeType::PrivateExponent),
+    ] {
         let key = private_key(&session, label);
         let info = session.get_attribute_info(key, &[secret]).unwrap();
-        assert!(matches!(info[0], AttributeInfo::Sensitive), "{label}: {secret} is {:?}, expected sensitive", info[0]);
+        assert!(
+            matches!(info[0], AttributeInfo::Sensitive),
+            "{label}: {secret} is {:?}, expected sensitive",
+            info[0]
+        );
         // Asking for the value itself fails or returns nothing (never the bytes).
         match session.get_attributes(key, &[secret]) {
             Err(_) => {}
             Ok(values) => assert!(values.is_empty(), "{label}: {secret} returned a value"),
         }
-        let flags = session.get_attributes(key, &[AttributeType::Extractable, AttributeType::Sensitive, AttributeType::NeverExtractable]).unwrap();
+        let flags = session
+            .get_attributes(
+                key,
+                &[
+                    AttributeType::Extractable,
+                    AttributeType::Sensitive,
+                    AttributeType::NeverExtractable,
+                ],
+            )
+            .unwrap();
         for a in &flags {
             match a {
                 Attribute::Extractable(x) => assert!(!x, "{label}: CKA_EXTRACTABLE is true"),
                 Attribute::Sensitive(s) => assert!(s, "{label}: CKA_SENSITIVE is false"),
-                Attribute::NeverExtractable(n) => assert!(n, "{label}: CKA_NEVER_EXTRACTABLE is false"),
+                Attribute::NeverExtractable(n) => {
+                    assert!(n, "{label}: CKA_NEVER_EXTRACTABLE is false")
+                }
                 _ => {}
             }
         }
@@ -378,10 +541,23 @@ fn wrong_pin_is_a_clear_error_without_the_pin() {
     // From a pin_file (no environment change while other tests run).
     let pin_file = f.keys_dir.parent().unwrap().join("wrong.pin");
     std::fs::write(&pin_file, format!("{wrong}\n")).unwrap();
-    let e = Token::open(&token_config(&f.module, LOCKED_TOKEN, PinSource::File(pin_file.clone()))).unwrap_err();
-    assert_eq!(e, Pkcs11Error::PinIncorrect { token: LOCKED_TOKEN.into() });
+    let e = Token::open(&token_config(
+        &f.module,
+        LOCKED_TOKEN,
+        PinSource::File(pin_file.clone()),
+    ))
+    .unwrap_err();
+    assert_eq!(
+        e,
+        Pkcs11Error::PinIncorrect {
+            token: LOCKED_TOKEN.into()
+        }
+    );
     let msg = e.to_string();
-    assert!(msg.contains("PIN is incorrect") && msg.contains(LOCKED_TOKEN) && !msg.contains(wrong), "{msg}");
+    assert!(
+        msg.contains("PIN is incorrect") && msg.contains(LOCKED_TOKEN) && !msg.contains(wrong),
+        "{msg}"
+    );
     // Through the key store: the error names the keys.toml and the [pkcs11] table, not the PIN.
     let dir = f.keys_dir.parent().unwrap().join("wrong-pin-keys");
     let uni = dir.join("tub");
@@ -396,12 +572,28 @@ fn wrong_pin_is_a_clear_error_without_the_pin() {
     )
     .unwrap();
     let e = KeyStore::load(&dir, BASE_URL).unwrap_err().to_string();
-    assert!(e.contains("keys.toml") && e.contains("[pkcs11]") && e.contains("PIN is incorrect") && !e.contains(wrong), "{e}");
+    assert!(
+        e.contains("keys.toml")
+            && e.contains("[pkcs11]")
+            && e.contains("PIN is incorrect")
+            && !e.contains(wrong),
+        "{e}"
+    );
     // A missing PIN variable names the variable.
-    let e = Token::open(&token_config(&f.module, TOKEN, PinSource::Env("ENHANCE_TEST_HSM_PIN_UNSET".into()))).unwrap_err();
+    let e = Token::open(&token_config(
+        &f.module,
+        TOKEN,
+        PinSource::Env("ENHANCE_TEST_HSM_PIN_UNSET".into()),
+    ))
+    .unwrap_err();
     assert!(e.to_string().contains("ENHANCE_TEST_HSM_PIN_UNSET"), "{e}");
     // An unknown token is named.
-    let e = Token::open(&token_config(&f.module, "no-such-token", PinSource::Env(PIN_ENV.into()))).unwrap_err();
+    let e = Token::open(&token_config(
+        &f.module,
+        "no-such-token",
+        PinSource::Env(PIN_ENV.into()),
+    ))
+    .unwrap_err();
     assert!(matches!(e, Pkcs11Error::TokenNotFound { .. }), "{e}");
 }
 
@@ -412,7 +604,12 @@ fn signing_speed_token_vs_file_key() {
     let Some(f) = fixture() else { return };
     let eth = f.store.university("eth").unwrap();
     let token_signer = eth.current_signer().unwrap();
-    let file_signer = f.store.university("rwth").unwrap().current_signer().unwrap();
+    let file_signer = f
+        .store
+        .university("rwth")
+        .unwrap()
+        .current_signer()
+        .unwrap();
     assert!(f.store.university("rwth").unwrap().uses_file_keys());
     let cred = credential(eth.did());
     let opts = ProofOptions::new(f.created);
@@ -441,7 +638,10 @@ fn signing_speed_token_vs_file_key() {
         "HSM signing (SoftHSM2, {N} runs): DI credential sign {token_cred:?} (token Ed25519) vs {file_cred:?} (file key); \
          raw Ed25519 sign {token_raw:?} vs {file_raw:?}; token ES256 {es_raw:?}, token PS256-2048 {ps_raw:?}"
     );
-    assert!(token_cred.as_millis() < 250, "token signing took {token_cred:?} per credential");
+    assert!(
+        token_cred.as_millis() < 250,
+        "token signing took {token_cred:?} per credential"
+    );
 }
 
 /// A key made by OpenSC's `pkcs11-tool` (as an operator would; its Ed25519 `CKA_EC_PARAMS` is the
@@ -454,18 +654,48 @@ fn pkcs11_tool_generated_ed25519_key_signs() {
     let run = Command::new("pkcs11-tool")
         .arg("--module")
         .arg(&f.module)
-        .args(["--token-label", TOKEN, "--login", "--pin", PIN, "--keypairgen", "--key-type", "EC:edwards25519", "--label", label, "--id", "0a"])
+        .args([
+            "--token-label",
+            TOKEN,
+            "--login",
+            "--pin",
+            PIN,
+            "--keypairgen",
+            "--key-type",
+            "EC:edwards25519",
+            "--label",
+            label,
+            "--id",
+            "0a",
+        ])
         .arg("--sensitive")
         .output();
     let Ok(out) = run else {
         // .ci/run installs opensc: in CI a missing tool is a failure, never a silent pass.
-        assert!(std::env::var("CI").is_err(), "pkcs11-tool (Debian opensc) is not installed; .ci/run installs it");
+        assert!(
+            std::env::var("CI").is_err(),
+            "pkcs11-tool (Debian opensc) is not installed; .ci/run installs it"
+        );
         eprintln!("pkcs11-tool (Debian opensc) not installed: operator key path not checked");
         return;
     };
-    assert!(out.status.success(), "pkcs11-tool --keypairgen failed: {}", String::from_utf8_lossy(&out.stderr));
-    let token = Token::open(&token_config(&f.module, TOKEN, PinSource::Env(PIN_ENV.into()))).unwrap();
-    let signer = token.signer("did:example:ops#k", label, Some(&[0x0a]), Algorithm::EdDsa).unwrap();
+    assert!(
+        out.status.success(),
+        "pkcs11-tool --keypairgen failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = Token::open(&token_config(
+        &f.module,
+        TOKEN,
+        PinSource::Env(PIN_ENV.into()),
+    ))
+    .unwrap();
+    let signer = token
+        .signer("did:example:ops#k", label, Some(&[0x0a]), Algorithm::EdDsa)
+        .unwrap();
     let sig = signer.sign(b"operator key").unwrap();
-    signer.public_key().verify(Algorithm::EdDsa, b"operator key", &sig).unwrap();
+    signer
+        .public_key()
+        .verify(Algorithm::EdDsa, b"operator key", &sig)
+        .unwrap();
 }

@@ -380,19 +380,30 @@ fn canon_differential_direction_i18n_datatype() {
 #[test]
 fn canon_differential_numbers() {
     let mut vc2 = vc2_edge_base();
-    vc2["credentialSubject"] = json!({"id": "did:example:a", "one": 1.0, "minus": -25.0, "max": 9007199254740993u64});
+    vc2["credentialSubject"] =
+        json!({"id": "did:example:a", "one": 1.0, "minus": -25.0, "max": 9007199254740993u64});
     canon_difference("1.0, -25.0 and 2^53+1", &vc2).unwrap();
 
     const XSD_DOUBLE: &str = "^^<http://www.w3.org/2001/XMLSchema#double>";
     for (name, value, rust_literal) in [
-        ("integer 12345678901234567890", json!(12345678901234567890u64), "\"1.2345678901234567E19\""),
+        (
+            "integer 12345678901234567890",
+            json!(12345678901234567890u64),
+            "\"1.2345678901234567E19\"",
+        ),
         ("1e20", json!(1e20), "\"1.0E20\""),
         ("1e-7", json!(1e-7), "\"1.0E-7\""),
     ] {
         vc2["credentialSubject"] = json!({"id": "did:example:a", "n": value});
-        assert!(canon_difference(name, &vc2).is_err(), "{name}: the divergence is gone; update this test");
+        assert!(
+            canon_difference(name, &vc2).is_err(),
+            "{name}: the divergence is gone; update this test"
+        );
         let rust = canon::canonicalize(&vc2).unwrap();
-        assert!(rust.contains(&format!("{rust_literal}{XSD_DOUBLE}")), "{name}: {rust}");
+        assert!(
+            rust.contains(&format!("{rust_literal}{XSD_DOUBLE}")),
+            "{name}: {rust}"
+        );
     }
 }
 
@@ -840,7 +851,9 @@ fn percent_encoded_iris_are_distinct_as_in_jsonld_js() {
         "http://example.org/p-": "w",
         "http://example.org/pA": "z"
     });
-    let fast = canon::fast::canonicalize(&doc).unwrap().expect("within the compiled subset");
+    let fast = canon::fast::canonicalize(&doc)
+        .unwrap()
+        .expect("within the compiled subset");
     assert_eq!(fast, js_canonize(&doc));
     assert_eq!(fast.lines().count(), 3, "{fast}");
     assert_eq!(canon::canonicalize(&doc).unwrap(), fast);

@@ -31,7 +31,9 @@ use proofs::signer::{Ed25519Signer, Signer as _};
 use serde_json::{json, Value};
 use status_server::StatusServer;
 use verifier::registry::DEMO_BASE_URL;
-use verifier::{CheckKind, CheckStatus, FixedClock, NetworkPolicy, Policy, Report, TrustRegistry, Verdict};
+use verifier::{
+    CheckKind, CheckStatus, FixedClock, NetworkPolicy, Policy, Report, TrustRegistry, Verdict,
+};
 
 // ---------------------------------------------------------------------------------------------
 // The JS signer
@@ -72,7 +74,9 @@ fn js_sign(credential: &Value, key: Value) -> Value {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| {
-            panic!("cannot run `node` ({e}): install Node.js >= 20, then `npm ci --prefix interop/js`")
+            panic!(
+                "cannot run `node` ({e}): install Node.js >= 20, then `npm ci --prefix interop/js`"
+            )
         });
     child
         .stdin
@@ -114,7 +118,11 @@ fn did(university: &str) -> String {
 }
 
 fn rust_signer(university: &str) -> &'static Ed25519Signer {
-    keystore().university(university).unwrap().current_file_signer().unwrap()
+    keystore()
+        .university(university)
+        .unwrap()
+        .current_file_signer()
+        .unwrap()
 }
 
 /// The 32-byte Ed25519 seed (hex) of `university`'s current key, read from its PKCS#8 PEM file
@@ -123,7 +131,9 @@ fn seed_hex(university: &str) -> String {
     let signer = rust_signer(university);
     let pem = signer.to_pkcs8_pem().unwrap();
     let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let der = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
     let at = der
         .windows(4)
         .position(|w| w == [0x04, 0x22, 0x04, 0x20])
@@ -155,8 +165,11 @@ fn js_sign_as(doc: &Value, university: &str) -> Value {
 /// The unsigned EDC credential of `examples/awards/<name>.json`, built as the issuer CLI does, and
 /// its awarding university.
 fn built(name: &str) -> (Value, String) {
-    let universities =
-        issuer::universities::load(&repo().join("keys.example/universities.toml"), DEMO_BASE_URL).unwrap();
+    let universities = issuer::universities::load(
+        &repo().join("keys.example/universities.toml"),
+        DEMO_BASE_URL,
+    )
+    .unwrap();
     let path = repo().join("examples/awards").join(format!("{name}.json"));
     let options = BuildOptions {
         credential_id: format!("urn:uuid:00000000-0000-4000-8000-{:012x}", name.len()),
@@ -167,7 +180,11 @@ fn built(name: &str) -> (Value, String) {
         .credential;
     let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let university = award["awardingUniversity"].as_str().unwrap().to_string();
-    assert_eq!(credential["issuer"]["id"], json!(did(&university)), "{name}");
+    assert_eq!(
+        credential["issuer"]["id"],
+        json!(did(&university)),
+        "{name}"
+    );
     (credential, university)
 }
 
@@ -239,7 +256,10 @@ fn serve_js_list(
     set: &[u64],
 ) -> String {
     let url = format!("{}{path}", server.base);
-    server.put_json(path, &js_sign_as(&status_list(&url, issuer, purpose, set), signed_by));
+    server.put_json(
+        path,
+        &js_sign_as(&status_list(&url, issuer, purpose, set), signed_by),
+    );
     url
 }
 
@@ -260,7 +280,11 @@ fn clock() -> FixedClock {
 
 /// `verifier::verify` on the serialized credential, every check, as the CLI and service call it.
 fn verify(credential: &Value) -> Report {
-    verifier::verify(&serde_json::to_vec(credential).unwrap(), &policy(), &clock())
+    verifier::verify(
+        &serde_json::to_vec(credential).unwrap(),
+        &policy(),
+        &clock(),
+    )
 }
 
 fn status(r: &Report, k: CheckKind) -> CheckStatus {
@@ -353,7 +377,10 @@ fn js_signed_examples_with_js_signed_status_lists_are_valid_on_every_check() {
                 &["on behalf of the ENHANCE Alliance, and ENHANCE members"],
             );
         }
-        assert!(server.hits_of(&path) >= 1, "{name}: the status list was not fetched");
+        assert!(
+            server.hits_of(&path) >= 1,
+            "{name}: the status list was not fetched"
+        );
 
         // Same key, same `created`, deterministic Ed25519: Rust's signature is JS's.
         let rust = data_integrity::sign(
@@ -370,10 +397,29 @@ fn js_signed_examples_with_js_signed_status_lists_are_valid_on_every_check() {
 fn js_signed_credential_with_revocation_and_suspension_entries_both_clear() {
     let server = StatusServer::start();
     let (doc, uni) = built("micro-credential-professional");
-    let rev = serve_js_list(&server, "/status/rev", &did(&uni), &uni, "revocation", &[41, 43]);
-    let sus = serve_js_list(&server, "/status/sus", &did(&uni), &uni, "suspension", &[41, 43]);
+    let rev = serve_js_list(
+        &server,
+        "/status/rev",
+        &did(&uni),
+        &uni,
+        "revocation",
+        &[41, 43],
+    );
+    let sus = serve_js_list(
+        &server,
+        "/status/sus",
+        &did(&uni),
+        &uni,
+        "suspension",
+        &[41, 43],
+    );
     let cred = js_sign_as(
-        &with_status(with_status(doc, &rev, "revocation", "42"), &sus, "suspension", "42"),
+        &with_status(
+            with_status(doc, &rev, "revocation", "42"),
+            &sus,
+            "suspension",
+            "42",
+        ),
         &uni,
     );
     let r = verify(&cred);
@@ -397,7 +443,9 @@ fn js_signed_credential_with_revocation_and_suspension_entries_both_clear() {
 fn js_signed_by_an_untrusted_did_key_fails_trust() {
     // A did:key "university" signing for itself: a valid JS proof, but not in the registry.
     let seed = [7u8; 32];
-    let did_key = proofs::did::did_key_from_ed25519(&Ed25519Signer::from_secret_bytes("", &seed).verifying_key());
+    let did_key = proofs::did::did_key_from_ed25519(
+        &Ed25519Signer::from_secret_bytes("", &seed).verifying_key(),
+    );
     let (mut doc, _) = built("micro-credential-professional");
     doc["issuer"]["id"] = json!(did_key);
     let seed_hex: String = seed.iter().map(|b| format!("{b:02x}")).collect();
@@ -470,7 +518,10 @@ fn js_signed_expired_credential_fails_expiry() {
         &r,
         CheckKind::Expiry,
         CheckStatus::Failed,
-        &["not yet valid:", "after the verification time 2026-01-01T00:00:00Z"],
+        &[
+            "not yet valid:",
+            "after the verification time 2026-01-01T00:00:00Z",
+        ],
     );
     assert_eq!(r.verdict, Verdict::Invalid);
 }
@@ -479,7 +530,14 @@ fn js_signed_expired_credential_fails_expiry() {
 fn js_signed_revoked_and_suspended_credentials_fail_revocation() {
     let server = StatusServer::start();
     let (doc, uni) = built("micro-credential-professional");
-    let rev = serve_js_list(&server, "/status/eth/rev", &did(&uni), &uni, "revocation", &[42]);
+    let rev = serve_js_list(
+        &server,
+        "/status/eth/rev",
+        &did(&uni),
+        &uni,
+        "revocation",
+        &[42],
+    );
     let cred = js_sign_as(&with_status(doc, &rev, "revocation", "42"), &uni);
     let r = verify(&cred);
     assert_check(
@@ -488,7 +546,11 @@ fn js_signed_revoked_and_suspended_credentials_fail_revocation() {
         CheckStatus::Failed,
         &[&format!("revoked: entry 42 of {rev} is set")],
     );
-    assert!(msg(&r, CheckKind::Revocation).starts_with("revoked:"), "{}", show(&r));
+    assert!(
+        msg(&r, CheckKind::Revocation).starts_with("revoked:"),
+        "{}",
+        show(&r)
+    );
     assert_ok_except(&r, &[CheckKind::Revocation]);
     assert_eq!(r.verdict, Verdict::Invalid);
 
@@ -502,7 +564,11 @@ fn js_signed_revoked_and_suspended_credentials_fail_revocation() {
         CheckStatus::Failed,
         &[&format!("suspended: entry 9 of {sus} is set")],
     );
-    assert!(msg(&r, CheckKind::Revocation).starts_with("suspended:"), "{}", show(&r));
+    assert!(
+        msg(&r, CheckKind::Revocation).starts_with("suspended:"),
+        "{}",
+        show(&r)
+    );
     assert_ok_except(&r, &[CheckKind::Revocation]);
     assert_eq!(r.verdict, Verdict::Invalid);
 
@@ -510,7 +576,12 @@ fn js_signed_revoked_and_suspended_credentials_fail_revocation() {
     let cred = js_sign_as(&with_status(doc, &sus, "suspension", "10"), &uni);
     let r = verify(&cred);
     assert_eq!(r.verdict, Verdict::Valid, "{}", show(&r));
-    assert_check(&r, CheckKind::Revocation, CheckStatus::Ok, &["not suspended: entry 10"]);
+    assert_check(
+        &r,
+        CheckKind::Revocation,
+        CheckStatus::Ok,
+        &["not suspended: entry 10"],
+    );
 }
 
 #[test]
@@ -520,7 +591,14 @@ fn js_signed_status_list_of_someone_else_fails_revocation() {
     assert_ne!(uni, "rwth");
 
     // rwth publishes (and JS-signs) a list; the eth credential points at it.
-    let url = serve_js_list(&server, "/status/rwth/1", &did("rwth"), "rwth", "revocation", &[]);
+    let url = serve_js_list(
+        &server,
+        "/status/rwth/1",
+        &did("rwth"),
+        "rwth",
+        "revocation",
+        &[],
+    );
     let cred = js_sign_as(&with_status(doc.clone(), &url, "revocation", "3"), &uni);
     let r = verify(&cred);
     assert_check(
@@ -536,7 +614,14 @@ fn js_signed_status_list_of_someone_else_fails_revocation() {
     assert_eq!(r.verdict, Verdict::Invalid);
 
     // A list naming eth as its issuer but JS-signed with rwth's key: its proof does not verify.
-    let url = serve_js_list(&server, "/status/eth/forged", &did(&uni), "rwth", "revocation", &[]);
+    let url = serve_js_list(
+        &server,
+        "/status/eth/forged",
+        &did(&uni),
+        "rwth",
+        "revocation",
+        &[],
+    );
     let cred = js_sign_as(&with_status(doc.clone(), &url, "revocation", "3"), &uni);
     let r = verify(&cred);
     assert_check(
@@ -592,8 +677,18 @@ fn js_signed_forged_awarding_body_fails() {
             "does not state",
         ],
     );
-    assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok, "{}", show(&r));
-    assert_eq!(status(&r, CheckKind::Trust), CheckStatus::Ok, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Proof),
+        CheckStatus::Ok,
+        "{}",
+        show(&r)
+    );
+    assert_eq!(
+        status(&r, CheckKind::Trust),
+        CheckStatus::Ok,
+        "{}",
+        show(&r)
+    );
     assert_eq!(r.verdict, Verdict::Invalid);
 
     // A body outside the alliance.
@@ -617,7 +712,14 @@ fn js_signed_forged_awarding_body_fails() {
 fn unreachable_js_status_list_is_indeterminate_never_valid() {
     let mut server = StatusServer::start();
     let (doc, uni) = built("micro-credential-professional");
-    let url = serve_js_list(&server, "/status/eth/1", &did(&uni), &uni, "revocation", &[]);
+    let url = serve_js_list(
+        &server,
+        "/status/eth/1",
+        &did(&uni),
+        &uni,
+        "revocation",
+        &[],
+    );
     let cred = js_sign_as(&with_status(doc.clone(), &url, "revocation", "3"), &uni);
     assert_eq!(verify(&cred).verdict, Verdict::Valid);
 
@@ -625,7 +727,11 @@ fn unreachable_js_status_list_is_indeterminate_never_valid() {
     server.stop();
     let t = Instant::now();
     let r = verify(&cred);
-    assert!(t.elapsed() < Duration::from_secs(5), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        t.elapsed()
+    );
     assert_check(
         &r,
         CheckKind::Revocation,
@@ -685,7 +791,11 @@ fn unreachable_did_web_issuer_is_a_proof_error() {
 
     let t = Instant::now();
     let r = verify(&cred);
-    assert!(t.elapsed() < Duration::from_secs(5), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        t.elapsed()
+    );
     assert_check(
         &r,
         CheckKind::Proof,
@@ -695,7 +805,12 @@ fn unreachable_did_web_issuer_is_a_proof_error() {
     // Every check: trust is about who signed, and no proof verified, so it is not checked
     // (issue #13: a claimed issuer is never reported as trusted or untrusted without a proof);
     // it can never be valid.
-    assert_check(&r, CheckKind::Trust, CheckStatus::Skipped, &["not checked: no proof verified"]);
+    assert_check(
+        &r,
+        CheckKind::Trust,
+        CheckStatus::Skipped,
+        &["not checked: no proof verified"],
+    );
     assert_ne!(r.verdict, Verdict::Valid, "{}", show(&r));
     // The checks that do not depend on the registry: could not check.
     let p = policy().with_checks([
@@ -705,14 +820,20 @@ fn unreachable_did_web_issuer_is_a_proof_error() {
         CheckKind::Revocation,
     ]);
     let r = verifier::verify_json(&cred, &p, &clock());
-    assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Error, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Proof),
+        CheckStatus::Error,
+        "{}",
+        show(&r)
+    );
     assert_eq!(r.verdict, Verdict::Indeterminate, "{}", show(&r));
 
     // Once the host answers with its DID document, the same JS proof verifies.
     let server = StatusServer::start();
     let did = format!("did:web:127.0.0.1%3A{}:universities:outsider", server.port);
     let key = Ed25519Signer::from_secret_bytes(format!("{did}#key-1"), &[9u8; 32]);
-    let document = proofs::did::build_did_document(&did, &[("key-1".into(), key.public_key())]).unwrap();
+    let document =
+        proofs::did::build_did_document(&did, &[("key-1".into(), key.public_key())]).unwrap();
     server.put_json("/universities/outsider/did.json", &document);
     doc["issuer"]["id"] = json!(did);
     let cred = js_sign(
@@ -720,7 +841,12 @@ fn unreachable_did_web_issuer_is_a_proof_error() {
         json!({"seedHex": seed_hex, "controller": did, "id": format!("{did}#key-1")}),
     );
     let r = verifier::verify_json(&cred, &p, &clock());
-    assert_check(&r, CheckKind::Proof, CheckStatus::Ok, &[&format!("{did}#key-1")]);
+    assert_check(
+        &r,
+        CheckKind::Proof,
+        CheckStatus::Ok,
+        &[&format!("{did}#key-1")],
+    );
     assert_eq!(r.verdict, Verdict::Valid, "{}", show(&r));
 }
 

@@ -20,7 +20,11 @@ fn repo() -> std::path::PathBuf {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 const EXAMPLES: [&str; 5] = [
@@ -33,22 +37,36 @@ const EXAMPLES: [&str; 5] = [
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_example_filled_to_the_limits_issues_and_verifies_on_default_caps() {
-    let dir = std::env::temp_dir().join(format!("max-awards-{}-{}", std::process::id(), free_port()));
+    let dir =
+        std::env::temp_dir().join(format!("max-awards-{}-{}", std::process::id(), free_port()));
     std::fs::create_dir_all(&dir).unwrap();
     let port = free_port();
     let issuer_base = format!("http://127.0.0.1:{port}");
     let tokens: toml_tokens::Tokens = toml_tokens::read(&repo().join("keys.example/tokens.toml"));
 
-    let registry = TrustRegistry::from_key_store(&repo().join("keys.example"), &issuer_base).unwrap();
+    let registry =
+        TrustRegistry::from_key_store(&repo().join("keys.example"), &issuer_base).unwrap();
     // Default caps; only loopback fetching is allowed (the issuer is on 127.0.0.1) and no rate
     // limit (the test sends 15 verifications in a burst).
-    let mut vconfig = ServiceConfig { bind: "127.0.0.1:0".parse().unwrap(), allow_local_network: true, ..ServiceConfig::default() };
+    let mut vconfig = ServiceConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        allow_local_network: true,
+        ..ServiceConfig::default()
+    };
     let defaults = ServiceConfig::default();
     assert_eq!(vconfig.max_body_bytes, defaults.max_body_bytes);
     assert_eq!(vconfig.max_json_nodes, defaults.max_json_nodes);
     assert_eq!(vconfig.max_blank_nodes, defaults.max_blank_nodes);
     vconfig.rate_limit.burst = 1_000;
-    let verifier = service::start(vconfig, service::Overrides { clock: None, registry: Some(registry) }).await.unwrap();
+    let verifier = service::start(
+        vconfig,
+        service::Overrides {
+            clock: None,
+            registry: Some(registry),
+        },
+    )
+    .await
+    .unwrap();
 
     let config = Config {
         bind: format!("127.0.0.1:{port}").parse().unwrap(),
@@ -60,14 +78,18 @@ async fn every_example_filled_to_the_limits_issues_and_verifies_on_default_caps(
         verifier_url: verifier.url(),
         ..Config::default()
     };
-    let issuer = start(config, Overrides::default()).await.expect("issuer starts");
+    let issuer = start(config, Overrides::default())
+        .await
+        .expect("issuer starts");
     let client = reqwest::Client::new();
 
     for name in EXAMPLES {
         let text = std::fs::read_to_string(repo().join("examples/awards").join(name)).unwrap();
         let mut award = elm_model::parse_award(&text).unwrap();
         elm_model::limits::fill::fill_to_limits(&mut award);
-        let token = tokens.get(&award.awarding_university).unwrap_or_else(|| panic!("no demo token for {}", award.awarding_university));
+        let token = tokens
+            .get(&award.awarding_university)
+            .unwrap_or_else(|| panic!("no demo token for {}", award.awarding_university));
         let body = serde_json::to_value(&award).unwrap();
         // Kept for scripts/measure-rss.sh (the issuer's peak memory for the largest award).
         let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("max-awards");
@@ -75,7 +97,13 @@ async fn every_example_filled_to_the_limits_issues_and_verifies_on_default_caps(
         std::fs::write(keep.join(name), serde_json::to_vec(&body).unwrap()).unwrap();
 
         let t = Instant::now();
-        let res = client.post(format!("{}/awards", issuer.url())).bearer_auth(token).json(&body).send().await.unwrap();
+        let res = client
+            .post(format!("{}/awards", issuer.url()))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = res.status();
         let issued: Value = res.json().await.unwrap();
         assert_eq!(status, 201, "{name}: {issued:.600}");
@@ -83,13 +111,42 @@ async fn every_example_filled_to_the_limits_issues_and_verifies_on_default_caps(
         let share = issued["shareUrl"].as_str().unwrap().to_owned();
 
         let credential = issued["verifiableCredential"].clone();
-        let jades: Value = client.get(format!("{share}?format=jades")).send().await.unwrap().json().await.unwrap();
-        let jwt = client.get(format!("{share}?format=jwt")).send().await.unwrap().text().await.unwrap();
-        let sizes = [credential.to_string().len(), jades.to_string().len(), jwt.len()];
-        let unbounded = canon::Budget { max_depth: usize::MAX, max_nodes: usize::MAX, max_blank_nodes: usize::MAX };
+        let jades: Value = client
+            .get(format!("{share}?format=jades"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let jwt = client
+            .get(format!("{share}?format=jwt"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let sizes = [
+            credential.to_string().len(),
+            jades.to_string().len(),
+            jwt.len(),
+        ];
+        let unbounded = canon::Budget {
+            max_depth: usize::MAX,
+            max_nodes: usize::MAX,
+            max_blank_nodes: usize::MAX,
+        };
         let shape = canon::budget::measure(&credential, &unbounded).unwrap();
-        println!("{name}: {shape:?} (default caps {:?})", canon::Budget::default());
-        for (form, value) in [("di", credential), ("jades", jades), ("jwt", Value::String(jwt.trim().to_owned()))] {
+        println!(
+            "{name}: {shape:?} (default caps {:?})",
+            canon::Budget::default()
+        );
+        for (form, value) in [
+            ("di", credential),
+            ("jades", jades),
+            ("jwt", Value::String(jwt.trim().to_owned())),
+        ] {
             let res = client
                 .post(format!("{}/credentials/verify", verifier.url()))
                 .json(&json!({"verifiableCredential": value}))
@@ -104,7 +161,10 @@ async fn every_example_filled_to_the_limits_issues_and_verifies_on_default_caps(
                 assert_eq!(c["status"], "ok", "{name} {form}: {c}");
             }
         }
-        println!("{name}: issued in {issue_ms} ms; DI {} B, JAdES {} B, VC-JWT {} B; all three valid", sizes[0], sizes[1], sizes[2]);
+        println!(
+            "{name}: issued in {issue_ms} ms; DI {} B, JAdES {} B, VC-JWT {} B; all three valid",
+            sizes[0], sizes[1], sizes[2]
+        );
     }
     issuer.shutdown().await.unwrap();
     verifier.shutdown().await.unwrap();

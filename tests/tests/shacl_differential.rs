@@ -106,7 +106,12 @@ fn sample_credentials() -> Vec<(String, Value)> {
     for sub in ["elm-v3-official", "ebsi-vcdm2-edc-examples"] {
         let dir = samples_dir().join(sub);
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("{}: {e} (testdata/ is part of the repository)", dir.display()))
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e} (testdata/ is part of the repository)",
+                    dir.display()
+                )
+            })
             .map(|e| e.unwrap().path())
             .collect();
         files.sort();

@@ -24,7 +24,11 @@ fn repo() -> PathBuf {
 
 /// A port free right now (the issuer must know its public URL before it binds).
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// The eth example award with its display images.
@@ -33,36 +37,59 @@ fn award() -> Value {
     let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut images = serde_json::Map::new();
     for img in award["display"]["images"].as_array().unwrap() {
-        let bytes = std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
-        images.insert(img["language"].as_str().unwrap().into(), base64::engine::general_purpose::STANDARD.encode(bytes).into());
+        let bytes =
+            std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
+        images.insert(
+            img["language"].as_str().unwrap().into(),
+            base64::engine::general_purpose::STANDARD
+                .encode(bytes)
+                .into(),
+        );
     }
     json!({"award": award, "images": images})
 }
 
 fn verdict_h1(html: &str) -> &str {
-    let start = html.find("<h1 id=\"verdict\"").unwrap_or_else(|| panic!("no verdict heading in {html}"));
+    let start = html
+        .find("<h1 id=\"verdict\"")
+        .unwrap_or_else(|| panic!("no verdict heading in {html}"));
     let end = start + html[start..].find("</h1>").unwrap();
     &html[start..end + 5]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_issued_credential_is_genuine_then_revoked_on_the_verification_page() {
-    let dir = std::env::temp_dir().join(format!("verifier-e2e-{}-{}", std::process::id(), free_port()));
+    let dir = std::env::temp_dir().join(format!(
+        "verifier-e2e-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("tokens.toml"), format!("eth = \"{ETH}\"\n")).unwrap();
     let port = free_port();
     let issuer_base = format!("http://127.0.0.1:{port}");
 
     // The verifier: trusts the demo universities with DIDs under the issuer's base URL.
-    let registry = TrustRegistry::from_key_store(&repo().join("keys.example"), &issuer_base).unwrap();
-    assert!(registry.member_by_did(&format!("did:web:127.0.0.1%3A{port}:universities:eth")).is_some());
+    let registry =
+        TrustRegistry::from_key_store(&repo().join("keys.example"), &issuer_base).unwrap();
+    assert!(registry
+        .member_by_did(&format!("did:web:127.0.0.1%3A{port}:universities:eth"))
+        .is_some());
     let vconfig = ServiceConfig {
         bind: "127.0.0.1:0".parse().unwrap(),
         allow_local_network: true,
         status_list_ttl_secs: 0,
         ..ServiceConfig::default()
     };
-    let verifier = service::start(vconfig, service::Overrides { clock: None, registry: Some(registry) }).await.unwrap();
+    let verifier = service::start(
+        vconfig,
+        service::Overrides {
+            clock: None,
+            registry: Some(registry),
+        },
+    )
+    .await
+    .unwrap();
 
     // The issuer, its QR codes pointing at this verifier.
     let config = Config {
@@ -75,21 +102,41 @@ async fn an_issued_credential_is_genuine_then_revoked_on_the_verification_page()
         verifier_url: verifier.url(),
         ..Config::default()
     };
-    let issuer = start(config, Overrides::default()).await.expect("issuer starts");
+    let issuer = start(config, Overrides::default())
+        .await
+        .expect("issuer starts");
     let client = reqwest::Client::new();
 
-    let res = client.post(format!("{}/awards", issuer.url())).bearer_auth(ETH).json(&award()).send().await.unwrap();
+    let res = client
+        .post(format!("{}/awards", issuer.url()))
+        .bearer_auth(ETH)
+        .json(&award())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201);
     let body: Value = res.json().await.unwrap();
-    let id = body["verifiableCredential"]["id"].as_str().unwrap().to_owned();
+    let id = body["verifiableCredential"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let share = body["shareUrl"].as_str().unwrap().to_owned();
-    assert!(share.starts_with(&format!("{issuer_base}/share/")), "{share}");
+    assert!(
+        share.starts_with(&format!("{issuer_base}/share/")),
+        "{share}"
+    );
 
     let open = |credential_url: String, accept: &'static str| {
         let client = client.clone();
         let verify = format!("{}/verify", verifier.url());
         async move {
-            let res = client.get(verify).query(&[("credential", credential_url)]).header("accept", accept).send().await.unwrap();
+            let res = client
+                .get(verify)
+                .query(&[("credential", credential_url)])
+                .header("accept", accept)
+                .send()
+                .await
+                .unwrap();
             let status = res.status().as_u16();
             (status, res.text().await.unwrap())
         }
@@ -98,7 +145,11 @@ async fn an_issued_credential_is_genuine_then_revoked_on_the_verification_page()
     // Genuine: the page, and the report with every check ok.
     let (status, html) = open(share.clone(), "text/html").await;
     assert_eq!(status, 200);
-    assert_eq!(verdict_h1(&html), "<h1 id=\"verdict\" data-verdict=\"valid\" data-reason=\"genuine\">Genuine</h1>", "{html}");
+    assert_eq!(
+        verdict_h1(&html),
+        "<h1 id=\"verdict\" data-verdict=\"valid\" data-reason=\"genuine\">Genuine</h1>",
+        "{html}"
+    );
     assert!(html.contains("Lukas Meier"), "the certificate is shown");
     let (status, report) = open(share.clone(), "application/json").await;
     assert_eq!(status, 200, "{report}");
@@ -106,7 +157,13 @@ async fn an_issued_credential_is_genuine_then_revoked_on_the_verification_page()
     for c in report["checks"].as_array().unwrap() {
         assert_eq!(c["status"], "ok", "{c}");
     }
-    assert!(report["checks"][2]["message"].as_str().unwrap().starts_with("not revoked"), "{report}");
+    assert!(
+        report["checks"][2]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("not revoked"),
+        "{report}"
+    );
     // The same credential's JAdES seal and VC-JWT forms, through their share links.
     for format in ["jades", "jwt"] {
         let (status, report) = open(format!("{share}?format={format}"), "application/json").await;
@@ -124,17 +181,25 @@ async fn an_issued_credential_is_genuine_then_revoked_on_the_verification_page()
     assert_eq!(res.status(), 200);
     let (status, html) = open(share.clone(), "text/html").await;
     assert_eq!(status, 200);
-    assert_eq!(verdict_h1(&html), "<h1 id=\"verdict\" data-verdict=\"invalid\" data-reason=\"revoked\">Revoked</h1>");
+    assert_eq!(
+        verdict_h1(&html),
+        "<h1 id=\"verdict\" data-verdict=\"invalid\" data-reason=\"revoked\">Revoked</h1>"
+    );
     assert!(html.contains("<li class=\"check\" data-check=\"revocation\" data-status=\"failed\">"));
     assert!(html.contains("The university has revoked this credential."));
     let (status, report) = open(share.clone(), "application/json").await;
     assert_eq!(status, 422);
-    assert_eq!(serde_json::from_str::<Value>(&report).unwrap()["verdict"], "invalid");
+    assert_eq!(
+        serde_json::from_str::<Value>(&report).unwrap()["verdict"],
+        "invalid"
+    );
 
     // An unknown share token: could not check, never valid.
     let (status, html) = open(format!("{issuer_base}/share/not-a-token"), "text/html").await;
     assert_eq!(status, 200);
-    assert!(verdict_h1(&html).contains("data-verdict=\"indeterminate\" data-reason=\"not-checked\""));
+    assert!(
+        verdict_h1(&html).contains("data-verdict=\"indeterminate\" data-reason=\"not-checked\"")
+    );
     assert!(html.contains("HTTP status 404"));
 
     issuer.shutdown().await.unwrap();

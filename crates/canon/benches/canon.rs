@@ -38,9 +38,10 @@ fn benches(c: &mut Criterion) {
         b.iter(|| canon::rdfc10(black_box(&elm_quads), &limits).unwrap())
     });
     let signed_quads = canon::to_rdf(&signed, &opts).unwrap();
-    c.bench_function("rdfc10 signed alumni vector (blank-node proof graph)", |b| {
-        b.iter(|| canon::rdfc10(black_box(&signed_quads), &limits).unwrap())
-    });
+    c.bench_function(
+        "rdfc10 signed alumni vector (blank-node proof graph)",
+        |b| b.iter(|| canon::rdfc10(black_box(&signed_quads), &limits).unwrap()),
+    );
 }
 
 criterion_group! {

@@ -114,7 +114,11 @@ fn run_op(op: &str, n: usize, docs: &[(&str, String)], key: &SigningKey) {
     let msg = [42u8; 64];
     let sig = key.sign(&msg);
     let (what, doc) = op.split_once('-').unwrap_or((op, ""));
-    let text = docs.iter().find(|(d, _)| *d == doc).map(|(_, t)| t.clone()).unwrap_or_default();
+    let text = docs
+        .iter()
+        .find(|(d, _)| *d == doc)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_default();
     let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let (signed_doc, proof) = with_proof_config(&v);
     let signed_text = serde_json::to_string(&signed_doc).unwrap_or_default();
@@ -159,9 +163,18 @@ fn run_op(op: &str, n: usize, docs: &[(&str, String)], key: &SigningKey) {
 
 fn main() {
     let docs = [
-        ("MC", read("edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld")),
-        ("ELM", read("edc/samples/elm-v3-official/credential-sample_ELM-3.2.jsonld")),
-        ("alumni", read("vectors/vc-di-eddsa/TestVectors/unsigned.json")),
+        (
+            "MC",
+            read("edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld"),
+        ),
+        (
+            "ELM",
+            read("edc/samples/elm-v3-official/credential-sample_ELM-3.2.jsonld"),
+        ),
+        (
+            "alumni",
+            read("vectors/vc-di-eddsa/TestVectors/unsigned.json"),
+        ),
     ];
     let key = SigningKey::from_bytes(&[7u8; 32]);
     let vk = key.verifying_key();
@@ -172,50 +185,97 @@ fn main() {
     // FAST_BENCH_OP=<op> FAST_BENCH_N=<n> runs one operation n times and exits; run it under
     // `valgrind --tool=callgrind` with n = 0 and n = k and divide the difference by k.
     if let Ok(op) = std::env::var("FAST_BENCH_OP") {
-        let n: usize = std::env::var("FAST_BENCH_N").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+        let n: usize = std::env::var("FAST_BENCH_N")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1);
         run_op(&op, n, &docs, &key);
         return;
     }
 
     let summary_only = std::env::var_os("FAST_BENCH_SUMMARY_ONLY").is_some();
-    let mut c = Criterion::default().configure_from_args().sample_size(30).measurement_time(Duration::from_secs(2));
+    let mut c = Criterion::default()
+        .configure_from_args()
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(2));
     if !summary_only {
-    c.bench_function("ed25519 sign 64 B", |b| b.iter(|| key.sign(black_box(&msg))));
-    c.bench_function("ed25519 verify 64 B", |b| b.iter(|| vk.verify(black_box(&msg), &sig)));
-    for (name, text) in &docs {
-        let v: Value = serde_json::from_str(text).expect("json");
-        assert_eq!(canon::oracle_canonicalize(&v).expect("oracle"), fast_canon(&v), "{name}: fast != oracle");
-        c.bench_function(&format!("{name} fast canonicalize"), |b| b.iter(|| fast_canon(black_box(&v))));
-        c.bench_function(&format!("{name} oracle canonicalize"), |b| {
-            b.iter(|| canon::oracle_canonicalize(black_box(&v)))
+        c.bench_function("ed25519 sign 64 B", |b| {
+            b.iter(|| key.sign(black_box(&msg)))
         });
-    }
-    c.final_summary();
+        c.bench_function("ed25519 verify 64 B", |b| {
+            b.iter(|| vk.verify(black_box(&msg), &sig))
+        });
+        for (name, text) in &docs {
+            let v: Value = serde_json::from_str(text).expect("json");
+            assert_eq!(
+                canon::oracle_canonicalize(&v).expect("oracle"),
+                fast_canon(&v),
+                "{name}: fast != oracle"
+            );
+            c.bench_function(&format!("{name} fast canonicalize"), |b| {
+                b.iter(|| fast_canon(black_box(&v)))
+            });
+            c.bench_function(&format!("{name} oracle canonicalize"), |b| {
+                b.iter(|| canon::oracle_canonicalize(black_box(&v)))
+            });
+        }
+        c.final_summary();
     }
     if std::env::var_os("FAST_BENCH_NO_SUMMARY").is_some() {
         return;
     }
 
     // Summary table with ratios to one raw Ed25519 operation, measured in the same process.
-    let sign_us = median_us(|| { let _ = black_box(key.sign(black_box(&msg))); }, 40);
+    let sign_us = median_us(
+        || {
+            let _ = black_box(key.sign(black_box(&msg)));
+        },
+        40,
+    );
     let verify_us = median_us(|| drop(black_box(vk.verify(black_box(&msg), &sig))), 40);
     println!("\n== summary (median µs per call; ratio = µs / raw Ed25519 sign {sign_us:.1} µs or verify {verify_us:.1} µs) ==");
     println!("raw ed25519: sign {sign_us:.1} µs, verify {verify_us:.1} µs");
-    println!("{:<8} {:>6} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9}",
-        "doc", "quads", "parse", "fast", "fast/sg", "oracle", "orc/fast", "sign-path", "sign/sg", "verify-p", "ver/vf", "allocs-f", "allocs-o");
+    println!(
+        "{:<8} {:>6} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9}",
+        "doc",
+        "quads",
+        "parse",
+        "fast",
+        "fast/sg",
+        "oracle",
+        "orc/fast",
+        "sign-path",
+        "sign/sg",
+        "verify-p",
+        "ver/vf",
+        "allocs-f",
+        "allocs-o"
+    );
     for (name, text) in &docs {
         let v: Value = serde_json::from_str(text).expect("json");
         let quads = fast_canon(&v).lines().count();
-        let parse = median_us(|| drop(black_box(serde_json::from_str::<Value>(black_box(text)))), 30);
+        let parse = median_us(
+            || drop(black_box(serde_json::from_str::<Value>(black_box(text)))),
+            30,
+        );
         let fast = median_us(|| drop(black_box(fast_canon(black_box(&v)))), 30);
-        let oracle = median_us(|| drop(black_box(canon::oracle_canonicalize(black_box(&v)))), 15);
+        let oracle = median_us(
+            || drop(black_box(canon::oracle_canonicalize(black_box(&v)))),
+            15,
+        );
         let af = allocs_per_call(|| drop(fast_canon(&v)));
         let ao = allocs_per_call(|| drop(canon::oracle_canonicalize(&v)));
         // eddsa-rdfc-2022 on top of the fast path, from the JSON text.
         let (signed_doc, proof) = with_proof_config(&v);
         let signed_text = serde_json::to_string(&signed_doc).expect("json");
-        assert_eq!(canon::oracle_canonicalize(&signed_doc).expect("oracle"), fast_canon(&signed_doc));
-        assert_eq!(canon::oracle_canonicalize(&proof).expect("oracle"), fast_canon(&proof));
+        assert_eq!(
+            canon::oracle_canonicalize(&signed_doc).expect("oracle"),
+            fast_canon(&signed_doc)
+        );
+        assert_eq!(
+            canon::oracle_canonicalize(&proof).expect("oracle"),
+            fast_canon(&proof)
+        );
         let hash_and = |doc: &Value| {
             let d = Sha256::digest(fast_canon(doc).as_bytes());
             let p = Sha256::digest(fast_canon(&proof).as_bytes());

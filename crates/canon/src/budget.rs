@@ -84,7 +84,11 @@ pub enum BudgetError {
 
 /// Whether `o` is a JSON-LD node object that gets a blank node identifier.
 fn is_blank_node_object(o: &serde_json::Map<String, Value>) -> bool {
-    !(o.contains_key("id") || o.contains_key("@id") || o.contains_key("@value") || o.contains_key("@list") || o.contains_key("@set"))
+    !(o.contains_key("id")
+        || o.contains_key("@id")
+        || o.contains_key("@value")
+        || o.contains_key("@list")
+        || o.contains_key("@set"))
 }
 
 /// Counts `doc`'s depth, nodes and blank nodes, stopping with an error at the first cap exceeded.
@@ -96,10 +100,14 @@ pub fn measure(doc: &Value, budget: &Budget) -> Result<Shape, BudgetError> {
     while let Some((v, depth, in_context)) = stack.pop() {
         shape.nodes += 1;
         if shape.nodes > budget.max_nodes {
-            return Err(BudgetError::TooManyNodes { limit: budget.max_nodes });
+            return Err(BudgetError::TooManyNodes {
+                limit: budget.max_nodes,
+            });
         }
         if depth > budget.max_depth {
-            return Err(BudgetError::TooDeep { limit: budget.max_depth });
+            return Err(BudgetError::TooDeep {
+                limit: budget.max_depth,
+            });
         }
         shape.depth = shape.depth.max(depth);
         match v {
@@ -108,10 +116,15 @@ pub fn measure(doc: &Value, budget: &Budget) -> Result<Shape, BudgetError> {
                 if !in_context && is_blank_node_object(o) {
                     shape.blank_nodes += 1;
                     if shape.blank_nodes > budget.max_blank_nodes {
-                        return Err(BudgetError::TooManyBlankNodes { limit: budget.max_blank_nodes });
+                        return Err(BudgetError::TooManyBlankNodes {
+                            limit: budget.max_blank_nodes,
+                        });
                     }
                 }
-                stack.extend(o.iter().map(|(k, x)| (x, depth + 1, in_context || k == "@context")));
+                stack.extend(
+                    o.iter()
+                        .map(|(k, x)| (x, depth + 1, in_context || k == "@context")),
+                );
             }
             _ => {}
         }
@@ -138,12 +151,30 @@ mod tests {
         assert_eq!(s.blank_nodes, 3);
         assert_eq!(s.depth, 5);
         assert_eq!(s.nodes, 18);
-        let tight = Budget { max_blank_nodes: 2, ..Budget::default() };
-        assert_eq!(measure(&doc, &tight), Err(BudgetError::TooManyBlankNodes { limit: 2 }));
-        let tight = Budget { max_nodes: 10, ..Budget::default() };
-        assert_eq!(measure(&doc, &tight), Err(BudgetError::TooManyNodes { limit: 10 }));
-        let tight = Budget { max_depth: 4, ..Budget::default() };
-        assert_eq!(measure(&doc, &tight), Err(BudgetError::TooDeep { limit: 4 }));
+        let tight = Budget {
+            max_blank_nodes: 2,
+            ..Budget::default()
+        };
+        assert_eq!(
+            measure(&doc, &tight),
+            Err(BudgetError::TooManyBlankNodes { limit: 2 })
+        );
+        let tight = Budget {
+            max_nodes: 10,
+            ..Budget::default()
+        };
+        assert_eq!(
+            measure(&doc, &tight),
+            Err(BudgetError::TooManyNodes { limit: 10 })
+        );
+        let tight = Budget {
+            max_depth: 4,
+            ..Budget::default()
+        };
+        assert_eq!(
+            measure(&doc, &tight),
+            Err(BudgetError::TooDeep { limit: 4 })
+        );
         let e = measure(&doc, &tight).unwrap_err().to_string();
         assert!(e.contains("max_depth") && e.contains('4'), "{e}");
     }
@@ -151,7 +182,13 @@ mod tests {
     #[test]
     fn a_huge_flat_array_stops_at_the_cap() {
         let doc = Value::Array(vec![json!({}); 50_000]);
-        let b = Budget { max_blank_nodes: 1_000, ..Budget::default() };
-        assert_eq!(measure(&doc, &b), Err(BudgetError::TooManyBlankNodes { limit: 1_000 }));
+        let b = Budget {
+            max_blank_nodes: 1_000,
+            ..Budget::default()
+        };
+        assert_eq!(
+            measure(&doc, &b),
+            Err(BudgetError::TooManyBlankNodes { limit: 1_000 })
+        );
     }
 }

@@ -187,7 +187,10 @@ impl DocumentView<'_> {
 /// hashed): the fast path hashes the sorted lines directly and copies nothing; when it declines
 /// or reports an error, the oracle runs on the materialised document, exactly as
 /// [`canonicalize_with`] does.
-pub fn canonical_sha256_view(view: DocumentView<'_>, opts: &Options) -> Result<[u8; 32], CanonError> {
+pub fn canonical_sha256_view(
+    view: DocumentView<'_>,
+    opts: &Options,
+) -> Result<[u8; 32], CanonError> {
     use sha2::Digest as _;
     match fast::canonical_sha256_view(view, &fast_options(opts)) {
         Ok(Ok(hash)) => Ok(hash),
@@ -210,7 +213,10 @@ pub fn oracle_canonicalize(doc: &serde_json::Value) -> Result<String, CanonError
 }
 
 /// [`oracle_canonicalize`] with explicit options.
-pub fn oracle_canonicalize_with(doc: &serde_json::Value, opts: &Options) -> Result<String, CanonError> {
+pub fn oracle_canonicalize_with(
+    doc: &serde_json::Value,
+    opts: &Options,
+) -> Result<String, CanonError> {
     let quads = oracle_to_rdf(doc, opts)?;
     Ok(rdfc10(&quads, &opts.limits)?.nquads)
 }
@@ -232,7 +238,11 @@ pub fn oracle_to_rdf(doc: &serde_json::Value, opts: &Options) -> Result<Vec<Quad
 }
 
 fn fast_options(opts: &Options) -> fast::FastOptions {
-    fast::FastOptions { loader: opts.loader.clone(), base: None, limits: opts.limits }
+    fast::FastOptions {
+        loader: opts.loader.clone(),
+        base: None,
+        limits: opts.limits,
+    }
 }
 
 /// RDFC-1.0 over a dataset (SHA-256): canonical labels + sorted canonical N-Quads, with a work

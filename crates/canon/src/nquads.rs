@@ -106,7 +106,11 @@ pub struct NQuadsError {
 pub fn parse_nquads(input: &str) -> Result<Vec<Quad>, NQuadsError> {
     let mut quads = Vec::new();
     for (i, line) in input.lines().enumerate() {
-        let mut p = LineParser { chars: line.chars().collect(), pos: 0, line: i + 1 };
+        let mut p = LineParser {
+            chars: line.chars().collect(),
+            pos: 0,
+            line: i + 1,
+        };
         p.skip_ws();
         if p.at_end_or_comment() {
             continue;
@@ -143,7 +147,12 @@ pub fn parse_nquads(input: &str) -> Result<Vec<Quad>, NQuadsError> {
         if !p.at_end_or_comment() {
             return Err(p.err("unexpected content after `.`"));
         }
-        quads.push(Quad { subject, predicate, object, graph });
+        quads.push(Quad {
+            subject,
+            predicate,
+            object,
+            graph,
+        });
     }
     Ok(quads)
 }
@@ -156,7 +165,11 @@ struct LineParser {
 
 impl LineParser {
     fn err(&self, message: &str) -> NQuadsError {
-        NQuadsError { line: self.line, column: self.pos + 1, message: message.to_owned() }
+        NQuadsError {
+            line: self.line,
+            column: self.pos + 1,
+            message: message.to_owned(),
+        }
     }
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
@@ -278,7 +291,11 @@ impl LineParser {
                 if !is_lang_tag(&tag) {
                     return Err(self.err("invalid language tag"));
                 }
-                Ok(Literal { value, datatype: RDF_LANG_STRING.to_owned(), language: Some(tag) })
+                Ok(Literal {
+                    value,
+                    datatype: RDF_LANG_STRING.to_owned(),
+                    language: Some(tag),
+                })
             }
             Some('^') => {
                 self.pos += 1;
@@ -286,9 +303,17 @@ impl LineParser {
                     return Err(self.err("expected `^^<datatype>`"));
                 }
                 let dt = self.iri()?;
-                Ok(Literal { value, datatype: dt, language: None })
+                Ok(Literal {
+                    value,
+                    datatype: dt,
+                    language: None,
+                })
             }
-            _ => Ok(Literal { value, datatype: XSD_STRING.to_owned(), language: None }),
+            _ => Ok(Literal {
+                value,
+                datatype: XSD_STRING.to_owned(),
+                language: None,
+            }),
         }
     }
 }
@@ -303,7 +328,9 @@ fn check_iri_char(c: char) -> Result<(), &'static str> {
 
 /// Whether `s` starts with a URI scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`).
 pub(crate) fn is_absolute_iri(s: &str) -> bool {
-    let Some(colon) = s.find(':') else { return false };
+    let Some(colon) = s.find(':') else {
+        return false;
+    };
     let scheme = &s[..colon];
     let mut chars = scheme.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
@@ -324,7 +351,10 @@ mod tests {
     fn round_trip_escapes() {
         let src = "<urn:s> <urn:p> \"a\\\"b\\\\c\\nd\\re\\tf\\u0001\\u007F\" .\n";
         let q = parse_nquads(src).unwrap();
-        assert_eq!(q[0].object, Term::Literal(Literal::string("a\"b\\c\nd\re\tf\u{1}\u{7f}")));
+        assert_eq!(
+            q[0].object,
+            Term::Literal(Literal::string("a\"b\\c\nd\re\tf\u{1}\u{7f}"))
+        );
         assert_eq!(to_nquads(&q), src);
     }
 
@@ -339,10 +369,8 @@ mod tests {
 
     #[test]
     fn xsd_string_is_omitted() {
-        let q = parse_nquads(
-            "<urn:s> <urn:p> \"x\"^^<http://www.w3.org/2001/XMLSchema#string> .",
-        )
-        .unwrap();
+        let q = parse_nquads("<urn:s> <urn:p> \"x\"^^<http://www.w3.org/2001/XMLSchema#string> .")
+            .unwrap();
         assert_eq!(to_nquads(&q), "<urn:s> <urn:p> \"x\" .\n");
     }
 

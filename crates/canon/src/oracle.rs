@@ -86,10 +86,16 @@ struct Loader<'a> {
 impl json_ld::Loader for Loader<'_> {
     async fn load(&self, url: &Iri) -> Result<RemoteDocument<IriBuf>, LoadError> {
         match self.inner.load(url.as_str()) {
-            Ok(doc) => Ok(RemoteDocument::new(Some(url.to_owned()), None, to_json_syntax(&doc))),
+            Ok(doc) => Ok(RemoteDocument::new(
+                Some(url.to_owned()),
+                None,
+                to_json_syntax(&doc),
+            )),
             Err(e) => {
                 if let contexts::LoadError::Unknown(u) = &e {
-                    self.unknown.borrow_mut().get_or_insert_with(|| u.url.clone());
+                    self.unknown
+                        .borrow_mut()
+                        .get_or_insert_with(|| u.url.clone());
                 }
                 Err(LoadError::new(url.to_owned(), e))
             }
@@ -102,7 +108,11 @@ impl json_ld::Loader for Loader<'_> {
 fn expansion_options() -> expansion::Options {
     expansion::Options {
         processing_mode: ProcessingMode::JsonLd1_1,
-        policy: Policy { invalid: Action::Keep, vocab: Action::Keep, allow_undefined: false },
+        policy: Policy {
+            invalid: Action::Keep,
+            vocab: Action::Keep,
+            allow_undefined: false,
+        },
         ordered: false,
     }
 }
@@ -125,7 +135,9 @@ fn bundled_url_list(ctx: &serde_json::Value) -> Option<Vec<String>> {
             .collect::<Option<Vec<_>>>()?,
         _ => return None,
     };
-    urls.iter().all(|u| contexts::bundled(u).is_ok()).then_some(urls)
+    urls.iter()
+        .all(|u| contexts::bundled(u).is_ok())
+        .then_some(urls)
 }
 
 /// Stack of the thread the `json-ld` crate runs on. Its expansion recurses through boxed futures,
@@ -160,10 +172,14 @@ pub fn to_rdf(doc: &serde_json::Value, loader: &OfflineLoader) -> Result<Vec<Qua
             })
     };
     std::thread::scope(|scope| {
-        let spawned =
-            std::thread::Builder::new().name("json-ld-oracle".into()).stack_size(ORACLE_STACK_BYTES).spawn_scoped(scope, run);
+        let spawned = std::thread::Builder::new()
+            .name("json-ld-oracle".into())
+            .stack_size(ORACLE_STACK_BYTES)
+            .spawn_scoped(scope, run);
         match spawned {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             Err(_) => run(),
         }
     })
@@ -175,7 +191,10 @@ async fn process_context(
     doc: &serde_json::Value,
 ) -> Result<Context, CanonError> {
     let local = LocalContext::try_from_json(to_json_syntax(ctx)).map_err(|e| {
-        CanonError::InvalidJsonLd { code: e.code().as_str().to_owned(), message: format!("$[\"@context\"]: {e}") }
+        CanonError::InvalidJsonLd {
+            code: e.code().as_str().to_owned(),
+            message: format!("$[\"@context\"]: {e}"),
+        }
     })?;
     let processed = local
         .process_full(
@@ -198,13 +217,22 @@ async fn to_rdf_async(
     doc: &serde_json::Value,
     offline: &OfflineLoader,
 ) -> Result<Vec<Quad>, CanonError> {
-    let loader = Loader { inner: offline, unknown: RefCell::new(None) };
+    let loader = Loader {
+        inner: offline,
+        unknown: RefCell::new(None),
+    };
 
     // Split off a top-level @context so that it can be processed once and cached.
-    let (active, body) = match doc.as_object().and_then(|o| o.get("@context").map(|c| (o, c))) {
+    let (active, body) = match doc
+        .as_object()
+        .and_then(|o| o.get("@context").map(|c| (o, c)))
+    {
         Some((obj, ctx)) => {
             let cached = bundled_url_list(ctx).map(|key| {
-                let hit = context_cache().lock().ok().and_then(|c| c.get(&key).cloned());
+                let hit = context_cache()
+                    .lock()
+                    .ok()
+                    .and_then(|c| c.get(&key).cloned());
                 (key, hit)
             });
             let active = match cached {
@@ -237,7 +265,12 @@ async fn to_rdf_async(
     let mut generator = rdf_types::generator::Blank::new();
     expanded.relabel_and_canonicalize_with(&mut (), &mut generator);
     let mut quads = Vec::new();
-    for q in expanded.rdf_quads_full(&mut (), &mut generator, Some(RdfDirection::I18nDatatype), false) {
+    for q in expanded.rdf_quads_full(
+        &mut (),
+        &mut generator,
+        Some(RdfDirection::I18nDatatype),
+        false,
+    ) {
         let rdf_types::Quad(s, p, o, g) = q;
         quads.push(Quad {
             subject: id_term(&s),
@@ -289,13 +322,20 @@ fn check_no_relative_iris(
                 k == Some(value.as_str()) || v.as_str() == Some(value.as_str())
             })
             .unwrap_or_else(|| "(unknown path)".to_owned());
-            return Err(CanonError::RelativeIri { value: value.clone(), path });
+            return Err(CanonError::RelativeIri {
+                value: value.clone(),
+                path,
+            });
         }
     }
     Ok(())
 }
 
-fn expansion_error(e: expansion::Error, loader: &Loader<'_>, doc: &serde_json::Value) -> CanonError {
+fn expansion_error(
+    e: expansion::Error,
+    loader: &Loader<'_>,
+    doc: &serde_json::Value,
+) -> CanonError {
     match e {
         expansion::Error::KeyExpansionFailed(term) => {
             let path = find_path(doc, &|k, _| k == Some(term.as_str()))
@@ -363,7 +403,10 @@ fn find_protected_redefinition(
                     }
                 }
             }
-            let all = obj.get("@protected").and_then(|v| v.as_bool()).unwrap_or(false);
+            let all = obj
+                .get("@protected")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
             for (term, def) in obj.iter().filter(|(k, _)| !k.starts_with('@')) {
                 let own = def.get("@protected").and_then(|v| v.as_bool());
                 if own.unwrap_or(all) {

@@ -58,7 +58,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_ndegree_calls: 4_000, max_permutations: 10_000, max_depth: 128 }
+        Self {
+            max_ndegree_calls: 4_000,
+            max_permutations: 10_000,
+            max_depth: 128,
+        }
     }
 }
 
@@ -122,7 +126,9 @@ pub fn canonicalize(
 
 fn validate(index: usize, q: &Quad) -> Result<(), CanonError> {
     let bad = |what: &str| {
-        Err(CanonError::InvalidRdf { message: format!("quad #{index}: {what}") })
+        Err(CanonError::InvalidRdf {
+            message: format!("quad #{index}: {what}"),
+        })
     };
     if matches!(q.subject, Term::Literal(_)) {
         return bad("a literal cannot be a subject");
@@ -154,7 +160,12 @@ fn fast_path(quads: &[Quad]) -> Canonicalized {
         nquads.push_str(s);
     }
     let quads = lines.into_iter().map(|(_, q)| q.clone()).collect();
-    Canonicalized { nquads, quads, issued: Vec::new(), work: Work::default() }
+    Canonicalized {
+        nquads,
+        quads,
+        issued: Vec::new(),
+        work: Work::default(),
+    }
 }
 
 /// A quad component: a pre-serialized non-blank term, or a blank node index.
@@ -187,14 +198,19 @@ const NONE: u32 = u32::MAX;
 
 impl Issuer {
     fn new(prefix: &'static str, blank_nodes: usize) -> Self {
-        Self { prefix, ids: vec![NONE; blank_nodes], order: Vec::new() }
+        Self {
+            prefix,
+            ids: vec![NONE; blank_nodes],
+            order: Vec::new(),
+        }
     }
     fn has(&self, b: usize) -> bool {
         self.ids.get(b).is_some_and(|&n| n != NONE)
     }
     /// The identifier issued to `b` (without `_:`), if any.
     fn label(&self, b: usize) -> Option<String> {
-        self.has(b).then(|| format!("{}{}", self.prefix, self.ids[b]))
+        self.has(b)
+            .then(|| format!("{}{}", self.prefix, self.ids[b]))
     }
     /// Appends `_:` + the identifier issued to `b`, if any; returns whether it did.
     fn push_id(&self, out: &mut String, b: usize) -> bool {
@@ -351,7 +367,12 @@ impl<'a> State<'a> {
             .map(|(q, pq)| {
                 let mut s = String::with_capacity(160);
                 self.write_pq(&mut s, pq, &|b| {
-                    format!("_:{}", self.canonical.label(b).unwrap_or_else(|| self.labels[b].clone()))
+                    format!(
+                        "_:{}",
+                        self.canonical
+                            .label(b)
+                            .unwrap_or_else(|| self.labels[b].clone())
+                    )
                 });
                 let quad = Quad::new(
                     relabel(&q.subject),
@@ -377,7 +398,12 @@ impl<'a> State<'a> {
             permutations: self.permutations,
             max_depth: self.max_depth,
         };
-        Canonicalized { nquads, quads, issued, work }
+        Canonicalized {
+            nquads,
+            quads,
+            issued,
+            work,
+        }
     }
 
     fn write_pq(&self, out: &mut String, q: &Pq, label: &dyn Fn(usize) -> String) {
@@ -407,7 +433,11 @@ impl<'a> State<'a> {
             .map(|&qi| {
                 let mut s = String::with_capacity(160);
                 self.write_pq(&mut s, &self.quads[qi], &|x| {
-                    if x == b { "_:a".to_owned() } else { "_:z".to_owned() }
+                    if x == b {
+                        "_:a".to_owned()
+                    } else {
+                        "_:z".to_owned()
+                    }
                 });
                 s
             })
@@ -419,7 +449,13 @@ impl<'a> State<'a> {
     }
 
     /// §4.7 Hash Related Blank Node.
-    fn hash_related(&mut self, related: usize, qi: usize, issuer: &Issuer, position: char) -> String {
+    fn hash_related(
+        &mut self,
+        related: usize,
+        qi: usize,
+        issuer: &Issuer,
+        position: char,
+    ) -> String {
         let mut input = String::with_capacity(160);
         input.push(position);
         if position != 'g' {
@@ -467,7 +503,11 @@ impl<'a> State<'a> {
                     Pt::Blank(x) if *x != b => Some(*x),
                     _ => None,
                 };
-                [(blank(&q.s), 's'), (blank(&q.o), 'o'), (q.g.as_ref().and_then(blank), 'g')]
+                [
+                    (blank(&q.s), 's'),
+                    (blank(&q.o), 'o'),
+                    (q.g.as_ref().and_then(blank), 'g'),
+                ]
             };
             for (c, pos) in comps {
                 if let Some(r) = c {
@@ -530,7 +570,8 @@ impl<'a> State<'a> {
                     continue;
                 }
                 for r in recursion {
-                    let (h, result_issuer) = self.hash_n_degree(r, issuer_copy.clone(), depth + 1)?;
+                    let (h, result_issuer) =
+                        self.hash_n_degree(r, issuer_copy.clone(), depth + 1)?;
                     issuer_copy.issue(r);
                     issuer_copy.push_id(&mut path, r);
                     path.push('<');
@@ -575,7 +616,11 @@ struct Permuter {
 impl Permuter {
     fn new(sorted: Vec<(usize, usize)>) -> Self {
         let dir_left = sorted.iter().map(|&(_, r)| (r, true)).collect();
-        Self { current: sorted, dir_left, done: false }
+        Self {
+            current: sorted,
+            dir_left,
+            done: false,
+        }
     }
 
     fn next_perm(&mut self) -> Option<Vec<usize>> {
@@ -604,8 +649,12 @@ impl Permuter {
                 let swap = if left { pos - 1 } else { pos + 1 };
                 self.current.swap(pos, swap);
                 // Toggled once per occurrence, as the reference implementation does.
-                let larger: Vec<usize> =
-                    self.current.iter().map(|&(_, r)| r).filter(|&r| r > kv).collect();
+                let larger: Vec<usize> = self
+                    .current
+                    .iter()
+                    .map(|&(_, r)| r)
+                    .filter(|&r| r > kv)
+                    .collect();
                 for r in larger {
                     if let Some(d) = self.dir_left.get_mut(&r) {
                         *d = !*d;

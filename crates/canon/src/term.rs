@@ -22,11 +22,19 @@ pub struct Literal {
 impl Literal {
     /// A simple literal (`xsd:string`).
     pub fn string(value: impl Into<String>) -> Self {
-        Self { value: value.into(), datatype: XSD_STRING.to_owned(), language: None }
+        Self {
+            value: value.into(),
+            datatype: XSD_STRING.to_owned(),
+            language: None,
+        }
     }
     /// A typed literal.
     pub fn typed(value: impl Into<String>, datatype: impl Into<String>) -> Self {
-        Self { value: value.into(), datatype: datatype.into(), language: None }
+        Self {
+            value: value.into(),
+            datatype: datatype.into(),
+            language: None,
+        }
     }
     /// A language-tagged string.
     pub fn lang(value: impl Into<String>, language: impl Into<String>) -> Self {
@@ -87,6 +95,11 @@ pub struct Quad {
 impl Quad {
     /// Builds a quad.
     pub fn new(subject: Term, predicate: Term, object: Term, graph: Option<Term>) -> Self {
-        Self { subject, predicate, object, graph }
+        Self {
+            subject,
+            predicate,
+            object,
+            graph,
+        }
     }
 }

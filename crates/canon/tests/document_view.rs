@@ -26,8 +26,15 @@ fn check(name: &str, view: DocumentView<'_>) {
     let expected = oracle_hash(&materialised);
     let before = canon::fast::fallback_count();
     let got = canon::canonical_sha256(view).unwrap();
-    assert_eq!(got, expected, "{name}: view digest differs from the oracle's");
-    assert_eq!(canon::fast::fallback_count(), before, "{name}: the fast path declined the view");
+    assert_eq!(
+        got, expected,
+        "{name}: view digest differs from the oracle's"
+    );
+    assert_eq!(
+        canon::fast::fallback_count(),
+        before,
+        "{name}: the fast path declined the view"
+    );
 }
 
 #[test]
@@ -40,21 +47,57 @@ fn views_of_the_eu_samples_and_w3c_vectors_hash_like_the_oracle() {
     ] {
         let doc = load(rel);
         // The whole document.
-        check(rel, DocumentView { base: &doc, omit: &[], replace: &[] });
+        check(
+            rel,
+            DocumentView {
+                base: &doc,
+                omit: &[],
+                replace: &[],
+            },
+        );
         // Data Integrity's view: no proof, DI context appended.
         // (VC 1.1 documents only, as eddsa-rdfc-2022 signers do; VC 2.0 includes it.)
         let mut ctx = doc["@context"].clone();
         if let Value::Array(list) = &mut ctx {
-            if list.first().and_then(Value::as_str) == Some("https://www.w3.org/2018/credentials/v1") {
+            if list.first().and_then(Value::as_str)
+                == Some("https://www.w3.org/2018/credentials/v1")
+            {
                 list.push(di.clone());
             }
         }
-        check(rel, DocumentView { base: &doc, omit: &["proof"], replace: &[("@context", &ctx)] });
+        check(
+            rel,
+            DocumentView {
+                base: &doc,
+                omit: &["proof"],
+                replace: &[("@context", &ctx)],
+            },
+        );
         // Leaving out a member that exists changes the digest.
-        let without_issuer = canon::canonical_sha256(DocumentView { base: &doc, omit: &["issuer"], replace: &[] }).unwrap();
-        let whole = canon::canonical_sha256(DocumentView { base: &doc, omit: &[], replace: &[] }).unwrap();
-        assert_ne!(without_issuer, whole, "{rel}: omitting issuer must change the digest");
-        check(rel, DocumentView { base: &doc, omit: &["issuer"], replace: &[] });
+        let without_issuer = canon::canonical_sha256(DocumentView {
+            base: &doc,
+            omit: &["issuer"],
+            replace: &[],
+        })
+        .unwrap();
+        let whole = canon::canonical_sha256(DocumentView {
+            base: &doc,
+            omit: &[],
+            replace: &[],
+        })
+        .unwrap();
+        assert_ne!(
+            without_issuer, whole,
+            "{rel}: omitting issuer must change the digest"
+        );
+        check(
+            rel,
+            DocumentView {
+                base: &doc,
+                omit: &["issuer"],
+                replace: &[],
+            },
+        );
     }
 }
 
@@ -64,14 +107,28 @@ fn replaced_and_added_members_are_hashed_like_the_materialised_document() {
     let issuer = json!("did:example:another-issuer");
     let extra_type = json!(["VerifiableCredential", "AlumniCredential"]);
     let added = json!("2030-01-01T00:00:00Z");
-    assert!(!doc.contains_key("validUntil"), "the vector has no validUntil");
+    assert!(
+        !doc.contains_key("validUntil"),
+        "the vector has no validUntil"
+    );
     // `validUntil` is defined by the VC v2 context the vector uses.
-    let replace = [("issuer", &issuer), ("type", &extra_type), ("validUntil", &added)];
-    let view = DocumentView { base: &doc, omit: &[], replace: &replace };
+    let replace = [
+        ("issuer", &issuer),
+        ("type", &extra_type),
+        ("validUntil", &added),
+    ];
+    let view = DocumentView {
+        base: &doc,
+        omit: &[],
+        replace: &replace,
+    };
     let v = view.to_value();
     assert_eq!(v["issuer"], issuer);
     assert_eq!(v["validUntil"], added);
-    assert_eq!(v.as_object().unwrap().keys().last().map(String::as_str), Some("validUntil"));
+    assert_eq!(
+        v.as_object().unwrap().keys().last().map(String::as_str),
+        Some("validUntil")
+    );
     check("replace+add", view);
 }
 
@@ -79,13 +136,27 @@ fn replaced_and_added_members_are_hashed_like_the_materialised_document() {
 fn an_invalid_view_is_an_error_not_a_digest() {
     let doc = load("vectors/vc-di-eddsa/TestVectors/unsigned.json");
     // An unknown context is an error (never fetched), through the view as without it.
-    let unknown = json!(["https://www.w3.org/ns/credentials/v2", "https://unknown.example/context"]);
-    let view = DocumentView { base: &doc, omit: &[], replace: &[("@context", &unknown)] };
+    let unknown = json!([
+        "https://www.w3.org/ns/credentials/v2",
+        "https://unknown.example/context"
+    ]);
+    let view = DocumentView {
+        base: &doc,
+        omit: &[],
+        replace: &[("@context", &unknown)],
+    };
     let err = canon::canonical_sha256(view).unwrap_err();
-    assert!(err.to_string().contains("https://unknown.example/context"), "{err}");
+    assert!(
+        err.to_string().contains("https://unknown.example/context"),
+        "{err}"
+    );
     // A relative @id is an error in safe mode.
     let relative = json!("not-an-absolute-iri");
-    let view = DocumentView { base: &doc, omit: &[], replace: &[("id", &relative)] };
+    let view = DocumentView {
+        base: &doc,
+        omit: &[],
+        replace: &[("id", &relative)],
+    };
     let err = canon::canonical_sha256(view).unwrap_err();
     assert!(err.to_string().contains("not-an-absolute-iri"), "{err}");
 }

@@ -22,13 +22,19 @@ fn check(name: &str, expected_quads: usize, subject: &str) -> String {
     println!("{name}: {} canonical quads", lines.len());
     assert_eq!(lines.len(), expected_quads, "{name}");
     // Sorted, unique, newline-terminated.
-    assert!(lines.windows(2).all(|w| w[0] < w[1]), "{name}: not sorted/unique");
+    assert!(
+        lines.windows(2).all(|w| w[0] < w[1]),
+        "{name}: not sorted/unique"
+    );
     assert!(nq.ends_with(" .\n"));
     // No blank nodes in these documents (every node has an id).
     assert!(!nq.contains("_:"), "{name}: unexpected blank node");
     // The credential subject's type triple.
     let subject_type = format!("<{subject}> {RDF_TYPE} {PERSON} .");
-    assert!(lines.contains(&subject_type.as_str()), "{name}: missing {subject_type}");
+    assert!(
+        lines.contains(&subject_type.as_str()),
+        "{name}: missing {subject_type}"
+    );
     // The credential's types.
     let id = doc["id"].as_str().unwrap();
     for t in [
@@ -39,18 +45,28 @@ fn check(name: &str, expected_quads: usize, subject: &str) -> String {
         assert!(lines.contains(&q.as_str()), "{name}: missing {q}");
     }
     // The subject link.
-    let cs = format!("<{id}> <https://www.w3.org/2018/credentials#credentialSubject> <{subject}> .");
+    let cs =
+        format!("<{id}> <https://www.w3.org/2018/credentials#credentialSubject> <{subject}> .");
     assert!(lines.contains(&cs.as_str()), "{name}: missing {cs}");
     // Same result when the quads go through to_rdf + rdfc10 separately.
     let quads = canon::to_rdf(&doc, &canon::Options::default()).unwrap();
-    assert_eq!(canon::rdfc10(&quads, &canon::Limits::default()).unwrap().nquads, nq);
+    assert_eq!(
+        canon::rdfc10(&quads, &canon::Limits::default())
+            .unwrap()
+            .nquads,
+        nq
+    );
     nq
 }
 
 /// 292 (jsonld.js 9 gives the same bytes; `FINDINGS.md`'s "302" is not reproduced).
 #[test]
 fn mc_annex1() {
-    let nq = check("Sample-MC-Annex1-unsigned.jsonld", 292, "urn:epass:person:1");
+    let nq = check(
+        "Sample-MC-Annex1-unsigned.jsonld",
+        292,
+        "urn:epass:person:1",
+    );
     // A language-tagged literal from a language map, and a typed date.
     assert!(nq.contains("@en ."), "no language-tagged literal");
     assert!(nq.contains("^^<http://www.w3.org/2001/XMLSchema#dateTime>"));
@@ -60,12 +76,20 @@ fn mc_annex1() {
 /// the same 156 lines byte for byte; nodes embedded several times with the same `id` merge.
 #[test]
 fn cert_of_part() {
-    check("Sample-CertOfPart-unsigned.jsonld", 156, "urn:epass:person:1");
+    check(
+        "Sample-CertOfPart-unsigned.jsonld",
+        156,
+        "urn:epass:person:1",
+    );
 }
 
 #[test]
 fn elm_3_2_sample() {
-    check("credential-sample_ELM-3.2.jsonld", 92, "http://example.org/pid1");
+    check(
+        "credential-sample_ELM-3.2.jsonld",
+        92,
+        "http://example.org/pid1",
+    );
 }
 
 /// Canonicalization is independent of JSON member order.
@@ -73,13 +97,21 @@ fn elm_3_2_sample() {
 fn member_order_does_not_matter() {
     fn reverse(v: &serde_json::Value) -> serde_json::Value {
         match v {
-            serde_json::Value::Object(o) => {
-                serde_json::Value::Object(o.iter().rev().map(|(k, v)| (k.clone(), reverse(v))).collect())
+            serde_json::Value::Object(o) => serde_json::Value::Object(
+                o.iter()
+                    .rev()
+                    .map(|(k, v)| (k.clone(), reverse(v)))
+                    .collect(),
+            ),
+            serde_json::Value::Array(a) => {
+                serde_json::Value::Array(a.iter().map(reverse).collect())
             }
-            serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(reverse).collect()),
             other => other.clone(),
         }
     }
     let doc = sample("credential-sample_ELM-3.2.jsonld");
-    assert_eq!(canon::canonicalize(&doc).unwrap(), canon::canonicalize(&reverse(&doc)).unwrap());
+    assert_eq!(
+        canon::canonicalize(&doc).unwrap(),
+        canon::canonicalize(&reverse(&doc)).unwrap()
+    );
 }

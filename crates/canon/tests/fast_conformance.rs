@@ -24,13 +24,20 @@ use contexts::OfflineLoader;
 use serde_json::Value;
 use std::path::Path;
 
-const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/vectors/json-ld-api");
+const SUITE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../testdata/vectors/json-ld-api"
+);
 const BASE: &str = "https://w3c.github.io/json-ld-api/tests/";
 
 fn collect(dir: &Path, rel: &str, docs: &mut Vec<(String, Value)>) {
     for e in std::fs::read_dir(dir).expect("suite directory").flatten() {
         let p = e.path();
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         if p.is_dir() {
             collect(&p, &format!("{rel}{name}/"), docs);
             continue;
@@ -38,7 +45,9 @@ fn collect(dir: &Path, rel: &str, docs: &mut Vec<(String, Value)>) {
         if !(name.ends_with(".jsonld") || name.ends_with(".json")) {
             continue;
         }
-        if let Ok(v) = serde_json::from_str::<Value>(&std::fs::read_to_string(&p).unwrap_or_default()) {
+        if let Ok(v) =
+            serde_json::from_str::<Value>(&std::fs::read_to_string(&p).unwrap_or_default())
+        {
             docs.push((format!("{BASE}{rel}{name}"), v));
         }
     }
@@ -70,7 +79,10 @@ struct Counts {
 }
 
 fn is_safe_mode_error(e: &CanonError) -> bool {
-    matches!(e, CanonError::UndefinedTerm { .. } | CanonError::RelativeIri { .. })
+    matches!(
+        e,
+        CanonError::UndefinedTerm { .. } | CanonError::RelativeIri { .. }
+    )
 }
 
 /// Runs one manifest. `expected` maps a test to its expected dataset.
@@ -78,18 +90,31 @@ fn run_manifest(manifest: &str, expand: bool) -> Counts {
     let text = std::fs::read_to_string(Path::new(SUITE).join(manifest)).expect("manifest");
     let m: Value = serde_json::from_str(&text).expect("manifest JSON");
     let loader = loader();
-    let oracle_opts = canon::Options { loader: loader.clone(), limits: Limits::default() };
+    let oracle_opts = canon::Options {
+        loader: loader.clone(),
+        limits: Limits::default(),
+    };
     let mut c = Counts::default();
     for t in m["sequence"].as_array().expect("sequence") {
         c.total += 1;
         let id = t["@id"].as_str().unwrap_or("?").to_owned();
-        let types: Vec<&str> = t["@type"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-        let opts = t.get("option").and_then(Value::as_object).cloned().unwrap_or_default();
+        let types: Vec<&str> = t["@type"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let opts = t
+            .get("option")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         if opts.get("specVersion").and_then(Value::as_str) == Some("json-ld-1.0") {
             c.not_applicable += 1;
             continue;
         }
-        if opts.keys().any(|k| !matches!(k.as_str(), "specVersion" | "base" | "normative" | "useJCS")) {
+        if opts
+            .keys()
+            .any(|k| !matches!(k.as_str(), "specVersion" | "base" | "normative" | "useJCS"))
+        {
             c.declined += 1;
             c.declined_options += 1;
             continue;
@@ -109,7 +134,11 @@ fn run_manifest(manifest: &str, expand: bool) -> Counts {
             .and_then(Value::as_str)
             .map(str::to_owned)
             .unwrap_or_else(|| format!("{BASE}{input_rel}"));
-        let fopts = FastOptions { loader: loader.clone(), base: Some(base.clone()), limits: Limits::default() };
+        let fopts = FastOptions {
+            loader: loader.clone(),
+            base: Some(base.clone()),
+            limits: Limits::default(),
+        };
         let got = fast::to_rdf(&input, &fopts);
         let negative = types.contains(&"jld:NegativeEvaluationTest");
         if negative {
@@ -136,7 +165,8 @@ fn run_manifest(manifest: &str, expand: bool) -> Counts {
         let expected: Option<Vec<Quad>> = match t.get("expect").and_then(Value::as_str) {
             None => None,
             Some(rel) => {
-                let text = std::fs::read_to_string(Path::new(SUITE).join(rel)).expect("expected file");
+                let text =
+                    std::fs::read_to_string(Path::new(SUITE).join(rel)).expect("expected file");
                 if expand {
                     let exp: Value = serde_json::from_str(&text).expect("expected JSON");
                     match canon::oracle_to_rdf(&exp, &oracle_opts) {
@@ -190,7 +220,9 @@ fn run_manifest(manifest: &str, expand: bool) -> Counts {
                     )),
                 }
             }
-            Err(e) => c.different.push(format!("{id} ({input_rel}): fast path error {e} on a positive test")),
+            Err(e) => c.different.push(format!(
+                "{id} ({input_rel}): fast path error {e} on a positive test"
+            )),
         }
     }
     c
@@ -208,12 +240,22 @@ fn report(name: &str, c: &Counts) {
 fn to_rdf_manifest_zero_different() {
     let c = run_manifest("toRdf-manifest.jsonld", false);
     report("toRdf", &c);
-    assert!(c.different.is_empty(), "{} different:\n{}", c.different.len(), c.different.join("\n\n"));
+    assert!(
+        c.different.is_empty(),
+        "{} different:\n{}",
+        c.different.len(),
+        c.different.join("\n\n")
+    );
 }
 
 #[test]
 fn expand_manifest_zero_different() {
     let c = run_manifest("expand-manifest.jsonld", true);
     report("expand", &c);
-    assert!(c.different.is_empty(), "{} different:\n{}", c.different.len(), c.different.join("\n\n"));
+    assert!(
+        c.different.is_empty(),
+        "{} different:\n{}",
+        c.different.len(),
+        c.different.join("\n\n")
+    );
 }

@@ -12,13 +12,18 @@ const TESTDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
             files(&p, out);
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "jsonld")) {
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("json" | "jsonld")
+        ) {
             out.push(p);
         }
     }
@@ -46,14 +51,25 @@ fn compare(doc: &Value) -> Verdict {
 /// Every document of the corpus, with a name.
 fn corpus() -> Vec<(String, Value)> {
     let mut paths = Vec::new();
-    files(&Path::new(TESTDATA).join("edc/samples/elm-v3-official"), &mut paths);
-    files(&Path::new(TESTDATA).join("vectors/vc-di-eddsa/TestVectors"), &mut paths);
-    files(&Path::new(TESTDATA).join("vectors/bitstring-status-list"), &mut paths);
+    files(
+        &Path::new(TESTDATA).join("edc/samples/elm-v3-official"),
+        &mut paths,
+    );
+    files(
+        &Path::new(TESTDATA).join("vectors/vc-di-eddsa/TestVectors"),
+        &mut paths,
+    );
+    files(
+        &Path::new(TESTDATA).join("vectors/bitstring-status-list"),
+        &mut paths,
+    );
     files(Path::new(EXAMPLES), &mut paths);
     let mut docs = Vec::new();
     for p in paths {
         let text = std::fs::read_to_string(&p).expect("readable");
-        let Ok(doc) = serde_json::from_str::<Value>(&text) else { continue };
+        let Ok(doc) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
         let name = p.display().to_string();
         // A JAdES-signed EDC: the credential is the `payload` string.
         if let Some(payload) = doc.get("payload").and_then(Value::as_str) {
@@ -82,7 +98,11 @@ fn fast_path_matches_oracle_on_real_documents() {
             Verdict::Same => same += 1,
             Verdict::BothError => {
                 both_err += 1;
-                println!("both error: {name}: oracle {:?} / fast {:?}", canon::oracle_canonicalize(doc).err(), canon::fast::canonicalize(doc).err());
+                println!(
+                    "both error: {name}: oracle {:?} / fast {:?}",
+                    canon::oracle_canonicalize(doc).err(),
+                    canon::fast::canonicalize(doc).err()
+                );
             }
             Verdict::Declined(r) => {
                 declined += 1;
@@ -96,7 +116,11 @@ fn fast_path_matches_oracle_on_real_documents() {
         docs.len(),
         different.len()
     );
-    assert!(different.is_empty(), "fast path differs from the oracle:\n{}", different.join("\n\n"));
+    assert!(
+        different.is_empty(),
+        "fast path differs from the oracle:\n{}",
+        different.join("\n\n")
+    );
 }
 
 #[test]
@@ -106,7 +130,9 @@ fn eu_samples_are_answered_not_declined() {
         "Sample-CertOfPart-unsigned.jsonld",
         "credential-sample_ELM-3.2.jsonld",
     ] {
-        let path = Path::new(TESTDATA).join("edc/samples/elm-v3-official").join(name);
+        let path = Path::new(TESTDATA)
+            .join("edc/samples/elm-v3-official")
+            .join(name);
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         assert_eq!(compare(&doc), Verdict::Same, "{name}");
     }
@@ -117,13 +143,23 @@ fn eu_samples_are_answered_not_declined() {
 #[test]
 fn w3c_eddsa_rdfc_2022_canonical_forms() {
     for dir in ["eddsa-rdfc-2022", "eddsa-rdfc-2022/employ"] {
-        let base = Path::new(TESTDATA).join("vectors/vc-di-eddsa/TestVectors").join(dir);
+        let base = Path::new(TESTDATA)
+            .join("vectors/vc-di-eddsa/TestVectors")
+            .join(dir);
         let read = |f: &str| std::fs::read_to_string(base.join(f)).unwrap();
         let mut signed: Value = serde_json::from_str(&read("signedDataInt.json")).unwrap();
         signed.as_object_mut().unwrap().remove("proof");
-        assert_eq!(canon::fast::canonicalize(&signed).unwrap().unwrap(), read("canonDocDataInt.txt"), "{dir}: document");
+        assert_eq!(
+            canon::fast::canonicalize(&signed).unwrap().unwrap(),
+            read("canonDocDataInt.txt"),
+            "{dir}: document"
+        );
         let config: Value = serde_json::from_str(&read("proofConfigDataInt.json")).unwrap();
-        assert_eq!(canon::fast::canonicalize(&config).unwrap().unwrap(), read("proofCanonDataInt.txt"), "{dir}: proof configuration");
+        assert_eq!(
+            canon::fast::canonicalize(&config).unwrap().unwrap(),
+            read("proofCanonDataInt.txt"),
+            "{dir}: proof configuration"
+        );
     }
 }
 
@@ -131,21 +167,33 @@ fn w3c_eddsa_rdfc_2022_canonical_forms() {
 /// single-threaded answer.
 #[test]
 fn concurrent_calls_agree() {
-    let docs: Vec<Value> = ["Sample-MC-Annex1-unsigned.jsonld", "credential-sample_ELM-3.2.jsonld", "Sample-CertOfPart-unsigned.jsonld"]
+    let docs: Vec<Value> = [
+        "Sample-MC-Annex1-unsigned.jsonld",
+        "credential-sample_ELM-3.2.jsonld",
+        "Sample-CertOfPart-unsigned.jsonld",
+    ]
+    .iter()
+    .map(|n| {
+        let p = Path::new(TESTDATA)
+            .join("edc/samples/elm-v3-official")
+            .join(n);
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    })
+    .collect();
+    let expected: Vec<String> = docs
         .iter()
-        .map(|n| {
-            let p = Path::new(TESTDATA).join("edc/samples/elm-v3-official").join(n);
-            serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-        })
+        .map(|d| canon::oracle_canonicalize(d).unwrap())
         .collect();
-    let expected: Vec<String> = docs.iter().map(|d| canon::oracle_canonicalize(d).unwrap()).collect();
     std::thread::scope(|s| {
         for t in 0..4 {
             let (docs, expected) = (&docs, &expected);
             s.spawn(move || {
                 for i in 0..30 {
                     let k = (i + t) % docs.len();
-                    assert_eq!(&canon::fast::canonicalize(&docs[k]).unwrap().unwrap(), &expected[k]);
+                    assert_eq!(
+                        &canon::fast::canonicalize(&docs[k]).unwrap().unwrap(),
+                        &expected[k]
+                    );
                 }
             });
         }

@@ -49,13 +49,17 @@ struct Vocab {
 }
 
 fn vocab() -> Vocab {
-    let text = contexts::bundled(contexts::urls::EDC_AP).expect("bundled").text;
+    let text = contexts::bundled(contexts::urls::EDC_AP)
+        .expect("bundled")
+        .text;
     let ctx: Value = serde_json::from_str(text).expect("json");
     let mut classes = Vec::new();
     let mut props = Vec::new();
     for (k, v) in ctx["@context"].as_object().expect("map") {
         match v {
-            Value::String(_) if k.starts_with(|c: char| c.is_ascii_uppercase()) => classes.push(k.clone()),
+            Value::String(_) if k.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                classes.push(k.clone())
+            }
             Value::Object(d) => {
                 let kind = if d.get("@container").and_then(Value::as_str) == Some("@language") {
                     Kind::Lang
@@ -74,10 +78,31 @@ fn vocab() -> Vocab {
     Vocab { classes, props }
 }
 
-const LANGS: &[&str] = &["en", "de", "fr", "es", "it", "pt", "nl", "pl", "mt", "ga", "en-GB", "pt-BR", "sr-Latn"];
+const LANGS: &[&str] = &[
+    "en", "de", "fr", "es", "it", "pt", "nl", "pl", "mt", "ga", "en-GB", "pt-BR", "sr-Latn",
+];
 const WORDS: &[&str] = &[
-    "Bachelor", "of", "Science", "Informatik", "Médecine", "Ελληνικά", "Mathematics", "ECTS", "😀", "niveau",
-    "\"quoted\"", "back\\slash", "line\nbreak", "tab\there", "cr\rlf", "€", "日本語", "", " ", "ctl\u{1}x", "del\u{7f}",
+    "Bachelor",
+    "of",
+    "Science",
+    "Informatik",
+    "Médecine",
+    "Ελληνικά",
+    "Mathematics",
+    "ECTS",
+    "😀",
+    "niveau",
+    "\"quoted\"",
+    "back\\slash",
+    "line\nbreak",
+    "tab\there",
+    "cr\rlf",
+    "€",
+    "日本語",
+    "",
+    " ",
+    "ctl\u{1}x",
+    "del\u{7f}",
 ];
 
 fn text(r: &mut Rng) -> String {
@@ -90,18 +115,36 @@ fn iri(r: &mut Rng) -> String {
         0 => format!("urn:epass:node:{}", r.below(50)),
         1 => format!("http://data.europa.eu/snb/eqf/{}", 1 + r.below(8)),
         2 => format!("https://example.edu/id/{}#{}", r.below(1000), r.below(10)),
-        _ => format!("http://publications.europa.eu/resource/authority/language/{}", r.pick(&["ENG", "DEU", "FRA"])),
+        _ => format!(
+            "http://publications.europa.eu/resource/authority/language/{}",
+            r.pick(&["ENG", "DEU", "FRA"])
+        ),
     }
 }
 
 fn typed_value(r: &mut Rng, t: &str) -> Value {
     match t {
-        "xsd:dateTime" => json!(format!("20{:02}-{:02}-{:02}T{:02}:00:00{}", r.below(30), 1 + r.below(12), 1 + r.below(28), r.below(24), r.pick(&["Z", "+02:00", ""]))),
+        "xsd:dateTime" => json!(format!(
+            "20{:02}-{:02}-{:02}T{:02}:00:00{}",
+            r.below(30),
+            1 + r.below(12),
+            1 + r.below(28),
+            r.below(24),
+            r.pick(&["Z", "+02:00", ""])
+        )),
         "xsd:integer" | "xsd:positiveInteger" => {
-            if r.chance(50) { json!(r.below(500)) } else { json!(r.below(500).to_string()) }
+            if r.chance(50) {
+                json!(r.below(500))
+            } else {
+                json!(r.below(500).to_string())
+            }
         }
         "xsd:boolean" => {
-            if r.chance(50) { json!(r.chance(50)) } else { json!(if r.chance(50) { "true" } else { "false" }) }
+            if r.chance(50) {
+                json!(r.chance(50))
+            } else {
+                json!(if r.chance(50) { "true" } else { "false" })
+            }
         }
         "xsd:decimal" => json!(format!("{}.{}", r.below(100), r.below(10))),
         "xsd:duration" => json!(format!("P{}M", 1 + r.below(48))),
@@ -153,7 +196,11 @@ impl Gen<'_> {
 
     fn maybe_array(&mut self, kind: &Kind, depth: usize) -> Value {
         if !matches!(kind, Kind::Lang) && self.r.chance(25) {
-            Value::Array((0..1 + self.r.below(3)).map(|_| self.value(kind, depth)).collect())
+            Value::Array(
+                (0..1 + self.r.below(3))
+                    .map(|_| self.value(kind, depth))
+                    .collect(),
+            )
         } else {
             self.value(kind, depth)
         }
@@ -164,7 +211,9 @@ impl Gen<'_> {
         if !self.r.chance(self.blank_rate) {
             m.insert("id".into(), json!(iri(&mut self.r)));
         }
-        let class = class.map(str::to_owned).unwrap_or_else(|| self.r.pick(&self.v.classes).clone());
+        let class = class
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.r.pick(&self.v.classes).clone());
         if self.r.chance(20) {
             let other = self.r.pick(&self.v.classes).clone();
             m.insert("type".into(), json!([class, other]));
@@ -192,7 +241,11 @@ impl Gen<'_> {
             ] {
                 if self.r.chance(25) {
                     let v = if self.r.chance(40) {
-                        Value::Array((0..1 + self.r.below(3)).map(|_| self.node(depth - 1, Some(class))).collect())
+                        Value::Array(
+                            (0..1 + self.r.below(3))
+                                .map(|_| self.node(depth - 1, Some(class)))
+                                .collect(),
+                        )
                     } else {
                         self.node(depth - 1, Some(class))
                     };
@@ -216,17 +269,30 @@ impl Gen<'_> {
         }
         let mut m = Map::new();
         m.insert("@context".into(), Value::Array(ctx));
-        m.insert("id".into(), json!(format!("urn:credential:{}", self.r.next())));
-        m.insert("type".into(), json!(["VerifiableCredential", "EuropeanDigitalCredential"]));
+        m.insert(
+            "id".into(),
+            json!(format!("urn:credential:{}", self.r.next())),
+        );
+        m.insert(
+            "type".into(),
+            json!(["VerifiableCredential", "EuropeanDigitalCredential"]),
+        );
         let depth = 1 + self.r.below(3);
         m.insert("issuer".into(), self.node(1, Some("Organisation")));
         m.insert(
-            if self.r.chance(50) { "issuanceDate".into() } else { "validFrom".into() },
+            if self.r.chance(50) {
+                "issuanceDate".into()
+            } else {
+                "validFrom".into()
+            },
             typed_value(&mut self.r, "xsd:dateTime"),
         );
         let mut subject = self.node(depth, Some("Person"));
         if let Value::Object(s) = &mut subject {
-            s.insert("hasClaim".into(), self.node(depth, Some("LearningAchievement")));
+            s.insert(
+                "hasClaim".into(),
+                self.node(depth, Some("LearningAchievement")),
+            );
             if inline {
                 s.insert("exNote".into(), lang_map(&mut self.r));
                 s.insert("ex:count".into(), json!(self.r.below(10)));
@@ -237,7 +303,10 @@ impl Gen<'_> {
             m.insert("credentialSchema".into(), json!({"id": "http://data.europa.eu/snb/model/ap/edc-generic-full", "type": "ShaclValidator2017"}));
         }
         if self.r.chance(20) {
-            m.insert("expirationDate".into(), typed_value(&mut self.r, "xsd:dateTime"));
+            m.insert(
+                "expirationDate".into(),
+                typed_value(&mut self.r, "xsd:dateTime"),
+            );
             m.insert("evidence".into(), self.node(1, Some("Evidence")));
         }
         if with_proof {
@@ -260,7 +329,10 @@ impl Gen<'_> {
                     m.insert("undefinedTermXyz".into(), json!("x"));
                 }
                 1 => {
-                    m.insert("issuer".into(), json!({"id": "relative/issuer", "type": "Organisation"}));
+                    m.insert(
+                        "issuer".into(),
+                        json!({"id": "relative/issuer", "type": "Organisation"}),
+                    );
                 }
                 _ => {
                     m.insert("@context".into(), json!([contexts::urls::VC_V1, contexts::urls::EDC_AP, {"VerifiableCredential": "http://example.org/evil"}]));
@@ -273,7 +345,11 @@ impl Gen<'_> {
 
 fn run(n: usize, seed: u64) {
     let v = vocab();
-    let mut g = Gen { r: Rng(seed), v: &v, blank_rate: 0 };
+    let mut g = Gen {
+        r: Rng(seed),
+        v: &v,
+        blank_rate: 0,
+    };
     let (mut same, mut both_err, mut declined) = (0, 0, 0);
     let mut blank = 0;
     let t0 = std::time::Instant::now();
@@ -299,13 +375,22 @@ fn run(n: usize, seed: u64) {
             }
             _ => {
                 let dir = std::env::temp_dir();
-                let _ = std::fs::write(dir.join("fast_gen_oracle.nq"), format!("{oracle:?}").replace("\\n", "\n"));
-                let _ = std::fs::write(dir.join("fast_gen_fast.nq"), format!("{fast:?}").replace("\\n", "\n"));
-                let _ = std::fs::write(dir.join("fast_gen_doc.json"), serde_json::to_string_pretty(&doc).unwrap_or_default());
+                let _ = std::fs::write(
+                    dir.join("fast_gen_oracle.nq"),
+                    format!("{oracle:?}").replace("\\n", "\n"),
+                );
+                let _ = std::fs::write(
+                    dir.join("fast_gen_fast.nq"),
+                    format!("{fast:?}").replace("\\n", "\n"),
+                );
+                let _ = std::fs::write(
+                    dir.join("fast_gen_doc.json"),
+                    serde_json::to_string_pretty(&doc).unwrap_or_default(),
+                );
                 panic!(
-                "document {i} (seed {seed}) differs:\n{}\noracle: {oracle:?}\nfast: {fast:?}",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            )
+                    "document {i} (seed {seed}) differs:\n{}\noracle: {oracle:?}\nfast: {fast:?}",
+                    serde_json::to_string_pretty(&doc).unwrap_or_default()
+                )
             }
         }
     }
@@ -313,7 +398,10 @@ fn run(n: usize, seed: u64) {
         "generated {n} credentials (seed {seed}) in {:.1?}: {same} identical ({blank} with blank nodes), {both_err} error on both sides, {declined} declined, 0 different",
         t0.elapsed()
     );
-    assert_eq!(declined, 0, "the generated EDC-like credentials are all inside the compiled subset");
+    assert_eq!(
+        declined, 0,
+        "the generated EDC-like credentials are all inside the compiled subset"
+    );
 }
 
 #[test]

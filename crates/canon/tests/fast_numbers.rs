@@ -23,16 +23,30 @@ fn doc(v: Value) -> Value {
 #[test]
 fn numbers_match_the_oracle_or_decline() {
     let cases: Vec<Value> = vec![
-        json!(0), json!(1), json!(-7), json!(9007199254740992u64), json!(9007199254740993u64),
-        json!(u64::MAX), json!(i64::MIN), json!(true), json!(false),
-        serde_json::from_str("1.0").unwrap(), serde_json::from_str("1.5").unwrap(),
-        serde_json::from_str("-0.0").unwrap(), serde_json::from_str("0.1").unwrap(),
-        serde_json::from_str("1e21").unwrap(), serde_json::from_str("1E3").unwrap(),
-        serde_json::from_str("123.456e-7").unwrap(), serde_json::from_str("5.0e0").unwrap(),
+        json!(0),
+        json!(1),
+        json!(-7),
+        json!(9007199254740992u64),
+        json!(9007199254740993u64),
+        json!(u64::MAX),
+        json!(i64::MIN),
+        json!(true),
+        json!(false),
+        serde_json::from_str("1.0").unwrap(),
+        serde_json::from_str("1.5").unwrap(),
+        serde_json::from_str("-0.0").unwrap(),
+        serde_json::from_str("0.1").unwrap(),
+        serde_json::from_str("1e21").unwrap(),
+        serde_json::from_str("1E3").unwrap(),
+        serde_json::from_str("123.456e-7").unwrap(),
+        serde_json::from_str("5.0e0").unwrap(),
         serde_json::from_str("3.14159265358979").unwrap(),
-        serde_json::from_str("0.30000000000000004").unwrap(), serde_json::from_str("1e20").unwrap(),
-        serde_json::from_str("-1.25e-300").unwrap(), serde_json::from_str("9.999999999999999e22").unwrap(),
-        serde_json::from_str("123456789012345.6").unwrap(), serde_json::from_str("2.5").unwrap(),
+        serde_json::from_str("0.30000000000000004").unwrap(),
+        serde_json::from_str("1e20").unwrap(),
+        serde_json::from_str("-1.25e-300").unwrap(),
+        serde_json::from_str("9.999999999999999e22").unwrap(),
+        serde_json::from_str("123456789012345.6").unwrap(),
+        serde_json::from_str("2.5").unwrap(),
     ];
     let (mut same, mut declined) = (0, 0);
     for v in cases {
@@ -42,7 +56,10 @@ fn numbers_match_the_oracle_or_decline() {
         match (&o, &f) {
             (_, Ok(Err(_))) => {
                 declined += 1;
-                println!("declined {v}: oracle says\n{}", o.as_ref().map(String::as_str).unwrap_or("(error)"));
+                println!(
+                    "declined {v}: oracle says\n{}",
+                    o.as_ref().map(String::as_str).unwrap_or("(error)")
+                );
             }
             (Ok(a), Ok(Ok(b))) if a == b => same += 1,
             (Err(_), Err(_)) => same += 1,

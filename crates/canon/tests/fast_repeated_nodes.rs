@@ -8,7 +8,9 @@
 use serde_json::{json, Value};
 
 fn same_as_oracle(name: &str, doc: &Value) {
-    let fast = canon::fast::canonicalize(doc).unwrap_or_else(|e| panic!("{name}: {e}")).unwrap_or_else(|d| panic!("{name}: declined: {d}"));
+    let fast = canon::fast::canonicalize(doc)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .unwrap_or_else(|d| panic!("{name}: declined: {d}"));
     let oracle = canon::oracle_canonicalize(doc).unwrap();
     assert_eq!(fast, oracle, "{name}");
 }
@@ -80,13 +82,25 @@ fn repeated_nodes_give_the_oracles_output() {
     });
     let doc = json!({"@context": property_scoped, "@id": "urn:x:c", "org": o, "inClaim": {"@id": "urn:x:claim", "org": o}});
     same_as_oracle("same object, other property-scoped context", &doc);
-    assert!(canon::oracle_canonicalize(&doc).unwrap().contains("claimName"), "the scoped context must apply");
+    assert!(
+        canon::oracle_canonicalize(&doc)
+            .unwrap()
+            .contains("claimName"),
+        "the scoped context must apply"
+    );
 }
 
 #[test]
 fn the_eu_samples_repeat_organisations_and_still_match() {
-    for rel in ["Sample-MC-Annex1-unsigned.jsonld", "Sample-CertOfPart-unsigned.jsonld", "credential-sample_ELM-3.2.jsonld"] {
-        let path = format!("{}/../../testdata/edc/samples/elm-v3-official/{rel}", env!("CARGO_MANIFEST_DIR"));
+    for rel in [
+        "Sample-MC-Annex1-unsigned.jsonld",
+        "Sample-CertOfPart-unsigned.jsonld",
+        "credential-sample_ELM-3.2.jsonld",
+    ] {
+        let path = format!(
+            "{}/../../testdata/edc/samples/elm-v3-official/{rel}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         same_as_oracle(rel, &doc);
     }

@@ -8,16 +8,24 @@ use serde_json::{json, Value};
 fn doc() -> Value {
     // (No percent-encoded suffixes: the oracle's IRI type treats `p%41` and `pA` as the same IRI,
     // jsonld.js and the fast path do not; see the js_interop tests.)
-    let suffixes = ["", "-", ".", "/", "0", "9", ":", "=", "?", "A", "a", "b", "~", "é", "%20x"];
+    let suffixes = [
+        "", "-", ".", "/", "0", "9", ":", "=", "?", "A", "a", "b", "~", "é", "%20x",
+    ];
     let mut graph = Vec::new();
     for s in suffixes {
         let mut node = serde_json::Map::new();
         node.insert("@id".into(), json!(format!("urn:x:a{s}")));
         for p in suffixes {
-            node.insert(format!("http://example.org/p{p}"), json!(format!("v{s}{p}")));
+            node.insert(
+                format!("http://example.org/p{p}"),
+                json!(format!("v{s}{p}")),
+            );
         }
         // A duplicate value and a long literal shared by several nodes.
-        node.insert("http://example.org/p".into(), json!(["same", "same", "x".repeat(5000)]));
+        node.insert(
+            "http://example.org/p".into(),
+            json!(["same", "same", "x".repeat(5000)]),
+        );
         graph.push(Value::Object(node));
     }
     json!({ "@context": {"@version": 1.1}, "@graph": graph })
@@ -26,13 +34,25 @@ fn doc() -> Value {
 #[test]
 fn ranked_sort_equals_byte_order_of_lines() {
     let d = doc();
-    let fast = canon::fast::canonicalize(&d).unwrap().expect("the fast path must accept this document");
+    let fast = canon::fast::canonicalize(&d)
+        .unwrap()
+        .expect("the fast path must accept this document");
     let oracle = canon::oracle_canonicalize(&d).unwrap();
     if fast != oracle {
         let (f, o): (Vec<&str>, Vec<&str>) = (fast.lines().collect(), oracle.lines().collect());
-        let i = f.iter().zip(&o).position(|(a, b)| a != b).unwrap_or(f.len().min(o.len()));
+        let i = f
+            .iter()
+            .zip(&o)
+            .position(|(a, b)| a != b)
+            .unwrap_or(f.len().min(o.len()));
         let cut = |s: Option<&&str>| s.map(|s| s.chars().take(120).collect::<String>());
-        panic!("line {i} differs: fast {:?} / oracle {:?} ({} vs {} lines)", cut(f.get(i)), cut(o.get(i)), f.len(), o.len());
+        panic!(
+            "line {i} differs: fast {:?} / oracle {:?} ({} vs {} lines)",
+            cut(f.get(i)),
+            cut(o.get(i)),
+            f.len(),
+            o.len()
+        );
     }
     // More than the 32 quads below which the plain sort is used, and really sorted + unique.
     let lines: Vec<&str> = fast.lines().collect();

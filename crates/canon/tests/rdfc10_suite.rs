@@ -113,7 +113,10 @@ fn rdfc10_conformance_suite() {
         }
     }
     for kind in ["eval", "map", "negative"] {
-        let t = tallies.get(kind).map(|t| (t.passed, t.total)).unwrap_or((0, 0));
+        let t = tallies
+            .get(kind)
+            .map(|t| (t.passed, t.total))
+            .unwrap_or((0, 0));
         println!("RDFC-1.0 {kind} tests: {} passed / {} total", t.0, t.1);
     }
     println!(
@@ -126,5 +129,9 @@ fn rdfc10_conformance_suite() {
     assert_eq!(tallies["eval"].total, 64);
     assert_eq!(tallies["map"].total, 21);
     assert_eq!(tallies["negative"].total, 1);
-    assert!(failures.is_empty(), "{} conformance failures", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} conformance failures",
+        failures.len()
+    );
 }

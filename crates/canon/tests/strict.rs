@@ -44,7 +44,11 @@ fn undefined_term_is_an_error_naming_term_and_path() {
 fn undefined_term_deep_inside_an_array() {
     let mut doc = elm_sample();
     let claims = doc["credentialSubject"]["hasClaim"].clone();
-    let first = if claims.is_array() { claims[0].clone() } else { claims };
+    let first = if claims.is_array() {
+        claims[0].clone()
+    } else {
+        claims
+    };
     let mut first = first;
     first["notInAnyContext"] = json!(1);
     doc["credentialSubject"]["hasClaim"] = json!([first]);
@@ -64,7 +68,10 @@ fn relative_id_is_an_error() {
     let err = canon::canonicalize(&doc).unwrap_err();
     assert_eq!(
         err,
-        CanonError::RelativeIri { value: "person-1".into(), path: "$.credentialSubject.id".into() }
+        CanonError::RelativeIri {
+            value: "person-1".into(),
+            path: "$.credentialSubject.id".into()
+        }
     );
 }
 
@@ -105,14 +112,21 @@ fn unknown_context_is_a_typed_error_and_nothing_is_fetched() {
         .push(json!("https://example.com/evil-context"));
     let start = Instant::now();
     let err = canon::canonicalize(&doc).unwrap_err();
-    assert_eq!(err, CanonError::UnknownContext { url: "https://example.com/evil-context".into() });
+    assert_eq!(
+        err,
+        CanonError::UnknownContext {
+            url: "https://example.com/evil-context".into()
+        }
+    );
     // An offline lookup, not a network timeout.
     assert!(start.elapsed() < Duration::from_secs(1));
     // A single unknown context, too.
     let doc = json!({"@context": "https://example.com/other", "@id": "urn:x", "urn:p": "v"});
     assert_eq!(
         canon::canonicalize(&doc).unwrap_err(),
-        CanonError::UnknownContext { url: "https://example.com/other".into() }
+        CanonError::UnknownContext {
+            url: "https://example.com/other".into()
+        }
     );
 }
 
@@ -126,7 +140,10 @@ fn vc2_with_edc_ap_is_a_protected_term_redefinition() {
     match canon::canonicalize(&doc).unwrap_err() {
         CanonError::ProtectedTermRedefinition { term, context } => {
             assert_eq!(term, "description");
-            assert_eq!(context.as_deref(), Some("http://data.europa.eu/snb/model/context/edc-ap"));
+            assert_eq!(
+                context.as_deref(),
+                Some("http://data.europa.eu/snb/model/context/edc-ap")
+            );
         }
         other => panic!("expected ProtectedTermRedefinition, got {other:?}"),
     }
@@ -157,7 +174,10 @@ fn inline_protected_redefinition_is_named() {
         "@id": "urn:x",
         "name": "n"
     });
-    assert_eq!(canon::canonicalize(&doc).unwrap(), "<urn:x> <https://schema.org/name> \"n\" .\n");
+    assert_eq!(
+        canon::canonicalize(&doc).unwrap(),
+        "<urn:x> <https://schema.org/name> \"n\" .\n"
+    );
 }
 
 /// Project policy: language tags are lower-cased as jsonld.js 9 does (`"colour"@en-gb`), so a
@@ -235,8 +255,10 @@ fn poison_graph_as_json_ld_is_too_complex_quickly() {
     let n = 10;
     let graph: Vec<Value> = (0..n)
         .map(|i| {
-            let others: Vec<Value> =
-                (0..n).filter(|&j| j != i).map(|j| json!({"@id": format!("_:n{j}")})).collect();
+            let others: Vec<Value> = (0..n)
+                .filter(|&j| j != i)
+                .map(|j| json!({"@id": format!("_:n{j}")}))
+                .collect();
             json!({"@id": format!("_:n{i}"), "urn:ex:p": others})
         })
         .collect();
@@ -255,7 +277,10 @@ fn small_symmetric_graphs_still_canonicalize() {
     let c = canon::rdfc10(&quads, &Limits::default()).unwrap();
     assert_eq!(c.nquads.lines().count(), 12);
     // And a tight explicit limit makes it fail, naming the limit.
-    let tight = Limits { max_ndegree_calls: 2, ..Limits::default() };
+    let tight = Limits {
+        max_ndegree_calls: 2,
+        ..Limits::default()
+    };
     match canon::rdfc10(&quads, &tight).unwrap_err() {
         CanonError::TooComplex { limit, .. } => assert_eq!(limit, 2),
         other => panic!("{other:?}"),
@@ -284,9 +309,15 @@ fn extra_documents_resolve_through_options() {
         json!({"@context": {"name": "urn:name"}}),
     )]);
     let doc = json!({"@context": "https://example.org/test-context", "@id": "urn:x", "name": "n"});
-    assert_eq!(canon::canonicalize_with(&doc, &opts).unwrap(), "<urn:x> <urn:name> \"n\" .\n");
+    assert_eq!(
+        canon::canonicalize_with(&doc, &opts).unwrap(),
+        "<urn:x> <urn:name> \"n\" .\n"
+    );
     // Not with the default options.
-    assert!(matches!(canon::canonicalize(&doc), Err(CanonError::UnknownContext { .. })));
+    assert!(matches!(
+        canon::canonicalize(&doc),
+        Err(CanonError::UnknownContext { .. })
+    ));
 }
 
 fn identical_list(n: usize) -> Value {
@@ -312,7 +343,11 @@ fn lists_of_identical_items() {
         Err(CanonError::TooComplex { .. }) => {}
         other => panic!("expected TooComplex, got {other:?}"),
     }
-    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
 }
 
 /// `@direction` becomes an i18n datatype (`rdfDirection: i18n-datatype`, as the

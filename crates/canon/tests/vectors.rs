@@ -44,7 +44,10 @@ fn alumni_proof_configuration() {
 
 #[test]
 fn employment_document() {
-    assert_canon("employmentAuth.json", "eddsa-rdfc-2022/employ/canonDocDataInt.txt");
+    assert_canon(
+        "employmentAuth.json",
+        "eddsa-rdfc-2022/employ/canonDocDataInt.txt",
+    );
 }
 
 #[test]
@@ -67,7 +70,10 @@ fn proof_set_and_chain_documents_canonicalize() {
         "proof-set-chain/proofChainTempDoc2.json",
     ] {
         let out = canon::canonicalize(&json(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
-        assert!(out.ends_with(" .\n") && out.lines().count() >= 5, "{f}: {out}");
+        assert!(
+            out.ends_with(" .\n") && out.lines().count() >= 5,
+            "{f}: {out}"
+        );
     }
     for f in [
         "proof-set-chain/proofSetConfig1.json",

@@ -115,7 +115,9 @@ pub fn bundled(url: &str) -> Result<&'static BundledContext, UnknownContext> {
     BUNDLED
         .iter()
         .find(|c| c.url == url)
-        .ok_or_else(|| UnknownContext { url: url.to_owned() })
+        .ok_or_else(|| UnknownContext {
+            url: url.to_owned(),
+        })
 }
 
 /// Offline document loader: the bundled contexts, parsed once, plus optional extra documents a
@@ -160,7 +162,9 @@ impl OfflineLoader {
             .filter(|(url, _)| bundled(url).is_err())
             .map(|(url, doc)| (url, Arc::new(doc)))
             .collect();
-        Self { extra: Arc::new(extra) }
+        Self {
+            extra: Arc::new(extra),
+        }
     }
 
     /// Returns the parsed document for `url`.
@@ -171,10 +175,12 @@ impl OfflineLoader {
                 reason,
             });
         }
-        self.extra
-            .get(url)
-            .cloned()
-            .ok_or_else(|| UnknownContext { url: url.to_owned() }.into())
+        self.extra.get(url).cloned().ok_or_else(|| {
+            UnknownContext {
+                url: url.to_owned(),
+            }
+            .into()
+        })
     }
 
     /// Returns the document text for a bundled `url` (the exact pinned bytes).
@@ -219,10 +225,16 @@ mod tests {
     fn extra_documents_cannot_override_bundled_ones() {
         let loader = OfflineLoader::with_documents([
             (urls::VC_V1.to_owned(), serde_json::json!({"@context": {}})),
-            ("https://example.org/ctx".to_owned(), serde_json::json!({"@context": {"a": "urn:a"}})),
+            (
+                "https://example.org/ctx".to_owned(),
+                serde_json::json!({"@context": {"a": "urn:a"}}),
+            ),
         ]);
         assert!(loader.load(urls::VC_V1).unwrap()["@context"]["VerifiableCredential"].is_object());
-        assert_eq!(loader.load("https://example.org/ctx").unwrap()["@context"]["a"], "urn:a");
+        assert_eq!(
+            loader.load("https://example.org/ctx").unwrap()["@context"]["a"],
+            "urn:a"
+        );
         assert!(loader.knows("https://example.org/ctx"));
         assert!(!OfflineLoader::new().knows("https://example.org/ctx"));
     }

@@ -11,16 +11,24 @@ fn every_bundled_context_matches_its_pin() {
         let digest = hex::encode(Sha256::digest(c.text.as_bytes()));
         assert_eq!(digest, c.sha256, "context {} ({}) changed", c.url, c.file);
         let parsed: serde_json::Value = serde_json::from_str(c.text).expect("valid JSON");
-        assert!(parsed.get("@context").is_some(), "{} has no @context", c.url);
+        assert!(
+            parsed.get("@context").is_some(),
+            "{} has no @context",
+            c.url
+        );
     }
 }
 
 #[test]
 fn every_url_of_the_reference_index_is_bundled_with_the_same_file() {
-    let index_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/contexts/index.json");
+    let index_path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/contexts/index.json"
+    );
     let text = std::fs::read_to_string(index_path).unwrap_or_else(|e| panic!("{index_path}: {e}"));
     let sources_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/SOURCES.md");
-    let sources = std::fs::read_to_string(sources_path).unwrap_or_else(|e| panic!("{sources_path}: {e}"));
+    let sources =
+        std::fs::read_to_string(sources_path).unwrap_or_else(|e| panic!("{sources_path}: {e}"));
     let index: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
     for (url, file) in &index {
         let c = contexts::bundled(url).unwrap_or_else(|e| panic!("{e}"));
@@ -32,7 +40,11 @@ fn every_url_of_the_reference_index_is_bundled_with_the_same_file() {
             .nth(1)
             .unwrap_or_else(|| panic!("{url}: contexts/{} is not in testdata/SOURCES.md", c.file));
         let digest = hex::encode(Sha256::digest(c.text.as_bytes()));
-        assert!(recorded.contains(&format!("sha256={digest}")), "{url}: {} differs from its source: {recorded}", c.file);
+        assert!(
+            recorded.contains(&format!("sha256={digest}")),
+            "{url}: {} differs from its source: {recorded}",
+            c.file
+        );
     }
     assert_eq!(index.len(), contexts::BUNDLED.len());
 }

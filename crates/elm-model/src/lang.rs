@@ -40,9 +40,13 @@ impl LanguageMap {
 
     /// The text in `lang`, else English, else the first language present.
     pub fn best(&self, lang: &str) -> Option<&str> {
-        self.get(lang)
-            .or_else(|| self.get("en"))
-            .or_else(|| self.0.values().next().and_then(|v| v.first()).map(String::as_str))
+        self.get(lang).or_else(|| self.get("en")).or_else(|| {
+            self.0
+                .values()
+                .next()
+                .and_then(|v| v.first())
+                .map(String::as_str)
+        })
     }
 
     /// The language tags present, sorted.
@@ -59,7 +63,9 @@ impl LanguageMap {
 
     /// Whether no language has any text.
     pub fn is_empty(&self) -> bool {
-        self.0.values().all(|v| v.iter().all(|s| s.trim().is_empty()))
+        self.0
+            .values()
+            .all(|v| v.iter().all(|s| s.trim().is_empty()))
     }
 }
 
@@ -131,7 +137,10 @@ mod tests {
         let a: LanguageMap = serde_json::from_str(r#"{"en": "Data Literacy"}"#).unwrap();
         let b: LanguageMap = serde_json::from_str(r#"{"en": ["Data Literacy"]}"#).unwrap();
         assert_eq!(a, b);
-        assert_eq!(serde_json::to_string(&b).unwrap(), r#"{"en":"Data Literacy"}"#);
+        assert_eq!(
+            serde_json::to_string(&b).unwrap(),
+            r#"{"en":"Data Literacy"}"#
+        );
     }
 
     #[test]

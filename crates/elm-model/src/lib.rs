@@ -23,14 +23,14 @@ pub mod programme;
 pub mod text;
 pub mod university;
 pub mod validate;
+pub mod view;
 pub mod vocab;
 mod vocab_tables;
-pub mod view;
 
 pub use award::{Award, CredentialKind, DisplayImage, MediaType};
 pub use build::{build, derived_id, BuildError, BuildOptions, Built};
 pub use lang::LanguageMap;
-pub use university::{did_web, University, Universities};
+pub use university::{did_web, Universities, University};
 pub use validate::{validate, Issue, Severity};
 
 /// Parses an award request (JSON text). A mismatch with the award format is reported as one

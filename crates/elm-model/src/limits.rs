@@ -152,12 +152,18 @@ pub fn check_json_size(json: &str) -> Option<Issue> {
 /// field is too long) followed by the `award.max-bytes` finding for `bytes`. When `value` is not
 /// an award at all, only the latter.
 pub fn oversized_award_findings(value: &serde_json::Value, bytes: usize) -> Vec<Issue> {
-    oversized_findings(Award::deserialize(value).map(|award| check_award(&award)), bytes)
+    oversized_findings(
+        Award::deserialize(value).map(|award| check_award(&award)),
+        bytes,
+    )
 }
 
 /// As [`oversized_award_findings`], for a programme specification.
 pub fn oversized_programme_findings(value: &serde_json::Value, bytes: usize) -> Vec<Issue> {
-    oversized_findings(ProgrammeSpec::deserialize(value).map(|spec| check_programme(&spec)), bytes)
+    oversized_findings(
+        ProgrammeSpec::deserialize(value).map(|spec| check_programme(&spec)),
+        bytes,
+    )
 }
 
 /// The field findings of a document that deserialised (none when it did not), then the

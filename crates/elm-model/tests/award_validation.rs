@@ -800,7 +800,11 @@ fn display_rules() {
 #[test]
 fn every_rule_has_a_test_here() {
     // The size and character limits have their own test file.
-    let src = [include_str!("award_validation.rs"), include_str!("award_limits.rs")].concat();
+    let src = [
+        include_str!("award_validation.rs"),
+        include_str!("award_limits.rs"),
+    ]
+    .concat();
     for (rule, _) in elm_model::validate::RULES {
         assert!(
             src.contains(&format!("\"{rule}\"")),

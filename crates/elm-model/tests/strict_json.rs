@@ -7,7 +7,9 @@ use elm_model::view::{CredentialView, ViewError};
 use serde_json::{json, Value};
 
 fn example(name: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -21,23 +23,54 @@ fn with_member_first(value: &Value, name: &str, forged: &Value) -> String {
 fn an_award_with_a_duplicate_member_is_one_parse_issue_with_its_path() {
     let award = example("awards/micro-credential-professional.json");
     assert!(elm_model::parse_award(&award.to_string()).is_ok());
-    let issue = elm_model::parse_award(&with_member_first(&award, "awardingUniversity", &json!("rwth"))).unwrap_err();
-    assert_eq!((issue.path.as_str(), issue.rule), ("awardingUniversity", "award.parse"));
-    assert_eq!(issue.message, "duplicate member \"awardingUniversity\" at $.awardingUniversity");
-    let nested = award.to_string().replacen("\"familyNames\":", "\"familyNames\":\"Forged\",\"famil\\u0079Names\":", 1);
+    let issue = elm_model::parse_award(&with_member_first(
+        &award,
+        "awardingUniversity",
+        &json!("rwth"),
+    ))
+    .unwrap_err();
+    assert_eq!(
+        (issue.path.as_str(), issue.rule),
+        ("awardingUniversity", "award.parse")
+    );
+    assert_eq!(
+        issue.message,
+        "duplicate member \"awardingUniversity\" at $.awardingUniversity"
+    );
+    let nested = award.to_string().replacen(
+        "\"familyNames\":",
+        "\"familyNames\":\"Forged\",\"famil\\u0079Names\":",
+        1,
+    );
     let issue = elm_model::parse_award(&nested).unwrap_err();
-    assert_eq!((issue.path.as_str(), issue.rule), ("learner.familyNames", "award.parse"));
+    assert_eq!(
+        (issue.path.as_str(), issue.rule),
+        ("learner.familyNames", "award.parse")
+    );
     // Syntax errors keep the typed parser's message.
-    assert!(elm_model::parse_award("{").unwrap_err().message.contains("EOF"));
+    assert!(elm_model::parse_award("{")
+        .unwrap_err()
+        .message
+        .contains("EOF"));
 }
 
 #[test]
 fn a_programme_specification_with_a_duplicate_member_is_refused() {
     let spec = example("stack/programme.json");
     assert!(parse_programme(&spec.to_string()).is_ok());
-    let issue = parse_programme(&with_member_first(&spec, "leadUniversity", &json!("rwth"))).unwrap_err();
-    assert_eq!((issue.path.as_str(), issue.rule), ("leadUniversity", "programme-spec.parse"));
-    assert!(issue.message.contains("duplicate member \"leadUniversity\""), "{}", issue.message);
+    let issue =
+        parse_programme(&with_member_first(&spec, "leadUniversity", &json!("rwth"))).unwrap_err();
+    assert_eq!(
+        (issue.path.as_str(), issue.rule),
+        ("leadUniversity", "programme-spec.parse")
+    );
+    assert!(
+        issue
+            .message
+            .contains("duplicate member \"leadUniversity\""),
+        "{}",
+        issue.message
+    );
 }
 
 #[test]
@@ -49,20 +82,33 @@ fn the_view_refuses_duplicates_in_a_credential_and_in_a_sealed_payload() {
         "credentialSubject": {"id": "did:example:learner"},
     });
     assert!(CredentialView::from_slice(credential.to_string().as_bytes()).is_ok());
-    let forged = with_member_first(&credential, "credentialSubject", &json!({"id": "did:example:mallory"}));
+    let forged = with_member_first(
+        &credential,
+        "credentialSubject",
+        &json!({"id": "did:example:mallory"}),
+    );
     match CredentialView::from_slice(forged.as_bytes()) {
         Err(e @ ViewError::Json { .. }) => {
             assert_eq!(e.path(), "$.credentialSubject");
-            assert!(e.to_string().contains("duplicate member \"credentialSubject\""), "{e}");
+            assert!(
+                e.to_string()
+                    .contains("duplicate member \"credentialSubject\""),
+                "{e}"
+            );
         }
         other => panic!("expected a JSON error, got {other:?}"),
     }
     // A JAdES envelope (b64: false) whose payload text holds the duplicate.
     let header = base64_url(&json!({"alg": "ES256", "b64": false, "crit": ["b64"]}).to_string());
-    let sealed = json!({"payload": forged, "signatures": [{"protected": header, "signature": "AA"}]});
+    let sealed =
+        json!({"payload": forged, "signatures": [{"protected": header, "signature": "AA"}]});
     let e = CredentialView::from_json(&sealed).unwrap_err();
     assert_eq!(e.path(), "$.payload");
-    assert!(e.to_string().contains("duplicate member \"credentialSubject\" at $.credentialSubject"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("duplicate member \"credentialSubject\" at $.credentialSubject"),
+        "{e}"
+    );
 }
 
 fn base64_url(text: &str) -> String {

@@ -3,7 +3,9 @@
 //! award's learner, title, awarding body and credits.
 
 use elm_model::view::CredentialView;
-use elm_model::{build, Award, BuildOptions, DisplayImage, LanguageMap, MediaType, Universities, University};
+use elm_model::{
+    build, Award, BuildOptions, DisplayImage, LanguageMap, MediaType, Universities, University,
+};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/awards/");
 
@@ -38,20 +40,33 @@ fn built_example_credentials_read_and_round_trip() {
     let mut read = 0;
     for entry in std::fs::read_dir(EXAMPLES).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some("json") || path.to_string_lossy().ends_with(".schema.json") {
+        if path.extension().and_then(|e| e.to_str()) != Some("json")
+            || path.to_string_lossy().ends_with(".schema.json")
+        {
             continue;
         }
         let award: Award = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         let images: Vec<DisplayImage> = ["en", "de", "nl", "pl", "it", "fr"]
             .iter()
-            .map(|l| DisplayImage { language: l.to_string(), media_type: MediaType::Png, bytes: png.clone() })
+            .map(|l| DisplayImage {
+                language: l.to_string(),
+                media_type: MediaType::Png,
+                bytes: png.clone(),
+            })
             .collect();
-        let options = BuildOptions { credential_id: "urn:uuid:00000000-0000-4000-8000-000000000001".into(), issued: None };
+        let options = BuildOptions {
+            credential_id: "urn:uuid:00000000-0000-4000-8000-000000000001".into(),
+            issued: None,
+        };
         let built = build(&award, &universities(), &images, &options)
             .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-        let view = CredentialView::from_json(&built.credential).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let view = CredentialView::from_json(&built.credential)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(view.to_json(), built.credential, "{}", path.display());
-        assert_eq!(view.id(), Some("urn:uuid:00000000-0000-4000-8000-000000000001"));
+        assert_eq!(
+            view.id(),
+            Some("urn:uuid:00000000-0000-4000-8000-000000000001")
+        );
 
         let learner = &award.learner;
         let full = view.learner_full_name().unwrap();
@@ -59,10 +74,28 @@ fn built_example_credentials_read_and_round_trip() {
         assert!(view.title("en").is_some());
         let bodies = view.awarding_bodies();
         assert!(!bodies.is_empty(), "{}", path.display());
-        let awarding = universities().get(&award.awarding_university).unwrap().did.clone();
-        assert!(bodies.iter().any(|b| b.id() == Some(awarding.as_str())), "{}: {awarding}", path.display());
-        if let Some(ects) = award.learning_opportunity.workload.as_ref().and_then(|w| w.ects) {
-            assert_eq!(view.ects().map(|d| d.to_string()), Some(ects.to_string()), "{}", path.display());
+        let awarding = universities()
+            .get(&award.awarding_university)
+            .unwrap()
+            .did
+            .clone();
+        assert!(
+            bodies.iter().any(|b| b.id() == Some(awarding.as_str())),
+            "{}: {awarding}",
+            path.display()
+        );
+        if let Some(ects) = award
+            .learning_opportunity
+            .workload
+            .as_ref()
+            .and_then(|w| w.ects)
+        {
+            assert_eq!(
+                view.ects().map(|d| d.to_string()),
+                Some(ects.to_string()),
+                "{}",
+                path.display()
+            );
         }
         // Stackability: a programme's units come back as hasPart children, each specified by the
         // unit's stable URI and awarded by the unit's university.
@@ -70,11 +103,25 @@ fn built_example_credentials_read_and_round_trip() {
         assert_eq!(view.units().len(), units.len(), "{}", path.display());
         let spec_ids = view.specification_ids();
         for u in units {
-            assert!(spec_ids.contains(&u.id.as_str()), "{}: unit spec {}", path.display(), u.id);
+            assert!(
+                spec_ids.contains(&u.id.as_str()),
+                "{}: unit spec {}",
+                path.display(),
+                u.id
+            );
             let did = universities().get(&u.university).unwrap().did.clone();
-            assert!(bodies.iter().any(|b| b.id() == Some(did.as_str())), "{}: unit body {did}", path.display());
+            assert!(
+                bodies.iter().any(|b| b.id() == Some(did.as_str())),
+                "{}: unit body {did}",
+                path.display()
+            );
         }
-        assert_eq!(view.eqf_level(), award.learning_opportunity.eqf_level, "{}", path.display());
+        assert_eq!(
+            view.eqf_level(),
+            award.learning_opportunity.eqf_level,
+            "{}",
+            path.display()
+        );
         read += 1;
     }
     assert!(read >= 3, "read {read} example awards");

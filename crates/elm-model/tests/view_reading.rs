@@ -63,7 +63,11 @@ fn programme(parts: Value, programme_credits: Option<&str>) -> Value {
 fn read(v: &Value) -> CredentialView {
     let view = CredentialView::from_json(v).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(&view.to_json(), v, "round trip");
-    assert_eq!(serde_json::to_string(&view.to_json()).unwrap(), serde_json::to_string(v).unwrap(), "member order");
+    assert_eq!(
+        serde_json::to_string(&view.to_json()).unwrap(),
+        serde_json::to_string(v).unwrap(),
+        "member order"
+    );
     view
 }
 
@@ -76,7 +80,13 @@ fn err(v: &Value) -> ViewError {
 
 #[test]
 fn single_object_and_array_read_the_same_and_keep_their_form() {
-    let as_array = programme(json!([unit(1, Some("5"), "urn:org:A"), unit(2, Some("2.5"), "urn:org:B")]), None);
+    let as_array = programme(
+        json!([
+            unit(1, Some("5"), "urn:org:A"),
+            unit(2, Some("2.5"), "urn:org:B")
+        ]),
+        None,
+    );
     let as_object = programme(unit(1, Some("5"), "urn:org:A"), None);
     let a = read(&as_array);
     let o = read(&as_object);
@@ -99,19 +109,38 @@ fn both_language_map_forms_read_alike() {
     let claim = v.main_claim().unwrap();
     assert_eq!(claim.title("en"), Some("Master of Things"));
     assert_eq!(claim.title("pl"), Some("Magister Rzeczy"));
-    assert_eq!(claim.title("de"), Some("Master of Things"), "falls back to English");
+    assert_eq!(
+        claim.title("de"),
+        Some("Master of Things"),
+        "falls back to English"
+    );
     let p = v.learner().unwrap();
     assert_eq!(p.given_name.as_ref().unwrap().get("en"), Some("Jan"));
     assert_eq!(p.family_name.as_ref().unwrap().get("en"), Some("Kowalski"));
-    assert_eq!(v.learner_full_name().as_deref(), Some("Jan Kowalski"), "no fullName: given + family");
-    assert_eq!(v.learner_date_of_birth(), chrono::NaiveDate::from_ymd_opt(2001, 5, 17));
-    assert_eq!(v.title("en"), Some("Master of Things"), "no display parameter: the main claim's title");
+    assert_eq!(
+        v.learner_full_name().as_deref(),
+        Some("Jan Kowalski"),
+        "no fullName: given + family"
+    );
+    assert_eq!(
+        v.learner_date_of_birth(),
+        chrono::NaiveDate::from_ymd_opt(2001, 5, 17)
+    );
+    assert_eq!(
+        v.title("en"),
+        Some("Master of Things"),
+        "no display parameter: the main claim's title"
+    );
     assert_eq!(v.units().len(), 0);
 }
 
 #[test]
 fn credits_add_up_over_units_and_bodies_are_collected() {
-    let parts = json!([unit(1, Some("5"), "urn:org:A"), unit(2, Some("2.5"), "urn:org:B"), unit(3, Some("0,5"), "urn:org:A")]);
+    let parts = json!([
+        unit(1, Some("5"), "urn:org:A"),
+        unit(2, Some("2.5"), "urn:org:B"),
+        unit(3, Some("0,5"), "urn:org:A")
+    ]);
     // No credits on the programme: the sum of its units'.
     let v = read(&programme(parts.clone(), None));
     assert_eq!(v.ects(), Some(Decimal::from_int(8)));
@@ -123,11 +152,24 @@ fn credits_add_up_over_units_and_bodies_are_collected() {
     assert_eq!(v.total_credits("http://example.org/other"), None);
     assert_eq!(v.eqf_level(), Some(7));
 
-    let names: Vec<_> = v.awarding_bodies().iter().map(|o| o.legal_name("en").unwrap()).collect();
-    assert_eq!(names, ["Lead", "A", "B"], "distinct, in order of first mention");
+    let names: Vec<_> = v
+        .awarding_bodies()
+        .iter()
+        .map(|o| o.legal_name("en").unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Lead", "A", "B"],
+        "distinct, in order of first mention"
+    );
     assert_eq!(
         v.specification_ids(),
-        ["urn:spec:programme", "urn:spec:unit1", "urn:spec:unit2", "urn:spec:unit3"]
+        [
+            "urn:spec:programme",
+            "urn:spec:unit1",
+            "urn:spec:unit2",
+            "urn:spec:unit3"
+        ]
     );
     assert_eq!(v.all_claims().len(), 4);
 }
@@ -144,7 +186,8 @@ fn unknown_members_are_kept_in_extra_at_every_level() {
     let mut doc = programme(json!([unit(1, Some("5"), "urn:org:A")]), None);
     doc["enhance:batch"] = json!({"id": "urn:batch:7", "size": 30});
     doc["credentialSubject"]["hasClaim"]["hasPart"][0]["enhance:localCode"] = json!("INF-101");
-    doc["credentialSubject"]["hasClaim"]["specifiedBy"]["eqfLevel"]["enhance:x"] = json!([1, 2, {"deep": null}]);
+    doc["credentialSubject"]["hasClaim"]["specifiedBy"]["eqfLevel"]["enhance:x"] =
+        json!([1, 2, {"deep": null}]);
     doc["credentialSubject"]["nullMember"] = Value::Null;
     let v = read(&doc);
     assert_eq!(v.credential().extra["enhance:batch"]["size"], 30);
@@ -176,13 +219,25 @@ fn vc_status_and_data_integrity_proof_are_typed() {
         "verificationMethod": "did:web:lead.example#key-1", "proofPurpose": "assertionMethod", "proofValue": "z58"});
     let v = read(&doc);
     let s = &v.credential_status()[0];
-    assert_eq!(s.status_purpose.as_ref().unwrap().as_str(), Some("revocation"));
+    assert_eq!(
+        s.status_purpose.as_ref().unwrap().as_str(),
+        Some("revocation")
+    );
     assert_eq!(s.status_list_index.as_ref().unwrap().as_u64(), Some(94567));
-    assert_eq!(s.status_list_credential.as_ref().unwrap().as_str(), Some("https://lead.example/status/1"));
+    assert_eq!(
+        s.status_list_credential.as_ref().unwrap().as_str(),
+        Some("https://lead.example/status/1")
+    );
     let p = v.proofs().next().unwrap();
     assert!(p.has_type("DataIntegrityProof"));
-    assert_eq!(p.cryptosuite.as_ref().unwrap().as_str(), Some("eddsa-rdfc-2022"));
-    assert_eq!(p.verification_method.as_ref().unwrap().as_str(), Some("did:web:lead.example#key-1"));
+    assert_eq!(
+        p.cryptosuite.as_ref().unwrap().as_str(),
+        Some("eddsa-rdfc-2022")
+    );
+    assert_eq!(
+        p.verification_method.as_ref().unwrap().as_str(),
+        Some("did:web:lead.example#key-1")
+    );
 }
 
 #[test]
@@ -222,13 +277,19 @@ fn missing_credential_subject_is_named() {
     let e = err(&doc);
     assert!(matches!(e, ViewError::Missing { .. }));
     assert_eq!(e.path(), "$.credentialSubject");
-    assert!(e.to_string().starts_with("$.credentialSubject: missing"), "{e}");
+    assert!(
+        e.to_string().starts_with("$.credentialSubject: missing"),
+        "{e}"
+    );
 
     let e = err(&json!({"credential": doc}));
     assert_eq!(e.path(), "$.credential.credentialSubject");
     let e = err(&json!({"payload": serde_json::to_string(&doc).unwrap(), "signatures": []}));
     assert_eq!(e.path(), "$.payload.credentialSubject");
-    assert_eq!(err(&json!({"hello": "world"})).path(), "$.credentialSubject");
+    assert_eq!(
+        err(&json!({"hello": "world"})).path(),
+        "$.credentialSubject"
+    );
 }
 
 #[test]
@@ -244,10 +305,16 @@ fn wrongly_typed_nodes_are_named_with_their_path() {
 
     doc = programme(json!([]), None);
     doc["@context"] = json!(["https://www.w3.org/2018/credentials/v1", {"@vocab": "urn:x#"}]);
-    assert!(CredentialView::from_json(&doc).is_ok(), "inline contexts are fine");
+    assert!(
+        CredentialView::from_json(&doc).is_ok(),
+        "inline contexts are fine"
+    );
     doc["issuer"] = json!(true);
     let e = err(&doc);
-    assert_eq!(e.to_string(), "$.issuer: expected a Organisation object (or its IRI), found a boolean");
+    assert_eq!(
+        e.to_string(),
+        "$.issuer: expected a Organisation object (or its IRI), found a boolean"
+    );
 }
 
 #[test]
@@ -255,7 +322,9 @@ fn bad_bytes_and_bad_payloads_are_reported() {
     let e = CredentialView::from_slice(b"{not json").unwrap_err();
     assert!(matches!(e, ViewError::Json { .. }));
     assert_eq!(e.path(), "$");
-    let e = err(&json!({"payload": "{broken", "signatures": [{"protected": URL_SAFE_NO_PAD.encode(br#"{"b64":false}"#)}]}));
+    let e = err(
+        &json!({"payload": "{broken", "signatures": [{"protected": URL_SAFE_NO_PAD.encode(br#"{"b64":false}"#)}]}),
+    );
     assert_eq!(e.path(), "$.payload");
     let e = err(&json!({"payload": 5, "signatures": []}));
     assert_eq!(e.path(), "$.payload");

@@ -44,7 +44,10 @@ fn repo() -> PathBuf {
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// One eth award request (`{award, images}`) for learner `i`.
@@ -58,23 +61,40 @@ fn template() -> anyhow::Result<(Value, Value)> {
     let path = repo().join("examples/awards/micro-credential-professional.json");
     let award: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
     let mut images = serde_json::Map::new();
-    for img in award["display"]["images"].as_array().context("display.images")? {
-        let file = path.parent().context("award dir")?.join(img["file"].as_str().context("image file")?);
-        images.insert(img["language"].as_str().context("language")?.into(), base64::engine::general_purpose::STANDARD.encode(std::fs::read(file)?).into());
+    for img in award["display"]["images"]
+        .as_array()
+        .context("display.images")?
+    {
+        let file = path
+            .parent()
+            .context("award dir")?
+            .join(img["file"].as_str().context("image file")?);
+        images.insert(
+            img["language"].as_str().context("language")?.into(),
+            base64::engine::general_purpose::STANDARD
+                .encode(std::fs::read(file)?)
+                .into(),
+        );
     }
     Ok((award, Value::Object(images)))
 }
 
 async fn database_url(dir: &std::path::Path) -> anyhow::Result<(String, &'static str)> {
     if std::env::var("BENCH_DB").as_deref() != Ok("postgres") {
-        return Ok((format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display()), "SQLite (WAL)"));
+        return Ok((
+            format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display()),
+            "SQLite (WAL)",
+        ));
     }
     use sqlx::Connection as _;
-    let base = std::env::var("ENHANCE_TEST_POSTGRES_URL").context("BENCH_DB=postgres needs ENHANCE_TEST_POSTGRES_URL")?;
+    let base = std::env::var("ENHANCE_TEST_POSTGRES_URL")
+        .context("BENCH_DB=postgres needs ENHANCE_TEST_POSTGRES_URL")?;
     sqlx::any::install_default_drivers();
     let mut c = sqlx::AnyConnection::connect(&base).await?;
     let name = format!("issuer_bench_{}", uuid::Uuid::new_v4().simple());
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut c)
+        .await?;
     let (prefix, _) = base.rsplit_once('/').context("database URL")?;
     Ok((format!("{prefix}/{name}"), "PostgreSQL"))
 }
@@ -102,7 +122,11 @@ fn process_cpu_secs() -> Option<f64> {
 }
 
 /// Runs `per_thread` iterations of `f` on `threads` threads; operations per second.
-fn throughput(threads: usize, per_thread: usize, f: impl Fn() -> anyhow::Result<()> + Sync) -> anyhow::Result<f64> {
+fn throughput(
+    threads: usize,
+    per_thread: usize,
+    f: impl Fn() -> anyhow::Result<()> + Sync,
+) -> anyhow::Result<f64> {
     let t = Instant::now();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
@@ -116,7 +140,8 @@ fn throughput(threads: usize, per_thread: usize, f: impl Fn() -> anyhow::Result<
             })
             .collect();
         for h in handles {
-            h.join().map_err(|_| anyhow::anyhow!("bench thread panicked"))??;
+            h.join()
+                .map_err(|_| anyhow::anyhow!("bench thread panicked"))??;
         }
         Ok::<_, anyhow::Error>(())
     })?;
@@ -155,13 +180,25 @@ async fn main() -> anyhow::Result<()> {
     let (tmpl, images) = template()?;
 
     // Warm-up, and the credential for the bare comparison.
-    let res = client.post(format!("{url}/awards")).bearer_auth(TOKEN).json(&award(&tmpl, &images, 0)).send().await?;
+    let res = client
+        .post(format!("{url}/awards"))
+        .bearer_auth(TOKEN)
+        .json(&award(&tmpl, &images, 0))
+        .send()
+        .await?;
     if res.status() != 201 {
-        bail!("warm-up issuance failed: {} {}", res.status(), res.text().await?);
+        bail!(
+            "warm-up issuance failed: {} {}",
+            res.status(),
+            res.text().await?
+        );
     }
     let issued: Value = res.json().await?;
     let mut unsigned = issued["verifiableCredential"].clone();
-    unsigned.as_object_mut().context("credential object")?.remove("proof");
+    unsigned
+        .as_object_mut()
+        .context("credential object")?
+        .remove("proof");
 
     println!("issuer benchmark: {db_name}, {cores} cores, HTTP on loopback, in-process server");
     if mode == "all" || mode == "batch" {
@@ -180,16 +217,25 @@ async fn main() -> anyhow::Result<()> {
         let status = res.status();
         let answer: Value = res.json().await?;
         let batch_secs = t.elapsed().as_secs_f64();
-        let batch_cpu = cpu0.zip(process_cpu_secs()).map(|(a, b)| (b - a) / learners as f64);
+        let batch_cpu = cpu0
+            .zip(process_cpu_secs())
+            .map(|(a, b)| (b - a) / learners as f64);
         if status != 200 || answer["issued"] != json!(learners) {
-            bail!("batch failed: {status}: issued {} rejected {}", answer["issued"], answer["rejected"]);
+            bail!(
+                "batch failed: {status}: issued {} rejected {}",
+                answer["issued"],
+                answer["rejected"]
+            );
         }
         let batch_rate = learners as f64 / batch_secs;
 
         // Bare library throughput, same credential, same cores.
         let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE)?;
         let resolver = keys.resolver()?;
-        let signer = keys.university("eth").and_then(|u| u.current_signer()).context("eth signer")?;
+        let signer = keys
+            .university("eth")
+            .and_then(|u| u.current_signer())
+            .context("eth signer")?;
         let created = chrono::Utc::now();
         // As many threads as the batch keeps rows in flight (4 per core): on an idle machine the
         // same as one per core (CPU-bound work), on a shared one the same share of the CPU as the
@@ -198,13 +244,22 @@ async fn main() -> anyhow::Result<()> {
         let per_thread = bare_n.div_ceil(threads);
         let cpu1 = process_cpu_secs();
         let bare = throughput(threads, per_thread, || {
-            let signed = proofs::data_integrity::sign(&unsigned, signer, &proofs::data_integrity::ProofOptions::new(created))?;
+            let signed = proofs::data_integrity::sign(
+                &unsigned,
+                signer,
+                &proofs::data_integrity::ProofOptions::new(created),
+            )?;
             proofs::data_integrity::verify(&signed, &resolver)?;
             Ok(())
         })?;
-        let bare_cpu = cpu1.zip(process_cpu_secs()).map(|(a, b)| (b - a) / (per_thread * threads) as f64);
+        let bare_cpu = cpu1
+            .zip(process_cpu_secs())
+            .map(|(a, b)| (b - a) / (per_thread * threads) as f64);
         // Bare sign + verify of the forms issuance must make: Data Integrity and the JAdES seal.
-        let seal = keys.university("eth").and_then(|u| u.seal.as_ref()).context("eth seal")?;
+        let seal = keys
+            .university("eth")
+            .and_then(|u| u.seal.as_ref())
+            .context("eth seal")?;
         let anchors = keys.trust_anchors().clone();
         let unsigned_map = unsigned.as_object().context("object")?.clone();
         let cpu3 = process_cpu_secs();
@@ -212,23 +267,34 @@ async fn main() -> anyhow::Result<()> {
             let doc = unsigned_map.clone();
             let bytes = serde_json::to_vec(&doc)?;
             let sealed = proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created)?;
-            let signed = proofs::data_integrity::sign_owned(Value::Object(doc), signer, &proofs::data_integrity::ProofOptions::new(created))?;
+            let signed = proofs::data_integrity::sign_owned(
+                Value::Object(doc),
+                signer,
+                &proofs::data_integrity::ProofOptions::new(created),
+            )?;
             proofs::data_integrity::verify(&signed, &resolver)?;
             proofs::jades::verify_value(&sealed, &anchors, created)?;
             Ok(())
         })?;
-        let required_cpu = cpu3.zip(process_cpu_secs()).map(|(a, b)| (b - a) / (per_thread * threads) as f64);
+        let required_cpu = cpu3
+            .zip(process_cpu_secs())
+            .map(|(a, b)| (b - a) / (per_thread * threads) as f64);
         let securer = Arc::new(KeyStoreSecurer::load(&repo().join("keys.example"), BASE)?);
-        let universities = issuer::universities::load(&repo().join("keys.example/universities.toml"), BASE)?;
+        let universities =
+            issuer::universities::load(&repo().join("keys.example/universities.toml"), BASE)?;
         let check = IssuanceCheck::new(&universities, securer.as_ref());
         let doc = unsigned.as_object().context("object")?.clone();
         let cpu2 = process_cpu_secs();
         let secure = throughput(threads, per_thread.div_ceil(2), || {
             let mut secured = securer.secure("eth", doc.clone(), created)?;
-            check.check(&mut secured, created).map_err(|e| anyhow::anyhow!("issuance check: {e:?}"))?;
+            check
+                .check(&mut secured, created)
+                .map_err(|e| anyhow::anyhow!("issuance check: {e:?}"))?;
             Ok(())
         })?;
-        let secure_cpu = cpu2.zip(process_cpu_secs()).map(|(a, b)| (b - a) / (per_thread.div_ceil(2) * threads) as f64);
+        let secure_cpu = cpu2
+            .zip(process_cpu_secs())
+            .map(|(a, b)| (b - a) / (per_thread.div_ceil(2) * threads) as f64);
         let overhead = 100.0 * (1.0 - batch_rate / bare);
         println!();
         println!("| measure | value |");
@@ -241,14 +307,31 @@ async fn main() -> anyhow::Result<()> {
         println!("| **overhead vs bare sign + verify** (storage, validation, building, allocation, HTTP) | **{:.1} %** |", 100.0 * (1.0 - batch_rate / required));
         println!("| overhead vs bare DI sign + verify only (the above, and the JAdES seal) | {overhead:.1} % |");
         println!("| overhead vs the securing step (storage, elm-model validation, building, allocation, HTTP) | {:.1} % |", 100.0 * (1.0 - batch_rate / secure));
-        if let (Some(b), Some(r), Some(q), Some(sc)) = (batch_cpu, bare_cpu, required_cpu, secure_cpu) {
-            println!("| CPU per learner in the batch (server + client, all threads) | {:.2} ms |", b * 1e3);
-            println!("| CPU per bare sign + verify (DI + JAdES) | {:.2} ms |", q * 1e3);
+        if let (Some(b), Some(r), Some(q), Some(sc)) =
+            (batch_cpu, bare_cpu, required_cpu, secure_cpu)
+        {
+            println!(
+                "| CPU per learner in the batch (server + client, all threads) | {:.2} ms |",
+                b * 1e3
+            );
+            println!(
+                "| CPU per bare sign + verify (DI + JAdES) | {:.2} ms |",
+                q * 1e3
+            );
             println!("| CPU per bare DI sign + verify only | {:.2} ms |", r * 1e3);
             println!("| CPU per securing step | {:.2} ms |", sc * 1e3);
-            println!("| **overhead by CPU time vs bare sign + verify** | **{:.1} %** |", 100.0 * (1.0 - q / b));
-            println!("| overhead by CPU time vs bare DI sign + verify only | {:.1} % |", 100.0 * (1.0 - r / b));
-            println!("| overhead by CPU time vs the securing step | {:.1} % |", 100.0 * (1.0 - sc / b));
+            println!(
+                "| **overhead by CPU time vs bare sign + verify** | **{:.1} %** |",
+                100.0 * (1.0 - q / b)
+            );
+            println!(
+                "| overhead by CPU time vs bare DI sign + verify only | {:.1} % |",
+                100.0 * (1.0 - r / b)
+            );
+            println!(
+                "| overhead by CPU time vs the securing step | {:.1} % |",
+                100.0 * (1.0 - sc / b)
+            );
         }
     }
 
@@ -261,13 +344,22 @@ async fn main() -> anyhow::Result<()> {
             .map(|w| {
                 let client = client.clone();
                 let url = format!("{url}/awards");
-                let body = serde_json::to_vec(&award(&tmpl, &images, 100_000 + w)).unwrap_or_default();
+                let body =
+                    serde_json::to_vec(&award(&tmpl, &images, 100_000 + w)).unwrap_or_default();
                 let sent = sent.clone();
                 tokio::spawn(async move {
                     let (mut lat, mut errors) = (Vec::new(), 0usize);
-                    while Instant::now() < deadline && sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < max_requests {
+                    while Instant::now() < deadline
+                        && sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < max_requests
+                    {
                         let t = Instant::now();
-                        let r = client.post(&url).bearer_auth(TOKEN).header("content-type", "application/json").body(body.clone()).send().await;
+                        let r = client
+                            .post(&url)
+                            .bearer_auth(TOKEN)
+                            .header("content-type", "application/json")
+                            .body(body.clone())
+                            .send()
+                            .await;
                         let ok = match r {
                             Ok(r) => r.status() == 201 && r.bytes().await.is_ok(),
                             Err(_) => false,
@@ -290,14 +382,25 @@ async fn main() -> anyhow::Result<()> {
         let secs = t.elapsed().as_secs_f64();
         lat.sort();
         println!();
-        println!("| load: {load_conc} concurrent clients, {load_secs} s of `POST /awards` | value |");
+        println!(
+            "| load: {load_conc} concurrent clients, {load_secs} s of `POST /awards` | value |"
+        );
         println!("|---|---:|");
         println!("| requests | {} |", lat.len());
         println!("| errors | {errors} |");
         println!("| throughput | {:.1} req/s |", lat.len() as f64 / secs);
-        println!("| latency p50 | {:.1} ms |", percentile(&lat, 0.50).as_secs_f64() * 1e3);
-        println!("| latency p99 | {:.1} ms |", percentile(&lat, 0.99).as_secs_f64() * 1e3);
-        println!("| latency max | {:.1} ms |", lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3);
+        println!(
+            "| latency p50 | {:.1} ms |",
+            percentile(&lat, 0.50).as_secs_f64() * 1e3
+        );
+        println!(
+            "| latency p99 | {:.1} ms |",
+            percentile(&lat, 0.99).as_secs_f64() * 1e3
+        );
+        println!(
+            "| latency max | {:.1} ms |",
+            lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+        );
         if errors > 0 {
             bail!("{errors} requests failed");
         }

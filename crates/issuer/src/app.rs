@@ -18,8 +18,8 @@ use std::sync::Arc;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use futures_util::{StreamExt as _, TryStreamExt as _};
 use elm_model::{BuildOptions, Universities};
+use futures_util::{StreamExt as _, TryStreamExt as _};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use verifier::Clock;
@@ -31,8 +31,8 @@ use crate::securing::{IssuanceCheck, SecureError, Securer};
 
 use crate::store::{AuditEntry, NewCredential, Store, StoreError};
 
-mod tokens; // staff API token management (admin role)
-mod programme; // programme specifications and certificates on request (stackability)
+mod programme;
+mod tokens; // staff API token management (admin role) // programme specifications and certificates on request (stackability)
 pub use programme::ProgrammeCertificate;
 
 impl From<StoreError> for DomainError {
@@ -68,7 +68,9 @@ fn jsonld_finding(e: &canon::CanonError) -> FieldError {
         C::UndefinedTerm { path, .. } => (at(path), "jsonld.undefined-term"),
         C::RelativeIri { path, .. } => (at(path), "jsonld.relative-iri"),
         C::UnknownContext { .. } => ("credential.@context".to_owned(), "jsonld.unknown-context"),
-        C::ProtectedTermRedefinition { .. } => ("credential.@context".to_owned(), "jsonld.protected-term"),
+        C::ProtectedTermRedefinition { .. } => {
+            ("credential.@context".to_owned(), "jsonld.protected-term")
+        }
         C::InvalidJsonLd { .. } => ("credential".to_owned(), "jsonld.invalid"),
         C::TooComplex { .. } => ("credential".to_owned(), "jsonld.too-complex"),
         C::InvalidRdf { .. } => ("credential".to_owned(), "jsonld.invalid-rdf"),
@@ -136,8 +138,17 @@ pub struct App {
 
 impl App {
     /// Wires the service.
-    pub fn new(store: Store, securer: Arc<dyn Securer>, clock: Arc<dyn Clock>, base_url: &str, universities: Universities) -> Self {
-        let dids = universities.iter().map(|u| (u.id.clone(), u.did.clone())).collect();
+    pub fn new(
+        store: Store,
+        securer: Arc<dyn Securer>,
+        clock: Arc<dyn Clock>,
+        base_url: &str,
+        universities: Universities,
+    ) -> Self {
+        let dids = universities
+            .iter()
+            .map(|u| (u.id.clone(), u.did.clone()))
+            .collect();
         let check = Arc::new(IssuanceCheck::new(&universities, securer.as_ref()));
         Self {
             store,
@@ -198,13 +209,20 @@ impl App {
     }
 
     fn did(&self, university: &str) -> Result<&str, DomainError> {
-        self.dids.get(university).map(String::as_str).ok_or_else(|| DomainError::NotFound(format!("university `{university}`")))
+        self.dids
+            .get(university)
+            .map(String::as_str)
+            .ok_or_else(|| DomainError::NotFound(format!("university `{university}`")))
     }
 
     /// The principal of a bearer token, `None` for an unknown or revoked token.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>, DomainError> {
         let row = self.store.find_token(&hash_token(token)).await?;
-        Ok(row.map(|t| Principal { token_id: t.id, university: t.university, roles: Role::split(&t.roles) }))
+        Ok(row.map(|t| Principal {
+            token_id: t.id,
+            university: t.university,
+            roles: Role::split(&t.roles),
+        }))
     }
 
     fn new_credential_id() -> String {
@@ -227,12 +245,28 @@ impl App {
     ) -> Result<Issued, DomainError> {
         let university = principal.university.as_str();
         let now = self.now();
-        let id = doc.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
-        let allocs = if purposes.is_empty() { Vec::new() } else { self.store.allocate_indices(university, purposes, now).await? };
+        let id = doc
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let allocs = if purposes.is_empty() {
+            Vec::new()
+        } else {
+            self.store
+                .allocate_indices(university, purposes, now)
+                .await?
+        };
         let entries = allocs
             .iter()
             .zip(purposes)
-            .map(|(a, p)| status_list::status_entry(&status_list::list_url(&self.base_url, university, &a.list_id), *p, a.index))
+            .map(|(a, p)| {
+                status_list::status_entry(
+                    &status_list::list_url(&self.base_url, university, &a.list_id),
+                    *p,
+                    a.index,
+                )
+            })
             .collect();
         prepare::attach_status(&mut doc, version, entries);
         let (securer, check) = (self.securer.clone(), self.check.clone());
@@ -241,17 +275,22 @@ impl App {
         // is stored (its allocated indices stay unused otherwise).
         let (secured, checked) = tokio::task::spawn_blocking(move || {
             let mut secured = securer.secure(&uni, doc, now)?;
-            let checked = check.check(&mut secured, now).map_err(DomainError::NotVerified)?;
+            let checked = check
+                .check(&mut secured, now)
+                .map_err(DomainError::NotVerified)?;
             Ok::<_, DomainError>((secured, checked))
         })
         .await
         .map_err(|e| DomainError::Securing(format!("signing task failed: {e}")))??;
         let signed = secured.credential;
-        let text = serde_json::to_string(&signed).map_err(|e| DomainError::Securing(e.to_string()))?;
+        let text =
+            serde_json::to_string(&signed).map_err(|e| DomainError::Securing(e.to_string()))?;
         // A seal whose payload is the credential is stored without it (the payload is most of
         // its size, and the credential is stored anyway); put back on download.
         let (jades, jades_detached) = match secured.jades_value {
-            Some(Value::Object(mut envelope)) if checked.seal_payload_is_credential && envelope.contains_key("payload") => {
+            Some(Value::Object(mut envelope))
+                if checked.seal_payload_is_credential && envelope.contains_key("payload") =>
+            {
                 envelope.insert("payload".into(), Value::String(String::new()));
                 (Some(Value::Object(envelope).to_string()), true)
             }
@@ -271,29 +310,67 @@ impl App {
             batch_key,
             created_at: now,
         };
-        let audit = AuditEntry { at: now, actor: &actor, university, action: "issue", target: &id, reason: None, detail: batch_key };
-        self.store.insert_issued(&credential, &allocs, &audit).await?;
+        let audit = AuditEntry {
+            at: now,
+            actor: &actor,
+            university,
+            action: "issue",
+            target: &id,
+            reason: None,
+            detail: batch_key,
+        };
+        self.store
+            .insert_issued(&credential, &allocs, &audit)
+            .await?;
         tracing::info!(university, credential = %id, kind, "credential issued");
-        Ok(Issued { id, credential: signed, share_url: Some(self.share_url(&share_token)) })
+        Ok(Issued {
+            id,
+            credential: signed,
+            share_url: Some(self.share_url(&share_token)),
+        })
     }
 
     /// VC-API issue: `{credential, options}`. `options.credentialStatus` lists the status purposes
     /// wanted (`[{"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}]`); absent means
     /// one revocation entry, `[]` none.
-    pub async fn issue_vc(&self, principal: &Principal, credential: Value, options: &Value) -> Result<Issued, DomainError> {
+    pub async fn issue_vc(
+        &self,
+        principal: &Principal,
+        credential: Value,
+        options: &Value,
+    ) -> Result<Issued, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
         // A credential the verifier's memory budget would not process (issue #13) is the client's
         // to fix: refused here (422 naming the cap), not after signing as a failed self-check.
         if let Err(e) = canon::budget::measure(&credential, &canon::Budget::default()) {
-            return Err(DomainError::Validation(vec![FieldError::new("credential", "vc.too-large", e.to_string())]));
+            return Err(DomainError::Validation(vec![FieldError::new(
+                "credential",
+                "vc.too-large",
+                e.to_string(),
+            )]));
         }
         let did = self.did(&principal.university)?.to_owned();
         if let Some(id) = credential.get("id").and_then(Value::as_str) {
             self.check_client_credential_id(&principal.university, id)?;
         }
-        let (doc, version) = prepare::prepare(credential, &did, &Self::new_credential_id(), self.now(), "credential")?;
+        let (doc, version) = prepare::prepare(
+            credential,
+            &did,
+            &Self::new_credential_id(),
+            self.now(),
+            "credential",
+        )?;
         let purposes = purposes_from_options(options)?;
-        self.issue_prepared(principal, "vc", doc, version, &purposes, None, Self::new_share_token()).await
+        self.issue_prepared(
+            principal,
+            "vc",
+            doc,
+            version,
+            &purposes,
+            None,
+            Self::new_share_token(),
+        )
+        .await
     }
 
     /// A credential id chosen by the client (VC-API `credential.id`) must be a `urn:uuid:` UUID or
@@ -304,7 +381,9 @@ impl App {
     /// credential's random id, which only someone holding that credential knows (issue #13).
     fn check_client_credential_id(&self, university: &str, id: &str) -> Result<(), DomainError> {
         let own = format!("{}/universities/{university}/", self.base_url);
-        let is_uuid = id.strip_prefix("urn:uuid:").is_some_and(|u| uuid::Uuid::parse_str(u).is_ok());
+        let is_uuid = id
+            .strip_prefix("urn:uuid:")
+            .is_some_and(|u| uuid::Uuid::parse_str(u).is_ok());
         if is_uuid || (id.starts_with(&own) && id.len() > own.len()) {
             return Ok(());
         }
@@ -322,56 +401,134 @@ impl App {
     /// carrying the bytes of the award's `display.images` (one per language). A language without
     /// bytes gets the certificate page rendered as PNG, its QR code the credential's verification
     /// URL (config `render_display_images`, overridden by the body's `"renderImages": bool`).
-    pub async fn issue_award(&self, principal: &Principal, body: &Value, batch_key: Option<&str>) -> Result<Issued, DomainError> {
+    pub async fn issue_award(
+        &self,
+        principal: &Principal,
+        body: &Value,
+        batch_key: Option<&str>,
+    ) -> Result<Issued, DomainError> {
         let (award, images_in) = match body.get("award") {
             Some(a) => (a, body.get("images")),
             None => (body, None),
         };
-        let text = serde_json::to_string(award).map_err(|e| DomainError::BadRequest(e.to_string()))?;
+        let text =
+            serde_json::to_string(award).map_err(|e| DomainError::BadRequest(e.to_string()))?;
         let award = elm_model::parse_award(&text).map_err(|i| {
             // Over the size limit: the body is parsed already, so name the oversized fields too.
-            let issues = if i.rule == "award.max-bytes" { elm_model::limits::oversized_award_findings(award, text.len()) } else { vec![i] };
-            DomainError::Validation(issues.iter().filter(|i| i.is_error()).map(FieldError::from).collect())
+            let issues = if i.rule == "award.max-bytes" {
+                elm_model::limits::oversized_award_findings(award, text.len())
+            } else {
+                vec![i]
+            };
+            DomainError::Validation(
+                issues
+                    .iter()
+                    .filter(|i| i.is_error())
+                    .map(FieldError::from)
+                    .collect(),
+            )
         })?;
         principal.require(&award.awarding_university, Role::Issue)?;
         // The size and character limits (issue #13) before anything costly: images, rendering,
         // signing, storage.
-        let over: Vec<FieldError> = elm_model::limits::check_award(&award).iter().filter(|i| i.is_error()).map(FieldError::from).collect();
+        let over: Vec<FieldError> = elm_model::limits::check_award(&award)
+            .iter()
+            .filter(|i| i.is_error())
+            .map(FieldError::from)
+            .collect();
         if !over.is_empty() {
             return Err(DomainError::Validation(over));
         }
         let mut images = Vec::new();
         for r in &award.display.images {
-            let Some(b64) = images_in.and_then(|m| m.get(&r.language)).and_then(Value::as_str) else { continue };
+            let Some(b64) = images_in
+                .and_then(|m| m.get(&r.language))
+                .and_then(Value::as_str)
+            else {
+                continue;
+            };
             // Refused before decoding: at least this many bytes (base64 carries 3 per 4 characters).
-            if let Some(i) = elm_model::limits::check_image_size(&format!("images.{}", r.language), (b64.len() / 4 * 3).saturating_sub(2)) {
+            if let Some(i) = elm_model::limits::check_image_size(
+                &format!("images.{}", r.language),
+                (b64.len() / 4 * 3).saturating_sub(2),
+            ) {
                 return Err(DomainError::Validation(vec![FieldError::from(&i)]));
             }
-            let bytes = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| {
-                DomainError::Validation(vec![FieldError::new(format!("images.{}", r.language), "images.base64", e.to_string())])
-            })?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| {
+                    DomainError::Validation(vec![FieldError::new(
+                        format!("images.{}", r.language),
+                        "images.base64",
+                        e.to_string(),
+                    )])
+                })?;
             let media_type = r.media_type.unwrap_or(elm_model::MediaType::Png);
-            images.push(elm_model::DisplayImage { language: r.language.clone(), media_type, bytes });
+            images.push(elm_model::DisplayImage {
+                language: r.language.clone(),
+                media_type,
+                bytes,
+            });
         }
         let id = Self::new_credential_id();
-        let options = BuildOptions { credential_id: id, issued: Some(self.now().date_naive()) };
+        let options = BuildOptions {
+            credential_id: id,
+            issued: Some(self.now().date_naive()),
+        };
         let share_token = Self::new_share_token();
         let render_images = match body.get("renderImages") {
             None | Some(Value::Null) => self.render_images,
             Some(Value::Bool(b)) => *b,
-            Some(_) => return Err(DomainError::Validation(vec![FieldError::new("renderImages", "award.render-images", "must be true or false")])),
+            Some(_) => {
+                return Err(DomainError::Validation(vec![FieldError::new(
+                    "renderImages",
+                    "award.render-images",
+                    "must be true or false",
+                )]))
+            }
         };
         if render_images && !crate::display::missing_languages(&award, &images).is_empty() {
-            let (award, universities, options, url) = (award.clone(), self.universities.clone(), options.clone(), self.verification_url(&share_token));
-            images = crate::display::complete_images_pooled(&self.render_pool, award, universities, options, images, url).await?;
+            let (award, universities, options, url) = (
+                award.clone(),
+                self.universities.clone(),
+                options.clone(),
+                self.verification_url(&share_token),
+            );
+            images = crate::display::complete_images_pooled(
+                &self.render_pool,
+                award,
+                universities,
+                options,
+                images,
+                url,
+            )
+            .await?;
         }
-        let built = elm_model::build(&award, &self.universities, &images, &options).map_err(|e| {
-            DomainError::Validation(e.issues().iter().filter(|i| i.is_error()).map(FieldError::from).collect())
-        })?;
+        let built =
+            elm_model::build(&award, &self.universities, &images, &options).map_err(|e| {
+                DomainError::Validation(
+                    e.issues()
+                        .iter()
+                        .filter(|i| i.is_error())
+                        .map(FieldError::from)
+                        .collect(),
+                )
+            })?;
         let Value::Object(doc) = built.credential else {
-            return Err(DomainError::Securing("the EDC builder did not produce an object".into()));
+            return Err(DomainError::Securing(
+                "the EDC builder did not produce an object".into(),
+            ));
         };
-        self.issue_prepared(principal, "edc", doc, VcVersion::V1, &StatusPurpose::ALL, batch_key, share_token).await
+        self.issue_prepared(
+            principal,
+            "edc",
+            doc,
+            VcVersion::V1,
+            &StatusPurpose::ALL,
+            batch_key,
+            share_token,
+        )
+        .await
     }
 
     /// Batch of awards under an idempotency key: each row is issued in its own transaction and
@@ -381,24 +538,38 @@ impl App {
     /// `request` is the request body as received (its SHA-256 identifies the request: the same key
     /// with another body is a conflict); `rows` are the rows parsed from it, a row that could not
     /// be read carrying its findings.
-    pub async fn issue_batch(&self, principal: &Principal, key: &str, request: &[u8], rows: &[Result<Value, Vec<FieldError>>]) -> Result<Value, DomainError> {
+    pub async fn issue_batch(
+        &self,
+        principal: &Principal,
+        key: &str,
+        request: &[u8],
+        rows: &[Result<Value, Vec<FieldError>>],
+    ) -> Result<Value, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
         if key.is_empty() || key.len() > 200 {
-            return Err(DomainError::BadRequest("Idempotency-Key must be 1 to 200 characters".into()));
+            return Err(DomainError::BadRequest(
+                "Idempotency-Key must be 1 to 200 characters".into(),
+            ));
         }
         let university = principal.university.as_str();
         let request_hash = hex::encode(Sha256::digest(request));
-        let claimed = self.store.claim_idempotency_key(university, key, &request_hash, self.now()).await?;
+        let claimed = self
+            .store
+            .claim_idempotency_key(university, key, &request_hash, self.now())
+            .await?;
         // A key claimed just now has no rows issued under it yet: rows need not be looked up
         // first (a concurrent retry's row meets the unique `(university, batch_key)` index and
         // is answered from the stored row, see `batch_row`).
         let fresh = claimed.is_none();
         if let Some((hash, response)) = claimed {
             if hash != request_hash {
-                return Err(DomainError::Conflict("this Idempotency-Key was used with a different request body".into()));
+                return Err(DomainError::Conflict(
+                    "this Idempotency-Key was used with a different request body".into(),
+                ));
             }
             if !response.is_empty() {
-                return serde_json::from_str(&response).map_err(|e| DomainError::Storage(e.to_string()));
+                return serde_json::from_str(&response)
+                    .map_err(|e| DomainError::Storage(e.to_string()));
             }
             // Claimed but unfinished (crash, or a concurrent retry): resume row by row.
         }
@@ -412,7 +583,8 @@ impl App {
             .iter()
             .enumerate()
             .map(|(i, row)| async move {
-                let (app, principal, key, row) = (self.clone(), principal.clone(), key.to_owned(), row.clone());
+                let (app, principal, key, row) =
+                    (self.clone(), principal.clone(), key.to_owned(), row.clone());
                 tokio::spawn(async move { app.batch_row(&principal, &key, i, &row, fresh).await })
                     .await
                     .map_err(|e| DomainError::Storage(format!("batch row task failed: {e}")))?
@@ -434,78 +606,174 @@ impl App {
         let mut tx = self.store.begin().await?;
         let actor = principal.actor();
         let detail = json!({"rows": rows.len(), "issued": issued}).to_string();
-        tx.audit(&AuditEntry { at: self.now(), actor: &actor, university, action: "batch", target: key, reason: None, detail: Some(&detail) })
-            .await?;
+        tx.audit(&AuditEntry {
+            at: self.now(),
+            actor: &actor,
+            university,
+            action: "batch",
+            target: key,
+            reason: None,
+            detail: Some(&detail),
+        })
+        .await?;
         tx.commit().await?;
         Ok(response)
     }
 
     /// One row of a batch: skipped if already issued under `<key>#<row>`, else issued. `fresh`:
     /// the key was claimed by this request, so no row can have been issued under it before.
-    async fn batch_row(&self, principal: &Principal, key: &str, i: usize, row: &Result<Value, Vec<FieldError>>, fresh: bool) -> Result<RowResult, DomainError> {
+    async fn batch_row(
+        &self,
+        principal: &Principal,
+        key: &str,
+        i: usize,
+        row: &Result<Value, Vec<FieldError>>,
+        fresh: bool,
+    ) -> Result<RowResult, DomainError> {
         let university = principal.university.as_str();
         let row_key = format!("{key}#{i}");
         if !fresh {
-            if let Some(c) = self.store.credential_by_batch_key(university, &row_key).await? {
-                return Ok(RowResult { row: i, status: "issued", credential_id: Some(c.id), errors: vec![] });
+            if let Some(c) = self
+                .store
+                .credential_by_batch_key(university, &row_key)
+                .await?
+            {
+                return Ok(RowResult {
+                    row: i,
+                    status: "issued",
+                    credential_id: Some(c.id),
+                    errors: vec![],
+                });
             }
         }
         let row = match row {
             Ok(row) => row,
             Err(errors) => return Ok(rejected(i, errors.clone())),
         };
-        Ok(match self.issue_award(principal, row, Some(&row_key)).await {
-            Ok(issued) => RowResult { row: i, status: "issued", credential_id: Some(issued.id), errors: vec![] },
-            Err(DomainError::Conflict(_)) => match self.store.credential_by_batch_key(university, &row_key).await? {
-                Some(c) => RowResult { row: i, status: "issued", credential_id: Some(c.id), errors: vec![] },
-                None => rejected(i, vec![FieldError::new("", "batch.conflict", "conflict while issuing this row; retry")]),
-            },
-            Err(DomainError::Validation(errors) | DomainError::NotVerified(errors)) => {
-                if errors.iter().any(|e| e.rule.starts_with("verify.")) {
-                    tracing::warn!(university, row = i, "issued credential failed verification; not stored");
+        Ok(
+            match self.issue_award(principal, row, Some(&row_key)).await {
+                Ok(issued) => RowResult {
+                    row: i,
+                    status: "issued",
+                    credential_id: Some(issued.id),
+                    errors: vec![],
+                },
+                Err(DomainError::Conflict(_)) => match self
+                    .store
+                    .credential_by_batch_key(university, &row_key)
+                    .await?
+                {
+                    Some(c) => RowResult {
+                        row: i,
+                        status: "issued",
+                        credential_id: Some(c.id),
+                        errors: vec![],
+                    },
+                    None => rejected(
+                        i,
+                        vec![FieldError::new(
+                            "",
+                            "batch.conflict",
+                            "conflict while issuing this row; retry",
+                        )],
+                    ),
+                },
+                Err(DomainError::Validation(errors) | DomainError::NotVerified(errors)) => {
+                    if errors.iter().any(|e| e.rule.starts_with("verify.")) {
+                        tracing::warn!(
+                            university,
+                            row = i,
+                            "issued credential failed verification; not stored"
+                        );
+                    }
+                    rejected(i, errors)
                 }
-                rejected(i, errors)
-            }
-            Err(DomainError::Forbidden(m)) => rejected(i, vec![FieldError::new("awardingUniversity", "auth.university", m)]),
-            Err(DomainError::BadRequest(m)) => rejected(i, vec![FieldError::new("", "batch.row", m)]),
-            Err(e @ (DomainError::Storage(_) | DomainError::ListFull(_))) => return Err(e),
-            Err(e) => {
-                tracing::warn!(university, row = i, error = %e, "batch row failed");
-                rejected(i, vec![FieldError::new("", "issue.failed", "the credential could not be issued")])
-            }
-        })
+                Err(DomainError::Forbidden(m)) => rejected(
+                    i,
+                    vec![FieldError::new("awardingUniversity", "auth.university", m)],
+                ),
+                Err(DomainError::BadRequest(m)) => {
+                    rejected(i, vec![FieldError::new("", "batch.row", m)])
+                }
+                Err(e @ (DomainError::Storage(_) | DomainError::ListFull(_))) => return Err(e),
+                Err(e) => {
+                    tracing::warn!(university, row = i, error = %e, "batch row failed");
+                    rejected(
+                        i,
+                        vec![FieldError::new(
+                            "",
+                            "issue.failed",
+                            "the credential could not be issued",
+                        )],
+                    )
+                }
+            },
+        )
     }
 
     /// VC-API status change: sets (`true`) or clears the `purpose` bit of a credential. Revocation
     /// is permanent. Audit-logged with `reason`.
-    pub async fn set_status(&self, principal: &Principal, credential_id: &str, purpose: StatusPurpose, value: bool, reason: Option<&str>) -> Result<(), DomainError> {
-        let owner = self.store.credential_owner(credential_id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{credential_id}`")))?;
+    pub async fn set_status(
+        &self,
+        principal: &Principal,
+        credential_id: &str,
+        purpose: StatusPurpose,
+        value: bool,
+        reason: Option<&str>,
+    ) -> Result<(), DomainError> {
+        let owner = self
+            .store
+            .credential_owner(credential_id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(format!("credential `{credential_id}`")))?;
         principal.owns(&owner, &format!("credential `{credential_id}`"))?;
         principal.require(&owner, Role::Revoke)?;
-        let current = self.store.credential(&owner, credential_id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{credential_id}`")))?;
+        let current = self
+            .store
+            .credential(&owner, credential_id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(format!("credential `{credential_id}`")))?;
         if current.status == "revoked" {
-            return Err(DomainError::Conflict("the credential is revoked; revocation is permanent".into()));
+            return Err(DomainError::Conflict(
+                "the credential is revoked; revocation is permanent".into(),
+            ));
         }
         if purpose == StatusPurpose::Revocation && !value {
             return Err(DomainError::Conflict("revocation cannot be undone".into()));
         }
         let mut tx = self.store.begin().await?;
-        if !tx.set_status_bit(&owner, credential_id, purpose, value).await? {
-            return Err(DomainError::Conflict(format!("the credential has no {} status entry", purpose.as_str())));
+        if !tx
+            .set_status_bit(&owner, credential_id, purpose, value)
+            .await?
+        {
+            return Err(DomainError::Conflict(format!(
+                "the credential has no {} status entry",
+                purpose.as_str()
+            )));
         }
         let status = match (purpose, value) {
             (StatusPurpose::Revocation, _) => "revoked",
             (StatusPurpose::Suspension, true) => "suspended",
             (StatusPurpose::Suspension, false) => "active",
         };
-        tx.set_credential_status(&owner, credential_id, status).await?;
+        tx.set_credential_status(&owner, credential_id, status)
+            .await?;
         let action = match (purpose, value) {
             (StatusPurpose::Revocation, _) => "revoke",
             (StatusPurpose::Suspension, true) => "suspend",
             (StatusPurpose::Suspension, false) => "unsuspend",
         };
         let actor = principal.actor();
-        tx.audit(&AuditEntry { at: self.now(), actor: &actor, university: &owner, action, target: credential_id, reason, detail: None }).await?;
+        tx.audit(&AuditEntry {
+            at: self.now(),
+            actor: &actor,
+            university: &owner,
+            action,
+            target: credential_id,
+            reason,
+            detail: None,
+        })
+        .await?;
         tx.commit().await?;
         tracing::info!(university = %owner, credential = %credential_id, action, "status changed");
         Ok(())
@@ -513,8 +781,16 @@ impl App {
 
     /// The signed status list credential of a list and its revision (for the ETag). Re-signed
     /// only when the list changed since the cached copy.
-    pub async fn status_list_credential(&self, university: &str, list_id: &str) -> Result<(String, i64), DomainError> {
-        let list = self.store.status_list(university, list_id).await?.ok_or_else(|| DomainError::NotFound(format!("status list `{list_id}`")))?;
+    pub async fn status_list_credential(
+        &self,
+        university: &str,
+        list_id: &str,
+    ) -> Result<(String, i64), DomainError> {
+        let list = self
+            .store
+            .status_list(university, list_id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(format!("status list `{list_id}`")))?;
         if list.signed_revision == list.revision {
             if let Some(c) = list.signed_credential {
                 return Ok((c, list.revision));
@@ -526,23 +802,31 @@ impl App {
         }
         let did = self.did(university)?;
         let url = status_list::list_url(&self.base_url, university, &list.id);
-        let unsigned = status_list::status_list_credential(&url, did, list.purpose, &bits, self.now());
-        let Value::Object(doc) = unsigned else { return Err(DomainError::Securing("status list is not an object".into())) };
+        let unsigned =
+            status_list::status_list_credential(&url, did, list.purpose, &bits, self.now());
+        let Value::Object(doc) = unsigned else {
+            return Err(DomainError::Securing("status list is not an object".into()));
+        };
         let securer = self.securer.clone();
         let uni = university.to_owned();
         let now = self.now();
         let signed = tokio::task::spawn_blocking(move || securer.sign(&uni, doc, now))
             .await
             .map_err(|e| DomainError::Securing(format!("signing task failed: {e}")))??;
-        let text = serde_json::to_string(&signed).map_err(|e| DomainError::Securing(e.to_string()))?;
-        self.store.cache_signed_list(&list.id, list.revision, &text).await?;
+        let text =
+            serde_json::to_string(&signed).map_err(|e| DomainError::Securing(e.to_string()))?;
+        self.store
+            .cache_signed_list(&list.id, list.revision, &text)
+            .await?;
         Ok((text, list.revision))
     }
 
     /// The did:web DID document of a university (every key in `assertionMethod`).
     pub fn did_document(&self, university: &str) -> Result<Value, DomainError> {
         self.did(university)?;
-        self.securer.did_document(university).map_err(|_| DomainError::NotFound(format!("DID document of `{university}`")))
+        self.securer
+            .did_document(university)
+            .map_err(|_| DomainError::NotFound(format!("DID document of `{university}`")))
     }
 
     /// The public URL of a share link.
@@ -551,32 +835,56 @@ impl App {
     }
 
     /// A credential by share token (public, unguessable link) in one of its forms.
-    pub async fn shared_credential(&self, token: &str, format: ShareFormat) -> Result<String, DomainError> {
+    pub async fn shared_credential(
+        &self,
+        token: &str,
+        format: ShareFormat,
+    ) -> Result<String, DomainError> {
         Ok(self.shared_download(token, format).await?.1)
     }
 
     /// A credential by share token in one of its forms, with its JSON-LD form (which names the
     /// download): `(JSON-LD, the form asked for)`, from one read.
-    pub async fn shared_download(&self, token: &str, format: ShareFormat) -> Result<(String, String), DomainError> {
-        let stored = self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))?;
+    pub async fn shared_download(
+        &self,
+        token: &str,
+        format: ShareFormat,
+    ) -> Result<(String, String), DomainError> {
+        let stored = self
+            .store
+            .share_formats(&hash_token(token))
+            .await?
+            .ok_or_else(|| DomainError::NotFound("share link".into()))?;
         let form = match format {
             ShareFormat::JsonLd => Some(stored.credential.clone()),
-            ShareFormat::Jades => Self::jades_of(&stored.credential, stored.jades, stored.jades_detached)?,
-            ShareFormat::VcJwt => self.vc_jwt_of(&stored.university, &stored.credential, stored.vc_jwt),
+            ShareFormat::Jades => {
+                Self::jades_of(&stored.credential, stored.jades, stored.jades_detached)?
+            }
+            ShareFormat::VcJwt => {
+                self.vc_jwt_of(&stored.university, &stored.credential, stored.vc_jwt)
+            }
         };
         let name = match format {
             ShareFormat::JsonLd => "JSON-LD",
             ShareFormat::Jades => "JAdES",
             ShareFormat::VcJwt => "VC-JWT",
         };
-        let form = form.ok_or_else(|| DomainError::NotFound(format!("{name} form of this credential")))?;
+        let form =
+            form.ok_or_else(|| DomainError::NotFound(format!("{name} form of this credential")))?;
         Ok((stored.credential, form))
     }
 
     /// Every form of a shared credential (the learner's page): JSON-LD, then the JAdES and VC-JWT
     /// forms when the credential has them.
-    pub async fn shared_forms(&self, token: &str) -> Result<(String, Option<String>, Option<String>), DomainError> {
-        let stored = self.store.share_formats(&hash_token(token)).await?.ok_or_else(|| DomainError::NotFound("share link".into()))?;
+    pub async fn shared_forms(
+        &self,
+        token: &str,
+    ) -> Result<(String, Option<String>, Option<String>), DomainError> {
+        let stored = self
+            .store
+            .share_formats(&hash_token(token))
+            .await?
+            .ok_or_else(|| DomainError::NotFound("share link".into()))?;
         let vc_jwt = self.vc_jwt_of(&stored.university, &stored.credential, stored.vc_jwt);
         let jades = Self::jades_of(&stored.credential, stored.jades, stored.jades_detached)?;
         Ok((stored.credential, jades, vc_jwt))
@@ -584,25 +892,43 @@ impl App {
 
     /// The stored JAdES seal, its payload put back when it was stored without it: the stored
     /// credential without its proof, serialised, which issuance checked to be the sealed bytes.
-    fn jades_of(credential: &str, jades: Option<String>, detached: bool) -> Result<Option<String>, DomainError> {
+    fn jades_of(
+        credential: &str,
+        jades: Option<String>,
+        detached: bool,
+    ) -> Result<Option<String>, DomainError> {
         let Some(jades) = jades else { return Ok(None) };
         if !detached {
             return Ok(Some(jades));
         }
-        let corrupt = |what: &str, e: &dyn std::fmt::Display| DomainError::Storage(format!("stored {what} unreadable: {e}"));
+        let corrupt = |what: &str, e: &dyn std::fmt::Display| {
+            DomainError::Storage(format!("stored {what} unreadable: {e}"))
+        };
         let mut envelope: Value = serde_json::from_str(&jades).map_err(|e| corrupt("seal", &e))?;
-        let mut credential: Value = serde_json::from_str(credential).map_err(|e| corrupt("credential", &e))?;
-        let payload = proofs::data_integrity::with_unsecured(&mut credential, serde_json::to_string).map_err(|e| corrupt("credential", &e))?;
+        let mut credential: Value =
+            serde_json::from_str(credential).map_err(|e| corrupt("credential", &e))?;
+        let payload =
+            proofs::data_integrity::with_unsecured(&mut credential, serde_json::to_string)
+                .map_err(|e| corrupt("credential", &e))?;
         match envelope.get_mut("payload") {
             Some(p @ Value::String(_)) => *p = Value::String(payload),
-            _ => return Err(DomainError::Storage("stored seal has no payload member".into())),
+            _ => {
+                return Err(DomainError::Storage(
+                    "stored seal has no payload member".into(),
+                ))
+            }
         }
         Ok(Some(envelope.to_string()))
     }
 
     /// The stored `vc+jwt`, or one made now from the stored credential by the key of its proof
     /// (deterministic: the same bytes on every call). `None` when that key is no longer held.
-    fn vc_jwt_of(&self, university: &str, credential: &str, stored: Option<String>) -> Option<String> {
+    fn vc_jwt_of(
+        &self,
+        university: &str,
+        credential: &str,
+        stored: Option<String>,
+    ) -> Option<String> {
         if stored.is_some() {
             return stored;
         }
@@ -618,18 +944,37 @@ impl App {
 
     /// A credential of the caller's university (another university's answers like an unknown id).
     pub async fn credential(&self, principal: &Principal, id: &str) -> Result<Value, DomainError> {
-        let owner = self.store.credential_owner(id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{id}`")))?;
+        let owner = self
+            .store
+            .credential_owner(id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(format!("credential `{id}`")))?;
         principal.owns(&owner, &format!("credential `{id}`"))?;
         principal.require(&owner, Role::Issue)?;
-        let row = self.store.credential(&owner, id).await?.ok_or_else(|| DomainError::NotFound(format!("credential `{id}`")))?;
-        let credential: Value = serde_json::from_str(&row.credential).map_err(|e| DomainError::Storage(e.to_string()))?;
-        Ok(json!({"id": row.id, "status": row.status, "kind": row.kind, "createdAt": row.created_at, "verifiableCredential": credential}))
+        let row = self
+            .store
+            .credential(&owner, id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(format!("credential `{id}`")))?;
+        let credential: Value = serde_json::from_str(&row.credential)
+            .map_err(|e| DomainError::Storage(e.to_string()))?;
+        Ok(
+            json!({"id": row.id, "status": row.status, "kind": row.kind, "createdAt": row.created_at, "verifiableCredential": credential}),
+        )
     }
 
     /// Credentials of the caller's university, newest first.
-    pub async fn list_credentials(&self, principal: &Principal, limit: i64, offset: i64) -> Result<Value, DomainError> {
+    pub async fn list_credentials(
+        &self,
+        principal: &Principal,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Value, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
-        let rows = self.store.list_credentials(&principal.university, limit.clamp(1, 1000), offset.max(0)).await?;
+        let rows = self
+            .store
+            .list_credentials(&principal.university, limit.clamp(1, 1000), offset.max(0))
+            .await?;
         let items: Vec<Value> = rows.iter().map(|r| json!({"id": r.id, "status": r.status, "kind": r.kind, "createdAt": r.created_at})).collect();
         Ok(json!({"items": items}))
     }
@@ -639,47 +984,96 @@ impl App {
     /// Stores a new version of learning opportunity specification `id` (the `learningOpportunity`
     /// part of the award format, checked by parsing it inside a minimal award). Versions are
     /// appended, never overwritten. Needs the `admin` or `issue` role.
-    pub async fn add_specification(&self, principal: &Principal, id: &str, body: &Value) -> Result<Value, DomainError> {
+    pub async fn add_specification(
+        &self,
+        principal: &Principal,
+        id: &str,
+        body: &Value,
+    ) -> Result<Value, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
-        if id.is_empty() || id.len() > 200 || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-            return Err(DomainError::Validation(vec![FieldError::new("id", "specification.id", "1-200 characters of [A-Za-z0-9._-]")]));
+        if id.is_empty()
+            || id.len() > 200
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return Err(DomainError::Validation(vec![FieldError::new(
+                "id",
+                "specification.id",
+                "1-200 characters of [A-Za-z0-9._-]",
+            )]));
         }
         let text = body.to_string();
         if let Some(i) = elm_model::limits::check_json_size(&text) {
             return Err(DomainError::Validation(vec![FieldError::from(&i)]));
         }
         match serde_json::from_value::<elm_model::award::LearningOpportunitySpec>(body.clone()) {
-            Err(e) => return Err(DomainError::Validation(vec![FieldError::new("", "specification.parse", e.to_string())])),
+            Err(e) => {
+                return Err(DomainError::Validation(vec![FieldError::new(
+                    "",
+                    "specification.parse",
+                    e.to_string(),
+                )]))
+            }
             // The size and character limits of the award format (issue #13).
             Ok(spec) => {
-                let over: Vec<FieldError> = elm_model::limits::check_learning_opportunity(&spec).iter().filter(|i| i.is_error()).map(FieldError::from).collect();
+                let over: Vec<FieldError> = elm_model::limits::check_learning_opportunity(&spec)
+                    .iter()
+                    .filter(|i| i.is_error())
+                    .map(FieldError::from)
+                    .collect();
                 if !over.is_empty() {
                     return Err(DomainError::Validation(over));
                 }
             }
         }
-        let version = self.store.add_specification(&principal.university, id, &text, &principal.actor(), self.now()).await?;
+        let version = self
+            .store
+            .add_specification(
+                &principal.university,
+                id,
+                &text,
+                &principal.actor(),
+                self.now(),
+            )
+            .await?;
         Ok(json!({"id": id, "version": version, "specification": body}))
     }
 
     /// The body of a stored specification: version `version`, or the latest.
-    pub async fn specification_body(&self, principal: &Principal, id: &str, version: Option<i64>) -> Result<Value, DomainError> {
+    pub async fn specification_body(
+        &self,
+        principal: &Principal,
+        id: &str,
+        version: Option<i64>,
+    ) -> Result<Value, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
-        let rows = self.store.specifications(&principal.university, Some(id)).await?;
+        let rows = self
+            .store
+            .specifications(&principal.university, Some(id))
+            .await?;
         let found = match version {
             Some(v) => rows.into_iter().find(|r| r.1 == v),
             None => rows.into_iter().last(),
         };
-        let (_, _, body) = found.ok_or_else(|| DomainError::NotFound(format!("specification `{id}`")))?;
+        let (_, _, body) =
+            found.ok_or_else(|| DomainError::NotFound(format!("specification `{id}`")))?;
         serde_json::from_str(&body).map_err(|e| DomainError::Storage(e.to_string()))
     }
 
     /// Specifications of the caller's university (every version), or the versions of one.
-    pub async fn specifications(&self, principal: &Principal, id: Option<&str>) -> Result<Value, DomainError> {
+    pub async fn specifications(
+        &self,
+        principal: &Principal,
+        id: Option<&str>,
+    ) -> Result<Value, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
         let rows = self.store.specifications(&principal.university, id).await?;
         if id.is_some() && rows.is_empty() {
-            return Err(DomainError::NotFound(format!("specification `{}`", id.unwrap_or_default())));
+            return Err(DomainError::NotFound(format!(
+                "specification `{}`",
+                id.unwrap_or_default()
+            )));
         }
         let items: Vec<Value> = rows
             .into_iter()
@@ -697,17 +1091,37 @@ fn batch_concurrency() -> usize {
 }
 
 fn rejected(row: usize, errors: Vec<FieldError>) -> RowResult {
-    RowResult { row, status: "rejected", credential_id: None, errors }
+    RowResult {
+        row,
+        status: "rejected",
+        credential_id: None,
+        errors,
+    }
 }
 
 fn purposes_from_options(options: &Value) -> Result<Vec<StatusPurpose>, DomainError> {
-    let bad = |m: &str| DomainError::Validation(vec![FieldError::new("options.credentialStatus", "options.status", m)]);
+    let bad = |m: &str| {
+        DomainError::Validation(vec![FieldError::new(
+            "options.credentialStatus",
+            "options.status",
+            m,
+        )])
+    };
     match options.get("credentialStatus") {
         None | Some(Value::Null) => Ok(vec![StatusPurpose::Revocation]),
         Some(Value::Bool(false)) => Ok(vec![]),
         Some(Value::Bool(true)) => Ok(vec![StatusPurpose::Revocation]),
-        Some(Value::Array(a)) => a.iter().map(|e| purpose_of(e).ok_or_else(|| bad("each entry needs statusPurpose `revocation` or `suspension`"))).collect(),
-        Some(e @ Value::Object(_)) => purpose_of(e).map(|p| vec![p]).ok_or_else(|| bad("statusPurpose must be `revocation` or `suspension`")),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|e| {
+                purpose_of(e).ok_or_else(|| {
+                    bad("each entry needs statusPurpose `revocation` or `suspension`")
+                })
+            })
+            .collect(),
+        Some(e @ Value::Object(_)) => purpose_of(e)
+            .map(|p| vec![p])
+            .ok_or_else(|| bad("statusPurpose must be `revocation` or `suspension`")),
         Some(_) => Err(bad("must be an object, an array of objects or a boolean")),
     }
 }

@@ -31,14 +31,19 @@ pub enum AwardFileError {
 /// after reading at most one byte more than that.
 pub fn read_award(path: &Path) -> Result<Award, AwardFileError> {
     use std::io::Read as _;
-    let unreadable = |source| AwardFileError::Unreadable { path: path.to_owned(), source };
+    let unreadable = |source| AwardFileError::Unreadable {
+        path: path.to_owned(),
+        source,
+    };
     let max = elm_model::limits::MAX_AWARD_JSON_BYTES;
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(max as u64 + 1).read_to_end(&mut bytes))
         .map_err(unreadable)?;
     if bytes.len() > max {
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(bytes.len() as u64);
+        let size = std::fs::metadata(path)
+            .map(|m| m.len())
+            .unwrap_or(bytes.len() as u64);
         return Err(AwardFileError::Invalid(vec![Issue::error(
             "",
             "award.max-bytes",
@@ -62,7 +67,10 @@ pub fn read_images(award: &Award, award_dir: &Path) -> Result<Vec<DisplayImage>,
         // An image over the limit is refused before it is read.
         if let Ok(m) = std::fs::metadata(&path) {
             let at = format!("display.images[{index}].file");
-            if let Some(i) = elm_model::limits::check_image_size(&at, usize::try_from(m.len()).unwrap_or(usize::MAX)) {
+            if let Some(i) = elm_model::limits::check_image_size(
+                &at,
+                usize::try_from(m.len()).unwrap_or(usize::MAX),
+            ) {
                 return Err(AwardFileError::Invalid(vec![i]));
             }
         }

@@ -91,7 +91,11 @@ impl RenderConfig {
     pub fn settings(&self) -> crate::render_pool::RenderSettings {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         crate::render_pool::RenderSettings {
-            workers: if self.workers == 0 { cores } else { self.workers },
+            workers: if self.workers == 0 {
+                cores
+            } else {
+                self.workers
+            },
             cache_bytes: self.cache_bytes,
             deadline: std::time::Duration::from_millis(self.deadline_ms),
             max_glyphs: self.max_glyphs,
@@ -221,12 +225,20 @@ impl Config {
     }
 
     /// Like [`Config::load`] with an explicit environment (for tests).
-    pub fn load_with_env(file: Option<&Path>, env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+    pub fn load_with_env(
+        file: Option<&Path>,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
         let mut config = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
-                Self::from_toml_str(&text).map_err(|message| ConfigError::Toml { path: path.to_owned(), message })?
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                Self::from_toml_str(&text).map_err(|message| ConfigError::Toml {
+                    path: path.to_owned(),
+                    message,
+                })?
             }
             None => Self::default(),
         };
@@ -246,7 +258,10 @@ impl Config {
         where
             T::Err: std::fmt::Display,
         {
-            v.trim().parse().map_err(|e: T::Err| ConfigError::Env { var, message: e.to_string() })
+            v.trim().parse().map_err(|e: T::Err| ConfigError::Env {
+                var,
+                message: e.to_string(),
+            })
         }
         let get = |k: &str| env.get(k).map(String::as_str);
         if let Some(v) = get("ENHANCE_ISSUER_BIND") {
@@ -268,10 +283,18 @@ impl Config {
             self.universities_file = PathBuf::from(v);
         }
         if let Some(v) = get("ENHANCE_ISSUER_TOKENS_FILE") {
-            self.tokens_file = if v.is_empty() { None } else { Some(PathBuf::from(v)) };
+            self.tokens_file = if v.is_empty() {
+                None
+            } else {
+                Some(PathBuf::from(v))
+            };
         }
         if let Some(v) = get("ENHANCE_ISSUER_ADMIN_TOKENS_FILE") {
-            self.admin_tokens_file = if v.is_empty() { None } else { Some(PathBuf::from(v)) };
+            self.admin_tokens_file = if v.is_empty() {
+                None
+            } else {
+                Some(PathBuf::from(v))
+            };
         }
         if let Some(v) = get("ENHANCE_ISSUER_VERIFIER_URL") {
             self.verifier_url = v.to_owned();
@@ -322,16 +345,19 @@ impl Config {
             self.limits.shutdown_grace_secs = parse("ENHANCE_ISSUER_SHUTDOWN_GRACE_SECS", v)?;
         }
         if let Some(v) = get("ENHANCE_ISSUER_HEADER_READ_TIMEOUT_SECS") {
-            self.limits.header_read_timeout_secs = parse("ENHANCE_ISSUER_HEADER_READ_TIMEOUT_SECS", v)?;
+            self.limits.header_read_timeout_secs =
+                parse("ENHANCE_ISSUER_HEADER_READ_TIMEOUT_SECS", v)?;
         }
         if let Some(v) = get("ENHANCE_ISSUER_BODY_READ_TIMEOUT_SECS") {
             self.limits.body_read_timeout_secs = parse("ENHANCE_ISSUER_BODY_READ_TIMEOUT_SECS", v)?;
         }
         if let Some(v) = get("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_PER_SECOND") {
-            self.limits.public_rate_limit.per_second = parse("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_PER_SECOND", v)?;
+            self.limits.public_rate_limit.per_second =
+                parse("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_PER_SECOND", v)?;
         }
         if let Some(v) = get("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST") {
-            self.limits.public_rate_limit.burst = parse("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST", v)?;
+            self.limits.public_rate_limit.burst =
+                parse("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST", v)?;
         }
         if let Some(v) = get("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT") {
             self.limits.public_rate_limit.exempt = v
@@ -346,15 +372,30 @@ impl Config {
 
     /// Checks ranges and consistency.
     pub fn check(&self) -> Result<(), ConfigError> {
-        let invalid = |setting, message: &str| Err(ConfigError::Invalid { setting, message: message.into() });
-        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")) {
+        let invalid = |setting, message: &str| {
+            Err(ConfigError::Invalid {
+                setting,
+                message: message.into(),
+            })
+        };
+        if !(self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://"))
+        {
             return invalid("database_url", "must start with sqlite: or postgres://");
         }
-        if !(self.public_base_url.starts_with("http://") || self.public_base_url.starts_with("https://")) {
+        if !(self.public_base_url.starts_with("http://")
+            || self.public_base_url.starts_with("https://"))
+        {
             return invalid("public_base_url", "must be an http(s) URL");
         }
-        if !(self.verifier_url.starts_with("http://") || self.verifier_url.starts_with("https://")) || self.verifier_url.contains(['?', '#']) {
-            return invalid("verifier_url", "must be an http(s) base URL without query or fragment");
+        if !(self.verifier_url.starts_with("http://") || self.verifier_url.starts_with("https://"))
+            || self.verifier_url.contains(['?', '#'])
+        {
+            return invalid(
+                "verifier_url",
+                "must be an http(s) base URL without query or fragment",
+            );
         }
         if self.database_max_connections == 0 {
             return invalid("database_max_connections", "must be at least 1");
@@ -377,11 +418,21 @@ impl Config {
         if self.limits.body_read_timeout_secs == 0 {
             return invalid("limits.body_read_timeout_secs", "must be at least 1");
         }
-        if let Err(m) = self.limits.public_rate_limit.check("limits.public_rate_limit") {
-            return Err(ConfigError::Invalid { setting: "limits.public_rate_limit", message: m });
+        if let Err(m) = self
+            .limits
+            .public_rate_limit
+            .check("limits.public_rate_limit")
+        {
+            return Err(ConfigError::Invalid {
+                setting: "limits.public_rate_limit",
+                message: m,
+            });
         }
         if self.limits.status_list_max_age_secs > 60 {
-            return invalid("limits.status_list_max_age_secs", "must be at most 60 (revocation must show quickly)");
+            return invalid(
+                "limits.status_list_max_age_secs",
+                "must be at most 60 (revocation must show quickly)",
+            );
         }
         Ok(())
     }
@@ -414,21 +465,38 @@ mod tests {
         let file = dir.join("issuer.toml");
         std::fs::write(&file, "bind = \"0.0.0.0:9000\"\npublic_base_url = \"https://x.example\"\n[limits]\nmax_batch_size = 5\n").unwrap();
         let mut env = HashMap::new();
-        env.insert("ENHANCE_ISSUER_BIND".to_string(), "127.0.0.1:9100".to_string());
+        env.insert(
+            "ENHANCE_ISSUER_BIND".to_string(),
+            "127.0.0.1:9100".to_string(),
+        );
         let c = Config::load_with_env(Some(&file), &env).unwrap();
         assert_eq!(c.bind.to_string(), "127.0.0.1:9100");
         assert_eq!(c.public_base_url, "https://x.example");
         assert_eq!(c.limits.max_batch_size, 5);
         assert_eq!(c.limits.max_body_bytes, Limits::default().max_body_bytes);
         let mut env = HashMap::new();
-        env.insert("ENHANCE_ISSUER_VERIFIER_URL".to_string(), "https://verify.example/".to_string());
-        env.insert("ENHANCE_ISSUER_RENDER_DISPLAY_IMAGES".to_string(), "false".to_string());
+        env.insert(
+            "ENHANCE_ISSUER_VERIFIER_URL".to_string(),
+            "https://verify.example/".to_string(),
+        );
+        env.insert(
+            "ENHANCE_ISSUER_RENDER_DISPLAY_IMAGES".to_string(),
+            "false".to_string(),
+        );
         let c = Config::load_with_env(None, &env).unwrap();
         assert_eq!(c.verifier_url, "https://verify.example/");
         assert!(!c.render_display_images);
-        env.insert("ENHANCE_ISSUER_VERIFIER_URL".to_string(), "ftp://x".to_string());
-        assert!(Config::load_with_env(None, &env).unwrap_err().to_string().contains("verifier_url"));
-        assert!(Config::from_toml_str("bnid = 1").unwrap_err().contains("bnid"));
+        env.insert(
+            "ENHANCE_ISSUER_VERIFIER_URL".to_string(),
+            "ftp://x".to_string(),
+        );
+        assert!(Config::load_with_env(None, &env)
+            .unwrap_err()
+            .to_string()
+            .contains("verifier_url"));
+        assert!(Config::from_toml_str("bnid = 1")
+            .unwrap_err()
+            .contains("bnid"));
     }
 
     #[test]
@@ -436,7 +504,10 @@ mod tests {
         let c = Config::from_toml_str("[limits]\nheader_read_timeout_secs = 3\n[limits.public_rate_limit]\nper_second = 2\nburst = 5\nexempt = [\"10.0.0.1\"]\n").unwrap();
         assert_eq!(c.limits.header_read_timeout_secs, 3);
         assert_eq!(c.limits.public_rate_limit.per_second, 2.0);
-        assert_eq!(c.limits.public_rate_limit.exempt, vec!["10.0.0.1".parse::<std::net::IpAddr>().unwrap()]);
+        assert_eq!(
+            c.limits.public_rate_limit.exempt,
+            vec!["10.0.0.1".parse::<std::net::IpAddr>().unwrap()]
+        );
         let env: HashMap<String, String> = [
             ("ENHANCE_ISSUER_BODY_READ_TIMEOUT_SECS", "7"),
             ("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST", "9"),
@@ -446,32 +517,84 @@ mod tests {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
         let c = Config::load_with_env(None, &env).unwrap();
-        assert_eq!((c.limits.body_read_timeout_secs, c.limits.public_rate_limit.burst), (7, 9));
+        assert_eq!(
+            (
+                c.limits.body_read_timeout_secs,
+                c.limits.public_rate_limit.burst
+            ),
+            (7, 9)
+        );
         assert_eq!(c.limits.public_rate_limit.exempt.len(), 2);
-        let env: HashMap<String, String> = [("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT".to_owned(), "localhost".to_owned())].into_iter().collect();
-        assert!(Config::load_with_env(None, &env).unwrap_err().to_string().contains("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT"));
+        let env: HashMap<String, String> = [(
+            "ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT".to_owned(),
+            "localhost".to_owned(),
+        )]
+        .into_iter()
+        .collect();
+        assert!(Config::load_with_env(None, &env)
+            .unwrap_err()
+            .to_string()
+            .contains("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT"));
         let mut c = Config::default();
         c.limits.header_read_timeout_secs = 0;
-        assert!(c.check().unwrap_err().to_string().contains("limits.header_read_timeout_secs"));
+        assert!(c
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("limits.header_read_timeout_secs"));
         let mut c = Config::default();
         c.limits.public_rate_limit.burst = 0;
-        assert!(c.check().unwrap_err().to_string().contains("limits.public_rate_limit.burst"));
+        assert!(c
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("limits.public_rate_limit.burst"));
     }
 
     #[test]
     fn render_settings_from_env_and_checked() {
         let mut env = HashMap::new();
         env.insert("ENHANCE_ISSUER_RENDER_WORKERS".to_string(), "3".to_string());
-        env.insert("ENHANCE_ISSUER_RENDER_CACHE_BYTES".to_string(), "1024".to_string());
-        env.insert("ENHANCE_ISSUER_RENDER_DEADLINE_MS".to_string(), "1500".to_string());
-        env.insert("ENHANCE_ISSUER_RENDER_MAX_GLYPHS".to_string(), "5000".to_string());
-        env.insert("ENHANCE_ISSUER_RENDER_MAX_PAGES".to_string(), "7".to_string());
+        env.insert(
+            "ENHANCE_ISSUER_RENDER_CACHE_BYTES".to_string(),
+            "1024".to_string(),
+        );
+        env.insert(
+            "ENHANCE_ISSUER_RENDER_DEADLINE_MS".to_string(),
+            "1500".to_string(),
+        );
+        env.insert(
+            "ENHANCE_ISSUER_RENDER_MAX_GLYPHS".to_string(),
+            "5000".to_string(),
+        );
+        env.insert(
+            "ENHANCE_ISSUER_RENDER_MAX_PAGES".to_string(),
+            "7".to_string(),
+        );
         let c = Config::load_with_env(None, &env).unwrap();
         let s = c.render.settings();
-        assert_eq!((s.workers, s.cache_bytes, s.deadline.as_millis(), s.max_glyphs, s.max_pages), (3, 1024, 1500, 5000, 7));
-        assert!(Config::default().render.settings().workers >= 1, "0 means one per core");
-        env.insert("ENHANCE_ISSUER_RENDER_DEADLINE_MS".to_string(), "0".to_string());
-        assert!(Config::load_with_env(None, &env).unwrap_err().to_string().contains("render.deadline_ms"));
+        assert_eq!(
+            (
+                s.workers,
+                s.cache_bytes,
+                s.deadline.as_millis(),
+                s.max_glyphs,
+                s.max_pages
+            ),
+            (3, 1024, 1500, 5000, 7)
+        );
+        assert!(
+            Config::default().render.settings().workers >= 1,
+            "0 means one per core"
+        );
+        env.insert(
+            "ENHANCE_ISSUER_RENDER_DEADLINE_MS".to_string(),
+            "0".to_string(),
+        );
+        assert!(Config::load_with_env(None, &env)
+            .unwrap_err()
+            .to_string()
+            .contains("render.deadline_ms"));
     }
 
     #[test]

@@ -47,7 +47,11 @@ pub fn percent_encode_component(s: &str) -> String {
 /// `{verifier_url}/verify?credential={percent-encoded share_url}` (`verifier_url` without a
 /// trailing `/`).
 pub fn verification_url(verifier_url: &str, share_url: &str) -> String {
-    format!("{}/verify?credential={}", verifier_url.trim_end_matches('/'), percent_encode_component(share_url))
+    format!(
+        "{}/verify?credential={}",
+        verifier_url.trim_end_matches('/'),
+        percent_encode_component(share_url)
+    )
 }
 
 /// The display languages of `award` that `given` carries no image for.
@@ -71,8 +75,15 @@ pub fn complete_images(
     given: Vec<DisplayImage>,
     verification_url: &str,
 ) -> Result<Vec<DisplayImage>, DomainError> {
-    complete_images_within(award, universities, options, given, verification_url, &Budget::default())
-        .map_err(|e| pool_error(PoolError::Render(e)))?
+    complete_images_within(
+        award,
+        universities,
+        options,
+        given,
+        verification_url,
+        &Budget::default(),
+    )
+    .map_err(|e| pool_error(PoolError::Render(e)))?
 }
 
 /// [`complete_images`] on the rendering pool, within its budget; cancelled when this future is
@@ -85,9 +96,18 @@ pub async fn complete_images_pooled(
     given: Vec<DisplayImage>,
     verification_url: String,
 ) -> Result<Vec<DisplayImage>, DomainError> {
-    pool.run(move |budget| complete_images_within(&award, &universities, &options, given, &verification_url, &budget))
-        .await
-        .map_err(pool_error)?
+    pool.run(move |budget| {
+        complete_images_within(
+            &award,
+            &universities,
+            &options,
+            given,
+            &verification_url,
+            &budget,
+        )
+    })
+    .await
+    .map_err(pool_error)?
 }
 
 /// The domain error of a rendering at issuance that the pool did not finish: the award's text
@@ -95,11 +115,18 @@ pub async fn complete_images_pooled(
 /// awards far below it), a busy pool, the deadline or a shutdown is 503 with `Retry-After`.
 fn pool_error(e: PoolError) -> DomainError {
     match e {
-        PoolError::Render(RenderError::Budget(Exceeded::Deadline)) | PoolError::Busy(_) | PoolError::ShuttingDown | PoolError::Render(RenderError::Cancelled) => {
-            DomainError::Busy(format!("the certificate page image could not be rendered now ({e}); retry later"))
-        }
+        PoolError::Render(RenderError::Budget(Exceeded::Deadline))
+        | PoolError::Busy(_)
+        | PoolError::ShuttingDown
+        | PoolError::Render(RenderError::Cancelled) => DomainError::Busy(format!(
+            "the certificate page image could not be rendered now ({e}); retry later"
+        )),
         PoolError::Render(RenderError::Budget(x)) => {
-            DomainError::Validation(vec![FieldError::new("display", "display.render-budget", format!("the certificate page image cannot be rendered: {x}"))])
+            DomainError::Validation(vec![FieldError::new(
+                "display",
+                "display.render-budget",
+                format!("the certificate page image cannot be rendered: {x}"),
+            )])
         }
         other => DomainError::Securing(format!("rendering the certificate page failed: {other}")),
     }
@@ -121,17 +148,38 @@ fn complete_images_within(
     }
     // Placeholder bytes (the certificate page does not show the display images).
     let mut draft = given.clone();
-    draft.extend(missing.iter().map(|l| DisplayImage { language: l.clone(), media_type: MediaType::Png, bytes: vec![0] }));
+    draft.extend(missing.iter().map(|l| DisplayImage {
+        language: l.clone(),
+        media_type: MediaType::Png,
+        bytes: vec![0],
+    }));
     let built = match elm_model::build(award, universities, &draft, options) {
         Ok(b) => b,
-        Err(e) => return Ok(Err(DomainError::Validation(e.issues().iter().filter(|i| i.is_error()).map(FieldError::from).collect()))),
+        Err(e) => {
+            return Ok(Err(DomainError::Validation(
+                e.issues()
+                    .iter()
+                    .filter(|i| i.is_error())
+                    .map(FieldError::from)
+                    .collect(),
+            )))
+        }
     };
     for language in missing {
-        let options = render::RenderOptions::new(language.clone(), verification_url).with_budget(budget.clone());
+        let options = render::RenderOptions::new(language.clone(), verification_url)
+            .with_budget(budget.clone());
         match render::png_for_credential(&built.credential, &options) {
-            Ok(png) => given.push(DisplayImage { language, media_type: MediaType::Png, bytes: compact_png(png) }),
+            Ok(png) => given.push(DisplayImage {
+                language,
+                media_type: MediaType::Png,
+                bytes: compact_png(png),
+            }),
             Err(e @ (RenderError::Budget(_) | RenderError::Cancelled)) => return Err(e),
-            Err(e) => return Ok(Err(DomainError::Securing(format!("rendering the certificate page ({language}) failed: {e}")))),
+            Err(e) => {
+                return Ok(Err(DomainError::Securing(format!(
+                    "rendering the certificate page ({language}) failed: {e}"
+                ))))
+            }
         }
     }
     Ok(Ok(given))
@@ -144,7 +192,9 @@ pub fn compact_png(png: Vec<u8>) -> Vec<u8> {
 }
 
 fn indexed(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().ok()?;
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .ok()?;
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).ok()?;
     if info.bit_depth != png::BitDepth::Eight {
@@ -225,21 +275,55 @@ mod tests {
     #[test]
     fn compact_png_is_lossless_and_smaller() {
         // A rendered certificate page (RGBA from the renderer).
-        let award: Award = elm_model::parse_award(include_str!("../../../examples/awards/certificate-of-completion.json")).unwrap();
+        let award: Award = elm_model::parse_award(include_str!(
+            "../../../examples/awards/certificate-of-completion.json"
+        ))
+        .unwrap();
         let universities = elm_model::Universities::new(
-            crate::tenants::load_universities(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../keys.example/universities.toml")), "https://issuer.example").unwrap(),
+            crate::tenants::load_universities(
+                std::path::Path::new(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../../keys.example/universities.toml"
+                )),
+                "https://issuer.example",
+            )
+            .unwrap(),
         );
-        let options = BuildOptions { credential_id: "urn:uuid:8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10".into(), issued: None };
-        let draft: Vec<DisplayImage> = award.display.images.iter().map(|r| DisplayImage { language: r.language.clone(), media_type: MediaType::Png, bytes: vec![0] }).collect();
+        let options = BuildOptions {
+            credential_id: "urn:uuid:8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10".into(),
+            issued: None,
+        };
+        let draft: Vec<DisplayImage> = award
+            .display
+            .images
+            .iter()
+            .map(|r| DisplayImage {
+                language: r.language.clone(),
+                media_type: MediaType::Png,
+                bytes: vec![0],
+            })
+            .collect();
         let built = elm_model::build(&award, &universities, &draft, &options).unwrap();
-        let rgba = render::png_for_credential(&built.credential, &render::RenderOptions::new("en", "https://verify.example/verify?credential=x")).unwrap();
+        let rgba = render::png_for_credential(
+            &built.credential,
+            &render::RenderOptions::new("en", "https://verify.example/verify?credential=x"),
+        )
+        .unwrap();
         let small = compact_png(rgba.clone());
-        assert!(small.len() * 3 < rgba.len(), "{} -> {} bytes", rgba.len(), small.len());
+        assert!(
+            small.len() * 3 < rgba.len(),
+            "{} -> {} bytes",
+            rgba.len(),
+            small.len()
+        );
         let (a, pa) = decode(&rgba);
         let (b, pb) = decode(&small);
         assert_eq!(b.color_type, png::ColorType::Rgb);
         assert_eq!((a.width, a.height), (b.width, b.height));
-        let rgb_of_rgba: Vec<u8> = pa.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        let rgb_of_rgba: Vec<u8> = pa
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
         assert_eq!(rgb_of_rgba, pb, "same pixels");
         // Not compactable: kept as is.
         let translucent = {

@@ -5,17 +5,17 @@
 //! - [`award_file`]: reads an award request file and the display images it references (relative
 //!   to the award file), then builds the unsigned EDC credential with [`elm_model::build()`].
 
-pub mod award_file;
-pub mod universities;
 pub mod app; // issuer service (issue #4): use cases
+pub mod award_file;
 pub mod config; // issuer service: settings (docs/CONFIG.md)
 pub mod domain; // issuer service: domain (no axum/sqlx)
 pub mod http; // issuer service: HTTP API
 pub mod securing; // issuer service: Data Integrity signing port
 pub mod server; // issuer service: start-up, `serve`
 pub mod store; // issuer service: SQLite/PostgreSQL storage
-pub mod tenants; // issuer service: universities and tokens files
+pub mod tenants;
+pub mod universities; // issuer service: universities and tokens files
 pub use server::{serve, start, RunningServer, ServeError};
-pub mod qr; // issuer service: QR codes of share links
 pub mod display; // issue #7: verification URL, certificate page images at issuance
+pub mod qr; // issuer service: QR codes of share links
 pub mod render_pool; // issue #13: bounded rendering pool and cache

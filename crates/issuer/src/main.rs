@@ -210,13 +210,23 @@ fn run_sign(args: SignArgs) -> ExitCode {
     };
     let keys = match proofs::keystore::KeyStore::load(&args.keys, &args.build.base_url) {
         Ok(k) => k,
-        Err(e) => return usage_error(format_args!("cannot load keys from {}: {e}", args.keys.display())),
+        Err(e) => {
+            return usage_error(format_args!(
+                "cannot load keys from {}: {e}",
+                args.keys.display()
+            ))
+        }
     };
     let Some(uni) = keys.university(&university) else {
-        return usage_error(format_args!("no keys for university `{university}` in {}", args.keys.display()));
+        return usage_error(format_args!(
+            "no keys for university `{university}` in {}",
+            args.keys.display()
+        ));
     };
     let Some(signer) = uni.current_signer() else {
-        return usage_error(format_args!("university `{university}` has no current Ed25519 key"));
+        return usage_error(format_args!(
+            "university `{university}` has no current Ed25519 key"
+        ));
     };
     // The binary, not the library, reads the clock.
     let created = args.created.unwrap_or_else(chrono::Utc::now);
@@ -234,7 +244,9 @@ fn run_sign(args: SignArgs) -> ExitCode {
         },
         SignFormat::Jades => {
             let Some(seal) = &uni.seal else {
-                return usage_error(format_args!("university `{university}` has no seal certificate for JAdES"));
+                return usage_error(format_args!(
+                    "university `{university}` has no seal certificate for JAdES"
+                ));
             };
             let bytes = match serde_json::to_vec(&credential) {
                 Ok(b) => b,
@@ -264,7 +276,12 @@ fn run_render(args: RenderArgs) -> ExitCode {
 fn run_did(args: DidArgs) -> ExitCode {
     let keys = match proofs::keystore::KeyStore::load(&args.keys, &args.base_url) {
         Ok(k) => k,
-        Err(e) => return usage_error(format_args!("cannot load keys from {}: {e}", args.keys.display())),
+        Err(e) => {
+            return usage_error(format_args!(
+                "cannot load keys from {}: {e}",
+                args.keys.display()
+            ))
+        }
     };
     let Some(uni) = keys.university(&args.university) else {
         let known: Vec<_> = keys.universities().map(|u| u.id.as_str()).collect();

@@ -14,12 +14,17 @@ use qrcode::{Color, EcLevel, QrCode};
 pub struct QrError(String);
 
 fn code(text: &str) -> Result<QrCode, QrError> {
-    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|e| QrError(e.to_string()))
+    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+        .map_err(|e| QrError(e.to_string()))
 }
 
 /// SVG of `text`.
 pub fn svg(text: &str) -> Result<String, QrError> {
-    Ok(code(text)?.render::<qrcode::render::svg::Color<'_>>().min_dimensions(256, 256).quiet_zone(true).build())
+    Ok(code(text)?
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(256, 256)
+        .quiet_zone(true)
+        .build())
 }
 
 /// PNG of `text`, `scale` pixels per module.
@@ -35,7 +40,8 @@ pub fn png(text: &str, scale: usize) -> Result<Vec<u8>, QrError> {
         let my = (y / scale).checked_sub(quiet).filter(|v| *v < width);
         for x in 0..side {
             let mx = (x / scale).checked_sub(quiet).filter(|v| *v < width);
-            let dark = matches!((mx, my), (Some(mx), Some(my)) if colors[my * width + mx] == Color::Dark);
+            let dark =
+                matches!((mx, my), (Some(mx), Some(my)) if colors[my * width + mx] == Color::Dark);
             raw.push(if dark { 0 } else { 255 });
         }
     }
@@ -48,8 +54,16 @@ pub fn png(text: &str, scale: usize) -> Result<Vec<u8>, QrError> {
     ihdr.extend_from_slice(&side.to_be_bytes());
     ihdr.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit greyscale, deflate, no interlace
     let mut out = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
-    for (kind, data) in [(b"IHDR", ihdr.as_slice()), (b"IDAT", idat.as_slice()), (b"IEND", &[][..])] {
-        out.extend_from_slice(&u32::try_from(data.len()).map_err(|e| QrError(e.to_string()))?.to_be_bytes());
+    for (kind, data) in [
+        (b"IHDR", ihdr.as_slice()),
+        (b"IDAT", idat.as_slice()),
+        (b"IEND", &[][..]),
+    ] {
+        out.extend_from_slice(
+            &u32::try_from(data.len())
+                .map_err(|e| QrError(e.to_string()))?
+                .to_be_bytes(),
+        );
         let mut crc = flate2::Crc::new();
         crc.update(kind);
         crc.update(data);

@@ -152,7 +152,9 @@ impl Lru {
             self.bytes -= old.len();
         }
         while self.bytes + value.len() > cap {
-            let Some((_, oldest)) = self.order.pop_first() else { break };
+            let Some((_, oldest)) = self.order.pop_first() else {
+                break;
+            };
             if let Some((old, _)) = self.entries.remove(&oldest) {
                 self.bytes -= old.len();
             }
@@ -222,7 +224,10 @@ impl RenderPool {
         let workers = settings.workers.max(1);
         Self {
             inner: Arc::new(Inner {
-                settings: RenderSettings { workers, ..settings },
+                settings: RenderSettings {
+                    workers,
+                    ..settings
+                },
                 permits: Arc::new(Semaphore::new(workers)),
                 cache: Mutex::new(Lru::default()),
                 rendering: Mutex::new(HashMap::new()),
@@ -293,7 +298,12 @@ impl RenderPool {
         if closing() {
             return Err(PoolError::ShuttingDown);
         }
-        let permit = match tokio::time::timeout(inner.settings.deadline, Arc::clone(&inner.permits).acquire_owned()).await {
+        let permit = match tokio::time::timeout(
+            inner.settings.deadline,
+            Arc::clone(&inner.permits).acquire_owned(),
+        )
+        .await
+        {
             Ok(Ok(p)) => p,
             Ok(Err(_)) => return Err(PoolError::ShuttingDown),
             Err(_) => return Err(PoolError::Busy(inner.settings.workers)),
@@ -305,12 +315,21 @@ impl RenderPool {
                 m.insert(ticket, flag.clone());
             }
         }
-        let _guard = CancelOnDrop { inner: Arc::clone(inner), ticket, flag: flag.clone() };
+        let _guard = CancelOnDrop {
+            inner: Arc::clone(inner),
+            ticket,
+            flag: flag.clone(),
+        };
         if closing() {
             return Err(PoolError::ShuttingDown);
         }
-        let budget = Budget { max_glyphs: inner.settings.max_glyphs, max_pages: inner.settings.max_pages, cancel: Some(flag), ..Budget::default() }
-            .with_timeout(inner.settings.deadline);
+        let budget = Budget {
+            max_glyphs: inner.settings.max_glyphs,
+            max_pages: inner.settings.max_pages,
+            cancel: Some(flag),
+            ..Budget::default()
+        }
+        .with_timeout(inner.settings.deadline);
         let worker = Arc::clone(inner);
         let task = tokio::task::spawn_blocking(move || {
             // The permit is held for as long as the rendering runs, not as long as the request.
@@ -346,7 +365,11 @@ impl RenderPool {
             return Ok(hit);
         }
         let lock = {
-            let mut m = self.inner.rendering.lock().map_err(|_| PoolError::Task("cache lock poisoned".into()))?;
+            let mut m = self
+                .inner
+                .rendering
+                .lock()
+                .map_err(|_| PoolError::Task("cache lock poisoned".into()))?;
             Arc::clone(m.entry(key.clone()).or_default())
         };
         let result = async {
@@ -374,7 +397,10 @@ impl RenderPool {
 
     fn lookup(&self, key: &CacheKey) -> Option<Bytes> {
         let hit = self.inner.cache.lock().ok()?.get(key)?;
-        self.inner.counters.cache_hits.fetch_add(1, Ordering::SeqCst);
+        self.inner
+            .counters
+            .cache_hits
+            .fetch_add(1, Ordering::SeqCst);
         Some(hit)
     }
 }
@@ -384,7 +410,11 @@ mod tests {
     use super::*;
 
     fn key(id: &str) -> CacheKey {
-        CacheKey { credential_id: id.into(), kind: Kind::Pdf, language: "en".into() }
+        CacheKey {
+            credential_id: id.into(),
+            kind: Kind::Pdf,
+            language: "en".into(),
+        }
     }
 
     #[test]
@@ -398,13 +428,20 @@ mod tests {
         assert!(l.get(&key("a")).is_some() && l.get(&key("c")).is_some());
         assert_eq!(l.bytes, 80);
         l.put(key("d"), Bytes::from(vec![0; 101]), 100);
-        assert!(l.get(&key("d")).is_none(), "larger than the whole cache: not kept");
+        assert!(
+            l.get(&key("d")).is_none(),
+            "larger than the whole cache: not kept"
+        );
         assert_eq!(l.bytes, 80);
     }
 
     #[tokio::test]
     async fn cached_renders_once_and_dropping_the_caller_cancels() {
-        let pool = RenderPool::new(RenderSettings { workers: 1, deadline: Duration::from_secs(30), ..RenderSettings::default() });
+        let pool = RenderPool::new(RenderSettings {
+            workers: 1,
+            deadline: Duration::from_secs(30),
+            ..RenderSettings::default()
+        });
         let a = pool.cached(key("x"), |_| Ok(vec![1, 2, 3])).await.unwrap();
         let b = pool.cached(key("x"), |_| Ok(vec![9])).await.unwrap();
         assert_eq!((&a[..], &b[..]), (&[1u8, 2, 3][..], &[1u8, 2, 3][..]));
@@ -416,20 +453,34 @@ mod tests {
             budget.check_time()?;
             std::thread::sleep(Duration::from_millis(5));
         });
-        let r: Result<Result<(), PoolError>, _> = tokio::time::timeout(Duration::from_millis(200), slow).await;
+        let r: Result<Result<(), PoolError>, _> =
+            tokio::time::timeout(Duration::from_millis(200), slow).await;
         assert!(r.is_err(), "still running when the caller gave up");
         let t = std::time::Instant::now();
         while pool.stats().active > 0 {
-            assert!(t.elapsed() < Duration::from_secs(1), "the rendering went on after the caller left");
+            assert!(
+                t.elapsed() < Duration::from_secs(1),
+                "the rendering went on after the caller left"
+            );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         assert_eq!(pool.stats().cancelled, 1);
         // The only permit is free again.
-        let quick = tokio::time::timeout(Duration::from_secs(1), pool.run(|_| Ok(7))).await.unwrap().unwrap();
+        let quick = tokio::time::timeout(Duration::from_secs(1), pool.run(|_| Ok(7)))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(quick, 7);
 
         pool.shutdown();
-        assert!(matches!(pool.run_download(|_| Ok(1)).await, Err(PoolError::ShuttingDown)));
-        assert_eq!(pool.run(|_| Ok(1)).await.unwrap(), 1, "issuance renderings finish during a graceful shutdown");
+        assert!(matches!(
+            pool.run_download(|_| Ok(1)).await,
+            Err(PoolError::ShuttingDown)
+        ));
+        assert_eq!(
+            pool.run(|_| Ok(1)).await.unwrap(),
+            1,
+            "issuance renderings finish during a graceful shutdown"
+        );
     }
 }

@@ -76,11 +76,21 @@ pub struct Secured {
 /// The signing port of the service.
 pub trait Securer: Send + Sync {
     /// Adds a Data Integrity proof made with `university`'s current key at `created`.
-    fn sign(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Value, SecureError>;
+    fn sign(
+        &self,
+        university: &str,
+        document: Map<String, Value>,
+        created: DateTime<Utc>,
+    ) -> Result<Value, SecureError>;
     /// All forms of a credential made at issuance: Data Integrity, and JAdES where the university
     /// has a seal (a VC-JWT too, if the securer chooses). Not verified here: the service checks
     /// them with [`IssuanceCheck`] before storing.
-    fn secure(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Secured, SecureError>;
+    fn secure(
+        &self,
+        university: &str,
+        document: Map<String, Value>,
+        created: DateTime<Utc>,
+    ) -> Result<Secured, SecureError>;
     /// The `vc+jwt` (VC-JOSE-COSE §3.1.1) of a stored Data Integrity credential of `university`:
     /// its payload is the credential without its proof ([`data_integrity::without_proof`]), signed
     /// by the key that made the proof.
@@ -105,14 +115,17 @@ pub struct KeyStoreSecurer {
 impl std::fmt::Debug for KeyStoreSecurer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ids: Vec<_> = self.keys.universities().map(|u| u.id.as_str()).collect();
-        f.debug_struct("KeyStoreSecurer").field("universities", &ids).finish_non_exhaustive()
+        f.debug_struct("KeyStoreSecurer")
+            .field("universities", &ids)
+            .finish_non_exhaustive()
     }
 }
 
 impl KeyStoreSecurer {
     /// Loads the key store at `dir`; DIDs are built under `public_base_url`.
     pub fn load(dir: &std::path::Path, public_base_url: &str) -> Result<Self, SecureError> {
-        let keys = KeyStore::load(dir, public_base_url).map_err(|e| SecureError::KeyStore(e.to_string()))?;
+        let keys = KeyStore::load(dir, public_base_url)
+            .map_err(|e| SecureError::KeyStore(e.to_string()))?;
         Ok(Self { keys })
     }
 
@@ -124,7 +137,11 @@ impl KeyStoreSecurer {
     /// Universities any of whose private keys is a plain file (`backend = "file"`), not a
     /// PKCS#11 token: fine for the demo, warned about at start-up otherwise.
     pub fn universities_with_file_keys(&self) -> Vec<String> {
-        self.keys.universities_with_file_keys().into_iter().map(str::to_owned).collect()
+        self.keys
+            .universities_with_file_keys()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 }
 
@@ -132,7 +149,9 @@ impl KeyStoreSecurer {
 /// name, RFC 6761 §6.3) or a loopback address (127.0.0.0/8, `::1`). Only such a deployment may
 /// sign with file keys without a start-up warning.
 pub fn is_demo_base_url(public_base_url: &str) -> bool {
-    let rest = public_base_url.split_once("://").map_or(public_base_url, |(_, rest)| rest);
+    let rest = public_base_url
+        .split_once("://")
+        .map_or(public_base_url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if let Some(v6) = host_port.strip_prefix('[') {
@@ -144,57 +163,119 @@ pub fn is_demo_base_url(public_base_url: &str) -> bool {
     if host == "localhost" || host.ends_with(".localhost") {
         return true;
     }
-    host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Securer for KeyStoreSecurer {
-    fn sign(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Value, SecureError> {
-        let u = self.keys.university(university).ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
-        let signer = u.current_signer().ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
-        data_integrity::sign_owned(Value::Object(document), signer, &ProofOptions::new(created)).map_err(sign_error)
+    fn sign(
+        &self,
+        university: &str,
+        document: Map<String, Value>,
+        created: DateTime<Utc>,
+    ) -> Result<Value, SecureError> {
+        let u = self
+            .keys
+            .university(university)
+            .ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
+        let signer = u
+            .current_signer()
+            .ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
+        data_integrity::sign_owned(Value::Object(document), signer, &ProofOptions::new(created))
+            .map_err(sign_error)
     }
 
-    fn secure(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Secured, SecureError> {
-        let u = self.keys.university(university).ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
-        let signer = u.current_signer().ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
+    fn secure(
+        &self,
+        university: &str,
+        document: Map<String, Value>,
+        created: DateTime<Utc>,
+    ) -> Result<Secured, SecureError> {
+        let u = self
+            .keys
+            .university(university)
+            .ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
+        let signer = u
+            .current_signer()
+            .ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
         let unsecured = Value::Object(document);
         let (jades, jades_value) = match &u.seal {
             None => (None, None),
             Some(seal) => {
-                let bytes = serde_json::to_vec(&unsecured).map_err(|e| SecureError::Sign(e.to_string()))?;
-                let sealed = proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created).map_err(|e| SecureError::Sign(e.to_string()))?;
+                let bytes =
+                    serde_json::to_vec(&unsecured).map_err(|e| SecureError::Sign(e.to_string()))?;
+                let sealed =
+                    proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created)
+                        .map_err(|e| SecureError::Sign(e.to_string()))?;
                 (Some(sealed.to_string()), Some(sealed))
             }
         };
         // Last, so the document is moved into the proof step rather than copied.
-        let credential = data_integrity::sign_owned(unsecured, signer, &ProofOptions::new(created)).map_err(sign_error)?;
-        Ok(Secured { credential, jades, jades_value, vc_jwt: None })
+        let credential = data_integrity::sign_owned(unsecured, signer, &ProofOptions::new(created))
+            .map_err(sign_error)?;
+        Ok(Secured {
+            credential,
+            jades,
+            jades_value,
+            vc_jwt: None,
+        })
     }
 
     fn vc_jwt(&self, university: &str, credential: &Value) -> Result<String, SecureError> {
-        let u = self.keys.university(university).ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
-        let Value::Object(secured) = credential else { return Err(SecureError::Sign("the credential is not a JSON object".into())) };
+        let u = self
+            .keys
+            .university(university)
+            .ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
+        let Value::Object(secured) = credential else {
+            return Err(SecureError::Sign(
+                "the credential is not a JSON object".into(),
+            ));
+        };
         let method = match secured.get("proof") {
             Some(Value::Object(p)) => p.get("verificationMethod").and_then(Value::as_str),
-            Some(Value::Array(set)) => set.first().and_then(|p| p.get("verificationMethod")).and_then(Value::as_str),
+            Some(Value::Array(set)) => set
+                .first()
+                .and_then(|p| p.get("verificationMethod"))
+                .and_then(Value::as_str),
             _ => None,
         }
         .ok_or_else(|| SecureError::Sign("the credential has no Data Integrity proof".into()))?;
-        let key = u.keys.iter().find(|k| proofs::Signer::key_id(&k.signer) == method).ok_or_else(|| SecureError::NoKey(format!("{university} ({method})")))?;
-        proofs::vc_jwt::encode(&Value::Object(data_integrity::without_proof(secured)), &key.signer).map_err(|e| SecureError::Sign(e.to_string()))
+        let key = u
+            .keys
+            .iter()
+            .find(|k| proofs::Signer::key_id(&k.signer) == method)
+            .ok_or_else(|| SecureError::NoKey(format!("{university} ({method})")))?;
+        proofs::vc_jwt::encode(
+            &Value::Object(data_integrity::without_proof(secured)),
+            &key.signer,
+        )
+        .map_err(|e| SecureError::Sign(e.to_string()))
     }
 
     fn did_document(&self, university: &str) -> Result<Value, SecureError> {
-        let u = self.keys.university(university).ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
-        u.did_document().map_err(|e| SecureError::KeyStore(e.to_string()))
+        let u = self
+            .keys
+            .university(university)
+            .ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
+        u.did_document()
+            .map_err(|e| SecureError::KeyStore(e.to_string()))
     }
 
     fn seal_entry(&self, university: &str) -> Option<SealEntry> {
         let seal = self.keys.university(university)?.seal.as_ref()?;
         let info = proofs::certs::CertificateInfo::of(seal.chain.first()?);
-        let ca_certificates =
-            self.keys.trust_anchors().certificates().iter().filter_map(|c| proofs::certs::certificate_to_pem(c).ok()).collect();
-        Some(SealEntry { organisation: info.organisation, organisation_identifier: info.organisation_identifier?, ca_certificates })
+        let ca_certificates = self
+            .keys
+            .trust_anchors()
+            .certificates()
+            .iter()
+            .filter_map(|c| proofs::certs::certificate_to_pem(c).ok())
+            .collect();
+        Some(SealEntry {
+            organisation: info.organisation,
+            organisation_identifier: info.organisation_identifier?,
+            ca_certificates,
+        })
     }
 }
 
@@ -221,7 +302,9 @@ impl IssuanceCheck {
         // Seal CAs parsed once, as the policy's anchors (not per verification from the registry).
         let mut anchors = proofs::certs::TrustAnchors::empty();
         for u in universities.iter() {
-            let Ok(document) = securer.did_document(&u.id) else { continue };
+            let Ok(document) = securer.did_document(&u.id) else {
+                continue;
+            };
             let seal = securer.seal_entry(&u.id).map(|mut seal| {
                 for pem in std::mem::take(&mut seal.ca_certificates) {
                     for c in proofs::certs::certificates_from_pem(&pem).unwrap_or_default() {
@@ -234,25 +317,41 @@ impl IssuanceCheck {
             });
             members.push(Member {
                 id: u.id.clone(),
-                legal_name: u.legal_name.iter().map(|(l, v)| (l.to_owned(), v.to_owned())).collect(),
+                legal_name: u
+                    .legal_name
+                    .iter()
+                    .map(|(l, v)| (l.to_owned(), v.to_owned()))
+                    .collect(),
                 legal_identifier: u.legal_identifier.clone(),
                 country: Some(u.country.clone()),
-                dids: vec![DidEntry { id: u.did.clone(), document }],
+                dids: vec![DidEntry {
+                    id: u.did.clone(),
+                    document,
+                }],
                 seal,
             });
         }
         let registry = TrustRegistry {
             comment: String::new(),
             name: "issuer's own universities".into(),
-            alliance: Alliance { id: elm_model::build::ENHANCE_GROUP_ID.into(), name: "ENHANCE Alliance".into() },
+            alliance: Alliance {
+                id: elm_model::build::ENHANCE_GROUP_ID.into(),
+                name: "ENHANCE Alliance".into(),
+            },
             members,
         };
         let mut full = Policy::new(registry);
         full.trust_anchors = anchors;
-        let full = full
-            .with_network(NetworkPolicy::offline())
-            .with_checks([CheckKind::Format, CheckKind::Proof, CheckKind::Trust, CheckKind::AwardingBody, CheckKind::Expiry]);
-        let secondary = full.clone().with_checks([CheckKind::Proof, CheckKind::Trust]);
+        let full = full.with_network(NetworkPolicy::offline()).with_checks([
+            CheckKind::Format,
+            CheckKind::Proof,
+            CheckKind::Trust,
+            CheckKind::AwardingBody,
+            CheckKind::Expiry,
+        ]);
+        let secondary = full
+            .clone()
+            .with_checks([CheckKind::Proof, CheckKind::Trust]);
         Self { full, secondary }
     }
 
@@ -261,18 +360,39 @@ impl IssuanceCheck {
     ///
     /// `secured` is borrowed mutably only to look at its credential without its proof in place
     /// ([`data_integrity::with_unsecured`]); it is left exactly as it was.
-    pub fn check(&self, secured: &mut Secured, at: DateTime<Utc>) -> Result<Checked, Vec<FieldError>> {
+    pub fn check(
+        &self,
+        secured: &mut Secured,
+        at: DateTime<Utc>,
+    ) -> Result<Checked, Vec<FieldError>> {
         let clock = FixedClock(at);
         let mut findings = Vec::new();
         let record = |findings: &mut Vec<FieldError>, form: &str, report: &verifier::Report| {
             if report.verdict != Verdict::Valid {
-                for c in report.checks.iter().filter(|c| matches!(c.status, CheckStatus::Failed | CheckStatus::Error)) {
-                    findings.push(FieldError::new("", format!("verify.{}", c.check.name()), format!("{form}: {}", c.message)));
+                for c in report
+                    .checks
+                    .iter()
+                    .filter(|c| matches!(c.status, CheckStatus::Failed | CheckStatus::Error))
+                {
+                    findings.push(FieldError::new(
+                        "",
+                        format!("verify.{}", c.check.name()),
+                        format!("{form}: {}", c.message),
+                    ));
                 }
             }
         };
-        let Secured { credential, jades, jades_value, vc_jwt } = secured;
-        record(&mut findings, "Data Integrity credential", &verifier::verify_json(credential, &self.full, &clock));
+        let Secured {
+            credential,
+            jades,
+            jades_value,
+            vc_jwt,
+        } = secured;
+        record(
+            &mut findings,
+            "Data Integrity credential",
+            &verifier::verify_json(credential, &self.full, &clock),
+        );
         let parsed;
         let envelope: Option<&Value> = match (&*jades, &*jades_value) {
             (None, _) => None,
@@ -283,12 +403,18 @@ impl IssuanceCheck {
                     Some(&parsed)
                 }
                 Err(e) => {
-                    findings.push(FieldError::new("", "verify.format", format!("JAdES seal: not JSON: {e}")));
+                    findings.push(FieldError::new(
+                        "",
+                        "verify.format",
+                        format!("JAdES seal: not JSON: {e}"),
+                    ));
                     None
                 }
             },
         };
-        let sealed_payload = envelope.and_then(|v| v.get("payload")).and_then(Value::as_str);
+        let sealed_payload = envelope
+            .and_then(|v| v.get("payload"))
+            .and_then(Value::as_str);
         let mut sealed_is_credential = false;
         let mut seal_bytes_match = false;
         if let Some(v) = envelope {
@@ -304,8 +430,13 @@ impl IssuanceCheck {
                     record(&mut findings, "JAdES seal", &report);
                 }
                 None => {
-                    record(&mut findings, "JAdES seal", &verifier::verify_json(v, &self.secondary, &clock));
-                    sealed_is_credential = sealed_payload.is_some_and(|p| payload_is(credential, p.as_bytes()));
+                    record(
+                        &mut findings,
+                        "JAdES seal",
+                        &verifier::verify_json(v, &self.secondary, &clock),
+                    );
+                    sealed_is_credential =
+                        sealed_payload.is_some_and(|p| payload_is(credential, p.as_bytes()));
                     if !sealed_is_credential {
                         findings.push(FieldError::new("", "verify.payload", "JAdES seal: the sealed credential is not the Data Integrity credential"));
                     }
@@ -313,16 +444,35 @@ impl IssuanceCheck {
             }
         }
         if let Some(jwt) = &*vc_jwt {
-            record(&mut findings, "VC-JWT", &verifier::verify_json(&Value::String(jwt.clone()), &self.secondary, &clock));
-            let payload = jwt.split('.').nth(1).and_then(|p| URL_SAFE_NO_PAD.decode(p).ok()).unwrap_or_default();
+            record(
+                &mut findings,
+                "VC-JWT",
+                &verifier::verify_json(&Value::String(jwt.clone()), &self.secondary, &clock),
+            );
+            let payload = jwt
+                .split('.')
+                .nth(1)
+                .and_then(|p| URL_SAFE_NO_PAD.decode(p).ok())
+                .unwrap_or_default();
             // Same bytes as the sealed payload (when that is the credential), or compared itself.
-            let same = (sealed_is_credential && sealed_payload.is_some_and(|s| s.as_bytes() == payload.as_slice()))
+            let same = (sealed_is_credential
+                && sealed_payload.is_some_and(|s| s.as_bytes() == payload.as_slice()))
                 || payload_is(credential, &payload);
             if !same {
-                findings.push(FieldError::new("", "verify.payload", "VC-JWT: the signed credential is not the Data Integrity credential"));
+                findings.push(FieldError::new(
+                    "",
+                    "verify.payload",
+                    "VC-JWT: the signed credential is not the Data Integrity credential",
+                ));
             }
         }
-        if findings.is_empty() { Ok(Checked { seal_payload_is_credential: sealed_is_credential && seal_bytes_match }) } else { Err(findings) }
+        if findings.is_empty() {
+            Ok(Checked {
+                seal_payload_is_credential: sealed_is_credential && seal_bytes_match,
+            })
+        } else {
+            Err(findings)
+        }
     }
 }
 
@@ -348,12 +498,21 @@ fn payload_is(secured: &mut Value, payload: &[u8]) -> bool {
     if data_integrity::with_unsecured(secured, |u| data_integrity::serializes_to(u, payload)) {
         return true;
     }
-    let Some(di) = secured.as_object() else { return false };
-    let Ok(Value::Object(p)) = strict_json::from_slice(payload) else { return false };
-    if p.iter().any(|(k, v)| k != "@context" && di.get(k) != Some(v)) {
+    let Some(di) = secured.as_object() else {
+        return false;
+    };
+    let Ok(Value::Object(p)) = strict_json::from_slice(payload) else {
+        return false;
+    };
+    if p.iter()
+        .any(|(k, v)| k != "@context" && di.get(k) != Some(v))
+    {
         return false;
     }
-    if di.keys().any(|k| k != "proof" && k != "@context" && !p.contains_key(k)) {
+    if di
+        .keys()
+        .any(|k| k != "proof" && k != "@context" && !p.contains_key(k))
+    {
         return false;
     }
     let list = |v: Option<&Value>| -> Vec<Value> {
@@ -366,7 +525,9 @@ fn payload_is(secured: &mut Value, payload: &[u8]) -> bool {
     let (dc, pc) = (list(di.get("@context")), list(p.get("@context")));
     dc.len() >= pc.len()
         && dc[..pc.len()] == pc[..]
-        && dc[pc.len()..].iter().all(|c| c.as_str() == Some(DATA_INTEGRITY_CONTEXT))
+        && dc[pc.len()..]
+            .iter()
+            .all(|c| c.as_str() == Some(DATA_INTEGRITY_CONTEXT))
 }
 
 #[cfg(test)]
@@ -375,10 +536,22 @@ mod demo_tests {
 
     #[test]
     fn only_loopback_and_localhost_base_urls_are_demo() {
-        for demo in ["http://localhost:8080", "http://127.0.0.1:8080/", "http://[::1]:8080", "https://issuer.localhost", "http://127.8.0.1"] {
+        for demo in [
+            "http://localhost:8080",
+            "http://127.0.0.1:8080/",
+            "http://[::1]:8080",
+            "https://issuer.localhost",
+            "http://127.8.0.1",
+        ] {
             assert!(is_demo_base_url(demo), "{demo}");
         }
-        for real in ["https://credentials.ethz.ch", "http://10.0.0.5:8080", "https://localhost.example.org", "http://user@evil.example", "http://[2001:db8::1]"] {
+        for real in [
+            "https://credentials.ethz.ch",
+            "http://10.0.0.5:8080",
+            "https://localhost.example.org",
+            "http://user@evil.example",
+            "http://[2001:db8::1]",
+        ] {
             assert!(!is_demo_base_url(real), "{real}");
         }
     }

@@ -77,13 +77,16 @@ impl RunningServer {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        self.handle.await.map_err(|e| ServeError::Serve(std::io::Error::other(e.to_string())))?
+        self.handle
+            .await
+            .map_err(|e| ServeError::Serve(std::io::Error::other(e.to_string())))?
     }
 }
 
 /// Initialises structured logging (JSON lines by default); a no-op if already initialised.
 pub fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
@@ -94,27 +97,42 @@ pub fn init_logging(format: LogFormat) {
 /// Builds the service from `config`: database, tenants, keys.
 pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, ServeError> {
     config.check()?;
-    let clock: Arc<dyn Clock> = overrides.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
+    let clock: Arc<dyn Clock> = overrides
+        .clock
+        .clone()
+        .unwrap_or_else(|| Arc::new(SystemClock));
     let universities = tenants::load_universities(&config.universities_file, config.base_url())?;
     let store = Store::connect(&config.database_url, config.database_max_connections).await?;
     let now = clock.now();
     for u in &universities {
         let profile = serde_json::to_string(u).unwrap_or_default();
-        store.upsert_university(&u.id, &u.did, &u.legal_identifier, &profile, now).await?;
+        store
+            .upsert_university(&u.id, &u.did, &u.legal_identifier, &profile, now)
+            .await?;
         for p in StatusPurpose::ALL {
             store.ensure_status_list(&u.id, p, now).await?;
         }
     }
     let seeds = [
-        (&config.tokens_file, Role::join(&[Role::Issue, Role::Revoke]), "seeded from tokens file"),
-        (&config.admin_tokens_file, Role::join(&[Role::Admin]), "seeded from admin tokens file"),
+        (
+            &config.tokens_file,
+            Role::join(&[Role::Issue, Role::Revoke]),
+            "seeded from tokens file",
+        ),
+        (
+            &config.admin_tokens_file,
+            Role::join(&[Role::Admin]),
+            "seeded from admin tokens file",
+        ),
     ];
     for (file, roles, label) in seeds {
         let Some(path) = file else { continue };
         let tokens = tenants::load_tokens(path)?;
         for (uni, token) in &tokens {
             if universities.iter().any(|u| &u.id == uni) {
-                store.insert_token_if_absent(&hash_token(token), uni, &roles, label, now).await?;
+                store
+                    .insert_token_if_absent(&hash_token(token), uni, &roles, label, now)
+                    .await?;
             } else {
                 tracing::warn!(university = %uni, "tokens file names an unknown university; token ignored");
             }
@@ -142,20 +160,35 @@ pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, Se
             Arc::new(keys)
         }
     };
-    Ok(App::new(store, securer, clock, config.base_url(), elm_model::Universities::new(universities))
-        .with_verifier_url(&config.verifier_url)
-        .with_render_display_images(config.render_display_images)
-        .with_render_pool(crate::render_pool::RenderPool::new(config.render.settings())))
+    Ok(App::new(
+        store,
+        securer,
+        clock,
+        config.base_url(),
+        elm_model::Universities::new(universities),
+    )
+    .with_verifier_url(&config.verifier_url)
+    .with_render_display_images(config.render_display_images)
+    .with_render_pool(crate::render_pool::RenderPool::new(
+        config.render.settings(),
+    )))
 }
 
 /// Starts the server in the background and returns once it listens.
 pub async fn start(config: Config, overrides: Overrides) -> Result<RunningServer, ServeError> {
     let app = build_app(&config, &overrides).await?;
-    let (listener, addr) = http::bind(config.bind).await.map_err(|source| ServeError::Bind { addr: config.bind, source })?;
+    let (listener, addr) = http::bind(config.bind)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.bind,
+            source,
+        })?;
     let (tx, rx) = oneshot::channel::<()>();
     let router = http::router(AppState::new(app.clone(), config.limits.clone()));
     let grace = Duration::from_secs(config.limits.shutdown_grace_secs);
-    let serve_options = service_kit::ServeOptions { header_read_timeout: Some(Duration::from_secs(config.limits.header_read_timeout_secs)) };
+    let serve_options = service_kit::ServeOptions {
+        header_read_timeout: Some(Duration::from_secs(config.limits.header_read_timeout_secs)),
+    };
     let store = app.store().clone();
     let render_pool = app.render_pool().clone();
     let handle = tokio::spawn(async move {
@@ -184,7 +217,12 @@ pub async fn start(config: Config, overrides: Overrides) -> Result<RunningServer
         result
     });
     tracing::info!(%addr, "issuer service listening");
-    Ok(RunningServer { addr, app, shutdown: Some(tx), handle })
+    Ok(RunningServer {
+        addr,
+        app,
+        shutdown: Some(tx),
+        handle,
+    })
 }
 
 /// `issuer serve`: starts the service and runs it until SIGTERM or SIGINT, then shuts down

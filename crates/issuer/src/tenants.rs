@@ -32,16 +32,23 @@ pub enum TenantError {
 /// Reads the universities file with [`crate::universities::load`] (the one registry parser of the
 /// crate; DIDs derived from `base_url`).
 pub fn load_universities(path: &Path, base_url: &str) -> Result<Vec<University>, TenantError> {
-    let unis = crate::universities::load(path, base_url)
-        .map_err(|e| TenantError::Parse { path: path.display().to_string(), reason: e.to_string() })?;
+    let unis = crate::universities::load(path, base_url).map_err(|e| TenantError::Parse {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
     Ok(unis.iter().cloned().collect())
 }
 
 /// Reads the tokens file: university id → token.
 pub fn load_tokens(path: &Path) -> Result<BTreeMap<String, String>, TenantError> {
-    let text = std::fs::read_to_string(path).map_err(|e| TenantError::Read { path: path.display().to_string(), reason: e.to_string() })?;
-    toml::from_str::<BTreeMap<String, String>>(&text)
-        .map_err(|e| TenantError::Parse { path: path.display().to_string(), reason: e.message().to_owned() })
+    let text = std::fs::read_to_string(path).map_err(|e| TenantError::Read {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    toml::from_str::<BTreeMap<String, String>>(&text).map_err(|e| TenantError::Parse {
+        path: path.display().to_string(),
+        reason: e.message().to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -51,13 +58,22 @@ mod tests {
     #[test]
     fn reads_the_demo_files() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../keys.example");
-        let unis = load_universities(&Path::new(dir).join("universities.toml"), "http://localhost:8080").unwrap();
+        let unis = load_universities(
+            &Path::new(dir).join("universities.toml"),
+            "http://localhost:8080",
+        )
+        .unwrap();
         let ids: Vec<_> = unis.iter().map(|u| u.id.as_str()).collect();
         assert_eq!(ids, ["eth", "rwth", "tudelft", "wut", "tub", "polimi"]);
         assert_eq!(unis[0].did, "did:web:localhost%3A8080:universities:eth");
         let tokens = load_tokens(&Path::new(dir).join("tokens.toml")).unwrap();
         for id in ids {
-            assert!(tokens.get(id).is_some_and(|t| t.starts_with(&format!("demo-{id}-"))), "{id}");
+            assert!(
+                tokens
+                    .get(id)
+                    .is_some_and(|t| t.starts_with(&format!("demo-{id}-"))),
+                "{id}"
+            );
         }
     }
 }

@@ -40,13 +40,21 @@ struct Env {
     url: String,
 }
 
-
 async fn env(db: Db) -> Env {
     let dir = std::env::temp_dir().join(format!("issuer-access-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("tokens.toml"), format!("eth = \"{ETH}\"\nrwth = \"{RWTH}\"\n")).unwrap();
-    std::fs::write(dir.join("admin-tokens.toml"), format!("eth = \"{ETH_ADMIN}\"\nrwth = \"{RWTH_ADMIN}\"\n")).unwrap();
-    let url = support::fresh_database(matches!(db, Db::Postgres), &dir.join("db/issuer.sqlite")).await;
+    std::fs::write(
+        dir.join("tokens.toml"),
+        format!("eth = \"{ETH}\"\nrwth = \"{RWTH}\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("admin-tokens.toml"),
+        format!("eth = \"{ETH_ADMIN}\"\nrwth = \"{RWTH_ADMIN}\"\n"),
+    )
+    .unwrap();
+    let url =
+        support::fresh_database(matches!(db, Db::Postgres), &dir.join("db/issuer.sqlite")).await;
     Env { dir, url }
 }
 
@@ -54,7 +62,12 @@ async fn env(db: Db) -> Env {
 async fn count(e: &Env, from_where: &str) -> i64 {
     sqlx::any::install_default_drivers();
     let mut c = sqlx::AnyConnection::connect(&e.url).await.unwrap();
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {from_where}"))).fetch_one(&mut c).await.unwrap();
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM {from_where}"
+    )))
+    .fetch_one(&mut c)
+    .await
+    .unwrap();
     row.try_get::<i64, _>("n").unwrap()
 }
 
@@ -76,14 +89,28 @@ fn eth_award() -> Value {
     let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut images = Map::new();
     for img in award["display"]["images"].as_array().unwrap() {
-        let bytes = std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
-        images.insert(img["language"].as_str().unwrap().into(), base64::engine::general_purpose::STANDARD.encode(bytes).into());
+        let bytes =
+            std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
+        images.insert(
+            img["language"].as_str().unwrap().into(),
+            base64::engine::general_purpose::STANDARD
+                .encode(bytes)
+                .into(),
+        );
     }
     json!({"award": award, "images": images})
 }
 
-async fn call(s: &RunningServer, method: reqwest::Method, path: &str, token: &str, body: Option<&Value>) -> (u16, Value) {
-    let mut r = reqwest::Client::new().request(method, format!("{}{path}", s.url())).bearer_auth(token);
+async fn call(
+    s: &RunningServer,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let mut r = reqwest::Client::new()
+        .request(method, format!("{}{path}", s.url()))
+        .bearer_auth(token);
     if let Some(b) = body {
         r = r.json(b);
     }
@@ -111,7 +138,8 @@ enum Fault {
 
 /// `document` sealed with `university`'s demo seal, its payload the given bytes.
 fn seal_bytes(university: &str, bytes: &[u8], created: DateTime<Utc>) -> (String, Value) {
-    let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
+    let keys =
+        proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
     let seal = keys.university(university).unwrap().seal.as_ref().unwrap();
     let sealed = proofs::jades::seal(bytes, seal.signer.as_ref(), &seal.chain, created).unwrap();
     (sealed.to_string(), sealed)
@@ -124,22 +152,56 @@ struct Faulty {
 }
 
 impl Securer for Faulty {
-    fn sign(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Value, SecureError> {
+    fn sign(
+        &self,
+        university: &str,
+        document: Map<String, Value>,
+        created: DateTime<Utc>,
+    ) -> Result<Value, SecureError> {
         self.inner.sign(university, document, created)
     }
 
-    fn secure(&self, university: &str, document: Map<String, Value>, created: DateTime<Utc>) -> Result<Secured, SecureError> {
+    fn secure(
+        &self,
+        university: &str,
+        document: Map<String, Value>,
+        created: DateTime<Utc>,
+    ) -> Result<Secured, SecureError> {
         match self.fault {
             Fault::WrongKey => {
-                let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
-                let vm = proofs::Signer::key_id(keys.university(university).unwrap().current_signer().unwrap()).to_owned();
+                let keys =
+                    proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE)
+                        .unwrap();
+                let vm = proofs::Signer::key_id(
+                    keys.university(university)
+                        .unwrap()
+                        .current_signer()
+                        .unwrap(),
+                )
+                .to_owned();
                 let wrong = proofs::signer::Ed25519Signer::from_secret_bytes(vm, &[7u8; 32]);
-                let credential = proofs::data_integrity::sign(&Value::Object(document), &wrong, &proofs::data_integrity::ProofOptions::new(created)).unwrap();
-                Ok(Secured { credential, jades: None, jades_value: None, vc_jwt: None })
+                let credential = proofs::data_integrity::sign(
+                    &Value::Object(document),
+                    &wrong,
+                    &proofs::data_integrity::ProofOptions::new(created),
+                )
+                .unwrap();
+                Ok(Secured {
+                    credential,
+                    jades: None,
+                    jades_value: None,
+                    vc_jwt: None,
+                })
             }
             Fault::BrokenJwt => {
-                let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
-                let signer = keys.university(university).unwrap().current_signer().unwrap();
+                let keys =
+                    proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE)
+                        .unwrap();
+                let signer = keys
+                    .university(university)
+                    .unwrap()
+                    .current_signer()
+                    .unwrap();
                 let jwt = proofs::vc_jwt::encode(&Value::Object(document.clone()), signer).unwrap();
                 let mut s = self.inner.secure(university, document, created)?;
                 let (head, sig) = jwt.rsplit_once('.').unwrap();
@@ -154,8 +216,14 @@ impl Securer for Faulty {
                 let mut other = document.clone();
                 other.insert("validUntil".into(), json!("2099-01-01T00:00:00Z"));
                 let mut s = self.inner.secure(university, document, created)?;
-                let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
-                let signer = keys.university(university).unwrap().current_signer().unwrap();
+                let keys =
+                    proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE)
+                        .unwrap();
+                let signer = keys
+                    .university(university)
+                    .unwrap()
+                    .current_signer()
+                    .unwrap();
                 s.vc_jwt = Some(proofs::vc_jwt::encode(&Value::Object(other), signer).unwrap());
                 Ok(s)
             }
@@ -171,7 +239,11 @@ impl Securer for Faulty {
                 let mut s = self.inner.secure(university, document, created)?;
                 let (text, value) = seal_bytes(university, &bytes, created);
                 // Either form the check may be handed: text only, or text with its parsed value.
-                s.jades_value = if matches!(self.fault, Fault::OtherSealPayload) { Some(value) } else { None };
+                s.jades_value = if matches!(self.fault, Fault::OtherSealPayload) {
+                    Some(value)
+                } else {
+                    None
+                };
                 s.jades = Some(text);
                 Ok(s)
             }
@@ -198,11 +270,19 @@ macro_rules! both_backends {
     };
 }
 
-both_backends!(credentials_failing_the_verifier_are_never_stored, admins_manage_their_own_university_tokens);
+both_backends!(
+    credentials_failing_the_verifier_are_never_stored,
+    admins_manage_their_own_university_tokens
+);
 
 async fn credentials_failing_the_verifier_are_never_stored(db: Db) {
     let cases = [
-        (Fault::WrongKey, "verify.proof", "Data Integrity credential", 500),
+        (
+            Fault::WrongKey,
+            "verify.proof",
+            "Data Integrity credential",
+            500,
+        ),
         (Fault::BrokenJwt, "verify.proof", "VC-JWT", 500),
         (Fault::OtherJwtPayload, "verify.payload", "VC-JWT", 500),
         (Fault::OtherSealPayload, "verify.payload", "JAdES seal", 500),
@@ -210,7 +290,10 @@ async fn credentials_failing_the_verifier_are_never_stored(db: Db) {
     for (fault, rule, form, single_status) in cases {
         let e = env(db).await;
         let inner = KeyStoreSecurer::load(&support::repo().join("keys.example"), BASE).unwrap();
-        let overrides = Overrides { securer: Some(Arc::new(Faulty { inner, fault })), ..Overrides::default() };
+        let overrides = Overrides {
+            securer: Some(Arc::new(Faulty { inner, fault })),
+            ..Overrides::default()
+        };
         let s = start(config(&e), overrides).await.unwrap();
         let res = reqwest::Client::new()
             .post(format!("{}/awards/batch", s.url()))
@@ -228,35 +311,78 @@ async fn credentials_failing_the_verifier_are_never_stored(db: Db) {
             assert_eq!(row["status"], "rejected");
             let errors = row["errors"].as_array().unwrap();
             assert!(
-                errors.iter().any(|e| e["rule"] == rule && e["message"].as_str().unwrap().starts_with(form)),
+                errors
+                    .iter()
+                    .any(|e| e["rule"] == rule && e["message"].as_str().unwrap().starts_with(form)),
                 "row names the failed check and form: {row}"
             );
         }
         // A single issuance: problem JSON naming the check (500 when the proof fails: the keys are
         // at fault).
-        let (status, problem) = call(&s, reqwest::Method::POST, "/awards", ETH, Some(&eth_award())).await;
+        let (status, problem) = call(
+            &s,
+            reqwest::Method::POST,
+            "/awards",
+            ETH,
+            Some(&eth_award()),
+        )
+        .await;
         assert_eq!(status, single_status, "{problem}");
-        assert_eq!(problem["type"], "urn:enhance-credentials:problem:not-verified");
-        assert!(problem["errors"].as_array().unwrap().iter().any(|e| e["rule"] == rule), "{problem}");
+        assert_eq!(
+            problem["type"],
+            "urn:enhance-credentials:problem:not-verified"
+        );
+        assert!(
+            problem["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["rule"] == rule),
+            "{problem}"
+        );
         // Nothing stored: no credential, no status entry, no issue in the audit log.
         assert_eq!(count(&e, "credentials").await, 0);
-        assert_eq!(count(&e, "status_entries").await, 0, "no status index is held by a rejected credential");
+        assert_eq!(
+            count(&e, "status_entries").await,
+            0,
+            "no status index is held by a rejected credential"
+        );
         assert_eq!(count(&e, "audit_log WHERE action = 'issue'").await, 0);
         s.shutdown().await.unwrap();
     }
     // A seal of the same credential in other whitespace is parsed, found equal and stored.
     let e = env(db).await;
     let inner = KeyStoreSecurer::load(&support::repo().join("keys.example"), BASE).unwrap();
-    let overrides = Overrides { securer: Some(Arc::new(Faulty { inner, fault: Fault::PrettySealPayload })), ..Overrides::default() };
+    let overrides = Overrides {
+        securer: Some(Arc::new(Faulty {
+            inner,
+            fault: Fault::PrettySealPayload,
+        })),
+        ..Overrides::default()
+    };
     let s = start(config(&e), overrides).await.unwrap();
-    let (status, body) = call(&s, reqwest::Method::POST, "/awards", ETH, Some(&eth_award())).await;
+    let (status, body) = call(
+        &s,
+        reqwest::Method::POST,
+        "/awards",
+        ETH,
+        Some(&eth_award()),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(count(&e, "credentials").await, 1);
     s.shutdown().await.unwrap();
     // The genuine securer on the same configuration issues and stores (the control).
     let e = env(db).await;
     let s = start(config(&e), Overrides::default()).await.unwrap();
-    let (status, body) = call(&s, reqwest::Method::POST, "/awards", ETH, Some(&eth_award())).await;
+    let (status, body) = call(
+        &s,
+        reqwest::Method::POST,
+        "/awards",
+        ETH,
+        Some(&eth_award()),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(count(&e, "credentials").await, 1);
     assert_eq!(count(&e, "status_entries").await, 2);
@@ -270,54 +396,154 @@ async fn admins_manage_their_own_university_tokens(db: Db) {
     // Issue/revoke staff are not admins.
     let (status, problem) = call(&s, Method::GET, "/admin/tokens", ETH, None).await;
     assert_eq!(status, 403, "{problem}");
-    assert!(problem["detail"].as_str().unwrap().contains("`admin`"), "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("`admin`"),
+        "{problem}"
+    );
     // Bad requests name the fields.
-    let (status, problem) = call(&s, Method::POST, "/admin/tokens", ETH_ADMIN, Some(&json!({"roles": ["issue", "root"], "label": ""}))).await;
+    let (status, problem) = call(
+        &s,
+        Method::POST,
+        "/admin/tokens",
+        ETH_ADMIN,
+        Some(&json!({"roles": ["issue", "root"], "label": ""})),
+    )
+    .await;
     assert_eq!(status, 422, "{problem}");
-    let paths: Vec<_> = problem["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap().to_owned()).collect();
+    let paths: Vec<_> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(paths, ["roles[1]", "label"]);
     // A revoke-only token: created once with its secret, cannot issue.
-    let (status, revoker) = call(&s, Method::POST, "/admin/tokens", ETH_ADMIN, Some(&json!({"roles": ["revoke"], "label": "registrar"}))).await;
+    let (status, revoker) = call(
+        &s,
+        Method::POST,
+        "/admin/tokens",
+        ETH_ADMIN,
+        Some(&json!({"roles": ["revoke"], "label": "registrar"})),
+    )
+    .await;
     assert_eq!(status, 201, "{revoker}");
     assert_eq!(revoker["roles"], json!(["revoke"]));
     assert_eq!(revoker["university"], "eth");
     let revoker_secret = revoker["token"].as_str().unwrap().to_owned();
-    let (status, problem) = call(&s, Method::POST, "/awards", &revoker_secret, Some(&eth_award())).await;
+    let (status, problem) = call(
+        &s,
+        Method::POST,
+        "/awards",
+        &revoker_secret,
+        Some(&eth_award()),
+    )
+    .await;
     assert_eq!(status, 403, "{problem}");
-    assert!(problem["detail"].as_str().unwrap().contains("lacks the `issue` role"), "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("lacks the `issue` role"),
+        "{problem}"
+    );
     // An issue token works at once.
-    let (status, issuer_tok) = call(&s, Method::POST, "/admin/tokens", ETH_ADMIN, Some(&json!({"roles": ["issue"], "label": "coordinator"}))).await;
+    let (status, issuer_tok) = call(
+        &s,
+        Method::POST,
+        "/admin/tokens",
+        ETH_ADMIN,
+        Some(&json!({"roles": ["issue"], "label": "coordinator"})),
+    )
+    .await;
     assert_eq!(status, 201);
     let issuer_secret = issuer_tok["token"].as_str().unwrap().to_owned();
     let issuer_id = issuer_tok["id"].as_str().unwrap().to_owned();
-    let (status, issued) = call(&s, Method::POST, "/awards", &issuer_secret, Some(&eth_award())).await;
+    let (status, issued) = call(
+        &s,
+        Method::POST,
+        "/awards",
+        &issuer_secret,
+        Some(&eth_award()),
+    )
+    .await;
     assert_eq!(status, 201, "{issued}");
     // The revoke-only token revokes it.
     let (status, _) = call(&s, Method::POST, "/credentials/status", &revoker_secret, Some(&json!({"credentialId": issued["id"], "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]}))).await;
     assert_eq!(status, 200);
     // Only hashes are stored.
-    assert_eq!(count(&e, &format!("api_tokens WHERE token_hash = '{issuer_secret}' OR label LIKE '%{issuer_secret}%'")).await, 0);
-    assert_eq!(count(&e, &format!("api_tokens WHERE token_hash = '{}'", issuer::domain::hash_token(&issuer_secret))).await, 1);
+    assert_eq!(
+        count(
+            &e,
+            &format!(
+                "api_tokens WHERE token_hash = '{issuer_secret}' OR label LIKE '%{issuer_secret}%'"
+            )
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &e,
+            &format!(
+                "api_tokens WHERE token_hash = '{}'",
+                issuer::domain::hash_token(&issuer_secret)
+            )
+        )
+        .await,
+        1
+    );
     // Listing: own university only, no secrets.
     let (status, list) = call(&s, Method::GET, "/admin/tokens", ETH_ADMIN, None).await;
     assert_eq!(status, 200);
     let text = list.to_string();
-    assert!(!text.contains(&issuer_secret) && !text.contains(&revoker_secret) && !text.contains("token\""), "{text}");
-    let ids: Vec<_> = list["items"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(ids.len(), 4, "seeded issue token, seeded admin token, two created: {list}");
+    assert!(
+        !text.contains(&issuer_secret)
+            && !text.contains(&revoker_secret)
+            && !text.contains("token\""),
+        "{text}"
+    );
+    let ids: Vec<_> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        4,
+        "seeded issue token, seeded admin token, two created: {list}"
+    );
     assert!(ids.contains(&issuer_id));
     let (_, rwth_list) = call(&s, Method::GET, "/admin/tokens", RWTH_ADMIN, None).await;
-    let rwth_ids: Vec<_> = rwth_list["items"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
+    let rwth_ids: Vec<_> = rwth_list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(rwth_ids.len(), 2);
-    assert!(rwth_ids.iter().all(|i| !ids.contains(i)), "no eth token in rwth's list");
+    assert!(
+        rwth_ids.iter().all(|i| !ids.contains(i)),
+        "no eth token in rwth's list"
+    );
     // rwth's admin cannot revoke eth's token (it is "not found" for rwth, issue #13); it keeps working.
-    let (status, problem) = call(&s, Method::DELETE, &format!("/admin/tokens/{issuer_id}"), RWTH_ADMIN, None).await;
+    let (status, problem) = call(
+        &s,
+        Method::DELETE,
+        &format!("/admin/tokens/{issuer_id}"),
+        RWTH_ADMIN,
+        None,
+    )
+    .await;
     assert_eq!(status, 404, "{problem}");
     let (status, _) = call(&s, Method::GET, "/credentials", &issuer_secret, None).await;
     assert_eq!(status, 200);
     // eth's admin revokes it: 401 at once; a second revocation conflicts; unknown ids are 404.
     let res = reqwest::Client::new()
-        .delete(format!("{}/admin/tokens/{issuer_id}?reason=left%20the%20office", s.url()))
+        .delete(format!(
+            "{}/admin/tokens/{issuer_id}?reason=left%20the%20office",
+            s.url()
+        ))
         .bearer_auth(ETH_ADMIN)
         .send()
         .await
@@ -325,19 +551,43 @@ async fn admins_manage_their_own_university_tokens(db: Db) {
     assert_eq!(res.status(), 204);
     let (status, _) = call(&s, Method::GET, "/credentials", &issuer_secret, None).await;
     assert_eq!(status, 401);
-    let (status, _) = call(&s, Method::DELETE, &format!("/admin/tokens/{issuer_id}"), ETH_ADMIN, None).await;
+    let (status, _) = call(
+        &s,
+        Method::DELETE,
+        &format!("/admin/tokens/{issuer_id}"),
+        ETH_ADMIN,
+        None,
+    )
+    .await;
     assert_eq!(status, 409);
-    let (status, _) = call(&s, Method::DELETE, "/admin/tokens/no-such-token", ETH_ADMIN, None).await;
+    let (status, _) = call(
+        &s,
+        Method::DELETE,
+        "/admin/tokens/no-such-token",
+        ETH_ADMIN,
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
     let (_, list) = call(&s, Method::GET, "/admin/tokens", ETH_ADMIN, None).await;
-    let revoked = list["items"].as_array().unwrap().iter().find(|t| t["id"] == json!(issuer_id)).unwrap().clone();
+    let revoked = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == json!(issuer_id))
+        .unwrap()
+        .clone();
     assert!(revoked["revokedAt"].is_string(), "{revoked}");
     // rwth's tokens are untouched.
     let (status, _) = call(&s, Method::GET, "/credentials", RWTH, None).await;
     assert_eq!(status, 200);
     // Audit: who created and revoked which token, on eth's log only.
     let audit = s.app.store().audit_entries("eth").await.unwrap();
-    let token_actions: Vec<_> = audit.iter().filter(|r| r.2.starts_with("token-")).map(|r| (r.2.as_str(), r.3.as_str(), r.4.as_deref())).collect();
+    let token_actions: Vec<_> = audit
+        .iter()
+        .filter(|r| r.2.starts_with("token-"))
+        .map(|r| (r.2.as_str(), r.3.as_str(), r.4.as_deref()))
+        .collect();
     assert_eq!(
         token_actions,
         [
@@ -346,7 +596,17 @@ async fn admins_manage_their_own_university_tokens(db: Db) {
             ("token-revoke", issuer_id.as_str(), Some("left the office")),
         ]
     );
-    assert!(audit.iter().filter(|r| r.2.starts_with("token-")).all(|r| r.1.ends_with("@eth")));
-    assert!(s.app.store().audit_entries("rwth").await.unwrap().iter().all(|r| !r.2.starts_with("token-")));
+    assert!(audit
+        .iter()
+        .filter(|r| r.2.starts_with("token-"))
+        .all(|r| r.1.ends_with("@eth")));
+    assert!(s
+        .app
+        .store()
+        .audit_entries("rwth")
+        .await
+        .unwrap()
+        .iter()
+        .all(|r| !r.2.starts_with("token-")));
     s.shutdown().await.unwrap();
 }

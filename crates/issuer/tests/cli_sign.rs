@@ -35,8 +35,19 @@ const EXAMPLES: [(&str, &str); 5] = [
 
 fn sign(example: &str, format: &str) -> Output {
     let path = format!("examples/awards/{example}");
-    let out = issuer(&["sign", &path, "--format", format, "--created", "2026-11-29T10:00:00Z"]);
-    assert!(out.status.success(), "{example} {format}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = issuer(&[
+        "sign",
+        &path,
+        "--format",
+        format,
+        "--created",
+        "2026-11-29T10:00:00Z",
+    ]);
+    assert!(
+        out.status.success(),
+        "{example} {format}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -55,10 +66,15 @@ fn data_integrity_output_verifies_as_the_awarding_university() {
 
         // One changed character of the learner's family name breaks it.
         let mut forged = signed.clone();
-        let name = forged["credentialSubject"]["familyName"].as_object_mut().unwrap();
+        let name = forged["credentialSubject"]["familyName"]
+            .as_object_mut()
+            .unwrap();
         let (_, v) = name.iter_mut().next().unwrap();
         *v = Value::String(format!("{}x", v.as_str().unwrap()));
-        assert!(proofs::data_integrity::verify(&forged, &resolver).is_err(), "{example}");
+        assert!(
+            proofs::data_integrity::verify(&forged, &resolver).is_err(),
+            "{example}"
+        );
     }
 }
 
@@ -71,9 +87,15 @@ fn jades_output_verifies_with_a_trust_path_to_the_demo_ca() {
         let report = proofs::jades::verify(&out.stdout, keys.trust_anchors(), at).unwrap();
         assert!(report.trust.is_trusted(), "{example}: {:?}", report.trust);
         let legal_name = report.signer.organisation.clone().unwrap_or_default();
-        assert!(!legal_name.is_empty(), "{example} ({university}): seal names no organisation");
+        assert!(
+            !legal_name.is_empty(),
+            "{example} ({university}): seal names no organisation"
+        );
         let payload = report.payload_json().unwrap();
-        assert_eq!(payload["issuer"]["id"], keys.university(university).unwrap().did());
+        assert_eq!(
+            payload["issuer"]["id"],
+            keys.university(university).unwrap().did()
+        );
     }
 }
 
@@ -104,9 +126,17 @@ fn did_prints_every_key_of_the_university() {
     assert_eq!(methods.len(), 2, "rotated and current key");
     assert!(methods.iter().all(|m| m["type"] == "Multikey"));
 
-    let out = issuer(&["did", "rwth", "--base-url", "https://credentials.rwth-aachen.de"]);
+    let out = issuer(&[
+        "did",
+        "rwth",
+        "--base-url",
+        "https://credentials.rwth-aachen.de",
+    ]);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["id"], "did:web:credentials.rwth-aachen.de:universities:rwth");
+    assert_eq!(
+        doc["id"],
+        "did:web:credentials.rwth-aachen.de:universities:rwth"
+    );
 }
 
 #[test]
@@ -116,7 +146,12 @@ fn usage_errors_exit_2_without_key_material() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("unknown university `sorbonne`"), "{err}");
 
-    let out = issuer(&["sign", "examples/awards/certificate-of-completion.json", "--keys", "/nonexistent"]);
+    let out = issuer(&[
+        "sign",
+        "examples/awards/certificate-of-completion.json",
+        "--keys",
+        "/nonexistent",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot load keys"), "{err}");

@@ -29,8 +29,6 @@ const TOKEN: &str = "crash-test-token-eth";
 const LEARNERS: usize = 2_000;
 const KEY: &str = "crash-batch-1";
 
-
-
 /// The `issuer serve` process and the address it reported.
 struct Server {
     child: Child,
@@ -52,8 +50,14 @@ fn start(db_url: &str, dir: &std::path::Path) -> Server {
         .args(["--bind", "127.0.0.1:0", "--database", db_url])
         .current_dir(support::repo())
         .env("ENHANCE_ISSUER_PUBLIC_BASE_URL", BASE)
-        .env("ENHANCE_ISSUER_KEYS_DIR", support::repo().join("keys.example"))
-        .env("ENHANCE_ISSUER_UNIVERSITIES_FILE", support::repo().join("keys.example/universities.toml"))
+        .env(
+            "ENHANCE_ISSUER_KEYS_DIR",
+            support::repo().join("keys.example"),
+        )
+        .env(
+            "ENHANCE_ISSUER_UNIVERSITIES_FILE",
+            support::repo().join("keys.example/universities.toml"),
+        )
         .env("ENHANCE_ISSUER_TOKENS_FILE", dir.join("tokens.toml"))
         .env("ENHANCE_ISSUER_LOG_FORMAT", "json")
         .env("ENHANCE_ISSUER_RATE_LIMIT_PER_MINUTE", "0")
@@ -89,7 +93,10 @@ fn start(db_url: &str, dir: &std::path::Path) -> Server {
             panic!("the issuer did not report its address within 60 s (exit: {status:?})");
         }
     };
-    Server { child, url: format!("http://{addr}") }
+    Server {
+        child,
+        url: format!("http://{addr}"),
+    }
 }
 
 /// The batch body: one eth award per learner, each with its own name.
@@ -99,8 +106,14 @@ fn batch() -> Value {
     assert_eq!(award["awardingUniversity"], "eth");
     let mut images = serde_json::Map::new();
     for img in award["display"]["images"].as_array().unwrap() {
-        let bytes = std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
-        images.insert(img["language"].as_str().unwrap().into(), base64::engine::general_purpose::STANDARD.encode(bytes).into());
+        let bytes =
+            std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
+        images.insert(
+            img["language"].as_str().unwrap().into(),
+            base64::engine::general_purpose::STANDARD
+                .encode(bytes)
+                .into(),
+        );
     }
     let rows = (0..LEARNERS)
         .map(|i| {
@@ -114,22 +127,37 @@ fn batch() -> Value {
 
 async fn connect(url: &str) -> sqlx::AnyConnection {
     sqlx::any::install_default_drivers();
-    sqlx::AnyConnection::connect(url).await.expect("connect to the test database")
+    sqlx::AnyConnection::connect(url)
+        .await
+        .expect("connect to the test database")
 }
 
 async fn count(c: &mut sqlx::AnyConnection, sql: &str) -> i64 {
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut *c).await.unwrap();
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
     row.try_get::<i64, _>(0).unwrap()
 }
 
 /// Batch-row credentials: batch key → (credential id, document).
 async fn stored_credentials(c: &mut sqlx::AnyConnection) -> HashMap<String, (String, Value)> {
-    let rows = sqlx::query("SELECT id, batch_key, credential FROM credentials WHERE university = 'eth'").fetch_all(&mut *c).await.unwrap();
+    let rows =
+        sqlx::query("SELECT id, batch_key, credential FROM credentials WHERE university = 'eth'")
+            .fetch_all(&mut *c)
+            .await
+            .unwrap();
     rows.iter()
         .map(|r| {
             let key: Option<String> = r.try_get("batch_key").unwrap();
             let doc: String = r.try_get("credential").unwrap();
-            (key.expect("every credential here comes from the batch"), (r.try_get("id").unwrap(), serde_json::from_str(&doc).unwrap()))
+            (
+                key.expect("every credential here comes from the batch"),
+                (
+                    r.try_get("id").unwrap(),
+                    serde_json::from_str(&doc).unwrap(),
+                ),
+            )
         })
         .collect()
 }
@@ -150,34 +178,58 @@ async fn assert_consistent(c: &mut sqlx::AnyConnection, verify_proofs: bool) -> 
     for r in &rows {
         let list: String = r.try_get("list_id").unwrap();
         let idx: i64 = r.try_get("idx").unwrap();
-        assert!(used.insert((list.clone(), idx)), "status index {list}#{idx} stored twice");
-        by_credential.entry(r.try_get("credential_id").unwrap()).or_default().push((list, idx, r.try_get("purpose").unwrap()));
+        assert!(
+            used.insert((list.clone(), idx)),
+            "status index {list}#{idx} stored twice"
+        );
+        by_credential
+            .entry(r.try_get("credential_id").unwrap())
+            .or_default()
+            .push((list, idx, r.try_get("purpose").unwrap()));
     }
     let mut in_documents = HashSet::new();
     for (key, (id, doc)) in &creds {
         let mut stored = by_credential.remove(id).unwrap_or_default();
         stored.sort();
-        assert_eq!(stored.len(), 2, "credential of row {key} has {} status entries, not 2", stored.len());
+        assert_eq!(
+            stored.len(),
+            2,
+            "credential of row {key} has {} status entries, not 2",
+            stored.len()
+        );
         let mut documented: Vec<(String, i64, String)> = doc["credentialStatus"]
             .as_array()
             .expect("credentialStatus is an array")
             .iter()
             .map(|e| {
                 let url = e["statusListCredential"].as_str().unwrap();
-                let list = url.strip_prefix(&format!("{BASE}/status/eth/")).expect("an eth status list URL").to_owned();
+                let list = url
+                    .strip_prefix(&format!("{BASE}/status/eth/"))
+                    .expect("an eth status list URL")
+                    .to_owned();
                 let idx: i64 = e["statusListIndex"].as_str().unwrap().parse().unwrap();
                 (list, idx, e["statusPurpose"].as_str().unwrap().to_owned())
             })
             .collect();
         documented.sort();
-        assert_eq!(documented, stored, "the status entries in the document of row {key} are not the stored ones");
+        assert_eq!(
+            documented, stored,
+            "the status entries in the document of row {key} are not the stored ones"
+        );
         for (list, idx, _) in documented {
-            assert!(in_documents.insert((list.clone(), idx)), "status index {list}#{idx} is in two credentials");
+            assert!(
+                in_documents.insert((list.clone(), idx)),
+                "status index {list}#{idx} is in two credentials"
+            );
         }
     }
-    assert!(by_credential.is_empty(), "status entries of credentials that do not exist");
+    assert!(
+        by_credential.is_empty(),
+        "status entries of credentials that do not exist"
+    );
     if verify_proofs {
-        let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
+        let keys =
+            proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
         let resolver = keys.resolver().unwrap();
         let docs: Vec<&Value> = creds.values().map(|(_, d)| d).collect();
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -220,55 +272,101 @@ async fn crash_mid_batch_then_resume(postgres: bool) {
     let mut server = start(&db, &dir);
     let url = server.url.clone();
     let request_body = body.clone();
-    let request = tokio::spawn(async move { send_batch(&url, &request_body).await.map(|r| r.status().as_u16()) });
+    let request = tokio::spawn(async move {
+        send_batch(&url, &request_body)
+            .await
+            .map(|r| r.status().as_u16())
+    });
     let mut c = connect(&db).await;
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut seen = 0;
     while seen < 100 {
-        assert!(Instant::now() < deadline, "the batch did not start within 120 s ({seen} rows stored)");
+        assert!(
+            Instant::now() < deadline,
+            "the batch did not start within 120 s ({seen} rows stored)"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
         seen = count(&mut c, "SELECT COUNT(*) FROM credentials").await;
     }
     server.child.kill().expect("SIGKILL the issuer"); // Child::kill is SIGKILL on Unix
     let _ = server.child.wait();
     let killed_at = t0.elapsed();
-    assert!(request.await.unwrap().is_err(), "the killed server must not have answered the batch");
+    assert!(
+        request.await.unwrap().is_err(),
+        "the killed server must not have answered the batch"
+    );
 
     // 2. The database after the crash: some rows, not all, each one complete.
     let stored = assert_consistent(&mut c, true).await;
-    assert!(stored > 0 && stored < LEARNERS, "killed mid-batch: {stored} of {LEARNERS} rows stored");
+    assert!(
+        stored > 0 && stored < LEARNERS,
+        "killed mid-batch: {stored} of {LEARNERS} rows stored"
+    );
     let before = stored_credentials(&mut c).await;
     let verified_at = t0.elapsed();
 
     // 3. Restart on the same database and re-send the batch with the same key.
     let server = start(&db, &dir);
-    let res = send_batch(&server.url, &body).await.expect("the retried batch is answered");
+    let res = send_batch(&server.url, &body)
+        .await
+        .expect("the retried batch is answered");
     assert_eq!(res.status().as_u16(), 200);
     let answer: Value = res.json().await.unwrap();
-    assert_eq!(answer["issued"], LEARNERS, "every row issued after the retry");
+    assert_eq!(
+        answer["issued"], LEARNERS,
+        "every row issued after the retry"
+    );
     assert_eq!(answer["rejected"], 0);
     let results = answer["results"].as_array().unwrap();
     assert_eq!(results.len(), LEARNERS);
-    let ids: HashSet<&str> = results.iter().map(|r| r["credentialId"].as_str().unwrap()).collect();
+    let ids: HashSet<&str> = results
+        .iter()
+        .map(|r| r["credentialId"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), LEARNERS, "one distinct credential per row");
     for (i, r) in results.iter().enumerate() {
         assert_eq!(r["row"], i);
         if let Some((id, _)) = before.get(&format!("{KEY}#{i}")) {
-            assert_eq!(r["credentialId"], json!(id), "row {i} was issued before the crash and must keep its credential");
+            assert_eq!(
+                r["credentialId"],
+                json!(id),
+                "row {i} was issued before the crash and must keep its credential"
+            );
         }
     }
     let completed_at = t0.elapsed();
 
     // 4. Exactly one credential per row, consistent, no index used twice; a third send is a replay.
-    assert_eq!(count(&mut c, "SELECT COUNT(*) FROM credentials").await, LEARNERS as i64);
+    assert_eq!(
+        count(&mut c, "SELECT COUNT(*) FROM credentials").await,
+        LEARNERS as i64
+    );
     let after = stored_credentials(&mut c).await;
     let expected: HashSet<String> = (0..LEARNERS).map(|i| format!("{KEY}#{i}")).collect();
-    assert_eq!(after.keys().cloned().collect::<HashSet<_>>(), expected, "one credential per batch row");
+    assert_eq!(
+        after.keys().cloned().collect::<HashSet<_>>(),
+        expected,
+        "one credential per batch row"
+    );
     assert_eq!(assert_consistent(&mut c, false).await, LEARNERS);
-    assert_eq!(count(&mut c, "SELECT COUNT(*) FROM status_entries").await, 2 * LEARNERS as i64);
-    let replay: Value = send_batch(&server.url, &body).await.unwrap().json().await.unwrap();
-    assert_eq!(replay, answer, "a completed batch is replayed, not re-issued");
-    assert_eq!(count(&mut c, "SELECT COUNT(*) FROM credentials").await, LEARNERS as i64);
+    assert_eq!(
+        count(&mut c, "SELECT COUNT(*) FROM status_entries").await,
+        2 * LEARNERS as i64
+    );
+    let replay: Value = send_batch(&server.url, &body)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        replay, answer,
+        "a completed batch is replayed, not re-issued"
+    );
+    assert_eq!(
+        count(&mut c, "SELECT COUNT(*) FROM credentials").await,
+        LEARNERS as i64
+    );
     drop(server);
     eprintln!(
         "{}: killed after {stored} of {LEARNERS} rows at {:.1?}; checked (proofs verified) at {:.1?}; batch completed at {:.1?}; total {:.1?}",

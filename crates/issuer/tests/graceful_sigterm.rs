@@ -18,8 +18,6 @@ const BASE: &str = "http://issuer.test";
 const TOKEN: &str = "sigterm-test-token-eth";
 const ROWS: usize = 150;
 
-
-
 /// Kills the process on drop if the test failed before it exited.
 struct Server(Child);
 
@@ -39,8 +37,14 @@ fn start(db_url: &str, dir: &std::path::Path) -> (Server, String) {
         .args(["--bind", "127.0.0.1:0", "--database", db_url])
         .current_dir(support::repo())
         .env("ENHANCE_ISSUER_PUBLIC_BASE_URL", BASE)
-        .env("ENHANCE_ISSUER_KEYS_DIR", support::repo().join("keys.example"))
-        .env("ENHANCE_ISSUER_UNIVERSITIES_FILE", support::repo().join("keys.example/universities.toml"))
+        .env(
+            "ENHANCE_ISSUER_KEYS_DIR",
+            support::repo().join("keys.example"),
+        )
+        .env(
+            "ENHANCE_ISSUER_UNIVERSITIES_FILE",
+            support::repo().join("keys.example/universities.toml"),
+        )
         .env("ENHANCE_ISSUER_TOKENS_FILE", dir.join("tokens.toml"))
         .env("ENHANCE_ISSUER_LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
@@ -63,7 +67,9 @@ fn start(db_url: &str, dir: &std::path::Path) -> (Server, String) {
         }
     });
     let server = Server(child);
-    let addr = rx.recv_timeout(Duration::from_secs(60)).expect("the issuer reports its address");
+    let addr = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the issuer reports its address");
     (server, format!("http://{addr}"))
 }
 
@@ -72,8 +78,14 @@ fn batch() -> Value {
     let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut images = serde_json::Map::new();
     for img in award["display"]["images"].as_array().unwrap() {
-        let bytes = std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
-        images.insert(img["language"].as_str().unwrap().into(), base64::engine::general_purpose::STANDARD.encode(bytes).into());
+        let bytes =
+            std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
+        images.insert(
+            img["language"].as_str().unwrap().into(),
+            base64::engine::general_purpose::STANDARD
+                .encode(bytes)
+                .into(),
+        );
     }
     Value::Array(
         (0..ROWS)
@@ -89,7 +101,10 @@ fn batch() -> Value {
 async fn stored(url: &str) -> i64 {
     sqlx::any::install_default_drivers();
     let mut c = sqlx::AnyConnection::connect(url).await.unwrap();
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM credentials").fetch_one(&mut c).await.unwrap();
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM credentials")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
     row.try_get::<i64, _>("n").unwrap()
 }
 
@@ -125,10 +140,17 @@ async fn sigterm_finishes_the_in_flight_batch_and_exits_0(postgres: bool) {
     let pid = server.0.id().to_string();
     let kill = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(kill.success());
-    assert!((at_signal as usize) < ROWS, "the signal came while the batch was in flight ({at_signal} of {ROWS} stored)");
+    assert!(
+        (at_signal as usize) < ROWS,
+        "the signal came while the batch was in flight ({at_signal} of {ROWS} stored)"
+    );
     let (status, answer) = request.await.unwrap();
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["issued"], json!(ROWS), "the in-flight batch ran to its end");
+    assert_eq!(
+        answer["issued"],
+        json!(ROWS),
+        "the in-flight batch ran to its end"
+    );
     // The process exits by itself, with status 0.
     let exit = tokio::task::spawn_blocking(move || {
         let t = Instant::now();
@@ -146,7 +168,11 @@ async fn sigterm_finishes_the_in_flight_batch_and_exits_0(postgres: bool) {
     .unwrap();
     let exit = exit.expect("the issuer exits within 60 s of finishing the batch");
     assert_eq!(exit.code(), Some(0), "exit status {exit:?}");
-    assert_eq!(stored(&db).await, ROWS as i64, "every row of the batch is stored");
+    assert_eq!(
+        stored(&db).await,
+        ROWS as i64,
+        "every row of the batch is stored"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -17,7 +17,10 @@ use serde_json::{json, Value};
 const ETH: &str = "test-token-eth";
 
 async fn server(tag: &str) -> RunningServer {
-    let dir = std::env::temp_dir().join(format!("issuer-hostile-json-{tag}-{}", uuid::Uuid::new_v4()));
+    let dir = std::env::temp_dir().join(format!(
+        "issuer-hostile-json-{tag}-{}",
+        uuid::Uuid::new_v4()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("tokens.toml"), format!("eth = \"{ETH}\"\n")).unwrap();
     let config = Config {
@@ -29,7 +32,9 @@ async fn server(tag: &str) -> RunningServer {
         tokens_file: Some(dir.join("tokens.toml")),
         ..Config::default()
     };
-    start(config, Overrides::default()).await.expect("server starts")
+    start(config, Overrides::default())
+        .await
+        .expect("server starts")
 }
 
 /// `value`'s compact JSON text with `"name": forged` inserted as its first member.
@@ -39,25 +44,51 @@ fn with_member_first(value: &Value, name: &str, forged: &Value) -> String {
 }
 
 fn award() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(support::repo().join("examples/awards/micro-credential-professional.json")).unwrap()).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(
+            support::repo().join("examples/awards/micro-credential-professional.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap()
 }
 
-async fn post(s: &RunningServer, path: &str, content_type: Option<&str>, body: String) -> (u16, Value) {
+async fn post(
+    s: &RunningServer,
+    path: &str,
+    content_type: Option<&str>,
+    body: String,
+) -> (u16, Value) {
     let excerpt: String = body.chars().take(300).collect();
-    let mut r = reqwest::Client::new().post(format!("{}{path}", s.url())).bearer_auth(ETH).header("idempotency-key", "hostile-json").body(body);
+    let mut r = reqwest::Client::new()
+        .post(format!("{}{path}", s.url()))
+        .bearer_auth(ETH)
+        .header("idempotency-key", "hostile-json")
+        .body(body);
     if let Some(ct) = content_type {
         r = r.header("content-type", ct);
     }
     let res = r.send().await.unwrap();
     let status = res.status().as_u16();
-    let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    assert_eq!(ct, "application/problem+json", "{path}: {status} for {excerpt}");
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        ct, "application/problem+json",
+        "{path}: {status} for {excerpt}"
+    );
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
 fn assert_problem(p: &Value, status: u16, needle: &str) {
     assert_eq!(p["status"], status, "{p}");
-    assert!(p["detail"].as_str().unwrap_or_default().contains(needle), "{p}");
+    assert!(
+        p["detail"].as_str().unwrap_or_default().contains(needle),
+        "{p}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -68,12 +99,28 @@ async fn json_bodies_refuse_duplicate_members_with_their_path() {
     learner["givenNames"] = json!("Mallory");
     // A second learner before the real one; a duplicate nested in the learner; written with an escape.
     let dup_learner = with_member_first(&award(), "learner", &learner);
-    let nested = serde_json::to_string(&award()).unwrap().replacen("\"givenNames\":", "\"givenNames\":\"Mallory\",\"given\\u004eames\":", 1);
+    let nested = serde_json::to_string(&award()).unwrap().replacen(
+        "\"givenNames\":",
+        "\"givenNames\":\"Mallory\",\"given\\u004eames\":",
+        1,
+    );
     assert_ne!(nested, serde_json::to_string(&award()).unwrap());
     for (path, body, needle) in [
-        ("/awards", dup_learner.clone(), "duplicate member \"learner\" at $.learner"),
-        ("/awards", nested.clone(), "duplicate member \"givenNames\" at $.learner.givenNames"),
-        ("/awards/batch", format!("[{}, {dup_learner}]", award()), "duplicate member \"learner\" at $[1].learner"),
+        (
+            "/awards",
+            dup_learner.clone(),
+            "duplicate member \"learner\" at $.learner",
+        ),
+        (
+            "/awards",
+            nested.clone(),
+            "duplicate member \"givenNames\" at $.learner.givenNames",
+        ),
+        (
+            "/awards/batch",
+            format!("[{}, {dup_learner}]", award()),
+            "duplicate member \"learner\" at $[1].learner",
+        ),
         (
             "/credentials/issue",
             with_member_first(
@@ -83,7 +130,11 @@ async fn json_bodies_refuse_duplicate_members_with_their_path() {
             ),
             "duplicate member \"credential\" at $.credential",
         ),
-        ("/credentials/status", r#"{"credentialId": "urn:uuid:1", "credentialId": "urn:uuid:2"}"#.to_owned(), "duplicate member \"credentialId\" at $.credentialId"),
+        (
+            "/credentials/status",
+            r#"{"credentialId": "urn:uuid:1", "credentialId": "urn:uuid:2"}"#.to_owned(),
+            "duplicate member \"credentialId\" at $.credentialId",
+        ),
     ] {
         let (status, p) = post(&s, path, Some("application/json"), body).await;
         assert_eq!(status, 400, "{path}: {p}");
@@ -96,12 +147,25 @@ async fn json_bodies_refuse_duplicate_members_with_their_path() {
 async fn json_endpoints_answer_415_to_other_media_types() {
     let s = server("415").await;
     let body = json!({"award": award()}).to_string();
-    for path in ["/awards", "/credentials/issue", "/credentials/status", "/awards/batch"] {
-        for ct in [Some("text/plain"), Some("text/plain; charset=utf-8"), Some("application/x-www-form-urlencoded"), None] {
+    for path in [
+        "/awards",
+        "/credentials/issue",
+        "/credentials/status",
+        "/awards/batch",
+    ] {
+        for ct in [
+            Some("text/plain"),
+            Some("text/plain; charset=utf-8"),
+            Some("application/x-www-form-urlencoded"),
+            None,
+        ] {
             let (status, p) = post(&s, path, ct, body.clone()).await;
             assert_eq!(status, 415, "{path} {ct:?}: {p}");
             assert_problem(&p, 415, "Content-Type must be application/json");
-            assert_eq!(p["type"], "urn:enhance-credentials:problem:unsupported-media-type");
+            assert_eq!(
+                p["type"],
+                "urn:enhance-credentials:problem:unsupported-media-type"
+            );
         }
     }
     // A +json type is JSON: the request gets past the extractor (here to validation of an empty award).
@@ -110,13 +174,21 @@ async fn json_endpoints_answer_415_to_other_media_types() {
 }
 
 fn issuer(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_issuer")).args(args).current_dir(support::repo()).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_issuer"))
+        .args(args)
+        .current_dir(support::repo())
+        .output()
+        .unwrap()
 }
 
 fn tmp(name: &str, text: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("issuer-hostile-json");
     std::fs::create_dir_all(dir.join("images")).unwrap();
-    std::fs::copy(support::repo().join("examples/awards/images/certificate-page.png"), dir.join("images/certificate-page.png")).unwrap();
+    std::fs::copy(
+        support::repo().join("examples/awards/images/certificate-page.png"),
+        dir.join("images/certificate-page.png"),
+    )
+    .unwrap();
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
@@ -126,20 +198,50 @@ fn tmp(name: &str, text: &str) -> PathBuf {
 fn the_cli_refuses_duplicate_members_in_awards_and_credentials() {
     let mut learner = award()["learner"].clone();
     learner["givenNames"] = json!("Mallory");
-    let p = tmp("dup-award.json", &with_member_first(&award(), "learner", &learner));
+    let p = tmp(
+        "dup-award.json",
+        &with_member_first(&award(), "learner", &learner),
+    );
     let out = issuer(&["build", p.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.lines().any(|l| l.starts_with("learner: award.parse: duplicate member \"learner\" at $.learner")), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l
+                .starts_with("learner: award.parse: duplicate member \"learner\" at $.learner")),
+        "{err}"
+    );
 
     // A built credential with a second credentialSubject is not rendered.
     let ok = tmp("award.json", &award().to_string());
     let out = issuer(&["build", ok.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let credential: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let forged = tmp("dup-credential.jsonld", &with_member_first(&credential, "credentialSubject", &json!({"id": "did:example:mallory"})));
-    let out = issuer(&["render", forged.to_str().unwrap(), "--format", "html", "--out", tmp("out.html", "").to_str().unwrap()]);
+    let forged = tmp(
+        "dup-credential.jsonld",
+        &with_member_first(
+            &credential,
+            "credentialSubject",
+            &json!({"id": "did:example:mallory"}),
+        ),
+    );
+    let out = issuer(&[
+        "render",
+        forged.to_str().unwrap(),
+        "--format",
+        "html",
+        "--out",
+        tmp("out.html", "").to_str().unwrap(),
+    ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("duplicate member \"credentialSubject\" at $.credentialSubject"), "{err}");
+    assert!(
+        err.contains("duplicate member \"credentialSubject\" at $.credentialSubject"),
+        "{err}"
+    );
 }

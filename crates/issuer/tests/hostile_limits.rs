@@ -393,7 +393,9 @@ async fn a_vc_api_credential_over_the_verifier_budget_is_422() {
     let s = server(&e).await;
     let cap = canon::Budget::default().max_blank_nodes;
     let credential = |n: usize| {
-        let items: Vec<Value> = (0..n).map(|i| json!({"name": format!("item {i}")})).collect();
+        let items: Vec<Value> = (0..n)
+            .map(|i| json!({"name": format!("item {i}")}))
+            .collect();
         json!({"credential": {
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "type": ["VerifiableCredential"],

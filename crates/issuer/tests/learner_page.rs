@@ -30,12 +30,15 @@ enum Db {
     Postgres,
 }
 
-
 /// A fresh database (SQLite file or new PostgreSQL database) and token file.
 async fn config(db: Db) -> Config {
     let dir = std::env::temp_dir().join(format!("issuer-learner-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("tokens.toml"), format!("tub = \"{TUB}\"\neth = \"{ETH}\"\n")).unwrap();
+    std::fs::write(
+        dir.join("tokens.toml"),
+        format!("tub = \"{TUB}\"\neth = \"{ETH}\"\n"),
+    )
+    .unwrap();
     let url = support::fresh_database(matches!(db, Db::Postgres), &dir.join("issuer.sqlite")).await;
     Config {
         bind: "127.0.0.1:0".parse().unwrap(),
@@ -52,8 +55,18 @@ async fn config(db: Db) -> Config {
 /// The server and its temp directory (removed by [`stop`]).
 async fn server(db: Db) -> (RunningServer, PathBuf) {
     let config = config(db).await;
-    let dir = config.tokens_file.as_ref().and_then(|t| t.parent()).unwrap().to_owned();
-    (start(config, Overrides::default()).await.expect("server starts"), dir)
+    let dir = config
+        .tokens_file
+        .as_ref()
+        .and_then(|t| t.parent())
+        .unwrap()
+        .to_owned();
+    (
+        start(config, Overrides::default())
+            .await
+            .expect("server starts"),
+        dir,
+    )
 }
 
 async fn stop((s, dir): (RunningServer, PathBuf)) {
@@ -62,7 +75,10 @@ async fn stop((s, dir): (RunningServer, PathBuf)) {
 }
 
 fn example(file: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(support::repo().join("examples/awards").join(file)).unwrap()).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(support::repo().join("examples/awards").join(file)).unwrap(),
+    )
+    .unwrap()
 }
 
 /// The verification URL the contract prescribes for a share URL.
@@ -79,11 +95,21 @@ fn verification_url(share_url: &str) -> String {
 }
 
 async fn issue(s: &RunningServer, token: &str, body: &Value) -> (u16, Value) {
-    let res = reqwest::Client::new().post(format!("{}/awards", s.url())).bearer_auth(token).json(body).send().await.unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{}/awards", s.url()))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
     (res.status().as_u16(), res.json().await.unwrap())
 }
 
-async fn get(s: &RunningServer, path: &str, accept: Option<&str>) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+async fn get(
+    s: &RunningServer,
+    path: &str,
+    accept: Option<&str>,
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
     let mut r = reqwest::Client::new().get(format!("{}{path}", s.url()));
     if let Some(a) = accept {
         r = r.header("accept", a);
@@ -109,12 +135,19 @@ fn decode_qr(png_bytes: &[u8]) -> Vec<String> {
             return buf[i];
         }
         let (r, g, b) = (buf[i] as u32, buf[i + 1] as u32, buf[i + 2] as u32);
-        let a = if channels == 4 { buf[i + 3] as u32 } else { 255 };
+        let a = if channels == 4 {
+            buf[i + 3] as u32
+        } else {
+            255
+        };
         let l = (r * 299 + g * 587 + b * 114) / 1000;
         ((l * a + 255 * (255 - a)) / 255) as u8
     };
     let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, luma);
-    img.detect_grids().into_iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect()
+    img.detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+        .collect()
 }
 
 fn token_of(share_url: &str) -> String {
@@ -129,8 +162,20 @@ fn display_images(credential: &Value) -> Vec<(String, Vec<u8>)> {
         .map(|d| {
             let lang = d["language"]["id"].as_str().unwrap().to_owned();
             let image = &d["displayDetail"][0]["image"];
-            assert!(image["contentType"]["id"].as_str().unwrap().ends_with("/PNG"), "{}", image["contentType"]);
-            (lang, base64::engine::general_purpose::STANDARD.decode(image["content"].as_str().unwrap()).unwrap())
+            assert!(
+                image["contentType"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("/PNG"),
+                "{}",
+                image["contentType"]
+            );
+            (
+                lang,
+                base64::engine::general_purpose::STANDARD
+                    .decode(image["content"].as_str().unwrap())
+                    .unwrap(),
+            )
         })
         .collect()
 }
@@ -140,7 +185,12 @@ async fn rendered_images_at_issuance(db: Db) {
     let s = &running.0;
     // tub's academic course has display images in en and de; none are sent.
     let started = std::time::Instant::now();
-    let (status, body) = issue(s, TUB, &json!({"award": example("micro-credential-academic-course.json")})).await;
+    let (status, body) = issue(
+        s,
+        TUB,
+        &json!({"award": example("micro-credential-academic-course.json")}),
+    )
+    .await;
     let took = started.elapsed();
     assert_eq!(status, 201, "{body}");
     let share_url = body["shareUrl"].as_str().unwrap();
@@ -149,18 +199,33 @@ async fn rendered_images_at_issuance(db: Db) {
     assert_eq!(s.app.verification_url(&token_of(share_url)), expected);
     let images = display_images(&body["verifiableCredential"]);
     assert_eq!(images.len(), 2, "one image per display language");
-    let mut langs: Vec<&str> = images.iter().map(|(l, _)| l.rsplit('/').next().unwrap()).collect();
+    let mut langs: Vec<&str> = images
+        .iter()
+        .map(|(l, _)| l.rsplit('/').next().unwrap())
+        .collect();
     langs.sort();
     assert_eq!(langs, ["DEU", "ENG"]);
     for (lang, png) in &images {
         assert!(png.starts_with(b"\x89PNG"), "{lang}");
-        assert_eq!(decode_qr(png), vec![expected.clone()], "QR of the {lang} page image");
+        assert_eq!(
+            decode_qr(png),
+            vec![expected.clone()],
+            "QR of the {lang} page image"
+        );
     }
-    assert_ne!(images[0].1, images[1].1, "the pages differ by label language");
-    eprintln!("issuance with 2 rendered page images took {took:?} (PNG sizes {} and {} bytes)", images[0].1.len(), images[1].1.len());
+    assert_ne!(
+        images[0].1, images[1].1,
+        "the pages differ by label language"
+    );
+    eprintln!(
+        "issuance with 2 rendered page images took {took:?} (PNG sizes {} and {} bytes)",
+        images[0].1.len(),
+        images[1].1.len()
+    );
 
     // The share link's QR codes encode the verification URL too.
-    let (status, headers, png) = get(s, &format!("/share/{}/qr.png", token_of(share_url)), None).await;
+    let (status, headers, png) =
+        get(s, &format!("/share/{}/qr.png", token_of(share_url)), None).await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "image/png");
     assert_eq!(decode_qr(&png), vec![expected.clone()]);
@@ -169,10 +234,16 @@ async fn rendered_images_at_issuance(db: Db) {
 
     // Given images are kept byte for byte.
     let award = example("micro-credential-professional.json");
-    let given = std::fs::read(support::repo().join("examples/awards/images/certificate-page.png")).unwrap();
+    let given =
+        std::fs::read(support::repo().join("examples/awards/images/certificate-page.png")).unwrap();
     let mut imgs = serde_json::Map::new();
     for r in award["display"]["images"].as_array().unwrap() {
-        imgs.insert(r["language"].as_str().unwrap().into(), base64::engine::general_purpose::STANDARD.encode(&given).into());
+        imgs.insert(
+            r["language"].as_str().unwrap().into(),
+            base64::engine::general_purpose::STANDARD
+                .encode(&given)
+                .into(),
+        );
     }
     let (status, body) = issue(s, ETH, &json!({"award": award, "images": imgs})).await;
     assert_eq!(status, 201, "{body}");
@@ -181,10 +252,20 @@ async fn rendered_images_at_issuance(db: Db) {
     }
 
     // Without images and with rendering switched off for the request: rejected, naming the field.
-    let (status, body) = issue(s, TUB, &json!({"award": example("micro-credential-academic-course.json"), "renderImages": false})).await;
+    let (status, body) = issue(
+        s,
+        TUB,
+        &json!({"award": example("micro-credential-academic-course.json"), "renderImages": false}),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains("display.image-missing"), "{body}");
-    let (status, body) = issue(s, TUB, &json!({"award": example("micro-credential-academic-course.json"), "renderImages": "yes"})).await;
+    let (status, body) = issue(
+        s,
+        TUB,
+        &json!({"award": example("micro-credential-academic-course.json"), "renderImages": "yes"}),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains("renderImages"), "{body}");
     stop(running).await;
@@ -195,13 +276,20 @@ fn text(b: &[u8]) -> String {
 }
 
 fn disposition(h: &reqwest::header::HeaderMap) -> String {
-    h.get("content-disposition").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    h.get("content-disposition")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }
 
 async fn learner_page_and_downloads(db: Db) {
     let running = server(db).await;
     let s = &running.0;
-    let (status, body) = issue(s, TUB, &json!({"award": example("micro-credential-academic-course.json")})).await;
+    let (status, body) = issue(
+        s,
+        TUB,
+        &json!({"award": example("micro-credential-academic-course.json")}),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     let share_url = body["shareUrl"].as_str().unwrap();
     let token = token_of(share_url);
@@ -239,7 +327,10 @@ async fn learner_page_and_downloads(db: Db) {
     assert!(!page.contains("<script"), "no JavaScript");
     for img in page.split("<img").skip(1) {
         let tag = &img[..img.find('>').unwrap()];
-        assert!(tag.contains(" alt=\"") && !tag.contains(" alt=\"\""), "an image without text alternative: <img{tag}>");
+        assert!(
+            tag.contains(" alt=\"") && !tag.contains(" alt=\"\""),
+            "an image without text alternative: <img{tag}>"
+        );
     }
     // The page is the certificate too (the render crate's HTML, with the verification URL).
     assert!(page.contains("id=\"certificate-title\""));
@@ -248,12 +339,22 @@ async fn learner_page_and_downloads(db: Db) {
     // German labels on request, and from Accept-Language.
     let (_, _, de) = get(s, &format!("/share/{token}?lang=de"), Some(browser)).await;
     let de = text(&de);
-    assert!(de.contains("<div id=\"certificate\" lang=\"de\"") && de.contains("Kurs Nachhaltige Innovation"));
+    assert!(
+        de.contains("<div id=\"certificate\" lang=\"de\"")
+            && de.contains("Kurs Nachhaltige Innovation")
+    );
     assert!(de.contains(&format!("href=\"{token}?format=pdf&amp;lang=de\"")));
-    assert!(de.contains("class=\"page-title\" lang=\"de\">Kurs Nachhaltige Innovation</h1>"), "the German title is marked as German (WCAG 3.1.2)");
+    assert!(
+        de.contains("class=\"page-title\" lang=\"de\">Kurs Nachhaltige Innovation</h1>"),
+        "the German title is marked as German (WCAG 3.1.2)"
+    );
 
     // Machines (the verifier, curl) keep getting the JSON-LD, with no download name.
-    for accept in [Some("application/ld+json, application/json"), Some("*/*"), None] {
+    for accept in [
+        Some("application/ld+json, application/json"),
+        Some("*/*"),
+        None,
+    ] {
         let (status, h, b) = get(s, &format!("/share/{token}"), accept).await;
         assert_eq!(status, 200);
         assert_eq!(h["content-type"], "application/ld+json", "{accept:?}");
@@ -265,28 +366,47 @@ async fn learner_page_and_downloads(db: Db) {
     // Downloads.
     let (status, h, b) = get(s, &format!("/share/{token}?format=jsonld"), Some(browser)).await;
     assert_eq!(status, 200);
-    assert_eq!(disposition(&h), format!("attachment; filename=\"{base}.jsonld\""));
+    assert_eq!(
+        disposition(&h),
+        format!("attachment; filename=\"{base}.jsonld\"")
+    );
     assert_eq!(serde_json::from_slice::<Value>(&b).unwrap()["id"], id);
     let (status, h, b) = get(s, &format!("/share/{token}?format=jades"), None).await;
     assert_eq!(status, 200);
     assert_eq!(h["content-type"], "application/jose+json");
-    assert_eq!(disposition(&h), format!("attachment; filename=\"{base}.jades.json\""));
+    assert_eq!(
+        disposition(&h),
+        format!("attachment; filename=\"{base}.jades.json\"")
+    );
     assert!(serde_json::from_slice::<Value>(&b).unwrap()["signatures"].is_array());
     let (status, h, b) = get(s, &format!("/share/{token}?format=jwt"), None).await;
     assert_eq!(status, 200);
-    assert_eq!(disposition(&h), format!("attachment; filename=\"{base}.jwt\""));
+    assert_eq!(
+        disposition(&h),
+        format!("attachment; filename=\"{base}.jwt\"")
+    );
     assert_eq!(text(&b).matches('.').count(), 2, "compact JWS");
     let (status, h, pdf) = get(s, &format!("/share/{token}?format=pdf&lang=de"), None).await;
     assert_eq!(status, 200);
     assert_eq!(h["content-type"], "application/pdf");
-    assert_eq!(disposition(&h), format!("attachment; filename=\"{base}-de.pdf\""));
+    assert_eq!(
+        disposition(&h),
+        format!("attachment; filename=\"{base}-de.pdf\"")
+    );
     assert!(pdf.starts_with(b"%PDF-"));
     let file = std::env::temp_dir().join(format!("learner-{}.pdf", uuid::Uuid::new_v4()));
     std::fs::write(&file, &pdf).unwrap();
-    let out = Command::new("pdftotext").arg(&file).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    let out = Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
     let _ = std::fs::remove_file(&file);
     let pdf_text = text(&out.stdout);
-    assert!(pdf_text.contains("Kowalczyk") && pdf_text.contains("Kurs Nachhaltige Innovation"), "{pdf_text}");
+    assert!(
+        pdf_text.contains("Kowalczyk") && pdf_text.contains("Kurs Nachhaltige Innovation"),
+        "{pdf_text}"
+    );
 
     // Errors: unknown format (problem JSON naming the choices), unknown link (404 even for a browser).
     let (status, _, b) = get(s, &format!("/share/{token}?format=docx"), None).await;

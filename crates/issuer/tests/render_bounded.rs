@@ -36,7 +36,12 @@ async fn server(tune: impl FnOnce(&mut Config)) -> (RunningServer, PathBuf) {
         ..Config::default()
     };
     tune(&mut config);
-    (start(config, Overrides::default()).await.expect("server starts"), dir)
+    (
+        start(config, Overrides::default())
+            .await
+            .expect("server starts"),
+        dir,
+    )
 }
 
 async fn stop((s, dir): (RunningServer, PathBuf)) {
@@ -46,23 +51,48 @@ async fn stop((s, dir): (RunningServer, PathBuf)) {
 
 /// The unsigned credential of the example award `name`, after `edit` (placeholders are replaced
 /// in the JSON text afterwards, so they can be far over the award limits).
-fn credential(name: &str, id: &str, edit: impl FnOnce(&mut elm_model::Award), replace: &[(&str, &str)]) -> String {
+fn credential(
+    name: &str,
+    id: &str,
+    edit: impl FnOnce(&mut elm_model::Award),
+    replace: &[(&str, &str)],
+) -> String {
     let text = std::fs::read_to_string(support::repo().join("examples/awards").join(name)).unwrap();
     let mut award = parse_award(&text).unwrap();
     edit(&mut award);
     let unis = elm_model::Universities::new(
-        issuer::tenants::load_universities(&support::repo().join("keys.example/universities.toml"), BASE).unwrap(),
+        issuer::tenants::load_universities(
+            &support::repo().join("keys.example/universities.toml"),
+            BASE,
+        )
+        .unwrap(),
     );
     let images: Vec<DisplayImage> = award
         .display
         .images
         .iter()
-        .map(|r| DisplayImage { language: r.language.clone(), media_type: MediaType::Png, bytes: vec![0; 16] })
+        .map(|r| DisplayImage {
+            language: r.language.clone(),
+            media_type: MediaType::Png,
+            bytes: vec![0; 16],
+        })
         .collect();
-    let built = build(&award, &unis, &images, &BuildOptions { credential_id: id.into(), issued: None }).unwrap();
+    let built = build(
+        &award,
+        &unis,
+        &images,
+        &BuildOptions {
+            credential_id: id.into(),
+            issued: None,
+        },
+    )
+    .unwrap();
     let mut json = serde_json::to_string(&built.credential).unwrap();
     for (from, to) in replace {
-        assert!(json.contains(from), "placeholder {from} is in the credential");
+        assert!(
+            json.contains(from),
+            "placeholder {from} is in the credential"
+        );
         json = json.replace(from, to);
     }
     json
@@ -88,7 +118,15 @@ async fn store(s: &RunningServer, credential: &str, token: &str) {
         batch_key: None,
         created_at: now,
     };
-    let audit = AuditEntry { at: now, actor: "system", university: "eth", action: "issue", target: &id, reason: None, detail: None };
+    let audit = AuditEntry {
+        at: now,
+        actor: "system",
+        university: "eth",
+        action: "issue",
+        target: &id,
+        reason: None,
+        detail: None,
+    };
     s.app.store().insert_issued(&c, &[], &audit).await.unwrap();
 }
 
@@ -98,7 +136,16 @@ fn new_id() -> String {
 
 /// Many paragraphs of ordinary words (`chars` characters).
 fn long_text(chars: usize) -> String {
-    let words = ["zertifikat", "kompetencje", "learning", "outcome", "Übung", "łączność", "data", "analysis"];
+    let words = [
+        "zertifikat",
+        "kompetencje",
+        "learning",
+        "outcome",
+        "Übung",
+        "łączność",
+        "data",
+        "analysis",
+    ];
     let mut s = String::with_capacity(chars + 16);
     let mut i = 0;
     while s.len() < chars {
@@ -114,7 +161,12 @@ async fn a_second_request_for_the_same_pdf_is_served_from_the_cache() {
     let srv = server(|_| {}).await;
     let s = &srv.0;
     let token = "cache-token-0123456789";
-    store(s, &credential("micro-credential-professional.json", &new_id(), |_| {}, &[]), token).await;
+    store(
+        s,
+        &credential("micro-credential-professional.json", &new_id(), |_| {}, &[]),
+        token,
+    )
+    .await;
     let http = reqwest::Client::new();
     let get = |format: &'static str| {
         let http = http.clone();
@@ -134,8 +186,16 @@ async fn a_second_request_for_the_same_pdf_is_served_from_the_cache() {
     let (second, _, t2) = get("pdf").await;
     let after = s.app.render_pool().stats();
     assert_eq!(first, second, "the same document");
-    assert_eq!(after.started - before.started, 1, "rendered once: {after:?}");
-    assert_eq!(after.cache_hits - before.cache_hits, 1, "the second from the cache: {after:?}");
+    assert_eq!(
+        after.started - before.started,
+        1,
+        "rendered once: {after:?}"
+    );
+    assert_eq!(
+        after.cache_hits - before.cache_hits,
+        1,
+        "the second from the cache: {after:?}"
+    );
     assert!(after.cache_bytes >= first.len());
     // The PNG is cached apart (format in the key), and the language too.
     let (png, ct, _) = get("png").await;
@@ -143,12 +203,24 @@ async fn a_second_request_for_the_same_pdf_is_served_from_the_cache() {
     assert!(png.starts_with(b"\x89PNG"));
     let (png_again, _, _) = get("png").await;
     assert_eq!(png, png_again);
-    let r = http.get(format!("{}/share/{token}?format=pdf&lang=de", s.url())).send().await.unwrap();
+    let r = http
+        .get(format!("{}/share/{token}?format=pdf&lang=de", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let end = s.app.render_pool().stats();
-    assert_eq!(end.started - before.started, 3, "pdf en, png en, pdf de: {end:?}");
+    assert_eq!(
+        end.started - before.started,
+        3,
+        "pdf en, png en, pdf de: {end:?}"
+    );
     assert_eq!(end.cache_hits - before.cache_hits, 2, "{end:?}");
-    println!("PDF uncached {} ms, cached {} ms", t1.as_millis(), t2.as_millis());
+    println!(
+        "PDF uncached {} ms, cached {} ms",
+        t1.as_millis(),
+        t2.as_millis()
+    );
     stop(srv).await;
 }
 
@@ -159,22 +231,51 @@ async fn over_budget_credentials_answer_422_and_the_service_stays_up() {
     let http = reqwest::Client::new();
     // A 2 MB learner name (the issue's crash: "memory allocation of 268435456 bytes failed").
     let name = "Ab".repeat(1024 * 1024);
-    let big = credential("micro-credential-professional.json", &new_id(), |a| a.learner.given_names = "XNAMEX".into(), &[("XNAMEX", &name)]);
+    let big = credential(
+        "micro-credential-professional.json",
+        &new_id(),
+        |a| a.learner.given_names = "XNAMEX".into(),
+        &[("XNAMEX", &name)],
+    );
     store(s, &big, "big-name-token-0123456789").await;
     for format in ["pdf", "png"] {
         let t = Instant::now();
-        let r = http.get(format!("{}/share/big-name-token-0123456789?format={format}", s.url())).send().await.unwrap();
+        let r = http
+            .get(format!(
+                "{}/share/big-name-token-0123456789?format={format}",
+                s.url()
+            ))
+            .send()
+            .await
+            .unwrap();
         let took = t.elapsed();
         assert_eq!(r.status(), 422, "{format}");
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json"));
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/problem+json"));
         let body: Value = r.json().await.unwrap();
-        assert_eq!(body["type"], "urn:enhance-credentials:problem:too-large-to-render", "{body}");
+        assert_eq!(
+            body["type"], "urn:enhance-credentials:problem:too-large-to-render",
+            "{body}"
+        );
         let detail = body["detail"].as_str().unwrap();
-        assert!(detail.contains("glyphs") && detail.contains("1000000"), "names what was exceeded: {detail}");
-        assert!(took < Duration::from_secs(2), "refused before any layout: {took:?}");
+        assert!(
+            detail.contains("glyphs") && detail.contains("1000000"),
+            "names what was exceeded: {detail}"
+        );
+        assert!(
+            took < Duration::from_secs(2),
+            "refused before any layout: {took:?}"
+        );
     }
     // The learner's page (HTML) is held to the same glyph budget.
-    let r = http.get(format!("{}/share/big-name-token-0123456789", s.url())).header("accept", "text/html").send().await.unwrap();
+    let r = http
+        .get(format!("{}/share/big-name-token-0123456789", s.url()))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
     // Over the page budget: a long name (shown in full in the supplement), with a budget of 5
     // pages.
@@ -189,18 +290,39 @@ async fn over_budget_credentials_answer_422_and_the_service_stays_up() {
         "micro-credential-professional.json",
         &new_id(),
         |a| a.learner.given_names = "XNAMEX".into(),
-        &[("XNAMEX", serde_json::to_string(&text).unwrap().trim_matches('"'))],
+        &[(
+            "XNAMEX",
+            serde_json::to_string(&text).unwrap().trim_matches('"'),
+        )],
     );
     store(s, &long, "many-pages-token-0123456789").await;
-    let r = http.get(format!("{}/share/many-pages-token-0123456789?format=pdf", s.url())).send().await.unwrap();
+    let r = http
+        .get(format!(
+            "{}/share/many-pages-token-0123456789?format=pdf",
+            s.url()
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
     let body: Value = r.json().await.unwrap();
     assert!(body["detail"].as_str().unwrap().contains("pages"), "{body}");
     // The PNG (one page) of the same credential still renders.
-    let r = http.get(format!("{}/share/many-pages-token-0123456789?format=png", s.url())).send().await.unwrap();
+    let r = http
+        .get(format!(
+            "{}/share/many-pages-token-0123456789?format=png",
+            s.url()
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert!(s.app.render_pool().stats().over_budget >= 1);
-    let r = http.get(format!("{}/healthz", s.url())).send().await.unwrap();
+    let r = http
+        .get(format!("{}/healthz", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200, "still serving");
     stop(srv).await;
 }
@@ -223,10 +345,18 @@ async fn a_render_cancelled_by_client_disconnect_stops_within_one_second() {
         "micro-credential-professional.json",
         &new_id(),
         |a| a.learner.given_names = "XNAMEX".into(),
-        &[("XNAMEX", serde_json::to_string(&text).unwrap().trim_matches('"'))],
+        &[(
+            "XNAMEX",
+            serde_json::to_string(&text).unwrap().trim_matches('"'),
+        )],
     );
     store(s, &slow, "slow-token-0123456789").await;
-    store(s, &credential("certificate-of-completion.json", &new_id(), |_| {}, &[]), "small-token-0123456789").await;
+    store(
+        s,
+        &credential("certificate-of-completion.json", &new_id(), |_| {}, &[]),
+        "small-token-0123456789",
+    )
+    .await;
 
     let pool = s.app.render_pool().clone();
     let mut socket = tokio::net::TcpStream::connect(srv.0.addr).await.unwrap();
@@ -236,26 +366,50 @@ async fn a_render_cancelled_by_client_disconnect_stops_within_one_second() {
         .unwrap();
     let t = Instant::now();
     while pool.stats().active == 0 {
-        assert!(t.elapsed() < Duration::from_secs(30), "the render never started");
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "the render never started"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     // Let it get well into the work, then hang up.
     tokio::time::sleep(Duration::from_millis(700)).await;
-    assert_eq!(pool.stats().active, 1, "still rendering before the disconnect: {:?}", pool.stats());
+    assert_eq!(
+        pool.stats().active,
+        1,
+        "still rendering before the disconnect: {:?}",
+        pool.stats()
+    );
     drop(socket);
     let gone = Instant::now();
     while pool.stats().active > 0 {
-        assert!(gone.elapsed() < Duration::from_secs(1), "the render went on after the client left: {:?}", pool.stats());
+        assert!(
+            gone.elapsed() < Duration::from_secs(1),
+            "the render went on after the client left: {:?}",
+            pool.stats()
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let stopped = gone.elapsed();
     assert_eq!(pool.stats().cancelled, 1, "{:?}", pool.stats());
     // The only permit is free: another render gets it at once.
-    let r = reqwest::get(format!("{}/share/small-token-0123456789?format=png", s.url())).await.unwrap();
+    let r = reqwest::get(format!(
+        "{}/share/small-token-0123456789?format=png",
+        s.url()
+    ))
+    .await
+    .unwrap();
     assert_eq!(r.status(), 200);
     let second = gone.elapsed();
-    assert!(second < Duration::from_secs(3), "the second render waited: {second:?}");
-    println!("render stopped {} ms after the disconnect; the next render answered after {} ms", stopped.as_millis(), second.as_millis());
+    assert!(
+        second < Duration::from_secs(3),
+        "the second render waited: {second:?}"
+    );
+    println!(
+        "render stopped {} ms after the disconnect; the next render answered after {} ms",
+        stopped.as_millis(),
+        second.as_millis()
+    );
     stop(srv).await;
 }
 
@@ -263,28 +417,47 @@ async fn a_render_cancelled_by_client_disconnect_stops_within_one_second() {
 async fn the_largest_valid_award_issues_and_its_share_link_renders() {
     let srv = server(|_| {}).await;
     let s = &srv.0;
-    let text = std::fs::read_to_string(support::repo().join("examples/awards/micro-credential-professional.json")).unwrap();
+    let text = std::fs::read_to_string(
+        support::repo().join("examples/awards/micro-credential-professional.json"),
+    )
+    .unwrap();
     let mut award = parse_award(&text).unwrap();
     elm_model::limits::fill::fill_to_limits(&mut award);
     let body = serde_json::to_value(&award).unwrap();
     let http = reqwest::Client::new();
     let t = Instant::now();
-    let r = http.post(format!("{}/awards", s.url())).bearer_auth(ETH).json(&body).send().await.unwrap();
+    let r = http
+        .post(format!("{}/awards", s.url()))
+        .bearer_auth(ETH)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     let issue = t.elapsed();
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let issued: Value = r.json().await.unwrap();
     let share = issued["shareUrl"].as_str().unwrap().replace(BASE, &s.url());
     for format in ["pdf", "png"] {
         let t = Instant::now();
-        let r = http.get(format!("{share}?format={format}")).send().await.unwrap();
+        let r = http
+            .get(format!("{share}?format={format}"))
+            .send()
+            .await
+            .unwrap();
         let took = t.elapsed();
         assert_eq!(r.status(), 200, "{format}");
         assert!(!r.bytes().await.unwrap().is_empty());
-        println!("largest valid award: {format} over HTTP in {} ms", took.as_millis());
+        println!(
+            "largest valid award: {format} over HTTP in {} ms",
+            took.as_millis()
+        );
         // The renderer itself is held to < 2 s in crates/render/tests/max_text.rs; here the whole
         // request (database, JSON, render) on a loaded test machine.
         assert!(took < Duration::from_secs(6), "{format}: {took:?}");
     }
-    println!("issued (with the rendered page image) in {} ms", issue.as_millis());
+    println!(
+        "issued (with the rendered page image) in {} ms",
+        issue.as_millis()
+    );
     stop(srv).await;
 }

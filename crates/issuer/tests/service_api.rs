@@ -29,22 +29,31 @@ struct Env {
     url: String,
 }
 
-
 /// A fresh database (a new SQLite file, or a new PostgreSQL database) and tokens; the demo keys of
 /// `keys.example/`.
 async fn env(db: Db) -> Env {
     let dir = std::env::temp_dir().join(format!("issuer-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("tokens.toml"), format!("eth = \"{ETH}\"\nrwth = \"{RWTH}\"\n")).unwrap();
-    let url = support::fresh_database(matches!(db, Db::Postgres), &dir.join("db/issuer.sqlite")).await;
+    std::fs::write(
+        dir.join("tokens.toml"),
+        format!("eth = \"{ETH}\"\nrwth = \"{RWTH}\"\n"),
+    )
+    .unwrap();
+    let url =
+        support::fresh_database(matches!(db, Db::Postgres), &dir.join("db/issuer.sqlite")).await;
     Env { dir, url }
 }
 
 /// Runs SQL directly on the test database (as an operator with a SQL client would).
 async fn sql(e: &Env, statement: &str) -> Result<u64, String> {
     sqlx::any::install_default_drivers();
-    let mut c = sqlx::AnyConnection::connect(&e.url).await.map_err(|e| e.to_string())?;
-    let r = sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned())).execute(&mut c).await.map_err(|e| e.to_string())?;
+    let mut c = sqlx::AnyConnection::connect(&e.url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let r = sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))
+        .execute(&mut c)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(r.rows_affected())
 }
 
@@ -61,7 +70,9 @@ fn config(e: &Env) -> Config {
 }
 
 async fn server(e: &Env) -> RunningServer {
-    start(config(e), Overrides::default()).await.expect("server starts")
+    start(config(e), Overrides::default())
+        .await
+        .expect("server starts")
 }
 
 fn client() -> reqwest::Client {
@@ -74,8 +85,14 @@ fn award(file: &str) -> Value {
     let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut images = serde_json::Map::new();
     for img in award["display"]["images"].as_array().unwrap() {
-        let bytes = std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
-        images.insert(img["language"].as_str().unwrap().into(), base64::engine::general_purpose::STANDARD.encode(bytes).into());
+        let bytes =
+            std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
+        images.insert(
+            img["language"].as_str().unwrap().into(),
+            base64::engine::general_purpose::STANDARD
+                .encode(bytes)
+                .into(),
+        );
     }
     json!({"award": award, "images": images})
 }
@@ -92,7 +109,12 @@ fn vc2() -> Value {
     })
 }
 
-async fn post(s: &RunningServer, path: &str, token: Option<&str>, body: &Value) -> (u16, Value, reqwest::header::HeaderMap) {
+async fn post(
+    s: &RunningServer,
+    path: &str,
+    token: Option<&str>,
+    body: &Value,
+) -> (u16, Value, reqwest::header::HeaderMap) {
     let mut r = client().post(format!("{}{path}", s.url())).json(body);
     if let Some(t) = token {
         r = r.bearer_auth(t);
@@ -107,13 +129,23 @@ async fn post(s: &RunningServer, path: &str, token: Option<&str>, body: &Value) 
 /// GETs a status list by its URL under BASE, decodes the bitstring.
 async fn status_bits(s: &RunningServer, list_url: &str) -> (Bitstring, reqwest::header::HeaderMap) {
     let path = list_url.strip_prefix(BASE).unwrap();
-    let res = client().get(format!("{}{path}", s.url())).send().await.unwrap();
+    let res = client()
+        .get(format!("{}{path}", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let headers = res.headers().clone();
     let v: Value = res.json().await.unwrap();
-    assert_eq!(v["type"], json!(["VerifiableCredential", "BitstringStatusListCredential"]));
+    assert_eq!(
+        v["type"],
+        json!(["VerifiableCredential", "BitstringStatusListCredential"])
+    );
     assert!(v["proof"]["proofValue"].as_str().unwrap().starts_with('z'));
-    (Bitstring::decode(v["credentialSubject"]["encodedList"].as_str().unwrap()).unwrap(), headers)
+    (
+        Bitstring::decode(v["credentialSubject"]["encodedList"].as_str().unwrap()).unwrap(),
+        headers,
+    )
 }
 
 fn entries(vc: &Value) -> Vec<Value> {
@@ -157,18 +189,32 @@ both_backends!(
 async fn issue_with_token(db: Db) {
     let e = env(db).await;
     let s = server(&e).await;
-    let (status, body, _) = post(&s, "/credentials/issue", Some(ETH), &json!({"credential": vc2(), "options": {}})).await;
+    let (status, body, _) = post(
+        &s,
+        "/credentials/issue",
+        Some(ETH),
+        &json!({"credential": vc2(), "options": {}}),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     let vc = &body["verifiableCredential"];
     assert_eq!(vc["issuer"], "did:web:issuer.test:universities:eth");
     assert!(vc["id"].as_str().unwrap().starts_with("urn:uuid:"));
     assert_eq!(vc["proof"]["cryptosuite"], "eddsa-rdfc-2022");
-    assert_eq!(vc["proof"]["verificationMethod"], "did:web:issuer.test:universities:eth#key-2026-01", "the current key signs");
+    assert_eq!(
+        vc["proof"]["verificationMethod"], "did:web:issuer.test:universities:eth#key-2026-01",
+        "the current key signs"
+    );
     assert_eq!(entries(vc).len(), 1);
     assert_eq!(entries(vc)[0]["statusPurpose"], "revocation");
     // Stored and readable by its own university.
     let id = vc["id"].as_str().unwrap();
-    let res = client().get(format!("{}/credentials/{id}", s.url())).bearer_auth(ETH).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/credentials/{id}", s.url()))
+        .bearer_auth(ETH)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     // A VC 1.1 credential gets the status context and an issuanceDate.
     let v1 = json!({"credential": {
@@ -180,7 +226,10 @@ async fn issue_with_token(db: Db) {
     assert_eq!(status, 201, "{body}");
     let vc = &body["verifiableCredential"];
     assert!(vc["issuanceDate"].is_string());
-    assert!(vc["@context"].as_array().unwrap().contains(&json!("https://www.w3.org/ns/credentials/status/v1")));
+    assert!(vc["@context"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("https://www.w3.org/ns/credentials/status/v1")));
     s.shutdown().await.unwrap();
 }
 
@@ -191,12 +240,25 @@ async fn award_with_token_and_share_link(db: Db) {
     assert_eq!(status, 201, "{body}");
     let vc = &body["verifiableCredential"];
     assert_eq!(entries(vc).len(), 2, "revocation + suspension");
-    let share = body["shareUrl"].as_str().unwrap().strip_prefix(BASE).unwrap().to_owned();
-    let res = client().get(format!("{}{share}", s.url())).send().await.unwrap();
+    let share = body["shareUrl"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(BASE)
+        .unwrap()
+        .to_owned();
+    let res = client()
+        .get(format!("{}{share}", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["id"], vc["id"]);
     // The same credential as a JAdES seal (ETH has a seal certificate) and as a VC-JWT.
-    let res = client().get(format!("{}{share}?format=jades", s.url())).send().await.unwrap();
+    let res = client()
+        .get(format!("{}{share}?format=jades", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/jose+json");
     let jades_text = res.text().await.unwrap();
@@ -207,40 +269,91 @@ async fn award_with_token_and_share_link(db: Db) {
     // download: the seal verifies, its payload the credential without its proof, byte for byte.
     let detached = "UPDATE credentials SET status = status WHERE jades_detached = 1 AND length(jades) * 4 < length(credential)";
     assert_eq!(sql(&e, detached).await.unwrap(), 1);
-    let anchors = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap().trust_anchors().clone();
+    let anchors = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE)
+        .unwrap()
+        .trust_anchors()
+        .clone();
     proofs::jades::verify_value(&jades, &anchors, chrono::Utc::now()).unwrap();
-    let unsecured = serde_json::to_vec(&proofs::data_integrity::without_proof(vc.as_object().unwrap())).unwrap();
-    assert_eq!(jades["payload"].as_str().unwrap().as_bytes(), unsecured.as_slice());
+    let unsecured = serde_json::to_vec(&proofs::data_integrity::without_proof(
+        vc.as_object().unwrap(),
+    ))
+    .unwrap();
+    assert_eq!(
+        jades["payload"].as_str().unwrap().as_bytes(),
+        unsecured.as_slice()
+    );
     // A row stored whole (before seals were stored detached) is served as stored.
-    let whole = format!("UPDATE credentials SET jades = '{}', jades_detached = 0", jades_text.replace('\'', "''"));
+    let whole = format!(
+        "UPDATE credentials SET jades = '{}', jades_detached = 0",
+        jades_text.replace('\'', "''")
+    );
     assert_eq!(sql(&e, &whole).await.unwrap(), 1);
-    let again = client().get(format!("{}{share}?format=jades", s.url())).send().await.unwrap().text().await.unwrap();
+    let again = client()
+        .get(format!("{}{share}?format=jades", s.url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(again, jades_text);
     // The VC-JWT is made on first download from the stored credential, by the key of its proof:
     // it verifies, carries the credential without its proof, and is the same bytes every time.
-    let res = client().get(format!("{}{share}?format=jwt", s.url())).send().await.unwrap();
+    let res = client()
+        .get(format!("{}{share}?format=jwt", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/vc+jwt");
     let jwt = res.text().await.unwrap();
-    let again = client().get(format!("{}{share}?format=jwt", s.url())).send().await.unwrap().text().await.unwrap();
-    assert_eq!(jwt, again, "EdDSA is deterministic: one VC-JWT per credential");
-    let keys = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
+    let again = client()
+        .get(format!("{}{share}?format=jwt", s.url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        jwt, again,
+        "EdDSA is deterministic: one VC-JWT per credential"
+    );
+    let keys =
+        proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
     let verified = proofs::vc_jwt::verify(&jwt, &keys.resolver().unwrap()).unwrap();
     let proof = &vc["proof"];
-    assert_eq!(Some(verified.verification_method.as_str()), proof["verificationMethod"].as_str());
+    assert_eq!(
+        Some(verified.verification_method.as_str()),
+        proof["verificationMethod"].as_str()
+    );
     assert_eq!(verified.credential["id"], vc["id"]);
     assert_eq!(verified.credential.get("proof"), None);
     // Its payload is the sealed payload: the same credential in every form.
     assert_eq!(
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(jwt.split('.').nth(1).unwrap()).unwrap(),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(jwt.split('.').nth(1).unwrap())
+            .unwrap(),
         jades["payload"].as_str().unwrap().as_bytes()
     );
-    let res = client().get(format!("{}{share}/qr.png", s.url())).send().await.unwrap();
+    let res = client()
+        .get(format!("{}{share}/qr.png", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["content-type"], "image/png");
     assert!(res.bytes().await.unwrap().starts_with(b"\x89PNG"));
-    let res = client().get(format!("{}{share}/qr.svg", s.url())).send().await.unwrap();
+    let res = client()
+        .get(format!("{}{share}/qr.svg", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert!(res.text().await.unwrap().contains("<svg"));
-    let res = client().get(format!("{}/share/not-a-token", s.url())).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/share/not-a-token", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     s.shutdown().await.unwrap();
 }
@@ -253,19 +366,47 @@ async fn wrong_university_token_is_forbidden(db: Db) {
     assert_eq!(status, 403, "{body}");
     assert_eq!(headers["content-type"], "application/problem+json");
     // RWTH can neither read, nor revoke, nor list ETH's credential.
-    let (_, body, _) = post(&s, "/credentials/issue", Some(ETH), &json!({"credential": vc2()})).await;
-    let id = body["verifiableCredential"]["id"].as_str().unwrap().to_owned();
+    let (_, body, _) = post(
+        &s,
+        "/credentials/issue",
+        Some(ETH),
+        &json!({"credential": vc2()}),
+    )
+    .await;
+    let id = body["verifiableCredential"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // Another university's credential answers like an unknown one (issue #13: ids cannot be probed).
-    let res = client().get(format!("{}/credentials/{id}", s.url())).bearer_auth(RWTH).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/credentials/{id}", s.url()))
+        .bearer_auth(RWTH)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     let (status, _, _) = post(&s, "/credentials/status", Some(RWTH), &json!({"credentialId": id, "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]})).await;
     assert_eq!(status, 404);
-    let list: Value = client().get(format!("{}/credentials", s.url())).bearer_auth(RWTH).send().await.unwrap().json().await.unwrap();
+    let list: Value = client()
+        .get(format!("{}/credentials", s.url()))
+        .bearer_auth(RWTH)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(list["items"].as_array().unwrap().is_empty());
     // A VC-API credential naming ETH as issuer, sent with RWTH's token.
     let mut c = vc2();
     c["issuer"] = json!("did:web:issuer.test:universities:eth");
-    let (status, body, _) = post(&s, "/credentials/issue", Some(RWTH), &json!({"credential": c})).await;
+    let (status, body, _) = post(
+        &s,
+        "/credentials/issue",
+        Some(RWTH),
+        &json!({"credential": c}),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["errors"][0]["path"], "credential.issuer");
     s.shutdown().await.unwrap();
@@ -274,7 +415,13 @@ async fn wrong_university_token_is_forbidden(db: Db) {
 async fn no_token_is_unauthorized(db: Db) {
     let e = env(db).await;
     let s = server(&e).await;
-    let (status, body, headers) = post(&s, "/credentials/issue", None, &json!({"credential": vc2()})).await;
+    let (status, body, headers) = post(
+        &s,
+        "/credentials/issue",
+        None,
+        &json!({"credential": vc2()}),
+    )
+    .await;
     assert_eq!(status, 401);
     assert_eq!(body["status"], 401);
     assert_eq!(headers["www-authenticate"], "Bearer");
@@ -298,7 +445,14 @@ async fn malformed_award_is_422_naming_the_field(db: Db) {
     assert_eq!(err["path"], "learner.givenNames", "{body}");
     assert_eq!(err["rule"], "award.parse");
     // Not JSON at all: 400 problem.
-    let res = client().post(format!("{}/awards", s.url())).bearer_auth(ETH).header("content-type", "application/json").body("{nope").send().await.unwrap();
+    let res = client()
+        .post(format!("{}/awards", s.url()))
+        .bearer_auth(ETH)
+        .header("content-type", "application/json")
+        .body("{nope")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     s.shutdown().await.unwrap();
@@ -311,7 +465,10 @@ async fn revoke_sets_the_bit_in_the_served_list(db: Db) {
     assert_eq!(status, 201, "{body}");
     let vc = body["verifiableCredential"].clone();
     let id = vc["id"].as_str().unwrap();
-    let rev = entries(&vc).into_iter().find(|e| e["statusPurpose"] == "revocation").unwrap();
+    let rev = entries(&vc)
+        .into_iter()
+        .find(|e| e["statusPurpose"] == "revocation")
+        .unwrap();
     let idx: u32 = rev["statusListIndex"].as_str().unwrap().parse().unwrap();
     let url = rev["statusListCredential"].as_str().unwrap();
     let (bits, h1) = status_bits(&s, url).await;
@@ -319,10 +476,15 @@ async fn revoke_sets_the_bit_in_the_served_list(db: Db) {
     assert_eq!(bits.len_bits(), 131_072);
     let cc = h1["cache-control"].to_str().unwrap();
     assert!(cc.contains("max-age=60"), "{cc}");
-    let (status, body, _) = post(&s, "/credentials/status", Some(ETH), &json!({
-        "credentialId": id, "reason": "issued in error",
-        "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]
-    }))
+    let (status, body, _) = post(
+        &s,
+        "/credentials/status",
+        Some(ETH),
+        &json!({
+            "credentialId": id, "reason": "issued in error",
+            "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]
+        }),
+    )
     .await;
     assert_eq!(status, 200, "{body}");
     let (bits, h2) = status_bits(&s, url).await;
@@ -331,10 +493,21 @@ async fn revoke_sets_the_bit_in_the_served_list(db: Db) {
     assert_ne!(h1["etag"], h2["etag"]);
     // ETag revalidation.
     let path = url.strip_prefix(BASE).unwrap();
-    let res = client().get(format!("{}{path}", s.url())).header("if-none-match", h2["etag"].clone()).send().await.unwrap();
+    let res = client()
+        .get(format!("{}{path}", s.url()))
+        .header("if-none-match", h2["etag"].clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 304);
     // Revocation is permanent.
-    let (status, _, _) = post(&s, "/credentials/status", Some(ETH), &json!({"credentialId": id, "credentialStatus": [{"type": "x", "status": "suspended"}]})).await;
+    let (status, _, _) = post(
+        &s,
+        "/credentials/status",
+        Some(ETH),
+        &json!({"credentialId": id, "credentialStatus": [{"type": "x", "status": "suspended"}]}),
+    )
+    .await;
     assert_eq!(status, 409);
     s.shutdown().await.unwrap();
 }
@@ -348,7 +521,14 @@ async fn idempotent_batch_retry_issues_once(db: Db) {
     let send = |key: &'static str, rows: Value| {
         let url = format!("{}/awards/batch", s.url());
         async move {
-            let res = client().post(url).bearer_auth(ETH).header("idempotency-key", key).json(&rows).send().await.unwrap();
+            let res = client()
+                .post(url)
+                .bearer_auth(ETH)
+                .header("idempotency-key", key)
+                .json(&rows)
+                .send()
+                .await
+                .unwrap();
             (res.status().as_u16(), res.json::<Value>().await.unwrap())
         }
     };
@@ -361,12 +541,26 @@ async fn idempotent_batch_retry_issues_once(db: Db) {
     let (status, again) = send("cohort-2026-a", rows.clone()).await;
     assert_eq!(status, 200);
     assert_eq!(again, first, "a retry returns the same result");
-    let list: Value = client().get(format!("{}/credentials", s.url())).bearer_auth(ETH).send().await.unwrap().json().await.unwrap();
+    let list: Value = client()
+        .get(format!("{}/credentials", s.url()))
+        .bearer_auth(ETH)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 2, "no duplicates");
     // Same key, other body: conflict. No key: 400.
     let (status, _) = send("cohort-2026-a", json!([eth_award()])).await;
     assert_eq!(status, 409);
-    let res = client().post(format!("{}/awards/batch", s.url())).bearer_auth(ETH).json(&rows).send().await.unwrap();
+    let res = client()
+        .post(format!("{}/awards/batch", s.url()))
+        .bearer_auth(ETH)
+        .json(&rows)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     s.shutdown().await.unwrap();
 }
@@ -395,7 +589,10 @@ async fn two_instances_allocate_unique_indices(db: Db) {
     for t in tasks {
         let v = t.await.unwrap();
         for en in entries(&v["verifiableCredential"]) {
-            let key = (en["statusListCredential"].as_str().unwrap().to_owned(), en["statusListIndex"].as_str().unwrap().to_owned());
+            let key = (
+                en["statusListCredential"].as_str().unwrap().to_owned(),
+                en["statusListIndex"].as_str().unwrap().to_owned(),
+            );
             if en["statusPurpose"] == "revocation" {
                 order.push(key.1.parse::<u32>().unwrap());
             }
@@ -405,7 +602,11 @@ async fn two_instances_allocate_unique_indices(db: Db) {
     assert_eq!(seen.len(), 48);
     let mut sorted = order.clone();
     sorted.sort_unstable();
-    assert_ne!(sorted, (0..24).collect::<Vec<u32>>(), "indices are not the issuance counter");
+    assert_ne!(
+        sorted,
+        (0..24).collect::<Vec<u32>>(),
+        "indices are not the issuance counter"
+    );
     a.shutdown().await.unwrap();
     b.shutdown().await.unwrap();
 }
@@ -413,8 +614,17 @@ async fn two_instances_allocate_unique_indices(db: Db) {
 async fn audit_log_is_written_and_append_only(db: Db) {
     let e = env(db).await;
     let s = server(&e).await;
-    let (_, body, _) = post(&s, "/credentials/issue", Some(ETH), &json!({"credential": vc2()})).await;
-    let id = body["verifiableCredential"]["id"].as_str().unwrap().to_owned();
+    let (_, body, _) = post(
+        &s,
+        "/credentials/issue",
+        Some(ETH),
+        &json!({"credential": vc2()}),
+    )
+    .await;
+    let id = body["verifiableCredential"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (status, _, _) = post(&s, "/credentials/status", Some(ETH), &json!({"credentialId": id, "reason": "exam fraud", "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]})).await;
     assert_eq!(status, 200);
     let rows = s.app.store().audit_entries("eth").await.unwrap();
@@ -423,7 +633,15 @@ async fn audit_log_is_written_and_append_only(db: Db) {
     assert!(rows[1].1.starts_with("token:") && rows[1].1.ends_with("@eth"));
     assert_eq!(rows[1].4.as_deref(), Some("exam fraud"));
     // The code has no UPDATE/DELETE on audit_log; the database refuses them from anyone.
-    let err = sql(&e, &format!("UPDATE audit_log SET reason = 'tampered' WHERE seq = {}", rows[0].0)).await.unwrap_err();
+    let err = sql(
+        &e,
+        &format!(
+            "UPDATE audit_log SET reason = 'tampered' WHERE seq = {}",
+            rows[0].0
+        ),
+    )
+    .await
+    .unwrap_err();
     assert!(err.contains("append-only"), "{err}");
     let err = sql(&e, "DELETE FROM audit_log").await.unwrap_err();
     assert!(err.contains("append-only"), "{err}");
@@ -435,17 +653,54 @@ async fn health_readiness_did_and_openapi(db: Db) {
     let e = env(db).await;
     let s = server(&e).await;
     for p in ["/healthz", "/readyz", "/openapi.json"] {
-        assert_eq!(client().get(format!("{}{p}", s.url())).send().await.unwrap().status(), 200, "{p}");
+        assert_eq!(
+            client()
+                .get(format!("{}{p}", s.url()))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200,
+            "{p}"
+        );
     }
-    let api: Value = client().get(format!("{}/openapi.json", s.url())).send().await.unwrap().json().await.unwrap();
+    let api: Value = client()
+        .get(format!("{}/openapi.json", s.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(api["openapi"], "3.1.0");
-    for p in ["/credentials/issue", "/credentials/status", "/awards", "/awards/batch", "/status/{university}/{list}"] {
+    for p in [
+        "/credentials/issue",
+        "/credentials/status",
+        "/awards",
+        "/awards/batch",
+        "/status/{university}/{list}",
+    ] {
         assert!(api["paths"].get(p).is_some(), "{p} documented");
     }
-    let did: Value = client().get(format!("{}/universities/eth/did.json", s.url())).send().await.unwrap().json().await.unwrap();
+    let did: Value = client()
+        .get(format!("{}/universities/eth/did.json", s.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(did["id"], "did:web:issuer.test:universities:eth");
-    assert_eq!(did["assertionMethod"].as_array().unwrap().len(), 2, "current and rotated key");
-    let res = client().get(format!("{}/universities/nope/did.json", s.url())).send().await.unwrap();
+    assert_eq!(
+        did["assertionMethod"].as_array().unwrap().len(),
+        2,
+        "current and rotated key"
+    );
+    let res = client()
+        .get(format!("{}/universities/nope/did.json", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     // Seeding again (a restart, or a second replica) is idempotent.
     let again = server(&e).await;
@@ -465,12 +720,25 @@ async fn specifications_are_versioned_per_university(db: Db) {
     let (status, body, _) = post(&s, "/specifications/data-literacy", Some(ETH), &v2).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["version"], 2);
-    let list: Value = client().get(format!("{}/specifications/data-literacy", s.url())).bearer_auth(ETH).send().await.unwrap().json().await.unwrap();
+    let list: Value = client()
+        .get(format!("{}/specifications/data-literacy", s.url()))
+        .bearer_auth(ETH)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let items = list["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "version 1 is kept");
     assert_eq!(items[0]["specification"], spec);
     // Other universities see none of it.
-    let res = client().get(format!("{}/specifications/data-literacy", s.url())).bearer_auth(RWTH).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/specifications/data-literacy", s.url()))
+        .bearer_auth(RWTH)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     let (status, body, _) = post(&s, "/specifications/bad", Some(ETH), &json!({"title": 3})).await;
     assert_eq!(status, 422, "{body}");
@@ -482,7 +750,13 @@ async fn csv_batch_one_row_per_learner(db: Db) {
     let s = server(&e).await;
     let env_award = eth_award();
     let a = &env_award["award"];
-    let (status, _, _) = post(&s, "/specifications/prof-mc", Some(ETH), &a["learningOpportunity"]).await;
+    let (status, _, _) = post(
+        &s,
+        "/specifications/prof-mc",
+        Some(ETH),
+        &a["learningOpportunity"],
+    )
+    .await;
     assert_eq!(status, 201);
     let q = |v: &Value| format!("\"{}\"", v.to_string().replace('"', "\"\""));
     let header = "kind,certificateProfile,awardingUniversity,learner.givenNames,learner.familyNames,learner.dateOfBirth,achievement:json,display:json,images.en";
@@ -494,7 +768,11 @@ async fn csv_batch_one_row_per_learner(db: Db) {
             env_award["images"]["en"].as_str().unwrap()
         )
     };
-    let csv = format!("{header}\r\n{}\r\n{}\r\nmicroCredential,professional,eth,Bad,Row,not-a-date,{{,,\r\n", constant("Anna"), constant("Ben"));
+    let csv = format!(
+        "{header}\r\n{}\r\n{}\r\nmicroCredential,professional,eth,Bad,Row,not-a-date,{{,,\r\n",
+        constant("Anna"),
+        constant("Ben")
+    );
     let res = client()
         .post(format!("{}/awards/batch?specification=prof-mc", s.url()))
         .bearer_auth(ETH)
@@ -508,8 +786,19 @@ async fn csv_batch_one_row_per_learner(db: Db) {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["issued"], 2, "{body}");
     assert_eq!(body["rejected"], 1);
-    assert_eq!(body["results"][2]["errors"][0]["path"], "achievement", "{body}");
-    let list: Value = client().get(format!("{}/credentials", s.url())).bearer_auth(ETH).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        body["results"][2]["errors"][0]["path"], "achievement",
+        "{body}"
+    );
+    let list: Value = client()
+        .get(format!("{}/credentials", s.url()))
+        .bearer_auth(ETH)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
     s.shutdown().await.unwrap();
 }
@@ -518,7 +807,13 @@ async fn full_status_list_rolls_over_to_a_new_list(db: Db) {
     let e = env(db).await;
     let s = server(&e).await;
     let issue = || async {
-        let (status, body, _) = post(&s, "/credentials/issue", Some(ETH), &json!({"credential": vc2()})).await;
+        let (status, body, _) = post(
+            &s,
+            "/credentials/issue",
+            Some(ETH),
+            &json!({"credential": vc2()}),
+        )
+        .await;
         assert_eq!(status, 201, "{body}");
         entries(&body["verifiableCredential"])[0].clone()
     };
@@ -541,13 +836,25 @@ async fn graceful_shutdown_finishes_an_in_flight_batch(db: Db) {
     let rows = Value::Array((0..12).map(|_| eth_award()).collect());
     let url = format!("{}/awards/batch", s.url());
     let request = tokio::spawn(async move {
-        let res = client().post(url).bearer_auth(ETH).header("idempotency-key", "shutdown-1").json(&rows).send().await.unwrap();
+        let res = client()
+            .post(url)
+            .bearer_auth(ETH)
+            .header("idempotency-key", "shutdown-1")
+            .json(&rows)
+            .send()
+            .await
+            .unwrap();
         (res.status().as_u16(), res.json::<Value>().await.unwrap())
     });
     // Wait until the batch is under way, then ask the server to stop.
     let store = s.app.store().clone();
     for _ in 0..200 {
-        if !store.list_credentials("eth", 1, 0).await.unwrap().is_empty() {
+        if !store
+            .list_credentials("eth", 1, 0)
+            .await
+            .unwrap()
+            .is_empty()
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -580,11 +887,23 @@ async fn limits_give_problem_json(db: Db) {
     assert_eq!(status, 413, "{body}");
     let mut last = 0;
     for _ in 0..7 {
-        last = client().get(format!("{}/credentials", s.url())).bearer_auth(RWTH).send().await.unwrap().status().as_u16();
+        last = client()
+            .get(format!("{}/credentials", s.url()))
+            .bearer_auth(RWTH)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
     }
     assert_eq!(last, 429, "rate limit per token");
     // Another token is not affected.
-    let res = client().get(format!("{}/credentials", s.url())).bearer_auth(ETH).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/credentials", s.url()))
+        .bearer_auth(ETH)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     s.shutdown().await.unwrap();
 }
@@ -597,15 +916,37 @@ async fn batch_resumes_after_a_crash_without_duplicates(db: Db) {
     // A process died after claiming the key and issuing row 0 (each row commits on its own).
     let hash = hex::encode(sha2::Sha256::digest(serde_json::to_vec(&rows).unwrap()));
     let store = s.app.store();
-    assert!(store.claim_idempotency_key("eth", "crashed", &hash, s.app.now()).await.unwrap().is_none());
+    assert!(store
+        .claim_idempotency_key("eth", "crashed", &hash, s.app.now())
+        .await
+        .unwrap()
+        .is_none());
     let principal = s.app.authenticate(ETH).await.unwrap().unwrap();
-    let row0 = s.app.issue_award(&principal, &rows[0], Some("crashed#0")).await.unwrap();
+    let row0 = s
+        .app
+        .issue_award(&principal, &rows[0], Some("crashed#0"))
+        .await
+        .unwrap();
     // The client retries.
-    let res = client().post(format!("{}/awards/batch", s.url())).bearer_auth(ETH).header("idempotency-key", "crashed").json(&rows).send().await.unwrap();
+    let res = client()
+        .post(format!("{}/awards/batch", s.url()))
+        .bearer_auth(ETH)
+        .header("idempotency-key", "crashed")
+        .json(&rows)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["issued"], 3, "{body}");
-    assert_eq!(body["results"][0]["credentialId"], json!(row0.id), "row 0 is not issued again");
-    assert_eq!(store.list_credentials("eth", 100, 0).await.unwrap().len(), 3);
+    assert_eq!(
+        body["results"][0]["credentialId"],
+        json!(row0.id),
+        "row 0 is not issued again"
+    );
+    assert_eq!(
+        store.list_credentials("eth", 100, 0).await.unwrap().len(),
+        3
+    );
     s.shutdown().await.unwrap();
 }

@@ -20,7 +20,13 @@ async fn fresh_url(postgres: bool) -> String {
 
 async fn count(url: &str, table: &str) -> i64 {
     let mut c = sqlx::AnyConnection::connect(url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}"))).fetch_one(&mut c).await.unwrap().get::<i64, _>("n")
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM {table}"
+    )))
+    .fetch_one(&mut c)
+    .await
+    .unwrap()
+    .get::<i64, _>("n")
 }
 
 fn credential<'a>(id: &'a str, share: &'a str, batch_key: Option<&'a str>) -> NewCredential<'a> {
@@ -40,22 +46,47 @@ fn credential<'a>(id: &'a str, share: &'a str, batch_key: Option<&'a str>) -> Ne
 }
 
 fn audit(target: &str) -> AuditEntry<'_> {
-    AuditEntry { at: Utc::now(), actor: "system", university: "eth", action: "issue", target, reason: None, detail: None }
+    AuditEntry {
+        at: Utc::now(),
+        actor: "system",
+        university: "eth",
+        action: "issue",
+        target,
+        reason: None,
+        detail: None,
+    }
 }
 
 async fn allocate_and_insert(postgres: bool) {
     let url = fresh_url(postgres).await;
     let store = Store::connect(&url, 8).await.unwrap();
-    store.upsert_university("eth", "did:web:issuer.test:eth", "CHE-000", "{}", Utc::now()).await.unwrap();
+    store
+        .upsert_university(
+            "eth",
+            "did:web:issuer.test:eth",
+            "CHE-000",
+            "{}",
+            Utc::now(),
+        )
+        .await
+        .unwrap();
     // No list yet: the first allocation starts one per purpose.
-    let first = store.allocate_indices("eth", &StatusPurpose::ALL, Utc::now()).await.unwrap();
+    let first = store
+        .allocate_indices("eth", &StatusPurpose::ALL, Utc::now())
+        .await
+        .unwrap();
     assert_eq!(first.len(), 2);
     assert_ne!(first[0].list_id, first[1].list_id, "one list per purpose");
     // 300 concurrent allocations of both purposes: every index unique on its list.
     let tasks: Vec<_> = (0..300)
         .map(|_| {
             let store = store.clone();
-            tokio::spawn(async move { store.allocate_indices("eth", &StatusPurpose::ALL, Utc::now()).await.unwrap() })
+            tokio::spawn(async move {
+                store
+                    .allocate_indices("eth", &StatusPurpose::ALL, Utc::now())
+                    .await
+                    .unwrap()
+            })
         })
         .collect();
     let mut seen = HashSet::new();
@@ -65,35 +96,113 @@ async fn allocate_and_insert(postgres: bool) {
     for t in tasks {
         let allocs = t.await.unwrap();
         assert_eq!(allocs.len(), 2);
-        assert_eq!(allocs[0].list_id, first[0].list_id, "revocation first, as asked");
+        assert_eq!(
+            allocs[0].list_id, first[0].list_id,
+            "revocation first, as asked"
+        );
         assert_eq!(allocs[1].list_id, first[1].list_id);
         for a in allocs {
-            assert!(seen.insert((a.list_id.clone(), a.index)), "index {} of {} given twice", a.index, a.list_id);
+            assert!(
+                seen.insert((a.list_id.clone(), a.index)),
+                "index {} of {} given twice",
+                a.index,
+                a.list_id
+            );
         }
     }
     assert_eq!(seen.len(), 602);
     // One purpose alone.
-    let one = store.allocate_indices("eth", &[StatusPurpose::Suspension], Utc::now()).await.unwrap();
+    let one = store
+        .allocate_indices("eth", &[StatusPurpose::Suspension], Utc::now())
+        .await
+        .unwrap();
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].list_id, first[1].list_id);
 
     // A credential with its entries and audit entry.
-    store.insert_issued(&credential("urn:a", "share-a", Some("k#0")), &first, &audit("urn:a")).await.unwrap();
-    assert_eq!((count(&url, "credentials").await, count(&url, "status_entries").await, count(&url, "audit_log").await), (1, 2, 1));
+    store
+        .insert_issued(
+            &credential("urn:a", "share-a", Some("k#0")),
+            &first,
+            &audit("urn:a"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            count(&url, "credentials").await,
+            count(&url, "status_entries").await,
+            count(&url, "audit_log").await
+        ),
+        (1, 2, 1)
+    );
     // Taken index: nothing of the second credential is stored, not even its row or audit entry.
-    let reused = [first[0].clone(), Allocation { list_id: first[1].list_id.clone(), index: one[0].index }];
-    let e = store.insert_issued(&credential("urn:b", "share-b", None), &reused, &audit("urn:b")).await.unwrap_err();
-    assert!(matches!(&e, StoreError::Duplicate(what) if what == "status index"), "{e:?}");
+    let reused = [
+        first[0].clone(),
+        Allocation {
+            list_id: first[1].list_id.clone(),
+            index: one[0].index,
+        },
+    ];
+    let e = store
+        .insert_issued(
+            &credential("urn:b", "share-b", None),
+            &reused,
+            &audit("urn:b"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Duplicate(what) if what == "status index"),
+        "{e:?}"
+    );
     // Taken batch row key, then taken id: the same.
-    let fresh = store.allocate_indices("eth", &StatusPurpose::ALL, Utc::now()).await.unwrap();
-    let e = store.insert_issued(&credential("urn:c", "share-c", Some("k#0")), &fresh, &audit("urn:c")).await.unwrap_err();
-    assert!(matches!(&e, StoreError::Duplicate(what) if what == "credential id"), "{e:?}");
-    let e = store.insert_issued(&credential("urn:a", "share-d", None), &fresh, &audit("urn:a")).await.unwrap_err();
+    let fresh = store
+        .allocate_indices("eth", &StatusPurpose::ALL, Utc::now())
+        .await
+        .unwrap();
+    let e = store
+        .insert_issued(
+            &credential("urn:c", "share-c", Some("k#0")),
+            &fresh,
+            &audit("urn:c"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Duplicate(what) if what == "credential id"),
+        "{e:?}"
+    );
+    let e = store
+        .insert_issued(
+            &credential("urn:a", "share-d", None),
+            &fresh,
+            &audit("urn:a"),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(&e, StoreError::Duplicate(_)), "{e:?}");
-    assert_eq!((count(&url, "credentials").await, count(&url, "status_entries").await, count(&url, "audit_log").await), (1, 2, 1));
+    assert_eq!(
+        (
+            count(&url, "credentials").await,
+            count(&url, "status_entries").await,
+            count(&url, "audit_log").await
+        ),
+        (1, 2, 1)
+    );
     // Without status entries.
-    store.insert_issued(&credential("urn:e", "share-e", None), &[], &audit("urn:e")).await.unwrap();
-    assert_eq!((count(&url, "credentials").await, count(&url, "status_entries").await, count(&url, "audit_log").await), (2, 2, 2));
+    store
+        .insert_issued(&credential("urn:e", "share-e", None), &[], &audit("urn:e"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            count(&url, "credentials").await,
+            count(&url, "status_entries").await,
+            count(&url, "audit_log").await
+        ),
+        (2, 2, 2)
+    );
     store.close().await;
 }
 

@@ -47,13 +47,21 @@ fn measure(name: &str, budget: Duration, mut f: impl FnMut()) -> f64 {
     }
     samples.sort_by(|a, b| a.total_cmp(b));
     let median = samples[samples.len() / 2];
-    eprintln!("  measured {name}: {} batches x {per_batch} calls", samples.len());
+    eprintln!(
+        "  measured {name}: {} batches x {per_batch} calls",
+        samples.len()
+    );
     median
 }
 
 /// [`measure`] for an operation that consumes its input: each batch's inputs are made by `setup`
 /// before the clock starts, so only `f` is timed.
-fn measure_consuming<T>(name: &str, budget: Duration, mut setup: impl FnMut() -> T, mut f: impl FnMut(T)) -> f64 {
+fn measure_consuming<T>(
+    name: &str,
+    budget: Duration,
+    mut setup: impl FnMut() -> T,
+    mut f: impl FnMut(T),
+) -> f64 {
     let start = Instant::now();
     let mut calls = 0u64;
     while start.elapsed() < budget / 30 || calls < 3 {
@@ -76,7 +84,10 @@ fn measure_consuming<T>(name: &str, budget: Duration, mut setup: impl FnMut() ->
     }
     samples.sort_by(|a, b| a.total_cmp(b));
     let median = samples[samples.len() / 2];
-    eprintln!("  measured {name}: {} batches x {per_batch} calls", samples.len());
+    eprintln!(
+        "  measured {name}: {} batches x {per_batch} calls",
+        samples.len()
+    );
     median
 }
 
@@ -107,11 +118,20 @@ fn main() {
     let unsigned: Value = serde_json::from_slice(&read(vectors.join("unsigned.json"))).unwrap();
     let pair: Value = serde_json::from_slice(&read(vectors.join("keyPair.json"))).unwrap();
     let vm = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
-    let vector_signer = Ed25519Signer::from_multibase_secret(vm, pair["privateKeyMultibase"].as_str().unwrap()).unwrap();
-    let created = chrono::DateTime::parse_from_rfc3339("2023-02-24T23:36:38Z").unwrap().with_timezone(&chrono::Utc);
+    let vector_signer =
+        Ed25519Signer::from_multibase_secret(vm, pair["privateKeyMultibase"].as_str().unwrap())
+            .unwrap();
+    let created = chrono::DateTime::parse_from_rfc3339("2023-02-24T23:36:38Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
     let opts = ProofOptions::new(created);
-    let alumni_signed = serde_json::to_vec(&data_integrity::sign(&unsigned, &vector_signer, &opts).unwrap()).unwrap();
-    let lenient = VerifyOptions { require_issuer_controller: false, ..VerifyOptions::default() };
+    let alumni_signed =
+        serde_json::to_vec(&data_integrity::sign(&unsigned, &vector_signer, &opts).unwrap())
+            .unwrap();
+    let lenient = VerifyOptions {
+        require_issuer_controller: false,
+        ..VerifyOptions::default()
+    };
     let alumni_sign = measure("alumni DI sign", budget, || {
         black_box(data_integrity::sign(black_box(&unsigned), &vector_signer, &opts).unwrap());
     });
@@ -125,16 +145,23 @@ fn main() {
     let resolver = store.resolver().unwrap();
     let eth = store.university("eth").unwrap();
     let signer = eth.current_signer().unwrap();
-    let mut mc: Value =
-        serde_json::from_slice(&read(testdata.join("edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld"))).unwrap();
+    let mut mc: Value = serde_json::from_slice(&read(
+        testdata.join("edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld"),
+    ))
+    .unwrap();
     mc["issuer"]["id"] = Value::String(eth.did().to_string());
     let mc_signed = serde_json::to_vec(&data_integrity::sign(&mc, signer, &opts).unwrap()).unwrap();
     let mc_sign = measure("MC DI sign", budget, || {
         black_box(data_integrity::sign(black_box(&mc), signer, &opts).unwrap());
     });
-    let mc_sign_owned = measure_consuming("MC DI sign_owned", budget, || mc.clone(), |doc| {
-        black_box(data_integrity::sign_owned(black_box(doc), signer, &opts).unwrap());
-    });
+    let mc_sign_owned = measure_consuming(
+        "MC DI sign_owned",
+        budget,
+        || mc.clone(),
+        |doc| {
+            black_box(data_integrity::sign_owned(black_box(doc), signer, &opts).unwrap());
+        },
+    );
     let mc_verify = measure("MC DI verify", budget, || {
         black_box(data_integrity::verify_bytes(black_box(&mc_signed), &resolver).unwrap());
     });
@@ -147,13 +174,21 @@ fn main() {
     });
 
     // The ELM 3.2 sample (issue #8 targets: sign ≤ 8×, verify ≤ 5×).
-    let mut elm: Value =
-        serde_json::from_slice(&read(testdata.join("edc/samples/elm-v3-official/credential-sample_ELM-3.2.jsonld"))).unwrap();
+    let mut elm: Value = serde_json::from_slice(&read(
+        testdata.join("edc/samples/elm-v3-official/credential-sample_ELM-3.2.jsonld"),
+    ))
+    .unwrap();
     elm["issuer"]["id"] = Value::String(eth.did().to_string());
-    let elm_signed = serde_json::to_vec(&data_integrity::sign(&elm, signer, &opts).unwrap()).unwrap();
-    let elm_sign_owned = measure_consuming("ELM DI sign_owned", budget, || elm.clone(), |doc| {
-        black_box(data_integrity::sign_owned(black_box(doc), signer, &opts).unwrap());
-    });
+    let elm_signed =
+        serde_json::to_vec(&data_integrity::sign(&elm, signer, &opts).unwrap()).unwrap();
+    let elm_sign_owned = measure_consuming(
+        "ELM DI sign_owned",
+        budget,
+        || elm.clone(),
+        |doc| {
+            black_box(data_integrity::sign_owned(black_box(doc), signer, &opts).unwrap());
+        },
+    );
     let elm_verify = measure("ELM DI verify", budget, || {
         black_box(data_integrity::verify_bytes(black_box(&elm_signed), &resolver).unwrap());
     });
@@ -168,8 +203,14 @@ fn main() {
     println!("|---|---:|---:|");
     println!("| raw Ed25519 sign (64 B) | {raw_sign:.1} | 1.0× raw sign |");
     println!("| raw Ed25519 verify (64 B) | {raw_verify:.1} | 1.0× raw verify |");
-    println!("| DI sign, W3C alumni vector | {alumni_sign:.1} | {:.1}× raw sign |", alumni_sign / raw_sign);
-    println!("| DI verify, W3C alumni vector (from bytes) | {alumni_verify:.1} | {:.1}× raw verify |", alumni_verify / raw_verify);
+    println!(
+        "| DI sign, W3C alumni vector | {alumni_sign:.1} | {:.1}× raw sign |",
+        alumni_sign / raw_sign
+    );
+    println!(
+        "| DI verify, W3C alumni vector (from bytes) | {alumni_verify:.1} | {:.1}× raw verify |",
+        alumni_verify / raw_verify
+    );
     println!(
         "| DI sign, Sample-MC-Annex1 ({} KB), document moved in (`sign_owned`, the issuer's path) | {mc_sign_owned:.1} | {:.1}× raw sign (target ≤ 20×) |",
         mc_signed.len() / 1024,
@@ -187,5 +228,8 @@ fn main() {
         elm_sign_owned / raw_sign
     );
     println!("| DI verify, credential-sample_ELM-3.2, from bytes | {elm_verify:.1} | {:.1}× raw verify (target ≤ 5×) |", elm_verify / raw_verify);
-    println!("| (JSON parse of the signed MC sample alone) | {mc_parse:.1} | {:.1}× raw verify |", mc_parse / raw_verify);
+    println!(
+        "| (JSON parse of the signed MC sample alone) | {mc_parse:.1} | {:.1}× raw verify |",
+        mc_parse / raw_verify
+    );
 }

@@ -27,19 +27,52 @@ struct University {
 }
 
 const UNIVERSITIES: [University; 6] = [
-    University { id: "eth", legal_name: "ETH Zürich", country: "CH", seal_alg: Algorithm::Rs256 },
-    University { id: "rwth", legal_name: "Rheinisch-Westfälische Technische Hochschule Aachen", country: "DE", seal_alg: Algorithm::Ps256 },
-    University { id: "tudelft", legal_name: "Technische Universiteit Delft", country: "NL", seal_alg: Algorithm::Rs256 },
-    University { id: "wut", legal_name: "Politechnika Warszawska", country: "PL", seal_alg: Algorithm::Es256 },
-    University { id: "tub", legal_name: "Technische Universität Berlin", country: "DE", seal_alg: Algorithm::Es256 },
-    University { id: "polimi", legal_name: "Politecnico di Milano", country: "IT", seal_alg: Algorithm::Es256 },
+    University {
+        id: "eth",
+        legal_name: "ETH Zürich",
+        country: "CH",
+        seal_alg: Algorithm::Rs256,
+    },
+    University {
+        id: "rwth",
+        legal_name: "Rheinisch-Westfälische Technische Hochschule Aachen",
+        country: "DE",
+        seal_alg: Algorithm::Ps256,
+    },
+    University {
+        id: "tudelft",
+        legal_name: "Technische Universiteit Delft",
+        country: "NL",
+        seal_alg: Algorithm::Rs256,
+    },
+    University {
+        id: "wut",
+        legal_name: "Politechnika Warszawska",
+        country: "PL",
+        seal_alg: Algorithm::Es256,
+    },
+    University {
+        id: "tub",
+        legal_name: "Technische Universität Berlin",
+        country: "DE",
+        seal_alg: Algorithm::Es256,
+    },
+    University {
+        id: "polimi",
+        legal_name: "Politecnico di Milano",
+        country: "IT",
+        seal_alg: Algorithm::Es256,
+    },
 ];
 
 /// Ed25519 key ids: the first is rotated out of signing, the second is current.
 const ED25519_KEYS: [(&str, bool); 2] = [("key-2025-01", false), ("key-2026-01", true)];
 
 fn seed(label: &str) -> [u8; 32] {
-    Sha256::digest(format!("enhance-credentials DEMO seed, public, never production: {label}")).into()
+    Sha256::digest(format!(
+        "enhance-credentials DEMO seed, public, never production: {label}"
+    ))
+    .into()
 }
 
 fn rng(label: &str) -> rand_chacha::ChaCha20Rng {
@@ -51,10 +84,18 @@ fn write(path: &Path, text: &str) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let out = std::env::args().nth(1).ok_or("usage: gen_demo_keys <keys.example dir>")?;
+    let out = std::env::args()
+        .nth(1)
+        .ok_or("usage: gen_demo_keys <keys.example dir>")?;
     let out = Path::new(&out);
-    let not_before = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().ok_or("date")?;
-    let not_after = Utc.with_ymd_and_hms(2035, 1, 1, 0, 0, 0).single().ok_or("date")?;
+    let not_before = Utc
+        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .ok_or("date")?;
+    let not_after = Utc
+        .with_ymd_and_hms(2035, 1, 1, 0, 0, 0)
+        .single()
+        .ok_or("date")?;
 
     // Demo CA.
     let ca_dir = out.join("ca");
@@ -66,8 +107,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         organisation_identifier: None,
         common_name: "ENHANCE DEMO Seal CA (not for production)".into(),
     };
-    let ca_cert = certs::issue_certificate(&ca_subject, &ca_key.public_key(), None, IssuerKey::P256(ca_key.signing_key()), 1, not_before, not_after)?;
-    write(&ca_dir.join("ca.cert.pem"), &certs::certificate_to_pem(&ca_cert)?)?;
+    let ca_cert = certs::issue_certificate(
+        &ca_subject,
+        &ca_key.public_key(),
+        None,
+        IssuerKey::P256(ca_key.signing_key()),
+        1,
+        not_before,
+        not_after,
+    )?;
+    write(
+        &ca_dir.join("ca.cert.pem"),
+        &certs::certificate_to_pem(&ca_cert)?,
+    )?;
     write(&ca_dir.join("ca.key.pem"), &ca_key.to_pkcs8_pem()?)?;
 
     for (n, u) in UNIVERSITIES.iter().enumerate() {
@@ -78,7 +130,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             u.legal_name, u.id
         );
         for (key_id, current) in ED25519_KEYS {
-            let signer = Ed25519Signer::from_secret_bytes(key_id, &seed(&format!("{}/{key_id}", u.id)));
+            let signer =
+                Ed25519Signer::from_secret_bytes(key_id, &seed(&format!("{}/{key_id}", u.id)));
             let file = format!("ed25519-{key_id}.pem");
             write(&dir.join(&file), &signer.to_pkcs8_pem()?)?;
             toml.push_str(&format!(
@@ -95,7 +148,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut seal_rng = rng(&format!("{}/seal", u.id));
         let (public_key, key_pem) = match u.seal_alg {
             Algorithm::Rs256 | Algorithm::Ps256 => {
-                let key = RsaSigner::new("seal", rsa::RsaPrivateKey::new(&mut seal_rng, 2048)?, u.seal_alg)?;
+                let key = RsaSigner::new(
+                    "seal",
+                    rsa::RsaPrivateKey::new(&mut seal_rng, 2048)?,
+                    u.seal_alg,
+                )?;
                 (key.public_key(), key.to_pkcs8_pem()?)
             }
             _ => {
@@ -115,14 +172,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         write(&dir.join("seal.key.pem"), &key_pem)?;
         write(
             &dir.join("seal.chain.pem"),
-            &format!("{}{}", certs::certificate_to_pem(&leaf)?, certs::certificate_to_pem(&ca_cert)?),
+            &format!(
+                "{}{}",
+                certs::certificate_to_pem(&leaf)?,
+                certs::certificate_to_pem(&ca_cert)?
+            ),
         )?;
         toml.push_str(&format!(
             "[seal]\nalgorithm = \"{}\"\nkey_file = \"seal.key.pem\"\nchain_file = \"seal.chain.pem\"\n",
             u.seal_alg.jose_name()
         ));
         write(&dir.join("keys.toml"), &toml)?;
-        println!("{}: 2 Ed25519 keys, seal {} ({})", u.id, u.seal_alg, subject.organisation_identifier.unwrap_or_default());
+        println!(
+            "{}: 2 Ed25519 keys, seal {} ({})",
+            u.id,
+            u.seal_alg,
+            subject.organisation_identifier.unwrap_or_default()
+        );
     }
     Ok(())
 }

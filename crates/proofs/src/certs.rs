@@ -64,8 +64,14 @@ pub fn certificates_from_pem(pem: &str) -> Result<Vec<Certificate>, CertError> {
     let mut rest = pem;
     while let Some(start) = rest.find(begin) {
         let after = &rest[start..];
-        let stop = after.find(end).ok_or_else(|| CertError::Decode("unterminated PEM block".into()))? + end.len();
-        out.push(Certificate::from_pem(&after.as_bytes()[..stop]).map_err(|e| CertError::Decode(e.to_string()))?);
+        let stop = after
+            .find(end)
+            .ok_or_else(|| CertError::Decode("unterminated PEM block".into()))?
+            + end.len();
+        out.push(
+            Certificate::from_pem(&after.as_bytes()[..stop])
+                .map_err(|e| CertError::Decode(e.to_string()))?,
+        );
         rest = &after[stop..];
     }
     if out.is_empty() {
@@ -77,7 +83,8 @@ pub fn certificates_from_pem(pem: &str) -> Result<Vec<Certificate>, CertError> {
 /// PEM of a certificate.
 pub fn certificate_to_pem(cert: &Certificate) -> Result<String, CertError> {
     use der::EncodePem as _;
-    cert.to_pem(der::pem::LineEnding::LF).map_err(|e| CertError::Decode(e.to_string()))
+    cert.to_pem(der::pem::LineEnding::LF)
+        .map_err(|e| CertError::Decode(e.to_string()))
 }
 
 /// DER of a certificate.
@@ -104,7 +111,10 @@ fn any_to_string(value: &Any) -> Option<String> {
         }
         Tag::TeletexString => Some(bytes.iter().map(|&b| b as char).collect()),
         Tag::BmpString => {
-            let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
             String::from_utf16(&units).ok()
         }
         _ => None,
@@ -113,19 +123,27 @@ fn any_to_string(value: &Any) -> Option<String> {
 
 /// The first value of attribute `oid` in a name.
 pub fn name_attribute(name: &Name, oid: ObjectIdentifier) -> Option<String> {
-    name.0.iter().flat_map(|rdn| rdn.0.iter()).find(|atv| atv.oid == oid).and_then(|atv| any_to_string(&atv.value))
+    name.0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .find(|atv| atv.oid == oid)
+        .and_then(|atv| any_to_string(&atv.value))
 }
 
 /// Converts an ASN.1 time to UTC.
 pub fn time_to_utc(t: &x509_cert::time::Time) -> DateTime<Utc> {
     let d = t.to_unix_duration();
-    Utc.timestamp_opt(d.as_secs() as i64, 0).single().unwrap_or(DateTime::<Utc>::MIN_UTC)
+    Utc.timestamp_opt(d.as_secs() as i64, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// An ASN.1 time from UTC (UTCTime before 2050, GeneralizedTime after, as RFC 5280 §4.1.2.5 says).
 pub fn utc_to_time(t: DateTime<Utc>) -> Result<x509_cert::time::Time, CertError> {
-    let secs = u64::try_from(t.timestamp()).map_err(|_| CertError::Build("time before 1970".into()))?;
-    let dt = der::DateTime::from_unix_duration(std::time::Duration::from_secs(secs)).map_err(|e| CertError::Build(e.to_string()))?;
+    let secs =
+        u64::try_from(t.timestamp()).map_err(|_| CertError::Build("time before 1970".into()))?;
+    let dt = der::DateTime::from_unix_duration(std::time::Duration::from_secs(secs))
+        .map_err(|e| CertError::Build(e.to_string()))?;
     let time = x509_cert::time::Time::GeneralTime(der::asn1::GeneralizedTime::from_date_time(dt));
     Ok(time)
 }
@@ -170,7 +188,10 @@ impl CertificateInfo {
             serial_hex: hex::encode(tbs.serial_number.as_bytes()),
             not_before: time_to_utc(&tbs.validity.not_before),
             not_after: time_to_utc(&tbs.validity.not_after),
-            sha256_hex: cert.to_der().map(|d| hex::encode(Sha256::digest(d))).unwrap_or_default(),
+            sha256_hex: cert
+                .to_der()
+                .map(|d| hex::encode(Sha256::digest(d)))
+                .unwrap_or_default(),
         }
     }
 
@@ -214,7 +235,12 @@ impl SignatureMemo {
     /// `verify_certificate_signature(certificate, issuer)`, remembered when it succeeds.
     fn verify(&self, certificate: &Certificate, issuer: &Certificate) -> Result<(), String> {
         let key = Self::key(certificate, issuer);
-        let known = |k: &[u8; 32]| self.verified.lock().map(|set| set.contains(k)).unwrap_or(false);
+        let known = |k: &[u8; 32]| {
+            self.verified
+                .lock()
+                .map(|set| set.contains(k))
+                .unwrap_or(false)
+        };
         if key.as_ref().is_some_and(known) {
             return Ok(());
         }
@@ -246,7 +272,10 @@ impl TrustAnchors {
     }
     /// From certificates.
     pub fn from_certificates(certificates: Vec<Certificate>) -> Self {
-        Self { certificates, memo: Default::default() }
+        Self {
+            certificates,
+            memo: Default::default(),
+        }
     }
     /// From a PEM bundle.
     pub fn from_pem(pem: &str) -> Result<Self, CertError> {
@@ -333,53 +362,98 @@ fn is_ca(cert: &Certificate) -> bool {
 }
 
 /// Checks `cert`'s signature with `issuer`'s public key.
-pub fn verify_certificate_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), String> {
+pub fn verify_certificate_signature(
+    cert: &Certificate,
+    issuer: &Certificate,
+) -> Result<(), String> {
     let tbs = cert.tbs_certificate.to_der().map_err(|e| e.to_string())?;
-    let sig = cert.signature.as_bytes().ok_or("signature BIT STRING has unused bits")?;
+    let sig = cert
+        .signature
+        .as_bytes()
+        .ok_or("signature BIT STRING has unused bits")?;
     let key = certificate_public_key(issuer).map_err(|e| e.to_string())?;
     let alg = cert.signature_algorithm.oid;
     use signature::Verifier as _;
     match (&key, alg) {
-        (PublicKey::Rsa(k), oid) if oid == OID_SHA256_WITH_RSA || oid == OID_SHA384_WITH_RSA || oid == OID_SHA512_WITH_RSA => {
+        (PublicKey::Rsa(k), oid)
+            if oid == OID_SHA256_WITH_RSA
+                || oid == OID_SHA384_WITH_RSA
+                || oid == OID_SHA512_WITH_RSA =>
+        {
             let (scheme, hashed) = if oid == OID_SHA256_WITH_RSA {
-                (rsa::Pkcs1v15Sign::new::<Sha256>(), Sha256::digest(&tbs).to_vec())
+                (
+                    rsa::Pkcs1v15Sign::new::<Sha256>(),
+                    Sha256::digest(&tbs).to_vec(),
+                )
             } else if oid == OID_SHA384_WITH_RSA {
-                (rsa::Pkcs1v15Sign::new::<Sha384>(), Sha384::digest(&tbs).to_vec())
+                (
+                    rsa::Pkcs1v15Sign::new::<Sha384>(),
+                    Sha384::digest(&tbs).to_vec(),
+                )
             } else {
-                (rsa::Pkcs1v15Sign::new::<Sha512>(), Sha512::digest(&tbs).to_vec())
+                (
+                    rsa::Pkcs1v15Sign::new::<Sha512>(),
+                    Sha512::digest(&tbs).to_vec(),
+                )
             };
-            k.verify(scheme, &hashed, sig).map_err(|_| "RSA signature does not verify".to_string())
+            k.verify(scheme, &hashed, sig)
+                .map_err(|_| "RSA signature does not verify".to_string())
         }
         (PublicKey::P256(k), oid) if oid == OID_ECDSA_WITH_SHA256 => {
-            let s = p256::ecdsa::Signature::from_der(sig).map_err(|_| "malformed ECDSA DER signature".to_string())?;
-            p256::ecdsa::VerifyingKey::from(k).verify(&tbs, &s).map_err(|_| "ECDSA signature does not verify".to_string())
+            let s = p256::ecdsa::Signature::from_der(sig)
+                .map_err(|_| "malformed ECDSA DER signature".to_string())?;
+            p256::ecdsa::VerifyingKey::from(k)
+                .verify(&tbs, &s)
+                .map_err(|_| "ECDSA signature does not verify".to_string())
         }
-        (key, oid) => Err(format!("unsupported certificate signature algorithm {oid} with a {} key", key.key_type())),
+        (key, oid) => Err(format!(
+            "unsupported certificate signature algorithm {oid} with a {} key",
+            key.key_type()
+        )),
     }
 }
 
 /// Validates the path from `chain[0]` (the leaf) through the rest of `chain` (in any order) to one of
 /// `anchors`, at time `at`.
-pub fn validate_path(chain: &[Certificate], anchors: &TrustAnchors, at: DateTime<Utc>) -> TrustStatus {
+pub fn validate_path(
+    chain: &[Certificate],
+    anchors: &TrustAnchors,
+    at: DateTime<Utc>,
+) -> TrustStatus {
     let Some(leaf) = chain.first() else {
-        return TrustStatus::UnknownCa { issuer: String::new() };
+        return TrustStatus::UnknownCa {
+            issuer: String::new(),
+        };
     };
     let mut current = leaf.clone();
     // Bounded: a path never needs more links than there are certificates on offer.
     for path_length in 1..=(chain.len() + anchors.certificates.len() + 1) {
         let info = CertificateInfo::of(&current);
         if !info.valid_at(at) {
-            return TrustStatus::Expired { subject: info.subject, not_before: info.not_before, not_after: info.not_after };
+            return TrustStatus::Expired {
+                subject: info.subject,
+                not_before: info.not_before,
+                not_after: info.not_after,
+            };
         }
         let issuer_name = &current.tbs_certificate.issuer;
         // An anchor that issued `current` ends the path (this also covers a self-signed anchor sent in x5c).
-        if let Some(anchor) = anchors.certificates.iter().find(|a| &a.tbs_certificate.subject == issuer_name) {
+        if let Some(anchor) = anchors
+            .certificates
+            .iter()
+            .find(|a| &a.tbs_certificate.subject == issuer_name)
+        {
             let anchor_info = CertificateInfo::of(anchor);
             if let Err(reason) = anchors.memo.verify(&current, anchor) {
-                return TrustStatus::BadCertificateSignature { subject: info.subject, reason };
+                return TrustStatus::BadCertificateSignature {
+                    subject: info.subject,
+                    reason,
+                };
             }
             if !is_ca(anchor) {
-                return TrustStatus::IssuerNotCa { subject: anchor_info.subject };
+                return TrustStatus::IssuerNotCa {
+                    subject: anchor_info.subject,
+                };
             }
             if !anchor_info.valid_at(at) {
                 return TrustStatus::Expired {
@@ -389,21 +463,36 @@ pub fn validate_path(chain: &[Certificate], anchors: &TrustAnchors, at: DateTime
                 };
             }
             let same = current.to_der().ok() == anchor.to_der().ok();
-            return TrustStatus::Trusted { anchor: anchor_info.subject, path_length: path_length + usize::from(!same) };
+            return TrustStatus::Trusted {
+                anchor: anchor_info.subject,
+                path_length: path_length + usize::from(!same),
+            };
         }
-        let next = chain.iter().find(|c| &c.tbs_certificate.subject == issuer_name && c.tbs_certificate.subject != current.tbs_certificate.subject);
+        let next = chain.iter().find(|c| {
+            &c.tbs_certificate.subject == issuer_name
+                && c.tbs_certificate.subject != current.tbs_certificate.subject
+        });
         let Some(next) = next else {
-            return TrustStatus::UnknownCa { issuer: issuer_name.to_string() };
+            return TrustStatus::UnknownCa {
+                issuer: issuer_name.to_string(),
+            };
         };
         if let Err(reason) = anchors.memo.verify(&current, next) {
-            return TrustStatus::BadCertificateSignature { subject: info.subject, reason };
+            return TrustStatus::BadCertificateSignature {
+                subject: info.subject,
+                reason,
+            };
         }
         if !is_ca(next) {
-            return TrustStatus::IssuerNotCa { subject: next.tbs_certificate.subject.to_string() };
+            return TrustStatus::IssuerNotCa {
+                subject: next.tbs_certificate.subject.to_string(),
+            };
         }
         current = next.clone();
     }
-    TrustStatus::UnknownCa { issuer: current.tbs_certificate.issuer.to_string() }
+    TrustStatus::UnknownCa {
+        issuer: current.tbs_certificate.issuer.to_string(),
+    }
 }
 
 /// Subject fields of a seal or CA certificate to issue.
@@ -419,7 +508,11 @@ pub struct SubjectFields {
     pub common_name: String,
 }
 
-fn atv(oid: ObjectIdentifier, value: &str, printable: bool) -> Result<AttributeTypeAndValue, CertError> {
+fn atv(
+    oid: ObjectIdentifier,
+    value: &str,
+    printable: bool,
+) -> Result<AttributeTypeAndValue, CertError> {
     let b = |e: der::Error| CertError::Build(e.to_string());
     let value = if printable {
         Any::from(PrintableStringRef::new(value).map_err(b)?)
@@ -433,14 +526,21 @@ impl SubjectFields {
     /// The X.501 name, in the order C, O, organizationIdentifier, CN.
     pub fn to_name(&self) -> Result<Name, CertError> {
         let b = |e: der::Error| CertError::Build(e.to_string());
-        let mut atvs = vec![atv(OID_C, &self.country, true)?, atv(OID_O, &self.organisation, false)?];
+        let mut atvs = vec![
+            atv(OID_C, &self.country, true)?,
+            atv(OID_O, &self.organisation, false)?,
+        ];
         if let Some(id) = &self.organisation_identifier {
             atvs.push(atv(OID_ORGANIZATION_IDENTIFIER, id, true)?);
         }
         atvs.push(atv(OID_CN, &self.common_name, false)?);
         let rdns = atvs
             .into_iter()
-            .map(|a| SetOfVec::try_from(vec![a]).map(RelativeDistinguishedName).map_err(b))
+            .map(|a| {
+                SetOfVec::try_from(vec![a])
+                    .map(RelativeDistinguishedName)
+                    .map_err(b)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(RdnSequence(rdns))
     }
@@ -475,10 +575,17 @@ pub fn issue_certificate(
             enable_key_encipherment: false,
         },
     };
-    let serial = x509_cert::serial_number::SerialNumber::new(&serial.to_be_bytes()).map_err(|e| CertError::Build(e.to_string()))?;
-    let validity = x509_cert::time::Validity { not_before: utc_to_time(not_before)?, not_after: utc_to_time(not_after)? };
-    let spki_der = subject_public_key.to_spki_der().map_err(|e| CertError::Key(e.to_string()))?;
-    let spki = spki::SubjectPublicKeyInfoOwned::from_der(&spki_der).map_err(|e| CertError::Build(e.to_string()))?;
+    let serial = x509_cert::serial_number::SerialNumber::new(&serial.to_be_bytes())
+        .map_err(|e| CertError::Build(e.to_string()))?;
+    let validity = x509_cert::time::Validity {
+        not_before: utc_to_time(not_before)?,
+        not_after: utc_to_time(not_after)?,
+    };
+    let spki_der = subject_public_key
+        .to_spki_der()
+        .map_err(|e| CertError::Key(e.to_string()))?;
+    let spki = spki::SubjectPublicKeyInfoOwned::from_der(&spki_der)
+        .map_err(|e| CertError::Build(e.to_string()))?;
     let name = subject.to_name()?;
     match issuer_key {
         IssuerKey::Rsa(key) => {

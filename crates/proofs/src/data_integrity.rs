@@ -30,7 +30,9 @@ use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
 use crate::did::{KeyResolver, ResolveError};
-use crate::keys::{decode_multibase_base58btc, encode_multibase_base58btc, Algorithm, KeyType, SignatureError};
+use crate::keys::{
+    decode_multibase_base58btc, encode_multibase_base58btc, Algorithm, KeyType, SignatureError,
+};
 use crate::signer::{SignError, Signer};
 
 /// The only proof type produced and accepted.
@@ -134,7 +136,13 @@ pub struct ProofOptions {
 impl ProofOptions {
     /// Options with `created` only.
     pub fn new(created: DateTime<Utc>) -> Self {
-        Self { created, verification_method: None, proof_purpose: None, id: None, previous_proof: Vec::new() }
+        Self {
+            created,
+            verification_method: None,
+            proof_purpose: None,
+            id: None,
+            previous_proof: Vec::new(),
+        }
     }
 }
 
@@ -151,7 +159,10 @@ pub struct VerifyOptions {
 
 impl Default for VerifyOptions {
     fn default() -> Self {
-        Self { require_issuer_controller: true, expected_proof_purpose: ASSERTION_METHOD.to_string() }
+        Self {
+            require_issuer_controller: true,
+            expected_proof_purpose: ASSERTION_METHOD.to_string(),
+        }
     }
 }
 
@@ -203,11 +214,18 @@ pub fn proof_configuration(proof: &Map<String, Value>, document_context: Option<
 }
 
 /// Canonicalizes `unsecured_document` and `proof_config` and hashes them (§3.3.3–3.3.5).
-pub fn signing_input(unsecured_document: &Value, proof_config: &Value) -> Result<SigningInput, ProofError> {
+pub fn signing_input(
+    unsecured_document: &Value,
+    proof_config: &Value,
+) -> Result<SigningInput, ProofError> {
     let canonical_document = canon::canonicalize(unsecured_document)?;
     let canonical_proof_config = canon::canonicalize(proof_config)?;
     let hash_data = hash_data(&canonical_proof_config, &canonical_document);
-    Ok(SigningInput { canonical_document, canonical_proof_config, hash_data })
+    Ok(SigningInput {
+        canonical_document,
+        canonical_proof_config,
+        hash_data,
+    })
 }
 
 fn is_vc_v1(context: &Value) -> bool {
@@ -247,9 +265,15 @@ fn previous_proof_ids(proof: &Map<String, Value>) -> Result<Vec<String>, ProofEr
         Some(Value::String(s)) => Ok(vec![s.clone()]),
         Some(Value::Array(list)) => list
             .iter()
-            .map(|v| v.as_str().map(str::to_string).ok_or_else(|| ProofError::MalformedProof("previousProof entry is not a string".into())))
+            .map(|v| {
+                v.as_str().map(str::to_string).ok_or_else(|| {
+                    ProofError::MalformedProof("previousProof entry is not a string".into())
+                })
+            })
             .collect(),
-        Some(_) => Err(ProofError::MalformedProof("previousProof is neither a string nor an array".into())),
+        Some(_) => Err(ProofError::MalformedProof(
+            "previousProof is neither a string nor an array".into(),
+        )),
     }
 }
 
@@ -289,13 +313,21 @@ fn covered_document_hash(
         }
         None => &["proof"],
     };
-    Ok(canon::canonical_sha256(canon::DocumentView { base: document, omit, replace: &replace })?)
+    Ok(canon::canonical_sha256(canon::DocumentView {
+        base: document,
+        omit,
+        replace: &replace,
+    })?)
 }
 
 /// SHA-256 of the canonical proof configuration (§3.3.4 step 1).
 fn config_hash(config: &Value) -> Result<[u8; 32], ProofError> {
     let map = config.as_object().ok_or(ProofError::NotAnObject)?;
-    Ok(canon::canonical_sha256(canon::DocumentView { base: map, omit: &[], replace: &[] })?)
+    Ok(canon::canonical_sha256(canon::DocumentView {
+        base: map,
+        omit: &[],
+        replace: &[],
+    })?)
 }
 
 /// `secured` without its Data Integrity proof(s): the credential as it was before [`sign`], for
@@ -333,10 +365,17 @@ fn ends_with_appended_context(context: &Value) -> bool {
 /// afterwards at the positions they had, so `secured` is left exactly as it was (member order
 /// included). For issuers that check the other securing forms of a credential they just signed.
 pub fn with_unsecured<R>(secured: &mut Value, f: impl FnOnce(&Value) -> R) -> R {
-    let Value::Object(map) = secured else { return f(secured) };
-    let proof = map.keys().position(|k| k == "proof").and_then(|at| Some((at, map.shift_remove("proof")?)));
+    let Value::Object(map) = secured else {
+        return f(secured);
+    };
+    let proof = map
+        .keys()
+        .position(|k| k == "proof")
+        .and_then(|at| Some((at, map.shift_remove("proof")?)));
     let context = match map.get_mut("@context") {
-        Some(v @ Value::Array(_)) if ends_with_appended_context(v) => v.as_array_mut().and_then(Vec::pop),
+        Some(v @ Value::Array(_)) if ends_with_appended_context(v) => {
+            v.as_array_mut().and_then(Vec::pop)
+        }
         _ => None,
     };
     let result = f(secured);
@@ -400,7 +439,11 @@ fn with_data_integrity_context(context: Option<&Value>) -> Option<Value> {
 ///
 /// Copies the document once for the result; [`sign_owned`] signs a document the caller gives
 /// away and copies nothing.
-pub fn sign(document: &Value, signer: &dyn Signer, opts: &ProofOptions) -> Result<Value, ProofError> {
+pub fn sign(
+    document: &Value,
+    signer: &dyn Signer,
+    opts: &ProofOptions,
+) -> Result<Value, ProofError> {
     if !document.is_object() {
         return Err(ProofError::NotAnObject);
     }
@@ -409,11 +452,17 @@ pub fn sign(document: &Value, signer: &dyn Signer, opts: &ProofOptions) -> Resul
 
 /// [`sign`] for a document the caller hands over (the issuer's path): the proof is computed over a
 /// view of the document and then added to it in place.
-pub fn sign_owned(document: Value, signer: &dyn Signer, opts: &ProofOptions) -> Result<Value, ProofError> {
+pub fn sign_owned(
+    document: Value,
+    signer: &dyn Signer,
+    opts: &ProofOptions,
+) -> Result<Value, ProofError> {
     if signer.algorithm() != Algorithm::EdDsa {
         return Err(ProofError::UnsupportedSigner(signer.algorithm()));
     }
-    let Value::Object(mut map) = document else { return Err(ProofError::NotAnObject) };
+    let Value::Object(mut map) = document else {
+        return Err(ProofError::NotAnObject);
+    };
     let existing = proofs_of(&map);
     let new_context = with_data_integrity_context(map.get("@context"));
 
@@ -423,12 +472,26 @@ pub fn sign_owned(document: Value, signer: &dyn Signer, opts: &ProofOptions) -> 
         proof.insert("id".into(), id.clone().into());
     }
     proof.insert("cryptosuite".into(), CRYPTOSUITE.into());
-    proof.insert("created".into(), opts.created.to_rfc3339_opts(SecondsFormat::Secs, true).into());
+    proof.insert(
+        "created".into(),
+        opts.created
+            .to_rfc3339_opts(SecondsFormat::Secs, true)
+            .into(),
+    );
     proof.insert(
         "verificationMethod".into(),
-        opts.verification_method.clone().unwrap_or_else(|| signer.key_id().to_string()).into(),
+        opts.verification_method
+            .clone()
+            .unwrap_or_else(|| signer.key_id().to_string())
+            .into(),
     );
-    proof.insert("proofPurpose".into(), opts.proof_purpose.clone().unwrap_or_else(|| ASSERTION_METHOD.to_string()).into());
+    proof.insert(
+        "proofPurpose".into(),
+        opts.proof_purpose
+            .clone()
+            .unwrap_or_else(|| ASSERTION_METHOD.to_string())
+            .into(),
+    );
     match opts.previous_proof.as_slice() {
         [] => {}
         [one] => {
@@ -447,7 +510,10 @@ pub fn sign_owned(document: Value, signer: &dyn Signer, opts: &ProofOptions) -> 
     data[..32].copy_from_slice(&config_hash(&config)?);
     data[32..].copy_from_slice(&doc_hash);
     let signature = signer.sign(&data)?;
-    proof.insert("proofValue".into(), encode_multibase_base58btc(&signature).into());
+    proof.insert(
+        "proofValue".into(),
+        encode_multibase_base58btc(&signature).into(),
+    );
 
     if let Some(c) = new_context {
         map.insert("@context".into(), c);
@@ -473,18 +539,29 @@ pub fn issuer_of(document: &Map<String, Value>) -> Option<&str> {
 }
 
 /// Verifies every proof of `document` with the default policy (issuer must control each key).
-pub fn verify(document: &Value, resolver: &dyn KeyResolver) -> Result<Vec<VerifiedProof>, ProofError> {
+pub fn verify(
+    document: &Value,
+    resolver: &dyn KeyResolver,
+) -> Result<Vec<VerifiedProof>, ProofError> {
     verify_with(document, resolver, &VerifyOptions::default())
 }
 
 /// Parses `bytes` and verifies every proof (the verifier's path from a received file).
-pub fn verify_bytes(bytes: &[u8], resolver: &dyn KeyResolver) -> Result<Vec<VerifiedProof>, ProofError> {
-    let document: Value = strict_json::from_slice(bytes).map_err(|e| ProofError::InvalidJson(e.to_string()))?;
+pub fn verify_bytes(
+    bytes: &[u8],
+    resolver: &dyn KeyResolver,
+) -> Result<Vec<VerifiedProof>, ProofError> {
+    let document: Value =
+        strict_json::from_slice(bytes).map_err(|e| ProofError::InvalidJson(e.to_string()))?;
     verify(&document, resolver)
 }
 
 /// Verifies every proof of `document` (proof sets and chains, §4.5) under `opts`.
-pub fn verify_with(document: &Value, resolver: &dyn KeyResolver, opts: &VerifyOptions) -> Result<Vec<VerifiedProof>, ProofError> {
+pub fn verify_with(
+    document: &Value,
+    resolver: &dyn KeyResolver,
+    opts: &VerifyOptions,
+) -> Result<Vec<VerifiedProof>, ProofError> {
     let doc = document.as_object().ok_or(ProofError::NotAnObject)?;
     let all_proofs = proofs_of(doc);
     if all_proofs.is_empty() {
@@ -497,27 +574,42 @@ pub fn verify_with(document: &Value, resolver: &dyn KeyResolver, opts: &VerifyOp
 
     let mut verified = Vec::with_capacity(all_proofs.len());
     for proof_value in &all_proofs {
-        let proof = proof_value.as_object().ok_or_else(|| ProofError::MalformedProof("proof is not an object".into()))?;
+        let proof = proof_value
+            .as_object()
+            .ok_or_else(|| ProofError::MalformedProof("proof is not an object".into()))?;
         let str_member = |name: &str| -> Result<&str, ProofError> {
-            proof.get(name).and_then(Value::as_str).ok_or_else(|| ProofError::MalformedProof(format!("no string {name}")))
+            proof
+                .get(name)
+                .and_then(Value::as_str)
+                .ok_or_else(|| ProofError::MalformedProof(format!("no string {name}")))
         };
-        let ty = proof.get("type").and_then(Value::as_str).unwrap_or_default();
+        let ty = proof
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if ty != PROOF_TYPE {
             return Err(ProofError::WrongProofType(ty.to_string()));
         }
-        let suite = proof.get("cryptosuite").and_then(Value::as_str).unwrap_or_default();
+        let suite = proof
+            .get("cryptosuite")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if suite != CRYPTOSUITE {
             return Err(ProofError::UnsupportedCryptosuite(suite.to_string()));
         }
         let purpose = str_member("proofPurpose")?;
         if purpose != opts.expected_proof_purpose {
-            return Err(ProofError::ProofPurposeMismatch { expected: opts.expected_proof_purpose.clone(), found: purpose.into() });
+            return Err(ProofError::ProofPurposeMismatch {
+                expected: opts.expected_proof_purpose.clone(),
+                found: purpose.into(),
+            });
         }
         let method_id = str_member("verificationMethod")?;
         let created = match proof.get("created") {
             None => None,
             Some(Value::String(s)) => {
-                DateTime::parse_from_rfc3339(s).map_err(|e| ProofError::MalformedProof(format!("created {s:?}: {e}")))?;
+                DateTime::parse_from_rfc3339(s)
+                    .map_err(|e| ProofError::MalformedProof(format!("created {s:?}: {e}")))?;
                 Some(s.clone())
             }
             Some(_) => return Err(ProofError::MalformedProof("created is not a string".into())),
@@ -534,19 +626,27 @@ pub fn verify_with(document: &Value, resolver: &dyn KeyResolver, opts: &VerifyOp
                 v => vec![v],
             };
             if !doc_ctx.starts_with(&proof_ctx) {
-                return Err(ProofError::MalformedProof("proof @context does not match the document's".into()));
+                return Err(ProofError::MalformedProof(
+                    "proof @context does not match the document's".into(),
+                ));
             }
         }
         let signature = decode_multibase_base58btc(str_member("proofValue")?)
             .map_err(|e| ProofError::MalformedProofValue(e.to_string()))?;
         if signature.len() != 64 {
-            return Err(ProofError::MalformedProofValue(format!("{} bytes, an Ed25519 signature has 64", signature.len())));
+            return Err(ProofError::MalformedProofValue(format!(
+                "{} bytes, an Ed25519 signature has 64",
+                signature.len()
+            )));
         }
         let previous = previous_proof_ids(proof)?;
 
         let method = resolver
             .resolve(method_id)
-            .map_err(|source| ProofError::KeyNotFound { verification_method: method_id.into(), source })?;
+            .map_err(|source| ProofError::KeyNotFound {
+                verification_method: method_id.into(),
+                source,
+            })?;
         if opts.require_issuer_controller {
             if let Some(issuer) = issuer {
                 if method.controller != issuer {
@@ -578,12 +678,21 @@ pub fn verify_with(document: &Value, resolver: &dyn KeyResolver, opts: &VerifyOp
         let mut data = [0u8; 64];
         data[..32].copy_from_slice(&config_digest);
         data[32..].copy_from_slice(&doc_hash);
-        match method.public_key.verify(Algorithm::EdDsa, &data, &signature) {
+        match method
+            .public_key
+            .verify(Algorithm::EdDsa, &data, &signature)
+        {
             Ok(()) => {}
-            Err(SignatureError::Malformed { reason, .. }) => return Err(ProofError::MalformedProofValue(reason)),
-            Err(SignatureError::KeyTypeMismatch { got, .. }) => return Err(ProofError::KeyTypeMismatch(got)),
+            Err(SignatureError::Malformed { reason, .. }) => {
+                return Err(ProofError::MalformedProofValue(reason))
+            }
+            Err(SignatureError::KeyTypeMismatch { got, .. }) => {
+                return Err(ProofError::KeyTypeMismatch(got))
+            }
             Err(SignatureError::Mismatch(_)) => {
-                return Err(ProofError::SignatureMismatch { verification_method: method_id.into() })
+                return Err(ProofError::SignatureMismatch {
+                    verification_method: method_id.into(),
+                })
             }
         }
         verified.push(VerifiedProof {

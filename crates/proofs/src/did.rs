@@ -108,14 +108,24 @@ pub fn did_key_from_public_key(key: &PublicKey) -> Result<String, DidError> {
 
 /// The verification method URL of a did:key: `did:key:X#X`.
 pub fn did_key_verification_method(did_key: &str) -> Result<String, DidError> {
-    let mk = did_key.strip_prefix("did:key:").ok_or_else(|| DidError::WrongMethod { method: "key", did: did_key.into() })?;
+    let mk = did_key
+        .strip_prefix("did:key:")
+        .ok_or_else(|| DidError::WrongMethod {
+            method: "key",
+            did: did_key.into(),
+        })?;
     Ok(format!("{did_key}#{mk}"))
 }
 
 /// Decodes a did:key (with or without `#fragment`) to its public key.
 pub fn parse_did_key(did_key: &str) -> Result<PublicKey, DidError> {
     let did = did_key.split('#').next().unwrap_or(did_key);
-    let mk = did.strip_prefix("did:key:").ok_or_else(|| DidError::WrongMethod { method: "key", did: did_key.into() })?;
+    let mk = did
+        .strip_prefix("did:key:")
+        .ok_or_else(|| DidError::WrongMethod {
+            method: "key",
+            did: did_key.into(),
+        })?;
     Ok(PublicKey::from_multikey(mk)?)
 }
 
@@ -134,15 +144,24 @@ impl DidWeb {
     /// `http://localhost:8080/universities/eth/did.json`). The base URL's scheme is kept for the
     /// document URL so local demos over http work; did:web itself implies https in production.
     pub fn for_university(public_base_url: &str, university_id: &str) -> Result<Self, DidError> {
-        let bad = |reason| DidError::BaseUrl { url: public_base_url.into(), reason };
-        let (scheme, rest) = public_base_url.split_once("://").ok_or_else(|| bad("no scheme"))?;
+        let bad = |reason| DidError::BaseUrl {
+            url: public_base_url.into(),
+            reason,
+        };
+        let (scheme, rest) = public_base_url
+            .split_once("://")
+            .ok_or_else(|| bad("no scheme"))?;
         if scheme != "https" && scheme != "http" {
             return Err(bad("scheme must be http or https"));
         }
         if rest.contains(['?', '#', '@']) {
             return Err(bad("query, fragment or user info not allowed"));
         }
-        if university_id.is_empty() || !university_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if university_id.is_empty()
+            || !university_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(bad("university id must be [A-Za-z0-9_-]+"));
         }
         let rest = rest.trim_end_matches('/');
@@ -172,11 +191,23 @@ impl DidWeb {
     /// `https://example.com/.well-known/did.json`; with a path → `https://host/a/b/did.json`.
     pub fn document_url_of(did: &str) -> Result<String, DidError> {
         let id = did.split('#').next().unwrap_or(did);
-        let rest = id.strip_prefix("did:web:").ok_or_else(|| DidError::WrongMethod { method: "web", did: did.into() })?;
+        let rest = id
+            .strip_prefix("did:web:")
+            .ok_or_else(|| DidError::WrongMethod {
+                method: "web",
+                did: did.into(),
+            })?;
         let mut parts = rest.split(':');
-        let host = parts.next().unwrap_or_default().replace("%3A", ":").replace("%3a", ":");
+        let host = parts
+            .next()
+            .unwrap_or_default()
+            .replace("%3A", ":")
+            .replace("%3a", ":");
         if host.is_empty() {
-            return Err(DidError::WrongMethod { method: "web", did: did.into() });
+            return Err(DidError::WrongMethod {
+                method: "web",
+                did: did.into(),
+            });
         }
         let path: Vec<&str> = parts.collect();
         Ok(if path.is_empty() {
@@ -222,7 +253,9 @@ pub struct DidKeyResolver;
 
 impl KeyResolver for DidKeyResolver {
     fn resolve(&self, verification_method: &str) -> Result<VerificationMethod, ResolveError> {
-        let (did, fragment) = verification_method.split_once('#').unwrap_or((verification_method, ""));
+        let (did, fragment) = verification_method
+            .split_once('#')
+            .unwrap_or((verification_method, ""));
         let Some(mk) = did.strip_prefix("did:key:") else {
             return Err(ResolveError::UnsupportedMethod(verification_method.into()));
         };
@@ -230,9 +263,15 @@ impl KeyResolver for DidKeyResolver {
         if !fragment.is_empty() && fragment != mk {
             return Err(ResolveError::KeyNotFound(verification_method.into()));
         }
-        let public_key = PublicKey::from_multikey(mk)
-            .map_err(|e| ResolveError::Malformed { method: verification_method.into(), reason: e.to_string() })?;
-        Ok(VerificationMethod { id: format!("{did}#{mk}"), controller: did.to_string(), public_key })
+        let public_key = PublicKey::from_multikey(mk).map_err(|e| ResolveError::Malformed {
+            method: verification_method.into(),
+            reason: e.to_string(),
+        })?;
+        Ok(VerificationMethod {
+            id: format!("{did}#{mk}"),
+            controller: did.to_string(),
+            public_key,
+        })
     }
 }
 
@@ -254,48 +293,94 @@ struct StaticDocument {
 impl StaticDidResolver {
     /// An empty resolver that also resolves did:key.
     pub fn new() -> Self {
-        Self { documents: HashMap::new(), resolve_did_key: true }
+        Self {
+            documents: HashMap::new(),
+            resolve_did_key: true,
+        }
     }
 
     /// An empty resolver that resolves only the documents added (no did:key).
     pub fn documents_only() -> Self {
-        Self { documents: HashMap::new(), resolve_did_key: false }
+        Self {
+            documents: HashMap::new(),
+            resolve_did_key: false,
+        }
     }
 
     /// Adds (or replaces) a DID document. Methods may be embedded in `verificationMethod` or in
     /// `assertionMethod`; relative ids (`#key-1`) are made absolute against the document's `id`.
     pub fn add_document(&mut self, document: &Value) -> Result<(), DidError> {
         let bad = |s: &str| DidError::MalformedDocument(s.to_string());
-        let did = document.get("id").and_then(Value::as_str).ok_or_else(|| bad("no string id"))?;
-        let absolute = |id: &str| if id.starts_with('#') { format!("{did}{id}") } else { id.to_string() };
+        let did = document
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("no string id"))?;
+        let absolute = |id: &str| {
+            if id.starts_with('#') {
+                format!("{did}{id}")
+            } else {
+                id.to_string()
+            }
+        };
         let mut methods = HashMap::new();
         let mut parse_method = |m: &Value| -> Result<String, DidError> {
-            let id = absolute(m.get("id").and_then(Value::as_str).ok_or_else(|| bad("method without id"))?);
-            let controller = m.get("controller").and_then(Value::as_str).ok_or_else(|| bad("method without controller"))?;
+            let id = absolute(
+                m.get("id")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| bad("method without id"))?,
+            );
+            let controller = m
+                .get("controller")
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("method without controller"))?;
             let ty = m.get("type").and_then(Value::as_str).unwrap_or_default();
             let public_key = match (ty, m.get("publicKeyMultibase").and_then(Value::as_str)) {
-                ("Multikey" | "Ed25519VerificationKey2020", Some(mb)) => PublicKey::from_multikey(mb)?,
-                _ => return Err(DidError::MalformedDocument(format!("method {id}: unsupported type {ty:?} or no publicKeyMultibase"))),
+                ("Multikey" | "Ed25519VerificationKey2020", Some(mb)) => {
+                    PublicKey::from_multikey(mb)?
+                }
+                _ => {
+                    return Err(DidError::MalformedDocument(format!(
+                        "method {id}: unsupported type {ty:?} or no publicKeyMultibase"
+                    )))
+                }
             };
-            methods.insert(id.clone(), VerificationMethod { id: id.clone(), controller: controller.to_string(), public_key });
+            methods.insert(
+                id.clone(),
+                VerificationMethod {
+                    id: id.clone(),
+                    controller: controller.to_string(),
+                    public_key,
+                },
+            );
             Ok(id)
         };
         if let Some(list) = document.get("verificationMethod") {
-            for m in list.as_array().ok_or_else(|| bad("verificationMethod is not an array"))? {
+            for m in list
+                .as_array()
+                .ok_or_else(|| bad("verificationMethod is not an array"))?
+            {
                 parse_method(m)?;
             }
         }
         let mut assertion = Vec::new();
         if let Some(list) = document.get("assertionMethod") {
-            for entry in list.as_array().ok_or_else(|| bad("assertionMethod is not an array"))? {
+            for entry in list
+                .as_array()
+                .ok_or_else(|| bad("assertionMethod is not an array"))?
+            {
                 match entry {
                     Value::String(s) => assertion.push(absolute(s)),
                     Value::Object(_) => assertion.push(parse_method(entry)?),
-                    _ => return Err(bad("assertionMethod entry is neither a string nor an object")),
+                    _ => {
+                        return Err(bad(
+                            "assertionMethod entry is neither a string nor an object",
+                        ))
+                    }
                 }
             }
         }
-        self.documents.insert(did.to_string(), StaticDocument { methods, assertion });
+        self.documents
+            .insert(did.to_string(), StaticDocument { methods, assertion });
         Ok(())
     }
 
@@ -308,8 +393,12 @@ impl StaticDidResolver {
 
 impl KeyResolver for StaticDidResolver {
     fn resolve(&self, verification_method: &str) -> Result<VerificationMethod, ResolveError> {
-        let did = verification_method.split('#').next().unwrap_or(verification_method);
-        if did.starts_with("did:key:") && self.resolve_did_key && !self.documents.contains_key(did) {
+        let did = verification_method
+            .split('#')
+            .next()
+            .unwrap_or(verification_method);
+        if did.starts_with("did:key:") && self.resolve_did_key && !self.documents.contains_key(did)
+        {
             return DidKeyResolver.resolve(verification_method);
         }
         let doc = self.documents.get(did).ok_or_else(|| {
@@ -324,7 +413,10 @@ impl KeyResolver for StaticDidResolver {
             .get(verification_method)
             .ok_or_else(|| ResolveError::KeyNotFound(verification_method.to_string()))?;
         if !doc.assertion.iter().any(|a| a == verification_method) {
-            return Err(ResolveError::NotAuthorized { method: verification_method.into(), relationship: "assertionMethod" });
+            return Err(ResolveError::NotAuthorized {
+                method: verification_method.into(),
+                relationship: "assertionMethod",
+            });
         }
         Ok(method.clone())
     }
@@ -338,15 +430,24 @@ mod tests {
     fn did_web_for_a_university() {
         let w = DidWeb::for_university("http://localhost:8080", "eth").unwrap();
         assert_eq!(w.did, "did:web:localhost%3A8080:universities:eth");
-        assert_eq!(w.document_url, "http://localhost:8080/universities/eth/did.json");
+        assert_eq!(
+            w.document_url,
+            "http://localhost:8080/universities/eth/did.json"
+        );
         let w = DidWeb::for_university("https://creds.enhance.eu/base/", "tub").unwrap();
         assert_eq!(w.did, "did:web:creds.enhance.eu:base:universities:tub");
-        assert_eq!(w.document_url, "https://creds.enhance.eu/base/universities/tub/did.json");
+        assert_eq!(
+            w.document_url,
+            "https://creds.enhance.eu/base/universities/tub/did.json"
+        );
         assert_eq!(
             DidWeb::document_url_of("did:web:localhost%3A8080:universities:eth#key-1").unwrap(),
             "https://localhost:8080/universities/eth/did.json"
         );
-        assert_eq!(DidWeb::document_url_of("did:web:example.com").unwrap(), "https://example.com/.well-known/did.json");
+        assert_eq!(
+            DidWeb::document_url_of("did:web:example.com").unwrap(),
+            "https://example.com/.well-known/did.json"
+        );
         assert!(DidWeb::for_university("ftp://x", "eth").is_err());
         assert!(DidWeb::for_university("https://x", "e:th").is_err());
     }
@@ -356,25 +457,43 @@ mod tests {
         let sk = ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]);
         let did = did_key_from_ed25519(&sk.verifying_key());
         assert!(did.starts_with("did:key:z6Mk"));
-        assert_eq!(parse_did_key(&did).unwrap(), PublicKey::Ed25519(sk.verifying_key()));
+        assert_eq!(
+            parse_did_key(&did).unwrap(),
+            PublicKey::Ed25519(sk.verifying_key())
+        );
         let vm = did_key_verification_method(&did).unwrap();
         let r = DidKeyResolver.resolve(&vm).unwrap();
         assert_eq!(r.controller, did);
-        assert!(matches!(DidKeyResolver.resolve(&format!("{did}#other")), Err(ResolveError::KeyNotFound(_))));
-        assert!(matches!(DidKeyResolver.resolve("did:web:x#k"), Err(ResolveError::UnsupportedMethod(_))));
+        assert!(matches!(
+            DidKeyResolver.resolve(&format!("{did}#other")),
+            Err(ResolveError::KeyNotFound(_))
+        ));
+        assert!(matches!(
+            DidKeyResolver.resolve("did:web:x#k"),
+            Err(ResolveError::UnsupportedMethod(_))
+        ));
     }
 
     #[test]
     fn static_resolver_serves_documents_and_rejects_unknown_keys() {
-        let k1 = PublicKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]).verifying_key());
-        let k2 = PublicKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[2u8; 32]).verifying_key());
+        let k1 =
+            PublicKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]).verifying_key());
+        let k2 =
+            PublicKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[2u8; 32]).verifying_key());
         let did = "did:web:localhost%3A8080:universities:eth";
-        let doc = build_did_document(did, &[("key-1".into(), k1.clone()), ("key-2".into(), k2)]).unwrap();
+        let doc =
+            build_did_document(did, &[("key-1".into(), k1.clone()), ("key-2".into(), k2)]).unwrap();
         assert_eq!(doc["@context"][1], "https://w3id.org/security/multikey/v1");
         assert_eq!(doc["verificationMethod"][0]["type"], "Multikey");
         let r = StaticDidResolver::new().with_document(&doc).unwrap();
         assert_eq!(r.resolve(&format!("{did}#key-1")).unwrap().public_key, k1);
-        assert!(matches!(r.resolve(&format!("{did}#key-3")), Err(ResolveError::KeyNotFound(_))));
-        assert!(matches!(r.resolve("did:web:other#key-1"), Err(ResolveError::UnknownDid(_))));
+        assert!(matches!(
+            r.resolve(&format!("{did}#key-3")),
+            Err(ResolveError::KeyNotFound(_))
+        ));
+        assert!(matches!(
+            r.resolve("did:web:other#key-1"),
+            Err(ResolveError::UnknownDid(_))
+        ));
     }
 }

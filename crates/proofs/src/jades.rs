@@ -35,7 +35,8 @@ use crate::keys::{Algorithm, KeyType, SignatureError};
 use crate::signer::{SignError, Signer};
 
 /// JWS algorithms accepted in seals.
-pub const ALLOWED_ALGORITHMS: [Algorithm; 3] = [Algorithm::Rs256, Algorithm::Ps256, Algorithm::Es256];
+pub const ALLOWED_ALGORITHMS: [Algorithm; 3] =
+    [Algorithm::Rs256, Algorithm::Ps256, Algorithm::Es256];
 /// Critical header parameters this implementation understands.
 pub const UNDERSTOOD_CRITICAL: [&str; 3] = ["b64", "sigT", "adoTst"];
 
@@ -171,7 +172,9 @@ struct IssuerSerial {
 /// The `kid` this crate writes for a certificate: base64 DER `IssuerSerial` (RFC 5035), as EDC does.
 pub fn kid_for_certificate(cert: &Certificate) -> Result<String, CertError> {
     let is = IssuerSerial {
-        issuer: vec![GeneralName::DirectoryName(cert.tbs_certificate.issuer.clone())],
+        issuer: vec![GeneralName::DirectoryName(
+            cert.tbs_certificate.issuer.clone(),
+        )],
         serial: cert.tbs_certificate.serial_number.clone(),
     };
     let der = is.to_der().map_err(|e| CertError::Decode(e.to_string()))?;
@@ -235,25 +238,38 @@ fn b64url_decode(s: &str, what: &str) -> Result<Vec<u8>, JadesError> {
 }
 
 /// Verifies a JAdES seal (the bytes of the JWS JSON document) at validation time `at`.
-pub fn verify(jades_json: &[u8], trust: &TrustAnchors, at: DateTime<Utc>) -> Result<SealReport, JadesError> {
-    let value: Value = strict_json::from_slice(jades_json).map_err(|e| JadesError::Json(e.to_string()))?;
+pub fn verify(
+    jades_json: &[u8],
+    trust: &TrustAnchors,
+    at: DateTime<Utc>,
+) -> Result<SealReport, JadesError> {
+    let value: Value =
+        strict_json::from_slice(jades_json).map_err(|e| JadesError::Json(e.to_string()))?;
     verify_value(&value, trust, at)
 }
 
 /// [`verify`] on parsed JSON.
-pub fn verify_value(jades: &Value, trust: &TrustAnchors, at: DateTime<Utc>) -> Result<SealReport, JadesError> {
-    let obj = jades.as_object().ok_or_else(|| JadesError::Malformed("not a JSON object".into()))?;
-    let payload_str = obj
-        .get("payload")
-        .and_then(Value::as_str)
-        .ok_or_else(|| JadesError::Malformed("no string payload (detached seals are not supported)".into()))?;
+pub fn verify_value(
+    jades: &Value,
+    trust: &TrustAnchors,
+    at: DateTime<Utc>,
+) -> Result<SealReport, JadesError> {
+    let obj = jades
+        .as_object()
+        .ok_or_else(|| JadesError::Malformed("not a JSON object".into()))?;
+    let payload_str = obj.get("payload").and_then(Value::as_str).ok_or_else(|| {
+        JadesError::Malformed("no string payload (detached seals are not supported)".into())
+    })?;
     // General serialization (`signatures`) or flattened (`protected` + `signature` at the top).
     let sig_obj: &Map<String, Value> = match obj.get("signatures") {
-        Some(Value::Array(list)) if list.len() == 1 => {
-            list[0].as_object().ok_or_else(|| JadesError::Malformed("signature entry is not an object".into()))?
-        }
+        Some(Value::Array(list)) if list.len() == 1 => list[0]
+            .as_object()
+            .ok_or_else(|| JadesError::Malformed("signature entry is not an object".into()))?,
         Some(Value::Array(list)) => {
-            return Err(JadesError::Malformed(format!("{} signatures; exactly one seal is supported", list.len())))
+            return Err(JadesError::Malformed(format!(
+                "{} signatures; exactly one seal is supported",
+                list.len()
+            )))
         }
         Some(_) => return Err(JadesError::Malformed("signatures is not an array".into())),
         None => obj,
@@ -272,12 +288,18 @@ pub fn verify_value(jades: &Value, trust: &TrustAnchors, at: DateTime<Utc>) -> R
     let header: Map<String, Value> = match strict_json::from_slice(&header_bytes) {
         Ok(Value::Object(header)) => header,
         Ok(_) => return Err(JadesError::MalformedHeader("not a JSON object".into())),
-        Err(e) => return Err(JadesError::MalformedHeader(format!("not a strict JSON object: {e}"))),
+        Err(e) => {
+            return Err(JadesError::MalformedHeader(format!(
+                "not a strict JSON object: {e}"
+            )))
+        }
     };
     if let Some(unprotected) = sig_obj.get("header").and_then(Value::as_object) {
         // RFC 7515 §7.2.1: header parameter names must be disjoint.
         if let Some(dup) = unprotected.keys().find(|k| header.contains_key(*k)) {
-            return Err(JadesError::MalformedHeader(format!("{dup} in both protected and unprotected header")));
+            return Err(JadesError::MalformedHeader(format!(
+                "{dup} in both protected and unprotected header"
+            )));
         }
         if unprotected.contains_key("crit") {
             return Err(JadesError::InvalidCritical("crit must be protected".into()));
@@ -299,14 +321,21 @@ pub fn verify_value(jades: &Value, trust: &TrustAnchors, at: DateTime<Utc>) -> R
     // crit (RFC 7515 §4.1.11): every member understood and present in the protected header.
     let mut critical = Vec::new();
     if let Some(crit) = header.get("crit") {
-        let list = crit.as_array().filter(|l| !l.is_empty()).ok_or_else(|| JadesError::InvalidCritical("not a non-empty array".into()))?;
+        let list = crit
+            .as_array()
+            .filter(|l| !l.is_empty())
+            .ok_or_else(|| JadesError::InvalidCritical("not a non-empty array".into()))?;
         for c in list {
-            let name = c.as_str().ok_or_else(|| JadesError::InvalidCritical("member is not a string".into()))?;
+            let name = c
+                .as_str()
+                .ok_or_else(|| JadesError::InvalidCritical("member is not a string".into()))?;
             if !UNDERSTOOD_CRITICAL.contains(&name) {
                 return Err(JadesError::UnknownCritical(name.into()));
             }
             if !header.contains_key(name) {
-                return Err(JadesError::InvalidCritical(format!("{name} is not in the protected header")));
+                return Err(JadesError::InvalidCritical(format!(
+                    "{name} is not in the protected header"
+                )));
             }
             critical.push(name.to_string());
         }
@@ -317,7 +346,9 @@ pub fn verify_value(jades: &Value, trust: &TrustAnchors, at: DateTime<Utc>) -> R
         Some(_) => return Err(JadesError::MalformedHeader("b64 is not a boolean".into())),
     };
     if !b64 && !critical.iter().any(|c| c == "b64") {
-        return Err(JadesError::InvalidCritical("b64 false but b64 not critical (RFC 7797 §6)".into()));
+        return Err(JadesError::InvalidCritical(
+            "b64 false but b64 not critical (RFC 7797 §6)".into(),
+        ));
     }
     let signing_time = match header.get("sigT") {
         None => None,
@@ -333,14 +364,28 @@ pub fn verify_value(jades: &Value, trust: &TrustAnchors, at: DateTime<Utc>) -> R
     let x5c = match header.get("x5c") {
         None => return Err(JadesError::MissingX5c),
         Some(Value::Array(list)) if !list.is_empty() => list,
-        Some(_) => return Err(JadesError::GarbageX5c { index: 0, reason: "not a non-empty array".into() }),
+        Some(_) => {
+            return Err(JadesError::GarbageX5c {
+                index: 0,
+                reason: "not a non-empty array".into(),
+            })
+        }
     };
     let mut chain = Vec::with_capacity(x5c.len());
     let mut leaf_der = Vec::new();
     for (index, entry) in x5c.iter().enumerate() {
-        let s = entry.as_str().ok_or_else(|| JadesError::GarbageX5c { index, reason: "not a string".into() })?;
-        let der = STANDARD.decode(s).map_err(|e| JadesError::GarbageX5c { index, reason: format!("not base64: {e}") })?;
-        let cert = certs::certificate_from_der(&der).map_err(|e| JadesError::GarbageX5c { index, reason: e.to_string() })?;
+        let s = entry.as_str().ok_or_else(|| JadesError::GarbageX5c {
+            index,
+            reason: "not a string".into(),
+        })?;
+        let der = STANDARD.decode(s).map_err(|e| JadesError::GarbageX5c {
+            index,
+            reason: format!("not base64: {e}"),
+        })?;
+        let cert = certs::certificate_from_der(&der).map_err(|e| JadesError::GarbageX5c {
+            index,
+            reason: e.to_string(),
+        })?;
         if index == 0 {
             leaf_der = der;
         }
@@ -358,7 +403,8 @@ pub fn verify_value(jades: &Value, trust: &TrustAnchors, at: DateTime<Utc>) -> R
             let expected = kid_for_certificate(leaf)?;
             if *kid != expected && *kid != thumbprint(&leaf_der) {
                 return Err(JadesError::KidMismatch(
-                    "neither the IssuerSerial nor the SHA-256 thumbprint of the leaf certificate".into(),
+                    "neither the IssuerSerial nor the SHA-256 thumbprint of the leaf certificate"
+                        .into(),
                 ));
             }
             Some(kid.clone())
@@ -367,11 +413,21 @@ pub fn verify_value(jades: &Value, trust: &TrustAnchors, at: DateTime<Utc>) -> R
     };
 
     // Signature with the leaf key.
-    let key = certs::certificate_public_key(leaf).map_err(|e| JadesError::GarbageX5c { index: 0, reason: e.to_string() })?;
+    let key = certs::certificate_public_key(leaf).map_err(|e| JadesError::GarbageX5c {
+        index: 0,
+        reason: e.to_string(),
+    })?;
     if key.key_type() != alg.key_type() {
-        return Err(JadesError::AlgorithmKeyMismatch { alg, key_type: key.key_type() });
+        return Err(JadesError::AlgorithmKeyMismatch {
+            alg,
+            key_type: key.key_type(),
+        });
     }
-    let payload = if b64 { b64url_decode(payload_str, "payload")? } else { payload_str.as_bytes().to_vec() };
+    let payload = if b64 {
+        b64url_decode(payload_str, "payload")?
+    } else {
+        payload_str.as_bytes().to_vec()
+    };
     let signature = b64url_decode(signature_b64, "signature")?;
     let mut input = Vec::with_capacity(protected_b64.len() + 1 + payload_str.len());
     input.extend_from_slice(protected_b64.as_bytes());
@@ -379,14 +435,25 @@ pub fn verify_value(jades: &Value, trust: &TrustAnchors, at: DateTime<Utc>) -> R
     input.extend_from_slice(payload_str.as_bytes());
     match key.verify(alg, &input, &signature) {
         Ok(()) => {}
-        Err(SignatureError::Malformed { reason, .. }) => return Err(JadesError::MalformedSignature(reason)),
-        Err(SignatureError::KeyTypeMismatch { .. }) => return Err(JadesError::AlgorithmKeyMismatch { alg, key_type: key.key_type() }),
+        Err(SignatureError::Malformed { reason, .. }) => {
+            return Err(JadesError::MalformedSignature(reason))
+        }
+        Err(SignatureError::KeyTypeMismatch { .. }) => {
+            return Err(JadesError::AlgorithmKeyMismatch {
+                alg,
+                key_type: key.key_type(),
+            })
+        }
         Err(SignatureError::Mismatch(_)) => {
             // RSA signatures shorter than the modulus are "malformed", not merely wrong.
             if let crate::keys::PublicKey::Rsa(k) = &key {
                 use rsa::traits::PublicKeyParts as _;
                 if signature.len() != k.size() {
-                    return Err(JadesError::MalformedSignature(format!("{} bytes, modulus is {}", signature.len(), k.size())));
+                    return Err(JadesError::MalformedSignature(format!(
+                        "{} bytes, modulus is {}",
+                        signature.len(),
+                        k.size()
+                    )));
                 }
             }
             return Err(JadesError::SignatureInvalid);

@@ -109,7 +109,12 @@ pub enum PublicKey {
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PublicKey({}, sha256:{})", self.key_type(), self.fingerprint())
+        write!(
+            f,
+            "PublicKey({}, sha256:{})",
+            self.key_type(),
+            self.fingerprint()
+        )
     }
 }
 
@@ -191,7 +196,10 @@ impl PublicKey {
 
     /// DER `SubjectPublicKeyInfo`.
     pub fn to_spki_der(&self) -> Result<Vec<u8>, KeyError> {
-        let enc = |e: spki::Error| KeyError::Encoding { what: "SubjectPublicKeyInfo", reason: e.to_string() };
+        let enc = |e: spki::Error| KeyError::Encoding {
+            what: "SubjectPublicKeyInfo",
+            reason: e.to_string(),
+        };
         let doc = match self {
             PublicKey::Ed25519(k) => k.to_public_key_der().map_err(enc)?,
             PublicKey::Rsa(k) => k.to_public_key_der().map_err(enc)?,
@@ -203,14 +211,26 @@ impl PublicKey {
     /// Decodes a DER `SubjectPublicKeyInfo` (Ed25519, rsaEncryption, or id-ecPublicKey on P-256).
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
         use der::Decode as _;
-        let info = spki::SubjectPublicKeyInfoRef::from_der(der)
-            .map_err(|e| KeyError::Encoding { what: "SubjectPublicKeyInfo", reason: e.to_string() })?;
+        let info =
+            spki::SubjectPublicKeyInfoRef::from_der(der).map_err(|e| KeyError::Encoding {
+                what: "SubjectPublicKeyInfo",
+                reason: e.to_string(),
+            })?;
         let oid = info.algorithm.oid;
-        let enc = |e: spki::Error| KeyError::Encoding { what: "SubjectPublicKeyInfo", reason: e.to_string() };
+        let enc = |e: spki::Error| KeyError::Encoding {
+            what: "SubjectPublicKeyInfo",
+            reason: e.to_string(),
+        };
         match oid.to_string().as_str() {
-            "1.3.101.112" => Ok(PublicKey::Ed25519(ed25519_dalek::VerifyingKey::from_public_key_der(der).map_err(enc)?)),
-            "1.2.840.113549.1.1.1" => Ok(PublicKey::Rsa(rsa::RsaPublicKey::from_public_key_der(der).map_err(enc)?)),
-            "1.2.840.10045.2.1" => Ok(PublicKey::P256(p256::PublicKey::from_public_key_der(der).map_err(enc)?)),
+            "1.3.101.112" => Ok(PublicKey::Ed25519(
+                ed25519_dalek::VerifyingKey::from_public_key_der(der).map_err(enc)?,
+            )),
+            "1.2.840.113549.1.1.1" => Ok(PublicKey::Rsa(
+                rsa::RsaPublicKey::from_public_key_der(der).map_err(enc)?,
+            )),
+            "1.2.840.10045.2.1" => Ok(PublicKey::P256(
+                p256::PublicKey::from_public_key_der(der).map_err(enc)?,
+            )),
             other => Err(KeyError::UnsupportedAlgorithm(other.to_string())),
         }
     }
@@ -235,7 +255,9 @@ impl PublicKey {
                 bytes.extend_from_slice(point.as_bytes());
                 Ok(encode_multibase_base58btc(&bytes))
             }
-            PublicKey::Rsa(_) => Err(KeyError::UnsupportedAlgorithm("RSA has no Multikey encoding here".into())),
+            PublicKey::Rsa(_) => Err(KeyError::UnsupportedAlgorithm(
+                "RSA has no Multikey encoding here".into(),
+            )),
         }
     }
 
@@ -257,47 +279,75 @@ impl PublicKey {
             Some(p) if p == MULTICODEC_P256_PUB => {
                 let key = &bytes[2..];
                 if key.len() != 33 {
-                    return Err(KeyError::Length { key_type: KeyType::P256, found: key.len(), expected: 33 });
+                    return Err(KeyError::Length {
+                        key_type: KeyType::P256,
+                        found: key.len(),
+                        expected: 33,
+                    });
                 }
                 p256::PublicKey::from_sec1_bytes(key)
                     .map(PublicKey::P256)
                     .map_err(|_| KeyError::Invalid(KeyType::P256))
             }
-            Some(p) => Err(KeyError::Multicodec { prefix: hex::encode(p), expected: "ed25519-pub (ed01) or p256-pub (8024)" }),
+            Some(p) => Err(KeyError::Multicodec {
+                prefix: hex::encode(p),
+                expected: "ed25519-pub (ed01) or p256-pub (8024)",
+            }),
             None => Err(KeyError::Multibase("too short".into())),
         }
     }
 
     /// Checks `signature` over `message` with `alg`. ES256 signatures are the JOSE raw `r ‖ s` form.
-    pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
-        let mismatch = || SignatureError::KeyTypeMismatch { alg, needs: alg.key_type(), got: self.key_type() };
+    pub fn verify(
+        &self,
+        alg: Algorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), SignatureError> {
+        let mismatch = || SignatureError::KeyTypeMismatch {
+            alg,
+            needs: alg.key_type(),
+            got: self.key_type(),
+        };
         match (alg, self) {
             (Algorithm::EdDsa, PublicKey::Ed25519(k)) => {
-                let sig = ed25519_dalek::Signature::from_slice(signature).map_err(|_| SignatureError::Malformed {
-                    alg,
-                    reason: format!("{} bytes, expected 64", signature.len()),
+                let sig = ed25519_dalek::Signature::from_slice(signature).map_err(|_| {
+                    SignatureError::Malformed {
+                        alg,
+                        reason: format!("{} bytes, expected 64", signature.len()),
+                    }
                 })?;
                 // verify_strict rejects small-order keys and non-canonical R, as RFC 8032 §5.1.7 intends.
-                k.verify_strict(message, &sig).map_err(|_| SignatureError::Mismatch(alg))
+                k.verify_strict(message, &sig)
+                    .map_err(|_| SignatureError::Mismatch(alg))
             }
             (Algorithm::Rs256, PublicKey::Rsa(k)) => {
-                let sig = pkcs1v15::Signature::try_from(signature)
-                    .map_err(|e| SignatureError::Malformed { alg, reason: e.to_string() })?;
+                let sig = pkcs1v15::Signature::try_from(signature).map_err(|e| {
+                    SignatureError::Malformed {
+                        alg,
+                        reason: e.to_string(),
+                    }
+                })?;
                 pkcs1v15::VerifyingKey::<Sha256>::new(k.clone())
                     .verify(message, &sig)
                     .map_err(|_| SignatureError::Mismatch(alg))
             }
             (Algorithm::Ps256, PublicKey::Rsa(k)) => {
-                let sig = pss::Signature::try_from(signature)
-                    .map_err(|e| SignatureError::Malformed { alg, reason: e.to_string() })?;
+                let sig =
+                    pss::Signature::try_from(signature).map_err(|e| SignatureError::Malformed {
+                        alg,
+                        reason: e.to_string(),
+                    })?;
                 pss::VerifyingKey::<Sha256>::new(k.clone())
                     .verify(message, &sig)
                     .map_err(|_| SignatureError::Mismatch(alg))
             }
             (Algorithm::Es256, PublicKey::P256(k)) => {
-                let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| SignatureError::Malformed {
-                    alg,
-                    reason: format!("{} bytes, expected 64 (raw r||s)", signature.len()),
+                let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| {
+                    SignatureError::Malformed {
+                        alg,
+                        reason: format!("{} bytes, expected 64 (raw r||s)", signature.len()),
+                    }
                 })?;
                 p256::ecdsa::VerifyingKey::from(k)
                     .verify(message, &sig)
@@ -307,7 +357,6 @@ impl PublicKey {
         }
     }
 }
-
 
 /// `z` + base58btc(bytes): the multibase form used by `proofValue` and `publicKeyMultibase`.
 pub fn encode_multibase_base58btc(bytes: &[u8]) -> String {
@@ -322,7 +371,9 @@ pub fn decode_multibase_base58btc(value: &str) -> Result<Vec<u8>, KeyError> {
     let rest = value
         .strip_prefix('z')
         .ok_or_else(|| KeyError::Multibase("missing the base58btc prefix 'z'".into()))?;
-    bs58::decode(rest).into_vec().map_err(|e| KeyError::Multibase(e.to_string()))
+    bs58::decode(rest)
+        .into_vec()
+        .map_err(|e| KeyError::Multibase(e.to_string()))
 }
 
 /// Multikey `publicKeyMultibase` of an Ed25519 key: `z` + base58btc(0xed01 ‖ key).
@@ -337,13 +388,18 @@ pub fn ed25519_to_multikey(key: &ed25519_dalek::VerifyingKey) -> String {
 pub fn ed25519_from_multikey(multibase: &str) -> Result<ed25519_dalek::VerifyingKey, KeyError> {
     match PublicKey::from_multikey(multibase)? {
         PublicKey::Ed25519(k) => Ok(k),
-        other => Err(KeyError::Multicodec { prefix: other.key_type().to_string(), expected: "ed25519-pub (ed01)" }),
+        other => Err(KeyError::Multicodec {
+            prefix: other.key_type().to_string(),
+            expected: "ed25519-pub (ed01)",
+        }),
     }
 }
 
 /// Decodes an Ed25519 secret key in multibase form (`z3u2...`, `ed25519-priv`), as in the W3C vectors.
 /// The secret is wrapped in `Zeroizing` so the stack copy is wiped.
-pub fn ed25519_secret_from_multibase(multibase: &str) -> Result<zeroize::Zeroizing<[u8; 32]>, KeyError> {
+pub fn ed25519_secret_from_multibase(
+    multibase: &str,
+) -> Result<zeroize::Zeroizing<[u8; 32]>, KeyError> {
     let bytes = zeroize::Zeroizing::new(decode_multibase_base58btc(multibase)?);
     if bytes.get(..2) != Some(&MULTICODEC_ED25519_PRIV[..]) {
         return Err(KeyError::Multicodec {
@@ -353,7 +409,11 @@ pub fn ed25519_secret_from_multibase(multibase: &str) -> Result<zeroize::Zeroizi
     }
     let mut out = zeroize::Zeroizing::new([0u8; 32]);
     if bytes.len() != 34 {
-        return Err(KeyError::Length { key_type: KeyType::Ed25519, found: bytes.len() - 2, expected: 32 });
+        return Err(KeyError::Length {
+            key_type: KeyType::Ed25519,
+            found: bytes.len() - 2,
+            expected: 32,
+        });
     }
     out.copy_from_slice(&bytes[2..]);
     Ok(out)
@@ -368,25 +428,44 @@ mod tests {
         let mk = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
         let key = ed25519_from_multikey(mk).unwrap();
         assert_eq!(ed25519_to_multikey(&key), mk);
-        let secret = ed25519_secret_from_multibase("z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq").unwrap();
+        let secret =
+            ed25519_secret_from_multibase("z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq")
+                .unwrap();
         let sk = ed25519_dalek::SigningKey::from_bytes(&secret);
         assert_eq!(sk.verifying_key(), key);
     }
 
     #[test]
     fn multibase_errors_are_distinct() {
-        assert!(matches!(decode_multibase_base58btc("u1234"), Err(KeyError::Multibase(_))));
-        assert!(matches!(decode_multibase_base58btc("z0OIl"), Err(KeyError::Multibase(_))));
+        assert!(matches!(
+            decode_multibase_base58btc("u1234"),
+            Err(KeyError::Multibase(_))
+        ));
+        assert!(matches!(
+            decode_multibase_base58btc("z0OIl"),
+            Err(KeyError::Multibase(_))
+        ));
         // A truncated Ed25519 key.
         let short = encode_multibase_base58btc(&[0xed, 0x01, 1, 2, 3]);
-        assert!(matches!(PublicKey::from_multikey(&short), Err(KeyError::Length { .. })));
+        assert!(matches!(
+            PublicKey::from_multikey(&short),
+            Err(KeyError::Length { .. })
+        ));
         let rsa_prefix = encode_multibase_base58btc(&[0x85, 0x24, 1, 2, 3]);
-        assert!(matches!(PublicKey::from_multikey(&rsa_prefix), Err(KeyError::Multicodec { .. })));
+        assert!(matches!(
+            PublicKey::from_multikey(&rsa_prefix),
+            Err(KeyError::Multicodec { .. })
+        ));
     }
 
     #[test]
     fn algorithm_names() {
-        for a in [Algorithm::EdDsa, Algorithm::Rs256, Algorithm::Ps256, Algorithm::Es256] {
+        for a in [
+            Algorithm::EdDsa,
+            Algorithm::Rs256,
+            Algorithm::Ps256,
+            Algorithm::Es256,
+        ] {
             assert_eq!(Algorithm::from_jose_name(a.jose_name()), Some(a));
         }
         assert_eq!(Algorithm::from_jose_name("none"), None);

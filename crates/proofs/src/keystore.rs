@@ -192,17 +192,26 @@ fn key_source<'a>(
     match backend {
         KeyBackend::File => {
             if key_label.is_some() || key_id.is_some() {
-                return Err(format!("{field}: key_label / key_id need backend = \"pkcs11\""));
+                return Err(format!(
+                    "{field}: key_label / key_id need backend = \"pkcs11\""
+                ));
             }
-            file.map(KeySource::File).ok_or_else(|| format!("{field}: {file_field} is required with backend = \"file\""))
+            file.map(KeySource::File)
+                .ok_or_else(|| format!("{field}: {file_field} is required with backend = \"file\""))
         }
         KeyBackend::Pkcs11 => {
             if file.is_some() {
                 return Err(format!("{field}: {file_field} is not used with backend = \"pkcs11\" (the key stays in the token)"));
             }
-            let label = key_label.filter(|l| !l.is_empty()).ok_or_else(|| format!("{field}: key_label is required with backend = \"pkcs11\""))?;
+            let label = key_label.filter(|l| !l.is_empty()).ok_or_else(|| {
+                format!("{field}: key_label is required with backend = \"pkcs11\"")
+            })?;
             let id = key_id
-                .map(|h| hex::decode(h).map_err(|_| format!("{field}: key_id {h:?} must be hex (the token's CKA_ID)")))
+                .map(|h| {
+                    hex::decode(h).map_err(|_| {
+                        format!("{field}: key_id {h:?} must be hex (the token's CKA_ID)")
+                    })
+                })
                 .transpose()?;
             Ok(KeySource::Token { label, id })
         }
@@ -265,23 +274,37 @@ impl UniversityKeys {
     /// The key that signs new credentials (`load` guarantees there is exactly one, so this is
     /// `Some` for a loaded store).
     pub fn current_signer(&self) -> Option<&dyn Signer> {
-        self.keys.iter().find(|k| k.current).map(|k| k.signer.as_ref())
+        self.keys
+            .iter()
+            .find(|k| k.current)
+            .map(|k| k.signer.as_ref())
     }
 
     /// The current key's in-memory signer when it is a file key (see [`UniversityKey::file_signer`]).
     pub fn current_file_signer(&self) -> Option<&Ed25519Signer> {
-        self.keys.iter().find(|k| k.current).and_then(UniversityKey::file_signer)
+        self.keys
+            .iter()
+            .find(|k| k.current)
+            .and_then(UniversityKey::file_signer)
     }
 
     /// Whether any private key of this university (Ed25519 or seal) is a file: fine for the demo,
     /// a warning for a real deployment.
     pub fn uses_file_keys(&self) -> bool {
-        self.keys.iter().any(|k| k.backend == KeyBackend::File) || self.seal.as_ref().is_some_and(|s| s.backend == KeyBackend::File)
+        self.keys.iter().any(|k| k.backend == KeyBackend::File)
+            || self
+                .seal
+                .as_ref()
+                .is_some_and(|s| s.backend == KeyBackend::File)
     }
 
     /// The DID document listing every key (rotated ones included).
     pub fn did_document(&self) -> Result<Value, DidError> {
-        let keys: Vec<_> = self.keys.iter().map(|k| (k.fragment.clone(), k.signer.public_key())).collect();
+        let keys: Vec<_> = self
+            .keys
+            .iter()
+            .map(|k| (k.fragment.clone(), k.signer.public_key()))
+            .collect();
         build_did_document(self.did(), &keys)
     }
 }
@@ -294,33 +317,57 @@ pub struct KeyStore {
 }
 
 fn read(path: &Path) -> Result<String, KeyStoreError> {
-    std::fs::read_to_string(path).map_err(|source| KeyStoreError::Io { path: path.to_path_buf(), source })
+    std::fs::read_to_string(path).map_err(|source| KeyStoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Opens (and logs in to) the token of a `[pkcs11]` table; a relative `pin_file` is relative to
 /// the university's directory.
 fn open_token(t: &Pkcs11Table, dir: &Path, toml_path: &Path) -> Result<Token, KeyStoreError> {
-    let cfg_err = |reason: &str| KeyStoreError::Config { path: toml_path.to_path_buf(), reason: format!("[pkcs11]: {reason}") };
+    let cfg_err = |reason: &str| KeyStoreError::Config {
+        path: toml_path.to_path_buf(),
+        reason: format!("[pkcs11]: {reason}"),
+    };
     let pin = match (&t.pin_env, &t.pin_file) {
         (Some(var), None) if !var.is_empty() => PinSource::Env(var.clone()),
         (None, Some(file)) => PinSource::File(dir.join(file)),
-        _ => return Err(cfg_err("exactly one of pin_env (environment variable) or pin_file must be set")),
+        _ => {
+            return Err(cfg_err(
+                "exactly one of pin_env (environment variable) or pin_file must be set",
+            ))
+        }
     };
     if t.token_label.is_empty() {
         return Err(cfg_err("token_label must not be empty"));
     }
-    let config = TokenConfig { module: t.module.clone(), token_label: t.token_label.clone(), pin };
-    Token::open(&config).map_err(|source| KeyStoreError::Pkcs11 { path: toml_path.to_path_buf(), field: "[pkcs11]".into(), source: Box::new(source) })
+    let config = TokenConfig {
+        module: t.module.clone(),
+        token_label: t.token_label.clone(),
+        pin,
+    };
+    Token::open(&config).map_err(|source| KeyStoreError::Pkcs11 {
+        path: toml_path.to_path_buf(),
+        field: "[pkcs11]".into(),
+        source: Box::new(source),
+    })
 }
 
 impl KeyStore {
     /// Loads `dir`: every subdirectory with a `keys.toml` is a university (its name is the id); DIDs
     /// are built under `public_base_url`. `dir/ca/*.pem` certificates become the trust anchors.
     pub fn load(dir: &Path, public_base_url: &str) -> Result<Self, KeyStoreError> {
-        let entries = std::fs::read_dir(dir).map_err(|source| KeyStoreError::Io { path: dir.to_path_buf(), source })?;
+        let entries = std::fs::read_dir(dir).map_err(|source| KeyStoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let mut names = Vec::new();
         for e in entries {
-            let e = e.map_err(|source| KeyStoreError::Io { path: dir.to_path_buf(), source })?;
+            let e = e.map_err(|source| KeyStoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
             if e.path().join("keys.toml").is_file() {
                 names.push(e.file_name().to_string_lossy().into_owned());
             }
@@ -335,34 +382,59 @@ impl KeyStore {
         let ca_dir = dir.join("ca");
         if ca_dir.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&ca_dir)
-                .map_err(|source| KeyStoreError::Io { path: ca_dir.clone(), source })?
+                .map_err(|source| KeyStoreError::Io {
+                    path: ca_dir.clone(),
+                    source,
+                })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".cert.pem")))
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.ends_with(".cert.pem"))
+                })
                 .collect();
             files.sort();
             for f in files {
-                for c in certs::certificates_from_pem(&read(&f)?)
-                    .map_err(|e| KeyStoreError::Certificate { path: f.clone(), reason: e.to_string() })?
-                {
+                for c in certs::certificates_from_pem(&read(&f)?).map_err(|e| {
+                    KeyStoreError::Certificate {
+                        path: f.clone(),
+                        reason: e.to_string(),
+                    }
+                })? {
                     trust_anchors.add(c);
                 }
             }
         }
-        Ok(Self { universities, trust_anchors })
+        Ok(Self {
+            universities,
+            trust_anchors,
+        })
     }
 
-    fn load_university(dir: &Path, id: &str, public_base_url: &str) -> Result<UniversityKeys, KeyStoreError> {
+    fn load_university(
+        dir: &Path,
+        id: &str,
+        public_base_url: &str,
+    ) -> Result<UniversityKeys, KeyStoreError> {
         let toml_path = dir.join("keys.toml");
-        let config: KeysToml = toml::from_str(&read(&toml_path)?)
-            .map_err(|e| KeyStoreError::Config { path: toml_path.clone(), reason: e.to_string() })?;
-        let cfg_err = |reason: String| KeyStoreError::Config { path: toml_path.clone(), reason };
+        let config: KeysToml =
+            toml::from_str(&read(&toml_path)?).map_err(|e| KeyStoreError::Config {
+                path: toml_path.clone(),
+                reason: e.to_string(),
+            })?;
+        let cfg_err = |reason: String| KeyStoreError::Config {
+            path: toml_path.clone(),
+            reason,
+        };
         let did_web = DidWeb::for_university(public_base_url, id)?;
         if config.ed25519.is_empty() {
             return Err(cfg_err("no [[ed25519]] key".into()));
         }
         let current = config.ed25519.iter().filter(|k| k.current).count();
         if current != 1 {
-            return Err(cfg_err(format!("{current} keys marked current; exactly one must be")));
+            return Err(cfg_err(format!(
+                "{current} keys marked current; exactly one must be"
+            )));
         }
         let token = match &config.pkcs11 {
             None => None,
@@ -373,80 +445,157 @@ impl KeyStore {
         };
         let hsm_err = |field: String| {
             let path = toml_path.clone();
-            move |source: Pkcs11Error| KeyStoreError::Pkcs11 { path: path.clone(), field: field.clone(), source: Box::new(source) }
+            move |source: Pkcs11Error| KeyStoreError::Pkcs11 {
+                path: path.clone(),
+                field: field.clone(),
+                source: Box::new(source),
+            }
         };
         let mut keys = Vec::new();
         for entry in &config.ed25519 {
-            if entry.id.is_empty() || !entry.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                return Err(cfg_err(format!("key id {:?} must be [A-Za-z0-9_-]+", entry.id)));
+            if entry.id.is_empty()
+                || !entry
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                return Err(cfg_err(format!(
+                    "key id {:?} must be [A-Za-z0-9_-]+",
+                    entry.id
+                )));
             }
             if keys.iter().any(|k: &UniversityKey| k.fragment == entry.id) {
                 return Err(cfg_err(format!("duplicate key id {}", entry.id)));
             }
             let field = format!("[[ed25519]] {}", entry.id);
-            let source = key_source(&field, entry.backend, entry.file.as_deref(), "file", entry.key_label.as_deref(), entry.key_id.as_deref())
-                .map_err(&cfg_err)?;
+            let source = key_source(
+                &field,
+                entry.backend,
+                entry.file.as_deref(),
+                "file",
+                entry.key_label.as_deref(),
+                entry.key_id.as_deref(),
+            )
+            .map_err(&cfg_err)?;
             let method = did_web.verification_method(&entry.id);
             let (signer, file): (std::sync::Arc<dyn Signer>, _) = match source {
                 KeySource::File(file) => {
                     let path = dir.join(file);
                     let key = std::sync::Arc::new(
-                        Ed25519Signer::from_pkcs8_pem(method, &read(&path)?).map_err(|source| KeyStoreError::Key { path, source })?,
+                        Ed25519Signer::from_pkcs8_pem(method, &read(&path)?)
+                            .map_err(|source| KeyStoreError::Key { path, source })?,
                     );
                     (key.clone(), Some(key))
                 }
                 KeySource::Token { label, id } => (
                     std::sync::Arc::new(
-                        token_for(&field)?.signer(method, label, id.as_deref(), Algorithm::EdDsa).map_err(hsm_err(field.clone()))?,
+                        token_for(&field)?
+                            .signer(method, label, id.as_deref(), Algorithm::EdDsa)
+                            .map_err(hsm_err(field.clone()))?,
                     ),
                     None,
                 ),
             };
-            keys.push(UniversityKey { fragment: entry.id.clone(), signer, current: entry.current, backend: entry.backend, file });
+            keys.push(UniversityKey {
+                fragment: entry.id.clone(),
+                signer,
+                current: entry.current,
+                backend: entry.backend,
+                file,
+            });
         }
         let seal = match &config.seal {
             None => None,
             Some(seal) => {
                 let alg = Algorithm::from_jose_name(&seal.algorithm)
                     .filter(|a| crate::jades::ALLOWED_ALGORITHMS.contains(a))
-                    .ok_or_else(|| cfg_err(format!("seal algorithm {:?} is not RS256, PS256 or ES256", seal.algorithm)))?;
+                    .ok_or_else(|| {
+                        cfg_err(format!(
+                            "seal algorithm {:?} is not RS256, PS256 or ES256",
+                            seal.algorithm
+                        ))
+                    })?;
                 let chain_path = dir.join(&seal.chain_file);
-                let chain = certs::certificates_from_pem(&read(&chain_path)?)
-                    .map_err(|e| KeyStoreError::Certificate { path: chain_path.clone(), reason: e.to_string() })?;
+                let chain = certs::certificates_from_pem(&read(&chain_path)?).map_err(|e| {
+                    KeyStoreError::Certificate {
+                        path: chain_path.clone(),
+                        reason: e.to_string(),
+                    }
+                })?;
                 let leaf = chain.first().ok_or_else(|| KeyStoreError::Certificate {
                     path: chain_path.clone(),
                     reason: "no certificate in the seal chain_file".into(),
                 })?;
-                let kid = crate::jades::kid_for_certificate(leaf)
-                    .map_err(|e| KeyStoreError::Certificate { path: chain_path.clone(), reason: e.to_string() })?;
-                let source = key_source("[seal]", seal.backend, seal.key_file.as_deref(), "key_file", seal.key_label.as_deref(), seal.key_id.as_deref())
-                    .map_err(&cfg_err)?;
+                let kid = crate::jades::kid_for_certificate(leaf).map_err(|e| {
+                    KeyStoreError::Certificate {
+                        path: chain_path.clone(),
+                        reason: e.to_string(),
+                    }
+                })?;
+                let source = key_source(
+                    "[seal]",
+                    seal.backend,
+                    seal.key_file.as_deref(),
+                    "key_file",
+                    seal.key_label.as_deref(),
+                    seal.key_id.as_deref(),
+                )
+                .map_err(&cfg_err)?;
                 let (signer, key_name): (Box<dyn Signer>, String) = match source {
                     KeySource::File(file) => {
                         let key_path = dir.join(file);
-                        let signer = signer_from_pkcs8_pem(kid, &read(&key_path)?, alg)
-                            .map_err(|source| KeyStoreError::Key { path: key_path.clone(), source })?;
+                        let signer = signer_from_pkcs8_pem(kid, &read(&key_path)?, alg).map_err(
+                            |source| KeyStoreError::Key {
+                                path: key_path.clone(),
+                                source,
+                            },
+                        )?;
                         (signer, key_path.display().to_string())
                     }
                     KeySource::Token { label, id } => {
-                        let signer = token_for("[seal]")?.signer(kid, label, id.as_deref(), alg).map_err(hsm_err("[seal]".into()))?;
-                        (Box::new(signer), format!("the token key labelled {label:?}"))
+                        let signer = token_for("[seal]")?
+                            .signer(kid, label, id.as_deref(), alg)
+                            .map_err(hsm_err("[seal]".into()))?;
+                        (
+                            Box::new(signer),
+                            format!("the token key labelled {label:?}"),
+                        )
                     }
                 };
-                let cert_key = certs::certificate_public_key(leaf)
-                    .map_err(|e| KeyStoreError::Certificate { path: chain_path.clone(), reason: e.to_string() })?;
+                let cert_key = certs::certificate_public_key(leaf).map_err(|e| {
+                    KeyStoreError::Certificate {
+                        path: chain_path.clone(),
+                        reason: e.to_string(),
+                    }
+                })?;
                 if cert_key != signer.public_key() {
-                    return Err(KeyStoreError::Certificate { path: chain_path, reason: format!("leaf certificate does not certify {key_name}") });
+                    return Err(KeyStoreError::Certificate {
+                        path: chain_path,
+                        reason: format!("leaf certificate does not certify {key_name}"),
+                    });
                 }
-                Some(SealKey { signer, chain, backend: seal.backend })
+                Some(SealKey {
+                    signer,
+                    chain,
+                    backend: seal.backend,
+                })
             }
         };
-        Ok(UniversityKeys { id: id.to_string(), did_web, keys, seal })
+        Ok(UniversityKeys {
+            id: id.to_string(),
+            did_web,
+            keys,
+            seal,
+        })
     }
 
     /// Universities any of whose private keys is a file (see [`UniversityKeys::uses_file_keys`]).
     pub fn universities_with_file_keys(&self) -> Vec<&str> {
-        self.universities.values().filter(|u| u.uses_file_keys()).map(|u| u.id.as_str()).collect()
+        self.universities
+            .values()
+            .filter(|u| u.uses_file_keys())
+            .map(|u| u.id.as_str())
+            .collect()
     }
 
     /// One university.

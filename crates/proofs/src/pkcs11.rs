@@ -93,7 +93,9 @@ pub enum Pkcs11Error {
         id: Option<String>,
     },
     /// More than one private key matches: the configuration must add `key_id`.
-    #[error("token {token:?}: {count} private keys have key_label {label:?}; add key_id to choose one")]
+    #[error(
+        "token {token:?}: {count} private keys have key_label {label:?}; add key_id to choose one"
+    )]
     KeyAmbiguous {
         /// Token label.
         token: String,
@@ -129,7 +131,9 @@ pub enum Pkcs11Error {
 }
 
 fn id_suffix(id: &Option<String>) -> String {
-    id.as_ref().map(|id| format!(" and key_id {id}")).unwrap_or_default()
+    id.as_ref()
+        .map(|id| format!(" and key_id {id}"))
+        .unwrap_or_default()
 }
 
 /// Where the user PIN comes from. `Debug` names the source, never the PIN.
@@ -143,14 +147,21 @@ pub enum PinSource {
 
 impl PinSource {
     fn read(&self, token: &str) -> Result<AuthPin, Pkcs11Error> {
-        let unavailable = |reason: String| Pkcs11Error::PinUnavailable { token: token.to_owned(), reason };
+        let unavailable = |reason: String| Pkcs11Error::PinUnavailable {
+            token: token.to_owned(),
+            reason,
+        };
         let raw = match self {
-            PinSource::Env(var) => zeroize::Zeroizing::new(
-                std::env::var(var).map_err(|_| unavailable(format!("environment variable {var} (pin_env) is not set or not UTF-8")))?,
-            ),
-            PinSource::File(path) => zeroize::Zeroizing::new(
-                std::fs::read_to_string(path).map_err(|e| unavailable(format!("cannot read pin_file {}: {e}", path.display())))?,
-            ),
+            PinSource::Env(var) => zeroize::Zeroizing::new(std::env::var(var).map_err(|_| {
+                unavailable(format!(
+                    "environment variable {var} (pin_env) is not set or not UTF-8"
+                ))
+            })?),
+            PinSource::File(path) => {
+                zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+                    unavailable(format!("cannot read pin_file {}: {e}", path.display()))
+                })?)
+            }
         };
         let pin = raw.lines().next().unwrap_or("").trim_end();
         if pin.is_empty() {
@@ -182,8 +193,13 @@ fn modules() -> &'static Mutex<HashMap<PathBuf, Pkcs11>> {
 /// The process-wide, initialised context of a PKCS#11 module (loaded and `C_Initialize`d on first
 /// use, then shared: a second `C_Initialize` of the same module fails).
 pub fn context(module: &Path) -> Result<Pkcs11, Pkcs11Error> {
-    let err = |reason: String| Pkcs11Error::Module { module: module.to_path_buf(), reason };
-    let mut map = modules().lock().map_err(|_| err("module table lock poisoned".into()))?;
+    let err = |reason: String| Pkcs11Error::Module {
+        module: module.to_path_buf(),
+        reason,
+    };
+    let mut map = modules()
+        .lock()
+        .map_err(|_| err("module table lock poisoned".into()))?;
     if let Some(ctx) = map.get(module) {
         return Ok(ctx.clone());
     }
@@ -205,7 +221,9 @@ pub struct Token {
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Token").field("label", &self.label).finish_non_exhaustive()
+        f.debug_struct("Token")
+            .field("label", &self.label)
+            .finish_non_exhaustive()
     }
 }
 
@@ -217,27 +235,48 @@ impl Token {
         let label = config.token_label.clone();
         let tok_err = |operation: &'static str| {
             let label = label.clone();
-            move |e: CkError| Pkcs11Error::Token { token: label.clone(), operation, reason: e.to_string() }
+            move |e: CkError| Pkcs11Error::Token {
+                token: label.clone(),
+                operation,
+                reason: e.to_string(),
+            }
         };
         let mut found = None;
-        for slot in ctx.get_slots_with_initialized_token().map_err(tok_err("C_GetSlotList"))? {
-            let info = ctx.get_token_info(slot).map_err(tok_err("C_GetTokenInfo"))?;
+        for slot in ctx
+            .get_slots_with_initialized_token()
+            .map_err(tok_err("C_GetSlotList"))?
+        {
+            let info = ctx
+                .get_token_info(slot)
+                .map_err(tok_err("C_GetTokenInfo"))?;
             if info.label().trim_end() == label {
                 found = Some(slot);
                 break;
             }
         }
-        let slot = found.ok_or_else(|| Pkcs11Error::TokenNotFound { module: config.module.clone(), label: label.clone() })?;
+        let slot = found.ok_or_else(|| Pkcs11Error::TokenNotFound {
+            module: config.module.clone(),
+            label: label.clone(),
+        })?;
         let pin = config.pin.read(&label)?;
-        let session = ctx.open_ro_session(slot).map_err(tok_err("C_OpenSession"))?;
+        let session = ctx
+            .open_ro_session(slot)
+            .map_err(tok_err("C_OpenSession"))?;
         match session.login(UserType::User, Some(&pin)) {
             // Login state is per token and application: a second session is already logged in.
             Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
-            Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => return Err(Pkcs11Error::PinIncorrect { token: label }),
-            Err(CkError::Pkcs11(RvError::PinLocked, _)) => return Err(Pkcs11Error::PinLocked { token: label }),
+            Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => {
+                return Err(Pkcs11Error::PinIncorrect { token: label })
+            }
+            Err(CkError::Pkcs11(RvError::PinLocked, _)) => {
+                return Err(Pkcs11Error::PinLocked { token: label })
+            }
             Err(e) => return Err(tok_err("C_Login")(e)),
         }
-        Ok(Self { label, session: Arc::new(Mutex::new(session)) })
+        Ok(Self {
+            label,
+            session: Arc::new(Mutex::new(session)),
+        })
     }
 
     /// The token's label.
@@ -246,7 +285,11 @@ impl Token {
     }
 
     fn error(&self, operation: &'static str) -> impl Fn(CkError) -> Pkcs11Error + '_ {
-        move |e| Pkcs11Error::Token { token: self.label.clone(), operation, reason: e.to_string() }
+        move |e| Pkcs11Error::Token {
+            token: self.label.clone(),
+            operation,
+            reason: e.to_string(),
+        }
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Session>, Pkcs11Error> {
@@ -267,11 +310,16 @@ impl Token {
         alg: Algorithm,
     ) -> Result<Pkcs11Signer, Pkcs11Error> {
         let session = self.lock()?;
-        let mut template = vec![Attribute::Class(ObjectClass::PRIVATE_KEY), Attribute::Label(key_label.as_bytes().to_vec())];
+        let mut template = vec![
+            Attribute::Class(ObjectClass::PRIVATE_KEY),
+            Attribute::Label(key_label.as_bytes().to_vec()),
+        ];
         if let Some(id) = key_id {
             template.push(Attribute::Id(id.to_vec()));
         }
-        let keys = session.find_objects(&template).map_err(self.error("C_FindObjects"))?;
+        let keys = session
+            .find_objects(&template)
+            .map_err(self.error("C_FindObjects"))?;
         let key = match keys.as_slice() {
             [] => {
                 return Err(Pkcs11Error::KeyNotFound {
@@ -281,9 +329,17 @@ impl Token {
                 })
             }
             [one] => *one,
-            many => return Err(Pkcs11Error::KeyAmbiguous { token: self.label.clone(), label: key_label.to_owned(), count: many.len() }),
+            many => {
+                return Err(Pkcs11Error::KeyAmbiguous {
+                    token: self.label.clone(),
+                    label: key_label.to_owned(),
+                    count: many.len(),
+                })
+            }
         };
-        let attrs = session.get_attributes(key, &[AttributeType::KeyType, AttributeType::Id]).map_err(self.error("C_GetAttributeValue"))?;
+        let attrs = session
+            .get_attributes(key, &[AttributeType::KeyType, AttributeType::Id])
+            .map_err(self.error("C_GetAttributeValue"))?;
         let mut ck_type = None;
         let mut id = key_id.map(<[u8]>::to_vec);
         for a in attrs {
@@ -311,11 +367,16 @@ impl Token {
             None => return Err(wrong("a key without CKA_KEY_TYPE".into())),
         }
         // The public half, from the public key object with the same label (and id).
-        let mut template = vec![Attribute::Class(ObjectClass::PUBLIC_KEY), Attribute::Label(key_label.as_bytes().to_vec())];
+        let mut template = vec![
+            Attribute::Class(ObjectClass::PUBLIC_KEY),
+            Attribute::Label(key_label.as_bytes().to_vec()),
+        ];
         if let Some(id) = &id {
             template.push(Attribute::Id(id.clone()));
         }
-        let publics = session.find_objects(&template).map_err(self.error("C_FindObjects"))?;
+        let publics = session
+            .find_objects(&template)
+            .map_err(self.error("C_FindObjects"))?;
         let Some(public_handle) = publics.first().copied() else {
             return Err(Pkcs11Error::KeyNotFound {
                 token: self.label.clone(),
@@ -325,10 +386,23 @@ impl Token {
         };
         let public = self.read_public_key(&session, public_handle, alg.key_type(), key_label)?;
         drop(session);
-        Ok(Pkcs11Signer { key_id: key_id_url.into(), alg, token: self.clone(), key, key_label: key_label.to_owned(), public })
+        Ok(Pkcs11Signer {
+            key_id: key_id_url.into(),
+            alg,
+            token: self.clone(),
+            key,
+            key_label: key_label.to_owned(),
+            public,
+        })
     }
 
-    fn read_public_key(&self, session: &Session, handle: ObjectHandle, key_type: KeyType, key_label: &str) -> Result<PublicKey, Pkcs11Error> {
+    fn read_public_key(
+        &self,
+        session: &Session,
+        handle: ObjectHandle,
+        key_type: KeyType,
+        key_label: &str,
+    ) -> Result<PublicKey, Pkcs11Error> {
         let bad = |reason: String| Pkcs11Error::Token {
             token: self.label.clone(),
             operation: "reading the public key",
@@ -338,7 +412,9 @@ impl Token {
             KeyType::Rsa => &[AttributeType::Modulus, AttributeType::PublicExponent],
             KeyType::Ed25519 | KeyType::P256 => &[AttributeType::EcParams, AttributeType::EcPoint],
         };
-        let attrs = session.get_attributes(handle, wanted).map_err(self.error("C_GetAttributeValue"))?;
+        let attrs = session
+            .get_attributes(handle, wanted)
+            .map_err(self.error("C_GetAttributeValue"))?;
         let (mut params, mut point, mut modulus, mut exponent) = (None, None, None, None);
         for a in attrs {
             match a {
@@ -351,27 +427,42 @@ impl Token {
         }
         match key_type {
             KeyType::Rsa => {
-                let (Some(n), Some(e)) = (modulus, exponent) else { return Err(bad("no CKA_MODULUS / CKA_PUBLIC_EXPONENT".into())) };
-                let key = rsa::RsaPublicKey::new(rsa::BigUint::from_bytes_be(&n), rsa::BigUint::from_bytes_be(&e))
-                    .map_err(|e| bad(format!("invalid RSA public key: {e}")))?;
+                let (Some(n), Some(e)) = (modulus, exponent) else {
+                    return Err(bad("no CKA_MODULUS / CKA_PUBLIC_EXPONENT".into()));
+                };
+                let key = rsa::RsaPublicKey::new(
+                    rsa::BigUint::from_bytes_be(&n),
+                    rsa::BigUint::from_bytes_be(&e),
+                )
+                .map_err(|e| bad(format!("invalid RSA public key: {e}")))?;
                 Ok(PublicKey::Rsa(key))
             }
             KeyType::Ed25519 => {
                 let params = params.unwrap_or_default();
                 if params != ED25519_PARAMS && params != ED25519_PARAMS_NAME {
-                    return Err(bad("CKA_EC_PARAMS is not Ed25519 (1.3.101.112 or \"edwards25519\")".into()));
+                    return Err(bad(
+                        "CKA_EC_PARAMS is not Ed25519 (1.3.101.112 or \"edwards25519\")".into(),
+                    ));
                 }
-                let raw = ec_point_bytes(point.as_deref().unwrap_or_default(), 32).ok_or_else(|| bad("CKA_EC_POINT is not a 32-byte Ed25519 key".into()))?;
-                let bytes: [u8; 32] = raw.try_into().map_err(|_| bad("CKA_EC_POINT is not 32 bytes".into()))?;
-                let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| bad("CKA_EC_POINT is not an Ed25519 point".into()))?;
+                let raw = ec_point_bytes(point.as_deref().unwrap_or_default(), 32)
+                    .ok_or_else(|| bad("CKA_EC_POINT is not a 32-byte Ed25519 key".into()))?;
+                let bytes: [u8; 32] = raw
+                    .try_into()
+                    .map_err(|_| bad("CKA_EC_POINT is not 32 bytes".into()))?;
+                let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+                    .map_err(|_| bad("CKA_EC_POINT is not an Ed25519 point".into()))?;
                 Ok(PublicKey::Ed25519(key))
             }
             KeyType::P256 => {
                 if params.as_deref() != Some(&P256_PARAMS[..]) {
-                    return Err(bad("CKA_EC_PARAMS is not P-256 (1.2.840.10045.3.1.7)".into()));
+                    return Err(bad(
+                        "CKA_EC_PARAMS is not P-256 (1.2.840.10045.3.1.7)".into()
+                    ));
                 }
-                let raw = ec_point_bytes(point.as_deref().unwrap_or_default(), 65).ok_or_else(|| bad("CKA_EC_POINT is not an uncompressed P-256 point".into()))?;
-                let key = p256::PublicKey::from_sec1_bytes(raw).map_err(|_| bad("CKA_EC_POINT is not a P-256 point".into()))?;
+                let raw = ec_point_bytes(point.as_deref().unwrap_or_default(), 65)
+                    .ok_or_else(|| bad("CKA_EC_POINT is not an uncompressed P-256 point".into()))?;
+                let key = p256::PublicKey::from_sec1_bytes(raw)
+                    .map_err(|_| bad("CKA_EC_POINT is not a P-256 point".into()))?;
                 Ok(PublicKey::P256(key))
             }
         }
@@ -430,23 +521,50 @@ impl Signer for Pkcs11Signer {
         self.public.clone()
     }
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        let backend = |reason: String| SignError::Backend { alg: self.alg, reason };
+        let backend = |reason: String| SignError::Backend {
+            alg: self.alg,
+            reason,
+        };
         let session = self.token.lock().map_err(|e| backend(e.to_string()))?;
-        let ck = |e: CkError| backend(format!("C_Sign on token {:?}, key {:?}: {e}", self.token.label, self.key_label));
+        let ck = |e: CkError| {
+            backend(format!(
+                "C_Sign on token {:?}, key {:?}: {e}",
+                self.token.label, self.key_label
+            ))
+        };
         match self.alg {
-            Algorithm::EdDsa => session.sign(&Mechanism::Eddsa(EddsaParams::new(EddsaSignatureScheme::Pure)), self.key, message).map_err(ck),
-            Algorithm::Rs256 => session.sign(&Mechanism::Sha256RsaPkcs, self.key, message).map_err(ck),
+            Algorithm::EdDsa => session
+                .sign(
+                    &Mechanism::Eddsa(EddsaParams::new(EddsaSignatureScheme::Pure)),
+                    self.key,
+                    message,
+                )
+                .map_err(ck),
+            Algorithm::Rs256 => session
+                .sign(&Mechanism::Sha256RsaPkcs, self.key, message)
+                .map_err(ck),
             Algorithm::Ps256 => {
                 // RFC 7518 §3.5: MGF1 with SHA-256 and a salt as long as the hash (32 bytes).
-                let params = PkcsPssParams { hash_alg: MechanismType::SHA256, mgf: PkcsMgfType::MGF1_SHA256, s_len: cryptoki::types::Ulong::from(32) };
-                session.sign(&Mechanism::Sha256RsaPkcsPss(params), self.key, message).map_err(ck)
+                let params = PkcsPssParams {
+                    hash_alg: MechanismType::SHA256,
+                    mgf: PkcsMgfType::MGF1_SHA256,
+                    s_len: cryptoki::types::Ulong::from(32),
+                };
+                session
+                    .sign(&Mechanism::Sha256RsaPkcsPss(params), self.key, message)
+                    .map_err(ck)
             }
             Algorithm::Es256 => {
                 // CKM_ECDSA signs a digest and returns r ‖ s (PKCS #11 §2.3.1), the JOSE form.
                 let digest = sha2::Sha256::digest(message);
-                let sig = session.sign(&Mechanism::Ecdsa, self.key, &digest).map_err(ck)?;
+                let sig = session
+                    .sign(&Mechanism::Ecdsa, self.key, &digest)
+                    .map_err(ck)?;
                 if sig.len() != 64 {
-                    return Err(backend(format!("CKM_ECDSA returned {} bytes, expected 64 (r ‖ s)", sig.len())));
+                    return Err(backend(format!(
+                        "CKM_ECDSA returned {} bytes, expected 64 (r ‖ s)",
+                        sig.len()
+                    )));
                 }
                 Ok(sig)
             }
@@ -472,8 +590,14 @@ mod tests {
     fn pin_errors_name_the_source_not_the_value() {
         let missing = PinSource::Env("ENHANCE_TEST_PIN_THAT_IS_NOT_SET_7f3a".into());
         let e = missing.read("tok").unwrap_err().to_string();
-        assert!(e.contains("ENHANCE_TEST_PIN_THAT_IS_NOT_SET_7f3a") && e.contains("tok"), "{e}");
-        let e = PinSource::File("no-such-dir/enhance-pin".into()).read("tok").unwrap_err().to_string();
+        assert!(
+            e.contains("ENHANCE_TEST_PIN_THAT_IS_NOT_SET_7f3a") && e.contains("tok"),
+            "{e}"
+        );
+        let e = PinSource::File("no-such-dir/enhance-pin".into())
+            .read("tok")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("pin_file"), "{e}");
     }
 

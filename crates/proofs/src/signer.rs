@@ -81,7 +81,10 @@ impl<S: Signer + ?Sized> Signer for std::sync::Arc<S> {
 }
 
 fn decode_err(what: &'static str) -> impl Fn(pkcs8::Error) -> KeyError {
-    move |e| KeyError::Encoding { what, reason: e.to_string() }
+    move |e| KeyError::Encoding {
+        what,
+        reason: e.to_string(),
+    }
 }
 
 /// The key family of a PKCS#8 PEM private key, read from its algorithm OID.
@@ -92,10 +95,15 @@ pub fn pkcs8_pem_key_type(pem: &str) -> Result<KeyType, KeyError> {
         reason: e.to_string(),
     })?;
     if label != "PRIVATE KEY" {
-        return Err(KeyError::Encoding { what: "PKCS#8 PEM", reason: format!("label {label:?}, expected \"PRIVATE KEY\"") });
+        return Err(KeyError::Encoding {
+            what: "PKCS#8 PEM",
+            reason: format!("label {label:?}, expected \"PRIVATE KEY\""),
+        });
     }
-    let info = pkcs8::PrivateKeyInfo::from_der(doc.as_bytes())
-        .map_err(|e| KeyError::Encoding { what: "PKCS#8", reason: e.to_string() })?;
+    let info = pkcs8::PrivateKeyInfo::from_der(doc.as_bytes()).map_err(|e| KeyError::Encoding {
+        what: "PKCS#8",
+        reason: e.to_string(),
+    })?;
     match info.algorithm.oid.to_string().as_str() {
         "1.3.101.112" => Ok(KeyType::Ed25519),
         "1.2.840.113549.1.1.1" => Ok(KeyType::Rsa),
@@ -106,10 +114,16 @@ pub fn pkcs8_pem_key_type(pem: &str) -> Result<KeyType, KeyError> {
 
 /// Loads any supported PKCS#8 PEM key as a boxed signer. `alg` chooses between RS256 and PS256 for
 /// RSA keys and must match the key type otherwise.
-pub fn signer_from_pkcs8_pem(key_id: impl Into<String>, pem: &str, alg: Algorithm) -> Result<Box<dyn Signer>, KeyError> {
+pub fn signer_from_pkcs8_pem(
+    key_id: impl Into<String>,
+    pem: &str,
+    alg: Algorithm,
+) -> Result<Box<dyn Signer>, KeyError> {
     let key_type = pkcs8_pem_key_type(pem)?;
     if key_type != alg.key_type() {
-        return Err(KeyError::UnsupportedAlgorithm(format!("{alg} with a {key_type} key")));
+        return Err(KeyError::UnsupportedAlgorithm(format!(
+            "{alg} with a {key_type} key"
+        )));
     }
     Ok(match key_type {
         KeyType::Ed25519 => Box::new(Ed25519Signer::from_pkcs8_pem(key_id, pem)?),
@@ -128,19 +142,29 @@ pub struct Ed25519Signer {
 impl Ed25519Signer {
     /// From the 32-byte secret seed.
     pub fn from_secret_bytes(key_id: impl Into<String>, secret: &[u8; 32]) -> Self {
-        Self { key_id: key_id.into(), key: ed25519_dalek::SigningKey::from_bytes(secret) }
+        Self {
+            key_id: key_id.into(),
+            key: ed25519_dalek::SigningKey::from_bytes(secret),
+        }
     }
 
     /// From a multibase `ed25519-priv` secret (`z3u2...`), the form of the W3C test vectors.
-    pub fn from_multibase_secret(key_id: impl Into<String>, multibase: &str) -> Result<Self, KeyError> {
+    pub fn from_multibase_secret(
+        key_id: impl Into<String>,
+        multibase: &str,
+    ) -> Result<Self, KeyError> {
         let secret = crate::keys::ed25519_secret_from_multibase(multibase)?;
         Ok(Self::from_secret_bytes(key_id, &secret))
     }
 
     /// From PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
     pub fn from_pkcs8_pem(key_id: impl Into<String>, pem: &str) -> Result<Self, KeyError> {
-        let key = ed25519_dalek::SigningKey::from_pkcs8_pem(pem).map_err(decode_err("Ed25519 PKCS#8 PEM"))?;
-        Ok(Self { key_id: key_id.into(), key })
+        let key = ed25519_dalek::SigningKey::from_pkcs8_pem(pem)
+            .map_err(decode_err("Ed25519 PKCS#8 PEM"))?;
+        Ok(Self {
+            key_id: key_id.into(),
+            key,
+        })
     }
 
     /// PKCS#8 PEM of the secret key, for writing demo key files. The string zeroizes on drop.
@@ -148,12 +172,18 @@ impl Ed25519Signer {
         use pkcs8::EncodePrivateKey as _;
         self.key
             .to_pkcs8_pem(pkcs8::LineEnding::LF)
-            .map_err(|e| KeyError::Encoding { what: "Ed25519 PKCS#8 PEM", reason: e.to_string() })
+            .map_err(|e| KeyError::Encoding {
+                what: "Ed25519 PKCS#8 PEM",
+                reason: e.to_string(),
+            })
     }
 
     /// The same key under another key id (e.g. once the DID is known).
     pub fn with_key_id(&self, key_id: impl Into<String>) -> Self {
-        Self { key_id: key_id.into(), key: self.key.clone() }
+        Self {
+            key_id: key_id.into(),
+            key: self.key.clone(),
+        }
     }
 
     /// The Ed25519 verifying key.
@@ -166,7 +196,10 @@ impl fmt::Debug for Ed25519Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ed25519Signer")
             .field("key_id", &self.key_id)
-            .field("public_key", &crate::keys::ed25519_to_multikey(&self.key.verifying_key()))
+            .field(
+                "public_key",
+                &crate::keys::ed25519_to_multikey(&self.key.verifying_key()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -202,7 +235,11 @@ pub struct RsaSigner {
 
 impl RsaSigner {
     /// Wraps an RSA private key; `alg` must be RS256 or PS256.
-    pub fn new(key_id: impl Into<String>, key: rsa::RsaPrivateKey, alg: Algorithm) -> Result<Self, KeyError> {
+    pub fn new(
+        key_id: impl Into<String>,
+        key: rsa::RsaPrivateKey,
+        alg: Algorithm,
+    ) -> Result<Self, KeyError> {
         match alg {
             Algorithm::Rs256 | Algorithm::Ps256 => {
                 use pkcs8::EncodePrivateKey as _;
@@ -211,14 +248,25 @@ impl RsaSigner {
                     .ok()
                     .and_then(|der| ring::rsa::KeyPair::from_pkcs8(der.as_bytes()).ok())
                     .map(std::sync::Arc::new);
-                Ok(Self { key_id: key_id.into(), alg, key, ring_key })
+                Ok(Self {
+                    key_id: key_id.into(),
+                    alg,
+                    key,
+                    ring_key,
+                })
             }
-            other => Err(KeyError::UnsupportedAlgorithm(format!("{other} with an RSA key"))),
+            other => Err(KeyError::UnsupportedAlgorithm(format!(
+                "{other} with an RSA key"
+            ))),
         }
     }
 
     /// From PKCS#8 PEM.
-    pub fn from_pkcs8_pem(key_id: impl Into<String>, pem: &str, alg: Algorithm) -> Result<Self, KeyError> {
+    pub fn from_pkcs8_pem(
+        key_id: impl Into<String>,
+        pem: &str,
+        alg: Algorithm,
+    ) -> Result<Self, KeyError> {
         let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem).map_err(decode_err("RSA PKCS#8 PEM"))?;
         Self::new(key_id, key, alg)
     }
@@ -228,7 +276,10 @@ impl RsaSigner {
         use pkcs8::EncodePrivateKey as _;
         self.key
             .to_pkcs8_pem(pkcs8::LineEnding::LF)
-            .map_err(|e| KeyError::Encoding { what: "RSA PKCS#8 PEM", reason: e.to_string() })
+            .map_err(|e| KeyError::Encoding {
+                what: "RSA PKCS#8 PEM",
+                reason: e.to_string(),
+            })
     }
 
     /// The RSA private key, for building certificates with the `x509-cert` builder.
@@ -244,7 +295,10 @@ impl RsaSigner {
     /// The same signature made by the `rsa` crate, whatever the key size: the reference the
     /// `ring` path is tested against.
     pub fn sign_with_rsa_crate(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        let backend = |e: signature::Error| SignError::Backend { alg: self.alg, reason: e.to_string() };
+        let backend = |e: signature::Error| SignError::Backend {
+            alg: self.alg,
+            reason: e.to_string(),
+        };
         match self.alg {
             Algorithm::Rs256 => {
                 let key = pkcs1v15::SigningKey::<Sha256>::new(self.key.clone());
@@ -254,10 +308,15 @@ impl RsaSigner {
             Algorithm::Ps256 => {
                 // PSS is randomised (the salt); the OS RNG is the only sensible source here.
                 let key = pss::SigningKey::<Sha256>::new(self.key.clone());
-                let sig = key.try_sign_with_rng(&mut rand_core::OsRng, message).map_err(backend)?;
+                let sig = key
+                    .try_sign_with_rng(&mut rand_core::OsRng, message)
+                    .map_err(backend)?;
                 Ok(Box::<[u8]>::from(sig).into_vec())
             }
-            other => Err(SignError::UnsupportedAlgorithm { key_type: KeyType::Rsa, alg: other }),
+            other => Err(SignError::UnsupportedAlgorithm {
+                key_type: KeyType::Rsa,
+                alg: other,
+            }),
         }
     }
 }
@@ -290,12 +349,25 @@ impl Signer for RsaSigner {
             Algorithm::Rs256 => &ring::signature::RSA_PKCS1_SHA256,
             // PSS with a 32-byte salt from the OS RNG (`ring` takes the salt length from the hash).
             Algorithm::Ps256 => &ring::signature::RSA_PSS_SHA256,
-            other => return Err(SignError::UnsupportedAlgorithm { key_type: KeyType::Rsa, alg: other }),
+            other => {
+                return Err(SignError::UnsupportedAlgorithm {
+                    key_type: KeyType::Rsa,
+                    alg: other,
+                })
+            }
         };
         let mut signature = vec![0u8; ring_key.public().modulus_len()];
         ring_key
-            .sign(padding, &ring::rand::SystemRandom::new(), message, &mut signature)
-            .map_err(|_| SignError::Backend { alg: self.alg, reason: "RSA signing failed".into() })?;
+            .sign(
+                padding,
+                &ring::rand::SystemRandom::new(),
+                message,
+                &mut signature,
+            )
+            .map_err(|_| SignError::Backend {
+                alg: self.alg,
+                reason: "RSA signing failed".into(),
+            })?;
         Ok(signature)
     }
 }
@@ -310,12 +382,16 @@ pub struct P256Signer {
 impl P256Signer {
     /// Wraps a P-256 signing key.
     pub fn new(key_id: impl Into<String>, key: p256::ecdsa::SigningKey) -> Self {
-        Self { key_id: key_id.into(), key }
+        Self {
+            key_id: key_id.into(),
+            key,
+        }
     }
 
     /// From PKCS#8 PEM.
     pub fn from_pkcs8_pem(key_id: impl Into<String>, pem: &str) -> Result<Self, KeyError> {
-        let key = p256::ecdsa::SigningKey::from_pkcs8_pem(pem).map_err(decode_err("P-256 PKCS#8 PEM"))?;
+        let key =
+            p256::ecdsa::SigningKey::from_pkcs8_pem(pem).map_err(decode_err("P-256 PKCS#8 PEM"))?;
         Ok(Self::new(key_id, key))
     }
 
@@ -324,12 +400,18 @@ impl P256Signer {
         use pkcs8::EncodePrivateKey as _;
         self.key
             .to_pkcs8_pem(pkcs8::LineEnding::LF)
-            .map_err(|e| KeyError::Encoding { what: "P-256 PKCS#8 PEM", reason: e.to_string() })
+            .map_err(|e| KeyError::Encoding {
+                what: "P-256 PKCS#8 PEM",
+                reason: e.to_string(),
+            })
     }
 
     /// The same key under another key id.
     pub fn with_key_id(&self, key_id: impl Into<String>) -> Self {
-        Self { key_id: key_id.into(), key: self.key.clone() }
+        Self {
+            key_id: key_id.into(),
+            key: self.key.clone(),
+        }
     }
 
     /// The ECDSA signing key, for building certificates with the `x509-cert` builder.
@@ -358,10 +440,11 @@ impl Signer for P256Signer {
         PublicKey::P256(p256::PublicKey::from(self.key.verifying_key()))
     }
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        let sig: p256::ecdsa::Signature = self
-            .key
-            .try_sign(message)
-            .map_err(|e| SignError::Backend { alg: Algorithm::Es256, reason: e.to_string() })?;
+        let sig: p256::ecdsa::Signature =
+            self.key.try_sign(message).map_err(|e| SignError::Backend {
+                alg: Algorithm::Es256,
+                reason: e.to_string(),
+            })?;
         Ok(sig.to_bytes().to_vec())
     }
 }
@@ -383,20 +466,34 @@ mod tests {
             Box::new(Ed25519Signer::from_secret_bytes("ed", &[7u8; 32])),
             Box::new(RsaSigner::new("rs", rsa.clone(), Algorithm::Rs256).unwrap()),
             Box::new(RsaSigner::new("ps", rsa, Algorithm::Ps256).unwrap()),
-            Box::new(P256Signer::new("es", p256::ecdsa::SigningKey::random(&mut rng))),
+            Box::new(P256Signer::new(
+                "es",
+                p256::ecdsa::SigningKey::random(&mut rng),
+            )),
         ];
         for s in &signers {
             let sig = s.sign(b"hello").unwrap();
-            s.public_key().verify(s.algorithm(), b"hello", &sig).unwrap();
+            s.public_key()
+                .verify(s.algorithm(), b"hello", &sig)
+                .unwrap();
             let mut bad = sig.clone();
             bad[5] ^= 1;
-            assert!(s.public_key().verify(s.algorithm(), b"hello", &bad).is_err(), "{s:?}");
+            assert!(
+                s.public_key()
+                    .verify(s.algorithm(), b"hello", &bad)
+                    .is_err(),
+                "{s:?}"
+            );
             assert_eq!(
                 s.public_key().verify(s.algorithm(), b"hellp", &sig),
                 Err(crate::keys::SignatureError::Mismatch(s.algorithm()))
             );
         }
-        assert_eq!(signers[3].sign(b"x").unwrap().len(), 64, "ES256 is raw r||s");
+        assert_eq!(
+            signers[3].sign(b"x").unwrap().len(),
+            64,
+            "ES256 is raw r||s"
+        );
     }
 
     #[test]
@@ -410,6 +507,9 @@ mod tests {
         let pem = p.to_pkcs8_pem().unwrap();
         assert_eq!(pkcs8_pem_key_type(&pem).unwrap(), KeyType::P256);
         assert!(signer_from_pkcs8_pem("b", &pem, Algorithm::Rs256).is_err());
-        assert!(matches!(Ed25519Signer::from_pkcs8_pem("x", "garbage"), Err(KeyError::Encoding { .. })));
+        assert!(matches!(
+            Ed25519Signer::from_pkcs8_pem("x", "garbage"),
+            Err(KeyError::Encoding { .. })
+        ));
     }
 }

@@ -123,7 +123,9 @@ pub fn encode(credential: &Value, signer: &dyn Signer) -> Result<String, VcJwtEr
 /// refused: RFC 7515 §4 lets a JWS parser reject duplicate header names, I-JSON RFC 7493 §2.3
 /// forbids them); the error completes "header ..." / "payload ...".
 fn strict_object(part: &str) -> Result<Value, String> {
-    let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| "is not base64url".to_string())?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| "is not base64url".to_string())?;
     match strict_json::from_slice(&bytes) {
         Ok(v @ Value::Object(_)) => Ok(v),
         Ok(_) => Err("is not a JSON object".into()),
@@ -135,11 +137,16 @@ fn strict_object(part: &str) -> Result<Value, String> {
 pub fn verify(jwt: &str, resolver: &dyn KeyResolver) -> Result<VerifiedJwt, VcJwtError> {
     let malformed = |s: &str| VcJwtError::Malformed(s.to_string());
     let mut parts = jwt.trim().split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(malformed("expected three dot-separated parts"));
     };
     let header: Value = strict_object(h).map_err(|why| malformed(&format!("header {why}")))?;
-    let alg_name = header.get("alg").and_then(Value::as_str).ok_or_else(|| malformed("no alg"))?;
+    let alg_name = header
+        .get("alg")
+        .and_then(Value::as_str)
+        .ok_or_else(|| malformed("no alg"))?;
     if alg_name.eq_ignore_ascii_case("none") {
         return Err(VcJwtError::AlgNone);
     }
@@ -153,25 +160,53 @@ pub fn verify(jwt: &str, resolver: &dyn KeyResolver) -> Result<VerifiedJwt, VcJw
         Some(TYP) => {}
         other => return Err(VcJwtError::WrongType(other.unwrap_or_default().into())),
     }
-    let kid = header.get("kid").and_then(Value::as_str).ok_or(VcJwtError::MissingKid)?.to_string();
+    let kid = header
+        .get("kid")
+        .and_then(Value::as_str)
+        .ok_or(VcJwtError::MissingKid)?
+        .to_string();
     let credential: Value = strict_object(p).map_err(|why| malformed(&format!("payload {why}")))?;
-    let signature = URL_SAFE_NO_PAD.decode(s).map_err(|_| malformed("signature is not base64url"))?;
+    let signature = URL_SAFE_NO_PAD
+        .decode(s)
+        .map_err(|_| malformed("signature is not base64url"))?;
 
-    let method = resolver.resolve(&kid).map_err(|source| VcJwtError::KeyNotFound { kid: kid.clone(), source })?;
+    let method = resolver
+        .resolve(&kid)
+        .map_err(|source| VcJwtError::KeyNotFound {
+            kid: kid.clone(),
+            source,
+        })?;
     let issuer = issuer_id(&credential).ok_or(VcJwtError::MissingIssuer)?;
     if method.controller != issuer {
-        return Err(VcJwtError::KidNotIssuerKey { kid, controller: method.controller, issuer: issuer.into() });
+        return Err(VcJwtError::KidNotIssuerKey {
+            kid,
+            controller: method.controller,
+            issuer: issuer.into(),
+        });
     }
     let key_type = method.public_key.key_type();
     if key_type != alg.key_type() {
         return Err(VcJwtError::AlgorithmKeyMismatch { alg, key_type });
     }
     let input_len = h.len() + 1 + p.len();
-    match method.public_key.verify(alg, &jwt.trim().as_bytes()[..input_len], &signature) {
+    match method
+        .public_key
+        .verify(alg, &jwt.trim().as_bytes()[..input_len], &signature)
+    {
         Ok(()) => {}
-        Err(SignatureError::Malformed { reason, .. }) => return Err(VcJwtError::MalformedSignature(reason)),
-        Err(SignatureError::KeyTypeMismatch { .. }) => return Err(VcJwtError::AlgorithmKeyMismatch { alg, key_type }),
+        Err(SignatureError::Malformed { reason, .. }) => {
+            return Err(VcJwtError::MalformedSignature(reason))
+        }
+        Err(SignatureError::KeyTypeMismatch { .. }) => {
+            return Err(VcJwtError::AlgorithmKeyMismatch { alg, key_type })
+        }
         Err(SignatureError::Mismatch(_)) => return Err(VcJwtError::SignatureInvalid),
     }
-    Ok(VerifiedJwt { header, credential, verification_method: kid, controller: method.controller, algorithm: alg })
+    Ok(VerifiedJwt {
+        header,
+        credential,
+        verification_method: kid,
+        controller: method.controller,
+        algorithm: alg,
+    })
 }

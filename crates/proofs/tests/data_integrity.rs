@@ -46,13 +46,19 @@ fn edc_vc11_round_trip_appends_the_data_integrity_context() {
     assert_eq!(proof["cryptosuite"], "eddsa-rdfc-2022");
     assert_eq!(proof["created"], "2026-11-01T12:00:00Z");
     assert_eq!(proof["proofPurpose"], "assertionMethod");
-    assert_eq!(proof["verificationMethod"], "did:web:localhost%3A8080:universities:eth#key-2026-01");
+    assert_eq!(
+        proof["verificationMethod"],
+        "did:web:localhost%3A8080:universities:eth#key-2026-01"
+    );
     let verified = data_integrity::verify(&signed, &resolver).unwrap();
     assert_eq!(verified.len(), 1);
     assert_eq!(verified[0].controller, eth.did());
     // From bytes, as a verifier receives it.
     let bytes = serde_json::to_vec_pretty(&signed).unwrap();
-    assert_eq!(data_integrity::verify_bytes(&bytes, &resolver).unwrap(), verified);
+    assert_eq!(
+        data_integrity::verify_bytes(&bytes, &resolver).unwrap(),
+        verified
+    );
     // Signing is deterministic (Ed25519 and a fixed `created`).
     assert_eq!(data_integrity::sign(&doc, signer, &opts()).unwrap(), signed);
 }
@@ -63,7 +69,10 @@ fn vc20_round_trip_and_a_second_university_countersigning_as_a_proof_set() {
     let eth = store.university("eth").unwrap();
     let doc = vc2_doc(eth.did());
     let signed = data_integrity::sign(&doc, eth.current_signer().unwrap(), &opts()).unwrap();
-    assert_eq!(signed["@context"], doc["@context"], "VC 2.0 already defines the proof terms");
+    assert_eq!(
+        signed["@context"], doc["@context"],
+        "VC 2.0 already defines the proof terms"
+    );
     data_integrity::verify(&signed, &store.resolver().unwrap()).unwrap();
     // A key rotated out of signing (still in the DID document) keeps verifying.
     let rotated = &eth.keys.iter().find(|k| !k.current).unwrap().signer;
@@ -72,7 +81,12 @@ fn vc20_round_trip_and_a_second_university_countersigning_as_a_proof_set() {
     // Both proofs as a set.
     let both = data_integrity::sign(&signed, rotated, &opts()).unwrap();
     assert_eq!(both["proof"].as_array().unwrap().len(), 2);
-    assert_eq!(data_integrity::verify(&both, &store.resolver().unwrap()).unwrap().len(), 2);
+    assert_eq!(
+        data_integrity::verify(&both, &store.resolver().unwrap())
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 /// Every leaf of the JSON (path, value), the proof included.
@@ -139,7 +153,9 @@ fn changing_any_single_leaf_of_a_signed_credential_fails_verification() {
                 .err()
                 .unwrap_or_else(|| panic!("mutating {path:?} ({value}) went unnoticed"));
             let kind = format!("{err:?}");
-            *kinds.entry(kind.split([' ', '(', '{']).next().unwrap().to_string()).or_default() += 1;
+            *kinds
+                .entry(kind.split([' ', '(', '{']).next().unwrap().to_string())
+                .or_default() += 1;
         }
         println!("{} leaves mutated, all rejected: {kinds:?}", all.len());
     }
@@ -164,9 +180,16 @@ fn another_universitys_key_is_rejected_as_controller_not_issuer() {
     let store = keystore();
     let eth = store.university("eth").unwrap();
     let rwth = store.university("rwth").unwrap();
-    let signed = data_integrity::sign(&elm_sample(eth.did()), rwth.current_signer().unwrap(), &opts()).unwrap();
+    let signed = data_integrity::sign(
+        &elm_sample(eth.did()),
+        rwth.current_signer().unwrap(),
+        &opts(),
+    )
+    .unwrap();
     match data_integrity::verify(&signed, &store.resolver().unwrap()) {
-        Err(ProofError::ControllerNotIssuer { controller, issuer, .. }) => {
+        Err(ProofError::ControllerNotIssuer {
+            controller, issuer, ..
+        }) => {
             assert_eq!(controller, rwth.did());
             assert_eq!(issuer, eth.did());
         }
@@ -178,24 +201,35 @@ fn another_universitys_key_is_rejected_as_controller_not_issuer() {
 fn key_rotated_out_of_the_did_document_and_unknown_dids_are_key_not_found() {
     let store = keystore();
     let eth = store.university("eth").unwrap();
-    let removed = Ed25519Signer::from_secret_bytes(eth.did_web.verification_method("key-2024-01"), &[5u8; 32]);
+    let removed = Ed25519Signer::from_secret_bytes(
+        eth.did_web.verification_method("key-2024-01"),
+        &[5u8; 32],
+    );
     let signed = data_integrity::sign(&elm_sample(eth.did()), &removed, &opts()).unwrap();
     assert!(matches!(
         data_integrity::verify(&signed, &store.resolver().unwrap()),
-        Err(ProofError::KeyNotFound { source: ResolveError::KeyNotFound(_), .. })
+        Err(ProofError::KeyNotFound {
+            source: ResolveError::KeyNotFound(_),
+            ..
+        })
     ));
     let stranger = Ed25519Signer::from_secret_bytes("did:web:evil.example#k", &[5u8; 32]);
-    let signed = data_integrity::sign(&elm_sample("did:web:evil.example"), &stranger, &opts()).unwrap();
+    let signed =
+        data_integrity::sign(&elm_sample("did:web:evil.example"), &stranger, &opts()).unwrap();
     assert!(matches!(
         data_integrity::verify(&signed, &store.resolver().unwrap()),
-        Err(ProofError::KeyNotFound { source: ResolveError::UnknownDid(_), .. })
+        Err(ProofError::KeyNotFound {
+            source: ResolveError::UnknownDid(_),
+            ..
+        })
     ));
 }
 
 fn signed_eth() -> (proofs::keystore::KeyStore, Value) {
     let store = keystore();
     let eth = store.university("eth").unwrap();
-    let signed = data_integrity::sign(&vc2_doc(eth.did()), eth.current_signer().unwrap(), &opts()).unwrap();
+    let signed =
+        data_integrity::sign(&vc2_doc(eth.did()), eth.current_signer().unwrap(), &opts()).unwrap();
     (store, signed)
 }
 
@@ -212,10 +246,22 @@ fn proof_member_rejections_each_have_their_own_error() {
     // Truncated signature: valid base58, 60 bytes.
     let sig = proofs::keys::decode_multibase_base58btc(&pv).unwrap();
     let truncated = proofs::keys::encode_multibase_base58btc(&sig[..60]);
-    assert!(matches!(check(&|v| v["proof"]["proofValue"] = json!(truncated)), Some(ProofError::MalformedProofValue(_))));
-    assert!(matches!(check(&|v| v["proof"]["proofValue"] = json!(&pv[..40])), Some(ProofError::MalformedProofValue(_))));
-    assert!(matches!(check(&|v| v["proof"]["proofValue"] = json!(format!("u{}", &pv[1..]))), Some(ProofError::MalformedProofValue(_))));
-    assert!(matches!(check(&|v| v["proof"]["proofValue"] = json!("z0OIl")), Some(ProofError::MalformedProofValue(_))));
+    assert!(matches!(
+        check(&|v| v["proof"]["proofValue"] = json!(truncated)),
+        Some(ProofError::MalformedProofValue(_))
+    ));
+    assert!(matches!(
+        check(&|v| v["proof"]["proofValue"] = json!(&pv[..40])),
+        Some(ProofError::MalformedProofValue(_))
+    ));
+    assert!(matches!(
+        check(&|v| v["proof"]["proofValue"] = json!(format!("u{}", &pv[1..]))),
+        Some(ProofError::MalformedProofValue(_))
+    ));
+    assert!(matches!(
+        check(&|v| v["proof"]["proofValue"] = json!("z0OIl")),
+        Some(ProofError::MalformedProofValue(_))
+    ));
     assert_eq!(
         check(&|v| v["proof"]["cryptosuite"] = json!("ecdsa-rdfc-2019")),
         Some(ProofError::UnsupportedCryptosuite("ecdsa-rdfc-2019".into()))
@@ -224,12 +270,32 @@ fn proof_member_rejections_each_have_their_own_error() {
         check(&|v| v["proof"]["type"] = json!("Ed25519Signature2020")),
         Some(ProofError::WrongProofType("Ed25519Signature2020".into()))
     );
-    assert!(matches!(check(&|v| v["proof"]["proofPurpose"] = json!("authentication")), Some(ProofError::ProofPurposeMismatch { .. })));
-    assert!(matches!(check(&|v| v["proof"]["created"] = json!("yesterday")), Some(ProofError::MalformedProof(_))));
-    assert!(matches!(check(&|v| v["proof"]["created"] = json!("2026-11-01T12:00:01Z")), Some(ProofError::SignatureMismatch { .. })));
-    assert_eq!(check(&|v| { v.as_object_mut().unwrap().remove("proof"); }), Some(ProofError::NoProof));
-    assert!(matches!(check(&|v| v["proof"]["previousProof"] = json!("urn:uuid:nothing")), Some(ProofError::PreviousProofNotFound(_))));
-    assert_eq!(data_integrity::verify(&json!([1]), &resolver), Err(ProofError::NotAnObject));
+    assert!(matches!(
+        check(&|v| v["proof"]["proofPurpose"] = json!("authentication")),
+        Some(ProofError::ProofPurposeMismatch { .. })
+    ));
+    assert!(matches!(
+        check(&|v| v["proof"]["created"] = json!("yesterday")),
+        Some(ProofError::MalformedProof(_))
+    ));
+    assert!(matches!(
+        check(&|v| v["proof"]["created"] = json!("2026-11-01T12:00:01Z")),
+        Some(ProofError::SignatureMismatch { .. })
+    ));
+    assert_eq!(
+        check(&|v| {
+            v.as_object_mut().unwrap().remove("proof");
+        }),
+        Some(ProofError::NoProof)
+    );
+    assert!(matches!(
+        check(&|v| v["proof"]["previousProof"] = json!("urn:uuid:nothing")),
+        Some(ProofError::PreviousProofNotFound(_))
+    ));
+    assert_eq!(
+        data_integrity::verify(&json!([1]), &resolver),
+        Err(ProofError::NotAnObject)
+    );
 }
 
 #[test]
@@ -241,12 +307,25 @@ fn canonicalization_failures_are_wrapped() {
     let mut undefined = elm_sample(eth.did());
     undefined["credentialSubject"]["notDefinedAnywhere"] = json!("x");
     let err = data_integrity::sign(&undefined, signer, &opts());
-    assert!(matches!(err, Err(ProofError::Canonicalization(canon::CanonError::UndefinedTerm { .. }))), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Err(ProofError::Canonicalization(
+                canon::CanonError::UndefinedTerm { .. }
+            ))
+        ),
+        "{err:?}"
+    );
     let mut unknown = vc2_doc(eth.did());
-    unknown["@context"].as_array_mut().unwrap().push(json!("https://example.com/unknown-context"));
+    unknown["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("https://example.com/unknown-context"));
     assert!(matches!(
         data_integrity::sign(&unknown, signer, &opts()),
-        Err(ProofError::Canonicalization(canon::CanonError::UnknownContext { .. }))
+        Err(ProofError::Canonicalization(
+            canon::CanonError::UnknownContext { .. }
+        ))
     ));
     // The same on verification: a signed document whose context was swapped for an unknown one.
     let (store, signed) = signed_eth();
@@ -254,7 +333,9 @@ fn canonicalization_failures_are_wrapped() {
     v["@context"][1] = json!("https://example.com/unknown-context");
     assert!(matches!(
         data_integrity::verify(&v, &store.resolver().unwrap()),
-        Err(ProofError::Canonicalization(canon::CanonError::UnknownContext { .. }))
+        Err(ProofError::Canonicalization(
+            canon::CanonError::UnknownContext { .. }
+        ))
     ));
 }
 
@@ -288,17 +369,28 @@ fn with_unsecured_is_without_proof_in_place() {
         }
         for original in [signed.clone(), Value::Object(proof_first)] {
             let before = serde_json::to_vec(&original).unwrap();
-            let expected = Value::Object(data_integrity::without_proof(original.as_object().unwrap()));
+            let expected =
+                Value::Object(data_integrity::without_proof(original.as_object().unwrap()));
             let mut secured = original.clone();
             let seen = data_integrity::with_unsecured(&mut secured, |unsecured| unsecured.clone());
             assert_eq!(seen, expected);
-            assert_eq!(serde_json::to_vec(&secured).unwrap(), before, "document not restored");
+            assert_eq!(
+                serde_json::to_vec(&secured).unwrap(),
+                before,
+                "document not restored"
+            );
         }
         // The unsecured form is what was signed (the VC 1.1 one gained only proof and context).
         let mut secured = signed.clone();
-        let bytes = serde_json::to_vec(&data_integrity::without_proof(signed.as_object().unwrap())).unwrap();
-        assert!(data_integrity::with_unsecured(&mut secured, |u| data_integrity::serializes_to(u, &bytes)));
-        assert!(data_integrity::serializes_to(&doc, &bytes), "the unsecured form is not the document signed");
+        let bytes = serde_json::to_vec(&data_integrity::without_proof(signed.as_object().unwrap()))
+            .unwrap();
+        assert!(data_integrity::with_unsecured(&mut secured, |u| {
+            data_integrity::serializes_to(u, &bytes)
+        }));
+        assert!(
+            data_integrity::serializes_to(&doc, &bytes),
+            "the unsecured form is not the document signed"
+        );
     }
 }
 
@@ -308,11 +400,17 @@ fn serializes_to_compares_exact_bytes() {
     let v = json!({"a": [1, "x\"y"], "b": {"c": null}});
     let exact = serde_json::to_vec(&v).unwrap();
     assert!(data_integrity::serializes_to(&v, &exact));
-    assert!(!data_integrity::serializes_to(&v, &exact[..exact.len() - 1]));
+    assert!(!data_integrity::serializes_to(
+        &v,
+        &exact[..exact.len() - 1]
+    ));
     let mut longer = exact.clone();
     longer.push(b' ');
     assert!(!data_integrity::serializes_to(&v, &longer));
-    assert!(!data_integrity::serializes_to(&v, serde_json::to_string_pretty(&v).unwrap().as_bytes()));
+    assert!(!data_integrity::serializes_to(
+        &v,
+        serde_json::to_string_pretty(&v).unwrap().as_bytes()
+    ));
     let mut flipped = exact.clone();
     flipped[5] ^= 1;
     assert!(!data_integrity::serializes_to(&v, &flipped));

@@ -18,7 +18,9 @@ const EU_SAMPLES: [&str; 2] = [
 fn sig_t(bytes: &[u8]) -> chrono::DateTime<chrono::Utc> {
     let v: Value = serde_json::from_slice(bytes).unwrap();
     let h = protected_header(&v);
-    chrono::DateTime::parse_from_rfc3339(h["sigT"].as_str().unwrap()).unwrap().with_timezone(&chrono::Utc)
+    chrono::DateTime::parse_from_rfc3339(h["sigT"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc)
 }
 
 fn protected_header(v: &Value) -> Map<String, Value> {
@@ -47,17 +49,33 @@ fn eu_sealed_samples_verify_and_report_the_sealing_organisation() {
             report.trust
         );
         assert_eq!(report.algorithm, proofs::Algorithm::Rs256);
-        assert_eq!(report.signer.organisation.as_deref(), Some("ORGANIZACION TEST"));
-        assert_eq!(report.signer.organisation_identifier.as_deref(), Some("VATES-A00000000"));
+        assert_eq!(
+            report.signer.organisation.as_deref(),
+            Some("ORGANIZACION TEST")
+        );
+        assert_eq!(
+            report.signer.organisation_identifier.as_deref(),
+            Some("VATES-A00000000")
+        );
         assert_eq!(report.signer.country.as_deref(), Some("ES"));
         assert_eq!(report.certificate_valid_at_signing_time, Some(true));
         assert!(report.has_data_timestamp, "EDC seals carry adoTst");
         assert_eq!(report.critical, ["b64", "sigT", "adoTst"]);
         // The EU's qualified CA is not one of our anchors: a genuine signature, an unknown CA.
-        assert!(matches!(report.trust, TrustStatus::UnknownCa { .. }), "{:?}", report.trust);
-        assert!(matches!(report.clone().require_trusted(), Err(JadesError::Untrusted(_))));
+        assert!(
+            matches!(report.trust, TrustStatus::UnknownCa { .. }),
+            "{:?}",
+            report.trust
+        );
+        assert!(matches!(
+            report.clone().require_trusted(),
+            Err(JadesError::Untrusted(_))
+        ));
         // The payload is the credential.
-        assert_eq!(report.payload_json().unwrap()["type"][1], "EuropeanDigitalCredential");
+        assert_eq!(
+            report.payload_json().unwrap()["type"][1],
+            "EuropeanDigitalCredential"
+        );
     }
 }
 
@@ -65,8 +83,14 @@ fn eu_sealed_samples_verify_and_report_the_sealing_organisation() {
 fn eu_kid_is_the_issuer_serial_we_write() {
     let v: Value = serde_json::from_slice(&read_shared(EU_SAMPLES[0])).unwrap();
     let h = protected_header(&v);
-    let leaf = proofs::certs::certificate_from_der(&STANDARD.decode(h["x5c"][0].as_str().unwrap()).unwrap()).unwrap();
-    assert_eq!(jades::kid_for_certificate(&leaf).unwrap(), h["kid"].as_str().unwrap());
+    let leaf = proofs::certs::certificate_from_der(
+        &STANDARD.decode(h["x5c"][0].as_str().unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        jades::kid_for_certificate(&leaf).unwrap(),
+        h["kid"].as_str().unwrap()
+    );
 }
 
 #[test]
@@ -76,14 +100,24 @@ fn changing_one_payload_byte_breaks_the_eu_seals() {
         let at = sig_t(&bytes);
         let v: Value = serde_json::from_slice(&bytes).unwrap();
         let payload = v["payload"].as_str().unwrap().to_string();
-        for pos in [0, 1, payload.len() / 3, payload.len() / 2, payload.len() - 2] {
+        for pos in [
+            0,
+            1,
+            payload.len() / 3,
+            payload.len() / 2,
+            payload.len() - 2,
+        ] {
             let mut b = payload.clone().into_bytes();
             // Swap one ASCII byte for another ASCII byte so the payload stays a valid string.
             b[pos] = if b[pos] == b'a' { b'b' } else { b'a' };
             let mut tampered = v.clone();
             tampered["payload"] = Value::String(String::from_utf8(b).unwrap());
             let r = jades::verify_value(&tampered, &TrustAnchors::empty(), at);
-            assert_eq!(r.err(), Some(JadesError::SignatureInvalid), "{path} byte {pos}");
+            assert_eq!(
+                r.err(),
+                Some(JadesError::SignatureInvalid),
+                "{path} byte {pos}"
+            );
         }
     }
 }
@@ -100,22 +134,49 @@ fn seal_round_trips_with_rs256_ps256_es256_and_a_trusted_path_to_the_demo_ca() {
     let mut seen = std::collections::BTreeSet::new();
     for u in store.universities() {
         let seal = u.seal.as_ref().unwrap();
-        let sealed = jades::seal(&credential(), seal.signer.as_ref(), &seal.chain, utc(2026, 5, 1)).unwrap();
-        assert_eq!(sealed["payload"].as_str().unwrap().as_bytes(), credential().as_slice());
+        let sealed = jades::seal(
+            &credential(),
+            seal.signer.as_ref(),
+            &seal.chain,
+            utc(2026, 5, 1),
+        )
+        .unwrap();
+        assert_eq!(
+            sealed["payload"].as_str().unwrap().as_bytes(),
+            credential().as_slice()
+        );
         let h = protected_header(&sealed);
         assert_eq!(h["b64"], false);
         assert_eq!(h["crit"], json!(["b64", "sigT"]));
         assert_eq!(h["sigT"], "2026-05-01T12:00:00Z");
         let bytes = serde_json::to_vec(&sealed).unwrap();
-        let report = jades::verify(&bytes, store.trust_anchors(), at).unwrap().require_trusted().unwrap();
+        let report = jades::verify(&bytes, store.trust_anchors(), at)
+            .unwrap()
+            .require_trusted()
+            .unwrap();
         assert_eq!(report.algorithm, seal.signer.algorithm());
-        assert!(report.signer.organisation_identifier.as_deref().unwrap().ends_with(&u.id.to_uppercase()));
-        assert!(matches!(report.trust, TrustStatus::Trusted { path_length: 2, .. }), "{:?}", report.trust);
+        assert!(report
+            .signer
+            .organisation_identifier
+            .as_deref()
+            .unwrap()
+            .ends_with(&u.id.to_uppercase()));
+        assert!(
+            matches!(report.trust, TrustStatus::Trusted { path_length: 2, .. }),
+            "{:?}",
+            report.trust
+        );
         assert_eq!(report.payload, credential());
         seen.insert(report.algorithm.jose_name());
-        println!("{}: {} {:?}", u.id, report.algorithm, report.signer.organisation);
+        println!(
+            "{}: {} {:?}",
+            u.id, report.algorithm, report.signer.organisation
+        );
     }
-    assert_eq!(seen.into_iter().collect::<Vec<_>>(), ["ES256", "PS256", "RS256"]);
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        ["ES256", "PS256", "RS256"]
+    );
 }
 
 /// Re-seals with an edited protected header, signed with the right key, so only the edit is wrong.
@@ -123,7 +184,13 @@ fn reseal(edit: impl Fn(&mut Map<String, Value>), signer: &dyn Signer) -> Value 
     let store = keystore();
     let u = store.university("eth").unwrap();
     let seal = u.seal.as_ref().unwrap();
-    let sealed = jades::seal(&credential(), seal.signer.as_ref(), &seal.chain, utc(2026, 5, 1)).unwrap();
+    let sealed = jades::seal(
+        &credential(),
+        seal.signer.as_ref(),
+        &seal.chain,
+        utc(2026, 5, 1),
+    )
+    .unwrap();
     let mut h = protected_header(&sealed);
     edit(&mut h);
     let protected = URL_SAFE_NO_PAD.encode(Value::Object(h).to_string());
@@ -144,57 +211,159 @@ fn rejections_each_have_their_own_error() {
     let eth = store.university("eth").unwrap().seal.as_ref().unwrap();
     let s = eth.signer.as_ref();
     // Control: the unedited reseal verifies.
-    check(&reseal(|_| {}, s)).unwrap().require_trusted().unwrap();
+    check(&reseal(|_| {}, s))
+        .unwrap()
+        .require_trusted()
+        .unwrap();
 
-    assert_eq!(check(&reseal(|h| { h.insert("alg".into(), json!("none")); }, s)).err(), Some(JadesError::AlgNone));
     assert_eq!(
-        check(&reseal(|h| { h.insert("alg".into(), json!("HS256")); }, s)).err(),
+        check(&reseal(
+            |h| {
+                h.insert("alg".into(), json!("none"));
+            },
+            s
+        ))
+        .err(),
+        Some(JadesError::AlgNone)
+    );
+    assert_eq!(
+        check(&reseal(
+            |h| {
+                h.insert("alg".into(), json!("HS256"));
+            },
+            s
+        ))
+        .err(),
         Some(JadesError::UnsupportedAlgorithm("HS256".into()))
     );
     assert!(matches!(
-        check(&reseal(|h| { h.insert("alg".into(), json!("ES256")); }, s)).err(),
+        check(&reseal(
+            |h| {
+                h.insert("alg".into(), json!("ES256"));
+            },
+            s
+        ))
+        .err(),
         Some(JadesError::AlgorithmKeyMismatch { .. })
     ));
     // A kid naming another certificate (tub's) is rejected even though the signature is right.
-    let tub_kid = jades::kid_for_certificate(&store.university("tub").unwrap().seal.as_ref().unwrap().chain[0]).unwrap();
-    assert!(matches!(check(&reseal(|h| { h.insert("kid".into(), json!(tub_kid)); }, s)).err(), Some(JadesError::KidMismatch(_))));
+    let tub_kid = jades::kid_for_certificate(
+        &store
+            .university("tub")
+            .unwrap()
+            .seal
+            .as_ref()
+            .unwrap()
+            .chain[0],
+    )
+    .unwrap();
+    assert!(matches!(
+        check(&reseal(
+            |h| {
+                h.insert("kid".into(), json!(tub_kid));
+            },
+            s
+        ))
+        .err(),
+        Some(JadesError::KidMismatch(_))
+    ));
     assert_eq!(
-        check(&reseal(|h| { h.insert("crit".into(), json!(["b64", "sigT", "exp"])); h.insert("exp".into(), json!(1)); }, s)).err(),
+        check(&reseal(
+            |h| {
+                h.insert("crit".into(), json!(["b64", "sigT", "exp"]));
+                h.insert("exp".into(), json!(1));
+            },
+            s
+        ))
+        .err(),
         Some(JadesError::UnknownCritical("exp".into()))
     );
     assert!(matches!(
-        check(&reseal(|h| { h.insert("crit".into(), json!(["sigT"])); }, s)).err(),
+        check(&reseal(
+            |h| {
+                h.insert("crit".into(), json!(["sigT"]));
+            },
+            s
+        ))
+        .err(),
         Some(JadesError::InvalidCritical(_))
     ));
     assert!(matches!(
-        check(&reseal(|h| { h.insert("x5c".into(), json!(["bm90IGEgY2VydGlmaWNhdGU="])); }, s)).err(),
+        check(&reseal(
+            |h| {
+                h.insert("x5c".into(), json!(["bm90IGEgY2VydGlmaWNhdGU="]));
+            },
+            s
+        ))
+        .err(),
         Some(JadesError::GarbageX5c { index: 0, .. })
     ));
     assert!(matches!(
-        check(&reseal(|h| { h.insert("x5c".into(), json!(["***"])); }, s)).err(),
+        check(&reseal(
+            |h| {
+                h.insert("x5c".into(), json!(["***"]));
+            },
+            s
+        ))
+        .err(),
         Some(JadesError::GarbageX5c { index: 0, .. })
     ));
-    assert_eq!(check(&reseal(|h| { h.remove("x5c"); }, s)).err(), Some(JadesError::MissingX5c));
     assert_eq!(
-        check(&reseal(|h| { h.insert("x5t#S256".into(), json!(URL_SAFE_NO_PAD.encode([0u8; 32]))); }, s)).err(),
+        check(&reseal(
+            |h| {
+                h.remove("x5c");
+            },
+            s
+        ))
+        .err(),
+        Some(JadesError::MissingX5c)
+    );
+    assert_eq!(
+        check(&reseal(
+            |h| {
+                h.insert("x5t#S256".into(), json!(URL_SAFE_NO_PAD.encode([0u8; 32])));
+            },
+            s
+        ))
+        .err(),
         Some(JadesError::ThumbprintMismatch)
     );
     // Signed by another RSA key under eth's certificate.
-    let rwth_pem = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../keys.example/rwth/seal.key.pem")).unwrap();
-    let rwth_as_rs256 = proofs::signer::RsaSigner::from_pkcs8_pem("x", &rwth_pem, proofs::Algorithm::Rs256).unwrap();
-    assert_eq!(check(&reseal(|_| {}, &rwth_as_rs256)).err(), Some(JadesError::SignatureInvalid));
+    let rwth_pem = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../keys.example/rwth/seal.key.pem"
+    ))
+    .unwrap();
+    let rwth_as_rs256 =
+        proofs::signer::RsaSigner::from_pkcs8_pem("x", &rwth_pem, proofs::Algorithm::Rs256)
+            .unwrap();
+    assert_eq!(
+        check(&reseal(|_| {}, &rwth_as_rs256)).err(),
+        Some(JadesError::SignatureInvalid)
+    );
     // Truncated signature.
     let mut v = reseal(|_| {}, s);
-    let sig = URL_SAFE_NO_PAD.decode(v["signatures"][0]["signature"].as_str().unwrap()).unwrap();
+    let sig = URL_SAFE_NO_PAD
+        .decode(v["signatures"][0]["signature"].as_str().unwrap())
+        .unwrap();
     v["signatures"][0]["signature"] = json!(URL_SAFE_NO_PAD.encode(&sig[..sig.len() - 10]));
-    assert!(matches!(check(&v).err(), Some(JadesError::MalformedSignature(_))));
+    assert!(matches!(
+        check(&v).err(),
+        Some(JadesError::MalformedSignature(_))
+    ));
     // Sealing with a key the certificate does not certify.
     assert_eq!(
         jades::seal(&credential(), &rwth_as_rs256, &eth.chain, utc(2026, 5, 1)).err(),
         Some(JadesError::KeyCertificateMismatch)
     );
-    assert!(matches!(jades::verify(b"{not json", store.trust_anchors(), utc(2026, 6, 1)), Err(JadesError::Json(_))));
-    assert!(matches!(check(&json!({"signatures": []})), Err(JadesError::Malformed(_))));
+    assert!(matches!(
+        jades::verify(b"{not json", store.trust_anchors(), utc(2026, 6, 1)),
+        Err(JadesError::Json(_))
+    ));
+    assert!(matches!(
+        check(&json!({"signatures": []})),
+        Err(JadesError::Malformed(_))
+    ));
 }
 
 #[test]
@@ -202,17 +371,33 @@ fn expired_and_untrusted_certificates_are_outcomes_not_signature_failures() {
     let store = keystore();
     let u = store.university("wut").unwrap();
     let seal = u.seal.as_ref().unwrap();
-    let sealed = jades::seal(&credential(), seal.signer.as_ref(), &seal.chain, utc(2026, 5, 1)).unwrap();
+    let sealed = jades::seal(
+        &credential(),
+        seal.signer.as_ref(),
+        &seal.chain,
+        utc(2026, 5, 1),
+    )
+    .unwrap();
     // After 2035-01-01 the certificates are expired.
     let late = jades::verify_value(&sealed, store.trust_anchors(), utc(2036, 1, 1)).unwrap();
     assert!(!late.certificate_valid_at_validation_time);
     assert_eq!(late.certificate_valid_at_signing_time, Some(true));
     assert!(matches!(late.trust, TrustStatus::Expired { .. }));
-    assert!(matches!(late.require_trusted(), Err(JadesError::CertificateExpired(_))));
+    assert!(matches!(
+        late.require_trusted(),
+        Err(JadesError::CertificateExpired(_))
+    ));
     // Without the demo CA as anchor the chain is unknown.
     let unknown = jades::verify_value(&sealed, &TrustAnchors::empty(), utc(2026, 6, 1)).unwrap();
-    assert!(matches!(unknown.trust, TrustStatus::UnknownCa { .. }), "{:?}", unknown.trust);
-    assert!(matches!(unknown.require_trusted(), Err(JadesError::Untrusted(_))));
+    assert!(
+        matches!(unknown.trust, TrustStatus::UnknownCa { .. }),
+        "{:?}",
+        unknown.trust
+    );
+    assert!(matches!(
+        unknown.require_trusted(),
+        Err(JadesError::Untrusted(_))
+    ));
     // A self-made CA with the same name as the demo CA does not validate the chain: bad signature.
     let fake_key = p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
     let real_ca = &store.trust_anchors().certificates()[0];
@@ -231,16 +416,35 @@ fn expired_and_untrusted_certificates_are_outcomes_not_signature_failures() {
         utc(2035, 1, 1),
     )
     .unwrap();
-    assert_eq!(fake_ca.tbs_certificate.subject, real_ca.tbs_certificate.subject);
+    assert_eq!(
+        fake_ca.tbs_certificate.subject,
+        real_ca.tbs_certificate.subject
+    );
     let fake_anchors = TrustAnchors::from_certificates(vec![fake_ca]);
     // Seal with only the leaf in x5c so the fake anchor is the only candidate issuer.
-    let leaf_only = jades::seal(&credential(), seal.signer.as_ref(), &seal.chain[..1], utc(2026, 5, 1)).unwrap();
+    let leaf_only = jades::seal(
+        &credential(),
+        seal.signer.as_ref(),
+        &seal.chain[..1],
+        utc(2026, 5, 1),
+    )
+    .unwrap();
     let r = jades::verify_value(&leaf_only, &fake_anchors, utc(2026, 6, 1)).unwrap();
-    assert!(matches!(r.trust, TrustStatus::BadCertificateSignature { .. }), "{:?}", r.trust);
+    assert!(
+        matches!(r.trust, TrustStatus::BadCertificateSignature { .. }),
+        "{:?}",
+        r.trust
+    );
     // And with the real anchor, the leaf-only seal is trusted.
     let ok = jades::verify_value(&leaf_only, store.trust_anchors(), utc(2026, 6, 1)).unwrap();
     assert!(ok.trust.is_trusted());
     let info = CertificateInfo::of(&seal.chain[0]);
-    assert_eq!(info.organisation.as_deref(), Some("Politechnika Warszawska"));
-    assert_eq!(info.organisation_identifier.as_deref(), Some("NTRPL-DEMO-WUT"));
+    assert_eq!(
+        info.organisation.as_deref(),
+        Some("Politechnika Warszawska")
+    );
+    assert_eq!(
+        info.organisation_identifier.as_deref(),
+        Some("NTRPL-DEMO-WUT")
+    );
 }

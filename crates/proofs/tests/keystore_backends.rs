@@ -9,11 +9,17 @@ use proofs::keystore::{KeyBackend, KeyStore, KeyStoreError};
 const BASE_URL: &str = "https://enhance.example";
 
 fn store_with(name: &str, keys_toml: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("keystore-backends").join(name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("keystore-backends")
+        .join(name);
     let uni = dir.join("eth");
     std::fs::create_dir_all(&uni).unwrap();
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../keys.example/eth");
-    std::fs::copy(demo.join("ed25519-key-2026-01.pem"), uni.join("ed25519-key-2026-01.pem")).unwrap();
+    std::fs::copy(
+        demo.join("ed25519-key-2026-01.pem"),
+        uni.join("ed25519-key-2026-01.pem"),
+    )
+    .unwrap();
     std::fs::copy(demo.join("seal.chain.pem"), uni.join("seal.chain.pem")).unwrap();
     std::fs::write(uni.join("keys.toml"), keys_toml).unwrap();
     dir
@@ -28,7 +34,10 @@ fn config_error(name: &str, keys_toml: &str) -> String {
 
 #[test]
 fn file_keys_load_and_are_reported_as_files() {
-    let dir = store_with("file", "[[ed25519]]\nid = \"k\"\nfile = \"ed25519-key-2026-01.pem\"\ncurrent = true\n");
+    let dir = store_with(
+        "file",
+        "[[ed25519]]\nid = \"k\"\nfile = \"ed25519-key-2026-01.pem\"\ncurrent = true\n",
+    );
     let store = KeyStore::load(&dir, BASE_URL).unwrap();
     let eth = store.university("eth").unwrap();
     assert_eq!(eth.keys[0].backend, KeyBackend::File);
@@ -39,12 +48,24 @@ fn file_keys_load_and_are_reported_as_files() {
 
 #[test]
 fn backend_configuration_errors_name_the_entry_and_rule() {
-    let e = config_error("no-table", "[[ed25519]]\nid = \"k\"\nbackend = \"pkcs11\"\nkey_label = \"x\"\ncurrent = true\n");
-    assert!(e.contains("[[ed25519]] k") && e.contains("needs a [pkcs11] table"), "{e}");
-    let e = config_error("no-label", "[[ed25519]]\nid = \"k\"\nbackend = \"pkcs11\"\ncurrent = true\n");
+    let e = config_error(
+        "no-table",
+        "[[ed25519]]\nid = \"k\"\nbackend = \"pkcs11\"\nkey_label = \"x\"\ncurrent = true\n",
+    );
+    assert!(
+        e.contains("[[ed25519]] k") && e.contains("needs a [pkcs11] table"),
+        "{e}"
+    );
+    let e = config_error(
+        "no-label",
+        "[[ed25519]]\nid = \"k\"\nbackend = \"pkcs11\"\ncurrent = true\n",
+    );
     assert!(e.contains("key_label is required"), "{e}");
     let e = config_error("file-and-label", "[[ed25519]]\nid = \"k\"\nbackend = \"pkcs11\"\nfile = \"a.pem\"\nkey_label = \"x\"\ncurrent = true\n");
-    assert!(e.contains("file is not used with backend = \"pkcs11\""), "{e}");
+    assert!(
+        e.contains("file is not used with backend = \"pkcs11\""),
+        "{e}"
+    );
     let e = config_error("label-on-file", "[[ed25519]]\nid = \"k\"\nfile = \"ed25519-key-2026-01.pem\"\nkey_label = \"x\"\ncurrent = true\n");
     assert!(e.contains("need backend = \"pkcs11\""), "{e}");
     let e = config_error("no-file", "[[ed25519]]\nid = \"k\"\ncurrent = true\n");
@@ -53,14 +74,23 @@ fn backend_configuration_errors_name_the_entry_and_rule() {
         "two-pins",
         "[pkcs11]\nmodule = \"no-such/module.so\"\ntoken_label = \"t\"\npin_env = \"A\"\npin_file = \"p\"\n\n[[ed25519]]\nid = \"k\"\nfile = \"ed25519-key-2026-01.pem\"\ncurrent = true\n",
     );
-    assert!(e.contains("[pkcs11]") && e.contains("exactly one of pin_env"), "{e}");
-    let e = config_error("bad-backend", "[[ed25519]]\nid = \"k\"\nbackend = \"kms\"\nfile = \"a.pem\"\ncurrent = true\n");
+    assert!(
+        e.contains("[pkcs11]") && e.contains("exactly one of pin_env"),
+        "{e}"
+    );
+    let e = config_error(
+        "bad-backend",
+        "[[ed25519]]\nid = \"k\"\nbackend = \"kms\"\nfile = \"a.pem\"\ncurrent = true\n",
+    );
     assert!(e.contains("kms"), "{e}");
     let e = config_error(
         "seal-no-key",
         "[[ed25519]]\nid = \"k\"\nfile = \"ed25519-key-2026-01.pem\"\ncurrent = true\n\n[seal]\nalgorithm = \"ES256\"\nchain_file = \"seal.chain.pem\"\n",
     );
-    assert!(e.contains("[seal]") && e.contains("key_file is required"), "{e}");
+    assert!(
+        e.contains("[seal]") && e.contains("key_file is required"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -72,5 +102,8 @@ fn a_missing_module_is_a_pkcs11_error_naming_the_table() {
     let e = KeyStore::load(&dir, BASE_URL).unwrap_err();
     assert!(matches!(e, KeyStoreError::Pkcs11 { .. }), "{e}");
     let msg = e.to_string();
-    assert!(msg.contains("[pkcs11]") && msg.contains("no-such/libpkcs11.so"), "{msg}");
+    assert!(
+        msg.contains("[pkcs11]") && msg.contains("no-such/libpkcs11.so"),
+        "{msg}"
+    );
 }

@@ -10,7 +10,10 @@ use proofs::Signer;
 
 /// The base64 body lines of a PEM (the secret itself), long enough to be meaningful.
 fn pem_body_lines(pem: &str) -> Vec<String> {
-    pem.lines().filter(|l| !l.starts_with("-----") && l.len() >= 16).map(str::to_string).collect()
+    pem.lines()
+        .filter(|l| !l.starts_with("-----") && l.len() >= 16)
+        .map(str::to_string)
+        .collect()
 }
 
 fn assert_no_secret(text: &str, pem: &str, secret_bytes: &[u8]) {
@@ -18,13 +21,23 @@ fn assert_no_secret(text: &str, pem: &str, secret_bytes: &[u8]) {
         assert!(!text.contains(&line[..16]), "PEM material leaked: {text}");
     }
     let hex = hex::encode(secret_bytes);
-    assert!(!text.to_lowercase().contains(&hex[..16]), "secret hex leaked: {text}");
+    assert!(
+        !text.to_lowercase().contains(&hex[..16]),
+        "secret hex leaked: {text}"
+    );
     let b64 = base64::engine::general_purpose::STANDARD.encode(secret_bytes);
     assert!(!text.contains(&b64[..12]), "secret base64 leaked: {text}");
     let b58 = bs58::encode(secret_bytes).into_string();
     assert!(!text.contains(&b58[..12]), "secret base58 leaked: {text}");
     // Decimal digits of big integers (RSA private exponents printed by a derived Debug).
-    assert!(!text.chars().collect::<Vec<_>>().windows(40).any(|w| w.iter().all(char::is_ascii_digit)), "long number leaked: {text}");
+    assert!(
+        !text
+            .chars()
+            .collect::<Vec<_>>()
+            .windows(40)
+            .any(|w| w.iter().all(char::is_ascii_digit)),
+        "long number leaked: {text}"
+    );
 }
 
 #[test]
@@ -37,10 +50,17 @@ fn debug_of_every_signer_and_of_the_key_store_shows_no_key_material() {
     assert_no_secret(&text, &ed_pem, &seed);
 
     let p256_secret = [0x11u8; 32];
-    let p = P256Signer::new("p", p256::ecdsa::SigningKey::from_slice(&p256_secret).unwrap());
+    let p = P256Signer::new(
+        "p",
+        p256::ecdsa::SigningKey::from_slice(&p256_secret).unwrap(),
+    );
     assert_no_secret(&format!("{p:?}"), &p.to_pkcs8_pem().unwrap(), &p256_secret);
 
-    let rsa_pem = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../keys.example/eth/seal.key.pem")).unwrap();
+    let rsa_pem = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../keys.example/eth/seal.key.pem"
+    ))
+    .unwrap();
     let r = RsaSigner::from_pkcs8_pem("r", &rsa_pem, proofs::Algorithm::Rs256).unwrap();
     use rsa::traits::PrivateKeyParts as _;
     let d = r.private_key().d().to_bytes_be();
@@ -62,8 +82,12 @@ fn debug_of_every_signer_and_of_the_key_store_shows_no_key_material() {
                 assert!(!text.contains(&line[..16]), "{} leaked", u.id);
             }
         }
-        let seal_pem =
-            std::fs::read_to_string(format!("{}/../../keys.example/{}/seal.key.pem", env!("CARGO_MANIFEST_DIR"), u.id)).unwrap();
+        let seal_pem = std::fs::read_to_string(format!(
+            "{}/../../keys.example/{}/seal.key.pem",
+            env!("CARGO_MANIFEST_DIR"),
+            u.id
+        ))
+        .unwrap();
         for line in pem_body_lines(&seal_pem) {
             assert!(!text.contains(&line[..16]), "{} seal key leaked", u.id);
         }
@@ -81,15 +105,22 @@ fn errors_from_corrupted_keys_do_not_echo_the_key() {
     let corrupted: String = corrupted.into_iter().collect();
     let truncated = &pem[..pem.len() / 2];
     for bad in [corrupted.as_str(), truncated] {
-        let err = Ed25519Signer::from_pkcs8_pem("k", bad).err().unwrap_or_else(|| KeyError::Multibase("parsed".into()));
+        let err = Ed25519Signer::from_pkcs8_pem("k", bad)
+            .err()
+            .unwrap_or_else(|| KeyError::Multibase("parsed".into()));
         let text = format!("{err} {err:?}");
         assert_no_secret(&text, &pem, &[0x33u8; 32]);
-        let err = proofs::signer::signer_from_pkcs8_pem("k", bad, proofs::Algorithm::EdDsa).err().unwrap();
+        let err = proofs::signer::signer_from_pkcs8_pem("k", bad, proofs::Algorithm::EdDsa)
+            .err()
+            .unwrap();
         assert_no_secret(&format!("{err} {err:?}"), &pem, &[0x33u8; 32]);
     }
     // A multibase secret that is too short: the message names lengths, not bytes.
-    let err = Ed25519Signer::from_multibase_secret("k", &proofs::keys::encode_multibase_base58btc(&[0x80, 0x26, 0x33, 0x33, 0x33]))
-        .err()
-        .unwrap();
+    let err = Ed25519Signer::from_multibase_secret(
+        "k",
+        &proofs::keys::encode_multibase_base58btc(&[0x80, 0x26, 0x33, 0x33, 0x33]),
+    )
+    .err()
+    .unwrap();
     assert!(!format!("{err} {err:?}").contains("333"), "{err}");
 }

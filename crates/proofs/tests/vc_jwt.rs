@@ -28,7 +28,11 @@ fn parts(jwt: &str) -> (Value, Value, Vec<u8>) {
 
 /// A JWT with the given header and payload, signed by `signer` (so only the edit is wrong).
 fn forge(header: &Value, payload: &Value, signer: &dyn Signer) -> String {
-    let input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(payload.to_string()));
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(payload.to_string())
+    );
     let sig = signer.sign(input.as_bytes()).unwrap();
     format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig))
 }
@@ -40,7 +44,10 @@ fn eddsa_round_trip_with_a_university_key() {
     let cred = credential(eth.did());
     let jwt = vc_jwt::encode(&cred, eth.current_signer().unwrap()).unwrap();
     let (header, payload, sig) = parts(&jwt);
-    assert_eq!(header, json!({"alg": "EdDSA", "kid": eth.current_signer().unwrap().key_id(), "typ": "vc+jwt"}));
+    assert_eq!(
+        header,
+        json!({"alg": "EdDSA", "kid": eth.current_signer().unwrap().key_id(), "typ": "vc+jwt"})
+    );
     assert_eq!(payload, cred);
     assert_eq!(sig.len(), 64);
     let v = vc_jwt::verify(&jwt, &store.resolver().unwrap()).unwrap();
@@ -49,7 +56,10 @@ fn eddsa_round_trip_with_a_university_key() {
 }
 
 fn p256_signer() -> P256Signer {
-    let s = P256Signer::new("tmp", p256::ecdsa::SigningKey::from_slice(&[3u8; 32]).unwrap());
+    let s = P256Signer::new(
+        "tmp",
+        p256::ecdsa::SigningKey::from_slice(&[3u8; 32]).unwrap(),
+    );
     let did = did_key_from_public_key(&s.public_key()).unwrap();
     s.with_key_id(did_key_verification_method(&did).unwrap())
 }
@@ -89,59 +99,131 @@ fn rejections_each_have_their_own_error() {
         URL_SAFE_NO_PAD.encode(with("alg", json!("none")).to_string()),
         URL_SAFE_NO_PAD.encode(payload.to_string())
     );
-    assert_eq!(vc_jwt::verify(&none, &resolver).err(), Some(VcJwtError::AlgNone));
     assert_eq!(
-        vc_jwt::verify(&forge(&with("alg", json!("HS256")), &payload, signer), &resolver).err(),
+        vc_jwt::verify(&none, &resolver).err(),
+        Some(VcJwtError::AlgNone)
+    );
+    assert_eq!(
+        vc_jwt::verify(
+            &forge(&with("alg", json!("HS256")), &payload, signer),
+            &resolver
+        )
+        .err(),
         Some(VcJwtError::UnsupportedAlgorithm("HS256".into()))
     );
     // ES256 header over an Ed25519 key.
     assert!(matches!(
-        vc_jwt::verify(&forge(&with("alg", json!("ES256")), &payload, signer), &resolver).err(),
+        vc_jwt::verify(
+            &forge(&with("alg", json!("ES256")), &payload, signer),
+            &resolver
+        )
+        .err(),
         Some(VcJwtError::AlgorithmKeyMismatch { .. })
     ));
     // kid of another university (rwth signs, claims its own key) for an eth credential.
     let rwth = store.university("rwth").unwrap().current_signer().unwrap();
     let rwth_jwt = vc_jwt::encode(&cred, rwth).unwrap();
-    assert!(matches!(vc_jwt::verify(&rwth_jwt, &resolver).err(), Some(VcJwtError::KidNotIssuerKey { .. })));
+    assert!(matches!(
+        vc_jwt::verify(&rwth_jwt, &resolver).err(),
+        Some(VcJwtError::KidNotIssuerKey { .. })
+    ));
     // kid switched to rwth's key while eth's key signed.
     assert!(matches!(
-        vc_jwt::verify(&forge(&with("kid", json!(rwth.key_id())), &payload, signer), &resolver).err(),
+        vc_jwt::verify(
+            &forge(&with("kid", json!(rwth.key_id())), &payload, signer),
+            &resolver
+        )
+        .err(),
         Some(VcJwtError::KidNotIssuerKey { .. })
     ));
     // kid switched to eth's rotated key: a real eth key, but not the one that signed.
-    let rotated = eth.keys.iter().find(|k| !k.current).unwrap().signer.key_id().to_string();
+    let rotated = eth
+        .keys
+        .iter()
+        .find(|k| !k.current)
+        .unwrap()
+        .signer
+        .key_id()
+        .to_string();
     assert_eq!(
-        vc_jwt::verify(&forge(&with("kid", json!(rotated)), &payload, signer), &resolver).err(),
+        vc_jwt::verify(
+            &forge(&with("kid", json!(rotated)), &payload, signer),
+            &resolver
+        )
+        .err(),
         Some(VcJwtError::SignatureInvalid)
     );
     // kid naming a key that is not in the DID document.
     assert!(matches!(
-        vc_jwt::verify(&forge(&with("kid", json!(eth.did_web.verification_method("key-1999"))), &payload, signer), &resolver).err(),
-        Some(VcJwtError::KeyNotFound { source: ResolveError::KeyNotFound(_), .. })
+        vc_jwt::verify(
+            &forge(
+                &with("kid", json!(eth.did_web.verification_method("key-1999"))),
+                &payload,
+                signer
+            ),
+            &resolver
+        )
+        .err(),
+        Some(VcJwtError::KeyNotFound {
+            source: ResolveError::KeyNotFound(_),
+            ..
+        })
     ));
     assert_eq!(
-        vc_jwt::verify(&forge(&with("typ", json!("JWT")), &payload, signer), &resolver).err(),
+        vc_jwt::verify(
+            &forge(&with("typ", json!("JWT")), &payload, signer),
+            &resolver
+        )
+        .err(),
         Some(VcJwtError::WrongType("JWT".into()))
     );
     let mut no_kid = header.clone();
     no_kid.as_object_mut().unwrap().remove("kid");
-    assert_eq!(vc_jwt::verify(&forge(&no_kid, &payload, signer), &resolver).err(), Some(VcJwtError::MissingKid));
+    assert_eq!(
+        vc_jwt::verify(&forge(&no_kid, &payload, signer), &resolver).err(),
+        Some(VcJwtError::MissingKid)
+    );
     // Truncated signature.
     let segs: Vec<&str> = jwt.split('.').collect();
     let sig = URL_SAFE_NO_PAD.decode(segs[2]).unwrap();
-    let cut = format!("{}.{}.{}", segs[0], segs[1], URL_SAFE_NO_PAD.encode(&sig[..60]));
-    assert!(matches!(vc_jwt::verify(&cut, &resolver).err(), Some(VcJwtError::MalformedSignature(_))));
+    let cut = format!(
+        "{}.{}.{}",
+        segs[0],
+        segs[1],
+        URL_SAFE_NO_PAD.encode(&sig[..60])
+    );
+    assert!(matches!(
+        vc_jwt::verify(&cut, &resolver).err(),
+        Some(VcJwtError::MalformedSignature(_))
+    ));
     // Tampered payload.
     let mut p2 = payload.clone();
     p2["validFrom"] = json!("2000-01-01T00:00:00Z");
     let tampered: Vec<&str> = jwt.split('.').collect();
-    let tampered = format!("{}.{}.{}", tampered[0], URL_SAFE_NO_PAD.encode(p2.to_string()), tampered[2]);
-    assert_eq!(vc_jwt::verify(&tampered, &resolver).err(), Some(VcJwtError::SignatureInvalid));
+    let tampered = format!(
+        "{}.{}.{}",
+        tampered[0],
+        URL_SAFE_NO_PAD.encode(p2.to_string()),
+        tampered[2]
+    );
+    assert_eq!(
+        vc_jwt::verify(&tampered, &resolver).err(),
+        Some(VcJwtError::SignatureInvalid)
+    );
     // Wrong key, right kid.
     let impostor = Ed25519Signer::from_secret_bytes(signer.key_id(), &[9u8; 32]);
-    assert_eq!(vc_jwt::verify(&vc_jwt::encode(&cred, &impostor).unwrap(), &resolver).err(), Some(VcJwtError::SignatureInvalid));
-    assert!(matches!(vc_jwt::verify("a.b", &resolver).err(), Some(VcJwtError::Malformed(_))));
+    assert_eq!(
+        vc_jwt::verify(&vc_jwt::encode(&cred, &impostor).unwrap(), &resolver).err(),
+        Some(VcJwtError::SignatureInvalid)
+    );
+    assert!(matches!(
+        vc_jwt::verify("a.b", &resolver).err(),
+        Some(VcJwtError::Malformed(_))
+    ));
     // RSA seal keys cannot make VC-JWTs.
     let seal = store.university("eth").unwrap().seal.as_ref().unwrap();
-    assert!(matches!(vc_jwt::encode(&cred, seal.signer.as_ref()), Err(VcJwtError::UnsupportedAlgorithm(_))));
+    assert!(matches!(
+        vc_jwt::encode(&cred, seal.signer.as_ref()),
+        Err(VcJwtError::UnsupportedAlgorithm(_))
+    ));
 }

@@ -13,11 +13,16 @@ use serde_json::Value;
 fn lenient() -> VerifyOptions {
     // The vectors' issuer (https://vc.example/issuers/5678 or a P-256 did:key) is not the signing
     // key's controller, so the issuer/controller policy is off for them.
-    VerifyOptions { require_issuer_controller: false, ..VerifyOptions::default() }
+    VerifyOptions {
+        require_issuer_controller: false,
+        ..VerifyOptions::default()
+    }
 }
 
 fn options_from(config: &Value) -> ProofOptions {
-    let created: DateTime<Utc> = DateTime::parse_from_rfc3339(config["created"].as_str().unwrap()).unwrap().with_timezone(&Utc);
+    let created: DateTime<Utc> = DateTime::parse_from_rfc3339(config["created"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
     let mut o = ProofOptions::new(created);
     o.verification_method = config["verificationMethod"].as_str().map(str::to_string);
     o.id = config["id"].as_str().map(str::to_string);
@@ -34,12 +39,29 @@ fn check_intermediates(dir: &str, unsigned_file: &str) {
     let unsigned = vector_json(unsigned_file);
     let config = vector_json(&format!("{dir}/proofConfigDataInt.json"));
     let input = data_integrity::signing_input(&unsigned, &config).unwrap();
-    assert_eq!(input.canonical_document, vector(&format!("{dir}/canonDocDataInt.txt")), "{dir} canonical document");
-    assert_eq!(input.canonical_proof_config, vector(&format!("{dir}/proofCanonDataInt.txt")), "{dir} canonical proof config");
+    assert_eq!(
+        input.canonical_document,
+        vector(&format!("{dir}/canonDocDataInt.txt")),
+        "{dir} canonical document"
+    );
+    assert_eq!(
+        input.canonical_proof_config,
+        vector(&format!("{dir}/proofCanonDataInt.txt")),
+        "{dir} canonical proof config"
+    );
     use sha2::Digest as _;
-    assert_eq!(hex::encode(sha2::Sha256::digest(&input.canonical_document)), vector(&format!("{dir}/docHashDataInt.txt")).trim());
-    assert_eq!(hex::encode(sha2::Sha256::digest(&input.canonical_proof_config)), vector(&format!("{dir}/proofHashDataInt.txt")).trim());
-    assert_eq!(hex::encode(input.hash_data), vector(&format!("{dir}/combinedHashDataInt.txt")).trim());
+    assert_eq!(
+        hex::encode(sha2::Sha256::digest(&input.canonical_document)),
+        vector(&format!("{dir}/docHashDataInt.txt")).trim()
+    );
+    assert_eq!(
+        hex::encode(sha2::Sha256::digest(&input.canonical_proof_config)),
+        vector(&format!("{dir}/proofHashDataInt.txt")).trim()
+    );
+    assert_eq!(
+        hex::encode(input.hash_data),
+        vector(&format!("{dir}/combinedHashDataInt.txt")).trim()
+    );
 
     let signer = Ed25519Signer::from_multibase_secret(
         config["verificationMethod"].as_str().unwrap(),
@@ -53,8 +75,16 @@ fn check_intermediates(dir: &str, unsigned_file: &str) {
     let signed = data_integrity::sign(&unsigned, &signer, &options_from(&config)).unwrap();
     let proof_value = signed["proof"]["proofValue"].as_str().unwrap();
     let sig = proofs::keys::decode_multibase_base58btc(proof_value).unwrap();
-    assert_eq!(hex::encode(&sig), vector(&format!("{dir}/sigHexDataInt.txt")).trim(), "{dir} signature");
-    assert_eq!(proof_value, vector(&format!("{dir}/sigBTC58DataInt.txt")).trim(), "{dir} proofValue");
+    assert_eq!(
+        hex::encode(&sig),
+        vector(&format!("{dir}/sigHexDataInt.txt")).trim(),
+        "{dir} signature"
+    );
+    assert_eq!(
+        proof_value,
+        vector(&format!("{dir}/sigBTC58DataInt.txt")).trim(),
+        "{dir} proofValue"
+    );
     let expected = vector_json(&format!("{dir}/signedDataInt.json"));
     assert_eq!(signed, expected, "{dir} signed document");
     let verified = data_integrity::verify_with(&expected, &DidKeyResolver, &lenient()).unwrap();
@@ -74,8 +104,13 @@ fn employment_authorization_vector_every_intermediate_value() {
 fn multikey_signer(n: u32, key_id: &str) -> Ed25519Signer {
     let pairs = vector_json("proof-set-chain/multiKeyPairs.json");
     let pair = &pairs[format!("keyPair{n}")];
-    let s = Ed25519Signer::from_multibase_secret(key_id, pair["privateKeyMultibase"].as_str().unwrap()).unwrap();
-    assert_eq!(proofs::keys::ed25519_to_multikey(&s.verifying_key()), pair["publicKeyMultibase"].as_str().unwrap());
+    let s =
+        Ed25519Signer::from_multibase_secret(key_id, pair["privateKeyMultibase"].as_str().unwrap())
+            .unwrap();
+    assert_eq!(
+        proofs::keys::ed25519_to_multikey(&s.verifying_key()),
+        pair["publicKeyMultibase"].as_str().unwrap()
+    );
     s
 }
 
@@ -124,5 +159,8 @@ fn temp_documents_of_the_chain_vectors_are_what_chained_proofs_cover() {
     let signer = multikey_signer(3, config["verificationMethod"].as_str().unwrap());
     let sig = proofs::Signer::sign(&signer, &input.hash_data).unwrap();
     let expected = vector_json("proof-set-chain/proofChainConfigSigned1.json");
-    assert_eq!(proofs::keys::encode_multibase_base58btc(&sig), expected["proofValue"].as_str().unwrap());
+    assert_eq!(
+        proofs::keys::encode_multibase_base58btc(&sig),
+        expected["proofValue"].as_str().unwrap()
+    );
 }

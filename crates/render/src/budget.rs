@@ -88,7 +88,13 @@ pub struct Budget {
 
 impl Default for Budget {
     fn default() -> Self {
-        Self { max_glyphs: DEFAULT_MAX_GLYPHS, max_pages: DEFAULT_MAX_PAGES, deadline: None, cancel: None, threads: DEFAULT_THREADS }
+        Self {
+            max_glyphs: DEFAULT_MAX_GLYPHS,
+            max_pages: DEFAULT_MAX_PAGES,
+            deadline: None,
+            cancel: None,
+            threads: DEFAULT_THREADS,
+        }
     }
 }
 
@@ -113,7 +119,10 @@ impl Budget {
     /// Checks `glyphs` characters against `max_glyphs`.
     pub fn check_glyphs(&self, glyphs: usize) -> Result<(), crate::RenderError> {
         if glyphs > self.max_glyphs {
-            return Err(crate::RenderError::Budget(Exceeded::Glyphs { max: self.max_glyphs, needed: glyphs }));
+            return Err(crate::RenderError::Budget(Exceeded::Glyphs {
+                max: self.max_glyphs,
+                needed: glyphs,
+            }));
         }
         Ok(())
     }
@@ -121,7 +130,10 @@ impl Budget {
     /// Checks `pages` against `max_pages`.
     pub fn check_pages(&self, pages: usize) -> Result<(), crate::RenderError> {
         if pages > self.max_pages {
-            return Err(crate::RenderError::Budget(Exceeded::Pages { max: self.max_pages, needed: pages }));
+            return Err(crate::RenderError::Budget(Exceeded::Pages {
+                max: self.max_pages,
+                needed: pages,
+            }));
         }
         Ok(())
     }

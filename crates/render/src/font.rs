@@ -82,7 +82,11 @@ impl Metrics {
             let mut line_units = 0.0_f64;
             for word in para.split_whitespace() {
                 let word_units: f64 = word.chars().map(|c| Self::units_of(face, c)).sum();
-                let candidate = if line.is_empty() { word_units } else { line_units + space + word_units };
+                let candidate = if line.is_empty() {
+                    word_units
+                } else {
+                    line_units + space + word_units
+                };
                 if fits(candidate) {
                     if !line.is_empty() {
                         line.push(' ');
@@ -146,7 +150,14 @@ impl Metrics {
     /// shown ends with `…`. Only as much of `text` as could fit is measured (the narrowest glyph
     /// of the font is wider than a fifth of the size), so the work is bounded by the space, not by
     /// the text.
-    pub fn wrap_clipped(&self, text: &str, size: f64, bold: bool, max: f64, max_lines: usize) -> Vec<String> {
+    pub fn wrap_clipped(
+        &self,
+        text: &str,
+        size: f64,
+        bold: bool,
+        max: f64,
+        max_lines: usize,
+    ) -> Vec<String> {
         if max_lines == 0 {
             return Vec::new();
         }

@@ -65,7 +65,10 @@ impl Svg {
 
     fn finish(self, title: &str) -> String {
         // The document title (not drawn, but parsed by usvg) at most 300 characters.
-        let title = title.char_indices().nth(300).map_or(title, |(i, _)| &title[..i]);
+        let title = title
+            .char_indices()
+            .nth(300)
+            .map_or(title, |(i, _)| &title[..i]);
         format!(
             r##"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_W}pt" height="{PAGE_H}pt" viewBox="0 0 {PAGE_W} {PAGE_H}"><title>{}</title><rect width="{PAGE_W}" height="{PAGE_H}" fill="#ffffff"/>
 {}</svg>"##,
@@ -166,37 +169,66 @@ fn statement(p: &crate::model::CertificatePage, m: &Metrics, k: f64, clip: bool)
     let width = PAGE_W - 2.0 * MARGIN - 20.0;
     let mut svg = Svg::new();
     let mut y = STATEMENT_TOP + 20.0 * k;
-    let centered = |svg: &mut Svg, y: &mut f64, s: &str, size: f64, bold: bool, color: &str, gap: f64| {
-        let (size, gap) = (size * k, gap * k);
-        let lh = size * 1.3;
-        let short: String;
-        let s = match s.char_indices().nth(MAX_PAGE_FIELD_CHARS) {
-            Some((i, _)) => {
-                short = format!("{}…", &s[..i]);
-                short.as_str()
+    let centered =
+        |svg: &mut Svg, y: &mut f64, s: &str, size: f64, bold: bool, color: &str, gap: f64| {
+            let (size, gap) = (size * k, gap * k);
+            let lh = size * 1.3;
+            let short: String;
+            let s = match s.char_indices().nth(MAX_PAGE_FIELD_CHARS) {
+                Some((i, _)) => {
+                    short = format!("{}…", &s[..i]);
+                    short.as_str()
+                }
+                None => s,
+            };
+            let lines = if clip {
+                let room = ((STATEMENT_LIMIT - *y) / lh).floor().max(0.0) as usize
+                    + usize::from(*y <= STATEMENT_LIMIT);
+                m.wrap_clipped(s, size, bold, width, room)
+            } else {
+                m.wrap(s, size, bold, width)
+            };
+            for line in lines {
+                svg.text(cx, *y, size, bold, color, "middle", &line);
+                *y += lh;
             }
-            None => s,
+            *y += gap;
         };
-        let lines = if clip {
-            let room = ((STATEMENT_LIMIT - *y) / lh).floor().max(0.0) as usize + usize::from(*y <= STATEMENT_LIMIT);
-            m.wrap_clipped(s, size, bold, width, room)
-        } else {
-            m.wrap(s, size, bold, width)
-        };
-        for line in lines {
-            svg.text(cx, *y, size, bold, color, "middle", &line);
-            *y += lh;
-        }
-        *y += gap;
-    };
-    centered(&mut svg, &mut y, &p.heading.to_uppercase(), 20.0, true, BLUE, 6.0);
-    svg.raw(&format!(r#"<rect x="{:.2}" y="{y:.2}" width="120" height="2" fill="{ACCENT}"/>"#, cx - 60.0));
+    centered(
+        &mut svg,
+        &mut y,
+        &p.heading.to_uppercase(),
+        20.0,
+        true,
+        BLUE,
+        6.0,
+    );
+    svg.raw(&format!(
+        r#"<rect x="{:.2}" y="{y:.2}" width="120" height="2" fill="{ACCENT}"/>"#,
+        cx - 60.0
+    ));
     y += 34.0 * k;
-    centered(&mut svg, &mut y, &p.awarding_statement, 13.0, true, INK, 14.0);
+    centered(
+        &mut svg,
+        &mut y,
+        &p.awarding_statement,
+        13.0,
+        true,
+        INK,
+        14.0,
+    );
     centered(&mut svg, &mut y, &p.certifies, 11.0, false, MUTED, 14.0);
     centered(&mut svg, &mut y, &p.learner, 24.0, true, BLUE, 10.0);
     if let Some((born, date)) = &p.born_on {
-        centered(&mut svg, &mut y, &format!("{born} {date}"), 11.0, false, INK, 14.0);
+        centered(
+            &mut svg,
+            &mut y,
+            &format!("{born} {date}"),
+            11.0,
+            false,
+            INK,
+            14.0,
+        );
     } else {
         y += 4.0 * k;
     }
@@ -317,8 +349,18 @@ struct Pager<'a> {
 impl<'a> Pager<'a> {
     fn new(m: &'a Metrics, doc: &'a Document, budget: &'a Budget, glyphs_before: usize) -> Self {
         let cut = |s: &str, n: usize| -> String { s.chars().take(n).collect() };
-        let header = m.fit_line(&format!("{} – {}", cut(&doc.page.learner, 300), cut(&doc.title, 300)), 7.5, false, PAGE_W - 2.0 * MARGIN);
-        let footer = m.fit_line(&cut(&doc.verification_url, 300), 7.0, false, PAGE_W - 2.0 * MARGIN - 45.0);
+        let header = m.fit_line(
+            &format!("{} – {}", cut(&doc.page.learner, 300), cut(&doc.title, 300)),
+            7.5,
+            false,
+            PAGE_W - 2.0 * MARGIN,
+        );
+        let footer = m.fit_line(
+            &cut(&doc.verification_url, 300),
+            7.0,
+            false,
+            PAGE_W - 2.0 * MARGIN - 45.0,
+        );
         let mut p = Self {
             m,
             doc,
@@ -355,7 +397,8 @@ impl<'a> Pager<'a> {
 
     fn start_page(&mut self) {
         let header = std::mem::take(&mut self.header);
-        self.cur.text(MARGIN, 36.0, 7.5, false, MUTED, "start", &header);
+        self.cur
+            .text(MARGIN, 36.0, 7.5, false, MUTED, "start", &header);
         self.header = header;
         self.cur.raw(&format!(
             r#"<rect x="{MARGIN}" y="42" width="{:.2}" height="0.6" fill="{ACCENT}"/>"#,
@@ -566,7 +609,12 @@ pub fn supplement_pages(doc: &Document, m: &Metrics) -> Result<Vec<String>, Rend
 
 /// The supplement pages as SVG documents, within `budget` (`glyphs_before`: glyphs already laid
 /// out on the pages before).
-fn supplement_pages_within(doc: &Document, m: &Metrics, budget: &Budget, glyphs_before: usize) -> Result<Vec<String>, RenderError> {
+fn supplement_pages_within(
+    doc: &Document,
+    m: &Metrics,
+    budget: &Budget,
+    glyphs_before: usize,
+) -> Result<Vec<String>, RenderError> {
     let mut pager = Pager::new(m, doc, budget, glyphs_before);
     for (i, part) in doc.supplement.iter().enumerate() {
         if pager.halted() {

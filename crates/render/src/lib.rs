@@ -136,7 +136,10 @@ pub fn document(view: &CredentialView, options: &RenderOptions) -> Document {
 
 /// What the document shows, refused when its text alone is over the glyph budget (checked
 /// before any layout) or the budget's time is up.
-pub fn budgeted_document(view: &CredentialView, options: &RenderOptions) -> Result<Document, RenderError> {
+pub fn budgeted_document(
+    view: &CredentialView,
+    options: &RenderOptions,
+) -> Result<Document, RenderError> {
     options.budget.check_time()?;
     let doc = document(view, options);
     options.budget.check_glyphs(doc.text_chars())?;

@@ -534,10 +534,22 @@ impl Document {
     pub fn text_chars(&self) -> usize {
         let n = |s: &str| s.chars().count();
         let p = &self.page;
-        let mut total = [&p.heading, &p.awarding_statement, &p.certifies, &p.learner, &p.completed, &p.opportunity, &p.signer, &p.place_and_date, &p.university, &self.title, &self.verification_url]
-            .iter()
-            .map(|s| n(s))
-            .sum::<usize>();
+        let mut total = [
+            &p.heading,
+            &p.awarding_statement,
+            &p.certifies,
+            &p.learner,
+            &p.completed,
+            &p.opportunity,
+            &p.signer,
+            &p.place_and_date,
+            &p.university,
+            &self.title,
+            &self.verification_url,
+        ]
+        .iter()
+        .map(|s| n(s))
+        .sum::<usize>();
         total += p.born_on.as_ref().map_or(0, |(a, b)| n(a) + n(b));
         total += p.taking_place.as_deref().map_or(0, n) + p.jointly.as_deref().map_or(0, n);
         for part in &self.supplement {
@@ -546,9 +558,14 @@ impl Document {
                 total += n(&s.heading);
                 total += match &s.block {
                     Block::Table(rows) => rows.iter().map(|r| n(&r.label) + n(&r.value)).sum(),
-                    Block::Outcomes(groups) => groups.iter().map(|(c, items)| n(c) + items.iter().map(|i| n(i)).sum::<usize>()).sum(),
+                    Block::Outcomes(groups) => groups
+                        .iter()
+                        .map(|(c, items)| n(c) + items.iter().map(|i| n(i)).sum::<usize>())
+                        .sum(),
                     Block::Text(items) | Block::List(items) => items.iter().map(|i| n(i)).sum(),
-                    Block::Numbered(intro, items) => n(intro) + items.iter().map(|i| n(i)).sum::<usize>(),
+                    Block::Numbered(intro, items) => {
+                        n(intro) + items.iter().map(|i| n(i)).sum::<usize>()
+                    }
                 };
             }
         }

@@ -33,19 +33,31 @@ use crate::model::Document;
 use crate::RenderError;
 
 /// Parses one page's SVG and converts it to a PDF chunk (its form XObject and resources).
-fn convert_page(svg: &str, db: &Arc<fontdb::Database>, budget: &Budget) -> Result<(Chunk, Ref), RenderError> {
+fn convert_page(
+    svg: &str,
+    db: &Arc<fontdb::Database>,
+    budget: &Budget,
+) -> Result<(Chunk, Ref), RenderError> {
     budget.check_time()?;
     if svg.len() > MAX_PAGE_SVG_BYTES {
-        return Err(RenderError::Budget(Exceeded::PageBytes { max: MAX_PAGE_SVG_BYTES, needed: svg.len() }));
+        return Err(RenderError::Budget(Exceeded::PageBytes {
+            max: MAX_PAGE_SVG_BYTES,
+            needed: svg.len(),
+        }));
     }
     let tree = crate::svg::tree(svg, db)?;
     budget.check_time()?;
-    svg2pdf::to_chunk(&tree, ConversionOptions::default()).map_err(|e| RenderError::Pdf(e.to_string()))
+    svg2pdf::to_chunk(&tree, ConversionOptions::default())
+        .map_err(|e| RenderError::Pdf(e.to_string()))
 }
 
 /// [`convert_page`] for every page, in page order, on up to `budget.threads` threads (each takes
 /// a run of consecutive pages and stops at its first error).
-fn convert_pages(pages: &[String], db: &Arc<fontdb::Database>, budget: &Budget) -> Vec<Result<(Chunk, Ref), RenderError>> {
+fn convert_pages(
+    pages: &[String],
+    db: &Arc<fontdb::Database>,
+    budget: &Budget,
+) -> Vec<Result<(Chunk, Ref), RenderError>> {
     let run = |group: &[String]| {
         let mut out = Vec::with_capacity(group.len());
         for svg in group {
@@ -66,12 +78,21 @@ fn convert_pages(pages: &[String], db: &Arc<fontdb::Database>, budget: &Budget) 
     std::thread::scope(|s| {
         let handles: Vec<_> = pages
             .chunks(per)
-            .map(|group| std::thread::Builder::new().name("render-pdf".into()).spawn_scoped(s, move || run(group)).map_err(|e| (e, group)))
+            .map(|group| {
+                std::thread::Builder::new()
+                    .name("render-pdf".into())
+                    .spawn_scoped(s, move || run(group))
+                    .map_err(|e| (e, group))
+            })
             .collect();
         let mut out = Vec::with_capacity(pages.len());
         for h in handles {
             match h {
-                Ok(h) => out.extend(h.join().unwrap_or_else(|_| vec![Err(RenderError::Pdf("a page conversion thread failed".into()))])),
+                Ok(h) => out.extend(h.join().unwrap_or_else(|_| {
+                    vec![Err(RenderError::Pdf(
+                        "a page conversion thread failed".into(),
+                    ))]
+                })),
                 // No thread to spare: convert the group here.
                 Err((_, group)) => out.extend(run(group)),
             }

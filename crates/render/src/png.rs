@@ -28,18 +28,27 @@ pub fn certificate_png(doc: &Document, budget: &Budget) -> Result<Vec<u8>, Rende
 pub fn svg_to_png(svg: &str, scale: f32, budget: &Budget) -> Result<Vec<u8>, RenderError> {
     budget.check_time()?;
     if svg.len() > MAX_PAGE_SVG_BYTES {
-        return Err(RenderError::Budget(Exceeded::PageBytes { max: MAX_PAGE_SVG_BYTES, needed: svg.len() }));
+        return Err(RenderError::Budget(Exceeded::PageBytes {
+            max: MAX_PAGE_SVG_BYTES,
+            needed: svg.len(),
+        }));
     }
     let db = crate::font::database();
     let tree = crate::svg::tree(svg, &db)?;
     let size = tree.size();
-    let (wf, hf) = (f64::from(size.width() * scale).round(), f64::from(size.height() * scale).round());
+    let (wf, hf) = (
+        f64::from(size.width() * scale).round(),
+        f64::from(size.height() * scale).round(),
+    );
     if !(wf.is_finite() && hf.is_finite()) || wf < 1.0 || hf < 1.0 {
         return Err(RenderError::Raster);
     }
     if wf * hf > MAX_PIXELS as f64 {
         let needed = (wf * hf).min(u64::MAX as f64) as u64;
-        return Err(RenderError::Budget(Exceeded::Pixels { max: MAX_PIXELS, needed }));
+        return Err(RenderError::Budget(Exceeded::Pixels {
+            max: MAX_PIXELS,
+            needed,
+        }));
     }
     let (w, h) = (wf as u32, hf as u32);
     budget.check_time()?;

@@ -43,7 +43,11 @@ fn text_over_the_glyph_budget_is_refused_before_layout() {
                 other => panic!("{mb} MB name: {other:?}"),
             }
         }
-        assert!(t.elapsed() < Duration::from_secs(3), "{mb} MB: {:?}", t.elapsed());
+        assert!(
+            t.elapsed() < Duration::from_secs(3),
+            "{mb} MB: {:?}",
+            t.elapsed()
+        );
         let msg = RenderError::Budget(Exceeded::Glyphs { max: 1, needed: 2 }).to_string();
         assert!(msg.contains("glyphs") && msg.contains("budget"), "{msg}");
     }
@@ -63,16 +67,26 @@ fn a_long_name_under_the_budget_keeps_the_certificate_to_one_page() {
     let took = t.elapsed();
     let pages = pdf_pages(&pdf, "long-name");
     assert!((2..60).contains(&pages), "{pages} pages");
-    let first = pdf_text(&pdf, "long-name").split('\u{c}').next().unwrap_or_default().to_owned();
+    let first = pdf_text(&pdf, "long-name")
+        .split('\u{c}')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     assert!(first.contains('…'), "the certificate page cuts the name");
     assert!(took < Duration::from_secs(10), "{took:?}");
-    println!("100 KB name: PNG + PDF ({pages} pages) in {} ms", took.as_millis());
+    println!(
+        "100 KB name: PNG + PDF ({pages} pages) in {} ms",
+        took.as_millis()
+    );
 }
 
 #[test]
 fn more_pages_than_the_budget_are_refused_during_layout() {
     let bytes = with_name("Marta ".repeat(100 * 1024 / 6));
-    let o = RenderOptions::new("en", VERIFY_URL).with_budget(Budget { max_pages: 3, ..Budget::default() });
+    let o = RenderOptions::new("en", VERIFY_URL).with_budget(Budget {
+        max_pages: 3,
+        ..Budget::default()
+    });
     let view = CredentialView::from_slice(&bytes).unwrap();
     match render::pdf(&view, &o) {
         Err(RenderError::Budget(Exceeded::Pages { max: 3, needed })) => assert_eq!(needed, 4),
@@ -87,18 +101,30 @@ fn a_cancelled_or_late_rendering_stops() {
     let bytes = serde_json::to_vec(&eu_sample("Sample-MC-Annex1-unsigned.jsonld")).unwrap();
     let flag = CancelFlag::new();
     flag.cancel();
-    let cancelled = RenderOptions::new("en", VERIFY_URL).with_budget(Budget { cancel: Some(flag), ..Budget::default() });
+    let cancelled = RenderOptions::new("en", VERIFY_URL).with_budget(Budget {
+        cancel: Some(flag),
+        ..Budget::default()
+    });
     for r in render_all(&bytes, &cancelled) {
         assert!(matches!(r, Err(RenderError::Cancelled)), "{r:?}");
     }
-    let late = RenderOptions::new("en", VERIFY_URL).with_budget(Budget { deadline: Some(Instant::now()), ..Budget::default() });
+    let late = RenderOptions::new("en", VERIFY_URL).with_budget(Budget {
+        deadline: Some(Instant::now()),
+        ..Budget::default()
+    });
     for r in render_all(&bytes, &late) {
-        assert!(matches!(r, Err(RenderError::Budget(Exceeded::Deadline))), "{r:?}");
+        assert!(
+            matches!(r, Err(RenderError::Budget(Exceeded::Deadline))),
+            "{r:?}"
+        );
     }
     // A flag set from another thread while a long PDF renders stops it.
     let bytes = with_name("Marta ".repeat(300 * 1024 / 6));
     let flag = CancelFlag::new();
-    let o = RenderOptions::new("en", VERIFY_URL).with_budget(Budget { cancel: Some(flag.clone()), ..Budget::default() });
+    let o = RenderOptions::new("en", VERIFY_URL).with_budget(Budget {
+        cancel: Some(flag.clone()),
+        ..Budget::default()
+    });
     let view = CredentialView::from_slice(&bytes).unwrap();
     let setter = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(300));
@@ -108,8 +134,16 @@ fn a_cancelled_or_late_rendering_stops() {
     let r = render::pdf(&view, &o);
     let ended = Instant::now();
     let set = setter.join().unwrap();
-    assert!(matches!(r, Err(RenderError::Cancelled)), "{:?}", r.map(|p| p.len()));
-    assert!(ended.duration_since(set) < Duration::from_secs(1), "stopped {:?} after the flag", ended.duration_since(set));
+    assert!(
+        matches!(r, Err(RenderError::Cancelled)),
+        "{:?}",
+        r.map(|p| p.len())
+    );
+    assert!(
+        ended.duration_since(set) < Duration::from_secs(1),
+        "stopped {:?} after the flag",
+        ended.duration_since(set)
+    );
 }
 
 #[test]

@@ -47,7 +47,8 @@ unsafe impl GlobalAlloc for Counting {
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             if new_size >= layout.size() {
-                let now = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+                let now = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                    - layout.size();
                 PEAK.fetch_max(now, Ordering::Relaxed);
             } else {
                 LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
@@ -88,7 +89,12 @@ fn measure<T>(f: impl FnOnce() -> T) -> Run<T> {
     let out = f();
     let wall = t.elapsed();
     let cpu = cpu0.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
-    Run { out, wall, cpu, peak: PEAK.load(Ordering::Relaxed).saturating_sub(base) }
+    Run {
+        out,
+        wall,
+        cpu,
+        peak: PEAK.load(Ordering::Relaxed).saturating_sub(base),
+    }
 }
 
 /// CPU time allowed for one rendering (see the module docs).
@@ -109,10 +115,19 @@ fn the_largest_valid_award_renders_pdf_and_png_within_two_seconds_and_200_mb() {
             .display
             .images
             .iter()
-            .map(|r| DisplayImage { language: r.language.clone(), media_type: MediaType::Png, bytes: vec![0; 16] })
+            .map(|r| DisplayImage {
+                language: r.language.clone(),
+                media_type: MediaType::Png,
+                bytes: vec![0; 16],
+            })
             .collect();
-        let options = BuildOptions { credential_id: "urn:uuid:8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10".into(), issued: None };
-        let credential = build(&award, &universities(), &images, &options).unwrap_or_else(|e| panic!("{name}: {e}")).credential;
+        let options = BuildOptions {
+            credential_id: "urn:uuid:8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10".into(),
+            issued: None,
+        };
+        let credential = build(&award, &universities(), &images, &options)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .credential;
         let bytes = serde_json::to_vec(&credential).unwrap();
         let opts = RenderOptions::new("en", VERIFY_URL);
         let doc = render::document(&CredentialView::from_slice(&bytes).unwrap(), &opts);
@@ -127,12 +142,19 @@ fn the_largest_valid_award_renders_pdf_and_png_within_two_seconds_and_200_mb() {
                 wall = wall.min(again.wall);
                 cpu = cpu.zip(again.cpu).map(|(a, b)| a.min(b));
             }
-            let out = first.out.unwrap_or_else(|e| panic!("{name}: the largest valid award must render: {e}"));
+            let out = first
+                .out
+                .unwrap_or_else(|e| panic!("{name}: the largest valid award must render: {e}"));
             (out, wall, cpu, first.peak)
         };
-        let (pdf, pdf_time, pdf_cpu, pdf_peak) = best_of_three(&|| render::pdf(&CredentialView::from_slice(&bytes).unwrap(), &opts));
-        let (png, png_time, png_cpu, png_peak) = best_of_three(&|| render::png(&CredentialView::from_slice(&bytes).unwrap(), &opts));
-        let pages = pdf.windows(b"/Type /Page\n".len()).filter(|w| *w == b"/Type /Page\n").count();
+        let (pdf, pdf_time, pdf_cpu, pdf_peak) =
+            best_of_three(&|| render::pdf(&CredentialView::from_slice(&bytes).unwrap(), &opts));
+        let (png, png_time, png_cpu, png_peak) =
+            best_of_three(&|| render::png(&CredentialView::from_slice(&bytes).unwrap(), &opts));
+        let pages = pdf
+            .windows(b"/Type /Page\n".len())
+            .filter(|w| *w == b"/Type /Page\n")
+            .count();
         let line = format!(
             "{name}: {chars} characters shown, credential {} KB; PDF {} KB ({pages} pages) in {} ms wall / {:?} ms CPU, peak {} MB; PNG {} KB in {} ms wall / {:?} ms CPU, peak {} MB",
             bytes.len() / 1024,
@@ -146,13 +168,24 @@ fn the_largest_valid_award_renders_pdf_and_png_within_two_seconds_and_200_mb() {
             png_peak / (1024 * 1024),
         );
         println!("{line}");
-        report.push((line, [pdf_time, png_time], [pdf_cpu, png_cpu], [pdf_peak, png_peak]));
+        report.push((
+            line,
+            [pdf_time, png_time],
+            [pdf_cpu, png_cpu],
+            [pdf_peak, png_peak],
+        ));
     }
     for (line, walls, cpus, peaks) in &report {
         for cpu in cpus.iter().flatten() {
             assert!(*cpu < MAX_CPU, "too much CPU: {line}");
         }
-        assert!(walls.iter().all(|w| *w < MAX_WALL_LOADED), "too slow even for a loaded machine: {line}");
-        assert!(peaks.iter().all(|p| *p < MAX_BYTES), "too much memory: {line}");
+        assert!(
+            walls.iter().all(|w| *w < MAX_WALL_LOADED),
+            "too slow even for a loaded machine: {line}"
+        );
+        assert!(
+            peaks.iter().all(|p| *p < MAX_BYTES),
+            "too much memory: {line}"
+        );
     }
 }

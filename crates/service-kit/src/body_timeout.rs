@@ -52,9 +52,14 @@ impl http_body::Body for TimedBody {
     type Data = Bytes;
     type Error = axum::Error;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         let limit = self.limit;
-        let deadline = self.deadline.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        let deadline = self
+            .deadline
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
         if deadline.as_mut().poll(cx).is_ready() {
             self.expired.store(true, Ordering::SeqCst);
             return Poll::Ready(Some(Err(axum::Error::new(Elapsed))));
@@ -73,10 +78,21 @@ impl http_body::Body for TimedBody {
 
 /// Middleware (`axum::middleware::from_fn_with_state(BodyTimeout(..), body_timeout)`): bounds the
 /// time spent reading the request body; 408 problem JSON with `Connection: close` when exceeded.
-pub async fn body_timeout(State(BodyTimeout(limit)): State<BodyTimeout>, req: Request, next: Next) -> Response {
+pub async fn body_timeout(
+    State(BodyTimeout(limit)): State<BodyTimeout>,
+    req: Request,
+    next: Next,
+) -> Response {
     let expired = Arc::new(AtomicBool::new(false));
     let flag = expired.clone();
-    let req = req.map(|inner| Body::new(TimedBody { inner, limit, deadline: None, expired: flag }));
+    let req = req.map(|inner| {
+        Body::new(TimedBody {
+            inner,
+            limit,
+            deadline: None,
+            expired: flag,
+        })
+    });
     let res = next.run(req).await;
     if !expired.load(Ordering::SeqCst) {
         return res;
@@ -85,8 +101,12 @@ pub async fn body_timeout(State(BodyTimeout(limit)): State<BodyTimeout>, req: Re
         StatusCode::REQUEST_TIMEOUT,
         "request-timeout",
         "Request body too slow",
-        &format!("the request body was not received within {} s (body_read_timeout_secs)", limit.as_secs_f64()),
+        &format!(
+            "the request body was not received within {} s (body_read_timeout_secs)",
+            limit.as_secs_f64()
+        ),
     );
-    res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    res.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     res
 }

@@ -29,7 +29,11 @@ const MAX_HASHED_PAGE: usize = 64 * 1024 * 1024;
 /// The Content-Security-Policy of an HTML page whose inline `<style>` elements are `html`'s.
 pub fn html_csp(html: &str) -> String {
     let hashes = style_hashes(html);
-    let style = if hashes.is_empty() { "'none'".to_owned() } else { hashes.join(" ") };
+    let style = if hashes.is_empty() {
+        "'none'".to_owned()
+    } else {
+        hashes.join(" ")
+    };
     format!("default-src 'none'; img-src 'self' data:; style-src {style}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 }
 
@@ -47,10 +51,15 @@ pub fn style_hashes(html: &str) -> Vec<String> {
         }
         let Some(gt) = after.find('>') else { break };
         let content_and_rest = &after[gt + 1..];
-        let Some(end) = find_ascii_ci(content_and_rest, "</style") else { break };
+        let Some(end) = find_ascii_ci(content_and_rest, "</style") else {
+            break;
+        };
         let content = &content_and_rest[..end];
         let digest = Sha256::digest(content.as_bytes());
-        let source = format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest));
+        let source = format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        );
         if !out.contains(&source) {
             out.push(source);
         }
@@ -67,7 +76,12 @@ fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
 /// Middleware (`axum::middleware::from_fn(security_headers)`): adds the headers above.
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
-    let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let mut res = if content_type.starts_with("text/html") {
         let (mut parts, body) = res.into_parts();
         match axum::body::to_bytes(body, MAX_HASHED_PAGE).await {
@@ -76,7 +90,9 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
                 if let Ok(v) = HeaderValue::from_str(&csp) {
                     parts.headers.insert(header::CONTENT_SECURITY_POLICY, v);
                 }
-                parts.headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+                parts
+                    .headers
+                    .insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
                 Response::from_parts(parts, Body::from(bytes))
             }
             Err(e) => {
@@ -93,13 +109,22 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     } else {
         let mut res = res;
         if content_type.starts_with("image/svg+xml") {
-            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(NON_HTML_CSP));
+            res.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(NON_HTML_CSP),
+            );
         }
         res
     };
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     res
 }
 
@@ -115,7 +140,12 @@ mod tests {
         let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"a{b:c}"));
         assert_eq!(h[0], format!("'sha256-{expected}'"));
         let csp = html_csp(page);
-        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+        assert!(
+            csp.contains("frame-ancestors 'none'")
+                && csp.contains("default-src 'none'")
+                && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
         assert!(html_csp("<p>no styles</p>").contains("style-src 'none'"));
         // An unterminated style element adds nothing.
         assert!(style_hashes("<style>a{").is_empty());

@@ -14,6 +14,9 @@ pub fn problem(status: StatusCode, kind: &str, title: &str, detail: &str) -> Res
         "detail": detail,
     });
     let mut res = (status, body.to_string()).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     res
 }

@@ -40,7 +40,11 @@ pub struct RateLimit {
 
 impl Default for RateLimit {
     fn default() -> Self {
-        Self { per_second: 10.0, burst: 100, exempt: Vec::new() }
+        Self {
+            per_second: 10.0,
+            burst: 100,
+            exempt: Vec::new(),
+        }
     }
 }
 
@@ -53,7 +57,9 @@ impl RateLimit {
     /// Checks ranges; the error names the setting (`prefix` is its path in the configuration).
     pub fn check(&self, prefix: &str) -> Result<(), String> {
         if !self.per_second.is_finite() || self.per_second < 0.0 {
-            return Err(format!("{prefix}.per_second must be a number ≥ 0 (0: no limit)"));
+            return Err(format!(
+                "{prefix}.per_second must be a number ≥ 0 (0: no limit)"
+            ));
         }
         if self.burst == 0 {
             return Err(format!("{prefix}.burst must be at least 1"));
@@ -92,14 +98,22 @@ fn key(ip: IpAddr) -> IpAddr {
 impl RateLimiter {
     /// A limiter with `limit`.
     pub fn new(limit: RateLimit) -> Self {
-        Self { limit: Arc::new(limit), buckets: Arc::new(Mutex::new(HashMap::new())) }
+        Self {
+            limit: Arc::new(limit),
+            buckets: Arc::new(Mutex::new(HashMap::new())),
+        }
     }
 
     /// Takes one request from `ip`'s bucket at time `now`: `Ok` when allowed, else the time until
     /// the next request would be.
     pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
         let limit = &self.limit;
-        if !limit.enabled() || limit.exempt.iter().any(|e| e.to_canonical() == ip.to_canonical()) {
+        if !limit.enabled()
+            || limit
+                .exempt
+                .iter()
+                .any(|e| e.to_canonical() == ip.to_canonical())
+        {
             return Ok(());
         }
         let rate = limit.per_second;
@@ -109,7 +123,10 @@ impl RateLimiter {
         if map.len() >= MAX_TRACKED && !map.contains_key(&key(ip)) {
             prune(&mut map, now, rate, burst);
         }
-        let b = map.entry(key(ip)).or_insert(Bucket { tokens: burst, at: now });
+        let b = map.entry(key(ip)).or_insert(Bucket {
+            tokens: burst,
+            at: now,
+        });
         let elapsed = now.saturating_duration_since(b.at).as_secs_f64();
         b.tokens = (b.tokens + elapsed * rate).min(burst);
         b.at = now;
@@ -141,7 +158,12 @@ pub fn retry_after_secs(wait: Duration) -> u64 {
 /// The 429 answer: problem JSON and `Retry-After`.
 pub fn too_many_requests(wait: Duration, detail: &str) -> Response {
     let secs = retry_after_secs(wait);
-    let mut res = problem(StatusCode::TOO_MANY_REQUESTS, "rate-limited", "Too many requests", &format!("{detail}; retry in {secs} s"));
+    let mut res = problem(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate-limited",
+        "Too many requests",
+        &format!("{detail}; retry in {secs} s"),
+    );
     if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
         res.headers_mut().insert(header::RETRY_AFTER, v);
     }
@@ -152,10 +174,16 @@ pub fn too_many_requests(wait: Duration, detail: &str) -> Response {
 /// the unauthenticated routes): 429 when the client's bucket is empty. Requests without a client
 /// address (not served by [`crate::serve`]) are not limited.
 pub async fn rate_limit(State(limiter): State<RateLimiter>, req: Request, next: Next) -> Response {
-    let client = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let client = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     if let Some(ip) = client {
         if let Err(wait) = limiter.check(ip, Instant::now()) {
-            return too_many_requests(wait, "the per-client rate limit of this endpoint was reached");
+            return too_many_requests(
+                wait,
+                "the per-client rate limit of this endpoint was reached",
+            );
         }
     }
     next.run(req).await
@@ -166,7 +194,11 @@ mod tests {
     use super::*;
 
     fn limiter(per_second: f64, burst: u32, exempt: Vec<IpAddr>) -> RateLimiter {
-        RateLimiter::new(RateLimit { per_second, burst, exempt })
+        RateLimiter::new(RateLimit {
+            per_second,
+            burst,
+            exempt,
+        })
     }
 
     #[test]
@@ -191,7 +223,10 @@ mod tests {
         let l = limiter(1.0, 1, vec!["::1".parse().unwrap()]);
         let t = Instant::now();
         assert!(l.check("2001:db8::1".parse().unwrap(), t).is_ok());
-        assert!(l.check("2001:db8::2".parse().unwrap(), t).is_err(), "same /64, same bucket");
+        assert!(
+            l.check("2001:db8::2".parse().unwrap(), t).is_err(),
+            "same /64, same bucket"
+        );
         assert!(l.check("2001:db8:0:1::1".parse().unwrap(), t).is_ok());
         for _ in 0..10 {
             assert!(l.check("::1".parse().unwrap(), t).is_ok());
@@ -205,8 +240,20 @@ mod tests {
         for _ in 0..10 {
             assert!(off.check("127.0.0.1".parse().unwrap(), t).is_ok());
         }
-        assert!(RateLimit { per_second: -1.0, ..RateLimit::default() }.check("rate_limit").unwrap_err().contains("rate_limit.per_second"));
-        assert!(RateLimit { burst: 0, ..RateLimit::default() }.check("x").unwrap_err().contains("x.burst"));
+        assert!(RateLimit {
+            per_second: -1.0,
+            ..RateLimit::default()
+        }
+        .check("rate_limit")
+        .unwrap_err()
+        .contains("rate_limit.per_second"));
+        assert!(RateLimit {
+            burst: 0,
+            ..RateLimit::default()
+        }
+        .check("x")
+        .unwrap_err()
+        .contains("x.burst"));
     }
 
     #[test]

@@ -30,12 +30,19 @@ pub struct ServeOptions {
 
 impl Default for ServeOptions {
     fn default() -> Self {
-        Self { header_read_timeout: Some(Duration::from_secs(10)) }
+        Self {
+            header_read_timeout: Some(Duration::from_secs(10)),
+        }
     }
 }
 
 /// Serves `router` on `listener` until `shutdown` completes and every open connection has closed.
-pub async fn serve<F>(listener: TcpListener, router: Router, options: ServeOptions, shutdown: F) -> io::Result<()>
+pub async fn serve<F>(
+    listener: TcpListener,
+    router: Router,
+    options: ServeOptions,
+    shutdown: F,
+) -> io::Result<()>
 where
     F: Future<Output = ()> + Send + 'static,
 {
@@ -73,7 +80,9 @@ where
                 router.clone().oneshot(req)
             });
             let mut builder = hyper::server::conn::http1::Builder::new();
-            builder.timer(TokioTimer::new()).header_read_timeout(options.header_read_timeout);
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(options.header_read_timeout);
             let conn = builder.serve_connection(TokioIo::new(stream), service);
             let mut conn = std::pin::pin!(conn);
             let mut closing = false;
@@ -102,5 +111,10 @@ where
 
 /// Errors of one accepted connection (not of the listener).
 fn is_connection_error(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset)
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
 }

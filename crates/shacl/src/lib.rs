@@ -179,7 +179,10 @@ pub fn edc_data_graph(quads: &[Quad]) -> Result<DataGraph<'_>, LoadError> {
 }
 
 /// [`edc_data_graph`] of the quads `keep` accepts.
-pub fn edc_data_graph_where(quads: &[Quad], keep: impl Fn(&Quad) -> bool) -> Result<DataGraph<'_>, LoadError> {
+pub fn edc_data_graph_where(
+    quads: &[Quad],
+    keep: impl Fn(&Quad) -> bool,
+) -> Result<DataGraph<'_>, LoadError> {
     let edc = edc()?;
     let mut g = DataGraph::from_default_graph_where(quads, keep);
     for (s, p, o) in &edc.hierarchy {
@@ -195,7 +198,10 @@ pub fn validate_edc(quads: &[Quad]) -> Result<ValidationReport, LoadError> {
 
 /// [`validate_edc`] on the quads `keep` accepts (a filtered view, so the caller need not copy
 /// the quads it leaves out).
-pub fn validate_edc_where(quads: &[Quad], keep: impl Fn(&Quad) -> bool) -> Result<ValidationReport, LoadError> {
+pub fn validate_edc_where(
+    quads: &[Quad],
+    keep: impl Fn(&Quad) -> bool,
+) -> Result<ValidationReport, LoadError> {
     let g = edc_data_graph_where(quads, keep)?;
     Ok(validate(edc_shapes()?, &g))
 }

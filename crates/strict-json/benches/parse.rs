@@ -7,17 +7,32 @@ use serde_json::Value;
 
 fn benches(c: &mut Criterion) {
     let docs: [(&str, &[u8]); 3] = [
-        ("EDC context", include_bytes!("../../contexts/documents/edc-ap-elm-3.2.jsonld")),
-        ("EU MC sample", include_bytes!("../../../testdata/edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld")),
-        ("ELM 3.2 sample", include_bytes!("../../../testdata/edc/samples/elm-v3-official/credential-sample_ELM-3.2.jsonld")),
+        (
+            "EDC context",
+            include_bytes!("../../contexts/documents/edc-ap-elm-3.2.jsonld"),
+        ),
+        (
+            "EU MC sample",
+            include_bytes!(
+                "../../../testdata/edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld"
+            ),
+        ),
+        (
+            "ELM 3.2 sample",
+            include_bytes!(
+                "../../../testdata/edc/samples/elm-v3-official/credential-sample_ELM-3.2.jsonld"
+            ),
+        ),
     ];
     for (name, bytes) in docs {
-        c.bench_function(&format!("serde_json::from_slice {name} ({} B)", bytes.len()), |b| {
-            b.iter(|| serde_json::from_slice::<Value>(black_box(bytes)).unwrap())
-        });
-        c.bench_function(&format!("strict_json::from_slice {name} ({} B)", bytes.len()), |b| {
-            b.iter(|| strict_json::from_slice(black_box(bytes)).unwrap())
-        });
+        c.bench_function(
+            &format!("serde_json::from_slice {name} ({} B)", bytes.len()),
+            |b| b.iter(|| serde_json::from_slice::<Value>(black_box(bytes)).unwrap()),
+        );
+        c.bench_function(
+            &format!("strict_json::from_slice {name} ({} B)", bytes.len()),
+            |b| b.iter(|| strict_json::from_slice(black_box(bytes)).unwrap()),
+        );
     }
 }
 

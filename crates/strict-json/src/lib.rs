@@ -43,7 +43,10 @@ pub enum Error {
     DuplicateMember { name: String, path: String },
     /// Not JSON at all, or nested deeper than [`MAX_NESTING`]; `path` is where the parser was.
     #[error("{source}{}", if path == "$" { String::new() } else { format!(" (in {path})") })]
-    Syntax { path: String, source: serde_json::Error },
+    Syntax {
+        path: String,
+        source: serde_json::Error,
+    },
 }
 
 impl Error {
@@ -65,16 +68,26 @@ impl Error {
 /// `application/ld+json`, `application/vc+ld+json`), parameters (`; charset=utf-8`) allowed,
 /// case-insensitive. `text/plain` and a missing type are not JSON.
 pub fn is_json_media_type(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     match essence.strip_prefix("application/") {
         Some("json") => true,
-        Some(sub) => sub.len() > "+json".len() && sub.ends_with("+json") && !sub.contains(char::is_whitespace),
+        Some(sub) => {
+            sub.len() > "+json".len()
+                && sub.ends_with("+json")
+                && !sub.contains(char::is_whitespace)
+        }
         None => false,
     }
 }
 
 /// The media types [`is_json_media_type`] accepts, for error messages.
-pub const JSON_MEDIA_TYPES: &str = "application/json (or an application/*+json type such as application/ld+json)";
+pub const JSON_MEDIA_TYPES: &str =
+    "application/json (or an application/*+json type such as application/ld+json)";
 
 /// Parses JSON bytes (UTF-8, RFC 8259) into a value, refusing duplicate member names.
 pub fn from_slice(bytes: &[u8]) -> Result<Value, Error> {
@@ -90,17 +103,27 @@ pub fn from_str(text: &str) -> Result<Value, Error> {
 /// from that value.
 pub fn from_slice_to<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     let value = from_slice(bytes)?;
-    T::deserialize(value).map_err(|source| Error::Syntax { path: "$".into(), source })
+    T::deserialize(value).map_err(|source| Error::Syntax {
+        path: "$".into(),
+        source,
+    })
 }
 
-fn parse<'de, R: serde_json::de::Read<'de>>(mut de: serde_json::Deserializer<R>) -> Result<Value, Error> {
+fn parse<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+) -> Result<Value, Error> {
     let failure = RefCell::new(Failure::default());
-    let parsed = Seed { failure: &failure }.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    let parsed = Seed { failure: &failure }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v));
     parsed.map_err(|source| {
         let failure = failure.into_inner();
         let path = failure.path();
         match failure.duplicate {
-            Some(name) => Error::DuplicateMember { name: quoted(&name), path },
+            Some(name) => Error::DuplicateMember {
+                name: quoted(&name),
+                path,
+            },
             None => Error::Syntax { path, source },
         }
     })
@@ -133,7 +156,10 @@ impl Failure {
                 break;
             }
             match seg {
-                Seg::Key(k) if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                Seg::Key(k)
+                    if !k.is_empty()
+                        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+                {
                     out.push('.');
                     out.push_str(k);
                 }
@@ -218,7 +244,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
                 Ok(Some(item)) => items.push(item),
                 Ok(None) => return Ok(Value::Array(items)),
                 Err(e) => {
-                    self.failure.borrow_mut().rev_path.push(Seg::Index(items.len()));
+                    self.failure
+                        .borrow_mut()
+                        .rev_path
+                        .push(Seg::Index(items.len()));
                     return Err(e);
                 }
             }
@@ -242,7 +271,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
                         slot.insert(value);
                     }
                     Err(e) => {
-                        self.failure.borrow_mut().rev_path.push(Seg::Key(slot.key().clone()));
+                        self.failure
+                            .borrow_mut()
+                            .rev_path
+                            .push(Seg::Key(slot.key().clone()));
                         return Err(e);
                     }
                 },
@@ -265,7 +297,9 @@ mod tests {
 
     #[test]
     fn duplicate_at_top_level() {
-        let (name, path) = dup(r#"{"credentialSubject": {"id": "forged"}, "id": "x", "credentialSubject": {"id": "real"}}"#);
+        let (name, path) = dup(
+            r#"{"credentialSubject": {"id": "forged"}, "id": "x", "credentialSubject": {"id": "real"}}"#,
+        );
         assert_eq!(name, r#""credentialSubject""#);
         assert_eq!(path, "$.credentialSubject");
         let e = from_slice(br#"{"issuer": "a", "issuer": "b"}"#).unwrap_err();
@@ -277,24 +311,39 @@ mod tests {
     fn duplicate_nested_and_in_arrays() {
         assert_eq!(dup(r#"{"a": {"b": {"c": 1, "c": 2}}}"#).1, "$.a.b.c");
         assert_eq!(dup(r#"[1, {"x": 1}, {"y": 1, "y": 1}]"#).1, "$[2].y");
-        assert_eq!(dup(r#"{"@context": [{}, {"@vocab": "a", "@vocab": "b"}]}"#).1, r#"$["@context"][1]["@vocab"]"#);
-        assert_eq!(dup(r#"{"verifiableCredential": [{"proof": {"proofValue": "z1", "proofValue": "z2"}}]}"#).1, "$.verifiableCredential[0].proof.proofValue");
+        assert_eq!(
+            dup(r#"{"@context": [{}, {"@vocab": "a", "@vocab": "b"}]}"#).1,
+            r#"$["@context"][1]["@vocab"]"#
+        );
+        assert_eq!(
+            dup(
+                r#"{"verifiableCredential": [{"proof": {"proofValue": "z1", "proofValue": "z2"}}]}"#
+            )
+            .1,
+            "$.verifiableCredential[0].proof.proofValue"
+        );
     }
 
     #[test]
     fn escaped_equal_names_are_the_same_name() {
         let (name, path) = dup(r#"{"a": 1, "\u0061": 2}"#);
         assert_eq!((name.as_str(), path.as_str()), (r#""a""#, "$.a"));
-        assert!(from_str(r#"{"issuer": 1, "iss\u0075er": 2}"#).unwrap_err().is_duplicate());
+        assert!(from_str(r#"{"issuer": 1, "iss\u0075er": 2}"#)
+            .unwrap_err()
+            .is_duplicate());
         // A name with a quote is printed as a JSON string in the path.
-        assert_eq!(dup(r#"{"x": {"a\"b": 1, "a\u0022b": 2}}"#).1, r#"$.x["a\"b"]"#);
+        assert_eq!(
+            dup(r#"{"x": {"a\"b": 1, "a\u0022b": 2}}"#).1,
+            r#"$.x["a\"b"]"#
+        );
         // Different names that only look alike are fine.
         assert!(from_str(r#"{"a": 1, "A": 2, "a ": 3}"#).is_ok());
     }
 
     #[test]
     fn same_names_in_different_objects_are_fine() {
-        let v = from_str(r#"{"a": {"id": 1}, "b": {"id": 2}, "c": [{"id": 3}, {"id": 4}]}"#).unwrap();
+        let v =
+            from_str(r#"{"a": {"id": 1}, "b": {"id": 2}, "c": [{"id": 3}, {"id": 4}]}"#).unwrap();
         assert_eq!(v["c"][1]["id"], 4);
     }
 
@@ -304,14 +353,22 @@ mod tests {
         let strict = from_str(text).unwrap();
         let loose: Value = serde_json::from_str(text).unwrap();
         assert_eq!(strict, loose);
-        assert_eq!(serde_json::to_string(&strict).unwrap(), serde_json::to_string(&loose).unwrap());
+        assert_eq!(
+            serde_json::to_string(&strict).unwrap(),
+            serde_json::to_string(&loose).unwrap()
+        );
         // Real documents: the bundled EDC context and the EU's signed micro-credential sample.
         for text in [
             include_str!("../../contexts/documents/edc-ap-elm-3.2.jsonld"),
-            include_str!("../../../testdata/edc/samples/elm-v3-official/Sample-MC-Annex1-signed.jsonld"),
+            include_str!(
+                "../../../testdata/edc/samples/elm-v3-official/Sample-MC-Annex1-signed.jsonld"
+            ),
         ] {
             let strict = from_slice(text.as_bytes()).unwrap();
-            assert_eq!(serde_json::to_string(&strict).unwrap(), serde_json::to_string(&serde_json::from_str::<Value>(text).unwrap()).unwrap());
+            assert_eq!(
+                serde_json::to_string(&strict).unwrap(),
+                serde_json::to_string(&serde_json::from_str::<Value>(text).unwrap()).unwrap()
+            );
         }
     }
 
@@ -331,24 +388,56 @@ mod tests {
     fn nesting_depth_is_bounded() {
         let ok = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
         assert!(from_str(&ok).is_ok());
-        assert!(serde_json::from_str::<Value>(&ok).is_ok(), "the same limit as serde_json");
-        let deep = format!("{}{}", "[".repeat(MAX_NESTING + 1), "]".repeat(MAX_NESTING + 1));
-        assert!(serde_json::from_str::<Value>(&deep).is_err(), "the same limit as serde_json");
+        assert!(
+            serde_json::from_str::<Value>(&ok).is_ok(),
+            "the same limit as serde_json"
+        );
+        let deep = format!(
+            "{}{}",
+            "[".repeat(MAX_NESTING + 1),
+            "]".repeat(MAX_NESTING + 1)
+        );
+        assert!(
+            serde_json::from_str::<Value>(&deep).is_err(),
+            "the same limit as serde_json"
+        );
         let e = from_str(&deep).unwrap_err();
         assert!(e.to_string().contains("recursion limit"), "{e}");
-        assert!(e.path().starts_with("$[0][0]") && e.path().ends_with("…(127 levels)"), "{}", e.path());
+        assert!(
+            e.path().starts_with("$[0][0]") && e.path().ends_with("…(127 levels)"),
+            "{}",
+            e.path()
+        );
         assert!(e.to_string().len() < 200, "{e}");
         // A hostile 1 MB nesting attempt fails fast without growing the stack.
         let hostile = "{\"a\":".repeat(500_000);
-        assert!(from_str(&hostile).unwrap_err().to_string().contains("recursion limit"));
+        assert!(from_str(&hostile)
+            .unwrap_err()
+            .to_string()
+            .contains("recursion limit"));
     }
 
     #[test]
     fn json_media_types() {
-        for ok in ["application/json", "Application/JSON; charset=utf-8", "application/ld+json", "application/vc+ld+json", "application/problem+json ; x=y"] {
+        for ok in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/ld+json",
+            "application/vc+ld+json",
+            "application/problem+json ; x=y",
+        ] {
             assert!(is_json_media_type(ok), "{ok}");
         }
-        for no in ["text/plain", "text/json", "", "application/jsonx", "application/+json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/csv"] {
+        for no in [
+            "text/plain",
+            "text/json",
+            "",
+            "application/jsonx",
+            "application/+json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "text/csv",
+        ] {
             assert!(!is_json_media_type(no), "{no}");
         }
     }
@@ -361,6 +450,10 @@ mod tests {
         }
         let h: Header = from_slice_to(br#"{"alg": "EdDSA"}"#).unwrap();
         assert_eq!(h.alg, "EdDSA");
-        assert!(from_slice_to::<Header>(br#"{"alg": "EdDSA", "alg": "none"}"#).unwrap_err().is_duplicate());
+        assert!(
+            from_slice_to::<Header>(br#"{"alg": "EdDSA", "alg": "none"}"#)
+                .unwrap_err()
+                .is_duplicate()
+        );
     }
 }

@@ -39,7 +39,10 @@ use verifier::service::{start, Overrides, ServiceConfig};
 use verifier::{CheckStatus, Verdict};
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -98,7 +101,9 @@ impl LibraryPool {
         for tx in &self.go {
             let _ = tx.send(deadline);
         }
-        let n: u64 = (0..self.go.len()).filter_map(|_| self.done.recv().ok()).sum();
+        let n: u64 = (0..self.go.len())
+            .filter_map(|_| self.done.recv().ok())
+            .sum();
         n as f64 / t0.elapsed().as_secs_f64()
     }
 }
@@ -115,33 +120,73 @@ fn main() -> anyhow::Result<()> {
     let (doc, uni) = common::built("micro-credential-professional");
     let path = format!("/status/{uni}/revocation-bench");
     let url = format!("{}{path}", server.base);
-    let list = common::sign_with(&common::status_list(&url, &common::did(&uni), "revocation", &common::encoded_list(&[5])), &common::signer(&uni));
+    let list = common::sign_with(
+        &common::status_list(
+            &url,
+            &common::did(&uni),
+            "revocation",
+            &common::encoded_list(&[5]),
+        ),
+        &common::signer(&uni),
+    );
     server.put_json(&path, &list);
-    let cred = common::sign_with(&common::with_status(doc, &url, "revocation", "94567"), &common::signer(&uni));
+    let cred = common::sign_with(
+        &common::with_status(doc, &url, "revocation", "94567"),
+        &common::signer(&uni),
+    );
     let bytes = serde_json::to_vec(&cred)?;
     let mut policy = common::policy();
     policy.status_list_ttl = Duration::from_secs(3600);
     let r = verifier::verify(&bytes, &policy, &common::clock());
-    anyhow::ensure!(r.verdict == Verdict::Valid, "the bench credential must be valid: {r:?}");
-    anyhow::ensure!(r.checks.iter().all(|c| c.status == CheckStatus::Ok), "every check must run: {r:?}");
+    anyhow::ensure!(
+        r.verdict == Verdict::Valid,
+        "the bench credential must be valid: {r:?}"
+    );
+    anyhow::ensure!(
+        r.checks.iter().all(|c| c.status == CheckStatus::Ok),
+        "every check must run: {r:?}"
+    );
     println!(
         "credential: {} bytes; {cores} cores; {rounds} rounds of {per_round:.1} s library ({concurrency} threads) + {per_round:.1} s service ({concurrency} clients)",
         bytes.len()
     );
 
     let pool = LibraryPool::new(Arc::new(bytes.clone()), policy.clone(), concurrency);
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(cores).enable_all().build()?;
-    let mut config = ServiceConfig { bind: "127.0.0.1:0".parse()?, allow_local_network: true, status_list_ttl_secs: 3600, ..ServiceConfig::default() };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores)
+        .enable_all()
+        .build()?;
+    let mut config = ServiceConfig {
+        bind: "127.0.0.1:0".parse()?,
+        allow_local_network: true,
+        status_list_ttl_secs: 3600,
+        ..ServiceConfig::default()
+    };
     // A load test from one address: no per-client rate limit.
     config.rate_limit.per_second = 0.0;
-    let service = runtime.block_on(start(config, Overrides { clock: Some(Arc::new(common::clock())), registry: None }))?;
+    let service = runtime.block_on(start(
+        config,
+        Overrides {
+            clock: Some(Arc::new(common::clock())),
+            registry: None,
+        },
+    ))?;
     let endpoint = format!("{}/credentials/verify", service.url());
-    let body = axum::body::Bytes::from(serde_json::to_vec(&serde_json::json!({"verifiableCredential": cred}))?);
-    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    let body = axum::body::Bytes::from(serde_json::to_vec(
+        &serde_json::json!({"verifiableCredential": cred}),
+    )?);
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()?;
     // Warm-up: connections, status list cache.
     runtime.block_on(async {
         for _ in 0..concurrency {
-            let res = client.post(&endpoint).header("content-type", "application/json").body(body.clone()).send().await?;
+            let res = client
+                .post(&endpoint)
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+                .await?;
             anyhow::ensure!(res.status() == 200, "warm-up: {}", res.text().await?);
         }
         Ok(())
@@ -155,7 +200,8 @@ fn main() -> anyhow::Result<()> {
         let c0 = cpu_secs();
         let lib = pool.run(per_round);
         let c1 = cpu_secs();
-        let (n, elapsed, l, e) = runtime.block_on(load(&client, &endpoint, &body, concurrency, per_round))?;
+        let (n, elapsed, l, e) =
+            runtime.block_on(load(&client, &endpoint, &body, concurrency, per_round))?;
         let c2 = cpu_secs();
         lib_cpu += c1 - c0;
         svc_cpu += c2 - c1;
@@ -184,7 +230,10 @@ fn main() -> anyhow::Result<()> {
     println!("|---|---:|");
     println!("| library, {concurrency} threads, {lib_t:.0} s | {lib:.1} verifications/s |");
     println!("| service, {concurrency} keep-alive clients, {svc_t:.0} s | {svc:.1} requests/s ({} requests, {errors} errors) |", lat.len());
-    println!("| service / library (totals) | {:.1} % |", svc / lib * 100.0);
+    println!(
+        "| service / library (totals) | {:.1} % |",
+        svc / lib * 100.0
+    );
     println!(
         "| service / library per round: median (min–max) | {:.1} % ({:.1}–{:.1} %) |",
         ratios[ratios.len() / 2] * 100.0,
@@ -193,10 +242,16 @@ fn main() -> anyhow::Result<()> {
     );
     let (lib_cpu_ms, svc_cpu_ms) = (lib_cpu / lib_n * 1e3, svc_cpu / svc_n * 1e3);
     println!("| CPU per verification: library / service (incl. load generator) | {lib_cpu_ms:.2} ms / {svc_cpu_ms:.2} ms |");
-    println!("| library / service CPU per verification | {:.1} % |", lib_cpu_ms / svc_cpu_ms * 100.0);
+    println!(
+        "| library / service CPU per verification | {:.1} % |",
+        lib_cpu_ms / svc_cpu_ms * 100.0
+    );
     println!("| latency p50 | {:.1} ms |", ms(percentile(&lat, 0.50)));
     println!("| latency p99 | {:.1} ms |", ms(percentile(&lat, 0.99)));
-    println!("| latency max | {:.1} ms |", ms(lat.last().copied().unwrap_or_default()));
+    println!(
+        "| latency max | {:.1} ms |",
+        ms(lat.last().copied().unwrap_or_default())
+    );
     anyhow::ensure!(errors == 0, "{errors} requests failed");
     Ok(())
 }
@@ -220,7 +275,13 @@ async fn load(
             let mut errors = 0u64;
             while Instant::now() < deadline {
                 let t = Instant::now();
-                let ok = match client.post(&endpoint).header("content-type", "application/json").body(body.clone()).send().await {
+                let ok = match client
+                    .post(&endpoint)
+                    .header("content-type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await
+                {
                     Ok(res) => res.status() == 200 && res.bytes().await.is_ok(),
                     Err(_) => false,
                 };

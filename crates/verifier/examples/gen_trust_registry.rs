@@ -7,10 +7,16 @@ use std::path::Path;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let dir = args.next().unwrap_or_else(|| "keys.example".into());
-    let base = args.next().unwrap_or_else(|| verifier::registry::DEMO_BASE_URL.into());
+    let base = args
+        .next()
+        .unwrap_or_else(|| verifier::registry::DEMO_BASE_URL.into());
     let registry = verifier::TrustRegistry::from_key_store(Path::new(&dir), &base)?;
     let out = Path::new(&dir).join("trust-registry.json");
     std::fs::write(&out, registry.to_pretty_json())?;
-    println!("wrote {} ({} members)", out.display(), registry.members.len());
+    println!(
+        "wrote {} ({} members)",
+        out.display(),
+        registry.members.len()
+    );
     Ok(())
 }

@@ -38,7 +38,11 @@ pub(crate) struct Signer<'a> {
 
 fn states_on_behalf(process: &AwardingProcess) -> bool {
     process.description.as_ref().is_some_and(|t| {
-        t.iter().any(|(_, text)| ON_BEHALF_PHRASES.iter().any(|(_, phrase)| text.contains(phrase)))
+        t.iter().any(|(_, text)| {
+            ON_BEHALF_PHRASES
+                .iter()
+                .any(|(_, phrase)| text.contains(phrase))
+        })
     })
 }
 
@@ -86,23 +90,38 @@ fn is_signer(body: &Organisation, signer: &Signer<'_>, registry: &TrustRegistry)
 }
 
 /// Runs the awarding-body check.
-pub(crate) fn check(credential: &Value, signer: &Signer<'_>, registry: &TrustRegistry) -> CheckResult {
+pub(crate) fn check(
+    credential: &Value,
+    signer: &Signer<'_>,
+    registry: &TrustRegistry,
+) -> CheckResult {
     let is_edc = types(credential).contains(&"EuropeanDigitalCredential");
     // Who awarded each claim only: reading the whole credential view (display images, issuer,
     // evidence), or even the whole claims, cost more than the rest of this check.
     let top_level = match read_awarded_claims(credential) {
         Ok(v) => v,
         Err(e) if is_edc => {
-            return CheckResult::failed(CheckKind::AwardingBody, format!("cannot read the credential's claims: {e}"))
+            return CheckResult::failed(
+                CheckKind::AwardingBody,
+                format!("cannot read the credential's claims: {e}"),
+            )
         }
-        Err(_) => return CheckResult::skipped(CheckKind::AwardingBody, "not an EDC credential: no awarding bodies to check"),
+        Err(_) => {
+            return CheckResult::skipped(
+                CheckKind::AwardingBody,
+                "not an EDC credential: no awarding bodies to check",
+            )
+        }
     };
     let claims = all_awarded_claims(&top_level);
     if claims.iter().all(|c| c.awarding_bodies().next().is_none()) {
         return if is_edc {
             CheckResult::failed(CheckKind::AwardingBody, "no claim names an awarding body")
         } else {
-            CheckResult::skipped(CheckKind::AwardingBody, "not an EDC credential: no awarding bodies to check")
+            CheckResult::skipped(
+                CheckKind::AwardingBody,
+                "not an EDC credential: no awarding bodies to check",
+            )
         };
     }
     let signer_name = signer
@@ -113,9 +132,12 @@ pub(crate) fn check(credential: &Value, signer: &Signer<'_>, registry: &TrustReg
     // "On behalf of the ENHANCE Alliance", stated by a member signer for a top-level claim it awards.
     let on_behalf = signer.member.is_some()
         && top_level.iter().any(|c| {
-            c.awarded_by
-                .iter()
-                .any(|p| states_on_behalf(p) && p.awarding_body.iter().any(|b| is_signer(b, signer, registry)))
+            c.awarded_by.iter().any(|p| {
+                states_on_behalf(p)
+                    && p.awarding_body
+                        .iter()
+                        .any(|b| is_signer(b, signer, registry))
+            })
         });
     let mut failures = Vec::new();
     let mut checked = 0usize;

@@ -158,13 +158,23 @@ impl Resolve for FilteringResolver {
             // The system resolver blocks: run it on the runtime's blocking pool, so a slow DNS
             // answer cannot hold up the timers of other requests.
             let lookup = host.clone();
-            let all: Vec<SocketAddr> =
-                tokio::task::spawn_blocking(move || (lookup.as_str(), 0u16).to_socket_addrs().map(|a| a.collect::<Vec<_>>()))
-                    .await
-                    .map_err(|e| format!("DNS lookup of {host}: {e}"))??;
-            let kept: Vec<SocketAddr> = all.iter().copied().filter(|a| allowed(a.ip(), &allow)).collect();
+            let all: Vec<SocketAddr> = tokio::task::spawn_blocking(move || {
+                (lookup.as_str(), 0u16)
+                    .to_socket_addrs()
+                    .map(|a| a.collect::<Vec<_>>())
+            })
+            .await
+            .map_err(|e| format!("DNS lookup of {host}: {e}"))??;
+            let kept: Vec<SocketAddr> = all
+                .iter()
+                .copied()
+                .filter(|a| allowed(a.ip(), &allow))
+                .collect();
             if kept.is_empty() {
-                let refused = all.first().map(|a| a.ip().to_string()).unwrap_or_else(|| "no address".into());
+                let refused = all
+                    .first()
+                    .map(|a| a.ip().to_string())
+                    .unwrap_or_else(|| "no address".into());
                 return Err(format!(
                     "{host} resolves to {refused}: private, loopback or link-local addresses are not allow-listed"
                 )
@@ -236,7 +246,9 @@ impl Drop for Fetcher {
 
 impl std::fmt::Debug for Fetcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Fetcher").field("cached_urls", &lock(&self.cache).len()).finish()
+        f.debug_struct("Fetcher")
+            .field("cached_urls", &lock(&self.cache).len())
+            .finish()
     }
 }
 
@@ -253,7 +265,8 @@ fn build_client(np: &NetworkPolicy) -> Result<Client, FetchError> {
         }
         let first = attempt.previous().first();
         let same_origin = first.is_some_and(|f| {
-            f.host_str() == attempt.url().host_str() && f.port_or_known_default() == attempt.url().port_or_known_default()
+            f.host_str() == attempt.url().host_str()
+                && f.port_or_known_default() == attempt.url().port_or_known_default()
         });
         if !same_origin {
             let to = attempt.url().to_string();
@@ -284,39 +297,75 @@ fn check_url(url: &str, np: &NetworkPolicy) -> Result<Url, FetchError> {
     if !np.enabled {
         return Err(FetchError::Offline);
     }
-    let parsed = Url::parse(url).map_err(|e| FetchError::BadUrl { url: url.into(), reason: e.to_string() })?;
+    let parsed = Url::parse(url).map_err(|e| FetchError::BadUrl {
+        url: url.into(),
+        reason: e.to_string(),
+    })?;
     match parsed.scheme() {
         "https" => {}
         "http" if np.allow_http => {}
         _ => return Err(FetchError::Scheme { url: url.into() }),
     }
-    let host = parsed.host_str().ok_or_else(|| FetchError::BadUrl { url: url.into(), reason: "no host".into() })?;
-    let literal = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().ok();
+    let host = parsed.host_str().ok_or_else(|| FetchError::BadUrl {
+        url: url.into(),
+        reason: "no host".into(),
+    })?;
+    let literal = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .ok();
     if let Some(addr) = literal {
         if !allowed(addr, &np.allow_addresses) {
-            return Err(FetchError::Blocked { url: url.into(), addr });
+            return Err(FetchError::Blocked {
+                url: url.into(),
+                addr,
+            });
         }
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(FetchError::BadUrl { url: url.into(), reason: "user info not allowed".into() });
+        return Err(FetchError::BadUrl {
+            url: url.into(),
+            reason: "user info not allowed".into(),
+        });
     }
     Ok(parsed)
 }
 
 /// GET `url` and read its body under the size cap, checked chunk by chunk as it arrives. A
 /// timeout of the client itself (connect timeout) is reported as [`FetchError::Timeout`] `within`.
-async fn fetch_body(client: Client, url: Url, accept: &'static str, limit: usize, within: String) -> Result<Vec<u8>, FetchError> {
+async fn fetch_body(
+    client: Client,
+    url: Url,
+    accept: &'static str,
+    limit: usize,
+    within: String,
+) -> Result<Vec<u8>, FetchError> {
     let shown = url.to_string();
     let failed = |e: reqwest::Error| {
         if e.is_timeout() {
-            FetchError::Timeout { url: shown.clone(), within: within.clone() }
+            FetchError::Timeout {
+                url: shown.clone(),
+                within: within.clone(),
+            }
         } else {
-            FetchError::Network { url: shown.clone(), reason: error_chain(&e) }
+            FetchError::Network {
+                url: shown.clone(),
+                reason: error_chain(&e),
+            }
         }
     };
-    let mut resp = client.get(url).header(reqwest::header::ACCEPT, accept).send().await.map_err(failed)?;
+    let mut resp = client
+        .get(url)
+        .header(reqwest::header::ACCEPT, accept)
+        .send()
+        .await
+        .map_err(failed)?;
     if !resp.status().is_success() {
-        return Err(FetchError::Status { url: shown, status: resp.status().as_u16() });
+        return Err(FetchError::Status {
+            url: shown,
+            status: resp.status().as_u16(),
+        });
     }
     if resp.content_length().is_some_and(|l| l > limit as u64) {
         return Err(FetchError::TooLarge { url: shown, limit });
@@ -363,7 +412,8 @@ impl Fetcher {
                 .build()
                 .map_err(|e| e.to_string())
         });
-        rt.as_ref().map_err(|e| FetchError::Client(format!("cannot start the fetch runtime: {e}")))
+        rt.as_ref()
+            .map_err(|e| FetchError::Client(format!("cannot start the fetch runtime: {e}")))
     }
 
     /// GETs `url` (or returns a cached body younger than `ttl` at `now`), within the policy's
@@ -376,21 +426,38 @@ impl Fetcher {
         now: DateTime<Utc>,
         accept: &'static str,
     ) -> Result<Arc<Vec<u8>>, FetchError> {
-        let req = Request { url: url.to_string(), accept, ttl };
+        let req = Request {
+            url: url.to_string(),
+            accept,
+            ttl,
+        };
         let deadline = Instant::now() + np.timeout;
-        self.get_all(std::slice::from_ref(&req), np, now, deadline, None).pop().unwrap_or_else(|| {
-            Err(FetchError::Client("no result".into()))
-        })
+        self.get_all(std::slice::from_ref(&req), np, now, deadline, None)
+            .pop()
+            .unwrap_or_else(|| Err(FetchError::Client("no result".into())))
     }
 
     /// GETs `url` without reading or filling the cache (documents that are fetched once, such as
     /// a credential behind a share link), within the total fetch deadline.
-    pub fn get_uncached(&self, url: &str, np: &NetworkPolicy, accept: &'static str) -> Result<Vec<u8>, FetchError> {
-        let req = Request { url: url.to_string(), accept, ttl: Duration::ZERO };
+    pub fn get_uncached(
+        &self,
+        url: &str,
+        np: &NetworkPolicy,
+        accept: &'static str,
+    ) -> Result<Vec<u8>, FetchError> {
+        let req = Request {
+            url: url.to_string(),
+            accept,
+            ttl: Duration::ZERO,
+        };
         let deadline = Instant::now() + np.timeout;
-        let res = self.get_all(std::slice::from_ref(&req), np, Utc::now(), deadline, None).pop();
+        let res = self
+            .get_all(std::slice::from_ref(&req), np, Utc::now(), deadline, None)
+            .pop();
         match res {
-            Some(Ok(body)) => Ok(Arc::try_unwrap(body).unwrap_or_else(|shared| shared.as_ref().clone())),
+            Some(Ok(body)) => {
+                Ok(Arc::try_unwrap(body).unwrap_or_else(|shared| shared.as_ref().clone()))
+            }
             Some(Err(e)) => Err(e),
             None => Err(FetchError::Client("no result".into())),
         }
@@ -431,10 +498,16 @@ impl Fetcher {
             let start = Instant::now();
             let own = start + np.timeout;
             let (end, within) = match verification {
-                Some(v) if deadline < own => (deadline, format!("the verification deadline ({})", show_duration(v))),
+                Some(v) if deadline < own => (
+                    deadline,
+                    format!("the verification deadline ({})", show_duration(v)),
+                ),
                 _ => (own.min(deadline), show_duration(np.timeout)),
             };
-            let timeout = |url: &Url| FetchError::Timeout { url: url.to_string(), within: within.clone() };
+            let timeout = |url: &Url| FetchError::Timeout {
+                url: url.to_string(),
+                within: within.clone(),
+            };
             match (self.client(np), self.runtime()) {
                 (Err(e), _) | (_, Err(e)) => {
                     for (i, _) in &pending {
@@ -442,16 +515,23 @@ impl Fetcher {
                     }
                 }
                 (Ok(client), Ok(rt)) => {
-                    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Vec<u8>, FetchError>)>();
+                    let (tx, rx) =
+                        std::sync::mpsc::channel::<(usize, Result<Vec<u8>, FetchError>)>();
                     let mut tasks = Vec::new();
                     let budget = end.saturating_duration_since(Instant::now());
                     for (i, url) in &pending {
-                        let (i, tx, client, url, accept) = (*i, tx.clone(), client.clone(), url.clone(), reqs[*i].accept);
+                        let (i, tx, client, url, accept) =
+                            (*i, tx.clone(), client.clone(), url.clone(), reqs[*i].accept);
                         let limit = np.max_response_bytes;
                         let on_timeout = timeout(&url);
                         let within = within.clone();
                         tasks.push(rt.spawn(async move {
-                            let r = match tokio::time::timeout(budget, fetch_body(client, url, accept, limit, within)).await {
+                            let r = match tokio::time::timeout(
+                                budget,
+                                fetch_body(client, url, accept, limit, within),
+                            )
+                            .await
+                            {
                                 Ok(r) => r,
                                 Err(_) => Err(on_timeout),
                             };
@@ -484,12 +564,21 @@ impl Fetcher {
             for (i, _) in &pending {
                 if let Some(Ok(body)) = &results[*i] {
                     if !reqs[*i].ttl.is_zero() {
-                        self.remember(&reqs[*i].url, Cached { at: now, body: body.clone() });
+                        self.remember(
+                            &reqs[*i].url,
+                            Cached {
+                                at: now,
+                                body: body.clone(),
+                            },
+                        );
                     }
                 }
             }
         }
-        results.into_iter().map(|r| r.unwrap_or_else(|| Err(FetchError::Client("no result".into())))).collect()
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(FetchError::Client("no result".into()))))
+            .collect()
     }
 
     /// Caches `entry` under `url`, then evicts the oldest entries beyond [`MAX_CACHED_URLS`] /
@@ -499,7 +588,11 @@ impl Fetcher {
         cache.insert(url.to_string(), entry);
         let mut bytes: usize = cache.values().map(|c| c.body.len()).sum();
         while cache.len() > MAX_CACHED_URLS || (bytes > MAX_CACHED_BYTES && cache.len() > 1) {
-            let Some(oldest) = cache.iter().filter(|(k, _)| k.as_str() != url).min_by_key(|(_, c)| c.at).map(|(k, _)| k.clone())
+            let Some(oldest) = cache
+                .iter()
+                .filter(|(k, _)| k.as_str() != url)
+                .min_by_key(|(_, c)| c.at)
+                .map(|(k, _)| k.clone())
             else {
                 break;
             };
@@ -532,7 +625,12 @@ pub(crate) struct Session<'p> {
 impl<'p> Session<'p> {
     /// A session starting now (`now` is the verification time, for cache ages).
     pub(crate) fn new(policy: &'p Policy, now: DateTime<Utc>) -> Self {
-        Self { policy, now, deadline: Instant::now() + policy.verification_deadline, memo: Mutex::default() }
+        Self {
+            policy,
+            now,
+            deadline: Instant::now() + policy.verification_deadline,
+            memo: Mutex::default(),
+        }
     }
 
     /// Fetches, concurrently, every request not fetched yet in this session.
@@ -550,7 +648,13 @@ impl<'p> Session<'p> {
             return;
         }
         let p = self.policy;
-        let results = p.fetcher.get_all(&todo, &p.network, self.now, self.deadline, Some(p.verification_deadline));
+        let results = p.fetcher.get_all(
+            &todo,
+            &p.network,
+            self.now,
+            self.deadline,
+            Some(p.verification_deadline),
+        );
         let mut memo = lock(&self.memo);
         for (r, res) in todo.into_iter().zip(results) {
             memo.insert(r.url, res);
@@ -563,13 +667,22 @@ impl<'p> Session<'p> {
         if let Some(r) = lock(&self.memo).get(url) {
             return r.clone();
         }
-        self.prefetch(vec![Request { url: url.to_string(), accept, ttl }]);
-        lock(&self.memo).get(url).cloned().unwrap_or_else(|| Err(FetchError::Client("no result".into())))
+        self.prefetch(vec![Request {
+            url: url.to_string(),
+            accept,
+            ttl,
+        }]);
+        lock(&self.memo)
+            .get(url)
+            .cloned()
+            .unwrap_or_else(|| Err(FetchError::Client("no result".into())))
     }
 
     /// The body of `url` if this session fetched it successfully.
     pub(crate) fn fetched(&self, url: &str) -> Option<Arc<Vec<u8>>> {
-        lock(&self.memo).get(url).and_then(|r| r.as_ref().ok().cloned())
+        lock(&self.memo)
+            .get(url)
+            .and_then(|r| r.as_ref().ok().cloned())
     }
 }
 
@@ -579,13 +692,35 @@ mod tests {
 
     #[test]
     fn public_addresses() {
-        for a in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::"] {
+        for a in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::",
+        ] {
             assert!(!is_public(a.parse().unwrap()), "{a}");
         }
-        for a in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"] {
+        for a in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
             assert!(is_public(a.parse().unwrap()), "{a}");
         }
-        assert!(allowed("127.0.0.1".parse().unwrap(), &["127.0.0.1".parse().unwrap()]));
+        assert!(allowed(
+            "127.0.0.1".parse().unwrap(),
+            &["127.0.0.1".parse().unwrap()]
+        ));
     }
 
     #[test]
@@ -594,17 +729,38 @@ mod tests {
         let t0 = chrono::DateTime::<Utc>::UNIX_EPOCH;
         for i in 0..(MAX_CACHED_URLS + 40) {
             let at = t0 + chrono::Duration::seconds(i as i64);
-            f.remember(&format!("https://x.example/{i}"), Cached { at, body: Arc::new(vec![0; 10]) });
+            f.remember(
+                &format!("https://x.example/{i}"),
+                Cached {
+                    at,
+                    body: Arc::new(vec![0; 10]),
+                },
+            );
         }
         assert_eq!(f.cached_urls(), MAX_CACHED_URLS);
         let cache = lock(&f.cache);
         assert!(!cache.contains_key("https://x.example/0"), "oldest evicted");
-        assert!(cache.contains_key(&format!("https://x.example/{}", MAX_CACHED_URLS + 39)), "newest kept");
+        assert!(
+            cache.contains_key(&format!("https://x.example/{}", MAX_CACHED_URLS + 39)),
+            "newest kept"
+        );
         drop(cache);
         // Byte cap: two bodies of 40 MiB cannot both stay; the newer one does.
         let g = Fetcher::default();
-        g.remember("https://a.example/", Cached { at: t0, body: Arc::new(vec![0; 40 << 20]) });
-        g.remember("https://b.example/", Cached { at: t0 + chrono::Duration::seconds(1), body: Arc::new(vec![0; 40 << 20]) });
+        g.remember(
+            "https://a.example/",
+            Cached {
+                at: t0,
+                body: Arc::new(vec![0; 40 << 20]),
+            },
+        );
+        g.remember(
+            "https://b.example/",
+            Cached {
+                at: t0 + chrono::Duration::seconds(1),
+                body: Arc::new(vec![0; 40 << 20]),
+            },
+        );
         assert_eq!(g.cached_urls(), 1);
         assert!(lock(&g.cache).contains_key("https://b.example/"));
     }
@@ -614,8 +770,14 @@ mod tests {
         assert_eq!(show_duration(Duration::from_secs(5)), "5 s");
         assert_eq!(show_duration(Duration::from_millis(1500)), "1.5 s");
         assert_eq!(show_duration(Duration::from_millis(250)), "250 ms");
-        let e = FetchError::Timeout { url: "https://x.example/s".into(), within: show_duration(Duration::from_secs(5)) };
-        assert_eq!(e.to_string(), "https://x.example/s did not answer within 5 s");
+        let e = FetchError::Timeout {
+            url: "https://x.example/s".into(),
+            within: show_duration(Duration::from_secs(5)),
+        };
+        assert_eq!(
+            e.to_string(),
+            "https://x.example/s did not answer within 5 s"
+        );
     }
 
     #[test]
@@ -624,12 +786,39 @@ mod tests {
         let now = chrono::DateTime::<Utc>::UNIX_EPOCH;
         let ttl = Duration::from_secs(1);
         let np = NetworkPolicy::default();
-        assert!(matches!(f.get("http://example.com/x", &np, ttl, now, "*/*"), Err(FetchError::Scheme { .. })));
-        assert!(matches!(f.get("https://127.0.0.1/x", &np, ttl, now, "*/*"), Err(FetchError::Blocked { .. })));
-        assert!(matches!(f.get("https://[::1]/x", &np, ttl, now, "*/*"), Err(FetchError::Blocked { .. })));
-        assert!(matches!(f.get("https://169.254.169.254/latest", &np, ttl, now, "*/*"), Err(FetchError::Blocked { .. })));
-        assert!(matches!(f.get("file:///etc/passwd", &np, ttl, now, "*/*"), Err(FetchError::Scheme { .. })));
-        assert!(matches!(f.get("https://user:pw@8.8.8.8/x", &np, ttl, now, "*/*"), Err(FetchError::BadUrl { .. })));
-        assert!(matches!(f.get("https://x.example/", &NetworkPolicy::offline(), ttl, now, "*/*"), Err(FetchError::Offline)));
+        assert!(matches!(
+            f.get("http://example.com/x", &np, ttl, now, "*/*"),
+            Err(FetchError::Scheme { .. })
+        ));
+        assert!(matches!(
+            f.get("https://127.0.0.1/x", &np, ttl, now, "*/*"),
+            Err(FetchError::Blocked { .. })
+        ));
+        assert!(matches!(
+            f.get("https://[::1]/x", &np, ttl, now, "*/*"),
+            Err(FetchError::Blocked { .. })
+        ));
+        assert!(matches!(
+            f.get("https://169.254.169.254/latest", &np, ttl, now, "*/*"),
+            Err(FetchError::Blocked { .. })
+        ));
+        assert!(matches!(
+            f.get("file:///etc/passwd", &np, ttl, now, "*/*"),
+            Err(FetchError::Scheme { .. })
+        ));
+        assert!(matches!(
+            f.get("https://user:pw@8.8.8.8/x", &np, ttl, now, "*/*"),
+            Err(FetchError::BadUrl { .. })
+        ));
+        assert!(matches!(
+            f.get(
+                "https://x.example/",
+                &NetworkPolicy::offline(),
+                ttl,
+                now,
+                "*/*"
+            ),
+            Err(FetchError::Offline)
+        ));
     }
 }

@@ -33,7 +33,11 @@ const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const BITSTRING_ENTRY: &str = "https://www.w3.org/ns/credentials/status#BitstringStatusListEntry";
 
 fn sub(name: &str, status: CheckStatus, message: impl Into<String>) -> SubCheck {
-    SubCheck { name: name.into(), status, message: message.into() }
+    SubCheck {
+        name: name.into(),
+        status,
+        message: message.into(),
+    }
 }
 
 /// Types of a node (`type` as a string or an array of strings).
@@ -64,7 +68,9 @@ fn data_model_problems(c: &Value) -> Vec<String> {
     let v1 = first_ctx == Some(contexts::urls::VC_V1);
     match first_ctx {
         Some(contexts::urls::VC_V1) | Some(contexts::urls::VC_V2) => {}
-        Some(other) => p.push(format!("the first @context is {other}, not the VC 1.1 or 2.0 context")),
+        Some(other) => p.push(format!(
+            "the first @context is {other}, not the VC 1.1 or 2.0 context"
+        )),
         None => p.push("no @context (its first entry must be the VC 1.1 or 2.0 context)".into()),
     }
     if !types(c).contains(&"VerifiableCredential") {
@@ -72,14 +78,19 @@ fn data_model_problems(c: &Value) -> Vec<String> {
     }
     match obj.get("issuer") {
         Some(Value::String(s)) if !s.is_empty() => {}
-        Some(Value::Object(o)) if o.get("id").and_then(Value::as_str).is_some_and(|s| !s.is_empty()) => {}
+        Some(Value::Object(o))
+            if o.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty()) => {}
         Some(_) => p.push("issuer is neither a URL nor an object with an id".into()),
         None => p.push("no issuer".into()),
     }
     match obj.get("credentialSubject") {
         Some(Value::Object(_)) => {}
         Some(Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_object) => {}
-        Some(_) => p.push("credentialSubject is not an object (or a non-empty array of objects)".into()),
+        Some(_) => {
+            p.push("credentialSubject is not an object (or a non-empty array of objects)".into())
+        }
         None => p.push("no credentialSubject".into()),
     }
     if v1 && !obj.contains_key("issuanceDate") {
@@ -117,18 +128,29 @@ pub(crate) fn check(credential: &Value) -> CheckResult {
         Ok(quads) => details.push(sub(
             "json-ld",
             CheckStatus::Ok,
-            format!("expands strictly under bundled contexts ({} quads)", quads.len()),
+            format!(
+                "expands strictly under bundled contexts ({} quads)",
+                quads.len()
+            ),
         )),
         Err(e) => details.push(sub("json-ld", CheckStatus::Failed, e.to_string())),
     }
     if types(credential).contains(&"EuropeanDigitalCredential") {
         details.push(match &rdf {
             Ok(quads) => edc_shacl(quads),
-            Err(e) => sub("edc-shacl", CheckStatus::Error, format!("no RDF to validate: {e}")),
+            Err(e) => sub(
+                "edc-shacl",
+                CheckStatus::Error,
+                format!("no RDF to validate: {e}"),
+            ),
         });
     }
     let listed = |status: CheckStatus| -> Vec<String> {
-        details.iter().filter(|d| d.status == status).map(|d| format!("{}: {}", d.name, d.message)).collect()
+        details
+            .iter()
+            .filter(|d| d.status == status)
+            .map(|d| format!("{}: {}", d.name, d.message))
+            .collect()
     };
     let (failed, errors) = (listed(CheckStatus::Failed), listed(CheckStatus::Error));
     let mut r = if !failed.is_empty() {
@@ -136,8 +158,15 @@ pub(crate) fn check(credential: &Value) -> CheckResult {
     } else if !errors.is_empty() {
         CheckResult::error(CheckKind::Format, errors.join("; "))
     } else {
-        let shacl = if details.iter().any(|d| d.name == "edc-shacl") { ", EDC SHACL shapes" } else { "" };
-        CheckResult::ok(CheckKind::Format, format!("well-formed credential (VC data model, strict JSON-LD{shacl})"))
+        let shacl = if details.iter().any(|d| d.name == "edc-shacl") {
+            ", EDC SHACL shapes"
+        } else {
+            ""
+        };
+        CheckResult::ok(
+            CheckKind::Format,
+            format!("well-formed credential (VC data model, strict JSON-LD{shacl})"),
+        )
     };
     r.details = details;
     r
@@ -151,7 +180,11 @@ fn edc_shacl(quads: &[canon::Quad]) -> SubCheck {
     let is_iri = |t: &Term, iri: &str| matches!(t, Term::Iri(i) if i == iri);
     let bitstring_entries: Vec<&Term> = quads
         .iter()
-        .filter(|q| q.graph.is_none() && is_iri(&q.predicate, RDF_TYPE) && is_iri(&q.object, BITSTRING_ENTRY))
+        .filter(|q| {
+            q.graph.is_none()
+                && is_iri(&q.predicate, RDF_TYPE)
+                && is_iri(&q.object, BITSTRING_ENTRY)
+        })
         .map(|q| &q.subject)
         .collect();
     let keep = |q: &canon::Quad| {
@@ -162,7 +195,13 @@ fn edc_shacl(quads: &[canon::Quad]) -> SubCheck {
     let triples = quads.iter().filter(|q| keep(q)).count();
     let report = match shacl::validate_edc_where(quads, keep) {
         Ok(r) => r,
-        Err(e) => return sub("edc-shacl", CheckStatus::Error, format!("EDC shapes unavailable: {e}")),
+        Err(e) => {
+            return sub(
+                "edc-shacl",
+                CheckStatus::Error,
+                format!("EDC shapes unavailable: {e}"),
+            )
+        }
     };
     let violations: Vec<&shacl::ValidationResult> = report.violations().collect();
     if report.conforms {
@@ -172,9 +211,17 @@ fn edc_shacl(quads: &[canon::Quad]) -> SubCheck {
             format!("conforms to the EDC SHACL shapes (EDC-generic-full + EDC-generic-no-cv, {} triples)", triples),
         );
     }
-    let shown: Vec<String> = violations.iter().take(SHOWN_VIOLATIONS).map(|r| describe(r)).collect();
+    let shown: Vec<String> = violations
+        .iter()
+        .take(SHOWN_VIOLATIONS)
+        .map(|r| describe(r))
+        .collect();
     let more = violations.len().saturating_sub(SHOWN_VIOLATIONS);
-    let more = if more > 0 { format!("; and {more} more") } else { String::new() };
+    let more = if more > 0 {
+        format!("; and {more} more")
+    } else {
+        String::new()
+    };
     sub(
         "edc-shacl",
         CheckStatus::Failed,
@@ -189,9 +236,25 @@ fn edc_shacl(quads: &[canon::Quad]) -> SubCheck {
 /// One SHACL result, human readable: where (focus node and path), which rule, the message.
 fn describe(r: &shacl::ValidationResult) -> String {
     let focus = shacl::validate::show(&r.focus_node);
-    let path = r.path.as_deref().map(shacl::validate::short).map(|p| format!(" {p}")).unwrap_or_default();
-    let rule = r.component.local_name().trim_end_matches("ConstraintComponent");
+    let path = r
+        .path
+        .as_deref()
+        .map(shacl::validate::short)
+        .map(|p| format!(" {p}"))
+        .unwrap_or_default();
+    let rule = r
+        .component
+        .local_name()
+        .trim_end_matches("ConstraintComponent");
     // For sh:node, the first nested result says why the value does not conform.
-    let because = r.details.first().map(|d| format!(", because {}", describe(d))).unwrap_or_default();
-    format!("{focus}{path}: {rule} ({}; shape {}){because}", r.message, shacl::validate::show(&r.source_shape))
+    let because = r
+        .details
+        .first()
+        .map(|d| format!(", because {}", describe(d)))
+        .unwrap_or_default();
+    format!(
+        "{focus}{path}: {rule} ({}; shape {}){because}",
+        r.message,
+        shacl::validate::show(&r.source_shape)
+    )
 }

@@ -34,5 +34,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use policy::{NetworkPolicy, Policy};
 pub use registry::TrustRegistry;
 pub use report::{CheckKind, CheckResult, CheckStatus, Report, SubCheck, Verdict};
+pub use stack::{
+    check_stack, check_stack_with, Programme, StackOptions, StackReport, StackVerdict, UnitStatus,
+};
 pub use verify::{verify, verify_json, verify_sealed_credential};
-pub use stack::{check_stack, check_stack_with, Programme, StackOptions, StackReport, StackVerdict, UnitStatus};

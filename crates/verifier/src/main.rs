@@ -15,14 +15,20 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
-use verifier::{CheckKind, CheckStatus, FixedClock, NetworkPolicy, Policy, Report, SystemClock, TrustRegistry};
+use verifier::{
+    CheckKind, CheckStatus, FixedClock, NetworkPolicy, Policy, Report, SystemClock, TrustRegistry,
+};
 
 /// mimalloc: JSON credentials are hundreds of small allocations each (docs/PERFORMANCE.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "verifier", version, about = "Verify ENHANCE / European Digital Credentials and W3C VCs")]
+#[command(
+    name = "verifier",
+    version,
+    about = "Verify ENHANCE / European Digital Credentials and W3C VCs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -135,7 +141,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     // At least 4 async workers, even on 2 cores: while a burst of large request bodies is read,
     // a worker is still free to answer `/healthz` (issue #13); verifications run on the blocking
     // pool, not on these.
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(4);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .max(4);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .enable_all()
@@ -164,13 +173,23 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     let (file, json, checks, trust, now, offline, max_bytes) = match cli.command {
-        Command::Verify { file, json, checks, trust, now, offline, max_bytes } => (file, json, checks, trust, now, offline, max_bytes),
+        Command::Verify {
+            file,
+            json,
+            checks,
+            trust,
+            now,
+            offline,
+            max_bytes,
+        } => (file, json, checks, trust, now, offline, max_bytes),
         #[cfg(feature = "service")]
         Command::Serve(args) => return serve(args),
         Command::Stack(args) => return stack(args),
     };
     let registry = match &trust {
-        Some(p) => TrustRegistry::load(p).with_context(|| format!("trust registry {}", p.display()))?,
+        Some(p) => {
+            TrustRegistry::load(p).with_context(|| format!("trust registry {}", p.display()))?
+        }
         None => TrustRegistry::demo().context("built-in demo trust registry")?,
     };
     let mut policy = Policy::new(registry);
@@ -218,19 +237,31 @@ fn read_capped(file: &std::path::Path, max: u64) -> anyhow::Result<Vec<u8>> {
     let too_large = |size: String| {
         anyhow::anyhow!(
             "{} is {size} the {max} bytes this verifier reads (--max-bytes)",
-            if file.as_os_str() == "-" { "standard input".to_string() } else { file.display().to_string() }
+            if file.as_os_str() == "-" {
+                "standard input".to_string()
+            } else {
+                file.display().to_string()
+            }
         )
     };
     let mut buf = Vec::new();
     if file.as_os_str() == "-" {
-        std::io::stdin().take(max.saturating_add(1)).read_to_end(&mut buf).context("cannot read standard input")?;
+        std::io::stdin()
+            .take(max.saturating_add(1))
+            .read_to_end(&mut buf)
+            .context("cannot read standard input")?;
     } else {
-        let f = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let meta = f.metadata().with_context(|| format!("cannot read {}", file.display()))?;
+        let f =
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let meta = f
+            .metadata()
+            .with_context(|| format!("cannot read {}", file.display()))?;
         if meta.is_file() && meta.len() > max {
             return Err(too_large(format!("{} bytes, more than", meta.len())));
         }
-        f.take(max.saturating_add(1)).read_to_end(&mut buf).with_context(|| format!("cannot read {}", file.display()))?;
+        f.take(max.saturating_add(1))
+            .read_to_end(&mut buf)
+            .with_context(|| format!("cannot read {}", file.display()))?;
     }
     if buf.len() as u64 > max {
         return Err(too_large("larger than".to_string()));
@@ -239,7 +270,10 @@ fn read_capped(file: &std::path::Path, max: u64) -> anyhow::Result<Vec<u8>> {
 }
 
 fn print_summary(report: &Report) {
-    let verdict = serde_json::to_value(report.verdict).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let verdict = serde_json::to_value(report.verdict)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     println!("verdict: {verdict}");
     for c in &report.checks {
         let status = match c.status {
@@ -255,7 +289,9 @@ fn print_summary(report: &Report) {
 fn stack(args: StackArgs) -> anyhow::Result<u8> {
     use verifier::stack::{check_stack_with, Programme, StackOptions};
     let registry = match &args.trust {
-        Some(p) => TrustRegistry::load(p).with_context(|| format!("trust registry {}", p.display()))?,
+        Some(p) => {
+            TrustRegistry::load(p).with_context(|| format!("trust registry {}", p.display()))?
+        }
         None => TrustRegistry::demo().context("built-in demo trust registry")?,
     };
     let mut policy = Policy::new(registry);
@@ -264,14 +300,19 @@ fn stack(args: StackArgs) -> anyhow::Result<u8> {
     } else if args.allow_local_network {
         policy = policy.with_network(NetworkPolicy::local_testing());
     }
-    let programme_bytes = std::fs::read(&args.programme).with_context(|| format!("cannot read {}", args.programme.display()))?;
-    let programme = Programme::from_slice(&programme_bytes).with_context(|| format!("{}", args.programme.display()))?;
+    let programme_bytes = std::fs::read(&args.programme)
+        .with_context(|| format!("cannot read {}", args.programme.display()))?;
+    let programme = Programme::from_slice(&programme_bytes)
+        .with_context(|| format!("{}", args.programme.display()))?;
     let mut units = Vec::new();
     for f in &args.units {
         units.push(std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?);
     }
     let unit_refs: Vec<&[u8]> = units.iter().map(Vec::as_slice).collect();
-    let options = StackOptions { known_programmes: args.known_programmes.clone(), ..StackOptions::default() };
+    let options = StackOptions {
+        known_programmes: args.known_programmes.clone(),
+        ..StackOptions::default()
+    };
     let report = match &args.now {
         Some(t) => {
             let at = chrono::DateTime::parse_from_rfc3339(t)
@@ -284,23 +325,43 @@ fn stack(args: StackArgs) -> anyhow::Result<u8> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        let verdict = serde_json::to_value(report.verdict).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        println!("stackability: {verdict}  ({} {})", report.programme.title, report.programme.id);
+        let verdict = serde_json::to_value(report.verdict)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        println!(
+            "stackability: {verdict}  ({} {})",
+            report.programme.title, report.programme.id
+        );
         println!("  learner: {}", report.learner.message);
         for u in &report.units {
             let name = match u.input {
-                Some(i) => args.units.get(i).map(|p| p.display().to_string()).unwrap_or_default(),
+                Some(i) => args
+                    .units
+                    .get(i)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
                 None => u.specification_id.clone().unwrap_or_default(),
             };
-            let status = serde_json::to_value(u.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let status = serde_json::to_value(u.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             println!("  {status:<18} {name}");
             for p in &u.problems {
                 println!("  {:<18}   {p}", "");
             }
         }
-        let req = report.credits.required.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
+        let req = report
+            .credits
+            .required
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "-".into());
         println!("  credits: {} ECTS (required {req})", report.credits.total);
-        println!("  electives: {} unit(s), {} ECTS (required {} unit(s))", report.electives.units, report.electives.ects, report.electives.min_units);
+        println!(
+            "  electives: {} unit(s), {} ECTS (required {} unit(s))",
+            report.electives.units, report.electives.ects, report.electives.min_units
+        );
         for p in &report.problems {
             println!("  problem: {p}");
         }

@@ -72,14 +72,20 @@ impl Default for NetworkPolicy {
 impl NetworkPolicy {
     /// No network access at all.
     pub fn offline() -> Self {
-        Self { enabled: false, ..Self::default() }
+        Self {
+            enabled: false,
+            ..Self::default()
+        }
     }
 
     /// TEST ONLY: loopback allow-listed, plain http allowed, short timeouts.
     pub fn local_testing() -> Self {
         Self {
             enabled: true,
-            allow_addresses: vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1])],
+            allow_addresses: vec![
+                IpAddr::from([127, 0, 0, 1]),
+                IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]),
+            ],
             allow_http: true,
             connect_timeout: Duration::from_secs(2),
             timeout: Duration::from_secs(3),

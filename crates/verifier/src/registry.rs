@@ -135,7 +135,11 @@ pub struct Member {
 impl Member {
     /// English legal name, else any.
     pub fn name(&self) -> &str {
-        self.legal_name.get("en").or_else(|| self.legal_name.values().next()).map(String::as_str).unwrap_or(&self.id)
+        self.legal_name
+            .get("en")
+            .or_else(|| self.legal_name.values().next())
+            .map(String::as_str)
+            .unwrap_or(&self.id)
     }
 
     /// Whether `did` (without fragment) is one of the member's DIDs.
@@ -147,7 +151,11 @@ impl Member {
     /// Whether any language of the legal name equals `name` (case-insensitive, trimmed).
     pub fn has_legal_name(&self, name: &str) -> bool {
         let n = name.trim();
-        !n.is_empty() && self.legal_name.values().any(|v| v.trim().eq_ignore_ascii_case(n))
+        !n.is_empty()
+            && self
+                .legal_name
+                .values()
+                .any(|v| v.trim().eq_ignore_ascii_case(n))
     }
 }
 
@@ -182,14 +190,18 @@ struct UniversityRecord {
 impl TrustRegistry {
     /// Parses and validates a registry document (every DID document and CA certificate must parse).
     pub fn from_json_bytes(bytes: &[u8]) -> Result<Self, RegistryError> {
-        let r: Self = serde_json::from_slice(bytes).map_err(|e| RegistryError::Invalid(e.to_string()))?;
+        let r: Self =
+            serde_json::from_slice(bytes).map_err(|e| RegistryError::Invalid(e.to_string()))?;
         r.validate()?;
         Ok(r)
     }
 
     /// Reads a registry file.
     pub fn load(path: &Path) -> Result<Self, RegistryError> {
-        let bytes = std::fs::read(path).map_err(|source| RegistryError::Io { path: path.display().to_string(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| RegistryError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         Self::from_json_bytes(&bytes)
     }
 
@@ -203,7 +215,10 @@ impl TrustRegistry {
         Self {
             comment: String::new(),
             name: "empty".into(),
-            alliance: Alliance { id: elm_model::build::ENHANCE_GROUP_ID.into(), name: "ENHANCE Alliance".into() },
+            alliance: Alliance {
+                id: elm_model::build::ENHANCE_GROUP_ID.into(),
+                name: "ENHANCE Alliance".into(),
+            },
             members: Vec::new(),
         }
     }
@@ -218,16 +233,20 @@ impl TrustRegistry {
                         reason: "document id differs from the DID".into(),
                     });
                 }
-                StaticDidResolver::documents_only().add_document(&d.document).map_err(|e| RegistryError::DidDocument {
-                    member: m.id.clone(),
-                    did: d.id.clone(),
-                    reason: e.to_string(),
-                })?;
+                StaticDidResolver::documents_only()
+                    .add_document(&d.document)
+                    .map_err(|e| RegistryError::DidDocument {
+                        member: m.id.clone(),
+                        did: d.id.clone(),
+                        reason: e.to_string(),
+                    })?;
             }
             if let Some(seal) = &m.seal {
                 for pem in &seal.ca_certificates {
-                    certs::certificates_from_pem(pem)
-                        .map_err(|e| RegistryError::Certificate { member: m.id.clone(), reason: e.to_string() })?;
+                    certs::certificates_from_pem(pem).map_err(|e| RegistryError::Certificate {
+                        member: m.id.clone(),
+                        reason: e.to_string(),
+                    })?;
                 }
             }
         }
@@ -237,12 +256,15 @@ impl TrustRegistry {
     /// Generates the registry of a key store directory (`keys.example/`: `universities.toml`, the
     /// per-university keys and seal chains, `ca/`), with DIDs under `base_url`.
     pub fn from_key_store(dir: &Path, base_url: &str) -> Result<Self, RegistryError> {
-        let store = KeyStore::load(dir, base_url).map_err(|e| RegistryError::KeyStore(e.to_string()))?;
+        let store =
+            KeyStore::load(dir, base_url).map_err(|e| RegistryError::KeyStore(e.to_string()))?;
         let toml_path = dir.join("universities.toml");
-        let text = std::fs::read_to_string(&toml_path)
-            .map_err(|source| RegistryError::Io { path: toml_path.display().to_string(), source })?;
-        let records: UniversitiesToml =
-            toml::from_str(&text).map_err(|e| RegistryError::KeyStore(format!("{}: {e}", toml_path.display())))?;
+        let text = std::fs::read_to_string(&toml_path).map_err(|source| RegistryError::Io {
+            path: toml_path.display().to_string(),
+            source,
+        })?;
+        let records: UniversitiesToml = toml::from_str(&text)
+            .map_err(|e| RegistryError::KeyStore(format!("{}: {e}", toml_path.display())))?;
         let ca_pems = store
             .trust_anchors()
             .certificates()
@@ -253,18 +275,29 @@ impl TrustRegistry {
         let mut members = Vec::new();
         for rec in records.university {
             let Some(keys) = store.university(&rec.id) else {
-                return Err(RegistryError::KeyStore(format!("university {} has no keys in {}", rec.id, dir.display())));
+                return Err(RegistryError::KeyStore(format!(
+                    "university {} has no keys in {}",
+                    rec.id,
+                    dir.display()
+                )));
             };
-            let document = keys.did_document().map_err(|e| RegistryError::KeyStore(e.to_string()))?;
+            let document = keys
+                .did_document()
+                .map_err(|e| RegistryError::KeyStore(e.to_string()))?;
             let seal = match &keys.seal {
                 None => None,
                 Some(s) => {
-                    let leaf = s.chain.first().ok_or_else(|| RegistryError::KeyStore(format!("{}: empty seal chain", rec.id)))?;
+                    let leaf = s.chain.first().ok_or_else(|| {
+                        RegistryError::KeyStore(format!("{}: empty seal chain", rec.id))
+                    })?;
                     let info = CertificateInfo::of(leaf);
                     Some(SealEntry {
                         organisation: info.organisation,
                         organisation_identifier: info.organisation_identifier.ok_or_else(|| {
-                            RegistryError::KeyStore(format!("{}: seal certificate without organizationIdentifier", rec.id))
+                            RegistryError::KeyStore(format!(
+                                "{}: seal certificate without organizationIdentifier",
+                                rec.id
+                            ))
                         })?,
                         ca_certificates: ca_pems.clone(),
                     })
@@ -275,7 +308,10 @@ impl TrustRegistry {
                 legal_name: rec.legal_name,
                 legal_identifier: rec.legal_identifier,
                 country: rec.country,
-                dids: vec![DidEntry { id: keys.did().to_string(), document }],
+                dids: vec![DidEntry {
+                    id: keys.did().to_string(),
+                    document,
+                }],
                 seal,
             });
         }
@@ -308,7 +344,10 @@ impl TrustRegistry {
             return None;
         }
         self.members.iter().find(|m| {
-            m.legal_identifier == id || m.seal.as_ref().is_some_and(|s| s.organisation_identifier == id)
+            m.legal_identifier == id
+                || m.seal
+                    .as_ref()
+                    .is_some_and(|s| s.organisation_identifier == id)
         })
     }
 

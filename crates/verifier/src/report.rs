@@ -87,7 +87,12 @@ pub struct CheckResult {
 impl CheckResult {
     /// An entry with no sub-checks.
     pub fn new(check: CheckKind, status: CheckStatus, message: impl Into<String>) -> Self {
-        Self { check, status, message: message.into(), details: Vec::new() }
+        Self {
+            check,
+            status,
+            message: message.into(),
+            details: Vec::new(),
+        }
     }
 
     /// `ok`.
@@ -187,7 +192,10 @@ mod tests {
     fn verdict_precedence() {
         use CheckKind::*;
         use CheckStatus::*;
-        assert_eq!(Report::from_checks(vec![c(Proof, Ok), c(Expiry, Ok)]).verdict, Verdict::Valid);
+        assert_eq!(
+            Report::from_checks(vec![c(Proof, Ok), c(Expiry, Ok)]).verdict,
+            Verdict::Valid
+        );
         assert_eq!(
             Report::from_checks(vec![c(Proof, Ok), c(Revocation, Error)]).verdict,
             Verdict::Indeterminate
@@ -196,8 +204,14 @@ mod tests {
             Report::from_checks(vec![c(Proof, Failed), c(Revocation, Error)]).verdict,
             Verdict::Invalid
         );
-        assert_eq!(Report::from_checks(vec![c(Proof, Skipped)]).verdict, Verdict::Indeterminate);
-        assert_eq!(Report::from_checks(vec![c(Proof, Ok), c(Trust, Skipped)]).exit_code(), 0);
+        assert_eq!(
+            Report::from_checks(vec![c(Proof, Skipped)]).verdict,
+            Verdict::Indeterminate
+        );
+        assert_eq!(
+            Report::from_checks(vec![c(Proof, Ok), c(Trust, Skipped)]).exit_code(),
+            0
+        );
     }
 
     #[test]
@@ -207,7 +221,10 @@ mod tests {
             c(CheckKind::Format, CheckStatus::Ok),
         ]);
         assert_eq!(r.checks[0].check, CheckKind::Format);
-        assert_eq!(CheckKind::parse("awarding-body"), Some(CheckKind::AwardingBody));
+        assert_eq!(
+            CheckKind::parse("awarding-body"),
+            Some(CheckKind::AwardingBody)
+        );
         assert_eq!(
             serde_json::to_value(&r).unwrap()["checks"][1]["check"],
             "awarding-body"

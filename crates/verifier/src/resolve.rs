@@ -46,20 +46,33 @@ fn registry_resolver(policy: &Policy) -> proofs::did::StaticDidResolver {
             fingerprint.update(&bytes);
         }
     }
-    policy.registry_resolver.get_or_build(fingerprint.finalize().into(), || policy.registry.resolver())
+    policy
+        .registry_resolver
+        .get_or_build(fingerprint.finalize().into(), || policy.registry.resolver())
 }
 
 /// The did:web documents that resolving `methods` fetches (none for did:key or registry members).
-pub(crate) fn requests<'a>(methods: impl IntoIterator<Item = &'a str>, policy: &Policy) -> Vec<Request> {
+pub(crate) fn requests<'a>(
+    methods: impl IntoIterator<Item = &'a str>,
+    policy: &Policy,
+) -> Vec<Request> {
     let dids: BTreeSet<&str> = methods.into_iter().map(did_of).collect();
     dids.into_iter()
         .filter(|did| did.starts_with("did:web:") && policy.registry.member_by_did(did).is_none())
         .filter_map(|did| document_url(did, policy).ok())
-        .map(|url| Request { url, accept: DID_ACCEPT, ttl: policy.did_document_ttl })
+        .map(|url| Request {
+            url,
+            accept: DID_ACCEPT,
+            ttl: policy.did_document_ttl,
+        })
         .collect()
 }
 
-pub(crate) fn resolve<'a>(methods: impl IntoIterator<Item = &'a str>, policy: &Policy, session: &Session<'_>) -> Resolution {
+pub(crate) fn resolve<'a>(
+    methods: impl IntoIterator<Item = &'a str>,
+    policy: &Policy,
+    session: &Session<'_>,
+) -> Resolution {
     let mut resolver = registry_resolver(policy);
     let mut errors = Vec::new();
     let dids: BTreeSet<&str> = methods.into_iter().map(did_of).collect();
@@ -68,13 +81,19 @@ pub(crate) fn resolve<'a>(methods: impl IntoIterator<Item = &'a str>, policy: &P
             continue;
         }
         if !did.starts_with("did:web:") {
-            errors.push((did.to_string(), format!("cannot resolve {did}: only did:key and did:web are supported")));
+            errors.push((
+                did.to_string(),
+                format!("cannot resolve {did}: only did:key and did:web are supported"),
+            ));
             continue;
         }
         match fetch_did_web(did, policy, session) {
             Ok(doc) => {
                 if let Err(e) = resolver.add_document(&doc) {
-                    errors.push((did.to_string(), format!("DID document of {did} is malformed: {e}")));
+                    errors.push((
+                        did.to_string(),
+                        format!("DID document of {did} is malformed: {e}"),
+                    ));
                 }
             }
             Err(why) => errors.push((did.to_string(), why)),
@@ -97,11 +116,15 @@ fn document_url(did: &str, policy: &Policy) -> Result<String, String> {
 
 fn fetch_did_web(did: &str, policy: &Policy, session: &Session<'_>) -> Result<Value, String> {
     let url = document_url(did, policy)?;
-    let body = session.get(&url, DID_ACCEPT, policy.did_document_ttl).map_err(|e| format!("cannot resolve {did}: {e}"))?;
-    let doc: Value =
-        strict_json::from_slice(&body).map_err(|e| format!("cannot resolve {did}: DID document is not strict JSON: {e}"))?;
+    let body = session
+        .get(&url, DID_ACCEPT, policy.did_document_ttl)
+        .map_err(|e| format!("cannot resolve {did}: {e}"))?;
+    let doc: Value = strict_json::from_slice(&body)
+        .map_err(|e| format!("cannot resolve {did}: DID document is not strict JSON: {e}"))?;
     if doc.get("id").and_then(Value::as_str) != Some(did) {
-        return Err(format!("cannot resolve {did}: the document at {url} is not its DID document (id differs)"));
+        return Err(format!(
+            "cannot resolve {did}: the document at {url} is not its DID document (id differs)"
+        ));
     }
     Ok(doc)
 }

@@ -46,7 +46,9 @@ fn issuer_id(v: &Value) -> Option<&str> {
 /// revocation or suspension).
 fn list_url(entry: &Value) -> Option<&str> {
     let purpose = entry.get("statusPurpose").and_then(Value::as_str);
-    if !types(entry).contains(&"BitstringStatusListEntry") || !matches!(purpose, Some("revocation" | "suspension")) {
+    if !types(entry).contains(&"BitstringStatusListEntry")
+        || !matches!(purpose, Some("revocation" | "suspension"))
+    {
         return None;
     }
     entry.get("statusListCredential").and_then(Value::as_str)
@@ -57,16 +59,28 @@ pub(crate) fn requests(credential: &Value, policy: &Policy) -> Vec<Request> {
     entries(credential)
         .into_iter()
         .filter_map(list_url)
-        .map(|url| Request { url: url.to_string(), accept: ACCEPT, ttl: policy.status_list_ttl })
+        .map(|url| Request {
+            url: url.to_string(),
+            accept: ACCEPT,
+            ttl: policy.status_list_ttl,
+        })
         .collect()
 }
 
 /// The did:web documents the proofs of the status lists fetched so far need.
-pub(crate) fn list_requests(credential: &Value, policy: &Policy, session: &Session<'_>) -> Vec<Request> {
+pub(crate) fn list_requests(
+    credential: &Value,
+    policy: &Policy,
+    session: &Session<'_>,
+) -> Vec<Request> {
     let mut out = Vec::new();
     for url in entries(credential).into_iter().filter_map(list_url) {
-        let Some(body) = session.fetched(url) else { continue };
-        let Ok(list) = strict_json::from_slice(&body) else { continue };
+        let Some(body) = session.fetched(url) else {
+            continue;
+        };
+        let Ok(list) = strict_json::from_slice(&body) else {
+            continue;
+        };
         out.extend(resolve::requests(proof_methods(&list), policy));
     }
     out
@@ -74,21 +88,45 @@ pub(crate) fn list_requests(credential: &Value, policy: &Policy, session: &Sessi
 
 fn proof_methods(list: &Value) -> Vec<&str> {
     match list.get("proof") {
-        Some(Value::Array(a)) => a.iter().filter_map(|p| p.get("verificationMethod").and_then(Value::as_str)).collect(),
-        Some(p @ Value::Object(_)) => p.get("verificationMethod").and_then(Value::as_str).into_iter().collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|p| p.get("verificationMethod").and_then(Value::as_str))
+            .collect(),
+        Some(p @ Value::Object(_)) => p
+            .get("verificationMethod")
+            .and_then(Value::as_str)
+            .into_iter()
+            .collect(),
         _ => Vec::new(),
     }
 }
 
 /// Runs the revocation check.
-pub(crate) fn check(credential: &Value, policy: &Policy, clock: &dyn Clock, session: &Session<'_>) -> CheckResult {
+pub(crate) fn check(
+    credential: &Value,
+    policy: &Policy,
+    clock: &dyn Clock,
+    session: &Session<'_>,
+) -> CheckResult {
     let list = entries(credential);
     if list.is_empty() {
-        return CheckResult::skipped(CheckKind::Revocation, "no credentialStatus: the credential cannot be revoked");
+        return CheckResult::skipped(
+            CheckKind::Revocation,
+            "no credentialStatus: the credential cannot be revoked",
+        );
     }
     let issuer = issuer_id(credential);
-    let results: Vec<(CheckStatus, String)> = list.iter().map(|e| check_entry(e, issuer, policy, clock, session)).collect();
-    let pick = |s: CheckStatus| results.iter().filter(|(st, _)| *st == s).map(|(_, m)| m.clone()).collect::<Vec<_>>();
+    let results: Vec<(CheckStatus, String)> = list
+        .iter()
+        .map(|e| check_entry(e, issuer, policy, clock, session))
+        .collect();
+    let pick = |s: CheckStatus| {
+        results
+            .iter()
+            .filter(|(st, _)| *st == s)
+            .map(|(_, m)| m.clone())
+            .collect::<Vec<_>>()
+    };
     let failed = pick(CheckStatus::Failed);
     if !failed.is_empty() {
         return CheckResult::failed(CheckKind::Revocation, failed.join("; "));
@@ -104,22 +142,48 @@ pub(crate) fn check(credential: &Value, policy: &Policy, clock: &dyn Clock, sess
     CheckResult::ok(CheckKind::Revocation, ok.join("; "))
 }
 
-fn check_entry(entry: &Value, issuer: Option<&str>, policy: &Policy, clock: &dyn Clock, session: &Session<'_>) -> (CheckStatus, String) {
+fn check_entry(
+    entry: &Value,
+    issuer: Option<&str>,
+    policy: &Policy,
+    clock: &dyn Clock,
+    session: &Session<'_>,
+) -> (CheckStatus, String) {
     use CheckStatus::{Error, Failed, Ok, Skipped};
     let ty = types(entry);
     if !ty.contains(&"BitstringStatusListEntry") {
-        return (Error, format!("credentialStatus of type {ty:?} is not supported (BitstringStatusListEntry only)"));
+        return (
+            Error,
+            format!(
+                "credentialStatus of type {ty:?} is not supported (BitstringStatusListEntry only)"
+            ),
+        );
     }
     let purpose = match entry.get("statusPurpose").and_then(Value::as_str) {
         Some(p @ ("revocation" | "suspension")) => p,
-        Some(p @ ("message" | "refresh")) => return (Skipped, format!("status purpose {p} does not affect validity")),
+        Some(p @ ("message" | "refresh")) => {
+            return (
+                Skipped,
+                format!("status purpose {p} does not affect validity"),
+            )
+        }
         Some(p) => return (Error, format!("status purpose {p:?} is not supported")),
-        None => return (Failed, "credentialStatus entry without statusPurpose".into()),
+        None => {
+            return (
+                Failed,
+                "credentialStatus entry without statusPurpose".into(),
+            )
+        }
     };
     let index = match entry.get("statusListIndex").map(status::parse_index) {
         Some(Result::Ok(i)) => i,
         Some(Err(e)) => return (Failed, e),
-        None => return (Failed, "credentialStatus entry without statusListIndex".into()),
+        None => {
+            return (
+                Failed,
+                "credentialStatus entry without statusListIndex".into(),
+            )
+        }
     };
     let max_bits = policy.max_status_list_bytes as u64 * 8;
     if index >= max_bits {
@@ -129,7 +193,10 @@ fn check_entry(entry: &Value, issuer: Option<&str>, policy: &Policy, clock: &dyn
         );
     }
     let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
-        return (Failed, "credentialStatus entry without statusListCredential".into());
+        return (
+            Failed,
+            "credentialStatus entry without statusListCredential".into(),
+        );
     };
     let now = clock.now();
     let body = match session.get(url, ACCEPT, policy.status_list_ttl) {
@@ -142,12 +209,22 @@ fn check_entry(entry: &Value, issuer: Option<&str>, policy: &Policy, clock: &dyn
         Err(e) => return (Error, format!("status list {url} is not strict JSON: {e}")),
     };
     if let Err(e) = canon::budget::measure(&list, &policy.budget) {
-        return (Error, format!("status list {url} is too large to check: {e}"));
+        return (
+            Error,
+            format!("status list {url} is too large to check: {e}"),
+        );
     }
     // The list's own proof.
     let methods: Vec<&str> = match list.get("proof") {
-        Some(Value::Array(a)) => a.iter().filter_map(|p| p.get("verificationMethod").and_then(Value::as_str)).collect(),
-        Some(p @ Value::Object(_)) => p.get("verificationMethod").and_then(Value::as_str).into_iter().collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|p| p.get("verificationMethod").and_then(Value::as_str))
+            .collect(),
+        Some(p @ Value::Object(_)) => p
+            .get("verificationMethod")
+            .and_then(Value::as_str)
+            .into_iter()
+            .collect(),
         _ => return (Failed, format!("status list {url} has no proof")),
     };
     let res = resolve::resolve(methods.iter().copied(), policy, session);
@@ -155,10 +232,16 @@ fn check_entry(entry: &Value, issuer: Option<&str>, policy: &Policy, clock: &dyn
         return (Error, format!("status list {url}: {why}"));
     }
     if let Err(e) = proofs::data_integrity::verify(&list, &res.resolver) {
-        return (Failed, format!("status list {url}: its proof does not verify: {e}"));
+        return (
+            Failed,
+            format!("status list {url}: its proof does not verify: {e}"),
+        );
     }
     if !types(&list).contains(&"BitstringStatusListCredential") {
-        return (Failed, format!("{url} is not a BitstringStatusListCredential"));
+        return (
+            Failed,
+            format!("{url} is not a BitstringStatusListCredential"),
+        );
     }
     let list_issuer = issuer_id(&list);
     if list_issuer.is_none() || list_issuer != issuer {
@@ -174,12 +257,20 @@ fn check_entry(entry: &Value, issuer: Option<&str>, policy: &Policy, clock: &dyn
     for (field, start) in [("validFrom", true), ("validUntil", false)] {
         if let Some(t) = list.get(field).and_then(Value::as_str).and_then(parse_date) {
             if (start && t > now) || (!start && t < now) {
-                return (Error, format!("status list {url} is not valid at the verification time ({field} {t})"));
+                return (
+                    Error,
+                    format!(
+                        "status list {url} is not valid at the verification time ({field} {t})"
+                    ),
+                );
             }
         }
     }
     let Some(subject) = list.get("credentialSubject").filter(|s| s.is_object()) else {
-        return (Failed, format!("status list {url} has no credentialSubject object"));
+        return (
+            Failed,
+            format!("status list {url} has no credentialSubject object"),
+        );
     };
     let list_purposes: Vec<&str> = match subject.get("statusPurpose") {
         Some(Value::String(s)) => vec![s.as_str()],
@@ -202,10 +293,25 @@ fn check_entry(entry: &Value, issuer: Option<&str>, policy: &Policy, clock: &dyn
     match status::bit(&bits, index) {
         None => (
             Failed,
-            format!("statusListIndex {index} lies beyond the {} entries of {url} (RANGE_ERROR)", bits.len() as u64 * 8),
+            format!(
+                "statusListIndex {index} lies beyond the {} entries of {url} (RANGE_ERROR)",
+                bits.len() as u64 * 8
+            ),
         ),
-        Some(true) if purpose == "revocation" => (Failed, format!("revoked: entry {index} of {url} is set")),
+        Some(true) if purpose == "revocation" => {
+            (Failed, format!("revoked: entry {index} of {url} is set"))
+        }
         Some(true) => (Failed, format!("suspended: entry {index} of {url} is set")),
-        Some(false) => (Ok, format!("not {}: entry {index} of {url} is clear", if purpose == "revocation" { "revoked" } else { "suspended" })),
+        Some(false) => (
+            Ok,
+            format!(
+                "not {}: entry {index} of {url} is clear",
+                if purpose == "revocation" {
+                    "revoked"
+                } else {
+                    "suspended"
+                }
+            ),
+        ),
     }
 }

@@ -43,7 +43,9 @@ pub enum StatusListError {
 
 /// Decodes an `encodedList` into its bytes, refusing to inflate beyond `max_bytes`.
 pub fn decode_encoded_list(encoded: &str, max_bytes: usize) -> Result<Vec<u8>, StatusListError> {
-    let b64 = encoded.strip_prefix('u').ok_or_else(|| StatusListError::Multibase("missing `u` prefix".into()))?;
+    let b64 = encoded
+        .strip_prefix('u')
+        .ok_or_else(|| StatusListError::Multibase("missing `u` prefix".into()))?;
     let compressed = URL_SAFE_NO_PAD
         .decode(b64.trim_end_matches('='))
         .map_err(|e| StatusListError::Multibase(e.to_string()))?;
@@ -71,15 +73,24 @@ pub fn bit(bits: &[u8], index: u64) -> Option<bool> {
 /// Parses `statusListIndex` (§2.1: a string of decimal digits; a JSON number is accepted too).
 pub fn parse_index(value: &serde_json::Value) -> Result<u64, String> {
     match value {
-        serde_json::Value::String(s) if !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()) => {
-            s.parse::<u64>().map_err(|_| format!("statusListIndex {s:?} is out of range"))
+        serde_json::Value::String(s)
+            if !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            s.parse::<u64>()
+                .map_err(|_| format!("statusListIndex {s:?} is out of range"))
         }
-        serde_json::Value::Number(n) => n.as_u64().ok_or_else(|| format!("statusListIndex {n} is not a non-negative integer")),
+        serde_json::Value::Number(n) => n
+            .as_u64()
+            .ok_or_else(|| format!("statusListIndex {n} is not a non-negative integer")),
         serde_json::Value::String(s) => {
             let shown: String = s.chars().take(40).collect();
-            Err(format!("statusListIndex {shown:?} is not a decimal integer"))
+            Err(format!(
+                "statusListIndex {shown:?} is not a decimal integer"
+            ))
         }
-        other => Err(format!("statusListIndex is not a string of digits: {other}")),
+        other => Err(format!(
+            "statusListIndex is not a string of digits: {other}"
+        )),
     }
 }
 
@@ -96,8 +107,14 @@ mod tests {
 
     #[test]
     fn spec_example_list_decodes_to_16_kib_of_zeros() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/vectors/bitstring-status-list");
-        let text = std::fs::read_to_string(format!("{dir}/spec-example-04-a-status-list-verifiable-credential.json")).unwrap();
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/vectors/bitstring-status-list"
+        );
+        let text = std::fs::read_to_string(format!(
+            "{dir}/spec-example-04-a-status-list-verifiable-credential.json"
+        ))
+        .unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         let list = v["credentialSubject"]["encodedList"].as_str().unwrap();
         let bytes = decode_encoded_list(list, 16 << 20).unwrap();
@@ -117,10 +134,22 @@ mod tests {
         assert_eq!(bit(&bytes, 94_567), Some(true));
         assert_eq!(bit(&bytes, 131_072), None);
         assert_eq!(bit(&bytes, u64::MAX), None);
-        assert!(matches!(decode_encoded_list(&enc, 1000), Err(StatusListError::TooLarge { limit: 1000 })));
-        assert!(matches!(decode_encoded_list(&encode(&[0u8; 100]), 1 << 20), Err(StatusListError::TooShort { .. })));
-        assert!(matches!(decode_encoded_list("zabc", 1 << 20), Err(StatusListError::Multibase(_))));
-        assert!(matches!(decode_encoded_list("uAAAA", 1 << 20), Err(StatusListError::Gzip(_))));
+        assert!(matches!(
+            decode_encoded_list(&enc, 1000),
+            Err(StatusListError::TooLarge { limit: 1000 })
+        ));
+        assert!(matches!(
+            decode_encoded_list(&encode(&[0u8; 100]), 1 << 20),
+            Err(StatusListError::TooShort { .. })
+        ));
+        assert!(matches!(
+            decode_encoded_list("zabc", 1 << 20),
+            Err(StatusListError::Multibase(_))
+        ));
+        assert!(matches!(
+            decode_encoded_list("uAAAA", 1 << 20),
+            Err(StatusListError::Gzip(_))
+        ));
         assert_eq!(parse_index(&serde_json::json!("94567")), Ok(94_567));
         assert!(parse_index(&serde_json::json!("-1")).is_err());
         assert!(parse_index(&serde_json::json!("99999999999999999999999")).is_err());

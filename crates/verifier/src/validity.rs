@@ -19,11 +19,21 @@ fn show(t: DateTime<Utc>) -> String {
 pub(crate) fn check(credential: &Value, now: DateTime<Utc>) -> CheckResult {
     let mut starts = Vec::new();
     let mut ends = Vec::new();
-    for (field, is_start) in [("validFrom", true), ("issuanceDate", true), ("validUntil", false), ("expirationDate", false)] {
-        let Some(v) = credential.get(field) else { continue };
+    for (field, is_start) in [
+        ("validFrom", true),
+        ("issuanceDate", true),
+        ("validUntil", false),
+        ("expirationDate", false),
+    ] {
+        let Some(v) = credential.get(field) else {
+            continue;
+        };
         let Some(t) = v.as_str().and_then(parse_date) else {
             let shown: String = v.to_string().chars().take(60).collect();
-            return CheckResult::failed(CheckKind::Expiry, format!("{field} {shown} is not an xsd:dateTime"));
+            return CheckResult::failed(
+                CheckKind::Expiry,
+                format!("{field} {shown} is not an xsd:dateTime"),
+            );
         };
         if is_start {
             starts.push((field, t));
@@ -31,25 +41,53 @@ pub(crate) fn check(credential: &Value, now: DateTime<Utc>) -> CheckResult {
             ends.push((field, t));
         }
     }
-    if let Some((field, t)) = starts.iter().filter(|(_, t)| *t > now).max_by_key(|(_, t)| *t) {
+    if let Some((field, t)) = starts
+        .iter()
+        .filter(|(_, t)| *t > now)
+        .max_by_key(|(_, t)| *t)
+    {
         return CheckResult::failed(
             CheckKind::Expiry,
-            format!("not yet valid: {field} is {}, after the verification time {}", show(*t), show(now)),
+            format!(
+                "not yet valid: {field} is {}, after the verification time {}",
+                show(*t),
+                show(now)
+            ),
         );
     }
-    if let Some((field, t)) = ends.iter().filter(|(_, t)| *t < now).min_by_key(|(_, t)| *t) {
+    if let Some((field, t)) = ends
+        .iter()
+        .filter(|(_, t)| *t < now)
+        .min_by_key(|(_, t)| *t)
+    {
         return CheckResult::failed(
             CheckKind::Expiry,
-            format!("expired: {field} was {}, before the verification time {}", show(*t), show(now)),
+            format!(
+                "expired: {field} was {}, before the verification time {}",
+                show(*t),
+                show(now)
+            ),
         );
     }
-    let from = starts.iter().map(|(f, t)| format!("{f} {}", show(*t))).collect::<Vec<_>>();
-    let until = ends.iter().map(|(f, t)| format!("{f} {}", show(*t))).collect::<Vec<_>>();
+    let from = starts
+        .iter()
+        .map(|(f, t)| format!("{f} {}", show(*t)))
+        .collect::<Vec<_>>();
+    let until = ends
+        .iter()
+        .map(|(f, t)| format!("{f} {}", show(*t)))
+        .collect::<Vec<_>>();
     let mut parts = from;
     parts.extend(until);
     if parts.is_empty() {
-        CheckResult::ok(CheckKind::Expiry, format!("no validity period stated; valid at {}", show(now)))
+        CheckResult::ok(
+            CheckKind::Expiry,
+            format!("no validity period stated; valid at {}", show(now)),
+        )
     } else {
-        CheckResult::ok(CheckKind::Expiry, format!("valid at {} ({})", show(now), parts.join(", ")))
+        CheckResult::ok(
+            CheckKind::Expiry,
+            format!("valid at {} ({})", show(now), parts.join(", ")),
+        )
     }
 }

@@ -85,7 +85,9 @@ pub fn verify(input: &[u8], policy: &Policy, clock: &dyn Clock) -> Report {
     }
     match strict_json::from_slice(trimmed) {
         Ok(v) => verify_json(&v, policy, clock),
-        Err(e @ strict_json::Error::DuplicateMember { .. }) => unreadable(policy, format!("not strict JSON: {e}")),
+        Err(e @ strict_json::Error::DuplicateMember { .. }) => {
+            unreadable(policy, format!("not strict JSON: {e}"))
+        }
         Err(e) => unreadable(policy, format!("not JSON: {e}")),
     }
 }
@@ -93,19 +95,31 @@ pub fn verify(input: &[u8], policy: &Policy, clock: &dyn Clock) -> Report {
 /// Verifies a credential given as parsed JSON.
 pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report {
     if depth_exceeds(value, MAX_DEPTH) {
-        return unreadable(policy, format!("JSON nested deeper than {MAX_DEPTH} levels"));
+        return unreadable(
+            policy,
+            format!("JSON nested deeper than {MAX_DEPTH} levels"),
+        );
     }
     match value {
-        Value::String(s) if looks_like_jwt(s.trim().as_bytes()) => verify_jwt(s.trim().to_string(), policy, clock),
+        Value::String(s) if looks_like_jwt(s.trim().as_bytes()) => {
+            verify_jwt(s.trim().to_string(), policy, clock)
+        }
         Value::Object(o) => {
-            if let Some(inner @ (Value::Object(_) | Value::String(_))) = o.get("verifiableCredential") {
+            if let Some(inner @ (Value::Object(_) | Value::String(_))) =
+                o.get("verifiableCredential")
+            {
                 return verify_json(inner, policy, clock);
             }
-            if o.get("payload").is_some_and(Value::is_string) && (o.contains_key("signatures") || o.contains_key("protected")) {
+            if o.get("payload").is_some_and(Value::is_string)
+                && (o.contains_key("signatures") || o.contains_key("protected"))
+            {
                 let payload = o.get("payload").and_then(Value::as_str).unwrap_or_default();
                 return match strict_json::from_str(payload) {
                     Ok(c) => run(&c, Securing::Jades(value), policy, clock),
-                    Err(e) => unreadable(policy, format!("the sealed payload is not strict JSON: {e}")),
+                    Err(e) => unreadable(
+                        policy,
+                        format!("the sealed payload is not strict JSON: {e}"),
+                    ),
                 };
             }
             if !o.contains_key("credentialSubject") {
@@ -115,7 +129,10 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
             }
             run(value, Securing::DataIntegrity, policy, clock)
         }
-        _ => unreadable(policy, "not a credential: expected a JSON object or a compact VC-JWT".into()),
+        _ => unreadable(
+            policy,
+            "not a credential: expected a JSON object or a compact VC-JWT".into(),
+        ),
     }
 }
 
@@ -125,11 +142,19 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
 /// (compared as it serialises, [`proofs::data_integrity::serializes_to`]); the seal's signature is
 /// still verified over the payload bytes themselves. `None` when `credential` is not the payload:
 /// the caller then verifies the envelope with [`verify_json`] (which parses the payload).
-pub fn verify_sealed_credential(envelope: &Value, credential: &Value, policy: &Policy, clock: &dyn Clock) -> Option<Report> {
+pub fn verify_sealed_credential(
+    envelope: &Value,
+    credential: &Value,
+    policy: &Policy,
+    clock: &dyn Clock,
+) -> Option<Report> {
     let payload = envelope.get("payload").and_then(Value::as_str)?;
     // Depth first: the comparison serialises `credential` recursively.
     if depth_exceeds(envelope, MAX_DEPTH) || depth_exceeds(credential, MAX_DEPTH) {
-        return Some(unreadable(policy, format!("JSON nested deeper than {MAX_DEPTH} levels")));
+        return Some(unreadable(
+            policy,
+            format!("JSON nested deeper than {MAX_DEPTH} levels"),
+        ));
     }
     if !proofs::data_integrity::serializes_to(credential, payload.as_bytes()) {
         return None;
@@ -140,7 +165,8 @@ pub fn verify_sealed_credential(envelope: &Value, credential: &Value, policy: &P
 fn looks_like_jwt(b: &[u8]) -> bool {
     b.starts_with(b"ey")
         && b.iter().filter(|c| **c == b'.').count() == 2
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'='))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'='))
 }
 
 fn depth_exceeds(v: &Value, max: usize) -> bool {
@@ -162,11 +188,13 @@ fn depth_exceeds(v: &Value, max: usize) -> bool {
 fn unreadable(policy: &Policy, why: String) -> Report {
     let mut checks = Vec::new();
     for kind in CheckKind::ALL {
-        checks.push(if kind == CheckKind::Format || (kind == CheckKind::Proof && policy.runs(kind)) {
-            CheckResult::failed(kind, why.clone())
-        } else {
-            CheckResult::skipped(kind, "input is not a readable credential")
-        });
+        checks.push(
+            if kind == CheckKind::Format || (kind == CheckKind::Proof && policy.runs(kind)) {
+                CheckResult::failed(kind, why.clone())
+            } else {
+                CheckResult::skipped(kind, "input is not a readable credential")
+            },
+        );
     }
     if !policy.runs(CheckKind::Format) && !policy.runs(CheckKind::Proof) {
         // Nothing selected could even start: the input is still not valid.
@@ -186,7 +214,10 @@ fn over_budget(policy: &Policy, why: String) -> Report {
             if kind == CheckKind::Format || (kind == CheckKind::Proof && policy.runs(kind)) {
                 CheckResult::error(kind, format!("not checked: {why}"))
             } else {
-                CheckResult::skipped(kind, "not run: the credential exceeds this verifier's resource limits")
+                CheckResult::skipped(
+                    kind,
+                    "not run: the credential exceeds this verifier's resource limits",
+                )
             }
         })
         .collect();
@@ -212,7 +243,13 @@ fn proof_methods(credential: &Value, securing: &Securing<'_>) -> Vec<String> {
                 Some(p @ Value::Object(_)) => vec![p],
                 _ => Vec::new(),
             };
-            list.iter().filter_map(|p| p.get("verificationMethod").and_then(Value::as_str).map(str::to_string)).collect()
+            list.iter()
+                .filter_map(|p| {
+                    p.get("verificationMethod")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect()
         }
     }
 }
@@ -220,11 +257,20 @@ fn proof_methods(credential: &Value, securing: &Securing<'_>) -> Vec<String> {
 /// Fetches what the selected checks need, concurrently, in two rounds: the did:web documents of
 /// the credential's proof and the status lists together, then the did:web documents of the
 /// status lists' proofs (known only once the lists are in).
-fn prefetch(credential: &Value, securing: &Securing<'_>, needs_identity: bool, policy: &Policy, session: &Session<'_>) {
+fn prefetch(
+    credential: &Value,
+    securing: &Securing<'_>,
+    needs_identity: bool,
+    policy: &Policy,
+    session: &Session<'_>,
+) {
     let mut reqs = Vec::new();
     if needs_identity {
         let methods = proof_methods(credential, securing);
-        reqs.extend(resolve::requests(methods.iter().map(String::as_str), policy));
+        reqs.extend(resolve::requests(
+            methods.iter().map(String::as_str),
+            policy,
+        ));
     }
     let revocation = policy.runs(CheckKind::Revocation);
     if revocation {
@@ -242,12 +288,21 @@ fn prefetch(credential: &Value, securing: &Securing<'_>, needs_identity: bool, p
 fn verify_jwt(jwt: String, policy: &Policy, clock: &dyn Clock) -> Report {
     let payload = jwt.split('.').nth(1).unwrap_or_default();
     let Ok(bytes) = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')) else {
-        return unreadable(policy, "malformed VC-JWT: the payload is not base64url".into());
+        return unreadable(
+            policy,
+            "malformed VC-JWT: the payload is not base64url".into(),
+        );
     };
     match strict_json::from_slice(&bytes) {
         Ok(c @ Value::Object(_)) => run(&c, Securing::Jwt(jwt), policy, clock),
-        Ok(_) => unreadable(policy, "malformed VC-JWT: the payload is not a JSON object".into()),
-        Err(e) => unreadable(policy, format!("malformed VC-JWT: the payload is not strict JSON: {e}")),
+        Ok(_) => unreadable(
+            policy,
+            "malformed VC-JWT: the payload is not a JSON object".into(),
+        ),
+        Err(e) => unreadable(
+            policy,
+            format!("malformed VC-JWT: the payload is not strict JSON: {e}"),
+        ),
     }
 }
 
@@ -266,12 +321,17 @@ fn run(credential: &Value, securing: Securing<'_>, policy: &Policy, clock: &dyn 
     let now = clock.now();
     let session = Session::new(policy, now);
     let mut checks = Vec::new();
-    let needs_identity = policy.runs(CheckKind::Proof) || policy.runs(CheckKind::Trust) || policy.runs(CheckKind::AwardingBody);
+    let needs_identity = policy.runs(CheckKind::Proof)
+        || policy.runs(CheckKind::Trust)
+        || policy.runs(CheckKind::AwardingBody);
     prefetch(credential, &securing, needs_identity, policy, &session);
     let (proof, identity) = if needs_identity {
         check_proof(credential, &securing, policy, &session, clock)
     } else {
-        (CheckResult::skipped(CheckKind::Proof, "not selected"), Identity::None)
+        (
+            CheckResult::skipped(CheckKind::Proof, "not selected"),
+            Identity::None,
+        )
     };
     for kind in CheckKind::ALL {
         if !policy.runs(kind) {
@@ -297,7 +357,8 @@ fn run(credential: &Value, securing: Securing<'_>, policy: &Policy, clock: &dyn 
                 if proof.status != CheckStatus::Ok && policy.runs(CheckKind::Proof) {
                     let mut r = awarding::check(credential, &signer, &policy.registry);
                     if r.status == CheckStatus::Ok {
-                        r.message.push_str(" (as claimed: the proof did not verify)");
+                        r.message
+                            .push_str(" (as claimed: the proof did not verify)");
                     }
                     r
                 } else {
@@ -309,7 +370,11 @@ fn run(credential: &Value, securing: Securing<'_>, policy: &Policy, clock: &dyn 
     Report::from_checks(checks)
 }
 
-fn signer_member<'p>(credential: &Value, identity: &Identity, policy: &'p Policy) -> Option<&'p Member> {
+fn signer_member<'p>(
+    credential: &Value,
+    identity: &Identity,
+    policy: &'p Policy,
+) -> Option<&'p Member> {
     match identity {
         Identity::Seal(rep) => seal_member(&rep.signer, policy),
         Identity::Did(did) => policy.registry.member_by_did(did),
@@ -318,7 +383,9 @@ fn signer_member<'p>(credential: &Value, identity: &Identity, policy: &'p Policy
 }
 
 fn seal_member<'p>(info: &CertificateInfo, policy: &'p Policy) -> Option<&'p Member> {
-    info.organisation_identifier.as_deref().and_then(|i| policy.registry.member_by_identifier(i))
+    info.organisation_identifier
+        .as_deref()
+        .and_then(|i| policy.registry.member_by_identifier(i))
 }
 
 /// Whether the credential's `issuer` is `m`: one of its DIDs, or its legal identifier / seal
@@ -327,13 +394,26 @@ fn issuer_is_member(credential: &Value, m: &Member) -> bool {
     if issuer_id(credential).is_some_and(|i| m.has_did(i)) {
         return true;
     }
-    let notations: Vec<&str> = match credential.get("issuer").and_then(|i| i.get("eIDASIdentifier")) {
-        Some(Value::Array(a)) => a.iter().filter_map(|x| x.get("notation").and_then(Value::as_str)).collect(),
-        Some(o) => o.get("notation").and_then(Value::as_str).into_iter().collect(),
+    let notations: Vec<&str> = match credential
+        .get("issuer")
+        .and_then(|i| i.get("eIDASIdentifier"))
+    {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.get("notation").and_then(Value::as_str))
+            .collect(),
+        Some(o) => o
+            .get("notation")
+            .and_then(Value::as_str)
+            .into_iter()
+            .collect(),
         None => Vec::new(),
     };
     notations.iter().any(|n| {
-        *n == m.legal_identifier || m.seal.as_ref().is_some_and(|s| s.organisation_identifier == *n)
+        *n == m.legal_identifier
+            || m.seal
+                .as_ref()
+                .is_some_and(|s| s.organisation_identifier == *n)
     })
 }
 
@@ -350,16 +430,18 @@ fn seal_anchors(policy: &Policy) -> proofs::certs::TrustAnchors {
         }
     }
     fingerprint.update(policy.trust_anchors.fingerprint());
-    policy.seal_anchors.get_or_build(fingerprint.finalize().into(), || {
-        // The policy's own anchors first (sharing their memo), then the registry's not among them.
-        let mut anchors = policy.trust_anchors.clone();
-        for c in policy.registry.trust_anchors().certificates() {
-            if !anchors.certificates().contains(c) {
-                anchors.add(c.clone());
+    policy
+        .seal_anchors
+        .get_or_build(fingerprint.finalize().into(), || {
+            // The policy's own anchors first (sharing their memo), then the registry's not among them.
+            let mut anchors = policy.trust_anchors.clone();
+            for c in policy.registry.trust_anchors().certificates() {
+                if !anchors.certificates().contains(c) {
+                    anchors.add(c.clone());
+                }
             }
-        }
-        anchors
-    })
+            anchors
+        })
 }
 
 fn check_proof(
@@ -371,10 +453,11 @@ fn check_proof(
 ) -> (CheckResult, Identity) {
     let k = CheckKind::Proof;
     match securing {
-        Securing::Jades(envelope) => match proofs::jades::verify_value(envelope, &seal_anchors(policy), clock.now()) {
-            Ok(rep) => {
-                let s = &rep.signer;
-                let msg = format!(
+        Securing::Jades(envelope) => {
+            match proofs::jades::verify_value(envelope, &seal_anchors(policy), clock.now()) {
+                Ok(rep) => {
+                    let s = &rep.signer;
+                    let msg = format!(
                     "JAdES seal ({}) verified: sealed by {} (organisationIdentifier {}), certificate {}{}",
                     rep.algorithm.jose_name(),
                     s.organisation.as_deref().unwrap_or("an unnamed organisation"),
@@ -382,10 +465,14 @@ fn check_proof(
                     s.subject,
                     rep.signing_time.map(|t| format!(", signing time {}", t.to_rfc3339())).unwrap_or_default()
                 );
-                (CheckResult::ok(k, msg), Identity::Seal(Box::new(rep)))
+                    (CheckResult::ok(k, msg), Identity::Seal(Box::new(rep)))
+                }
+                Err(e) => (
+                    CheckResult::failed(k, format!("JAdES seal: {e}")),
+                    Identity::None,
+                ),
             }
-            Err(e) => (CheckResult::failed(k, format!("JAdES seal: {e}")), Identity::None),
-        },
+        }
         Securing::Jwt(jwt) => {
             let header = jwt
                 .split('.')
@@ -394,43 +481,81 @@ fn check_proof(
                 .map(|b| strict_json::from_slice(&b));
             let header = match header {
                 Some(Err(e)) => {
-                    return (CheckResult::failed(k, format!("VC-JWT: the header is not strict JSON: {e}")), Identity::None)
+                    return (
+                        CheckResult::failed(
+                            k,
+                            format!("VC-JWT: the header is not strict JSON: {e}"),
+                        ),
+                        Identity::None,
+                    )
                 }
                 Some(Ok(h)) => Some(h),
                 None => None,
             };
             // Refuse what no key could make valid before resolving anything.
-            let alg = header.as_ref().and_then(|h| h.get("alg")).and_then(Value::as_str);
+            let alg = header
+                .as_ref()
+                .and_then(|h| h.get("alg"))
+                .and_then(Value::as_str);
             match alg {
-                None => return (CheckResult::failed(k, "VC-JWT: malformed header (no alg)"), Identity::None),
+                None => {
+                    return (
+                        CheckResult::failed(k, "VC-JWT: malformed header (no alg)"),
+                        Identity::None,
+                    )
+                }
                 Some(a) if a.eq_ignore_ascii_case("none") => {
-                    return (CheckResult::failed(k, format!("VC-JWT: {}", VcJwtError::AlgNone)), Identity::None)
+                    return (
+                        CheckResult::failed(k, format!("VC-JWT: {}", VcJwtError::AlgNone)),
+                        Identity::None,
+                    )
                 }
                 Some(a)
                     if !proofs::Algorithm::from_jose_name(a)
                         .is_some_and(|x| proofs::vc_jwt::ALLOWED_ALGORITHMS.contains(&x)) =>
                 {
                     return (
-                        CheckResult::failed(k, format!("VC-JWT: {}", VcJwtError::UnsupportedAlgorithm(a.into()))),
+                        CheckResult::failed(
+                            k,
+                            format!("VC-JWT: {}", VcJwtError::UnsupportedAlgorithm(a.into())),
+                        ),
                         Identity::None,
                     )
                 }
                 Some(_) => {}
             }
-            let kid = header.as_ref().and_then(|h| h.get("kid")).and_then(Value::as_str).map(str::to_string);
+            let kid = header
+                .as_ref()
+                .and_then(|h| h.get("kid"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
             let res = resolve::resolve(kid.as_deref(), policy, session);
             if let Some((_, why)) = res.errors.first() {
                 return (CheckResult::error(k, why.clone()), Identity::None);
             }
             match proofs::vc_jwt::verify(jwt, &res.resolver) {
                 Ok(v) => (
-                    CheckResult::ok(k, format!("VC-JWT signature ({}) by {} verified", v.algorithm.jose_name(), v.verification_method)),
+                    CheckResult::ok(
+                        k,
+                        format!(
+                            "VC-JWT signature ({}) by {} verified",
+                            v.algorithm.jose_name(),
+                            v.verification_method
+                        ),
+                    ),
                     Identity::Did(v.controller),
                 ),
-                Err(VcJwtError::KeyNotFound { source: ResolveError::UnsupportedMethod(m), .. }) => {
-                    (CheckResult::error(k, format!("cannot resolve {m}")), Identity::None)
-                }
-                Err(e) => (CheckResult::failed(k, format!("VC-JWT: {e}")), Identity::None),
+                Err(VcJwtError::KeyNotFound {
+                    source: ResolveError::UnsupportedMethod(m),
+                    ..
+                }) => (
+                    CheckResult::error(k, format!("cannot resolve {m}")),
+                    Identity::None,
+                ),
+                Err(e) => (
+                    CheckResult::failed(k, format!("VC-JWT: {e}")),
+                    Identity::None,
+                ),
             }
         }
         Securing::DataIntegrity => {
@@ -440,18 +565,35 @@ fn check_proof(
                 Some(p) => vec![p],
             };
             if proofs_list.is_empty() {
-                return (CheckResult::failed(k, "no proof: the credential is not secured"), Identity::None);
+                return (
+                    CheckResult::failed(k, "no proof: the credential is not secured"),
+                    Identity::None,
+                );
             }
-            let methods: Vec<&str> =
-                proofs_list.iter().filter_map(|p| p.get("verificationMethod").and_then(Value::as_str)).collect();
+            let methods: Vec<&str> = proofs_list
+                .iter()
+                .filter_map(|p| p.get("verificationMethod").and_then(Value::as_str))
+                .collect();
             for p in &proofs_list {
                 let ty = p.get("type").and_then(Value::as_str).unwrap_or_default();
-                let suite = p.get("cryptosuite").and_then(Value::as_str).unwrap_or_default();
+                let suite = p
+                    .get("cryptosuite")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 if ty != proofs::data_integrity::PROOF_TYPE {
-                    return (CheckResult::failed(k, ProofError::WrongProofType(ty.into()).to_string()), Identity::None);
+                    return (
+                        CheckResult::failed(k, ProofError::WrongProofType(ty.into()).to_string()),
+                        Identity::None,
+                    );
                 }
                 if suite != proofs::data_integrity::CRYPTOSUITE {
-                    return (CheckResult::failed(k, ProofError::UnsupportedCryptosuite(suite.into()).to_string()), Identity::None);
+                    return (
+                        CheckResult::failed(
+                            k,
+                            ProofError::UnsupportedCryptosuite(suite.into()).to_string(),
+                        ),
+                        Identity::None,
+                    );
                 }
             }
             let res = resolve::resolve(methods.iter().copied(), policy, session);
@@ -460,37 +602,61 @@ fn check_proof(
             }
             match proofs::data_integrity::verify(credential, &res.resolver) {
                 Ok(list) => {
-                    let who: Vec<&str> = list.iter().map(|p| p.verification_method.as_str()).collect();
+                    let who: Vec<&str> = list
+                        .iter()
+                        .map(|p| p.verification_method.as_str())
+                        .collect();
                     let controller = list.first().map(|p| p.controller.clone());
                     (
                         CheckResult::ok(
                             k,
-                            format!("{} Data Integrity proof(s) (eddsa-rdfc-2022) verified: {}", list.len(), who.join(", ")),
+                            format!(
+                                "{} Data Integrity proof(s) (eddsa-rdfc-2022) verified: {}",
+                                list.len(),
+                                who.join(", ")
+                            ),
                         ),
                         controller.map(Identity::Did).unwrap_or(Identity::None),
                     )
                 }
-                Err(ProofError::KeyNotFound { source: ResolveError::UnsupportedMethod(m), .. }) => {
-                    (CheckResult::error(k, format!("cannot resolve {m}")), Identity::None)
-                }
+                Err(ProofError::KeyNotFound {
+                    source: ResolveError::UnsupportedMethod(m),
+                    ..
+                }) => (
+                    CheckResult::error(k, format!("cannot resolve {m}")),
+                    Identity::None,
+                ),
                 Err(e) => (CheckResult::failed(k, e.to_string()), Identity::None),
             }
         }
     }
 }
 
-fn check_trust(credential: &Value, identity: &Identity, proof: &CheckResult, policy: &Policy) -> CheckResult {
+fn check_trust(
+    credential: &Value,
+    identity: &Identity,
+    proof: &CheckResult,
+    policy: &Policy,
+) -> CheckResult {
     let k = CheckKind::Trust;
     // Trust is about who signed; without a verified proof that is unknown, and the issuer the
     // credential names is only a claim (issue #13: a forged credential must not read "trusted").
     if policy.runs(CheckKind::Proof) && proof.status != CheckStatus::Ok {
-        let claimed = issuer_id(credential).map(|i| format!("; the credential claims to be issued by {i}")).unwrap_or_default();
-        return CheckResult::skipped(k, format!("not checked: no proof verified, so the signer is unknown{claimed}"));
+        let claimed = issuer_id(credential)
+            .map(|i| format!("; the credential claims to be issued by {i}"))
+            .unwrap_or_default();
+        return CheckResult::skipped(
+            k,
+            format!("not checked: no proof verified, so the signer is unknown{claimed}"),
+        );
     }
     match identity {
         Identity::Seal(rep) => {
             let s = &rep.signer;
-            let org = s.organisation.as_deref().unwrap_or("an unnamed organisation");
+            let org = s
+                .organisation
+                .as_deref()
+                .unwrap_or("an unnamed organisation");
             let org_id = s.organisation_identifier.as_deref().unwrap_or("none");
             match &rep.trust {
                 TrustStatus::Trusted { anchor, .. } => match seal_member(s, policy) {
@@ -528,7 +694,11 @@ fn check_trust(credential: &Value, identity: &Identity, proof: &CheckResult, pol
                 return CheckResult::failed(k, "the credential names no issuer");
             };
             let verified = matches!(identity, Identity::Did(_));
-            let suffix = if verified || !policy.runs(CheckKind::Proof) { "" } else { " (as claimed: no verified proof)" };
+            let suffix = if verified || !policy.runs(CheckKind::Proof) {
+                ""
+            } else {
+                " (as claimed: no verified proof)"
+            };
             let _ = proof;
             match policy.registry.member_by_did(issuer) {
                 Some(m) => CheckResult::ok(

@@ -28,7 +28,10 @@ fn signed_with_list(server: &Server, name: &str, set: &[u64], purpose: &str, ind
     let (doc, uni) = built(name);
     let path = format!("/status/{uni}/{purpose}-{name}");
     let url = format!("{}{path}", server.base);
-    let list = sign_with(&status_list(&url, &did(&uni), purpose, &encoded_list(set)), &signer(&uni));
+    let list = sign_with(
+        &status_list(&url, &did(&uni), purpose, &encoded_list(set)),
+        &signer(&uni),
+    );
     server.put_json(&path, &list);
     sign_with(&with_status(doc, &url, purpose, index), &signer(&uni))
 }
@@ -36,22 +39,52 @@ fn signed_with_list(server: &Server, name: &str, set: &[u64], purpose: &str, ind
 #[test]
 fn a_signed_example_credential_is_valid_on_every_check() {
     let server = Server::start();
-    for name in ["micro-credential-professional", "programme-micro-credential-data-literacy", "certificate-of-completion"] {
+    for name in [
+        "micro-credential-professional",
+        "programme-micro-credential-data-literacy",
+        "certificate-of-completion",
+    ] {
         let cred = signed_with_list(&server, name, &[5], "revocation", "94567");
         let r = verify_json(&cred, &policy(), &clock());
         assert_eq!(r.verdict, Verdict::Valid, "{name}: {}", show(&r));
         for k in CheckKind::ALL {
             assert_eq!(status(&r, k), CheckStatus::Ok, "{name} {k:?}: {}", show(&r));
         }
-        assert!(msg(&r, CheckKind::Format).contains("EDC SHACL shapes"), "{}", show(&r));
-        let shacl = r.check(CheckKind::Format).unwrap().details.iter().find(|d| d.name == "edc-shacl").unwrap();
+        assert!(
+            msg(&r, CheckKind::Format).contains("EDC SHACL shapes"),
+            "{}",
+            show(&r)
+        );
+        let shacl = r
+            .check(CheckKind::Format)
+            .unwrap()
+            .details
+            .iter()
+            .find(|d| d.name == "edc-shacl")
+            .unwrap();
         assert_eq!(shacl.status, CheckStatus::Ok, "{}", show(&r));
-        assert!(shacl.message.starts_with("conforms to the EDC SHACL shapes"), "{}", shacl.message);
+        assert!(
+            shacl
+                .message
+                .starts_with("conforms to the EDC SHACL shapes"),
+            "{}",
+            shacl.message
+        );
     }
     // The programme micro-credential's units are awarded by other members, under "on behalf of".
-    let cred = signed_with_list(&server, "programme-micro-credential-data-literacy", &[], "revocation", "7");
+    let cred = signed_with_list(
+        &server,
+        "programme-micro-credential-data-literacy",
+        &[],
+        "revocation",
+        "7",
+    );
     let r = verify_json(&cred, &policy(), &clock());
-    assert!(msg(&r, CheckKind::AwardingBody).contains("on behalf of the ENHANCE Alliance"), "{}", show(&r));
+    assert!(
+        msg(&r, CheckKind::AwardingBody).contains("on behalf of the ENHANCE Alliance"),
+        "{}",
+        show(&r)
+    );
 }
 
 #[test]
@@ -64,7 +97,12 @@ fn untrusted_issuer_fails_trust_only() {
     doc["issuer"]["id"] = json!(did);
     let cred = sign_with(&doc, &key);
     let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Proof),
+        CheckStatus::Ok,
+        "{}",
+        show(&r)
+    );
     assert_eq!(status(&r, CheckKind::Trust), CheckStatus::Failed);
     assert!(msg(&r, CheckKind::Trust).contains("untrusted issuer"));
     assert_eq!(r.verdict, Verdict::Invalid);
@@ -77,7 +115,11 @@ fn expired_and_not_yet_valid_are_distinct_failures() {
     let cred = sign_with(&doc, &signer(&uni));
     let r = verify_json(&cred, &policy(), &clock());
     assert_eq!(status(&r, CheckKind::Expiry), CheckStatus::Failed);
-    assert!(msg(&r, CheckKind::Expiry).starts_with("expired: expirationDate was 2026-10-01T00:00:00Z"), "{}", show(&r));
+    assert!(
+        msg(&r, CheckKind::Expiry).starts_with("expired: expirationDate was 2026-10-01T00:00:00Z"),
+        "{}",
+        show(&r)
+    );
     assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok);
     assert_eq!(r.verdict, Verdict::Invalid);
 
@@ -86,7 +128,11 @@ fn expired_and_not_yet_valid_are_distinct_failures() {
     let early = FixedClock(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
     let r = verify_json(&cred, &policy(), &early);
     assert_eq!(status(&r, CheckKind::Expiry), CheckStatus::Failed);
-    assert!(msg(&r, CheckKind::Expiry).starts_with("not yet valid:"), "{}", show(&r));
+    assert!(
+        msg(&r, CheckKind::Expiry).starts_with("not yet valid:"),
+        "{}",
+        show(&r)
+    );
     let r = verify_json(&cred, &policy(), &clock());
     assert_eq!(status(&r, CheckKind::Expiry), CheckStatus::Ok);
 }
@@ -94,24 +140,62 @@ fn expired_and_not_yet_valid_are_distinct_failures() {
 #[test]
 fn revoked_and_suspended_credentials_fail() {
     let server = Server::start();
-    let cred = signed_with_list(&server, "micro-credential-professional", &[42], "revocation", "42");
+    let cred = signed_with_list(
+        &server,
+        "micro-credential-professional",
+        &[42],
+        "revocation",
+        "42",
+    );
     let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::Revocation), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Revocation),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::Revocation).starts_with("revoked: entry 42"));
     assert_eq!(r.verdict, Verdict::Invalid);
 
-    let cred = signed_with_list(&server, "certificate-of-completion", &[9], "suspension", "9");
+    let cred = signed_with_list(
+        &server,
+        "certificate-of-completion",
+        &[9],
+        "suspension",
+        "9",
+    );
     let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::Revocation), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Revocation),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::Revocation).starts_with("suspended: entry 9"));
 
     // Same list, another index: fine. And the list is cached: no second fetch within the TTL.
     let p = policy();
-    let cred = signed_with_list(&server, "certificate-of-completion", &[9], "suspension", "10");
-    assert_eq!(status(&verify_json(&cred, &p, &clock()), CheckKind::Revocation), CheckStatus::Ok);
+    let cred = signed_with_list(
+        &server,
+        "certificate-of-completion",
+        &[9],
+        "suspension",
+        "10",
+    );
+    assert_eq!(
+        status(&verify_json(&cred, &p, &clock()), CheckKind::Revocation),
+        CheckStatus::Ok
+    );
     let before = server.hits.lock().unwrap().len();
-    assert_eq!(status(&verify_json(&cred, &p, &clock()), CheckKind::Revocation), CheckStatus::Ok);
-    assert_eq!(server.hits.lock().unwrap().len(), before, "second verification must use the cache");
+    assert_eq!(
+        status(&verify_json(&cred, &p, &clock()), CheckKind::Revocation),
+        CheckStatus::Ok
+    );
+    assert_eq!(
+        server.hits.lock().unwrap().len(),
+        before,
+        "second verification must use the cache"
+    );
 }
 
 #[test]
@@ -121,27 +205,68 @@ fn a_status_list_signed_by_someone_else_fails() {
     // rwth publishes (and signs) a list; the eth credential points at it.
     let url = server.put_json(
         "/status/rwth/1",
-        &sign_with(&status_list(&format!("{}/status/rwth/1", server.base), &did("rwth"), "revocation", &encoded_list(&[])), &signer("rwth")),
+        &sign_with(
+            &status_list(
+                &format!("{}/status/rwth/1", server.base),
+                &did("rwth"),
+                "revocation",
+                &encoded_list(&[]),
+            ),
+            &signer("rwth"),
+        ),
     );
-    let cred = sign_with(&with_status(doc.clone(), &url, "revocation", "3"), &signer(&uni));
+    let cred = sign_with(
+        &with_status(doc.clone(), &url, "revocation", "3"),
+        &signer(&uni),
+    );
     let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::Revocation), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Revocation),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::Revocation).contains("not by the credential's issuer"));
 
     // A list claiming eth as issuer but signed with rwth's key: its proof fails.
     let url2 = format!("{}/status/eth/forged", server.base);
-    server.put_json("/status/eth/forged", &sign_with(&status_list(&url2, &did(&uni), "revocation", &encoded_list(&[])), &signer("rwth")));
-    let cred = sign_with(&with_status(doc.clone(), &url2, "revocation", "3"), &signer(&uni));
+    server.put_json(
+        "/status/eth/forged",
+        &sign_with(
+            &status_list(&url2, &did(&uni), "revocation", &encoded_list(&[])),
+            &signer("rwth"),
+        ),
+    );
+    let cred = sign_with(
+        &with_status(doc.clone(), &url2, "revocation", "3"),
+        &signer(&uni),
+    );
     let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::Revocation), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Revocation),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::Revocation).contains("proof does not verify"));
 
     // A list whose purpose differs from the entry's.
     let url3 = format!("{}/status/eth/susp", server.base);
-    server.put_json("/status/eth/susp", &sign_with(&status_list(&url3, &did(&uni), "suspension", &encoded_list(&[])), &signer(&uni)));
+    server.put_json(
+        "/status/eth/susp",
+        &sign_with(
+            &status_list(&url3, &did(&uni), "suspension", &encoded_list(&[])),
+            &signer(&uni),
+        ),
+    );
     let cred = sign_with(&with_status(doc, &url3, "revocation", "3"), &signer(&uni));
     let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::Revocation), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Revocation),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::Revocation).contains("purpose"));
 }
 
@@ -154,29 +279,57 @@ fn forged_awarding_bodies_fail() {
     // A non-member awarding body.
     let (mut doc, uni) = built("micro-credential-professional");
     let claim = &mut doc["credentialSubject"]["hasClaim"][0];
-    set_awarding_body(claim, json!({"id": "did:web:evil.example", "type": "Organisation", "legalName": {"en": "Evil University"}}));
+    set_awarding_body(
+        claim,
+        json!({"id": "did:web:evil.example", "type": "Organisation", "legalName": {"en": "Evil University"}}),
+    );
     let cred = sign_with(&doc, &signer(&uni));
     let r = verify_json(&cred, &policy(), &clock());
     assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok);
-    assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::AwardingBody),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::AwardingBody).contains("Evil University"));
     assert!(msg(&r, CheckKind::AwardingBody).contains("nor an ENHANCE member"));
 
     // A non-member with a member's legal name but its own DID is still not a member.
     let (mut doc, uni) = built("micro-credential-professional");
     let claim = &mut doc["credentialSubject"]["hasClaim"][0];
-    set_awarding_body(claim, json!({"id": "did:web:evil.example", "type": "Organisation", "legalName": {"en": "RWTH Aachen University"}}));
+    set_awarding_body(
+        claim,
+        json!({"id": "did:web:evil.example", "type": "Organisation", "legalName": {"en": "RWTH Aachen University"}}),
+    );
     let r = verify_json(&sign_with(&doc, &signer(&uni)), &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::AwardingBody),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
 
     // Another member, without the "on behalf of the ENHANCE Alliance" framing (a certificate of
     // completion is awarded as "member of the ENHANCE Alliance").
     let (mut doc, uni) = built("certificate-of-completion");
     let rwth_body = json!({"id": did("rwth"), "type": "Organisation", "legalName": {"en": "RWTH Aachen University"}});
-    set_awarding_body(&mut doc["credentialSubject"]["hasClaim"][0], rwth_body.clone());
+    set_awarding_body(
+        &mut doc["credentialSubject"]["hasClaim"][0],
+        rwth_body.clone(),
+    );
     let r = verify_json(&sign_with(&doc, &signer(&uni)), &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Failed, "{}", show(&r));
-    assert!(msg(&r, CheckKind::AwardingBody).contains("does not state"), "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::AwardingBody),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
+    assert!(
+        msg(&r, CheckKind::AwardingBody).contains("does not state"),
+        "{}",
+        show(&r)
+    );
 
     // The programme micro-credential without its "on behalf" statement: the units of wut and
     // polimi are no longer acceptable.
@@ -189,31 +342,52 @@ fn forged_awarding_bodies_fail() {
     assert_ne!(stripped, text);
     let doc: Value = serde_json::from_str(&stripped).unwrap();
     let r = verify_json(&sign_with(&doc, &signer(&uni)), &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::AwardingBody),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
 
     // The programme credential signed by a member that is not its lead (tub signing tudelft's
     // programme, issuer rewritten): tudelft's top-level claim is then "another university".
     let (mut doc, _) = built("programme-micro-credential-data-literacy");
     doc["issuer"]["id"] = json!(did("tub"));
     let r = verify_json(&sign_with(&doc, &signer("tub")), &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::AwardingBody),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
 }
 
 #[test]
 fn unreachable_status_list_is_indeterminate() {
     let (doc, uni) = built("micro-credential-professional");
-    let cred = sign_with(&with_status(doc, "http://127.0.0.1:1/status/eth/1", "revocation", "3"), &signer(&uni));
+    let cred = sign_with(
+        &with_status(doc, "http://127.0.0.1:1/status/eth/1", "revocation", "3"),
+        &signer(&uni),
+    );
     let t = Instant::now();
     let r = verify_json(&cred, &policy(), &clock());
     assert!(t.elapsed() < Duration::from_secs(5));
-    assert_eq!(status(&r, CheckKind::Revocation), CheckStatus::Error, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Revocation),
+        CheckStatus::Error,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::Revocation).contains("status list unavailable"));
     assert_eq!(r.verdict, Verdict::Indeterminate, "{}", show(&r));
 
     // 404 too.
     let server = Server::start();
     let (doc, uni) = built("micro-credential-professional");
-    let cred = sign_with(&with_status(doc, &format!("{}/missing", server.base), "revocation", "3"), &signer(&uni));
+    let cred = sign_with(
+        &with_status(doc, &format!("{}/missing", server.base), "revocation", "3"),
+        &signer(&uni),
+    );
     let r = verify_json(&cred, &policy(), &clock());
     assert_eq!(status(&r, CheckKind::Revocation), CheckStatus::Error);
     assert!(msg(&r, CheckKind::Revocation).contains("404"));
@@ -222,18 +396,30 @@ fn unreachable_status_list_is_indeterminate() {
     // Default network policy: loopback is not allow-listed, http refused.
     let p = verifier::Policy::new(verifier::TrustRegistry::demo().unwrap());
     let r = verify_json(&cred, &p, &clock());
-    assert_eq!(status(&r, CheckKind::Revocation), CheckStatus::Error, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Revocation),
+        CheckStatus::Error,
+        "{}",
+        show(&r)
+    );
     assert_eq!(r.verdict, Verdict::Indeterminate);
     // Loopback over (allowed) http but not allow-listed: refused before connecting.
     let mut np = NetworkPolicy::local_testing();
     np.allow_addresses.clear();
     let r = verify_json(&cred, &p.clone().with_network(np), &clock());
-    assert!(msg(&r, CheckKind::Revocation).contains("not allow-listed"), "{}", show(&r));
+    assert!(
+        msg(&r, CheckKind::Revocation).contains("not allow-listed"),
+        "{}",
+        show(&r)
+    );
 }
 
 /// A university outside the registry publishing its DID document by did:web.
 fn did_web_issuer(host_port: &str) -> (String, Ed25519Signer) {
-    let did = format!("did:web:{}:universities:outsider", host_port.replace(':', "%3A"));
+    let did = format!(
+        "did:web:{}:universities:outsider",
+        host_port.replace(':', "%3A")
+    );
     let key = Ed25519Signer::from_secret_bytes(format!("{did}#key-1"), &[9u8; 32]);
     (did, key)
 }
@@ -242,14 +428,26 @@ fn did_web_issuer(host_port: &str) -> (String, Ed25519Signer) {
 fn did_web_is_fetched_and_unreachable_did_web_is_indeterminate() {
     let server = Server::start();
     let (did, key) = did_web_issuer(&format!("127.0.0.1:{}", server.port));
-    let document = proofs::did::build_did_document(&did, &[("key-1".into(), proofs::PublicKey::Ed25519(key.verifying_key()))]).unwrap();
+    let document = proofs::did::build_did_document(
+        &did,
+        &[(
+            "key-1".into(),
+            proofs::PublicKey::Ed25519(key.verifying_key()),
+        )],
+    )
+    .unwrap();
     server.put_json("/universities/outsider/did.json", &document);
     let (mut doc, _) = built("micro-credential-professional");
     doc["issuer"]["id"] = json!(did);
     let cred = sign_with(&doc, &key);
     let p = policy().with_checks([CheckKind::Proof, CheckKind::Trust]);
     let r = verify_json(&cred, &p, &clock());
-    assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Proof),
+        CheckStatus::Ok,
+        "{}",
+        show(&r)
+    );
     assert_eq!(status(&r, CheckKind::Trust), CheckStatus::Failed);
 
     // The same DID on a port nobody listens on: could not check.
@@ -258,7 +456,12 @@ fn did_web_is_fetched_and_unreachable_did_web_is_indeterminate() {
     doc["issuer"]["id"] = json!(did);
     let cred = sign_with(&doc, &key);
     let r = verify_json(&cred, &policy().with_checks([CheckKind::Proof]), &clock());
-    assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Error, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Proof),
+        CheckStatus::Error,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::Proof).contains("cannot resolve"));
     assert_eq!(r.verdict, Verdict::Indeterminate);
 }
@@ -269,7 +472,12 @@ fn tampering_after_signing_fails_the_proof() {
     let mut cred = sign_with(&doc, &signer(&uni));
     cred["credentialSubject"]["givenName"] = json!({"en": "Mallory"});
     let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Proof),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
     assert_eq!(r.verdict, Verdict::Invalid);
 
     // Unsigned: "no proof".
@@ -287,7 +495,12 @@ fn vc_jwt_verifies_and_respects_the_registry() {
     let (doc, uni) = built("micro-credential-professional");
     let jwt = proofs::vc_jwt::encode(&doc, &signer(&uni)).unwrap();
     let r = verifier::verify(jwt.as_bytes(), &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Proof),
+        CheckStatus::Ok,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::Proof).starts_with("VC-JWT signature (EdDSA)"));
     assert_eq!(status(&r, CheckKind::Trust), CheckStatus::Ok);
     assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Ok);
@@ -298,7 +511,12 @@ fn vc_jwt_verifies_and_respects_the_registry() {
     use base64::Engine as _;
     parts[1] = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(c.to_string());
     let r = verifier::verify(parts.join(".").as_bytes(), &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Proof),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
 }
 
 #[test]
@@ -309,34 +527,79 @@ fn a_jades_sealed_enhance_credential_verifies_with_the_registry_ca() {
     let bytes = serde_json::to_vec(&doc).unwrap();
     let sealed = proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created()).unwrap();
     let r = verify_json(&sealed, &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Proof),
+        CheckStatus::Ok,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::Proof).contains("NTRCH-DEMO-ETH"));
-    assert_eq!(status(&r, CheckKind::Trust), CheckStatus::Ok, "{}", show(&r));
-    assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Ok, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Trust),
+        CheckStatus::Ok,
+        "{}",
+        show(&r)
+    );
+    assert_eq!(
+        status(&r, CheckKind::AwardingBody),
+        CheckStatus::Ok,
+        "{}",
+        show(&r)
+    );
     assert_eq!(r.verdict, Verdict::Valid, "{}", show(&r));
 
     // Another member's seal over eth's credential: the seal is genuine and trusted, but the
     // awarding body is not the sealing university.
-    let other = keystore().university("rwth").unwrap().seal.as_ref().unwrap();
-    let sealed = proofs::jades::seal(&bytes, other.signer.as_ref(), &other.chain, created()).unwrap();
+    let other = keystore()
+        .university("rwth")
+        .unwrap()
+        .seal
+        .as_ref()
+        .unwrap();
+    let sealed =
+        proofs::jades::seal(&bytes, other.signer.as_ref(), &other.chain, created()).unwrap();
     let r = verify_json(&sealed, &policy(), &clock());
     assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok);
-    assert_eq!(status(&r, CheckKind::Trust), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Trust),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::Trust).contains("but the credential's issuer is"));
-    assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::AwardingBody),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
 }
 
 #[test]
 fn the_eu_sealed_samples_verify_for_proof_and_format() {
     let dir = testdata("edc/samples/elm-v3-official");
-    for f in ["Sample-MC-Annex1-signed.jsonld", "Sample-CertOfPart-signed.jsonld"] {
+    for f in [
+        "Sample-MC-Annex1-signed.jsonld",
+        "Sample-CertOfPart-signed.jsonld",
+    ] {
         let bytes = std::fs::read(dir.join(f)).unwrap();
         let p = policy().with_checks([CheckKind::Proof, CheckKind::Format]);
         let r = verifier::verify(&bytes, &p, &clock());
         assert_eq!(r.verdict, Verdict::Valid, "{f}: {}", show(&r));
-        assert!(msg(&r, CheckKind::Proof).contains("sealed by ORGANIZACION TEST (organisationIdentifier VATES-A00000000)"), "{}", show(&r));
+        assert!(
+            msg(&r, CheckKind::Proof)
+                .contains("sealed by ORGANIZACION TEST (organisationIdentifier VATES-A00000000)"),
+            "{}",
+            show(&r)
+        );
         // pyshacl agrees: both sealed samples conform to EDC-generic-full + no-cv (shacl_differential.rs).
-        let shacl = r.check(CheckKind::Format).unwrap().details.iter().find(|d| d.name == "edc-shacl").unwrap();
+        let shacl = r
+            .check(CheckKind::Format)
+            .unwrap()
+            .details
+            .iter()
+            .find(|d| d.name == "edc-shacl")
+            .unwrap();
         assert_eq!(shacl.status, CheckStatus::Ok, "{f}: {}", show(&r));
         // With every check: the EU's test CA is not trusted here.
         let r = verifier::verify(&bytes, &policy(), &clock());
@@ -352,7 +615,10 @@ fn an_edc_credential_violating_the_shacl_shapes_fails_format_with_the_rules() {
     // (IssuerNodeShape through sh:node on cred:issuer). The missing title breaks both the Claim and
     // the LearningAchievement shape: three violations.
     let (mut doc, uni) = built("micro-credential-professional");
-    doc["credentialSubject"]["hasClaim"][0].as_object_mut().unwrap().remove("title");
+    doc["credentialSubject"]["hasClaim"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("title");
     let issuer = doc["issuer"]["id"].clone();
     fn strip(v: &mut Value, id: &Value) {
         match v {
@@ -369,15 +635,48 @@ fn an_edc_credential_violating_the_shacl_shapes_fails_format_with_the_rules() {
     strip(&mut doc, &issuer);
     let cred = sign_with(&doc, &signer(&uni));
     let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok, "{}", show(&r));
-    assert_eq!(status(&r, CheckKind::Format), CheckStatus::Failed, "{}", show(&r));
+    assert_eq!(
+        status(&r, CheckKind::Proof),
+        CheckStatus::Ok,
+        "{}",
+        show(&r)
+    );
+    assert_eq!(
+        status(&r, CheckKind::Format),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
     assert_eq!(r.verdict, Verdict::Invalid);
-    let shacl = r.check(CheckKind::Format).unwrap().details.iter().find(|d| d.name == "edc-shacl").unwrap();
+    let shacl = r
+        .check(CheckKind::Format)
+        .unwrap()
+        .details
+        .iter()
+        .find(|d| d.name == "edc-shacl")
+        .unwrap();
     assert_eq!(shacl.status, CheckStatus::Failed);
-    assert!(shacl.message.contains("dc:title: MinCount"), "{}", shacl.message);
-    assert!(shacl.message.contains("cred:issuer: Node"), "{}", shacl.message);
-    assert!(shacl.message.contains("because") && shacl.message.contains("elm:eidasLegalIdentifier: MinCount"), "{}", shacl.message);
-    assert!(msg(&r, CheckKind::Format).contains("edc-shacl: 3 violation(s)"), "{}", show(&r));
+    assert!(
+        shacl.message.contains("dc:title: MinCount"),
+        "{}",
+        shacl.message
+    );
+    assert!(
+        shacl.message.contains("cred:issuer: Node"),
+        "{}",
+        shacl.message
+    );
+    assert!(
+        shacl.message.contains("because")
+            && shacl.message.contains("elm:eidasLegalIdentifier: MinCount"),
+        "{}",
+        shacl.message
+    );
+    assert!(
+        msg(&r, CheckKind::Format).contains("edc-shacl: 3 violation(s)"),
+        "{}",
+        show(&r)
+    );
 }
 
 #[test]
@@ -385,7 +684,13 @@ fn a_generic_vc_2_0_credential() {
     let server = Server::start();
     let uni = "wut";
     let list_url = format!("{}/status/wut/generic", server.base);
-    server.put_json("/status/wut/generic", &sign_with(&status_list(&list_url, &did(uni), "revocation", &encoded_list(&[])), &signer(uni)));
+    server.put_json(
+        "/status/wut/generic",
+        &sign_with(
+            &status_list(&list_url, &did(uni), "revocation", &encoded_list(&[])),
+            &signer(uni),
+        ),
+    );
     let doc = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": "urn:uuid:5b1c7c35-8f0e-4e8e-9a53-2b1f0a6f3d11",
@@ -396,22 +701,43 @@ fn a_generic_vc_2_0_credential() {
         "name": "Staff week attendance",
         "credentialSubject": {"id": "did:example:learner", "name": "Ada"},
     });
-    let cred = sign_with(&with_status(doc.clone(), &list_url, "revocation", "17"), &signer(uni));
+    let cred = sign_with(
+        &with_status(doc.clone(), &list_url, "revocation", "17"),
+        &signer(uni),
+    );
     let r = verify_json(&cred, &policy(), &clock());
     assert_eq!(r.verdict, Verdict::Valid, "{}", show(&r));
     assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Skipped);
     assert_eq!(status(&r, CheckKind::Revocation), CheckStatus::Ok);
-    assert!(r.check(CheckKind::Format).unwrap().details.iter().all(|d| d.name != "edc-shacl"));
+    assert!(r
+        .check(CheckKind::Format)
+        .unwrap()
+        .details
+        .iter()
+        .all(|d| d.name != "edc-shacl"));
 
     // Data-model violations are format failures (and break the proof).
     let mut bad = doc.clone();
     bad["@context"] = json!(["https://www.w3.org/ns/credentials/v2"]);
     bad["type"] = json!(["Whatever"]);
     bad["validUntil"] = json!("next year");
-    let r = verify_json(&sign_with(&doc, &signer(uni)), &policy().with_checks([CheckKind::Format]), &clock());
+    let r = verify_json(
+        &sign_with(&doc, &signer(uni)),
+        &policy().with_checks([CheckKind::Format]),
+        &clock(),
+    );
     assert_eq!(status(&r, CheckKind::Format), CheckStatus::Ok);
-    let r = verify_json(&bad, &policy().with_checks([CheckKind::Format, CheckKind::Expiry]), &clock());
-    assert_eq!(status(&r, CheckKind::Format), CheckStatus::Failed, "{}", show(&r));
+    let r = verify_json(
+        &bad,
+        &policy().with_checks([CheckKind::Format, CheckKind::Expiry]),
+        &clock(),
+    );
+    assert_eq!(
+        status(&r, CheckKind::Format),
+        CheckStatus::Failed,
+        "{}",
+        show(&r)
+    );
     assert!(msg(&r, CheckKind::Format).contains("type does not include VerifiableCredential"));
     assert!(msg(&r, CheckKind::Format).contains("validUntil \"next year\" is not an xsd:dateTime"));
     assert_eq!(status(&r, CheckKind::Expiry), CheckStatus::Failed);

@@ -11,7 +11,10 @@ use serde_json::{json, Value};
 const NOW: &str = "2026-11-29T12:00:00Z";
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_verifier")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_verifier"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn code(o: &Output) -> i32 {
@@ -45,7 +48,15 @@ fn exit_codes() {
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stdout));
 
     // --json.
-    let o = run(&["verify", good, "--json", "--checks", "proof,expiry", "--now", NOW]);
+    let o = run(&[
+        "verify",
+        good,
+        "--json",
+        "--checks",
+        "proof,expiry",
+        "--now",
+        NOW,
+    ]);
     assert_eq!(code(&o), 0);
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["verdict"], "valid");
@@ -56,13 +67,34 @@ fn exit_codes() {
     let mut bad = signed.clone();
     bad["credentialSubject"]["givenName"] = json!({"en": "Mallory"});
     let bad = write("bad.jsonld", &bad);
-    assert_eq!(code(&run(&["verify", bad.to_str().unwrap(), "--checks", "proof"])), 1);
+    assert_eq!(
+        code(&run(&[
+            "verify",
+            bad.to_str().unwrap(),
+            "--checks",
+            "proof"
+        ])),
+        1
+    );
 
     // Expired at --now.
-    assert_eq!(code(&run(&["verify", good, "--checks", "expiry", "--now", "2040-01-01T00:00:00Z"])), 1);
+    assert_eq!(
+        code(&run(&[
+            "verify",
+            good,
+            "--checks",
+            "expiry",
+            "--now",
+            "2040-01-01T00:00:00Z"
+        ])),
+        1
+    );
 
     // Status list that cannot be fetched (offline): indeterminate.
-    let with_status = sign_with(&with_status(doc, "https://status.example/eth/1", "revocation", "4"), &signer(&uni));
+    let with_status = sign_with(
+        &with_status(doc, "https://status.example/eth/1", "revocation", "4"),
+        &signer(&uni),
+    );
     let st = write("status.jsonld", &with_status);
     let o = run(&["verify", st.to_str().unwrap(), "--offline", "--now", NOW]);
     assert_eq!(code(&o), 3, "{}", String::from_utf8_lossy(&o.stdout));
@@ -76,18 +108,38 @@ fn exit_codes() {
     assert_eq!(code(&run(&["verify", "/nonexistent/credential.jsonld"])), 2);
     assert_eq!(code(&run(&["verify", good, "--checks", "bogus"])), 2);
     assert_eq!(code(&run(&["verify", good, "--now", "yesterday"])), 2);
-    assert_eq!(code(&run(&["verify", good, "--trust", "/nonexistent/registry.json"])), 2);
+    assert_eq!(
+        code(&run(&[
+            "verify",
+            good,
+            "--trust",
+            "/nonexistent/registry.json"
+        ])),
+        2
+    );
     assert_eq!(code(&run(&["verify"])), 2);
     assert_eq!(code(&run(&[])), 2);
 
     // An explicit registry file works like the default.
     let reg = repo().join("keys.example/trust-registry.json");
-    assert_eq!(code(&run(&["verify", good, "--trust", reg.to_str().unwrap(), "--checks", "trust"])), 0);
+    assert_eq!(
+        code(&run(&[
+            "verify",
+            good,
+            "--trust",
+            reg.to_str().unwrap(),
+            "--checks",
+            "trust"
+        ])),
+        0
+    );
 }
 
 #[test]
 fn eu_sealed_sample_proof() {
-    let f = testdata("edc/samples/elm-v3-official/Sample-MC-Annex1-signed.jsonld").display().to_string();
+    let f = testdata("edc/samples/elm-v3-official/Sample-MC-Annex1-signed.jsonld")
+        .display()
+        .to_string();
     let o = run(&["verify", &f, "--checks", "proof"]);
     assert_eq!(code(&o), 0);
     assert!(String::from_utf8_lossy(&o.stdout).contains("sealed by ORGANIZACION TEST"));

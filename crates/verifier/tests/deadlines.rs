@@ -20,7 +20,9 @@ use common::*;
 use proofs::signer::Ed25519Signer;
 use serde_json::{json, Value};
 use verifier::service::{start, Overrides, ServiceConfig};
-use verifier::{verify_json, CheckKind, CheckStatus, NetworkPolicy, Policy, Report, TrustRegistry, Verdict};
+use verifier::{
+    verify_json, CheckKind, CheckStatus, NetworkPolicy, Policy, Report, TrustRegistry, Verdict,
+};
 
 /// How a hostile server answers.
 #[derive(Clone, Copy)]
@@ -101,16 +103,29 @@ fn with_status_lists(urls: &[String]) -> Value {
 fn a_trickling_status_list_is_indeterminate_within_the_fetch_deadline() {
     let base = hostile_server(Mode::Trickle);
     let cred = with_status_lists(&[format!("{base}/status/eth/1")]);
-    let p = policy_with(Duration::from_secs(2), Duration::from_secs(10)).with_checks([CheckKind::Revocation]);
+    let p = policy_with(Duration::from_secs(2), Duration::from_secs(10))
+        .with_checks([CheckKind::Revocation]);
     let t = Instant::now();
     let r = verify_json(&cred, &p, &clock());
     let took = t.elapsed();
     eprintln!("trickling status list: {took:?}");
-    assert!(took < Duration::from_secs(3), "took {took:?}: the 2 s deadline is not total");
-    assert!(took >= Duration::from_millis(1900), "took {took:?}: gave up before the deadline");
+    assert!(
+        took < Duration::from_secs(3),
+        "took {took:?}: the 2 s deadline is not total"
+    );
+    assert!(
+        took >= Duration::from_millis(1900),
+        "took {took:?}: gave up before the deadline"
+    );
     let rev = check(&r, CheckKind::Revocation);
     assert_eq!(rev.status, CheckStatus::Error, "{}", rev.message);
-    assert!(rev.message.contains(&format!("status list {base}/status/eth/1 did not answer within 2 s")), "{}", rev.message);
+    assert!(
+        rev.message.contains(&format!(
+            "status list {base}/status/eth/1 did not answer within 2 s"
+        )),
+        "{}",
+        rev.message
+    );
     assert_eq!(r.verdict, Verdict::Indeterminate);
 }
 
@@ -121,7 +136,10 @@ fn ten_silent_status_lists_and_a_silent_did_cost_one_deadline_not_eleven() {
     // The issuer is a did:web on the same silent server: its DID document is fetched together
     // with the ten lists.
     let host_port = base.trim_start_matches("http://").to_string();
-    let did = format!("did:web:{}:universities:outsider", host_port.replace(':', "%3A"));
+    let did = format!(
+        "did:web:{}:universities:outsider",
+        host_port.replace(':', "%3A")
+    );
     let key = Ed25519Signer::from_secret_bytes(format!("{did}#key-1"), &[9u8; 32]);
     let (mut doc, _) = built("micro-credential-professional");
     doc["issuer"]["id"] = json!(did);
@@ -137,21 +155,34 @@ fn ten_silent_status_lists_and_a_silent_did_cost_one_deadline_not_eleven() {
     let took = t.elapsed();
     eprintln!("ten silent status lists + silent did:web: {took:?}");
     // One after another this was 11 × 2 s = 22 s.
-    assert!(took < Duration::from_secs(3), "took {took:?}: the fetches are not concurrent");
+    assert!(
+        took < Duration::from_secs(3),
+        "took {took:?}: the fetches are not concurrent"
+    );
     let rev = check(&r, CheckKind::Revocation);
     assert_eq!(rev.status, CheckStatus::Error, "{}", rev.message);
     for url in &urls {
-        assert!(rev.message.contains(&format!("status list {url} did not answer within 2 s")), "{url}: {}", rev.message);
+        assert!(
+            rev.message
+                .contains(&format!("status list {url} did not answer within 2 s")),
+            "{url}: {}",
+            rev.message
+        );
     }
     let proof = check(&r, CheckKind::Proof);
     assert_eq!(proof.status, CheckStatus::Error, "{}", proof.message);
-    assert!(proof.message.contains("did not answer within 2 s"), "{}", proof.message);
+    assert!(
+        proof.message.contains("did not answer within 2 s"),
+        "{}",
+        proof.message
+    );
     // (Invalid overall: the outsider DID is not in the trusted-issuer registry.)
     assert_ne!(r.verdict, Verdict::Valid);
 
     // A verification deadline shorter than the fetch deadline cuts every fetch at once, and is
     // the deadline the reason names.
-    let short = policy_with(Duration::from_secs(5), Duration::from_secs(1)).with_checks([CheckKind::Revocation]);
+    let short = policy_with(Duration::from_secs(5), Duration::from_secs(1))
+        .with_checks([CheckKind::Revocation]);
     let t = Instant::now();
     let r = verify_json(&with_status_lists(&urls), &short, &clock());
     let took = t.elapsed();
@@ -159,7 +190,12 @@ fn ten_silent_status_lists_and_a_silent_did_cost_one_deadline_not_eleven() {
     assert!(took < Duration::from_secs(2), "took {took:?}");
     let rev = check(&r, CheckKind::Revocation);
     assert_eq!(rev.status, CheckStatus::Error);
-    assert!(rev.message.contains("did not answer within the verification deadline (1 s)"), "{}", rev.message);
+    assert!(
+        rev.message
+            .contains("did not answer within the verification deadline (1 s)"),
+        "{}",
+        rev.message
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -171,7 +207,15 @@ async fn a_trickling_credential_url_is_indeterminate_within_the_fetch_deadline()
         fetch_timeout_secs: 2,
         ..ServiceConfig::default()
     };
-    let s = start(config, Overrides { clock: Some(Arc::new(clock())), registry: None }).await.unwrap();
+    let s = start(
+        config,
+        Overrides {
+            clock: Some(Arc::new(clock())),
+            registry: None,
+        },
+    )
+    .await
+    .unwrap();
     let client = reqwest::Client::new();
     let url = format!("{base}/credentials/share/abc");
     let t = Instant::now();
@@ -190,6 +234,9 @@ async fn a_trickling_credential_url_is_indeterminate_within_the_fetch_deadline()
     assert_eq!(status, 422, "{report}");
     assert_eq!(report["verdict"], "indeterminate", "{report}");
     let text = report.to_string();
-    assert!(text.contains(&format!("{url} did not answer within 2 s")), "{text}");
+    assert!(
+        text.contains(&format!("{url} did not answer within 2 s")),
+        "{text}"
+    );
     s.shutdown().await.unwrap();
 }

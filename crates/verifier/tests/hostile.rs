@@ -30,14 +30,34 @@ fn signed() -> Value {
 #[test]
 fn truncated_and_invalid_json() {
     let bytes = serde_json::to_vec(&signed()).unwrap();
-    for input in [&bytes[..bytes.len() / 2], b"{not json", b"", b"   ", b"\xff\xfe", b"null", b"42", b"[]"] {
+    for input in [
+        &bytes[..bytes.len() / 2],
+        b"{not json",
+        b"",
+        b"   ",
+        b"\xff\xfe",
+        b"null",
+        b"42",
+        b"[]",
+    ] {
         let r = timed(|| verify(input, &policy(), &clock()));
-        assert_eq!(r.verdict, Verdict::Invalid, "{:?}", String::from_utf8_lossy(input));
+        assert_eq!(
+            r.verdict,
+            Verdict::Invalid,
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
         assert_eq!(check(&r, CheckKind::Format).status, CheckStatus::Failed);
         assert!(!check(&r, CheckKind::Format).message.is_empty());
     }
     let r = verify(&bytes[..bytes.len() / 2], &policy(), &clock());
-    assert!(check(&r, CheckKind::Format).message.starts_with("not JSON: EOF"), "{}", check(&r, CheckKind::Format).message);
+    assert!(
+        check(&r, CheckKind::Format)
+            .message
+            .starts_with("not JSON: EOF"),
+        "{}",
+        check(&r, CheckKind::Format).message
+    );
 }
 
 #[test]
@@ -51,7 +71,13 @@ fn nesting_ten_thousand_deep_is_an_error_not_a_stack_overflow() {
     for input in [arrays, objects, in_credential] {
         let r = timed(|| verify(input.as_bytes(), &policy(), &clock()));
         assert_eq!(r.verdict, Verdict::Invalid);
-        assert!(check(&r, CheckKind::Format).message.contains("recursion limit exceeded"), "{}", check(&r, CheckKind::Format).message);
+        assert!(
+            check(&r, CheckKind::Format)
+                .message
+                .contains("recursion limit exceeded"),
+            "{}",
+            check(&r, CheckKind::Format).message
+        );
     }
     // A caller-built Value deeper than the parser would allow is refused too.
     let mut v = json!(1);
@@ -60,21 +86,34 @@ fn nesting_ten_thousand_deep_is_an_error_not_a_stack_overflow() {
     }
     let r = timed(|| verify_json(&v, &policy(), &clock()));
     assert_eq!(r.verdict, Verdict::Invalid);
-    assert!(check(&r, CheckKind::Format).message.contains("nested deeper"));
+    assert!(check(&r, CheckKind::Format)
+        .message
+        .contains("nested deeper"));
 }
 
 #[test]
 fn unknown_context_is_a_clear_format_failure() {
     let (mut doc, uni) = built("micro-credential-professional");
-    doc["@context"].as_array_mut().unwrap().push(json!("https://evil.example/context.jsonld"));
+    doc["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("https://evil.example/context.jsonld"));
     let r = timed(|| verify_json(&doc, &policy(), &clock()));
     assert_eq!(check(&r, CheckKind::Format).status, CheckStatus::Failed);
-    assert!(check(&r, CheckKind::Format).message.contains("unknown JSON-LD context `https://evil.example/context.jsonld`"));
+    assert!(check(&r, CheckKind::Format)
+        .message
+        .contains("unknown JSON-LD context `https://evil.example/context.jsonld`"));
     // And an undefined term after signing: the proof cannot verify either.
     let mut cred = sign_with(&built("micro-credential-professional").0, &signer(&uni));
     cred["credentialSubject"]["favouriteColour"] = json!("blue");
     let r = timed(|| verify_json(&cred, &policy(), &clock()));
-    assert!(check(&r, CheckKind::Format).message.contains("undefined term `favouriteColour`"), "{:?}", r);
+    assert!(
+        check(&r, CheckKind::Format)
+            .message
+            .contains("undefined term `favouriteColour`"),
+        "{:?}",
+        r
+    );
     assert_eq!(check(&r, CheckKind::Proof).status, CheckStatus::Failed);
     assert_eq!(r.verdict, Verdict::Invalid);
 }
@@ -84,12 +123,28 @@ fn alg_none_is_refused_for_jwt_and_jades() {
     let (doc, uni) = built("micro-credential-professional");
     use proofs::Signer as _;
     let kid = signer(&uni).key_id().to_string();
-    for (alg, kid) in [("none", kid.as_str()), ("NONE", "did:example:unresolvable#k"), ("HS256", kid.as_str())] {
+    for (alg, kid) in [
+        ("none", kid.as_str()),
+        ("NONE", "did:example:unresolvable#k"),
+        ("HS256", kid.as_str()),
+    ] {
         let header = json!({"alg": alg, "typ": "vc+jwt", "kid": kid});
-        let jwt = format!("{}.{}.", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(doc.to_string()));
+        let jwt = format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(doc.to_string())
+        );
         let r = timed(|| verify(jwt.as_bytes(), &policy(), &clock()));
-        assert_eq!(check(&r, CheckKind::Proof).status, CheckStatus::Failed, "{r:?}");
-        assert!(check(&r, CheckKind::Proof).message.contains("alg") || check(&r, CheckKind::Proof).message.contains("algorithm"), "{r:?}");
+        assert_eq!(
+            check(&r, CheckKind::Proof).status,
+            CheckStatus::Failed,
+            "{r:?}"
+        );
+        assert!(
+            check(&r, CheckKind::Proof).message.contains("alg")
+                || check(&r, CheckKind::Proof).message.contains("algorithm"),
+            "{r:?}"
+        );
         assert_eq!(r.verdict, Verdict::Invalid);
     }
 
@@ -97,7 +152,12 @@ fn alg_none_is_refused_for_jwt_and_jades() {
     let sealed = json!({"payload": doc.to_string(), "signatures": [{"protected": protected, "signature": ""}]});
     let r = timed(|| verify_json(&sealed, &policy(), &clock()));
     assert_eq!(check(&r, CheckKind::Proof).status, CheckStatus::Failed);
-    assert!(check(&r, CheckKind::Proof).message.contains("alg \"none\" is not a seal"), "{r:?}");
+    assert!(
+        check(&r, CheckKind::Proof)
+            .message
+            .contains("alg \"none\" is not a seal"),
+        "{r:?}"
+    );
     assert_eq!(r.verdict, Verdict::Invalid);
 }
 
@@ -105,16 +165,40 @@ fn alg_none_is_refused_for_jwt_and_jades() {
 fn garbage_x5c_is_refused() {
     let (doc, uni) = built("micro-credential-professional");
     let seal = keystore().university(&uni).unwrap().seal.as_ref().unwrap();
-    let sealed = proofs::jades::seal(&serde_json::to_vec(&doc).unwrap(), seal.signer.as_ref(), &seal.chain, created()).unwrap();
-    for garbage in [json!(["AAAA"]), json!(["!!!not base64"]), json!([STANDARD.encode([0x30u8, 0x82, 0xff, 0xff])]), json!("x"), json!([])] {
+    let sealed = proofs::jades::seal(
+        &serde_json::to_vec(&doc).unwrap(),
+        seal.signer.as_ref(),
+        &seal.chain,
+        created(),
+    )
+    .unwrap();
+    for garbage in [
+        json!(["AAAA"]),
+        json!(["!!!not base64"]),
+        json!([STANDARD.encode([0x30u8, 0x82, 0xff, 0xff])]),
+        json!("x"),
+        json!([]),
+    ] {
         let mut s = sealed.clone();
-        let p = s["signatures"][0]["protected"].as_str().unwrap().to_string();
-        let mut header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).unwrap()).unwrap();
+        let p = s["signatures"][0]["protected"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut header: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).unwrap()).unwrap();
         header["x5c"] = garbage.clone();
         s["signatures"][0]["protected"] = json!(URL_SAFE_NO_PAD.encode(header.to_string()));
         let r = timed(|| verify_json(&s, &policy(), &clock()));
-        assert_eq!(check(&r, CheckKind::Proof).status, CheckStatus::Failed, "{garbage}");
-        assert!(check(&r, CheckKind::Proof).message.contains("x5c"), "{}", check(&r, CheckKind::Proof).message);
+        assert_eq!(
+            check(&r, CheckKind::Proof).status,
+            CheckStatus::Failed,
+            "{garbage}"
+        );
+        assert!(
+            check(&r, CheckKind::Proof).message.contains("x5c"),
+            "{}",
+            check(&r, CheckKind::Proof).message
+        );
         assert_eq!(r.verdict, Verdict::Invalid);
     }
 }
@@ -122,9 +206,24 @@ fn garbage_x5c_is_refused() {
 #[test]
 fn huge_status_list_index_fails_clearly() {
     let (doc, uni) = built("micro-credential-professional");
-    for index in ["134217728", "18446744073709551615", "99999999999999999999999999", "-1", "0x10"] {
-        let cred = sign_with(&with_status(doc.clone(), "http://127.0.0.1:1/list", "revocation", index), &signer(&uni));
-        let r = timed(|| verify_json(&cred, &policy().with_checks([CheckKind::Revocation]), &clock()));
+    for index in [
+        "134217728",
+        "18446744073709551615",
+        "99999999999999999999999999",
+        "-1",
+        "0x10",
+    ] {
+        let cred = sign_with(
+            &with_status(doc.clone(), "http://127.0.0.1:1/list", "revocation", index),
+            &signer(&uni),
+        );
+        let r = timed(|| {
+            verify_json(
+                &cred,
+                &policy().with_checks([CheckKind::Revocation]),
+                &clock(),
+            )
+        });
         let c = check(&r, CheckKind::Revocation);
         assert_eq!(c.status, CheckStatus::Failed, "{index}: {c:?}");
         assert!(c.message.contains("statusListIndex"), "{}", c.message);
@@ -132,8 +231,17 @@ fn huge_status_list_index_fails_clearly() {
     // Inside the acceptable maximum but beyond the actual (16 KiB) list: RANGE_ERROR.
     let server = Server::start();
     let url = format!("{}/status/eth/small", server.base);
-    server.put_json("/status/eth/small", &sign_with(&status_list(&url, &did(&uni), "revocation", &encoded_list(&[])), &signer(&uni)));
-    let cred = sign_with(&with_status(doc, &url, "revocation", "131072"), &signer(&uni));
+    server.put_json(
+        "/status/eth/small",
+        &sign_with(
+            &status_list(&url, &did(&uni), "revocation", &encoded_list(&[])),
+            &signer(&uni),
+        ),
+    );
+    let cred = sign_with(
+        &with_status(doc, &url, "revocation", "131072"),
+        &signer(&uni),
+    );
     let r = timed(|| verify_json(&cred, &policy(), &clock()));
     let c = check(&r, CheckKind::Revocation);
     assert_eq!(c.status, CheckStatus::Failed, "{c:?}");
@@ -152,12 +260,28 @@ fn a_gzip_bomb_status_list_is_an_error_with_bounded_memory() {
         std::io::Write::write_all(&mut gz, &zeros).unwrap();
     }
     let bomb = format!("u{}", URL_SAFE_NO_PAD.encode(gz.finish().unwrap()));
-    server.put_json("/status/eth/bomb", &sign_with(&status_list(&url, &did(&uni), "revocation", &bomb), &signer(&uni)));
+    server.put_json(
+        "/status/eth/bomb",
+        &sign_with(
+            &status_list(&url, &did(&uni), "revocation", &bomb),
+            &signer(&uni),
+        ),
+    );
     let cred = sign_with(&with_status(doc, &url, "revocation", "5"), &signer(&uni));
-    let r = timed(|| verify_json(&cred, &policy().with_checks([CheckKind::Revocation]), &clock()));
+    let r = timed(|| {
+        verify_json(
+            &cred,
+            &policy().with_checks([CheckKind::Revocation]),
+            &clock(),
+        )
+    });
     let c = check(&r, CheckKind::Revocation);
     assert_eq!(c.status, CheckStatus::Error, "{c:?}");
-    assert!(c.message.contains("inflates beyond 16777216 bytes"), "{}", c.message);
+    assert!(
+        c.message.contains("inflates beyond 16777216 bytes"),
+        "{}",
+        c.message
+    );
     assert_eq!(r.verdict, Verdict::Indeterminate);
 }
 
@@ -167,13 +291,27 @@ fn an_oversized_response_is_refused() {
     let server = Server::start();
     let url = server.put("/status/eth/huge", vec![b' '; 3 * 1024 * 1024]);
     let cred = sign_with(&with_status(doc, &url, "revocation", "5"), &signer(&uni));
-    let r = timed(|| verify_json(&cred, &policy().with_checks([CheckKind::Revocation]), &clock()));
+    let r = timed(|| {
+        verify_json(
+            &cred,
+            &policy().with_checks([CheckKind::Revocation]),
+            &clock(),
+        )
+    });
     let c = check(&r, CheckKind::Revocation);
     assert_eq!(c.status, CheckStatus::Error);
     assert!(c.message.contains("larger than"), "{}", c.message);
     // Offline policy: never fetched.
-    let r = verify_json(&cred, &policy().with_network(NetworkPolicy::offline()).with_checks([CheckKind::Revocation]), &clock());
-    assert!(check(&r, CheckKind::Revocation).message.contains("disabled"));
+    let r = verify_json(
+        &cred,
+        &policy()
+            .with_network(NetworkPolicy::offline())
+            .with_checks([CheckKind::Revocation]),
+        &clock(),
+    );
+    assert!(check(&r, CheckKind::Revocation)
+        .message
+        .contains("disabled"));
 }
 
 #[test]
@@ -181,15 +319,27 @@ fn host_names_resolving_to_loopback_are_refused_unless_allow_listed() {
     let (doc, uni) = built("micro-credential-professional");
     let server = Server::start();
     let url = format!("http://localhost:{}/status/eth/dns", server.port);
-    server.put_json("/status/eth/dns", &sign_with(&status_list(&url, &did(&uni), "revocation", &encoded_list(&[])), &signer(&uni)));
+    server.put_json(
+        "/status/eth/dns",
+        &sign_with(
+            &status_list(&url, &did(&uni), "revocation", &encoded_list(&[])),
+            &signer(&uni),
+        ),
+    );
     let cred = sign_with(&with_status(doc, &url, "revocation", "5"), &signer(&uni));
     let p = policy().with_checks([CheckKind::Revocation]);
     let r = timed(|| verify_json(&cred, &p, &clock()));
-    assert_eq!(check(&r, CheckKind::Revocation).status, CheckStatus::Ok, "{r:?}");
+    assert_eq!(
+        check(&r, CheckKind::Revocation).status,
+        CheckStatus::Ok,
+        "{r:?}"
+    );
     let mut np = NetworkPolicy::local_testing();
     np.allow_addresses.clear();
     // A fresh policy: a clone would share the cache, which already holds the list.
-    let fresh = policy().with_checks([CheckKind::Revocation]).with_network(np);
+    let fresh = policy()
+        .with_checks([CheckKind::Revocation])
+        .with_network(np);
     let r = timed(|| verify_json(&cred, &fresh, &clock()));
     let c = check(&r, CheckKind::Revocation);
     assert_eq!(c.status, CheckStatus::Error);

@@ -22,11 +22,23 @@ use verifier::report::{CheckKind, CheckStatus};
 use verifier::service::{start, Overrides, RunningService, ServiceConfig};
 
 fn config() -> ServiceConfig {
-    ServiceConfig { bind: "127.0.0.1:0".parse().unwrap(), allow_local_network: true, ..ServiceConfig::default() }
+    ServiceConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        allow_local_network: true,
+        ..ServiceConfig::default()
+    }
 }
 
 async fn service_with(config: ServiceConfig) -> RunningService {
-    start(config, Overrides { clock: Some(Arc::new(clock())), registry: None }).await.expect("service starts")
+    start(
+        config,
+        Overrides {
+            clock: Some(Arc::new(clock())),
+            registry: None,
+        },
+    )
+    .await
+    .expect("service starts")
 }
 
 const BOUNDARY: &str = "----enhance-hostile-4b1d";
@@ -43,17 +55,35 @@ fn multipart_file(bytes: &[u8]) -> Vec<u8> {
 
 /// Asserts the security headers of an HTML page, and that its CSP allows exactly its styles.
 fn assert_page_headers(what: &str, h: &reqwest::header::HeaderMap, page: &str) {
-    assert!(h["content-type"].to_str().unwrap().starts_with("text/html"), "{what}");
+    assert!(
+        h["content-type"].to_str().unwrap().starts_with("text/html"),
+        "{what}"
+    );
     let csp = h["content-security-policy"].to_str().unwrap();
-    for directive in ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"] {
-        assert!(csp.contains(directive), "{what}: {directive} missing in {csp}");
+    for directive in [
+        "default-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ] {
+        assert!(
+            csp.contains(directive),
+            "{what}: {directive} missing in {csp}"
+        );
     }
-    assert!(!csp.contains("unsafe-inline") && !csp.contains("script-src"), "{what}: {csp}");
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("script-src"),
+        "{what}: {csp}"
+    );
     for style in page.split("<style>").skip(1) {
         let css = style.split("</style>").next().unwrap();
         use sha2::Digest as _;
-        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()));
-        assert!(csp.contains(&format!("'sha256-{hash}'")), "{what}: style not allowed by {csp}");
+        let hash =
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()));
+        assert!(
+            csp.contains(&format!("'sha256-{hash}'")),
+            "{what}: style not allowed by {csp}"
+        );
     }
     assert!(!page.contains("<script"), "{what} has a script");
     assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
@@ -65,7 +95,11 @@ async fn every_page_has_csp_and_frame_ancestors() {
     let s = service_with(config()).await;
     let client = reqwest::Client::new();
     // The upload page.
-    let res = client.get(format!("{}/upload", s.url())).send().await.unwrap();
+    let res = client
+        .get(format!("{}/upload", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let h = res.headers().clone();
     assert_page_headers("upload page", &h, &res.text().await.unwrap());
@@ -74,7 +108,10 @@ async fn every_page_has_csp_and_frame_ancestors() {
     let signed = sign_with(&doc, &signer(&uni));
     let res = client
         .post(format!("{}/upload", s.url()))
-        .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
         .body(multipart_file(signed.to_string().as_bytes()))
         .send()
         .await
@@ -82,10 +119,18 @@ async fn every_page_has_csp_and_frame_ancestors() {
     assert_eq!(res.status(), 200);
     let h = res.headers().clone();
     let page = res.text().await.unwrap();
-    assert!(page.contains("<style>"), "the verification page embeds the certificate's style sheet");
+    assert!(
+        page.contains("<style>"),
+        "the verification page embeds the certificate's style sheet"
+    );
     assert_page_headers("verification page", &h, &page);
     // The link page (no credential URL given).
-    let res = client.get(format!("{}/verify", s.url())).header("accept", "text/html").send().await.unwrap();
+    let res = client
+        .get(format!("{}/verify", s.url()))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     let h = res.headers().clone();
     assert_page_headers("link page", &h, &res.text().await.unwrap());
@@ -94,7 +139,11 @@ async fn every_page_has_csp_and_frame_ancestors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_header_client_is_disconnected() {
-    let s = service_with(ServiceConfig { header_read_timeout_secs: 1, ..config() }).await;
+    let s = service_with(ServiceConfig {
+        header_read_timeout_secs: 1,
+        ..config()
+    })
+    .await;
     let head = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n".to_vec();
     let t0 = Instant::now();
     let stream = tokio::net::TcpStream::connect(s.addr).await.unwrap();
@@ -123,7 +172,10 @@ async fn slow_header_client_is_disconnected() {
     writer.abort();
     eprintln!("slow header client disconnected after {elapsed:?}");
     assert!(closed.is_ok(), "the server never closed the connection");
-    assert!(elapsed >= Duration::from_millis(900) && elapsed <= Duration::from_secs(2), "header read timeout 1 s, closed after {elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed <= Duration::from_secs(2),
+        "header read timeout 1 s, closed after {elapsed:?}"
+    );
     assert!(!String::from_utf8_lossy(&got).contains("200 OK"));
     s.shutdown().await.unwrap();
 }
@@ -137,18 +189,46 @@ async fn verification_endpoints_are_rate_limited_with_retry_after() {
     let client = reqwest::Client::new();
     let body = json!({"verifiableCredential": "not.a.jwt"});
     for _ in 0..2 {
-        let res = client.post(format!("{}/credentials/verify", s.url())).json(&body).send().await.unwrap();
-        assert!(res.status().as_u16() < 500 && res.status() != 429, "{}", res.status());
+        let res = client
+            .post(format!("{}/credentials/verify", s.url()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().as_u16() < 500 && res.status() != 429,
+            "{}",
+            res.status()
+        );
     }
-    let res = client.get(format!("{}/verify?credential=http%3A%2F%2F127.0.0.1%3A9%2Fx", s.url())).send().await.unwrap();
+    let res = client
+        .get(format!(
+            "{}/verify?credential=http%3A%2F%2F127.0.0.1%3A9%2Fx",
+            s.url()
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 429);
     assert_eq!(res.headers()["retry-after"], "4", "one request per 4 s");
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     let problem: Value = res.json().await.unwrap();
-    assert_eq!(problem["type"], "urn:enhance-credentials:problem:rate-limited");
+    assert_eq!(
+        problem["type"],
+        "urn:enhance-credentials:problem:rate-limited"
+    );
     // Static routes are not limited.
     for path in ["/healthz", "/upload", "/openapi.json"] {
-        assert_eq!(client.get(format!("{}{path}", s.url())).send().await.unwrap().status(), 200, "{path}");
+        assert_eq!(
+            client
+                .get(format!("{}{path}", s.url()))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200,
+            "{path}"
+        );
     }
     s.shutdown().await.unwrap();
 }
@@ -180,7 +260,13 @@ fn forged_jwt_and_jades_report_trust_not_checked() {
     // A JAdES seal over a changed payload.
     let u = keystore().university(&uni).unwrap();
     let seal = u.seal.as_ref().unwrap();
-    let mut sealed = proofs::jades::seal(&serde_json::to_vec(&doc).unwrap(), seal.signer.as_ref(), &seal.chain, created()).unwrap();
+    let mut sealed = proofs::jades::seal(
+        &serde_json::to_vec(&doc).unwrap(),
+        seal.signer.as_ref(),
+        &seal.chain,
+        created(),
+    )
+    .unwrap();
     // (The seal's payload is the unencoded JSON text, `b64: false`.)
     assert!(sealed["payload"].as_str().unwrap().starts_with('{'));
     sealed["payload"] = json!(c.to_string());
@@ -199,11 +285,27 @@ async fn forged_jwt_over_http_reports_trust_not_checked() {
     let s = service_with(config()).await;
     let (doc, _) = built("micro-credential-professional");
     let forged = proofs::vc_jwt::encode(&doc, &signer("rwth")).unwrap();
-    let res = reqwest::Client::new().post(format!("{}/credentials/verify", s.url())).json(&json!({"verifiableCredential": forged})).send().await.unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{}/credentials/verify", s.url()))
+        .json(&json!({"verifiableCredential": forged}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 422);
     let report: Value = res.json().await.unwrap();
-    let trust = report["checks"].as_array().unwrap().iter().find(|c| c["check"] == "trust").unwrap();
+    let trust = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "trust")
+        .unwrap();
     assert_eq!(trust["status"], "skipped", "{report}");
-    assert!(trust["message"].as_str().unwrap().starts_with("not checked"), "{report}");
+    assert!(
+        trust["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("not checked"),
+        "{report}"
+    );
     s.shutdown().await.unwrap();
 }

@@ -34,13 +34,21 @@ fn with_member_first(value: &Value, name: &str, forged: &Value) -> Vec<u8> {
 }
 
 fn show(r: &Report) -> String {
-    r.checks.iter().map(|c| format!("{:?} {:?}: {}", c.check, c.status, c.message)).collect::<Vec<_>>().join("\n")
+    r.checks
+        .iter()
+        .map(|c| format!("{:?} {:?}: {}", c.check, c.status, c.message))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn timed(f: impl FnOnce() -> Report) -> Report {
     let t = Instant::now();
     let r = f();
-    assert!(t.elapsed() < Duration::from_secs(10), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        t.elapsed()
+    );
     r
 }
 
@@ -49,7 +57,9 @@ fn assert_refused(r: &Report, name: &str, path: &str) {
     assert_eq!(r.verdict, Verdict::Invalid, "{}", show(r));
     let needle = format!("duplicate member \"{name}\" at {path}");
     assert!(
-        r.checks.iter().any(|c| c.status == CheckStatus::Failed && c.message.contains(&needle)),
+        r.checks
+            .iter()
+            .any(|c| c.status == CheckStatus::Failed && c.message.contains(&needle)),
         "no failed check names {needle}:\n{}",
         show(r)
     );
@@ -62,27 +72,56 @@ fn forged_subject() -> Value {
 #[test]
 fn a_forged_member_before_the_real_one_in_a_signed_credential_is_refused() {
     let genuine = signed();
-    assert_eq!(verify_json(&genuine, &policy(), &clock()).verdict, Verdict::Valid);
-    for (name, forged) in [("credentialSubject", forged_subject()), ("issuer", json!({"id": "did:example:mallory", "type": "Organization"}))] {
+    assert_eq!(
+        verify_json(&genuine, &policy(), &clock()).verdict,
+        Verdict::Valid
+    );
+    for (name, forged) in [
+        ("credentialSubject", forged_subject()),
+        (
+            "issuer",
+            json!({"id": "did:example:mallory", "type": "Organization"}),
+        ),
+    ] {
         let bytes = with_member_first(&genuine, name, &forged);
         // The attack: a last-wins parser sees exactly the genuine, validly signed credential.
         assert_eq!(serde_json::from_slice::<Value>(&bytes).unwrap(), genuine);
         let r = timed(|| verify(&bytes, &policy(), &clock()));
         assert_refused(&r, name, &format!("$.{name}"));
-        assert_eq!(r.check(CheckKind::Format).unwrap().status, CheckStatus::Failed);
+        assert_eq!(
+            r.check(CheckKind::Format).unwrap().status,
+            CheckStatus::Failed
+        );
         // The proofs library refuses it too.
-        let e = proofs::data_integrity::verify_bytes(&bytes, &proofs::did::DidKeyResolver).unwrap_err();
-        assert!(e.to_string().contains(&format!("duplicate member \"{name}\"")), "{e}");
+        let e =
+            proofs::data_integrity::verify_bytes(&bytes, &proofs::did::DidKeyResolver).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(&format!("duplicate member \"{name}\"")),
+            "{e}"
+        );
     }
     // Nested, and written with an escape: `proof.proofValue` twice.
     let text = serde_json::to_string(&genuine).unwrap();
-    let nested = text.replacen("\"proofValue\":", "\"proofValu\\u0065\":\"z1111\",\"proofValue\":", 1);
-    assert_refused(&verify(nested.as_bytes(), &policy(), &clock()), "proofValue", "$.proof.proofValue");
+    let nested = text.replacen(
+        "\"proofValue\":",
+        "\"proofValu\\u0065\":\"z1111\",\"proofValue\":",
+        1,
+    );
+    assert_refused(
+        &verify(nested.as_bytes(), &policy(), &clock()),
+        "proofValue",
+        "$.proof.proofValue",
+    );
 }
 
 /// A compact JWS over exactly `header` and `payload` (texts), signed by `signer`.
 fn jws(header: &str, payload: &str, signer: &dyn Signer) -> String {
-    let input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(payload));
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(payload)
+    );
     let signature = signer.sign(input.as_bytes()).unwrap();
     format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
@@ -94,44 +133,87 @@ fn a_vc_jwt_with_a_duplicate_header_or_payload_member_is_refused() {
     let header = json!({"alg": "EdDSA", "kid": s.key_id(), "typ": proofs::vc_jwt::TYP}).to_string();
     // Control: the hand-made JWS of the genuine credential is valid.
     let genuine = jws(&header, &doc.to_string(), &s);
-    assert_eq!(verify(genuine.as_bytes(), &policy(), &clock()).verdict, Verdict::Valid, "{}", show(&verify(genuine.as_bytes(), &policy(), &clock())));
+    assert_eq!(
+        verify(genuine.as_bytes(), &policy(), &clock()).verdict,
+        Verdict::Valid,
+        "{}",
+        show(&verify(genuine.as_bytes(), &policy(), &clock()))
+    );
 
     // Payload: a forged subject or issuer before the real one, signed by the real key.
-    for (name, forged) in [("credentialSubject", forged_subject()), ("issuer", json!("did:example:mallory"))] {
+    for (name, forged) in [
+        ("credentialSubject", forged_subject()),
+        ("issuer", json!("did:example:mallory")),
+    ] {
         let payload = String::from_utf8(with_member_first(&doc, name, &forged)).unwrap();
         let jwt = jws(&header, &payload, &s);
-        assert_refused(&timed(|| verify(jwt.as_bytes(), &policy(), &clock())), name, &format!("$.{name}"));
+        assert_refused(
+            &timed(|| verify(jwt.as_bytes(), &policy(), &clock())),
+            name,
+            &format!("$.{name}"),
+        );
         let e = proofs::vc_jwt::verify(&jwt, &proofs::did::DidKeyResolver).unwrap_err();
-        assert!(e.to_string().contains(&format!("payload is not a strict JSON object: duplicate member \"{name}\"")), "{e}");
+        assert!(
+            e.to_string().contains(&format!(
+                "payload is not a strict JSON object: duplicate member \"{name}\""
+            )),
+            "{e}"
+        );
     }
     // The JWT-claims form (VC Data Model 1.1 §6.3.1): `iss` and `vc` twice.
     for name in ["iss", "vc"] {
         let claims = json!({"iss": did(&uni), "vc": doc});
-        let payload = String::from_utf8(with_member_first(&claims, name, &json!({"forged": true}))).unwrap();
+        let payload =
+            String::from_utf8(with_member_first(&claims, name, &json!({"forged": true}))).unwrap();
         let jwt = jws(&header, &payload, &s);
-        assert_refused(&verify(jwt.as_bytes(), &policy(), &clock()), name, &format!("$.{name}"));
+        assert_refused(
+            &verify(jwt.as_bytes(), &policy(), &clock()),
+            name,
+            &format!("$.{name}"),
+        );
     }
     // Header: `alg` and `kid` twice.
-    for (name, forged) in [("alg", json!("none")), ("kid", json!("did:example:mallory#key-1"))] {
-        let h = String::from_utf8(with_member_first(&serde_json::from_str(&header).unwrap(), name, &forged)).unwrap();
+    for (name, forged) in [
+        ("alg", json!("none")),
+        ("kid", json!("did:example:mallory#key-1")),
+    ] {
+        let h = String::from_utf8(with_member_first(
+            &serde_json::from_str(&header).unwrap(),
+            name,
+            &forged,
+        ))
+        .unwrap();
         let jwt = jws(&h, &doc.to_string(), &s);
         let r = verify(jwt.as_bytes(), &policy(), &clock());
         assert_refused(&r, name, &format!("$.{name}"));
-        assert_eq!(r.check(CheckKind::Proof).unwrap().status, CheckStatus::Failed);
+        assert_eq!(
+            r.check(CheckKind::Proof).unwrap().status,
+            CheckStatus::Failed
+        );
         let e = proofs::vc_jwt::verify(&jwt, &proofs::did::DidKeyResolver).unwrap_err();
-        assert!(e.to_string().contains(&format!("header is not a strict JSON object: duplicate member \"{name}\"")), "{e}");
+        assert!(
+            e.to_string().contains(&format!(
+                "header is not a strict JSON object: duplicate member \"{name}\""
+            )),
+            "{e}"
+        );
     }
 }
 
 /// A JAdES seal of `uni` over `payload`, with `edit_header` applied to the protected header's text.
 fn jades(uni: &str, payload: &[u8], edit_header: impl Fn(&Value) -> String) -> Value {
     let seal = keystore().university(uni).unwrap().seal.as_ref().unwrap();
-    let sealed = proofs::jades::seal(payload, seal.signer.as_ref(), &seal.chain, created()).unwrap();
+    let sealed =
+        proofs::jades::seal(payload, seal.signer.as_ref(), &seal.chain, created()).unwrap();
     let protected = sealed["signatures"][0]["protected"].as_str().unwrap();
-    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(protected).unwrap()).unwrap();
+    let header: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(protected).unwrap()).unwrap();
     let protected = URL_SAFE_NO_PAD.encode(edit_header(&header));
     let payload = std::str::from_utf8(payload).unwrap();
-    let signature = seal.signer.sign(format!("{protected}.{payload}").as_bytes()).unwrap();
+    let signature = seal
+        .signer
+        .sign(format!("{protected}.{payload}").as_bytes())
+        .unwrap();
     json!({"payload": payload, "signatures": [{"protected": protected, "signature": URL_SAFE_NO_PAD.encode(signature)}]})
 }
 
@@ -140,27 +222,53 @@ fn a_jades_seal_with_a_duplicate_payload_or_protected_header_member_is_refused()
     let (doc, uni) = built("micro-credential-professional");
     let bytes = serde_json::to_vec(&doc).unwrap();
     let genuine = jades(&uni, &bytes, Value::to_string);
-    assert_eq!(verify_json(&genuine, &policy(), &clock()).verdict, Verdict::Valid, "{}", show(&verify_json(&genuine, &policy(), &clock())));
+    assert_eq!(
+        verify_json(&genuine, &policy(), &clock()).verdict,
+        Verdict::Valid,
+        "{}",
+        show(&verify_json(&genuine, &policy(), &clock()))
+    );
 
     // Payload: the seal is genuine over bytes that hold a forged subject before the real one.
     let forged = with_member_first(&doc, "credentialSubject", &forged_subject());
     let sealed = jades(&uni, &forged, Value::to_string);
-    assert_refused(&timed(|| verify_json(&sealed, &policy(), &clock())), "credentialSubject", "$.credentialSubject");
+    assert_refused(
+        &timed(|| verify_json(&sealed, &policy(), &clock())),
+        "credentialSubject",
+        "$.credentialSubject",
+    );
     let text = serde_json::to_vec(&sealed).unwrap();
-    assert_refused(&verify(&text, &policy(), &clock()), "credentialSubject", "$.credentialSubject");
+    assert_refused(
+        &verify(&text, &policy(), &clock()),
+        "credentialSubject",
+        "$.credentialSubject",
+    );
     let anchors = verifier::TrustRegistry::demo().unwrap().trust_anchors();
     let report = proofs::jades::verify_value(&sealed, &anchors, clock_now()).unwrap();
     let e = report.payload_json().unwrap_err();
-    assert!(e.to_string().contains("duplicate member \"credentialSubject\" at $.credentialSubject"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("duplicate member \"credentialSubject\" at $.credentialSubject"),
+        "{e}"
+    );
 
     // Protected header: `sigT` and `x5t#S256` twice, signed by the real seal key.
     for (name, path) in [("sigT", "$.sigT"), ("x5t#S256", "$[\"x5t#S256\"]")] {
-        let sealed = jades(&uni, &bytes, |h| String::from_utf8(with_member_first(h, name, &json!("forged"))).unwrap());
+        let sealed = jades(&uni, &bytes, |h| {
+            String::from_utf8(with_member_first(h, name, &json!("forged"))).unwrap()
+        });
         let r = verify_json(&sealed, &policy(), &clock());
         assert_refused(&r, name, path);
-        assert_eq!(r.check(CheckKind::Proof).unwrap().status, CheckStatus::Failed);
+        assert_eq!(
+            r.check(CheckKind::Proof).unwrap().status,
+            CheckStatus::Failed
+        );
         let e = proofs::jades::verify_value(&sealed, &anchors, clock_now()).unwrap_err();
-        assert!(e.to_string().contains(&format!("duplicate member \"{name}\" at {path}")), "{e}");
+        assert!(
+            e.to_string()
+                .contains(&format!("duplicate member \"{name}\" at {path}")),
+            "{e}"
+        );
     }
 }
 
@@ -177,7 +285,11 @@ fn presentation_bytes() -> Vec<u8> {
         "type": ["VerifiablePresentation"],
         "verifiableCredential": signed(),
     });
-    with_member_first(&vp, "verifiableCredential", &sign_with(&other, &signer(&other_uni)))
+    with_member_first(
+        &vp,
+        "verifiableCredential",
+        &sign_with(&other, &signer(&other_uni)),
+    )
 }
 
 #[test]
@@ -187,7 +299,10 @@ fn a_presentation_with_a_duplicate_verifiable_credential_is_refused() {
     assert_refused(&r, "verifiableCredential", "$.verifiableCredential");
     // Without the duplicate, the presentation's credential is verified (and valid).
     let single: Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(verify_json(&single, &policy(), &clock()).verdict, Verdict::Valid);
+    assert_eq!(
+        verify_json(&single, &policy(), &clock()).verdict,
+        Verdict::Valid
+    );
 }
 
 #[test]
@@ -196,7 +311,10 @@ fn a_status_list_with_a_duplicate_member_is_not_trusted() {
     let (doc, uni) = built("micro-credential-professional");
     let path = "/status/eth/dup";
     let url = format!("{}{path}", server.base);
-    let list = sign_with(&status_list(&url, &did(&uni), "revocation", &encoded_list(&[7])), &signer(&uni));
+    let list = sign_with(
+        &status_list(&url, &did(&uni), "revocation", &encoded_list(&[7])),
+        &signer(&uni),
+    );
     // The signed list says bit 7 is set; a forged "nothing revoked" list comes first.
     let forged = json!({"id": format!("{url}#list"), "type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": encoded_list(&[])});
     server.put(path, with_member_first(&list, "credentialSubject", &forged));
@@ -205,7 +323,13 @@ fn a_status_list_with_a_duplicate_member_is_not_trusted() {
     assert_ne!(r.verdict, Verdict::Valid, "{}", show(&r));
     let revocation = r.check(CheckKind::Revocation).unwrap();
     assert_ne!(revocation.status, CheckStatus::Ok, "{}", show(&r));
-    assert!(revocation.message.contains("duplicate member \"credentialSubject\" at $.credentialSubject"), "{}", revocation.message);
+    assert!(
+        revocation
+            .message
+            .contains("duplicate member \"credentialSubject\" at $.credentialSubject"),
+        "{}",
+        revocation.message
+    );
 }
 
 fn write(name: &str, bytes: &[u8]) -> PathBuf {
@@ -221,19 +345,47 @@ fn the_cli_refuses_duplicates_with_exit_code_1() {
     let (doc, uni) = built("micro-credential-professional");
     let s = signer(&uni);
     let header = json!({"alg": "EdDSA", "kid": s.key_id(), "typ": proofs::vc_jwt::TYP}).to_string();
-    let jwt = jws(&header, std::str::from_utf8(&with_member_first(&doc, "issuer", &json!("did:example:mallory"))).unwrap(), &s);
+    let jwt = jws(
+        &header,
+        std::str::from_utf8(&with_member_first(
+            &doc,
+            "issuer",
+            &json!("did:example:mallory"),
+        ))
+        .unwrap(),
+        &s,
+    );
     let cases = [
-        ("credential.jsonld", with_member_first(&signed(), "credentialSubject", &forged_subject()), "credentialSubject"),
+        (
+            "credential.jsonld",
+            with_member_first(&signed(), "credentialSubject", &forged_subject()),
+            "credentialSubject",
+        ),
         ("credential.jwt", jwt.into_bytes(), "issuer"),
-        ("presentation.json", presentation_bytes(), "verifiableCredential"),
+        (
+            "presentation.json",
+            presentation_bytes(),
+            "verifiableCredential",
+        ),
     ];
     for (file, bytes, name) in cases {
         let p = write(file, &bytes);
-        let o = Command::new(env!("CARGO_BIN_EXE_verifier")).args(["verify", p.to_str().unwrap(), "--now", NOW]).output().unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_verifier"))
+            .args(["verify", p.to_str().unwrap(), "--now", NOW])
+            .output()
+            .unwrap();
         let out = String::from_utf8_lossy(&o.stdout);
-        assert_eq!(o.status.code(), Some(1), "{file}: {out}{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{file}: {out}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert!(out.starts_with("verdict: invalid"), "{file}: {out}");
-        assert!(out.contains(&format!("duplicate member \"{name}\" at $.{name}")), "{file}: {out}");
+        assert!(
+            out.contains(&format!("duplicate member \"{name}\" at $.{name}")),
+            "{file}: {out}"
+        );
     }
 }
 
@@ -244,12 +396,26 @@ mod service {
     use verifier::service::{start, Overrides, RunningService, ServiceConfig};
 
     async fn service() -> RunningService {
-        let config = ServiceConfig { bind: "127.0.0.1:0".parse().unwrap(), allow_local_network: true, ..ServiceConfig::default() };
-        start(config, Overrides { clock: Some(Arc::new(clock())), registry: None }).await.expect("service starts")
+        let config = ServiceConfig {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            allow_local_network: true,
+            ..ServiceConfig::default()
+        };
+        start(
+            config,
+            Overrides {
+                clock: Some(Arc::new(clock())),
+                registry: None,
+            },
+        )
+        .await
+        .expect("service starts")
     }
 
     async fn post(s: &RunningService, content_type: Option<&str>, body: Vec<u8>) -> (u16, Value) {
-        let mut r = reqwest::Client::new().post(format!("{}/credentials/verify", s.url())).body(body);
+        let mut r = reqwest::Client::new()
+            .post(format!("{}/credentials/verify", s.url()))
+            .body(body);
         if let Some(ct) = content_type {
             r = r.header("content-type", ct);
         }
@@ -269,7 +435,10 @@ mod service {
     fn assert_problem(status: u16, p: &Value, expected_status: u16, needle: &str) {
         assert_eq!(status, expected_status, "{p}");
         assert_eq!(p["status"], expected_status, "{p}");
-        assert!(p["detail"].as_str().unwrap_or_default().contains(needle), "{p}");
+        assert!(
+            p["detail"].as_str().unwrap_or_default().contains(needle),
+            "{p}"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -278,38 +447,110 @@ mod service {
         let genuine = serde_json::to_vec(&signed()).unwrap();
         let t = Instant::now();
         let (status, report) = post(&s, Some("application/json"), vc_api_body(&genuine)).await;
-        assert_eq!((status, report["verdict"].as_str()), (200, Some("valid")), "{report}");
+        assert_eq!(
+            (status, report["verdict"].as_str()),
+            (200, Some("valid")),
+            "{report}"
+        );
 
         // A forged subject inside the credential: 400 naming the member and its path.
         let forged = with_member_first(&signed(), "credentialSubject", &forged_subject());
         let (status, p) = post(&s, Some("application/json"), vc_api_body(&forged)).await;
-        assert_problem(status, &p, 400, "duplicate member \"credentialSubject\" at $.verifiableCredential.credentialSubject");
+        assert_problem(
+            status,
+            &p,
+            400,
+            "duplicate member \"credentialSubject\" at $.verifiableCredential.credentialSubject",
+        );
         // A presentation with verifiableCredential twice, sent as the body.
         let (status, p) = post(&s, Some("application/json"), presentation_bytes()).await;
-        assert_problem(status, &p, 400, "duplicate member \"verifiableCredential\" at $.verifiableCredential");
+        assert_problem(
+            status,
+            &p,
+            400,
+            "duplicate member \"verifiableCredential\" at $.verifiableCredential",
+        );
         // A VC-JWT string whose signed payload has a duplicate: 422, invalid, naming it.
         let (doc, uni) = built("micro-credential-professional");
         let sg = signer(&uni);
-        let header = json!({"alg": "EdDSA", "kid": sg.key_id(), "typ": proofs::vc_jwt::TYP}).to_string();
-        let jwt = jws(&header, std::str::from_utf8(&with_member_first(&doc, "issuer", &json!("did:example:mallory"))).unwrap(), &sg);
-        let (status, report) = post(&s, Some("application/json"), serde_json::to_vec(&json!({"verifiableCredential": jwt})).unwrap()).await;
-        assert_eq!((status, report["verdict"].as_str()), (422, Some("invalid")), "{report}");
-        assert!(report.to_string().contains("duplicate member \\\"issuer\\\" at $.issuer"), "{report}");
+        let header =
+            json!({"alg": "EdDSA", "kid": sg.key_id(), "typ": proofs::vc_jwt::TYP}).to_string();
+        let jwt = jws(
+            &header,
+            std::str::from_utf8(&with_member_first(
+                &doc,
+                "issuer",
+                &json!("did:example:mallory"),
+            ))
+            .unwrap(),
+            &sg,
+        );
+        let (status, report) = post(
+            &s,
+            Some("application/json"),
+            serde_json::to_vec(&json!({"verifiableCredential": jwt})).unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (status, report["verdict"].as_str()),
+            (422, Some("invalid")),
+            "{report}"
+        );
+        assert!(
+            report
+                .to_string()
+                .contains("duplicate member \\\"issuer\\\" at $.issuer"),
+            "{report}"
+        );
         // A JAdES seal whose sealed payload has a duplicate.
-        let sealed = jades(&uni, &with_member_first(&doc, "credentialSubject", &forged_subject()), Value::to_string);
-        let (status, report) = post(&s, Some("application/json"), serde_json::to_vec(&json!({"verifiableCredential": sealed})).unwrap()).await;
-        assert_eq!((status, report["verdict"].as_str()), (422, Some("invalid")), "{report}");
-        assert!(report.to_string().contains("duplicate member \\\"credentialSubject\\\""), "{report}");
+        let sealed = jades(
+            &uni,
+            &with_member_first(&doc, "credentialSubject", &forged_subject()),
+            Value::to_string,
+        );
+        let (status, report) = post(
+            &s,
+            Some("application/json"),
+            serde_json::to_vec(&json!({"verifiableCredential": sealed})).unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (status, report["verdict"].as_str()),
+            (422, Some("invalid")),
+            "{report}"
+        );
+        assert!(
+            report
+                .to_string()
+                .contains("duplicate member \\\"credentialSubject\\\""),
+            "{report}"
+        );
 
         // Media types: text/plain, a form and none are 415 naming the expected type; +json is JSON.
-        for ct in [Some("text/plain"), Some("text/plain; charset=utf-8"), Some("application/x-www-form-urlencoded"), None] {
+        for ct in [
+            Some("text/plain"),
+            Some("text/plain; charset=utf-8"),
+            Some("application/x-www-form-urlencoded"),
+            None,
+        ] {
             let (status, p) = post(&s, ct, vc_api_body(&genuine)).await;
             assert_problem(status, &p, 415, "application/json");
-            assert_eq!(p["type"], "urn:enhance-credentials:problem:unsupported-media-type");
+            assert_eq!(
+                p["type"],
+                "urn:enhance-credentials:problem:unsupported-media-type"
+            );
         }
-        for ct in ["application/ld+json", "application/vc+ld+json; charset=utf-8", "Application/JSON"] {
+        for ct in [
+            "application/ld+json",
+            "application/vc+ld+json; charset=utf-8",
+            "Application/JSON",
+        ] {
             let (status, report) = post(&s, Some(ct), vc_api_body(&genuine)).await;
-            assert_eq!((status, report["verdict"].as_str()), (200, Some("valid")), "{ct}: {report}");
+            assert_eq!(
+                (status, report["verdict"].as_str()),
+                (200, Some("valid")),
+                "{ct}: {report}"
+            );
         }
         eprintln!("service cases: {:?}", t.elapsed());
     }

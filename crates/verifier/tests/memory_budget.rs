@@ -36,7 +36,10 @@ fn blank_node_heavy(target: usize, blank_nodes: Option<usize>, per_item: usize) 
     let mut terms = Map::new();
     terms.insert("items".into(), json!("https://example.org/vocab#items"));
     for j in 0..per_item {
-        terms.insert(format!("p{j}"), json!(format!("https://example.org/vocab#p{j}")));
+        terms.insert(
+            format!("p{j}"),
+            json!(format!("https://example.org/vocab#p{j}")),
+        );
     }
     let mut cred = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2", Value::Object(terms)],
@@ -85,7 +88,11 @@ impl Drop for Service {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn spawn_service() -> Service {
@@ -101,7 +108,10 @@ fn spawn_service() -> Service {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    Service { child, base: format!("http://127.0.0.1:{port}") }
+    Service {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
 }
 
 /// `VmHWM` (peak resident set) of process `pid`, in KiB.
@@ -114,22 +124,46 @@ fn vm_hwm_kib(pid: u32) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thirty_two_concurrent_2_mb_credentials_stay_within_the_memory_bound() {
     let svc = spawn_service();
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap();
     let t0 = Instant::now();
     loop {
-        if client.get(format!("{}/healthz", svc.base)).send().await.is_ok_and(|r| r.status().is_success()) {
+        if client
+            .get(format!("{}/healthz", svc.base))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             break;
         }
-        assert!(t0.elapsed() < Duration::from_secs(30), "verifier serve did not start");
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "verifier serve did not start"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let idle_kib = vm_hwm_kib(svc.child.id());
 
     // Over the cap: ~117,000 tiny blank nodes. Under the caps: 29,500 blank nodes, 8 values each (~236,000 JSON values; caps 30,000 / 250,000).
-    let over = serde_json::to_vec(&json!({"verifiableCredential": blank_node_heavy(2_000_000, None, 1)})).unwrap();
-    let under = serde_json::to_vec(&json!({"verifiableCredential": blank_node_heavy(2_000_000, Some(29_500), PROPS)})).unwrap();
-    assert!(over.len() < 2 * 1024 * 1024 && over.len() > 1_900_000, "{}", over.len());
-    assert!(under.len() < 2 * 1024 * 1024 && under.len() > 1_900_000, "{}", under.len());
+    let over =
+        serde_json::to_vec(&json!({"verifiableCredential": blank_node_heavy(2_000_000, None, 1)}))
+            .unwrap();
+    let under = serde_json::to_vec(
+        &json!({"verifiableCredential": blank_node_heavy(2_000_000, Some(29_500), PROPS)}),
+    )
+    .unwrap();
+    assert!(
+        over.len() < 2 * 1024 * 1024 && over.len() > 1_900_000,
+        "{}",
+        over.len()
+    );
+    assert!(
+        under.len() < 2 * 1024 * 1024 && under.len() > 1_900_000,
+        "{}",
+        under.len()
+    );
 
     // /healthz all along, on its own connection, from its own thread and runtime (so the 32
     // uploads of this process do not delay the polls: what is measured is the service).
@@ -137,7 +171,10 @@ async fn thirty_two_concurrent_2_mb_credentials_stay_within_the_memory_bound() {
     let health = {
         let url = format!("{}/healthz", svc.base);
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let c = reqwest::Client::new();
                 let mut worst = Duration::ZERO;
@@ -159,11 +196,21 @@ async fn thirty_two_concurrent_2_mb_credentials_stay_within_the_memory_bound() {
     let t = Instant::now();
     let mut tasks = Vec::new();
     for i in 0..32 {
-        let body = if i % 2 == 0 { over.clone() } else { under.clone() };
+        let body = if i % 2 == 0 {
+            over.clone()
+        } else {
+            under.clone()
+        };
         let c = client.clone();
         let url = format!("{}/credentials/verify", svc.base);
         tasks.push(tokio::spawn(async move {
-            let res = c.post(url).header("content-type", "application/json").body(body).send().await.unwrap();
+            let res = c
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
             let status = res.status().as_u16();
             let report: Value = res.json().await.unwrap_or(Value::Null);
             (i, status, report)
@@ -174,10 +221,20 @@ async fn thirty_two_concurrent_2_mb_credentials_stay_within_the_memory_bound() {
         let (i, status, report) = task.await.unwrap();
         assert!(status < 500, "request {i}: {status} {report}");
         assert_eq!(status, 422, "request {i}: {report}");
-        let format = report["checks"].as_array().and_then(|c| c.iter().find(|c| c["check"] == "format")).cloned().unwrap_or_default();
+        let format = report["checks"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["check"] == "format"))
+            .cloned()
+            .unwrap_or_default();
         if i % 2 == 0 {
             assert_eq!(report["verdict"], "indeterminate", "request {i}: {report}");
-            assert!(format["message"].as_str().unwrap_or_default().contains("max_blank_nodes"), "request {i}: {format}");
+            assert!(
+                format["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("max_blank_nodes"),
+                "request {i}: {format}"
+            );
         } else {
             // Fully processed: the signature (copied from another credential) does not match.
             assert_eq!(report["verdict"], "invalid", "request {i}: {report}");
@@ -195,6 +252,13 @@ async fn thirty_two_concurrent_2_mb_credentials_stay_within_the_memory_bound() {
     );
     assert_eq!(statuses.len(), 32);
     assert!(polls >= 5, "/healthz polled {polls} times only");
-    assert!(worst_health < Duration::from_millis(100), "/healthz took {worst_health:?} under load");
-    assert!(peak_kib / 1024 < PEAK_RSS_BOUND_MB, "peak RSS {} MB over the {PEAK_RSS_BOUND_MB} MB bound", peak_kib / 1024);
+    assert!(
+        worst_health < Duration::from_millis(100),
+        "/healthz took {worst_health:?} under load"
+    );
+    assert!(
+        peak_kib / 1024 < PEAK_RSS_BOUND_MB,
+        "peak RSS {} MB over the {PEAK_RSS_BOUND_MB} MB bound",
+        peak_kib / 1024
+    );
 }

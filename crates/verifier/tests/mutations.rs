@@ -7,7 +7,9 @@ use std::sync::OnceLock;
 use common::*;
 use proptest::prelude::*;
 use serde_json::Value;
-use verifier::{verify_json, CheckKind, CheckStatus, NetworkPolicy, Policy, TrustRegistry, Verdict};
+use verifier::{
+    verify_json, CheckKind, CheckStatus, NetworkPolicy, Policy, TrustRegistry, Verdict,
+};
 
 fn signed() -> &'static Value {
     static S: OnceLock<Value> = OnceLock::new();

@@ -15,11 +15,18 @@ use serde_json::{json, Value};
 use verifier::service::{start, Overrides, RunningService, ServiceConfig};
 
 fn config() -> ServiceConfig {
-    ServiceConfig { bind: "127.0.0.1:0".parse().unwrap(), allow_local_network: true, ..ServiceConfig::default() }
+    ServiceConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        allow_local_network: true,
+        ..ServiceConfig::default()
+    }
 }
 
 async fn service_with(config: ServiceConfig) -> RunningService {
-    let overrides = Overrides { clock: Some(Arc::new(clock())), registry: None };
+    let overrides = Overrides {
+        clock: Some(Arc::new(clock())),
+        registry: None,
+    };
     start(config, overrides).await.expect("service starts")
 }
 
@@ -37,24 +44,47 @@ fn signed_with_list(server: &Server, name: &str, set: &[u64], purpose: &str, ind
     let (doc, uni) = built(name);
     let path = format!("/status/{uni}/{purpose}-{name}-{index}");
     let url = format!("{}{path}", server.base);
-    let list = sign_with(&status_list(&url, &did(&uni), purpose, &encoded_list(set)), &signer(&uni));
+    let list = sign_with(
+        &status_list(&url, &did(&uni), purpose, &encoded_list(set)),
+        &signer(&uni),
+    );
     server.put_json(&path, &list);
     sign_with(&with_status(doc, &url, purpose, index), &signer(&uni))
 }
 
 fn valid(server: &Server) -> Value {
-    signed_with_list(server, "micro-credential-professional", &[5], "revocation", "94567")
+    signed_with_list(
+        server,
+        "micro-credential-professional",
+        &[5],
+        "revocation",
+        "94567",
+    )
 }
 
 async fn post_verify(s: &RunningService, body: &Value) -> (u16, Value, String) {
-    let res = client().post(format!("{}/credentials/verify", s.url())).json(body).send().await.unwrap();
+    let res = client()
+        .post(format!("{}/credentials/verify", s.url()))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
     let status = res.status().as_u16();
-    let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
     (status, res.json().await.unwrap_or(Value::Null), ct)
 }
 
 fn check<'a>(report: &'a Value, name: &str) -> &'a Value {
-    report["checks"].as_array().unwrap().iter().find(|c| c["check"] == name).unwrap_or_else(|| panic!("no {name} in {report}"))
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {report}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -63,7 +93,11 @@ async fn vc_api_verify_answers_200_422_400_and_413() {
     let s = service().await;
 
     // Valid: 200, every check ok.
-    let (status, report, ct) = post_verify(&s, &json!({"verifiableCredential": valid(&server), "options": {}})).await;
+    let (status, report, ct) = post_verify(
+        &s,
+        &json!({"verifiableCredential": valid(&server), "options": {}}),
+    )
+    .await;
     assert_eq!(status, 200, "{report}");
     assert!(ct.starts_with("application/json"), "{ct}");
     assert_eq!(report["verdict"], "valid");
@@ -71,31 +105,51 @@ async fn vc_api_verify_answers_200_422_400_and_413() {
     for c in report["checks"].as_array().unwrap() {
         assert_eq!(c["status"], "ok", "{c}");
     }
-    assert!(check(&report, "revocation")["message"].as_str().unwrap().starts_with("not revoked: entry 94567"));
+    assert!(check(&report, "revocation")["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("not revoked: entry 94567"));
 
     // A VC-JWT string and a JAdES-sealed credential (eth's seal) are verified too.
     let (doc, uni) = built("micro-credential-professional");
     let jwt = proofs::vc_jwt::encode(&doc, &signer(&uni)).unwrap();
     let (status, report, _) = post_verify(&s, &json!({"verifiableCredential": jwt})).await;
     assert_eq!(status, 200, "{report}");
-    assert!(check(&report, "proof")["message"].as_str().unwrap().starts_with("VC-JWT signature (EdDSA)"));
+    assert!(check(&report, "proof")["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("VC-JWT signature (EdDSA)"));
     let seal = keystore().university(&uni).unwrap().seal.as_ref().unwrap();
-    let sealed = proofs::jades::seal(&serde_json::to_vec(&doc).unwrap(), seal.signer.as_ref(), &seal.chain, created()).unwrap();
+    let sealed = proofs::jades::seal(
+        &serde_json::to_vec(&doc).unwrap(),
+        seal.signer.as_ref(),
+        &seal.chain,
+        created(),
+    )
+    .unwrap();
     let (status, report, _) = post_verify(&s, &json!({"verifiableCredential": sealed})).await;
     assert_eq!(status, 200, "{report}");
-    assert!(check(&report, "proof")["message"].as_str().unwrap().contains("NTRCH-DEMO-ETH"));
+    assert!(check(&report, "proof")["message"]
+        .as_str()
+        .unwrap()
+        .contains("NTRCH-DEMO-ETH"));
 
     // The EU's JAdES-sealed sample: the seal verifies, but its test CA is not trusted here (422);
     // with options.checks = proof + format it is valid (200).
     let dir = testdata("edc/samples/elm-v3-official");
-    let eu: Value = serde_json::from_slice(&std::fs::read(dir.join("Sample-MC-Annex1-signed.jsonld")).unwrap()).unwrap();
+    let eu: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("Sample-MC-Annex1-signed.jsonld")).unwrap())
+            .unwrap();
     let (status, report, _) = post_verify(&s, &json!({"verifiableCredential": eu})).await;
     assert_eq!(status, 422, "{report}");
     assert_eq!(report["verdict"], "invalid");
     assert_eq!(check(&report, "proof")["status"], "ok");
     assert_eq!(check(&report, "trust")["status"], "failed");
-    let (status, report, _) =
-        post_verify(&s, &json!({"verifiableCredential": eu, "options": {"checks": ["proof", "format"]}})).await;
+    let (status, report, _) = post_verify(
+        &s,
+        &json!({"verifiableCredential": eu, "options": {"checks": ["proof", "format"]}}),
+    )
+    .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(check(&report, "trust")["status"], "skipped");
 
@@ -108,33 +162,68 @@ async fn vc_api_verify_answers_200_422_400_and_413() {
     assert_eq!(check(&report, "proof")["status"], "failed");
 
     // A status list nobody serves: 422 indeterminate.
-    let cred = sign_with(&with_status(built("micro-credential-professional").0, "http://127.0.0.1:1/status/eth/1", "revocation", "3"), &signer("eth"));
+    let cred = sign_with(
+        &with_status(
+            built("micro-credential-professional").0,
+            "http://127.0.0.1:1/status/eth/1",
+            "revocation",
+            "3",
+        ),
+        &signer("eth"),
+    );
     let (status, report, _) = post_verify(&s, &json!({"verifiableCredential": cred})).await;
     assert_eq!(status, 422);
     assert_eq!(report["verdict"], "indeterminate");
     assert_eq!(check(&report, "revocation")["status"], "error");
 
     // Malformed requests: 400 problem JSON naming the field.
-    let res = client().post(format!("{}/credentials/verify", s.url())).header("content-type", "application/json").body("{nope").send().await.unwrap();
+    let res = client()
+        .post(format!("{}/credentials/verify", s.url()))
+        .header("content-type", "application/json")
+        .body("{nope")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     let p: Value = res.json().await.unwrap();
     assert_eq!(p["status"], 400);
     assert_eq!(p["type"], "urn:enhance-credentials:problem:bad-request");
     assert!(p["title"].is_string());
-    assert!(p["detail"].as_str().unwrap().contains("not valid JSON"), "{p}");
+    assert!(
+        p["detail"].as_str().unwrap().contains("not valid JSON"),
+        "{p}"
+    );
     for (body, expected) in [
-        (json!({"credential": valid(&server)}), "verifiableCredential is required"),
-        (json!({"verifiableCredential": 42}), "verifiableCredential must be"),
-        (json!({"verifiableCredential": [1]}), "verifiableCredential must be"),
+        (
+            json!({"credential": valid(&server)}),
+            "verifiableCredential is required",
+        ),
+        (
+            json!({"verifiableCredential": 42}),
+            "verifiableCredential must be",
+        ),
+        (
+            json!({"verifiableCredential": [1]}),
+            "verifiableCredential must be",
+        ),
         (json!(["x"]), "JSON object"),
-        (json!({"verifiableCredential": {}, "options": {"checks": ["nope"]}}), "unknown check \"nope\""),
-        (json!({"verifiableCredential": {}, "options": "all"}), "options must be a JSON object"),
+        (
+            json!({"verifiableCredential": {}, "options": {"checks": ["nope"]}}),
+            "unknown check \"nope\"",
+        ),
+        (
+            json!({"verifiableCredential": {}, "options": "all"}),
+            "options must be a JSON object",
+        ),
     ] {
         let (status, p, ct) = post_verify(&s, &body).await;
         assert_eq!(status, 400, "{body}: {p}");
         assert_eq!(ct, "application/problem+json");
-        assert!(p["detail"].as_str().unwrap().contains(expected), "{body}: {p}");
+        assert!(
+            p["detail"].as_str().unwrap().contains(expected),
+            "{body}: {p}"
+        );
     }
 
     // Over the 8 MiB default: 413 problem JSON.
@@ -146,8 +235,14 @@ async fn vc_api_verify_answers_200_422_400_and_413() {
     s.shutdown().await.unwrap();
 }
 
-async fn page(s: &RunningService, credential_url: &str, accept: Option<&str>) -> (u16, String, reqwest::header::HeaderMap) {
-    let mut r = client().get(format!("{}/verify", s.url())).query(&[("credential", credential_url)]);
+async fn page(
+    s: &RunningService,
+    credential_url: &str,
+    accept: Option<&str>,
+) -> (u16, String, reqwest::header::HeaderMap) {
+    let mut r = client()
+        .get(format!("{}/verify", s.url()))
+        .query(&[("credential", credential_url)]);
     if let Some(a) = accept {
         r = r.header("accept", a);
     }
@@ -159,13 +254,17 @@ async fn page(s: &RunningService, credential_url: &str, accept: Option<&str>) ->
 
 /// The `<h1 id="verdict" ...>` element.
 fn verdict_h1(html: &str) -> &str {
-    let start = html.find("<h1 id=\"verdict\"").unwrap_or_else(|| panic!("no verdict heading in {html}"));
+    let start = html
+        .find("<h1 id=\"verdict\"")
+        .unwrap_or_else(|| panic!("no verdict heading in {html}"));
     let end = start + html[start..].find("</h1>").unwrap();
     &html[start..end + 5]
 }
 
 fn check_li<'a>(html: &'a str, name: &str) -> &'a str {
-    let start = html.find(&format!("<li class=\"check\" data-check=\"{name}\"")).unwrap_or_else(|| panic!("no {name} check"));
+    let start = html
+        .find(&format!("<li class=\"check\" data-check=\"{name}\""))
+        .unwrap_or_else(|| panic!("no {name} check"));
     &html[start..start + html[start..].find('>').unwrap() + 1]
 }
 
@@ -176,50 +275,105 @@ async fn verify_link_negotiates_html_and_json() {
     let url = server.put_json("/creds/valid", &valid(&server));
 
     // Browsers (text/html preferred) and clients without preference get the page.
-    for accept in [Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), None, Some("*/*")] {
+    for accept in [
+        Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+        None,
+        Some("*/*"),
+    ] {
         let (status, html, headers) = page(&s, &url, accept).await;
         assert_eq!(status, 200, "{accept:?}");
         assert_eq!(headers["content-type"], "text/html; charset=utf-8");
         assert_eq!(headers["cache-control"], "no-store");
-        assert!(headers["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+        assert!(headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'"));
         assert_eq!(headers["referrer-policy"], "no-referrer");
-        assert_eq!(verdict_h1(&html), "<h1 id=\"verdict\" data-verdict=\"valid\" data-reason=\"genuine\">Genuine</h1>");
+        assert_eq!(
+            verdict_h1(&html),
+            "<h1 id=\"verdict\" data-verdict=\"valid\" data-reason=\"genuine\">Genuine</h1>"
+        );
     }
     let (_, html, _) = page(&s, &url, Some("text/html")).await;
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
-    assert!(html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"));
+    assert!(
+        html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+    );
     assert_eq!(html.matches("<h1").count(), 1, "one h1: the verdict");
     assert!(!html.contains("<script"), "no JavaScript");
-    for name in ["format", "proof", "revocation", "expiry", "trust", "awarding-body"] {
-        assert_eq!(check_li(&html, name), format!("<li class=\"check\" data-check=\"{name}\" data-status=\"ok\">"));
+    for name in [
+        "format",
+        "proof",
+        "revocation",
+        "expiry",
+        "trust",
+        "awarding-body",
+    ] {
+        assert_eq!(
+            check_li(&html, name),
+            format!("<li class=\"check\" data-check=\"{name}\" data-status=\"ok\">")
+        );
     }
     assert!(html.contains("nothing in the credential was changed since it was issued"));
     // The certificate and supplement (render crate), with the page's own URL as verification URL.
-    assert!(html.contains("Lukas Meier"), "learner name in the certificate");
+    assert!(
+        html.contains("Lukas Meier"),
+        "learner name in the certificate"
+    );
     assert!(html.contains("Course Active Learning Design in Higher Education Teaching"));
     assert!(html.contains("<h2 id=\"certificate-title\" class=\"certificate-title\">"));
-    assert!(html.contains("class=\"sheet supplement"), "supplement embedded");
-    let own = format!("{}/verify?credential={}", s.url(), url.replace(':', "%3A").replace('/', "%2F"));
-    assert!(html.contains(&format!("href=\"{own}\"")), "QR link is the page URL {own}");
-    assert!(html.contains("<svg") && html.contains("role=\"img\""), "QR code with a text alternative");
+    assert!(
+        html.contains("class=\"sheet supplement"),
+        "supplement embedded"
+    );
+    let own = format!(
+        "{}/verify?credential={}",
+        s.url(),
+        url.replace(':', "%3A").replace('/', "%2F")
+    );
+    assert!(
+        html.contains(&format!("href=\"{own}\"")),
+        "QR link is the page URL {own}"
+    );
+    assert!(
+        html.contains("<svg") && html.contains("role=\"img\""),
+        "QR code with a text alternative"
+    );
 
     // JSON when preferred: the report, 200 (valid).
     let (status, body, headers) = page(&s, &url, Some("application/json")).await;
     assert_eq!(status, 200);
-    assert!(headers["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     let report: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(report["verdict"], "valid");
     assert_eq!(report["checks"].as_array().unwrap().len(), 6);
 
     // No credential parameter: a form (HTML) or a problem (JSON), 400.
-    let res = client().get(format!("{}/verify", s.url())).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/verify", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     let html = res.text().await.unwrap();
-    assert!(html.contains("<label for=\"credential-url\">") && html.contains("name=\"credential\""));
-    let res = client().get(format!("{}/verify", s.url())).header("accept", "application/json").send().await.unwrap();
+    assert!(
+        html.contains("<label for=\"credential-url\">") && html.contains("name=\"credential\"")
+    );
+    let res = client()
+        .get(format!("{}/verify", s.url()))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
-    assert!(res.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("`credential`"));
+    assert!(res.json::<Value>().await.unwrap()["detail"]
+        .as_str()
+        .unwrap()
+        .contains("`credential`"));
     s.shutdown().await.unwrap();
 }
 
@@ -229,8 +383,20 @@ async fn every_verdict_and_reason_on_the_page() {
     let s = service().await;
     let (doc, uni) = built("micro-credential-professional");
 
-    let revoked = signed_with_list(&server, "micro-credential-professional", &[42], "revocation", "42");
-    let suspended = signed_with_list(&server, "certificate-of-completion", &[9], "suspension", "9");
+    let revoked = signed_with_list(
+        &server,
+        "micro-credential-professional",
+        &[42],
+        "revocation",
+        "42",
+    );
+    let suspended = signed_with_list(
+        &server,
+        "certificate-of-completion",
+        &[9],
+        "suspension",
+        "9",
+    );
     let mut expired_doc = doc.clone();
     expired_doc["expirationDate"] = json!("2026-10-01T00:00:00Z");
     let expired = sign_with(&expired_doc, &signer(&uni));
@@ -243,16 +409,66 @@ async fn every_verdict_and_reason_on_the_page() {
     let untrusted = sign_with(&untrusted_doc, &key);
     let mut tampered = valid(&server);
     tampered["credentialSubject"]["familyName"] = json!({"en": "Mallory"});
-    let unreachable_list = sign_with(&with_status(doc.clone(), "http://127.0.0.1:1/status/eth/1", "revocation", "3"), &signer(&uni));
+    let unreachable_list = sign_with(
+        &with_status(
+            doc.clone(),
+            "http://127.0.0.1:1/status/eth/1",
+            "revocation",
+            "3",
+        ),
+        &signer(&uni),
+    );
 
     // (name, credential served (None: 404), data-verdict, data-reason, headline, (check, data-status))
-    type Case<'a> = (&'a str, Option<Value>, &'a str, &'a str, &'a str, Option<(&'a str, &'a str)>);
+    type Case<'a> = (
+        &'a str,
+        Option<Value>,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<(&'a str, &'a str)>,
+    );
     let cases: Vec<Case> = vec![
-        ("valid", Some(valid(&server)), "valid", "genuine", "Genuine", None),
-        ("revoked", Some(revoked), "invalid", "revoked", "Revoked", Some(("revocation", "failed"))),
-        ("suspended", Some(suspended), "invalid", "suspended", "Suspended", Some(("revocation", "failed"))),
-        ("expired", Some(expired), "invalid", "expired", "Expired", Some(("expiry", "failed"))),
-        ("untrusted", Some(untrusted), "invalid", "untrusted", "Not from a trusted university", Some(("trust", "failed"))),
+        (
+            "valid",
+            Some(valid(&server)),
+            "valid",
+            "genuine",
+            "Genuine",
+            None,
+        ),
+        (
+            "revoked",
+            Some(revoked),
+            "invalid",
+            "revoked",
+            "Revoked",
+            Some(("revocation", "failed")),
+        ),
+        (
+            "suspended",
+            Some(suspended),
+            "invalid",
+            "suspended",
+            "Suspended",
+            Some(("revocation", "failed")),
+        ),
+        (
+            "expired",
+            Some(expired),
+            "invalid",
+            "expired",
+            "Expired",
+            Some(("expiry", "failed")),
+        ),
+        (
+            "untrusted",
+            Some(untrusted),
+            "invalid",
+            "untrusted",
+            "Not from a trusted university",
+            Some(("trust", "failed")),
+        ),
         (
             "tampered",
             Some(tampered),
@@ -261,8 +477,22 @@ async fn every_verdict_and_reason_on_the_page() {
             "Not genuine: the credential was changed or the signature is wrong",
             Some(("proof", "failed")),
         ),
-        ("list-unreachable", Some(unreachable_list), "indeterminate", "not-checked", "Could not check", Some(("revocation", "error"))),
-        ("missing", None, "indeterminate", "not-checked", "Could not check", Some(("format", "error"))),
+        (
+            "list-unreachable",
+            Some(unreachable_list),
+            "indeterminate",
+            "not-checked",
+            "Could not check",
+            Some(("revocation", "error")),
+        ),
+        (
+            "missing",
+            None,
+            "indeterminate",
+            "not-checked",
+            "Could not check",
+            Some(("format", "error")),
+        ),
     ];
     for (name, cred, verdict, reason, headline, failing) in cases {
         let url = match &cred {
@@ -277,15 +507,25 @@ async fn every_verdict_and_reason_on_the_page() {
             "{name}"
         );
         if let Some((check, st)) = failing {
-            assert_eq!(check_li(&html, check), format!("<li class=\"check\" data-check=\"{check}\" data-status=\"{st}\">"), "{name}");
+            assert_eq!(
+                check_li(&html, check),
+                format!("<li class=\"check\" data-check=\"{check}\" data-status=\"{st}\">"),
+                "{name}"
+            );
         }
         if verdict != "valid" {
             assert!(!html.contains(">Genuine<"), "{name}");
         }
         if cred.is_some() {
-            assert!(html.contains("Lukas Meier") || html.contains("certificate-title"), "{name}: certificate shown");
+            assert!(
+                html.contains("Lukas Meier") || html.contains("certificate-title"),
+                "{name}: certificate shown"
+            );
             if verdict != "valid" {
-                assert!(html.contains("class=\"sheet caution\""), "{name}: warning above the certificate");
+                assert!(
+                    html.contains("class=\"sheet caution\""),
+                    "{name}: warning above the certificate"
+                );
             }
         }
         // The same verdict as JSON: 200 only when valid.
@@ -298,17 +538,34 @@ async fn every_verdict_and_reason_on_the_page() {
     // Unreachable credential URLs: could not check, with the reason; never valid.
     for (url, why) in [
         (format!("{}/creds/missing", server.base), "HTTP status 404"),
-        ("http://127.0.0.1:1/share/x".to_string(), "could not be fetched"),
-        ("ftp://example.org/x".to_string(), "only https URLs are fetched"),
+        (
+            "http://127.0.0.1:1/share/x".to_string(),
+            "could not be fetched",
+        ),
+        (
+            "ftp://example.org/x".to_string(),
+            "only https URLs are fetched",
+        ),
     ] {
         let (status, html, _) = page(&s, &url, None).await;
         assert_eq!(status, 200);
-        assert!(verdict_h1(&html).contains("data-verdict=\"indeterminate\" data-reason=\"not-checked\""), "{url}");
+        assert!(
+            verdict_h1(&html)
+                .contains("data-verdict=\"indeterminate\" data-reason=\"not-checked\""),
+            "{url}"
+        );
         assert!(html.contains(why), "{url}: {why}");
-        assert!(html.contains("The credential could not be retrieved from the link"), "{url}");
+        assert!(
+            html.contains("The credential could not be retrieved from the link"),
+            "{url}"
+        );
     }
     // The guarded fetch refuses loopback when local networks are not allowed.
-    let strict = service_with(ServiceConfig { allow_local_network: false, ..config() }).await;
+    let strict = service_with(ServiceConfig {
+        allow_local_network: false,
+        ..config()
+    })
+    .await;
     let url = server.put_json("/creds/valid2", &valid(&server));
     let (_, html, _) = page(&strict, &url, None).await;
     assert!(verdict_h1(&html).contains("data-reason=\"not-checked\""));
@@ -340,7 +597,10 @@ fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
 async fn upload(s: &RunningService, body: Vec<u8>) -> (u16, String) {
     let res = client()
         .post(format!("{}/upload", s.url()))
-        .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
         .body(body)
         .send()
         .await
@@ -353,38 +613,89 @@ async fn upload_page_file_and_pasted_text() {
     let server = Server::start();
     let s = service().await;
 
-    let res = client().get(format!("{}/upload", s.url())).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/upload", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("<html lang=\"en\">"));
-    assert!(html.contains("<label for=\"file\">") && html.contains("<input type=\"file\" id=\"file\" name=\"file\""));
-    assert!(html.contains("<label for=\"credential\">") && html.contains("<textarea id=\"credential\" name=\"credential\""));
+    assert!(
+        html.contains("<label for=\"file\">")
+            && html.contains("<input type=\"file\" id=\"file\" name=\"file\"")
+    );
+    assert!(
+        html.contains("<label for=\"credential\">")
+            && html.contains("<textarea id=\"credential\" name=\"credential\"")
+    );
     assert!(html.contains("method=\"post\" action=\"upload\" enctype=\"multipart/form-data\""));
     // `/` leads to the upload page.
-    let res = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap().get(format!("{}/", s.url())).send().await.unwrap();
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "upload");
 
     // A file: valid.
     let cred = serde_json::to_vec_pretty(&valid(&server)).unwrap();
-    let (status, html) = upload(&s, multipart(&[("file", Some("credential.json"), &cred), ("credential", None, b"")])).await;
+    let (status, html) = upload(
+        &s,
+        multipart(&[
+            ("file", Some("credential.json"), &cred),
+            ("credential", None, b""),
+        ]),
+    )
+    .await;
     assert_eq!(status, 200, "{html}");
-    assert!(verdict_h1(&html).contains("data-verdict=\"valid\" data-reason=\"genuine\""), "{}", verdict_h1(&html));
+    assert!(
+        verdict_h1(&html).contains("data-verdict=\"valid\" data-reason=\"genuine\""),
+        "{}",
+        verdict_h1(&html)
+    );
     assert!(html.contains("uploaded or pasted"));
     assert!(html.contains("Lukas Meier"));
-    assert!(html.contains(&format!("href=\"{}/upload\"", s.url())), "QR link is the upload page");
+    assert!(
+        html.contains(&format!("href=\"{}/upload\"", s.url())),
+        "QR link is the upload page"
+    );
 
     // Pasted text: a revoked credential, and a VC-JWT.
-    let revoked = signed_with_list(&server, "micro-credential-professional", &[42], "revocation", "42");
-    let (status, html) =
-        upload(&s, multipart(&[("file", Some(""), b""), ("credential", None, revoked.to_string().as_bytes())])).await;
+    let revoked = signed_with_list(
+        &server,
+        "micro-credential-professional",
+        &[42],
+        "revocation",
+        "42",
+    );
+    let (status, html) = upload(
+        &s,
+        multipart(&[
+            ("file", Some(""), b""),
+            ("credential", None, revoked.to_string().as_bytes()),
+        ]),
+    )
+    .await;
     assert_eq!(status, 200);
     assert!(verdict_h1(&html).contains("data-verdict=\"invalid\" data-reason=\"revoked\">Revoked<"));
     let (doc, uni) = built("micro-credential-professional");
     let jwt = proofs::vc_jwt::encode(&doc, &signer(&uni)).unwrap();
-    let (status, html) = upload(&s, multipart(&[("credential", None, format!("\n{jwt}\n").as_bytes())])).await;
+    let (status, html) = upload(
+        &s,
+        multipart(&[("credential", None, format!("\n{jwt}\n").as_bytes())]),
+    )
+    .await;
     assert_eq!(status, 200);
-    assert!(verdict_h1(&html).contains("data-reason=\"genuine\""), "{}", verdict_h1(&html));
+    assert!(
+        verdict_h1(&html).contains("data-reason=\"genuine\""),
+        "{}",
+        verdict_h1(&html)
+    );
     assert!(html.contains("Lukas Meier"), "the JWT payload is rendered");
 
     // Not a credential: not genuine, nothing rendered.
@@ -394,11 +705,20 @@ async fn upload_page_file_and_pasted_text() {
     assert!(!html.contains("id=\"certificate-title\""));
 
     // Nothing given; not multipart; too large.
-    let (status, html) = upload(&s, multipart(&[("file", Some(""), b""), ("credential", None, b"  ")])).await;
+    let (status, html) = upload(
+        &s,
+        multipart(&[("file", Some(""), b""), ("credential", None, b"  ")]),
+    )
+    .await;
     assert_eq!(status, 400);
     assert!(html.contains("Choose a credential file or paste the credential"));
     assert!(html.contains("role=\"alert\""));
-    let res = client().post(format!("{}/upload", s.url())).form(&[("credential", "x")]).send().await.unwrap();
+    let res = client()
+        .post(format!("{}/upload", s.url()))
+        .form(&[("credential", "x")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     assert!(res.text().await.unwrap().contains("multipart/form-data"));
     let big = vec![b'x'; 9 * 1024 * 1024];
@@ -416,10 +736,22 @@ async fn text_from_credentials_is_escaped() {
     doc["credentialSubject"]["givenName"] = json!({"en": evil});
     doc["credentialSubject"]["fullName"] = json!({"en": evil});
     let cred = sign_with(&doc, &signer(&uni));
-    let (status, html) = upload(&s, multipart(&[("file", Some("c.json"), cred.to_string().as_bytes())])).await;
+    let (status, html) = upload(
+        &s,
+        multipart(&[("file", Some("c.json"), cred.to_string().as_bytes())]),
+    )
+    .await;
     assert_eq!(status, 200);
-    assert!(verdict_h1(&html).contains("data-reason=\"genuine\""), "signed as is: {}", verdict_h1(&html));
-    assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;"), "escaped learner name: {}", &html[html.find("class=\"learner\"").unwrap_or(0)..][..300]);
+    assert!(
+        verdict_h1(&html).contains("data-reason=\"genuine\""),
+        "signed as is: {}",
+        verdict_h1(&html)
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;"),
+        "escaped learner name: {}",
+        &html[html.find("class=\"learner\"").unwrap_or(0)..][..300]
+    );
     assert!(!html.contains("<script"));
 
     // Text from the report (an issuer named by the credential) is escaped too.
@@ -429,10 +761,17 @@ async fn text_from_credentials_is_escaped() {
         "issuer": "did:web:evil.example:<b onmouseover=alert(1)>x</b>",
         "credentialSubject": {"id": "did:example:x"}
     });
-    let (status, html) = upload(&s, multipart(&[("credential", None, bogus.to_string().as_bytes())])).await;
+    let (status, html) = upload(
+        &s,
+        multipart(&[("credential", None, bogus.to_string().as_bytes())]),
+    )
+    .await;
     assert_eq!(status, 200);
     assert!(verdict_h1(&html).contains("data-verdict=\"invalid\""));
-    assert!(html.contains("&lt;b onmouseover=alert(1)&gt;x&lt;/b&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;b onmouseover=alert(1)&gt;x&lt;/b&gt;"),
+        "{html}"
+    );
     assert!(!html.contains("<b onmouseover"));
     s.shutdown().await.unwrap();
 }
@@ -440,18 +779,36 @@ async fn text_from_credentials_is_escaped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_openapi_and_unknown_routes() {
     let s = service().await;
-    let res = client().get(format!("{}/healthz", s.url())).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/healthz", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap(), json!({"status": "ok"}));
-    let res = client().get(format!("{}/openapi.json", s.url())).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/openapi.json", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["content-type"], "application/json");
     let doc: Value = res.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
-    for (path, method) in [("/credentials/verify", "post"), ("/verify", "get"), ("/upload", "get"), ("/upload", "post"), ("/healthz", "get")] {
+    for (path, method) in [
+        ("/credentials/verify", "post"),
+        ("/verify", "get"),
+        ("/upload", "get"),
+        ("/upload", "post"),
+        ("/healthz", "get"),
+    ] {
         assert!(doc["paths"][path][method].is_object(), "{method} {path}");
     }
     assert!(doc["paths"]["/credentials/verify"]["post"]["responses"]["413"].is_object());
-    let res = client().get(format!("{}/nope", s.url())).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/nope", s.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     s.shutdown().await.unwrap();
@@ -464,30 +821,66 @@ async fn health_openapi_and_unknown_routes() {
 async fn stack_endpoint_reports_whether_units_stack() {
     let svc = service().await;
     let url = format!("http://{}/stack", svc.addr);
-    let programme: Value =
-        serde_json::from_str(&std::fs::read_to_string(repo().join("examples/stack/programme.json")).unwrap()).unwrap();
+    let programme: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("examples/stack/programme.json")).unwrap(),
+    )
+    .unwrap();
     let unit = |name: &str| {
         let (doc, uni) = built_in("examples/stack", name);
         sign_with(&doc, &signer(&uni))
     };
-    let units = vec![unit("unit-tudelft-data-analysis"), unit("unit-eth-machine-learning"), unit("unit-wut-statistics")];
+    let units = vec![
+        unit("unit-tudelft-data-analysis"),
+        unit("unit-eth-machine-learning"),
+        unit("unit-wut-statistics"),
+    ];
 
-    let res = client().post(&url).json(&json!({"programme": programme, "units": units})).send().await.unwrap();
+    let res = client()
+        .post(&url)
+        .json(&json!({"programme": programme, "units": units}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let report: Value = res.json().await.unwrap();
     assert_eq!(report["stacks"], true, "{report:#}");
     assert_eq!(report["verdict"], "stacks");
-    assert!(report["notice"].as_str().unwrap().to_lowercase().contains("recommend"), "{}", report["notice"]);
+    assert!(
+        report["notice"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("recommend"),
+        "{}",
+        report["notice"]
+    );
 
-    let res = client().post(&url).json(&json!({"programme": programme, "units": units[..2]})).send().await.unwrap();
+    let res = client()
+        .post(&url)
+        .json(&json!({"programme": programme, "units": units[..2]}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 422);
     let report: Value = res.json().await.unwrap();
     assert_eq!(report["stacks"], false);
-    assert_eq!(report["missingObligatory"].as_array().map(Vec::len), Some(1), "{report:#}");
+    assert_eq!(
+        report["missingObligatory"].as_array().map(Vec::len),
+        Some(1),
+        "{report:#}"
+    );
 
-    let res = client().post(&url).json(&json!({"programme": programme})).send().await.unwrap();
+    let res = client()
+        .post(&url)
+        .json(&json!({"programme": programme}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     let problem: Value = res.json().await.unwrap();
-    assert!(problem["detail"].as_str().unwrap().contains("units"), "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("units"),
+        "{problem}"
+    );
     svc.shutdown().await.unwrap();
 }

@@ -52,7 +52,9 @@ fn respond(mut s: TcpStream, routes: &Mutex<HashMap<String, Vec<u8>>>, hits: &Mu
             out.extend_from_slice(&b);
             out
         }
-        None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+        None => {
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
+        }
     };
     let _ = s.write_all(&response);
 }
@@ -88,7 +90,10 @@ impl StatusServer {
 
     /// Serves `body` at `path`; returns its URL.
     pub fn put(&self, path: &str, body: impl Into<Vec<u8>>) -> String {
-        self.routes.lock().unwrap().insert(path.to_string(), body.into());
+        self.routes
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), body.into());
         format!("{}{path}", self.base)
     }
 
@@ -99,7 +104,12 @@ impl StatusServer {
 
     /// How many requests were made for `path`.
     pub fn hits_of(&self, path: &str) -> usize {
-        self.hits.lock().unwrap().iter().filter(|p| *p == path).count()
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == path)
+            .count()
     }
 
     /// Stops listening and waits until the port is closed.

@@ -17,7 +17,8 @@
 //! 1.0, a relative `@vocab`, ...) are [`Fail::Declined`]: the caller falls back to the oracle.
 
 use super::iri::{
-    ends_with_gen_delim, is_absolute, is_blank, is_keyword, is_property_iri, looks_like_keyword, resolve,
+    ends_with_gen_delim, is_absolute, is_blank, is_keyword, is_property_iri, looks_like_keyword,
+    resolve,
 };
 use super::{Declined, Fail, FastError};
 use contexts::OfflineLoader;
@@ -180,7 +181,12 @@ pub(crate) struct ActiveContext {
 fn keyword_aliases(terms: &FnvMap<Str, Arc<TermDef>>) -> Vec<(Str, Str)> {
     let mut out: Vec<(Str, Str)> = terms
         .iter()
-        .filter_map(|(t, d)| d.iri.as_ref().filter(|i| i.starts_with('@')).map(|i| (t.clone(), i.clone())))
+        .filter_map(|(t, d)| {
+            d.iri
+                .as_ref()
+                .filter(|i| i.starts_with('@'))
+                .map(|i| (t.clone(), i.clone()))
+        })
         .collect();
     out.sort_unstable();
     out
@@ -190,7 +196,10 @@ impl ActiveContext {
     /// The keyword `key` is an alias of in this context, if any.
     #[inline]
     pub(crate) fn alias_of(&self, key: &str) -> Option<&str> {
-        self.aliases.iter().find(|(t, _)| &**t == key).map(|(_, k)| &**k)
+        self.aliases
+            .iter()
+            .find(|(t, _)| &**t == key)
+            .map(|(_, k)| &**k)
     }
 
     /// A fresh initial context (§4.1: base IRI = the document base).
@@ -273,16 +282,25 @@ const MAX_REMOTE: usize = 32;
 const MAX_DEPTH: usize = 64;
 
 fn err(code: &'static str, detail: impl Into<String>) -> Fail {
-    Fail::Error(FastError::JsonLd { code, detail: detail.into() })
+    Fail::Error(FastError::JsonLd {
+        code,
+        detail: detail.into(),
+    })
 }
 
 fn decline(reason: &'static str, detail: impl Into<String>) -> Fail {
-    Fail::Declined(Declined { reason, detail: detail.into() })
+    Fail::Declined(Declined {
+        reason,
+        detail: detail.into(),
+    })
 }
 
 impl<'a> Env<'a> {
     pub(crate) fn new(loader: &'a OfflineLoader) -> Self {
-        Env { loader, memo: Memo::default() }
+        Env {
+            loader,
+            memo: Memo::default(),
+        }
     }
 
     fn memo_get(&self, key: &MemoKey, global: bool) -> Option<Result<Arc<ActiveContext>, Fail>> {
@@ -379,7 +397,17 @@ impl<'a> Env<'a> {
                 self.memo_put(key, global, result.clone());
                 result
             }
-            None => self.process(active, local, base_url, &mut Vec::new(), false, true, true, false, 0),
+            None => self.process(
+                active,
+                local,
+                base_url,
+                &mut Vec::new(),
+                false,
+                true,
+                true,
+                false,
+                0,
+            ),
         }
     }
 
@@ -398,14 +426,22 @@ impl<'a> Env<'a> {
         depth: usize,
     ) -> Result<Arc<ActiveContext>, Fail> {
         if depth > MAX_DEPTH {
-            return Err(decline("context nesting too deep", "scoped/remote context depth limit"));
+            return Err(decline(
+                "context nesting too deep",
+                "scoped/remote context depth limit",
+            ));
         }
         // Step 2.
         if let Value::Object(m) = local {
             if let Some(p) = m.get("@propagate") {
                 match p {
                     Value::Bool(b) => propagate = *b,
-                    _ => return Err(err("invalid @propagate value", "@propagate must be a boolean")),
+                    _ => {
+                        return Err(err(
+                            "invalid @propagate value",
+                            "@propagate must be a boolean",
+                        ))
+                    }
                 }
             }
         }
@@ -457,7 +493,10 @@ impl<'a> Env<'a> {
                         continue;
                     }
                     if remote.len() > MAX_REMOTE {
-                        return Err(err("context overflow", format!("too many nested contexts at `{url}`")));
+                        return Err(err(
+                            "context overflow",
+                            format!("too many nested contexts at `{url}`"),
+                        ));
                     }
                     remote.push(url.clone());
                     let (doc, is_bundled) = match bundled_doc(&url) {
@@ -483,7 +522,11 @@ impl<'a> Env<'a> {
                     let is_static = result.is_static && is_bundled && src_static;
                     let global = is_static;
                     let key = (result.id, Src::Urls(vec![url.clone()]), Mode::Embedded);
-                    let hit = if remote.len() == 1 { self.memo_get(&key, global) } else { None };
+                    let hit = if remote.len() == 1 {
+                        self.memo_get(&key, global)
+                    } else {
+                        None
+                    };
                     result = match hit {
                         Some(h) => h?,
                         None => {
@@ -519,7 +562,12 @@ impl<'a> Env<'a> {
                     )?;
                 }
                 // Step 5.3.
-                _ => return Err(err("invalid local context", "a context must be null, a string or a map")),
+                _ => {
+                    return Err(err(
+                        "invalid local context",
+                        "a context must be null, a string or a map",
+                    ))
+                }
             }
         }
         Ok(result)
@@ -629,7 +677,14 @@ impl<'a> Env<'a> {
         for key in map.keys() {
             if matches!(
                 key.as_str(),
-                "@base" | "@direction" | "@import" | "@language" | "@propagate" | "@protected" | "@version" | "@vocab"
+                "@base"
+                    | "@direction"
+                    | "@import"
+                    | "@language"
+                    | "@propagate"
+                    | "@protected"
+                    | "@version"
+                    | "@vocab"
             ) {
                 continue;
             }
@@ -671,7 +726,10 @@ impl Builder<'_, '_, '_> {
             None => return Ok(()),
         };
         if term == "@type" {
-            return Err(decline("@type term definition", "a context redefines @type"));
+            return Err(decline(
+                "@type term definition",
+                "a context redefines @type",
+            ));
         }
         if is_keyword(term) {
             return Err(err("keyword redefinition", term.to_owned()));
@@ -745,7 +803,10 @@ impl Builder<'_, '_, '_> {
                         self.defined.insert(term.to_owned(), true);
                         let check = self.expand_iri(term, false, true)?;
                         if check.as_deref() != Some(e.as_str()) {
-                            return Err(err("invalid IRI mapping", format!("{term} expands to {check:?}")));
+                            return Err(err(
+                                "invalid IRI mapping",
+                                format!("{term} expands to {check:?}"),
+                            ));
                         }
                     } else if simple && (ends_with_gen_delim(&e) || is_blank(&e)) {
                         def.prefix = true;
@@ -781,7 +842,10 @@ impl Builder<'_, '_, '_> {
                     // term being defined ("cyclic IRI mapping", found by the `jsonld` fuzz
                     // target on `{"a/b": {"@context": {...}}}`, which the oracle and jsonld.js
                     // accept): declined.
-                    return Err(decline("relative IRI reference as a term without @id", term.to_owned()));
+                    return Err(decline(
+                        "relative IRI reference as a term without @id",
+                        term.to_owned(),
+                    ));
                 } else if let Some(v) = &self.r.vocab {
                     def.iri = Some(Str::from(format!("{v}{term}")));
                 } else {
@@ -805,7 +869,17 @@ impl Builder<'_, '_, '_> {
                 let mut remote = self.remote.clone();
                 let depth = self.depth + 1;
                 let base = self.base_url.cloned();
-                match self.env.process(&snapshot, c, base.as_ref(), &mut remote, true, true, false, false, depth) {
+                match self.env.process(
+                    &snapshot,
+                    c,
+                    base.as_ref(),
+                    &mut remote,
+                    true,
+                    true,
+                    false,
+                    false,
+                    depth,
+                ) {
                     Ok(_) => {}
                     Err(Fail::Declined(d)) => return Err(Fail::Declined(d)),
                     Err(Fail::Error(FastError::UnknownContext { url })) => {
@@ -843,24 +917,42 @@ impl Builder<'_, '_, '_> {
         // 26 @prefix
         if let Some(p) = map.get("@prefix") {
             if term.contains(':') || term.contains('/') {
-                return Err(err("invalid term definition", format!("{term}: @prefix on a compact IRI")));
+                return Err(err(
+                    "invalid term definition",
+                    format!("{term}: @prefix on a compact IRI"),
+                ));
             }
             match p {
                 Value::Bool(b) => def.prefix = *b,
                 _ => return Err(err("invalid @prefix value", term.to_owned())),
             }
             if def.prefix && def.iri.as_deref().is_some_and(is_keyword) {
-                return Err(err("invalid term definition", format!("{term}: keyword as prefix")));
+                return Err(err(
+                    "invalid term definition",
+                    format!("{term}: keyword as prefix"),
+                ));
             }
         }
         // 27 other entries
         for k in map.keys() {
             if !matches!(
                 k.as_str(),
-                "@id" | "@reverse" | "@container" | "@context" | "@direction" | "@index" | "@language"
-                    | "@nest" | "@prefix" | "@protected" | "@type"
+                "@id"
+                    | "@reverse"
+                    | "@container"
+                    | "@context"
+                    | "@direction"
+                    | "@index"
+                    | "@language"
+                    | "@nest"
+                    | "@prefix"
+                    | "@protected"
+                    | "@type"
             ) {
-                return Err(err("invalid term definition", format!("{term}: unexpected `{k}`")));
+                return Err(err(
+                    "invalid term definition",
+                    format!("{term}: unexpected `{k}`"),
+                ));
             }
         }
         // 28 protected
@@ -883,7 +975,12 @@ impl Builder<'_, '_, '_> {
     }
 
     /// IRI Expansion §5.2.2 with a local context (vocab is always true here).
-    fn expand_iri(&mut self, value: &str, doc_relative: bool, vocab: bool) -> Result<Option<String>, Fail> {
+    fn expand_iri(
+        &mut self,
+        value: &str,
+        doc_relative: bool,
+        vocab: bool,
+    ) -> Result<Option<String>, Fail> {
         if is_keyword(value) {
             return Ok(Some(value.to_owned()));
         }
@@ -947,7 +1044,9 @@ fn parse_container(term: &str, c: &Value) -> Result<u8, Fail> {
     let mut count = 0;
     let mut decl = false;
     for v in items {
-        let s = v.as_str().ok_or_else(|| err("invalid container mapping", term.to_owned()))?;
+        let s = v
+            .as_str()
+            .ok_or_else(|| err("invalid container mapping", term.to_owned()))?;
         count += 1;
         let f = match s {
             "@set" => C_SET,
@@ -966,9 +1065,13 @@ fn parse_container(term: &str, c: &Value) -> Result<u8, Fail> {
         flags |= f;
     }
     if decl || count == 0 {
-        return Err(decline("@id/@index/@type or duplicate container", term.to_owned()));
+        return Err(decline(
+            "@id/@index/@type or duplicate container",
+            term.to_owned(),
+        ));
     }
-    let ok = count == 1 || (count == 2 && (flags == C_SET | C_LANGUAGE || flags == C_SET | C_GRAPH));
+    let ok =
+        count == 1 || (count == 2 && (flags == C_SET | C_LANGUAGE || flags == C_SET | C_GRAPH));
     if !ok {
         return Err(err("invalid container mapping", term.to_owned()));
     }

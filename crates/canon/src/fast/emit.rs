@@ -62,14 +62,20 @@ pub(crate) struct Out {
 }
 
 fn decline(reason: &'static str, detail: impl Into<String>) -> Fail {
-    Fail::Declined(Declined { reason, detail: detail.into() })
+    Fail::Declined(Declined {
+        reason,
+        detail: detail.into(),
+    })
 }
 
 impl Out {
     fn span(&mut self, s: &str) -> Span {
         let start = self.arena.len() as u32;
         self.arena.push_str(s);
-        Span { start, end: self.arena.len() as u32 }
+        Span {
+            start,
+            end: self.arena.len() as u32,
+        }
     }
 
     fn get(&self, s: Span) -> &str {
@@ -113,7 +119,10 @@ impl Out {
         for c in lang.bytes() {
             self.arena.push(char::from(c.to_ascii_lowercase()));
         }
-        let t = Span { start, end: self.arena.len() as u32 };
+        let t = Span {
+            start,
+            end: self.arena.len() as u32,
+        };
         Ok(T::Lit(l, Tag::Lang(t)))
     }
 
@@ -331,7 +340,10 @@ fn escape_into(out: &mut String, s: &str) {
     let mut i = 0;
     let mut last = 0;
     while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 32).and_then(|c| <&[u8; 32]>::try_from(c).ok()) {
+        if let Some(chunk) = bytes
+            .get(i..i + 32)
+            .and_then(|c| <&[u8; 32]>::try_from(c).ok())
+        {
             if !block_needs_escape(chunk) {
                 i += 32;
                 continue;
@@ -367,7 +379,10 @@ const MAX_SAFE: u64 = 1 << 53;
 
 /// The native-type part of Object to RDF (§8.6 steps 9-12) for a number: (lexical form,
 /// default datatype). `datatype` is the value object's `@type`, if any.
-pub(crate) fn number_lex(n: &serde_json::Number, datatype: Option<&str>) -> Result<(String, &'static str), Fail> {
+pub(crate) fn number_lex(
+    n: &serde_json::Number,
+    datatype: Option<&str>,
+) -> Result<(String, &'static str), Fail> {
     let as_int: Option<i128> = if let Some(i) = n.as_i64() {
         Some(i128::from(i))
     } else {
@@ -382,7 +397,10 @@ pub(crate) fn number_lex(n: &serde_json::Number, datatype: Option<&str>) -> Resu
             let f = i as f64;
             let (js, shortest) = (double_lex(f)?, shortest_double_lex(f));
             if js != shortest {
-                return Err(decline("xsd:double lexical forms differ between processors", n.to_string()));
+                return Err(decline(
+                    "xsd:double lexical forms differ between processors",
+                    n.to_string(),
+                ));
             }
             return Ok((js, XSD_DOUBLE));
         }
@@ -390,7 +408,9 @@ pub(crate) fn number_lex(n: &serde_json::Number, datatype: Option<&str>) -> Resu
     }
     // A JSON number that is not an integer token (`1.5`, `1.0`, `1e3`): its f64 value decides, as
     // in jsonld.js and the oracle.
-    let f = n.as_f64().ok_or_else(|| decline("unrepresentable JSON number", n.to_string()))?;
+    let f = n
+        .as_f64()
+        .ok_or_else(|| decline("unrepresentable JSON number", n.to_string()))?;
     if !f.is_finite() {
         return Err(decline("non-finite JSON number", n.to_string()));
     }
@@ -409,7 +429,10 @@ pub(crate) fn number_lex(n: &serde_json::Number, datatype: Option<&str>) -> Resu
     let js = double_lex(f)?;
     let shortest = shortest_double_lex(f);
     if js != shortest {
-        return Err(decline("xsd:double lexical forms differ between processors", n.to_string()));
+        return Err(decline(
+            "xsd:double lexical forms differ between processors",
+            n.to_string(),
+        ));
     }
     Ok((js, XSD_DOUBLE))
 }
@@ -442,7 +465,9 @@ pub(crate) fn double_lex(f: f64) -> Result<String, Fail> {
         }
     }
     let s = format!("{:.15e}", f);
-    let (m, e) = s.split_once('e').ok_or_else(|| decline("double format", s.clone()))?;
+    let (m, e) = s
+        .split_once('e')
+        .ok_or_else(|| decline("double format", s.clone()))?;
     let m = match m.split_once('.') {
         Some((int, frac)) => {
             let frac = frac.trim_end_matches('0');
@@ -462,7 +487,10 @@ pub(crate) fn jcs(v: &Value, out: &mut String) -> Result<(), Fail> {
         Value::Number(n) => {
             // JCS numbers are ECMAScript Number.toString: only integer tokens are compiled.
             if n.as_i64().is_none() && n.as_u64().is_none() {
-                return Err(decline("non-integer number in a JSON literal", n.to_string()));
+                return Err(decline(
+                    "non-integer number in a JSON literal",
+                    n.to_string(),
+                ));
             }
             let (lex, _) = number_lex(n, None)?;
             out.push_str(&lex);
@@ -531,7 +559,10 @@ mod tests {
         assert_eq!(double_lex(0.1).unwrap(), "1.0E-1");
         assert_eq!(double_lex(123.456).unwrap(), "1.23456E2");
         assert_eq!(shortest_double_lex(1e21), "1.0E21");
-        assert_eq!(shortest_double_lex(0.30000000000000004), "3.0000000000000004E-1");
+        assert_eq!(
+            shortest_double_lex(0.30000000000000004),
+            "3.0000000000000004E-1"
+        );
         assert_eq!(double_lex(0.30000000000000004).unwrap(), "3.0E-1");
     }
 

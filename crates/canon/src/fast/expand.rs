@@ -13,21 +13,30 @@ use super::context::{
     C_LANGUAGE, C_LIST,
 };
 use super::emit::{
-    jcs, number_lex, Out, T, RDF_FIRST, RDF_JSON, RDF_NIL, RDF_REST, RDF_TYPE,
-    XSD_BOOLEAN, XSD_DOUBLE,
+    jcs, number_lex, Out, RDF_FIRST, RDF_JSON, RDF_NIL, RDF_REST, RDF_TYPE, T, XSD_BOOLEAN,
+    XSD_DOUBLE,
 };
-use super::iri::{is_absolute, is_blank, is_keyword, is_nquads_safe, is_oracle_blank_id, looks_like_keyword, KEYWORDS};
+use super::iri::{
+    is_absolute, is_blank, is_keyword, is_nquads_safe, is_oracle_blank_id, looks_like_keyword,
+    KEYWORDS,
+};
 use super::{Declined, Fail, FastError};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 fn err(code: &'static str, detail: impl Into<String>) -> Fail {
-    Fail::Error(FastError::JsonLd { code, detail: detail.into() })
+    Fail::Error(FastError::JsonLd {
+        code,
+        detail: detail.into(),
+    })
 }
 
 fn decline(reason: &'static str, detail: impl Into<String>) -> Fail {
-    Fail::Declined(Declined { reason, detail: detail.into() })
+    Fail::Declined(Declined {
+        reason,
+        detail: detail.into(),
+    })
 }
 
 fn relative(value: &str) -> Fail {
@@ -90,7 +99,9 @@ impl<'v> Obj<'v> {
         match self {
             // Most objects of a credential have a handful of members: a scan beats hashing the
             // key with the map's SipHash.
-            Obj::Plain(m) if m.len() <= 8 => m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v),
+            Obj::Plain(m) if m.len() <= 8 => {
+                m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+            }
             Obj::Plain(m) => m.get(key),
             Obj::View(v) => {
                 if let Some((_, val)) = v.replace.iter().find(|(k, _)| *k == key) {
@@ -111,8 +122,16 @@ impl<'v> Obj<'v> {
     /// The members, in document order (replacements in place, additions last).
     fn entries(self) -> ObjIter<'v> {
         match self {
-            Obj::Plain(m) => ObjIter { base: m.iter(), view: None, extra: 0 },
-            Obj::View(v) => ObjIter { base: v.base.iter(), view: Some(v), extra: 0 },
+            Obj::Plain(m) => ObjIter {
+                base: m.iter(),
+                view: None,
+                extra: 0,
+            },
+            Obj::View(v) => ObjIter {
+                base: v.base.iter(),
+                view: Some(v),
+                extra: 0,
+            },
         }
     }
 
@@ -191,13 +210,21 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
     }
 
     /// Runs expansion + toRdf over a whole document.
-    pub(crate) fn document(&mut self, ctx: &Arc<ActiveContext>, doc: &'v Value) -> Result<(), Fail> {
+    pub(crate) fn document(
+        &mut self,
+        ctx: &Arc<ActiveContext>,
+        doc: &'v Value,
+    ) -> Result<(), Fail> {
         let mut items = Vec::new();
         self.element(ctx, None, Ap::Top, doc, None, false, &mut items)
     }
 
     /// Runs expansion + toRdf over a top-level [`View`].
-    pub(crate) fn document_view(&mut self, ctx: &Arc<ActiveContext>, view: View<'v>) -> Result<(), Fail> {
+    pub(crate) fn document_view(
+        &mut self,
+        ctx: &Arc<ActiveContext>,
+        view: View<'v>,
+    ) -> Result<(), Fail> {
         let mut items = Vec::new();
         self.depth += 1;
         let r = self.map(ctx, None, Ap::Top, Obj::View(view), None, &mut items);
@@ -218,7 +245,10 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
     fn id_term(&mut self, iri: &str, what: &str) -> Result<T, Fail> {
         if is_blank(iri) {
             if !is_oracle_blank_id(iri) {
-                return Err(decline("blank node identifier with an unusual label", format!("{what}: {iri}")));
+                return Err(decline(
+                    "blank node identifier with an unusual label",
+                    format!("{what}: {iri}"),
+                ));
             }
             return Ok(self.blank_label(iri));
         }
@@ -227,7 +257,10 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
         }
         if !is_absolute(iri) {
             if self.in_list > 0 {
-                return Err(decline("relative IRI inside a list", format!("{what}: {iri}")));
+                return Err(decline(
+                    "relative IRI inside a list",
+                    format!("{what}: {iri}"),
+                ));
             }
             return Err(relative(iri));
         }
@@ -332,7 +365,10 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
             Value::Object(map) => {
                 // Nesting guard (a document built in memory can be deeper than serde_json parses).
                 if self.depth > MAX_NESTING {
-                    return Err(decline("nesting too deep", format!("more than {MAX_NESTING} levels")));
+                    return Err(decline(
+                        "nesting too deep",
+                        format!("more than {MAX_NESTING} levels"),
+                    ));
                 }
                 self.depth += 1;
                 let r = self.map(ctx, prop_def, ap, Obj::Plain(map), graph, items);
@@ -348,7 +384,9 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
                 let (ctx2, def2);
                 let (c, d) = match prop_def.and_then(|d| d.context.as_ref()) {
                     Some(scoped) => {
-                        ctx2 = self.env.apply_scoped(ctx, scoped, Mode::ScalarPropertyScoped)?;
+                        ctx2 = self
+                            .env
+                            .apply_scoped(ctx, scoped, Mode::ScalarPropertyScoped)?;
                         def2 = ctx2.terms.get(key).cloned();
                         (&ctx2, def2.as_ref())
                     }
@@ -362,7 +400,12 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
     }
 
     /// Value Expansion §5.3.2 followed by Object to RDF §8.6, for a scalar.
-    fn value(&mut self, ctx: &ActiveContext, def: Option<&Arc<TermDef>>, v: &Value) -> Result<Item, Fail> {
+    fn value(
+        &mut self,
+        ctx: &ActiveContext,
+        def: Option<&Arc<TermDef>>,
+        v: &Value,
+    ) -> Result<Item, Fail> {
         let tm = def.and_then(|d| d.type_map.as_ref());
         if let Value::String(s) = v {
             match tm {
@@ -401,7 +444,12 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
     }
 
     /// Object to RDF §8.6 for a value object's `@value` (not `@json`).
-    fn literal(&mut self, v: &Value, datatype: Option<&str>, lang: Option<&str>) -> Result<T, Fail> {
+    fn literal(
+        &mut self,
+        v: &Value,
+        datatype: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<T, Fail> {
         match v {
             Value::Bool(b) => {
                 let lex = if *b { "true" } else { "false" };
@@ -413,7 +461,9 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
             }
             Value::String(s) => match (lang, datatype) {
                 (Some(l), None) => self.out.lang(s, l),
-                (None, Some(dt)) if dt == XSD_DOUBLE => Err(decline("string with xsd:double type", s.clone())),
+                (None, Some(dt)) if dt == XSD_DOUBLE => {
+                    Err(decline("string with xsd:double type", s.clone()))
+                }
                 (None, Some(dt)) => self.out.typed(s, dt),
                 (None, None) => self.out.plain(s),
                 (Some(_), Some(_)) => Err(err("invalid value object", "both @type and @language")),
@@ -536,7 +586,12 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
                     "@type" => has_type = true,
                     "@context" => return Err(decline("aliased @context", k.to_owned())),
                     "@language" => {}
-                    _ => return Err(decline("keyword outside the compiled subset", (*kw).to_owned())),
+                    _ => {
+                        return Err(decline(
+                            "keyword outside the compiled subset",
+                            (*kw).to_owned(),
+                        ))
+                    }
                 }
             }
             keys.push((k, kk, v));
@@ -576,14 +631,21 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
             items.push(Item::List(sub));
             return Ok(());
         }
-        if map.contains_key("@language") || keys.iter().any(|(_, k, _)| matches!(k, Key::Kw("@language"))) {
+        if map.contains_key("@language")
+            || keys
+                .iter()
+                .any(|(_, k, _)| matches!(k, Key::Kw("@language")))
+        {
             return Err(decline("@language in a node object", ""));
         }
 
         // A node object. Top-level unwrap of a lone @graph (expansion §5.1.2 post-processing).
         let mut unwrap = false;
         if has_graph && matches!(ap, Ap::Top) && !has_id && !has_type {
-            let others = keys.iter().filter(|(_, k, _)| !matches!(k, Key::Kw("@graph"))).count();
+            let others = keys
+                .iter()
+                .filter(|(_, k, _)| !matches!(k, Key::Kw("@graph")))
+                .count();
             let null_others = keys
                 .iter()
                 .filter(|(_, k, v)| !matches!(k, Key::Kw("@graph")) && v.is_null())
@@ -605,7 +667,9 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
                     }
                     let e = expand_iri_ro(&ctx, s, true, false)?.unwrap_or_default();
                     let t = self.id_term(&e, "@id")?;
-                    if let (Obj::Plain(m), None, 0, false, T::Iri(_)) = (map, graph, self.in_list, has_graph, t) {
+                    if let (Obj::Plain(m), None, 0, false, T::Iri(_)) =
+                        (map, graph, self.in_list, has_graph, t)
+                    {
                         let key = (e.to_string(), ctx.id, type_ctx.id);
                         if let Some(prev) = self.node_memo.get(&key) {
                             if std::ptr::eq(*prev, m) || **prev == *m {
@@ -653,7 +717,9 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
                     let mut sub = Vec::new();
                     self.element(&ctx, None, Ap::Graph, v, g, false, &mut sub)?;
                 }
-                Key::Kw(other) => return Err(decline("keyword in node object", (*other).to_owned())),
+                Key::Kw(other) => {
+                    return Err(decline("keyword in node object", (*other).to_owned()))
+                }
                 Key::Prop(iri, def) => {
                     self.property(&ctx, subject, iri, def.as_ref(), k, v, graph)?;
                 }
@@ -695,7 +761,9 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
             if let Value::Object(lm) = v {
                 let p = self.out.pred(iri);
                 for (lang, lv) in lm {
-                    let none = lang == "@none" || ctx.terms.get(lang.as_str()).and_then(|d| d.iri.as_deref()) == Some("@none");
+                    let none = lang == "@none"
+                        || ctx.terms.get(lang.as_str()).and_then(|d| d.iri.as_deref())
+                            == Some("@none");
                     let vals: &[Value] = match lv {
                         Value::Array(a) => a,
                         other => std::slice::from_ref(other),
@@ -704,7 +772,11 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
                         match item {
                             Value::Null => {}
                             Value::String(s) => {
-                                let o = if none { self.out.plain(s)? } else { self.out.lang(s, lang)? };
+                                let o = if none {
+                                    self.out.plain(s)?
+                                } else {
+                                    self.out.lang(s, lang)?
+                                };
                                 self.out.quad(subject, p, o, graph);
                             }
                             _ => return Err(err("invalid language map value", item.to_string())),
@@ -729,7 +801,11 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
                     return Err(decline("non-node value in a @graph container", ""));
                 }
                 if let Value::Object(m) = ev {
-                    if m.keys().any(|k| self.key_is(ctx, k, "@set") || self.key_is(ctx, k, "@list") || self.key_is(ctx, k, "@value")) {
+                    if m.keys().any(|k| {
+                        self.key_is(ctx, k, "@set")
+                            || self.key_is(ctx, k, "@list")
+                            || self.key_is(ctx, k, "@value")
+                    }) {
                         return Err(decline("non-node value in a @graph container", ""));
                     }
                 }
@@ -796,7 +872,11 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
                 for (i, it) in list.into_iter().enumerate() {
                     let o = self.item_term(it, graph);
                     self.out.quad(heads[i], first, o, graph);
-                    let next = if i + 1 < n { heads[i + 1] } else { self.out.iri(RDF_NIL) };
+                    let next = if i + 1 < n {
+                        heads[i + 1]
+                    } else {
+                        self.out.iri(RDF_NIL)
+                    };
                     self.out.quad(heads[i], rest, next, graph);
                 }
                 heads[0]
@@ -812,7 +892,8 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
         keys: &[(&str, Key, &Value)],
         items: &mut Vec<Item>,
     ) -> Result<(), Fail> {
-        let (mut value, mut ty, mut lang): (Option<&Value>, Option<&Value>, Option<&Value>) = (None, None, None);
+        let (mut value, mut ty, mut lang): (Option<&Value>, Option<&Value>, Option<&Value>) =
+            (None, None, None);
         for (k, kk, v) in keys {
             match kk {
                 Key::Kw("@value") => value = Some(v),

@@ -62,9 +62,12 @@ pub(crate) fn is_oracle_blank_id(s: &str) -> bool {
         base(c) || matches!(c, '_' | ':')
     }
     fn pn_char(c: char) -> bool {
-        char_u(c) || matches!(c, '-' | '0'..='9' | '\u{00b7}' | '\u{0300}'..='\u{036f}' | '\u{203f}'..='\u{2040}')
+        char_u(c)
+            || matches!(c, '-' | '0'..='9' | '\u{00b7}' | '\u{0300}'..='\u{036f}' | '\u{203f}'..='\u{2040}')
     }
-    let Some(label) = s.strip_prefix("_:") else { return false };
+    let Some(label) = s.strip_prefix("_:") else {
+        return false;
+    };
     let mut chars = label.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_digit() || char_u(c)) && chars.all(pn_char)
 }
@@ -96,7 +99,21 @@ static SUSPICIOUS: [u8; 256] = {
         let c = i as u8;
         if c <= 0x20
             || c >= 0x7f
-            || matches!(c, b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\' | b'[' | b']' | b'#' | b'%')
+            || matches!(
+                c,
+                b'<' | b'>'
+                    | b'"'
+                    | b'{'
+                    | b'}'
+                    | b'|'
+                    | b'^'
+                    | b'`'
+                    | b'\\'
+                    | b'['
+                    | b']'
+                    | b'#'
+                    | b'%'
+            )
         {
             t[i] = 1;
         }
@@ -127,9 +144,19 @@ pub(crate) fn is_nquads_safe(s: &str) -> bool {
     let mut hashes = 0;
     for (i, &c) in b.iter().enumerate() {
         match c {
-            0..=0x20 | b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\' | b'[' | b']' | 0x7f => {
-                return false
-            }
+            0..=0x20
+            | b'<'
+            | b'>'
+            | b'"'
+            | b'{'
+            | b'}'
+            | b'|'
+            | b'^'
+            | b'`'
+            | b'\\'
+            | b'['
+            | b']'
+            | 0x7f => return false,
             b'#' => {
                 hashes += 1;
                 if hashes > 1 {
@@ -195,7 +222,13 @@ fn split(s: &str) -> Parts<'_> {
     } else {
         (None, rest)
     };
-    Parts { scheme, authority, path, query, fragment }
+    Parts {
+        scheme,
+        authority,
+        path,
+        query,
+        fragment,
+    }
 }
 
 /// RFC 3986 §5.2.4 remove_dot_segments.

@@ -129,7 +129,10 @@ fn default_options() -> &'static FastOptions {
 /// buffers go back to the thread's pool on failure).
 fn expand_with<'v>(
     opts: &FastOptions,
-    walk: impl FnOnce(&mut expand::Expander<'_, '_, 'v>, &Arc<context::ActiveContext>) -> Result<(), Fail>,
+    walk: impl FnOnce(
+        &mut expand::Expander<'_, '_, 'v>,
+        &Arc<context::ActiveContext>,
+    ) -> Result<(), Fail>,
 ) -> Result<emit::Out, Fail> {
     let mut env = context::Env::new(&opts.loader);
     let base: Option<context::Str> = opts.base.as_deref().map(context::Str::from);
@@ -152,7 +155,11 @@ fn run(doc: &serde_json::Value, opts: &FastOptions) -> Result<emit::Out, Fail> {
 }
 
 fn run_view(view: crate::DocumentView<'_>, opts: &FastOptions) -> Result<emit::Out, Fail> {
-    let v = expand::View { base: view.base, omit: view.omit, replace: view.replace };
+    let v = expand::View {
+        base: view.base,
+        omit: view.omit,
+        replace: view.replace,
+    };
     expand_with(opts, |ex, ctx| ex.document_view(ctx, v))
 }
 
@@ -173,9 +180,10 @@ fn finish<T>(
 
 fn to_canon_error(e: FastError, doc: &serde_json::Value) -> CanonError {
     match e {
-        FastError::JsonLd { code, detail } => {
-            CanonError::InvalidJsonLd { code: code.to_owned(), message: detail }
-        }
+        FastError::JsonLd { code, detail } => CanonError::InvalidJsonLd {
+            code: code.to_owned(),
+            message: detail,
+        },
         FastError::UndefinedTerm(term) => {
             let path = crate::oracle::find_path(doc, &|k, _| k == Some(term.as_str()))
                 .unwrap_or_else(|| "(unknown path)".to_owned());
@@ -189,9 +197,10 @@ fn to_canon_error(e: FastError, doc: &serde_json::Value) -> CanonError {
             CanonError::RelativeIri { value, path }
         }
         FastError::UnknownContext { url } => CanonError::UnknownContext { url },
-        FastError::ProtectedTermRedefinition { term } => {
-            CanonError::ProtectedTermRedefinition { term, context: None }
-        }
+        FastError::ProtectedTermRedefinition { term } => CanonError::ProtectedTermRedefinition {
+            term,
+            context: None,
+        },
     }
 }
 
@@ -244,7 +253,8 @@ pub fn canonical_sha256_view(
     };
     let r = if out.has_blank {
         use sha2::Digest as _;
-        crate::rdfc10(&out.to_quads(), &opts.limits).map(|c| sha2::Sha256::digest(c.nquads.as_bytes()).into())
+        crate::rdfc10(&out.to_quads(), &opts.limits)
+            .map(|c| sha2::Sha256::digest(c.nquads.as_bytes()).into())
     } else {
         Ok(out.sorted_unique_sha256())
     };
@@ -255,7 +265,9 @@ pub fn canonical_sha256_view(
 /// `finish` never returns `Ok(Ok(()))` for an `Err` input; this keeps the match total without a
 /// panic.
 fn unreachable_ok() -> Result<Result<[u8; 32], Declined>, CanonError> {
-    Err(CanonError::InvalidRdf { message: "internal: fast path failure without a reason".into() })
+    Err(CanonError::InvalidRdf {
+        message: "internal: fast path failure without a reason".into(),
+    })
 }
 
 /// JSON-LD → RDF (toRdf) of `doc`: the quads (duplicates possible, blank nodes labelled `b0`,

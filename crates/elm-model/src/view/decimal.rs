@@ -25,7 +25,10 @@ impl Decimal {
 
     /// An integer.
     pub fn from_int(n: i64) -> Self {
-        Self { units: i128::from(n), scale: 0 }
+        Self {
+            units: i128::from(n),
+            scale: 0,
+        }
     }
 
     fn normalised(mut units: i128, mut scale: u32) -> Self {
@@ -45,8 +48,12 @@ impl Decimal {
     /// Adds, or `None` on overflow.
     pub fn checked_add(self, other: Self) -> Option<Self> {
         let scale = self.scale.max(other.scale);
-        let a = self.units.checked_mul(10i128.checked_pow(scale - self.scale)?)?;
-        let b = other.units.checked_mul(10i128.checked_pow(scale - other.scale)?)?;
+        let a = self
+            .units
+            .checked_mul(10i128.checked_pow(scale - self.scale)?)?;
+        let b = other
+            .units
+            .checked_mul(10i128.checked_pow(scale - other.scale)?)?;
         Some(Self::normalised(a.checked_add(b)?, scale))
     }
 }
@@ -120,7 +127,10 @@ mod tests {
         assert_eq!(d("7.50"), d("7.5"));
         assert_eq!(d("7,5").to_string(), "7.5");
         assert_eq!((d("0.1") + d("0.2")).to_string(), "0.3");
-        assert_eq!([d("2"), d("7.5"), d("0.5")].into_iter().sum::<Decimal>(), Decimal::from_int(10));
+        assert_eq!(
+            [d("2"), d("7.5"), d("0.5")].into_iter().sum::<Decimal>(),
+            Decimal::from_int(10)
+        );
         assert_eq!(d("-0.05").to_string(), "-0.05");
         assert_eq!(d(".5").to_f64(), 0.5);
         assert!("".parse::<Decimal>().is_err());

@@ -60,7 +60,11 @@ impl ViewError {
     }
 
     pub(crate) fn type_at(path: &Path<'_>, expected: &'static str, found: &Value) -> Self {
-        Self::Type { path: path.to_string(), expected, found: describe(found).to_owned() }
+        Self::Type {
+            path: path.to_string(),
+            expected,
+            found: describe(found).to_owned(),
+        }
     }
 }
 
@@ -94,17 +98,26 @@ enum Seg<'a> {
 impl<'a> Path<'a> {
     /// A root path, printed as given (`$`, `$.payload`).
     pub fn root(name: &'a str) -> Self {
-        Self { parent: None, seg: Seg::Root(name) }
+        Self {
+            parent: None,
+            seg: Seg::Root(name),
+        }
     }
 
     /// The path of member `key` below this one.
     pub fn key(&'a self, key: &'a str) -> Path<'a> {
-        Path { parent: Some(self), seg: Seg::Key(key) }
+        Path {
+            parent: Some(self),
+            seg: Seg::Key(key),
+        }
     }
 
     /// The path of array element `i` below this one.
     pub fn index(&'a self, i: usize) -> Path<'a> {
-        Path { parent: Some(self), seg: Seg::Index(i) }
+        Path {
+            parent: Some(self),
+            seg: Seg::Index(i),
+        }
     }
 }
 
@@ -115,7 +128,9 @@ impl fmt::Display for Path<'_> {
         }
         match self.seg {
             Seg::Root(r) => f.write_str(r),
-            Seg::Key(k) if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            Seg::Key(k)
+                if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
                 write!(f, ".{k}")
             }
             Seg::Key(k) => write!(f, "[{}]", Value::String(k.to_owned())),
@@ -135,6 +150,9 @@ mod tests {
         let b = a.key("hasClaim");
         let c = b.index(2);
         let d = c.key("@context");
-        assert_eq!(d.to_string(), r#"$.credentialSubject.hasClaim[2]["@context"]"#);
+        assert_eq!(
+            d.to_string(),
+            r#"$.credentialSubject.hasClaim[2]["@context"]"#
+        );
     }
 }

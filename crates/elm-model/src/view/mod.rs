@@ -30,10 +30,10 @@ use serde_json::{Map, Value};
 pub use decimal::{Decimal, DecimalError};
 pub use error::{Path, ViewError};
 pub use nodes::{
-    iri_code, Address, AwardingProcess, Claim, ClaimKind, Concept, Credential, CredentialStatus, CreditPoint,
-    DisplayDetail, DisplayParameter, Evidence, GradingScheme, Identifier, IndividualDisplay, LearningOutcome,
-    Location, MediaObject, Note, Organisation, PeriodOfTime, Person, Proof, Resource, Specification, WebResource,
-    ECTS, EQF_PREFIX, ISCED_F_PREFIX,
+    iri_code, Address, AwardingProcess, Claim, ClaimKind, Concept, Credential, CredentialStatus,
+    CreditPoint, DisplayDetail, DisplayParameter, Evidence, GradingScheme, Identifier,
+    IndividualDisplay, LearningOutcome, Location, MediaObject, Note, Organisation, PeriodOfTime,
+    Person, Proof, Resource, Specification, WebResource, ECTS, EQF_PREFIX, ISCED_F_PREFIX,
 };
 pub use part::{parse_datetime, Literal, Many, Text, ViewPart, UNDETERMINED};
 pub use seal::{Seal, SealSignature};
@@ -96,19 +96,28 @@ fn one_or_many<T>(
 ) -> Result<Vec<T>, ViewError> {
     match value {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(list)) => list.iter().enumerate().map(|(i, v)| read(v, &path.index(i))).collect(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(i, v)| read(v, &path.index(i)))
+            .collect(),
         Some(one) => Ok(vec![read(one, path)?]),
     }
 }
 
 /// Each `credentialSubject`'s `hasClaim` items, read by `read`: how [`read_claims`] and
 /// [`read_awarded_claims`] find the claims.
-fn claims_read_with<T>(credential: &Value, read: impl Fn(&Value, &Path<'_>) -> Result<T, ViewError>) -> Result<Vec<T>, ViewError> {
+fn claims_read_with<T>(
+    credential: &Value,
+    read: impl Fn(&Value, &Path<'_>) -> Result<T, ViewError>,
+) -> Result<Vec<T>, ViewError> {
     let root = Path::root("$");
     let subjects = root.key("credentialSubject");
-    let per_subject = one_or_many(credential.get("credentialSubject"), &subjects, |subject, path| {
-        one_or_many(subject.get("hasClaim"), &path.key("hasClaim"), &read)
-    })?;
+    let per_subject = one_or_many(
+        credential.get("credentialSubject"),
+        &subjects,
+        |subject, path| one_or_many(subject.get("hasClaim"), &path.key("hasClaim"), &read),
+    )?;
     Ok(per_subject.into_iter().flatten().collect())
 }
 
@@ -139,7 +148,10 @@ impl AwardedClaim {
 
     /// The title in `lang` (else English, else any), else its specification's (as [`Claim::title`]).
     pub fn title(&self, lang: &str) -> Option<&str> {
-        self.title.as_ref().and_then(|t| t.best(lang)).or_else(|| self.specification_title.as_ref().and_then(|t| t.best(lang)))
+        self.title
+            .as_ref()
+            .and_then(|t| t.best(lang))
+            .or_else(|| self.specification_title.as_ref().and_then(|t| t.best(lang)))
     }
 
     /// The awarding bodies named in this claim's awarding processes (not its parts').
@@ -152,10 +164,25 @@ impl AwardedClaim {
     fn from_value(value: &Value, path: &Path<'_>) -> Result<Self, ViewError> {
         let map = match value {
             Value::Object(map) => map,
-            Value::String(iri) => return Ok(Self { id: Some(iri.clone()), ..Self::default() }),
-            other => return Err(ViewError::type_at(path, "a Claim object (or its IRI)", other)),
+            Value::String(iri) => {
+                return Ok(Self {
+                    id: Some(iri.clone()),
+                    ..Self::default()
+                })
+            }
+            other => {
+                return Err(ViewError::type_at(
+                    path,
+                    "a Claim object (or its IRI)",
+                    other,
+                ))
+            }
         };
-        fn field<F: part::Field>(map: &Map<String, Value>, key: &'static str, path: &Path<'_>) -> Result<F, ViewError> {
+        fn field<F: part::Field>(
+            map: &Map<String, Value>,
+            key: &'static str,
+            path: &Path<'_>,
+        ) -> Result<F, ViewError> {
             match map.get(key) {
                 None | Some(Value::Null) => Ok(F::default()),
                 Some(v) => F::read_field(v, &path.key(key)),
@@ -221,25 +248,49 @@ impl CredentialView {
     pub fn from_json(value: &Value) -> Result<Self, ViewError> {
         let obj = match value {
             Value::Object(o) => o,
-            other => return Err(ViewError::type_at(&Path::root("$"), TOP_LEVEL_EXPECTED, other)),
+            other => {
+                return Err(ViewError::type_at(
+                    &Path::root("$"),
+                    TOP_LEVEL_EXPECTED,
+                    other,
+                ))
+            }
         };
         let (credential, envelope) = if Seal::detect(obj) {
             let (seal, inner) = Seal::read(obj)?;
-            (read_credential(&inner, "$.payload")?, Envelope::Sealed(seal))
-        } else if !obj.contains_key("credentialSubject") && obj.get("credential").is_some_and(Value::is_object) {
+            (
+                read_credential(&inner, "$.payload")?,
+                Envelope::Sealed(seal),
+            )
+        } else if !obj.contains_key("credentialSubject")
+            && obj.get("credential").is_some_and(Value::is_object)
+        {
             let inner = obj.get("credential").unwrap_or(&Value::Null);
-            let extra = obj.iter().filter(|(k, _)| *k != "credential").map(|(k, v)| (k.clone(), v.clone())).collect();
-            (read_credential(inner, "$.credential")?, Envelope::Upload { extra })
+            let extra = obj
+                .iter()
+                .filter(|(k, _)| *k != "credential")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            (
+                read_credential(inner, "$.credential")?,
+                Envelope::Upload { extra },
+            )
         } else {
             (read_credential(value, "$")?, Envelope::Plain)
         };
-        Ok(Self { credential, envelope, original: value.clone() })
+        Ok(Self {
+            credential,
+            envelope,
+            original: value.clone(),
+        })
     }
 
     /// Reads from JSON bytes (a `.jsonld` / `.json` file's content).
     pub fn from_slice(bytes: &[u8]) -> Result<Self, ViewError> {
-        let value: Value =
-            strict_json::from_slice(bytes).map_err(|e| ViewError::Json { path: e.path().to_owned(), message: e.to_string() })?;
+        let value: Value = strict_json::from_slice(bytes).map_err(|e| ViewError::Json {
+            path: e.path().to_owned(),
+            message: e.to_string(),
+        })?;
         Self::from_json(&value)
     }
 
@@ -311,7 +362,11 @@ impl CredentialView {
 
     /// The `@context` IRIs (inline context objects are skipped).
     pub fn contexts(&self) -> Vec<&str> {
-        self.credential.context.iter().filter_map(Literal::as_str).collect()
+        self.credential
+            .context
+            .iter()
+            .filter_map(Literal::as_str)
+            .collect()
     }
 
     /// The issuer (the sealing organisation).
@@ -332,19 +387,28 @@ impl CredentialView {
     /// When it was issued: `issued`, else `issuanceDate`.
     pub fn issued_at(&self) -> Option<DateTime<FixedOffset>> {
         let c = &self.credential;
-        c.issued.as_ref().or(c.issuance_date.as_ref()).and_then(Literal::datetime)
+        c.issued
+            .as_ref()
+            .or(c.issuance_date.as_ref())
+            .and_then(Literal::datetime)
     }
 
     /// From when it is valid: `validFrom`, else `issuanceDate`.
     pub fn valid_from(&self) -> Option<DateTime<FixedOffset>> {
         let c = &self.credential;
-        c.valid_from.as_ref().or(c.issuance_date.as_ref()).and_then(Literal::datetime)
+        c.valid_from
+            .as_ref()
+            .or(c.issuance_date.as_ref())
+            .and_then(Literal::datetime)
     }
 
     /// Until when it is valid: `validUntil`, else `expirationDate`.
     pub fn valid_until(&self) -> Option<DateTime<FixedOffset>> {
         let c = &self.credential;
-        c.valid_until.as_ref().or(c.expiration_date.as_ref()).and_then(Literal::datetime)
+        c.valid_until
+            .as_ref()
+            .or(c.expiration_date.as_ref())
+            .and_then(Literal::datetime)
     }
 
     /// `credentialStatus` entries.
@@ -354,7 +418,10 @@ impl CredentialView {
 
     /// Data Integrity proofs (`proof` and `sec:proof`).
     pub fn proofs(&self) -> impl Iterator<Item = &Proof> {
-        self.credential.proof.iter().chain(self.credential.sec_proof.iter())
+        self.credential
+            .proof
+            .iter()
+            .chain(self.credential.sec_proof.iter())
     }
 
     /// `evidence`.
@@ -388,7 +455,9 @@ impl CredentialView {
     /// this returns its date part without guessing a time zone; the raw value is
     /// `learner().date_of_birth`.
     pub fn learner_date_of_birth(&self) -> Option<NaiveDate> {
-        self.learner().and_then(|p| p.date_of_birth.as_ref()).and_then(Literal::date)
+        self.learner()
+            .and_then(|p| p.date_of_birth.as_ref())
+            .and_then(Literal::date)
     }
 
     /// The learner's identifiers: `identifier`s (student ID, ...), then `nationalID`s.
@@ -402,7 +471,11 @@ impl CredentialView {
 
     /// The top-level claims (`hasClaim` of every subject).
     pub fn claims(&self) -> Vec<&Claim> {
-        self.credential.credential_subject.iter().flat_map(|p| p.has_claim.iter()).collect()
+        self.credential
+            .credential_subject
+            .iter()
+            .flat_map(|p| p.has_claim.iter())
+            .collect()
     }
 
     /// The main claim: the first top-level `LearningAchievement`, else the first claim.
@@ -427,7 +500,9 @@ impl CredentialView {
 
     /// The units: the `hasPart` claims of the main claim.
     pub fn units(&self) -> &[Claim] {
-        self.main_claim().map(|c| c.has_part.as_slice()).unwrap_or(&[])
+        self.main_claim()
+            .map(|c| c.has_part.as_slice())
+            .unwrap_or(&[])
     }
 
     /// All distinct awarding bodies named anywhere in the claims tree, in order of first mention
@@ -453,7 +528,11 @@ impl CredentialView {
     /// top-level claims of [`Claim::credits`] (the claim's own credits, else its specification's,
     /// else the sum of its parts'). `None` when no claim carries credits in that framework.
     pub fn total_credits(&self, framework: &str) -> Option<Decimal> {
-        let credits: Vec<Decimal> = self.claims().iter().filter_map(|c| c.credits(framework)).collect();
+        let credits: Vec<Decimal> = self
+            .claims()
+            .iter()
+            .filter_map(|c| c.credits(framework))
+            .collect();
         (!credits.is_empty()).then(|| credits.into_iter().sum())
     }
 
@@ -464,7 +543,9 @@ impl CredentialView {
 
     /// The EQF level (1-8) of the main claim's specification.
     pub fn eqf_level(&self) -> Option<u8> {
-        self.main_claim().and_then(Claim::specification).and_then(Specification::eqf_level_number)
+        self.main_claim()
+            .and_then(Claim::specification)
+            .and_then(Specification::eqf_level_number)
     }
 
     /// Every specification in the claims tree (and their `hasPart`s), in order of first mention.
@@ -483,7 +564,11 @@ impl CredentialView {
     /// The distinct `id`s of the specifications in the claims tree.
     pub fn specification_ids(&self) -> Vec<&str> {
         let mut seen = HashSet::new();
-        self.specifications().into_iter().filter_map(Specification::id).filter(|id| seen.insert(*id)).collect()
+        self.specifications()
+            .into_iter()
+            .filter_map(Specification::id)
+            .filter(|id| seen.insert(*id))
+            .collect()
     }
 
     /// The distinct learning outcomes of all specifications (distinct by `id`; outcomes without

@@ -234,7 +234,9 @@ impl Organisation {
 
     /// The eIDAS legal identifier's country code (`ESP`).
     pub fn eidas_country_code(&self) -> Option<&str> {
-        self.eidas_identifier.first().and_then(Identifier::country_code)
+        self.eidas_identifier
+            .first()
+            .and_then(Identifier::country_code)
     }
 }
 
@@ -394,7 +396,11 @@ impl Claim {
         sum_credits(&self.credit_received, framework)
             .or_else(|| self.specified_by.iter().find_map(|s| s.credits(framework)))
             .or_else(|| {
-                let parts: Vec<Decimal> = self.has_part.iter().filter_map(|p| p.credits(framework)).collect();
+                let parts: Vec<Decimal> = self
+                    .has_part
+                    .iter()
+                    .filter_map(|p| p.credits(framework))
+                    .collect();
                 (!parts.is_empty()).then(|| parts.into_iter().sum())
             })
     }
@@ -567,7 +573,10 @@ impl Specification {
     /// `LearningAchievementSpecification` states it).
     pub fn eqf_level_iri(&self) -> Option<&str> {
         self.eqf_level.first().and_then(Concept::id).or_else(|| {
-            self.education_level.iter().filter_map(Concept::id).find(|id| id.starts_with(EQF_PREFIX))
+            self.education_level
+                .iter()
+                .filter_map(Concept::id)
+                .find(|id| id.starts_with(EQF_PREFIX))
         })
     }
 
@@ -583,7 +592,10 @@ impl Specification {
 
     /// The ISCED-F codes of `thematicArea` (`["003", "0688"]`).
     pub fn isced_f_codes(&self) -> Vec<&str> {
-        self.thematic_area.iter().filter_map(Concept::code).collect()
+        self.thematic_area
+            .iter()
+            .filter_map(Concept::code)
+            .collect()
     }
 
     /// The sum of `creditPoint`s in `framework`.

@@ -52,7 +52,10 @@ pub struct Many<T> {
 
 impl<T> Default for Many<T> {
     fn default() -> Self {
-        Self { items: Vec::new(), array: false }
+        Self {
+            items: Vec::new(),
+            array: false,
+        }
     }
 }
 
@@ -64,7 +67,10 @@ impl<T> Many<T> {
 
     /// One value, written without an array.
     pub fn one(item: T) -> Self {
-        Self { items: vec![item], array: false }
+        Self {
+            items: vec![item],
+            array: false,
+        }
     }
 
     /// Whether the source wrote an array (`[x]`) rather than a single value (`x`).
@@ -103,14 +109,19 @@ impl<T: ViewPart> Field for Many<T> {
                 }
                 Ok(Self { items, array: true })
             }
-            one => Ok(Self { items: vec![T::from_value(one, path)?], array: false }),
+            one => Ok(Self {
+                items: vec![T::from_value(one, path)?],
+                array: false,
+            }),
         }
     }
     fn write_field(&self) -> Option<Value> {
         match (self.array, self.items.as_slice()) {
             (false, []) => None,
             (false, [one]) => Some(one.to_value()),
-            _ => Some(Value::Array(self.items.iter().map(ViewPart::to_value).collect())),
+            _ => Some(Value::Array(
+                self.items.iter().map(ViewPart::to_value).collect(),
+            )),
         }
     }
 }
@@ -270,7 +281,9 @@ impl Deref for Text {
 pub const UNDETERMINED: &str = "und";
 
 fn push_text(acc: &mut Map<String, Value>, lang: &str, text: &str) {
-    let entry = acc.entry(lang.to_owned()).or_insert_with(|| Value::Array(Vec::new()));
+    let entry = acc
+        .entry(lang.to_owned())
+        .or_insert_with(|| Value::Array(Vec::new()));
     if let Value::Array(a) = entry {
         a.push(Value::String(text.to_owned()));
     }
@@ -282,7 +295,10 @@ fn collect_text(acc: &mut Map<String, Value>, v: &Value) {
         Value::Array(items) => items.iter().for_each(|i| collect_text(acc, i)),
         Value::Object(o) if o.contains_key("@value") => {
             if let Some(s) = o.get("@value").and_then(Value::as_str) {
-                let lang = o.get("@language").and_then(Value::as_str).unwrap_or(UNDETERMINED);
+                let lang = o
+                    .get("@language")
+                    .and_then(Value::as_str)
+                    .unwrap_or(UNDETERMINED);
                 push_text(acc, lang, s);
             }
         }
@@ -290,7 +306,10 @@ fn collect_text(acc: &mut Map<String, Value>, v: &Value) {
             for (lang, texts) in o {
                 match texts {
                     Value::String(s) => push_text(acc, lang, s),
-                    Value::Array(a) => a.iter().filter_map(Value::as_str).for_each(|s| push_text(acc, lang, s)),
+                    Value::Array(a) => a
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .for_each(|s| push_text(acc, lang, s)),
                     _ => {}
                 }
             }
@@ -304,7 +323,10 @@ impl ViewPart for Text {
         let mut acc = Map::new();
         collect_text(&mut acc, value);
         let map = serde_json::from_value(Value::Object(acc)).unwrap_or_default();
-        Ok(Self { map, raw: value.clone() })
+        Ok(Self {
+            map,
+            raw: value.clone(),
+        })
     }
     fn to_value(&self) -> Value {
         self.raw.clone()
@@ -320,7 +342,10 @@ pub(crate) struct Layout {
 
 impl Layout {
     pub(crate) fn reference() -> Self {
-        Self { order: Vec::new(), reference: true }
+        Self {
+            order: Vec::new(),
+            reference: true,
+        }
     }
     pub(crate) fn is_reference(&self) -> bool {
         self.reference
@@ -336,7 +361,11 @@ pub(crate) struct ObjReader<'a, 'p> {
 
 impl<'a, 'p> ObjReader<'a, 'p> {
     pub(crate) fn new(map: &'a Map<String, Value>, path: &'p Path<'p>) -> Self {
-        Self { map, path, taken: Vec::new() }
+        Self {
+            map,
+            path,
+            taken: Vec::new(),
+        }
     }
 
     /// Reads member `key` (absent or `null`: the field's default, and a `null` stays in `extra`).
@@ -359,7 +388,13 @@ impl<'a, 'p> ObjReader<'a, 'p> {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let order = self.map.keys().cloned().collect();
-        (extra, Layout { order, reference: false })
+        (
+            extra,
+            Layout {
+                order,
+                reference: false,
+            },
+        )
     }
 }
 
@@ -506,7 +541,11 @@ mod tests {
     #[test]
     fn text_reads_every_form() {
         let p = Path::root("$");
-        for v in [json!({"en": "x"}), json!({"en": ["x"]}), json!([{"@value": "x", "@language": "en"}])] {
+        for v in [
+            json!({"en": "x"}),
+            json!({"en": ["x"]}),
+            json!([{"@value": "x", "@language": "en"}]),
+        ] {
             let t = Text::from_value(&v, &p).unwrap();
             assert_eq!(t.get("en"), Some("x"), "{v}");
             assert_eq!(t.to_value(), v);
@@ -517,10 +556,18 @@ mod tests {
 
     #[test]
     fn dates_parse_as_edc_writes_them() {
-        for s in ["2023-09-27T13:54:17+02:00", "1999-10-01T22:00:00Z", "2010-01-01T00:00:00", "2023-06-28"] {
+        for s in [
+            "2023-09-27T13:54:17+02:00",
+            "1999-10-01T22:00:00Z",
+            "2010-01-01T00:00:00",
+            "2023-06-28",
+        ] {
             assert!(parse_datetime(s).is_some(), "{s}");
         }
-        assert_eq!(Literal::new("1999-10-01T22:00:00Z").date(), NaiveDate::from_ymd_opt(1999, 10, 1));
+        assert_eq!(
+            Literal::new("1999-10-01T22:00:00Z").date(),
+            NaiveDate::from_ymd_opt(1999, 10, 1)
+        );
         assert!(parse_datetime("yesterday").is_none());
     }
 }

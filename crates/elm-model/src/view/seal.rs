@@ -92,7 +92,8 @@ pub struct Seal {
 impl Seal {
     /// Whether `obj` looks like a JWS JSON serialization.
     pub(crate) fn detect(obj: &Map<String, Value>) -> bool {
-        obj.contains_key("payload") && (obj.contains_key("signatures") || obj.contains_key("signature"))
+        obj.contains_key("payload")
+            && (obj.contains_key("signatures") || obj.contains_key("signature"))
     }
 
     /// Reads the envelope, returning it and the credential JSON inside.
@@ -106,7 +107,12 @@ impl Seal {
                     found: super::error::describe(other).to_owned(),
                 })
             }
-            None => return Err(ViewError::Missing { path: "$.payload".into(), expected: "the JWS payload" }),
+            None => {
+                return Err(ViewError::Missing {
+                    path: "$.payload".into(),
+                    expected: "the JWS payload",
+                })
+            }
         };
         let flattened = !obj.contains_key("signatures");
         let signatures = if flattened {
@@ -148,7 +154,16 @@ impl Seal {
             .filter(|(k, _)| k.as_str() != "payload" && k.as_str() != "signatures")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        Ok((Self { payload, payload_base64url, signatures, flattened, extra }, credential))
+        Ok((
+            Self {
+                payload,
+                payload_base64url,
+                signatures,
+                flattened,
+                extra,
+            },
+            credential,
+        ))
     }
 
     /// The first signature.
@@ -166,7 +181,11 @@ impl Seal {
         let mut out = Map::new();
         out.insert("payload".into(), Value::String(self.payload.clone()));
         if !self.flattened {
-            let sigs = self.signatures.iter().map(|s| Value::Object(s.raw.clone())).collect();
+            let sigs = self
+                .signatures
+                .iter()
+                .map(|s| Value::Object(s.raw.clone()))
+                .collect();
             out.insert("signatures".into(), Value::Array(sigs));
         }
         for (k, v) in &self.extra {
@@ -182,23 +201,35 @@ fn signature_of(raw: Map<String, Value>) -> SealSignature {
         .and_then(Value::as_str)
         .and_then(|p| URL_SAFE_NO_PAD.decode(p.trim_end_matches('=')).ok())
         .and_then(|bytes| strict_json::from_slice_to::<Map<String, Value>>(&bytes).ok());
-    SealSignature { raw, protected_header }
+    SealSignature {
+        raw,
+        protected_header,
+    }
 }
 
 /// The credential JSON inside `payload`: read directly when the header sets `b64: false`,
 /// base64url-decoded when it sets `b64: true`; when it does not say, whichever works (JSON first).
 fn decode_payload(payload: &str, declared_b64: Option<bool>) -> Result<(Value, bool), ViewError> {
-    let json_err = |message: String| ViewError::Json { path: "$.payload".into(), message };
+    let json_err = |message: String| ViewError::Json {
+        path: "$.payload".into(),
+        message,
+    };
     let as_json = || strict_json::from_str(payload);
     let as_b64 = || -> Result<Value, ViewError> {
-        let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).map_err(|e| ViewError::Payload {
-            path: "$.payload".into(),
-            message: format!("expected base64url (the JWS header does not set b64: false): {e}"),
-        })?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(payload.trim_end_matches('='))
+            .map_err(|e| ViewError::Payload {
+                path: "$.payload".into(),
+                message: format!(
+                    "expected base64url (the JWS header does not set b64: false): {e}"
+                ),
+            })?;
         strict_json::from_slice(&bytes).map_err(|e| json_err(e.to_string()))
     };
     match declared_b64 {
-        Some(false) => as_json().map(|v| (v, false)).map_err(|e| json_err(e.to_string())),
+        Some(false) => as_json()
+            .map(|v| (v, false))
+            .map_err(|e| json_err(e.to_string())),
         Some(true) => as_b64().map(|v| (v, true)),
         None => match as_json() {
             Ok(v) => Ok((v, false)),

@@ -242,7 +242,15 @@ impl App {
                 options.clone(),
                 self.verification_url(&share_token),
             );
-            crate::display::complete_images_pooled(self.render_pool(), award, universities, options, Vec::new(), url).await?
+            crate::display::complete_images_pooled(
+                self.render_pool(),
+                award,
+                universities,
+                options,
+                Vec::new(),
+                url,
+            )
+            .await?
         };
         let built =
             elm_model::build(&award, &self.universities, &images, &options).map_err(|e| {

@@ -13,7 +13,11 @@ use crate::store::AuditEntry;
 impl App {
     /// Creates a token of the caller's university with the requested `roles` and `label`
     /// (body `{roles, label}`); returns it with its secret, which is never shown again.
-    pub async fn create_token(&self, principal: &Principal, body: &Value) -> Result<Value, DomainError> {
+    pub async fn create_token(
+        &self,
+        principal: &Principal,
+        body: &Value,
+    ) -> Result<Value, DomainError> {
         let university = principal.university.as_str();
         principal.require(university, Role::Admin)?;
         let mut errors = Vec::new();
@@ -33,11 +37,21 @@ impl App {
         let now = self.now();
         let joined = Role::join(&roles);
         let mut tx = self.store.begin().await?;
-        tx.insert_token(&id, &hash_token(&secret), university, &joined, &label, now).await?;
-        let actor = principal.actor();
-        let detail = json!({"roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()}).to_string();
-        tx.audit(&AuditEntry { at: now, actor: &actor, university, action: "token-create", target: &id, reason: None, detail: Some(&detail) })
+        tx.insert_token(&id, &hash_token(&secret), university, &joined, &label, now)
             .await?;
+        let actor = principal.actor();
+        let detail =
+            json!({"roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()}).to_string();
+        tx.audit(&AuditEntry {
+            at: now,
+            actor: &actor,
+            university,
+            action: "token-create",
+            target: &id,
+            reason: None,
+            detail: Some(&detail),
+        })
+        .await?;
         tx.commit().await?;
         tracing::info!(university, token = %id, roles = %joined, "API token created");
         Ok(json!({
@@ -74,16 +88,31 @@ impl App {
     /// Revokes token `id` of the caller's university (a token of another university answers like
     /// an unknown one: 404; already revoked: 409; the university's last live admin token: 409,
     /// rule `token.last-admin`, so a university cannot lock itself out). Audit-logged with `reason`.
-    pub async fn revoke_token(&self, principal: &Principal, id: &str, reason: Option<&str>) -> Result<(), DomainError> {
-        let (owner, revoked) = self.store.token_owner(id).await?.ok_or_else(|| DomainError::NotFound(format!("token `{id}`")))?;
+    pub async fn revoke_token(
+        &self,
+        principal: &Principal,
+        id: &str,
+        reason: Option<&str>,
+    ) -> Result<(), DomainError> {
+        let (owner, revoked) = self
+            .store
+            .token_owner(id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(format!("token `{id}`")))?;
         principal.owns(&owner, &format!("token `{id}`"))?;
         principal.require(&owner, Role::Admin)?;
         if revoked {
-            return Err(DomainError::Conflict(format!("token `{id}` is already revoked")));
+            return Err(DomainError::Conflict(format!(
+                "token `{id}` is already revoked"
+            )));
         }
         let tokens = self.store.list_tokens(&owner).await?;
-        let is_admin = |t: &crate::store::TokenInfo| t.revoked_at.is_none() && Role::split(&t.roles).contains(&Role::Admin);
-        if tokens.iter().any(|t| t.id == id && is_admin(t)) && !tokens.iter().any(|t| t.id != id && is_admin(t)) {
+        let is_admin = |t: &crate::store::TokenInfo| {
+            t.revoked_at.is_none() && Role::split(&t.roles).contains(&Role::Admin)
+        };
+        if tokens.iter().any(|t| t.id == id && is_admin(t))
+            && !tokens.iter().any(|t| t.id != id && is_admin(t))
+        {
             return Err(DomainError::Conflict(format!(
                 "token `{id}` is the last live admin token of `{owner}` and cannot be revoked (rule token.last-admin): create another admin token first"
             )));
@@ -91,10 +120,21 @@ impl App {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         if !tx.revoke_token(&owner, id, now).await? {
-            return Err(DomainError::Conflict(format!("token `{id}` is already revoked")));
+            return Err(DomainError::Conflict(format!(
+                "token `{id}` is already revoked"
+            )));
         }
         let actor = principal.actor();
-        tx.audit(&AuditEntry { at: now, actor: &actor, university: &owner, action: "token-revoke", target: id, reason, detail: None }).await?;
+        tx.audit(&AuditEntry {
+            at: now,
+            actor: &actor,
+            university: &owner,
+            action: "token-revoke",
+            target: id,
+            reason,
+            detail: None,
+        })
+        .await?;
         tx.commit().await?;
         tracing::info!(university = %owner, token = %id, "API token revoked");
         Ok(())

@@ -41,7 +41,11 @@ impl Role {
 
     /// Comma-separated list, as stored.
     pub fn join(roles: &[Role]) -> String {
-        roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// Parses a comma-separated list, ignoring unknown names.
@@ -70,7 +74,10 @@ impl Principal {
             )));
         }
         if !self.roles.contains(&role) && !self.roles.contains(&Role::Admin) {
-            return Err(DomainError::Forbidden(format!("this token lacks the `{}` role", role.as_str())));
+            return Err(DomainError::Forbidden(format!(
+                "this token lacks the `{}` role",
+                role.as_str()
+            )));
         }
         Ok(())
     }
@@ -94,9 +101,15 @@ impl Principal {
 
 /// The roles of a token-creation request (`roles: ["issue", "revoke", "admin"]`): a non-empty list
 /// of known role names, duplicates removed; findings name `roles[i]`.
-pub fn parse_requested_roles(value: Option<&serde_json::Value>) -> Result<Vec<Role>, Vec<FieldError>> {
+pub fn parse_requested_roles(
+    value: Option<&serde_json::Value>,
+) -> Result<Vec<Role>, Vec<FieldError>> {
     let Some(serde_json::Value::Array(items)) = value else {
-        return Err(vec![FieldError::new("roles", "token.roles", "`roles` must be a non-empty array of `issue`, `revoke`, `admin`")]);
+        return Err(vec![FieldError::new(
+            "roles",
+            "token.roles",
+            "`roles` must be a non-empty array of `issue`, `revoke`, `admin`",
+        )]);
     };
     let mut roles = Vec::new();
     let mut errors = Vec::new();
@@ -104,27 +117,50 @@ pub fn parse_requested_roles(value: Option<&serde_json::Value>) -> Result<Vec<Ro
         match item.as_str().and_then(Role::parse) {
             Some(r) if !roles.contains(&r) => roles.push(r),
             Some(_) => {}
-            None => errors.push(FieldError::new(format!("roles[{i}]"), "token.roles", "unknown role: use `issue`, `revoke` or `admin`")),
+            None => errors.push(FieldError::new(
+                format!("roles[{i}]"),
+                "token.roles",
+                "unknown role: use `issue`, `revoke` or `admin`",
+            )),
         }
     }
     if roles.is_empty() && errors.is_empty() {
-        errors.push(FieldError::new("roles", "token.roles", "at least one role is required"));
+        errors.push(FieldError::new(
+            "roles",
+            "token.roles",
+            "at least one role is required",
+        ));
     }
-    if errors.is_empty() { Ok(roles) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(roles)
+    } else {
+        Err(errors)
+    }
 }
 
 /// A token label: 1 to 200 characters, no control characters.
 pub fn check_label(value: Option<&serde_json::Value>) -> Result<String, FieldError> {
     match value.and_then(serde_json::Value::as_str).map(str::trim) {
-        Some(l) if !l.is_empty() && l.chars().count() <= 200 && !l.chars().any(char::is_control) => Ok(l.to_owned()),
-        _ => Err(FieldError::new("label", "token.label", "`label` must be 1 to 200 characters without control characters")),
+        Some(l)
+            if !l.is_empty() && l.chars().count() <= 200 && !l.chars().any(char::is_control) =>
+        {
+            Ok(l.to_owned())
+        }
+        _ => Err(FieldError::new(
+            "label",
+            "token.label",
+            "`label` must be 1 to 200 characters without control characters",
+        )),
     }
 }
 
 /// A new secret token: `enh_` + 256 random bits, base64url.
 pub fn new_token_secret() -> String {
     use base64::Engine as _;
-    format!("enh_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()))
+    format!(
+        "enh_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+    )
 }
 
 /// SHA-256 hex of a token, the only form stored.
@@ -138,24 +174,47 @@ mod tests {
 
     #[test]
     fn cross_university_is_forbidden_even_for_admin() {
-        let p = Principal { token_id: "t".into(), university: "eth".into(), roles: vec![Role::Admin] };
+        let p = Principal {
+            token_id: "t".into(),
+            university: "eth".into(),
+            roles: vec![Role::Admin],
+        };
         assert!(p.require("eth", Role::Issue).is_ok());
-        assert!(matches!(p.require("rwth", Role::Issue), Err(DomainError::Forbidden(_))));
-        let q = Principal { token_id: "t".into(), university: "eth".into(), roles: vec![Role::Revoke] };
+        assert!(matches!(
+            p.require("rwth", Role::Issue),
+            Err(DomainError::Forbidden(_))
+        ));
+        let q = Principal {
+            token_id: "t".into(),
+            university: "eth".into(),
+            roles: vec![Role::Revoke],
+        };
         assert!(q.require("eth", Role::Issue).is_err());
-        assert_eq!(Role::split("issue,revoke,bogus"), vec![Role::Issue, Role::Revoke]);
+        assert_eq!(
+            Role::split("issue,revoke,bogus"),
+            vec![Role::Issue, Role::Revoke]
+        );
         assert_eq!(hash_token("abc").len(), 64);
     }
 
     #[test]
     fn requested_roles_and_labels_are_checked() {
         use serde_json::json;
-        assert_eq!(parse_requested_roles(Some(&json!(["revoke", "issue", "revoke"]))).unwrap(), vec![Role::Revoke, Role::Issue]);
+        assert_eq!(
+            parse_requested_roles(Some(&json!(["revoke", "issue", "revoke"]))).unwrap(),
+            vec![Role::Revoke, Role::Issue]
+        );
         let e = parse_requested_roles(Some(&json!(["issue", "root"]))).unwrap_err();
         assert_eq!(e[0].path, "roles[1]");
-        assert_eq!(parse_requested_roles(Some(&json!([]))).unwrap_err()[0].path, "roles");
+        assert_eq!(
+            parse_requested_roles(Some(&json!([]))).unwrap_err()[0].path,
+            "roles"
+        );
         assert_eq!(parse_requested_roles(None).unwrap_err()[0].path, "roles");
-        assert_eq!(check_label(Some(&json!(" registrar office "))).unwrap(), "registrar office");
+        assert_eq!(
+            check_label(Some(&json!(" registrar office "))).unwrap(),
+            "registrar office"
+        );
         assert_eq!(check_label(Some(&json!(""))).unwrap_err().path, "label");
         assert!(check_label(Some(&json!("a\nb"))).is_err());
         let (a, b) = (new_token_secret(), new_token_secret());

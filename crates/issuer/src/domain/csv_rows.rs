@@ -90,7 +90,10 @@ struct Column {
 
 /// Turns CSV text into one request envelope `{"award": {...}, "images": {...}}` per data row, or
 /// that row's findings. `learning_opportunity`, when given, fills `award.learningOpportunity`.
-pub fn rows_to_awards(text: &str, learning_opportunity: Option<&Value>) -> Result<Vec<Result<Value, Vec<FieldError>>>, CsvError> {
+pub fn rows_to_awards(
+    text: &str,
+    learning_opportunity: Option<&Value>,
+) -> Result<Vec<Result<Value, Vec<FieldError>>>, CsvError> {
     let mut records = parse_csv(text)?.into_iter();
     let header = records.next().ok_or(CsvError::NoHeader)?;
     let mut columns = Vec::with_capacity(header.len());
@@ -104,7 +107,11 @@ pub fn rows_to_awards(text: &str, learning_opportunity: Option<&Value>) -> Resul
         if name.is_empty() || path.iter().any(String::is_empty) {
             return Err(CsvError::BadHeader(i, h.to_owned()));
         }
-        let image = if path.len() == 2 && path[0] == "images" { Some(path[1].clone()) } else { None };
+        let image = if path.len() == 2 && path[0] == "images" {
+            Some(path[1].clone())
+        } else {
+            None
+        };
         columns.push(Column { path, json, image });
     }
     let mut out = Vec::new();
@@ -116,7 +123,11 @@ pub fn rows_to_awards(text: &str, learning_opportunity: Option<&Value>) -> Resul
         let mut images = Map::new();
         let mut errors = Vec::new();
         if record.len() != columns.len() {
-            errors.push(FieldError::new("", "csv.columns", format!("{} cells, the header has {}", record.len(), columns.len())));
+            errors.push(FieldError::new(
+                "",
+                "csv.columns",
+                format!("{} cells, the header has {}", record.len(), columns.len()),
+            ));
         }
         for (col, cell) in columns.iter().zip(record.iter()) {
             if cell.is_empty() {
@@ -130,7 +141,11 @@ pub fn rows_to_awards(text: &str, learning_opportunity: Option<&Value>) -> Resul
                 match strict_json::from_str(cell) {
                     Ok(v) => v,
                     Err(e) => {
-                        errors.push(FieldError::new(col.path.join("."), "csv.json", format!("not JSON: {e}")));
+                        errors.push(FieldError::new(
+                            col.path.join("."),
+                            "csv.json",
+                            format!("not JSON: {e}"),
+                        ));
                         continue;
                     }
                 }
@@ -138,10 +153,18 @@ pub fn rows_to_awards(text: &str, learning_opportunity: Option<&Value>) -> Resul
                 Value::String(cell.clone())
             };
             if !set_path(&mut award, &col.path, value) {
-                errors.push(FieldError::new(col.path.join("."), "csv.path", "conflicts with another column"));
+                errors.push(FieldError::new(
+                    col.path.join("."),
+                    "csv.path",
+                    "conflicts with another column",
+                ));
             }
         }
-        out.push(if errors.is_empty() { Ok(serde_json::json!({"award": award, "images": images})) } else { Err(errors) });
+        out.push(if errors.is_empty() {
+            Ok(serde_json::json!({"award": award, "images": images}))
+        } else {
+            Err(errors)
+        });
     }
     Ok(out)
 }
@@ -149,12 +172,16 @@ pub fn rows_to_awards(text: &str, learning_opportunity: Option<&Value>) -> Resul
 fn set_path(root: &mut Value, path: &[String], value: Value) -> bool {
     let mut cur = root;
     for (i, key) in path.iter().enumerate() {
-        let Value::Object(map) = cur else { return false };
+        let Value::Object(map) = cur else {
+            return false;
+        };
         if i + 1 == path.len() {
             map.insert(key.clone(), value);
             return true;
         }
-        cur = map.entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
+        cur = map
+            .entry(key.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
     }
     false
 }
@@ -167,8 +194,18 @@ mod tests {
     #[test]
     fn rfc4180_quoting() {
         let r = parse_csv("a,b\r\n\"x, \"\"y\"\"\",\"multi\nline\"\n\n1,2").unwrap();
-        assert_eq!(r, vec![vec!["a", "b"], vec!["x, \"y\"", "multi\nline"], vec!["1", "2"]]);
-        assert_eq!(parse_csv("a\n\"open").unwrap_err(), CsvError::Unterminated(2));
+        assert_eq!(
+            r,
+            vec![
+                vec!["a", "b"],
+                vec!["x, \"y\"", "multi\nline"],
+                vec!["1", "2"]
+            ]
+        );
+        assert_eq!(
+            parse_csv("a\n\"open").unwrap_err(),
+            CsvError::Unterminated(2)
+        );
     }
 
     #[test]
@@ -176,7 +213,10 @@ mod tests {
         let csv = "kind,learner.givenNames,learner.nationality:json,images.en\nmicroCredential,Ana,[\"PRT\"],AAAA\nmicroCredential,Bo,[oops,\n";
         let rows = rows_to_awards(csv, Some(&json!({"title": {"en": "T"}}))).unwrap();
         let first = rows[0].as_ref().unwrap();
-        assert_eq!(first["award"]["learner"], json!({"givenNames": "Ana", "nationality": ["PRT"]}));
+        assert_eq!(
+            first["award"]["learner"],
+            json!({"givenNames": "Ana", "nationality": ["PRT"]})
+        );
         assert_eq!(first["award"]["learningOpportunity"]["title"]["en"], "T");
         assert_eq!(first["images"]["en"], "AAAA");
         let second = rows[1].as_ref().unwrap_err();

@@ -13,8 +13,16 @@ pub struct FieldError {
 
 impl FieldError {
     /// A finding.
-    pub fn new(path: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), rule: rule.into(), message: message.into() }
+    pub fn new(
+        path: impl Into<String>,
+        rule: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            rule: rule.into(),
+            message: message.into(),
+        }
     }
 }
 

@@ -34,9 +34,19 @@ pub fn prepare(
     now: DateTime<Utc>,
     prefix: &str,
 ) -> Result<(Map<String, Value>, VcVersion), DomainError> {
-    let p = |f: &str| if prefix.is_empty() { f.to_owned() } else { format!("{prefix}.{f}") };
+    let p = |f: &str| {
+        if prefix.is_empty() {
+            f.to_owned()
+        } else {
+            format!("{prefix}.{f}")
+        }
+    };
     let Value::Object(mut c) = credential else {
-        return Err(DomainError::Validation(vec![FieldError::new(prefix, "vc.object", "the credential must be a JSON object")]));
+        return Err(DomainError::Validation(vec![FieldError::new(
+            prefix,
+            "vc.object",
+            "the credential must be a JSON object",
+        )]));
     };
     let mut errors = Vec::new();
     let version = match c.get("@context") {
@@ -62,15 +72,27 @@ pub fn prepare(
         _ => false,
     };
     if !has_vc_type {
-        errors.push(FieldError::new(p("type"), "vc.type", "`type` must include `VerifiableCredential`"));
+        errors.push(FieldError::new(
+            p("type"),
+            "vc.type",
+            "`type` must include `VerifiableCredential`",
+        ));
     }
     match c.get("credentialSubject") {
         Some(Value::Object(_)) => {}
         Some(Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_object) => {}
-        _ => errors.push(FieldError::new(p("credentialSubject"), "vc.subject", "`credentialSubject` must be an object or a non-empty array of objects")),
+        _ => errors.push(FieldError::new(
+            p("credentialSubject"),
+            "vc.subject",
+            "`credentialSubject` must be an object or a non-empty array of objects",
+        )),
     }
     if c.contains_key("proof") {
-        errors.push(FieldError::new(p("proof"), "vc.unsigned", "send an unsigned credential: the issuer adds the proof"));
+        errors.push(FieldError::new(
+            p("proof"),
+            "vc.unsigned",
+            "send an unsigned credential: the issuer adds the proof",
+        ));
     }
     if c.contains_key("credentialStatus") {
         errors.push(FieldError::new(
@@ -92,9 +114,15 @@ pub fn prepare(
     match c.get("id") {
         None => {}
         Some(Value::String(s)) if is_absolute_uri(s) => {}
-        Some(_) => errors.push(FieldError::new(p("id"), "vc.id", "`id` must be an absolute URI")),
+        Some(_) => errors.push(FieldError::new(
+            p("id"),
+            "vc.id",
+            "`id` must be an absolute URI",
+        )),
     }
-    let Some(version) = version else { return Err(DomainError::Validation(errors)) };
+    let Some(version) = version else {
+        return Err(DomainError::Validation(errors));
+    };
     if !errors.is_empty() {
         return Err(DomainError::Validation(errors));
     }
@@ -133,7 +161,11 @@ pub fn attach_status(c: &mut Map<String, Value>, version: VcVersion, entries: Ve
             }
         }
     }
-    let status = if entries.len() == 1 { entries.into_iter().next().unwrap_or(Value::Null) } else { Value::Array(entries) };
+    let status = if entries.len() == 1 {
+        entries.into_iter().next().unwrap_or(Value::Null)
+    } else {
+        Value::Array(entries)
+    };
     c.insert("credentialStatus".into(), status);
 }
 
@@ -142,8 +174,13 @@ pub fn is_absolute_uri(s: &str) -> bool {
     match s.split_once(':') {
         Some((scheme, rest)) => {
             !rest.is_empty()
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
                 && !s.contains(char::is_whitespace)
         }
         None => false,
@@ -174,9 +211,26 @@ mod tests {
 
     #[test]
     fn reports_every_bad_field() {
-        let err = prepare(json!({"@context": ["x"], "issuer": "did:other"}), "did:me", "urn:uuid:1", Utc::now(), "credential").unwrap_err();
-        let DomainError::Validation(v) = err else { panic!() };
+        let err = prepare(
+            json!({"@context": ["x"], "issuer": "did:other"}),
+            "did:me",
+            "urn:uuid:1",
+            Utc::now(),
+            "credential",
+        )
+        .unwrap_err();
+        let DomainError::Validation(v) = err else {
+            panic!()
+        };
         let paths: Vec<_> = v.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(paths, ["credential.@context", "credential.type", "credential.credentialSubject", "credential.issuer"]);
+        assert_eq!(
+            paths,
+            [
+                "credential.@context",
+                "credential.type",
+                "credential.credentialSubject",
+                "credential.issuer"
+            ]
+        );
     }
 }

@@ -71,7 +71,9 @@ pub struct Bitstring {
 impl Bitstring {
     /// All-zero bitstring of `bits` bits (rounded up to whole bytes).
     pub fn new(bits: u32) -> Self {
-        Self { bytes: vec![0; bits.div_ceil(8) as usize] }
+        Self {
+            bytes: vec![0; bits.div_ceil(8) as usize],
+        }
     }
 
     /// Length in bits.
@@ -82,7 +84,9 @@ impl Bitstring {
     /// Sets bit `index` (§3.1: index 0 is the most significant bit of byte 0). Out of range: ignored
     /// and `false` returned.
     pub fn set(&mut self, index: u32, value: bool) -> bool {
-        let Some(b) = self.bytes.get_mut((index / 8) as usize) else { return false };
+        let Some(b) = self.bytes.get_mut((index / 8) as usize) else {
+            return false;
+        };
         let mask = 0x80u8 >> (index % 8);
         if value {
             *b |= mask;
@@ -94,7 +98,9 @@ impl Bitstring {
 
     /// Bit `index` (`false` out of range).
     pub fn get(&self, index: u32) -> bool {
-        self.bytes.get((index / 8) as usize).is_some_and(|b| b & (0x80u8 >> (index % 8)) != 0)
+        self.bytes
+            .get((index / 8) as usize)
+            .is_some_and(|b| b & (0x80u8 >> (index % 8)) != 0)
     }
 
     /// Indices of set bits.
@@ -123,9 +129,12 @@ impl Bitstring {
 
     /// Decodes an `encodedList` (§3.2 "Bitstring Expansion"). Accepts padded base64url too.
     pub fn decode(encoded: &str) -> Result<Self, DecodeError> {
-        let b64 = encoded.strip_prefix('u').ok_or_else(|| DecodeError::Multibase("missing `u` prefix".into()))?;
-        let compressed =
-            URL_SAFE_NO_PAD.decode(b64.trim_end_matches('=')).map_err(|e| DecodeError::Multibase(e.to_string()))?;
+        let b64 = encoded
+            .strip_prefix('u')
+            .ok_or_else(|| DecodeError::Multibase("missing `u` prefix".into()))?;
+        let compressed = URL_SAFE_NO_PAD
+            .decode(b64.trim_end_matches('='))
+            .map_err(|e| DecodeError::Multibase(e.to_string()))?;
         let mut bytes = Vec::new();
         flate2::read::GzDecoder::new(compressed.as_slice())
             .read_to_end(&mut bytes)
@@ -136,7 +145,10 @@ impl Bitstring {
 
 /// URL of a status list credential: `{base}/status/{university}/{list}`.
 pub fn list_url(base_url: &str, university: &str, list_id: &str) -> String {
-    format!("{}/status/{university}/{list_id}", base_url.trim_end_matches('/'))
+    format!(
+        "{}/status/{university}/{list_id}",
+        base_url.trim_end_matches('/')
+    )
 }
 
 /// A `BitstringStatusListEntry` (§2.1) for `index` on the list at `list_url`.
@@ -177,7 +189,10 @@ pub fn status_list_credential(
 mod tests {
     use super::*;
 
-    const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/vectors/bitstring-status-list");
+    const VECTORS: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/vectors/bitstring-status-list"
+    );
 
     #[test]
     fn bit_order_is_msb_first_and_round_trips() {
@@ -188,7 +203,10 @@ mod tests {
         b.set(131_071, true);
         assert_eq!(b.bytes[0], 0x80);
         let e = b.encode();
-        assert!(e.starts_with("uH4sI"), "gzip magic 1f8b under base64url: {e}");
+        assert!(
+            e.starts_with("uH4sI"),
+            "gzip magic 1f8b under base64url: {e}"
+        );
         assert!(!e.contains('='));
         let d = Bitstring::decode(&e).unwrap();
         assert_eq!(d.ones(), vec![0, 94_567, 131_071]);
@@ -208,19 +226,32 @@ mod tests {
             let enc = v["credentialSubject"]["encodedList"].as_str().unwrap();
             let bits = Bitstring::decode(enc).unwrap();
             assert_eq!(bits.len_bits(), 131_072, "{f}");
-            assert!(!bits.get(94_567), "{f}: the example's credential is not revoked");
+            assert!(
+                !bits.get(94_567),
+                "{f}: the example's credential is not revoked"
+            );
             assert!(bits.ones().is_empty(), "{f}");
             assert_eq!(v["credentialSubject"]["statusPurpose"], "revocation");
             // Our encoder produces a list of the same shape.
-            assert_eq!(Bitstring::decode(&Bitstring::new(131_072).encode()).unwrap(), bits);
+            assert_eq!(
+                Bitstring::decode(&Bitstring::new(131_072).encode()).unwrap(),
+                bits
+            );
         }
     }
 
     #[test]
     fn entries_have_the_spec_shape() {
-        let text = std::fs::read_to_string(format!("{VECTORS}/spec-example-03-a-revocable-verifiable-credential.json")).unwrap();
+        let text = std::fs::read_to_string(format!(
+            "{VECTORS}/spec-example-03-a-revocable-verifiable-credential.json"
+        ))
+        .unwrap();
         let v: Value = serde_json::from_str(&text).unwrap();
-        let ours = status_entry("https://example.com/credentials/status/3", StatusPurpose::Revocation, 94_567);
+        let ours = status_entry(
+            "https://example.com/credentials/status/3",
+            StatusPurpose::Revocation,
+            94_567,
+        );
         assert_eq!(v["credentialStatus"], ours);
     }
 }

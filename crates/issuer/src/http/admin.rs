@@ -17,12 +17,23 @@ use super::{ApiError, AppState, Auth, JsonBody};
 
 /// The admin routes (merged into [`super::router`]).
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/admin/tokens", get(list_tokens).post(create_token)).route("/admin/tokens/{id}", delete(revoke_token))
+    Router::new()
+        .route("/admin/tokens", get(list_tokens).post(create_token))
+        .route("/admin/tokens/{id}", delete(revoke_token))
 }
 
-async fn create_token(State(s): State<AppState>, Auth(p): Auth, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+async fn create_token(
+    State(s): State<AppState>,
+    Auth(p): Auth,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
     let created = s.app.create_token(&p, &body).await?;
-    Ok((StatusCode::CREATED, [(axum::http::header::CACHE_CONTROL, "no-store")], Json(created)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Json(created),
+    )
+        .into_response())
 }
 
 async fn list_tokens(State(s): State<AppState>, Auth(p): Auth) -> Result<Json<Value>, ApiError> {
@@ -35,7 +46,12 @@ struct RevokeQuery {
     reason: Option<String>,
 }
 
-async fn revoke_token(State(s): State<AppState>, Auth(p): Auth, Path(id): Path<String>, Query(q): Query<RevokeQuery>) -> Result<StatusCode, ApiError> {
+async fn revoke_token(
+    State(s): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    Query(q): Query<RevokeQuery>,
+) -> Result<StatusCode, ApiError> {
     s.app.revoke_token(&p, &id, q.reason.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

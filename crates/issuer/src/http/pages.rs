@@ -34,7 +34,12 @@ use crate::render_pool::{CacheKey, Kind, PoolError};
 use render::{Exceeded, RenderError};
 
 /// Label languages of the rendered certificate (the `render` crate's label sets).
-pub const LANGUAGES: [(&str, &str); 4] = [("en", "English"), ("de", "Deutsch"), ("nl", "Nederlands"), ("pl", "Polski")];
+pub const LANGUAGES: [(&str, &str); 4] = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("nl", "Nederlands"),
+    ("pl", "Polski"),
+];
 
 /// Whether `Accept` prefers HTML over JSON: `text/html` (or `application/xhtml+xml`) is listed
 /// with a quality above zero and at least the quality of every JSON type listed
@@ -49,12 +54,18 @@ pub fn prefers_html(headers: &HeaderMap) -> bool {
             let mut parts = range.split(';');
             let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
             let q = parts
-                .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+                .filter_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .or_else(|| p.trim().strip_prefix("Q="))
+                })
                 .find_map(|q| q.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
             match media.as_str() {
                 "text/html" | "application/xhtml+xml" => html = html.max(q),
-                "application/ld+json" | "application/json" | "application/vc+ld+json" => json = json.max(q),
+                "application/ld+json" | "application/json" | "application/vc+ld+json" => {
+                    json = json.max(q)
+                }
                 _ => {}
             }
         }
@@ -66,18 +77,29 @@ pub fn prefers_html(headers: &HeaderMap) -> bool {
 /// `Accept-Language` (RFC 9110 §12.5.4, quality order), else English.
 pub fn pick_language(requested: Option<&str>, headers: &HeaderMap) -> &'static str {
     let supported = |tag: &str| {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default().trim().to_ascii_lowercase();
+        let primary = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         LANGUAGES.iter().map(|(l, _)| *l).find(|l| *l == primary)
     };
     if let Some(l) = requested.and_then(supported) {
         return l;
     }
     let mut ranked: Vec<(f32, &'static str)> = Vec::new();
-    if let Some(v) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+    if let Some(v) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    {
         for item in v.split(',') {
             let mut parts = item.split(';');
             let tag = parts.next().unwrap_or_default();
-            let q = parts.filter_map(|p| p.trim().strip_prefix("q=")).find_map(|q| q.trim().parse::<f32>().ok()).unwrap_or(1.0);
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
             if let Some(l) = supported(tag) {
                 if q > 0.0 {
                     ranked.push((q, l));
@@ -97,7 +119,13 @@ pub fn download_base_name(credential_json: &str) -> String {
         .ok()
         .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
         .unwrap_or_default();
-    let short: String = id.strip_prefix("urn:uuid:").unwrap_or_default().chars().filter(char::is_ascii_hexdigit).take(8).collect();
+    let short: String = id
+        .strip_prefix("urn:uuid:")
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(8)
+        .collect();
     if short.len() == 8 {
         format!("enhance-credential-{}", short.to_ascii_lowercase())
     } else {
@@ -107,12 +135,21 @@ pub fn download_base_name(credential_json: &str) -> String {
 
 /// `attachment; filename="NAME"` (`name` is built here from ASCII letters, digits, `-` and `.`).
 pub fn attachment(name: &str) -> HeaderValue {
-    let safe: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')).collect();
-    HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")).unwrap_or(HeaderValue::from_static("attachment"))
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        .collect();
+    HeaderValue::from_str(&format!("attachment; filename=\"{safe}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"))
 }
 
 fn internal(detail: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error", detail)
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Internal error",
+        detail,
+    )
 }
 
 /// The problem answer of a rendering that did not produce a document (see the module docs).
@@ -139,14 +176,26 @@ pub fn render_problem(e: &PoolError) -> ApiError {
 
 /// The `id` of a credential's JSON-LD text (the cache key), if it has one.
 fn credential_id(json: &str) -> Option<String> {
-    serde_json::from_str::<Value>(json).ok()?.get("id")?.as_str().map(str::to_owned)
+    serde_json::from_str::<Value>(json)
+        .ok()?
+        .get("id")?
+        .as_str()
+        .map(str::to_owned)
 }
 
 /// `GET /share/{token}?format=pdf|png[&lang=..]`: the certificate and supplement as a PDF, or the
 /// certificate page as a PNG, with the QR code of the verification URL; rendered on the pool
 /// within the render budget, then served from the cache.
-pub async fn rendered(s: &AppState, token: &str, lang: &'static str, kind: Kind) -> Result<Response, ApiError> {
-    let json = s.app.shared_credential(token, crate::app::ShareFormat::JsonLd).await?;
+pub async fn rendered(
+    s: &AppState,
+    token: &str,
+    lang: &'static str,
+    kind: Kind,
+) -> Result<Response, ApiError> {
+    let json = s
+        .app
+        .shared_credential(token, crate::app::ShareFormat::JsonLd)
+        .await?;
     let (ext, content_type) = match kind {
         Kind::Pdf => ("pdf", "application/pdf"),
         Kind::Png => ("png", "image/png"),
@@ -154,8 +203,13 @@ pub async fn rendered(s: &AppState, token: &str, lang: &'static str, kind: Kind)
     let name = format!("{}-{lang}.{ext}", download_base_name(&json));
     // A share token belongs to one credential, so the id (or, without one, the token's own link)
     // identifies the rendering, QR code included.
-    let credential_id = credential_id(&json).unwrap_or_else(|| format!("share:{}", crate::domain::hash_token(token)));
-    let key = CacheKey { credential_id, kind, language: lang.to_owned() };
+    let credential_id = credential_id(&json)
+        .unwrap_or_else(|| format!("share:{}", crate::domain::hash_token(token)));
+    let key = CacheKey {
+        credential_id,
+        kind,
+        language: lang.to_owned(),
+    };
     let verification_url = s.app.verification_url(token);
     let bytes = s
         .app
@@ -174,7 +228,10 @@ pub async fn rendered(s: &AppState, token: &str, lang: &'static str, kind: Kind)
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(header::CONTENT_DISPOSITION, attachment(&name));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     Ok(res)
 }
 
@@ -214,13 +271,19 @@ fn certificate_parts(document: &str) -> Result<(&str, &str), ApiError> {
         let b = a + document[a..].rfind(end)?;
         Some(&document[a..b])
     };
-    let css = between("<style>", "</style>").ok_or_else(|| internal("the certificate HTML has no style sheet"))?;
-    let main = between("<main>", "</main>").ok_or_else(|| internal("the certificate HTML has no <main>"))?;
+    let css = between("<style>", "</style>")
+        .ok_or_else(|| internal("the certificate HTML has no style sheet"))?;
+    let main = between("<main>", "</main>")
+        .ok_or_else(|| internal("the certificate HTML has no <main>"))?;
     Ok((css, main))
 }
 
 /// The learner's page of the credential behind `token`, certificate labels in `lang`.
-pub async fn learner_page(s: &AppState, token: &str, lang: &'static str) -> Result<Response, ApiError> {
+pub async fn learner_page(
+    s: &AppState,
+    token: &str,
+    lang: &'static str,
+) -> Result<Response, ApiError> {
     let (json, jades, vc_jwt) = s.app.shared_forms(token).await?;
     let verification_url = s.app.verification_url(token);
     let base = download_base_name(&json);
@@ -228,9 +291,12 @@ pub async fn learner_page(s: &AppState, token: &str, lang: &'static str) -> Resu
     options.budget.max_glyphs = s.app.render_pool().settings().max_glyphs;
     let (doc, certificate) = tokio::task::spawn_blocking(move || {
         // HTML is linear in the text; the glyph budget still refuses an over-large credential.
-        let view = CredentialView::from_slice(json.as_bytes()).map_err(|e| render_problem(&PoolError::Render(e.into())))?;
-        let doc = render::budgeted_document(&view, &options).map_err(|e| render_problem(&PoolError::Render(e)))?;
-        let html = render::html::document(&doc).map_err(|e| internal(format!("rendering the certificate failed: {e}")))?;
+        let view = CredentialView::from_slice(json.as_bytes())
+            .map_err(|e| render_problem(&PoolError::Render(e.into())))?;
+        let doc = render::budgeted_document(&view, &options)
+            .map_err(|e| render_problem(&PoolError::Render(e)))?;
+        let html = render::html::document(&doc)
+            .map_err(|e| internal(format!("rendering the certificate failed: {e}")))?;
         Ok::<_, ApiError>((doc, html))
     })
     .await
@@ -275,23 +341,43 @@ pub async fn learner_page(s: &AppState, token: &str, lang: &'static str) -> Resu
         ));
     }
     o.push_str("</ul>\n</section>\n");
-    let sealed = if jades.is_some() { "the sealed credential file (JAdES) or, if Europass does not take it, the credential file (JSON-LD)" } else { "the credential file (JSON-LD)" };
+    let sealed = if jades.is_some() {
+        "the sealed credential file (JAdES) or, if Europass does not take it, the credential file (JSON-LD)"
+    } else {
+        "the credential file (JSON-LD)"
+    };
     o.push_str(&format!(
         "<section class=\"panel\" aria-labelledby=\"europass-title\">\n<h2 id=\"europass-title\">Add it to your Europass wallet</h2>\n<ol>\n<li>Download {sealed} from this page.</li>\n<li>Sign in to your Europass profile at <a href=\"https://europass.europa.eu/\">europass.europa.eu</a> (creating a profile is free).</li>\n<li>Open your Europass Library (“My Library”), choose to add or upload a credential, and select the downloaded file.</li>\n</ol>\n<p class=\"hint\">Europass shows the credential and checks it when you upload it. The Europass site may name its menus differently from this description; this page cannot check what Europass accepts. The PDF is for people, not for wallets.</p>\n</section>\n"
     ));
     o.push_str("<nav class=\"panel langs\" aria-label=\"Language of the certificate\">\n<p>Show the certificate in:</p><ul>");
     for (code, name) in LANGUAGES {
-        let current = if code == lang { " aria-current=\"true\"" } else { "" };
+        let current = if code == lang {
+            " aria-current=\"true\""
+        } else {
+            ""
+        };
         o.push_str(&format!("<li><a href=\"{t}?lang={code}\" lang=\"{code}\" hreflang=\"{code}\"{current}>{name}</a></li>"));
     }
     o.push_str("</ul>\n</nav>\n");
     o.push_str(&format!("<div id=\"certificate\" lang=\"{}\" tabindex=\"-1\">\n{cert_main}</div>\n</main>\n</body>\n</html>\n", e(&doc.language)));
     let mut res = o.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    h.insert(header::VARY, HeaderValue::from_static("Accept, Accept-Language"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Language"),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     Ok(res)
 }
@@ -308,11 +394,17 @@ mod tests {
 
     #[test]
     fn negotiation() {
-        assert!(prefers_html(&accept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")));
-        assert!(!prefers_html(&accept("application/ld+json, application/json")));
+        assert!(prefers_html(&accept(
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        )));
+        assert!(!prefers_html(&accept(
+            "application/ld+json, application/json"
+        )));
         assert!(!prefers_html(&accept("*/*")));
         assert!(!prefers_html(&HeaderMap::new()));
-        assert!(!prefers_html(&accept("text/html;q=0.5, application/ld+json")));
+        assert!(!prefers_html(&accept(
+            "text/html;q=0.5, application/ld+json"
+        )));
         assert!(!prefers_html(&accept("text/html;q=0")));
         assert!(prefers_html(&accept("application/json;q=0.2, text/html")));
     }
@@ -321,12 +413,21 @@ mod tests {
     fn language_and_names() {
         let mut h = HeaderMap::new();
         assert_eq!(pick_language(None, &h), "en");
-        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("fr-FR, pl;q=0.5, de-CH;q=0.8"));
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("fr-FR, pl;q=0.5, de-CH;q=0.8"),
+        );
         assert_eq!(pick_language(None, &h), "de");
         assert_eq!(pick_language(Some("nl"), &h), "nl");
         assert_eq!(pick_language(Some("xx"), &h), "de");
-        assert_eq!(download_base_name(r#"{"id":"urn:uuid:1A2B3C4D-0000-4000-8000-000000000000"}"#), "enhance-credential-1a2b3c4d");
+        assert_eq!(
+            download_base_name(r#"{"id":"urn:uuid:1A2B3C4D-0000-4000-8000-000000000000"}"#),
+            "enhance-credential-1a2b3c4d"
+        );
         assert_eq!(download_base_name("{}"), "enhance-credential");
-        assert_eq!(attachment("a\"b.pdf").to_str().unwrap(), "attachment; filename=\"ab.pdf\"");
+        assert_eq!(
+            attachment("a\"b.pdf").to_str().unwrap(),
+            "attachment; filename=\"ab.pdf\""
+        );
     }
 }

@@ -72,10 +72,17 @@ fn map_unique(e: sqlx::Error, what: &str) -> StoreError {
     StoreError::Db(e)
 }
 
-const MIGRATIONS_SQLITE: &[(i64, &str)] =
-    &[(1, include_str!("migrations/sqlite/0001_init.sql")), (2, include_str!("migrations/sqlite/0002_jades_detached.sql"))];
-const MIGRATIONS_POSTGRES: &[(i64, &str)] =
-    &[(1, include_str!("migrations/postgres/0001_init.sql")), (2, include_str!("migrations/postgres/0002_jades_detached.sql"))];
+const MIGRATIONS_SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("migrations/sqlite/0001_init.sql")),
+    (2, include_str!("migrations/sqlite/0002_jades_detached.sql")),
+];
+const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("migrations/postgres/0001_init.sql")),
+    (
+        2,
+        include_str!("migrations/postgres/0002_jades_detached.sql"),
+    ),
+];
 
 /// RFC 3339 UTC with milliseconds, the stored time format (sorts as text).
 pub fn stamp(t: DateTime<Utc>) -> String {
@@ -217,13 +224,21 @@ impl Store {
     /// Connects (creating the SQLite file and its directory when needed) and applies migrations.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
         if backend == Backend::Sqlite {
-            let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
             let path = path.split('?').next().unwrap_or_default();
             if let Some(parent) = std::path::Path::new(path).parent() {
                 if !parent.as_os_str().is_empty() && path != ":memory:" {
-                    std::fs::create_dir_all(parent).map_err(|e| StoreError::Setup(format!("cannot create {}: {e}", parent.display())))?;
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        StoreError::Setup(format!("cannot create {}: {e}", parent.display()))
+                    })?;
                 }
             }
         }
@@ -257,7 +272,12 @@ impl Store {
             Backend::Sqlite if !url.contains(":memory:") => Some(options(1).connect(url).await?),
             _ => None,
         };
-        let store = Self { pool, backend, writer: Default::default(), write_pool };
+        let store = Self {
+            pool,
+            backend,
+            writer: Default::default(),
+            write_pool,
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -282,27 +302,40 @@ impl Store {
             Backend::Postgres => (MIGRATIONS_POSTGRES, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)"),
         };
         if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_lock(7271828182)").execute(&mut *conn).await?;
+            sqlx::query("SELECT pg_advisory_lock(7271828182)")
+                .execute(&mut *conn)
+                .await?;
         }
         let result = async {
             sqlx::raw_sql(create).execute(&mut *conn).await?;
             for (version, sql) in migrations {
                 // SQLite: BEGIN IMMEDIATE takes the write lock first, so of two processes migrating
                 // one file at once the second waits and then sees the version applied.
-                let begin = if self.backend == Backend::Sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+                let begin = if self.backend == Backend::Sqlite {
+                    "BEGIN IMMEDIATE"
+                } else {
+                    "BEGIN"
+                };
                 sqlx::raw_sql(begin).execute(&mut *conn).await?;
                 let applied = async {
                     let done: Option<AnyRow> =
-                        sqlx::query("SELECT version FROM schema_migrations WHERE version = $1").bind(*version).fetch_optional(&mut *conn).await?;
+                        sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+                            .bind(*version)
+                            .fetch_optional(&mut *conn)
+                            .await?;
                     if done.is_some() {
                         return Ok(());
                     }
-                    sqlx::raw_sql(sqlx::AssertSqlSafe(*sql)).execute(&mut *conn).await?;
-                    sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
-                        .bind(*version)
-                        .bind(stamp(Utc::now()))
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
                         .execute(&mut *conn)
                         .await?;
+                    sqlx::query(
+                        "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                    )
+                    .bind(*version)
+                    .bind(stamp(Utc::now()))
+                    .execute(&mut *conn)
+                    .await?;
                     Ok::<_, sqlx::Error>(())
                 }
                 .await;
@@ -320,7 +353,9 @@ impl Store {
         }
         .await;
         if self.backend == Backend::Postgres {
-            let _ = sqlx::query("SELECT pg_advisory_unlock(7271828182)").execute(&mut *conn).await;
+            let _ = sqlx::query("SELECT pg_advisory_unlock(7271828182)")
+                .execute(&mut *conn)
+                .await;
         }
         Ok(result?)
     }
@@ -337,9 +372,15 @@ impl Store {
             Backend::Sqlite => {
                 let permit = self.writer.clone().lock_owned().await;
                 let pool = self.write_pool.as_ref().unwrap_or(&self.pool);
-                StoreTx { tx: pool.begin_with("BEGIN IMMEDIATE").await?, _writer: Some(permit) }
+                StoreTx {
+                    tx: pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _writer: Some(permit),
+                }
             }
-            Backend::Postgres => StoreTx { tx: self.pool.begin().await?, _writer: None },
+            Backend::Postgres => StoreTx {
+                tx: self.pool.begin().await?,
+                _writer: None,
+            },
         })
     }
 
@@ -350,7 +391,12 @@ impl Store {
     /// its own: a third of the database round trips of allocating list by list, which issuing
     /// a batch does for every learner. A purpose whose list is missing or full goes through
     /// [`StoreTx::allocate_index`], which starts a new list.
-    pub async fn allocate_indices(&self, university: &str, purposes: &[StatusPurpose], now: DateTime<Utc>) -> Result<Vec<Allocation>, StoreError> {
+    pub async fn allocate_indices(
+        &self,
+        university: &str,
+        purposes: &[StatusPurpose],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Allocation>, StoreError> {
         let mut found: Vec<Option<Allocation>> = vec![None; purposes.len()];
         if !purposes.is_empty() && purposes.len() <= 2 {
             let sql = match (self.backend, purposes.len()) {
@@ -392,11 +438,14 @@ impl Store {
             };
             for row in &rows {
                 let purpose: String = row.try_get("purpose")?;
-                let Some(at) = purposes.iter().position(|p| p.as_str() == purpose) else { continue };
+                let Some(at) = purposes.iter().position(|p| p.as_str() == purpose) else {
+                    continue;
+                };
                 let list_id: String = row.try_get("id")?;
                 let counter: i64 = row.try_get("next_counter")?;
                 // `None` (list full): left to the list-by-list path, which starts a new list.
-                found[at] = permuted(&list_id, counter, &row.try_get::<String, _>("perm_key")?)?.map(|index| Allocation { list_id, index });
+                found[at] = permuted(&list_id, counter, &row.try_get::<String, _>("perm_key")?)?
+                    .map(|index| Allocation { list_id, index });
             }
         }
         if found.iter().any(Option::is_none) {
@@ -417,7 +466,12 @@ impl Store {
     ///
     /// PostgreSQL: one statement (data-modifying `WITH`), one round trip instead of six
     /// (`BEGIN`, four `INSERT`s, `COMMIT`). SQLite: one write transaction.
-    pub async fn insert_issued(&self, c: &NewCredential<'_>, allocs: &[Allocation], audit: &AuditEntry<'_>) -> Result<(), StoreError> {
+    pub async fn insert_issued(
+        &self,
+        c: &NewCredential<'_>,
+        allocs: &[Allocation],
+        audit: &AuditEntry<'_>,
+    ) -> Result<(), StoreError> {
         if self.backend == Backend::Sqlite || allocs.len() > MAX_ENTRIES_PER_STATEMENT {
             let mut tx = self.begin().await?;
             tx.insert_credential(c).await?;
@@ -449,7 +503,14 @@ impl Store {
     }
 
     /// Inserts or updates a university (seeding is idempotent).
-    pub async fn upsert_university(&self, id: &str, did: &str, legal_identifier: &str, profile: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn upsert_university(
+        &self,
+        id: &str,
+        did: &str,
+        legal_identifier: &str,
+        profile: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO universities (id, did, legal_identifier, profile, created_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (id) DO UPDATE SET did = excluded.did, legal_identifier = excluded.legal_identifier, profile = excluded.profile",
@@ -466,13 +527,25 @@ impl Store {
 
     /// Creates the active list of `university` and `purpose` if none exists (idempotent, safe when
     /// replicas race: the partial unique index keeps one).
-    pub async fn ensure_status_list(&self, university: &str, purpose: StatusPurpose, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn ensure_status_list(
+        &self,
+        university: &str,
+        purpose: StatusPurpose,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut conn = self.pool.acquire().await?;
         insert_list(&mut conn, university, purpose, now).await
     }
 
     /// Stores a token hash for `university` unless that hash exists (idempotent seeding).
-    pub async fn insert_token_if_absent(&self, token_hash: &str, university: &str, roles: &str, label: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn insert_token_if_absent(
+        &self,
+        token_hash: &str,
+        university: &str,
+        roles: &str,
+        label: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO api_tokens (id, token_hash, university, roles, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (token_hash) DO NOTHING",
@@ -494,17 +567,31 @@ impl Store {
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| Ok(TokenRow { id: r.try_get("id")?, university: r.try_get("university")?, roles: r.try_get("roles")? })).transpose()
+        row.map(|r| {
+            Ok(TokenRow {
+                id: r.try_get("id")?,
+                university: r.try_get("university")?,
+                roles: r.try_get("roles")?,
+            })
+        })
+        .transpose()
     }
 
     /// DID of a university.
     pub async fn university_did(&self, id: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT did FROM universities WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT did FROM universities WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|r| r.try_get("did")).transpose()?)
     }
 
     /// A status list, scoped to its university.
-    pub async fn status_list(&self, university: &str, list_id: &str) -> Result<Option<StatusListRow>, StoreError> {
+    pub async fn status_list(
+        &self,
+        university: &str,
+        list_id: &str,
+    ) -> Result<Option<StatusListRow>, StoreError> {
         let row = sqlx::query(
             "SELECT id, university, purpose, revision, signed_revision, signed_credential FROM status_lists WHERE id = $1 AND university = $2",
         )
@@ -517,7 +604,10 @@ impl Store {
 
     /// Indices set to 1 on a list.
     pub async fn set_indices(&self, list_id: &str) -> Result<Vec<u32>, StoreError> {
-        let rows = sqlx::query("SELECT idx FROM status_entries WHERE list_id = $1 AND value = 1").bind(list_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT idx FROM status_entries WHERE list_id = $1 AND value = 1")
+            .bind(list_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let i: i64 = r.try_get("idx")?;
@@ -527,7 +617,12 @@ impl Store {
     }
 
     /// Caches a signed status list credential for `revision` (only if no newer one is cached).
-    pub async fn cache_signed_list(&self, list_id: &str, revision: i64, signed: &str) -> Result<(), StoreError> {
+    pub async fn cache_signed_list(
+        &self,
+        list_id: &str,
+        revision: i64,
+        signed: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE status_lists SET signed_revision = $1, signed_credential = $2 WHERE id = $3 AND signed_revision < $1")
             .bind(revision)
             .bind(signed)
@@ -538,7 +633,11 @@ impl Store {
     }
 
     /// A credential of `university` (another university's credential is "not found").
-    pub async fn credential(&self, university: &str, id: &str) -> Result<Option<CredentialRow>, StoreError> {
+    pub async fn credential(
+        &self,
+        university: &str,
+        id: &str,
+    ) -> Result<Option<CredentialRow>, StoreError> {
         let row = sqlx::query("SELECT id, university, kind, status, credential, created_at FROM credentials WHERE id = $1 AND university = $2")
             .bind(id)
             .bind(university)
@@ -549,12 +648,18 @@ impl Store {
 
     /// Which university owns a credential (to tell 403 from 404 on cross-tenant access).
     pub async fn credential_owner(&self, id: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT university FROM credentials WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT university FROM credentials WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|r| r.try_get("university")).transpose()?)
     }
 
     /// A credential by its share token hash.
-    pub async fn credential_by_share(&self, share_hash: &str) -> Result<Option<CredentialRow>, StoreError> {
+    pub async fn credential_by_share(
+        &self,
+        share_hash: &str,
+    ) -> Result<Option<CredentialRow>, StoreError> {
         let row = sqlx::query("SELECT id, university, kind, status, credential, created_at FROM credentials WHERE share_token_hash = $1")
             .bind(share_hash)
             .fetch_optional(&self.pool)
@@ -581,7 +686,12 @@ impl Store {
     }
 
     /// Credentials of a university, newest first.
-    pub async fn list_credentials(&self, university: &str, limit: i64, offset: i64) -> Result<Vec<CredentialRow>, StoreError> {
+    pub async fn list_credentials(
+        &self,
+        university: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<CredentialRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, university, kind, status, credential, created_at FROM credentials WHERE university = $1
              ORDER BY created_at DESC, id LIMIT $2 OFFSET $3",
@@ -595,28 +705,51 @@ impl Store {
     }
 
     /// A stored idempotent response: `(request_hash, response)`.
-    pub async fn idempotent_response(&self, university: &str, key: &str) -> Result<Option<(String, String)>, StoreError> {
+    pub async fn idempotent_response(
+        &self,
+        university: &str,
+        key: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
         let row = sqlx::query("SELECT request_hash, response FROM idempotency_keys WHERE university = $1 AND key = $2")
             .bind(university)
             .bind(key)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| Ok((r.try_get("request_hash")?, r.try_get("response")?))).transpose()
+        row.map(|r| Ok((r.try_get("request_hash")?, r.try_get("response")?)))
+            .transpose()
     }
 
     /// Audit entries of a university, oldest first: `(seq, actor, action, target, reason)`.
-    pub async fn audit_entries(&self, university: &str) -> Result<Vec<(i64, String, String, String, Option<String>)>, StoreError> {
+    pub async fn audit_entries(
+        &self,
+        university: &str,
+    ) -> Result<Vec<(i64, String, String, String, Option<String>)>, StoreError> {
         let rows = sqlx::query("SELECT seq, actor, action, target, reason FROM audit_log WHERE university = $1 ORDER BY seq")
             .bind(university)
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("seq")?, r.try_get("actor")?, r.try_get("action")?, r.try_get("target")?, r.try_get("reason")?)))
+            .map(|r| {
+                Ok((
+                    r.try_get("seq")?,
+                    r.try_get("actor")?,
+                    r.try_get("action")?,
+                    r.try_get("target")?,
+                    r.try_get("reason")?,
+                ))
+            })
             .collect()
     }
 
     /// Appends a specification version (never overwrites); returns the version number.
-    pub async fn add_specification(&self, university: &str, id: &str, body: &str, actor: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    pub async fn add_specification(
+        &self,
+        university: &str,
+        id: &str,
+        body: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
         let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM specifications WHERE university = $1 AND id = $2")
             .bind(university)
@@ -634,13 +767,26 @@ impl Store {
             .execute(&mut *tx.tx)
             .await
             .map_err(|e| map_unique(e, "specification version"))?;
-        tx.audit(&AuditEntry { at: now, actor, university, action: "specification", target: id, reason: None, detail: None }).await?;
+        tx.audit(&AuditEntry {
+            at: now,
+            actor,
+            university,
+            action: "specification",
+            target: id,
+            reason: None,
+            detail: None,
+        })
+        .await?;
         tx.commit().await?;
         Ok(version)
     }
 
     /// Specifications of a university: `(id, version, body)`, latest version of each id unless `all`.
-    pub async fn specifications(&self, university: &str, id: Option<&str>) -> Result<Vec<(String, i64, String)>, StoreError> {
+    pub async fn specifications(
+        &self,
+        university: &str,
+        id: Option<&str>,
+    ) -> Result<Vec<(String, i64, String)>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, version, body FROM specifications WHERE university = $1 AND ($2 = '' OR id = $2) ORDER BY id, version",
         )
@@ -648,13 +794,19 @@ impl Store {
         .bind(id.unwrap_or(""))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("version")?, r.try_get("body")?))).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("version")?, r.try_get("body")?)))
+            .collect()
     }
-
 }
 
 /// Creates an active list with a fresh random permutation key unless one is active.
-async fn insert_list(conn: &mut sqlx::AnyConnection, university: &str, purpose: StatusPurpose, now: DateTime<Utc>) -> Result<(), StoreError> {
+async fn insert_list(
+    conn: &mut sqlx::AnyConnection,
+    university: &str,
+    purpose: StatusPurpose,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let key: [u8; 32] = rand::random();
     sqlx::query(
         "INSERT INTO status_lists (id, university, purpose, size, perm_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -676,7 +828,8 @@ fn status_list_row(r: &AnyRow) -> Result<StatusListRow, StoreError> {
     Ok(StatusListRow {
         id: r.try_get("id")?,
         university: r.try_get("university")?,
-        purpose: StatusPurpose::parse(&purpose).ok_or_else(|| StoreError::Corrupt(format!("purpose {purpose}")))?,
+        purpose: StatusPurpose::parse(&purpose)
+            .ok_or_else(|| StoreError::Corrupt(format!("purpose {purpose}")))?,
         revision: r.try_get("revision")?,
         signed_revision: r.try_get("signed_revision")?,
         signed_credential: r.try_get("signed_credential")?,
@@ -696,7 +849,10 @@ fn credential_row(r: &AnyRow) -> Result<CredentialRow, StoreError> {
 
 /// `c` bound as parameters $1-$11 of an `INSERT INTO credentials` (`status` is not one of them),
 /// in the column order of both statements that insert credentials.
-fn bind_credential<'q>(query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>, c: &NewCredential<'q>) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+fn bind_credential<'q>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    c: &NewCredential<'q>,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
     query
         .bind(c.id)
         .bind(c.university)
@@ -789,7 +945,12 @@ impl StoreTx {
     /// counter (row-locked until commit) and maps it through the list's keyed permutation. A full
     /// list is retired (`active = 0`) and a new one, with a new key, takes over in the same
     /// transaction.
-    pub async fn allocate_index(&mut self, university: &str, purpose: StatusPurpose, now: DateTime<Utc>) -> Result<Allocation, StoreError> {
+    pub async fn allocate_index(
+        &mut self,
+        university: &str,
+        purpose: StatusPurpose,
+        now: DateTime<Utc>,
+    ) -> Result<Allocation, StoreError> {
         // A few rounds: on PostgreSQL (READ COMMITTED) a list created by a concurrent transaction
         // after this statement's snapshot is only seen by the next statement.
         for _ in 0..4 {
@@ -813,16 +974,26 @@ impl StoreTx {
                 Some(index) => return Ok(Allocation { list_id, index }),
                 None => {
                     tracing::info!(university, purpose = purpose.as_str(), list = %list_id, "status list full; starting a new one");
-                    sqlx::query("UPDATE status_lists SET active = 0 WHERE id = $1").bind(&list_id).execute(&mut *self.tx).await?;
+                    sqlx::query("UPDATE status_lists SET active = 0 WHERE id = $1")
+                        .bind(&list_id)
+                        .execute(&mut *self.tx)
+                        .await?;
                     insert_list(&mut self.tx, university, purpose, now).await?;
                 }
             }
         }
-        Err(StoreError::ListFull(format!("{university}/{}", purpose.as_str())))
+        Err(StoreError::ListFull(format!(
+            "{university}/{}",
+            purpose.as_str()
+        )))
     }
 
     /// Records that `credential_id` holds `alloc` (fails with `Duplicate` if the index is taken).
-    pub async fn insert_status_entry(&mut self, alloc: &Allocation, credential_id: &str) -> Result<(), StoreError> {
+    pub async fn insert_status_entry(
+        &mut self,
+        alloc: &Allocation,
+        credential_id: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO status_entries (list_id, idx, credential_id, value) VALUES ($1, $2, $3, 0)")
             .bind(&alloc.list_id)
             .bind(i64::from(alloc.index))
@@ -840,9 +1011,9 @@ impl StoreTx {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11)",
         );
         bind_credential(insert, c)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(|e| map_unique(e, "credential id"))?;
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| map_unique(e, "credential id"))?;
         Ok(())
     }
 
@@ -863,7 +1034,13 @@ impl StoreTx {
 
     /// Sets the bit of `credential_id` on its `purpose` list and bumps the list's revision.
     /// Returns `false` when the credential has no entry on such a list.
-    pub async fn set_status_bit(&mut self, university: &str, credential_id: &str, purpose: StatusPurpose, value: bool) -> Result<bool, StoreError> {
+    pub async fn set_status_bit(
+        &mut self,
+        university: &str,
+        credential_id: &str,
+        purpose: StatusPurpose,
+        value: bool,
+    ) -> Result<bool, StoreError> {
         let row = sqlx::query(
             "SELECT e.list_id AS list_id FROM status_entries e JOIN status_lists l ON l.id = e.list_id
              WHERE e.credential_id = $1 AND l.university = $2 AND l.purpose = $3",
@@ -875,18 +1052,28 @@ impl StoreTx {
         .await?;
         let Some(row) = row else { return Ok(false) };
         let list_id: String = row.try_get("list_id")?;
-        sqlx::query("UPDATE status_entries SET value = $1 WHERE list_id = $2 AND credential_id = $3")
-            .bind(i64::from(value))
+        sqlx::query(
+            "UPDATE status_entries SET value = $1 WHERE list_id = $2 AND credential_id = $3",
+        )
+        .bind(i64::from(value))
+        .bind(&list_id)
+        .bind(credential_id)
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("UPDATE status_lists SET revision = revision + 1 WHERE id = $1")
             .bind(&list_id)
-            .bind(credential_id)
             .execute(&mut *self.tx)
             .await?;
-        sqlx::query("UPDATE status_lists SET revision = revision + 1 WHERE id = $1").bind(&list_id).execute(&mut *self.tx).await?;
         Ok(true)
     }
 
     /// Sets the credential's summary status (`active`, `revoked`, `suspended`).
-    pub async fn set_credential_status(&mut self, university: &str, credential_id: &str, status: &str) -> Result<(), StoreError> {
+    pub async fn set_credential_status(
+        &mut self,
+        university: &str,
+        credential_id: &str,
+        status: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE credentials SET status = $1 WHERE id = $2 AND university = $3")
             .bind(status)
             .bind(credential_id)
@@ -895,13 +1082,18 @@ impl StoreTx {
             .await?;
         Ok(())
     }
-
 }
 
 impl Store {
     /// Claims an idempotency key for a request (response empty until [`Store::finish_idempotent`]).
     /// Returns the existing `(request_hash, response)` if the key was already claimed.
-    pub async fn claim_idempotency_key(&self, university: &str, key: &str, request_hash: &str, now: DateTime<Utc>) -> Result<Option<(String, String)>, StoreError> {
+    pub async fn claim_idempotency_key(
+        &self,
+        university: &str,
+        key: &str,
+        request_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(String, String)>, StoreError> {
         let inserted = sqlx::query(
             "INSERT INTO idempotency_keys (university, key, request_hash, response, created_at) VALUES ($1, $2, $3, '', $4)
              ON CONFLICT (university, key) DO NOTHING",
@@ -919,7 +1111,12 @@ impl Store {
     }
 
     /// Stores the final response of an idempotent request.
-    pub async fn finish_idempotent(&self, university: &str, key: &str, response: &str) -> Result<(), StoreError> {
+    pub async fn finish_idempotent(
+        &self,
+        university: &str,
+        key: &str,
+        response: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE university = $2 AND key = $3")
             .bind(response)
             .bind(university)
@@ -930,7 +1127,11 @@ impl Store {
     }
 
     /// The credential issued for batch row key `batch_key` (`<idempotency key>#<row>`), if any.
-    pub async fn credential_by_batch_key(&self, university: &str, batch_key: &str) -> Result<Option<CredentialRow>, StoreError> {
+    pub async fn credential_by_batch_key(
+        &self,
+        university: &str,
+        batch_key: &str,
+    ) -> Result<Option<CredentialRow>, StoreError> {
         let row = sqlx::query("SELECT id, university, kind, status, credential, created_at FROM credentials WHERE university = $1 AND batch_key = $2")
             .bind(university)
             .bind(batch_key)
@@ -977,14 +1178,31 @@ impl Store {
 
     /// The university a token id belongs to, and whether it is revoked.
     pub async fn token_owner(&self, id: &str) -> Result<Option<(String, bool)>, StoreError> {
-        let row = sqlx::query("SELECT university, revoked_at FROM api_tokens WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
-        row.map(|r| Ok((r.try_get("university")?, r.try_get::<Option<String>, _>("revoked_at")?.is_some()))).transpose()
+        let row = sqlx::query("SELECT university, revoked_at FROM api_tokens WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok((
+                r.try_get("university")?,
+                r.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+            ))
+        })
+        .transpose()
     }
 }
 
 impl StoreTx {
     /// Inserts a new token (hash only) of `university`.
-    pub async fn insert_token(&mut self, id: &str, token_hash: &str, university: &str, roles: &str, label: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn insert_token(
+        &mut self,
+        id: &str,
+        token_hash: &str,
+        university: &str,
+        roles: &str,
+        label: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO api_tokens (id, token_hash, university, roles, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(id)
             .bind(token_hash)
@@ -1001,7 +1219,12 @@ impl StoreTx {
     /// Revokes a live token of `university`; `false` when there is no such live token, or when it
     /// is the university's last live admin token (checked in the same statement, so two
     /// revocations at once cannot both pass the application's check on SQLite).
-    pub async fn revoke_token(&mut self, university: &str, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    pub async fn revoke_token(
+        &mut self,
+        university: &str,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let r = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND university = $3 AND revoked_at IS NULL
              AND (roles NOT LIKE '%admin%' OR EXISTS (SELECT 1 FROM api_tokens o WHERE o.university = $3 AND o.id <> $2

@@ -15,7 +15,8 @@ pub fn testdata(rel: &str) -> PathBuf {
 
 pub fn read_shared(rel: &str) -> Vec<u8> {
     let p = testdata(rel);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e} (testdata/ is part of the repository)", p.display()))
+    std::fs::read(&p)
+        .unwrap_or_else(|e| panic!("{}: {e} (testdata/ is part of the repository)", p.display()))
 }
 
 pub fn json_shared(rel: &str) -> serde_json::Value {
@@ -23,7 +24,10 @@ pub fn json_shared(rel: &str) -> serde_json::Value {
 }
 
 pub fn vector(rel: &str) -> String {
-    String::from_utf8(read_shared(&format!("vectors/vc-di-eddsa/TestVectors/{rel}"))).unwrap()
+    String::from_utf8(read_shared(&format!(
+        "vectors/vc-di-eddsa/TestVectors/{rel}"
+    )))
+    .unwrap()
 }
 
 pub fn vector_json(rel: &str) -> serde_json::Value {

@@ -159,12 +159,20 @@ impl ServiceConfig {
     }
 
     /// Like [`ServiceConfig::load`] with an explicit environment (for tests).
-    pub fn load_with_env(file: Option<&Path>, env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+    pub fn load_with_env(
+        file: Option<&Path>,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
         let mut config = match file {
             Some(path) => {
-                let text =
-                    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
-                Self::from_toml_str(&text).map_err(|message| ConfigError::Toml { path: path.to_owned(), message })?
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                Self::from_toml_str(&text).map_err(|message| ConfigError::Toml {
+                    path: path.to_owned(),
+                    message,
+                })?
             }
             None => Self::default(),
         };
@@ -184,7 +192,10 @@ impl ServiceConfig {
         where
             T::Err: std::fmt::Display,
         {
-            v.trim().parse().map_err(|e: T::Err| ConfigError::Env { var, message: e.to_string() })
+            v.trim().parse().map_err(|e: T::Err| ConfigError::Env {
+                var,
+                message: e.to_string(),
+            })
         }
         let get = |k: &str| env.get(k).map(String::as_str);
         if let Some(v) = get("ENHANCE_VERIFIER_BIND") {
@@ -194,7 +205,11 @@ impl ServiceConfig {
             self.public_url = v.trim().to_owned();
         }
         if let Some(v) = get("ENHANCE_VERIFIER_TRUST_REGISTRY") {
-            self.trust_registry = if v.is_empty() { None } else { Some(PathBuf::from(v)) };
+            self.trust_registry = if v.is_empty() {
+                None
+            } else {
+                Some(PathBuf::from(v))
+            };
         }
         if let Some(v) = get("ENHANCE_VERIFIER_ALLOW_LOCAL_NETWORK") {
             self.allow_local_network = parse("ENHANCE_VERIFIER_ALLOW_LOCAL_NETWORK", v)?;
@@ -209,7 +224,8 @@ impl ServiceConfig {
             self.did_document_ttl_secs = parse("ENHANCE_VERIFIER_DID_DOCUMENT_TTL_SECS", v)?;
         }
         if let Some(v) = get("ENHANCE_VERIFIER_MAX_CONCURRENT_VERIFICATIONS") {
-            self.max_concurrent_verifications = parse("ENHANCE_VERIFIER_MAX_CONCURRENT_VERIFICATIONS", v)?;
+            self.max_concurrent_verifications =
+                parse("ENHANCE_VERIFIER_MAX_CONCURRENT_VERIFICATIONS", v)?;
         }
         if let Some(v) = get("ENHANCE_VERIFIER_LOG_FORMAT") {
             self.log_format = match v.trim() {
@@ -230,7 +246,8 @@ impl ServiceConfig {
             self.fetch_timeout_secs = parse("ENHANCE_VERIFIER_FETCH_TIMEOUT_SECS", v)?;
         }
         if let Some(v) = get("ENHANCE_VERIFIER_VERIFICATION_DEADLINE_SECS") {
-            self.verification_deadline_secs = parse("ENHANCE_VERIFIER_VERIFICATION_DEADLINE_SECS", v)?;
+            self.verification_deadline_secs =
+                parse("ENHANCE_VERIFIER_VERIFICATION_DEADLINE_SECS", v)?;
         }
         if let Some(v) = get("ENHANCE_VERIFIER_MAX_JSON_NODES") {
             self.max_json_nodes = parse("ENHANCE_VERIFIER_MAX_JSON_NODES", v)?;
@@ -266,10 +283,18 @@ impl ServiceConfig {
 
     /// Checks ranges and consistency.
     pub fn check(&self) -> Result<(), ConfigError> {
-        let invalid = |setting, message: &str| Err(ConfigError::Invalid { setting, message: message.into() });
+        let invalid = |setting, message: &str| {
+            Err(ConfigError::Invalid {
+                setting,
+                message: message.into(),
+            })
+        };
         let url = self.public_url.trim();
         if !url.is_empty() && !url.starts_with("http://") && !url.starts_with("https://") {
-            return invalid("public_url", "must be an http(s) URL (or empty for http://{bind})");
+            return invalid(
+                "public_url",
+                "must be an http(s) URL (or empty for http://{bind})",
+            );
         }
         if self.max_body_bytes < 1024 {
             return invalid("max_body_bytes", "must be at least 1024");
@@ -299,7 +324,10 @@ impl ServiceConfig {
             return invalid("body_read_timeout_secs", "must be at least 1");
         }
         if let Err(m) = self.rate_limit.check("rate_limit") {
-            return Err(ConfigError::Invalid { setting: "rate_limit", message: m });
+            return Err(ConfigError::Invalid {
+                setting: "rate_limit",
+                message: m,
+            });
         }
         Ok(())
     }
@@ -317,7 +345,11 @@ impl ServiceConfig {
     /// The network rules for status lists, did:web documents and credential URLs (total
     /// deadline `fetch_timeout_secs` per fetch).
     pub fn network(&self) -> NetworkPolicy {
-        let mut np = if self.allow_local_network { NetworkPolicy::local_testing() } else { NetworkPolicy::default() };
+        let mut np = if self.allow_local_network {
+            NetworkPolicy::local_testing()
+        } else {
+            NetworkPolicy::default()
+        };
         np.timeout = self.fetch_timeout();
         np.connect_timeout = np.connect_timeout.min(np.timeout);
         np
@@ -335,7 +367,11 @@ impl ServiceConfig {
 
     /// The caps on a credential's shape ([`canon::Budget`]).
     pub fn budget(&self) -> canon::Budget {
-        canon::Budget { max_nodes: self.max_json_nodes, max_blank_nodes: self.max_blank_nodes, ..canon::Budget::default() }
+        canon::Budget {
+            max_nodes: self.max_json_nodes,
+            max_blank_nodes: self.max_blank_nodes,
+            ..canon::Budget::default()
+        }
     }
 
     /// [`ServiceConfig::status_list_ttl_secs`] as a duration.
@@ -383,7 +419,10 @@ mod tests {
 
     #[test]
     fn read_timeouts_and_rate_limit() {
-        let c = ServiceConfig::from_toml_str("header_read_timeout_secs = 2\n[rate_limit]\nper_second = 0.5\nburst = 4\n").unwrap();
+        let c = ServiceConfig::from_toml_str(
+            "header_read_timeout_secs = 2\n[rate_limit]\nper_second = 0.5\nburst = 4\n",
+        )
+        .unwrap();
         assert_eq!((c.header_read_timeout_secs, c.rate_limit.burst), (2, 4));
         assert_eq!(c.rate_limit.per_second, 0.5);
         let env: HashMap<String, String> = [
@@ -398,17 +437,35 @@ mod tests {
         assert_eq!(c.body_read_timeout_secs, 5);
         assert!(!c.rate_limit.enabled());
         assert_eq!(c.rate_limit.exempt.len(), 1);
-        let c = ServiceConfig { body_read_timeout_secs: 0, ..ServiceConfig::default() };
-        assert!(c.check().unwrap_err().to_string().contains("body_read_timeout_secs"));
+        let c = ServiceConfig {
+            body_read_timeout_secs: 0,
+            ..ServiceConfig::default()
+        };
+        assert!(c
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("body_read_timeout_secs"));
         let mut c = ServiceConfig::default();
         c.rate_limit.per_second = f64::NAN;
-        assert!(c.check().unwrap_err().to_string().contains("rate_limit.per_second"));
+        assert!(c
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("rate_limit.per_second"));
     }
 
     #[test]
     fn deadlines_caps_and_memory_budget() {
         let c = ServiceConfig::default();
-        assert_eq!((c.fetch_timeout_secs, c.verification_deadline_secs, c.memory_budget_mib), (5, 10, 512));
+        assert_eq!(
+            (
+                c.fetch_timeout_secs,
+                c.verification_deadline_secs,
+                c.memory_budget_mib
+            ),
+            (5, 10, 512)
+        );
         assert_eq!(c.network().timeout, Duration::from_secs(5));
         assert_eq!(c.budget(), canon::Budget::default());
         let env: HashMap<String, String> = [
@@ -423,17 +480,61 @@ mod tests {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
         let c = ServiceConfig::load_with_env(None, &env).unwrap();
-        assert_eq!(c.network().timeout, Duration::from_secs(2), "the fetch deadline applies to local testing too");
+        assert_eq!(
+            c.network().timeout,
+            Duration::from_secs(2),
+            "the fetch deadline applies to local testing too"
+        );
         assert_eq!(c.verification_deadline(), Duration::from_secs(3));
-        assert_eq!((c.budget().max_nodes, c.budget().max_blank_nodes, c.memory_budget_mib), (20_000, 2_000, 256));
+        assert_eq!(
+            (
+                c.budget().max_nodes,
+                c.budget().max_blank_nodes,
+                c.memory_budget_mib
+            ),
+            (20_000, 2_000, 256)
+        );
         for (setting, c) in [
-            ("fetch_timeout_secs", ServiceConfig { fetch_timeout_secs: 0, ..ServiceConfig::default() }),
-            ("verification_deadline_secs", ServiceConfig { verification_deadline_secs: 0, ..ServiceConfig::default() }),
-            ("max_json_nodes", ServiceConfig { max_json_nodes: 10, ..ServiceConfig::default() }),
-            ("max_blank_nodes", ServiceConfig { max_blank_nodes: 10, ..ServiceConfig::default() }),
-            ("memory_budget_mib", ServiceConfig { memory_budget_mib: 1, ..ServiceConfig::default() }),
+            (
+                "fetch_timeout_secs",
+                ServiceConfig {
+                    fetch_timeout_secs: 0,
+                    ..ServiceConfig::default()
+                },
+            ),
+            (
+                "verification_deadline_secs",
+                ServiceConfig {
+                    verification_deadline_secs: 0,
+                    ..ServiceConfig::default()
+                },
+            ),
+            (
+                "max_json_nodes",
+                ServiceConfig {
+                    max_json_nodes: 10,
+                    ..ServiceConfig::default()
+                },
+            ),
+            (
+                "max_blank_nodes",
+                ServiceConfig {
+                    max_blank_nodes: 10,
+                    ..ServiceConfig::default()
+                },
+            ),
+            (
+                "memory_budget_mib",
+                ServiceConfig {
+                    memory_budget_mib: 1,
+                    ..ServiceConfig::default()
+                },
+            ),
         ] {
-            assert!(c.check().unwrap_err().to_string().contains(setting), "{setting}");
+            assert!(
+                c.check().unwrap_err().to_string().contains(setting),
+                "{setting}"
+            );
         }
     }
 
@@ -441,13 +542,29 @@ mod tests {
     fn bad_settings_are_named() {
         let e = ServiceConfig::from_toml_str("max_body_bytez = 1").unwrap_err();
         assert!(e.contains("max_body_bytez"), "{e}");
-        let env: HashMap<String, String> =
-            [("ENHANCE_VERIFIER_ALLOW_LOCAL_NETWORK".to_owned(), "yes".to_owned())].into_iter().collect();
-        let e = ServiceConfig::load_with_env(None, &env).unwrap_err().to_string();
+        let env: HashMap<String, String> = [(
+            "ENHANCE_VERIFIER_ALLOW_LOCAL_NETWORK".to_owned(),
+            "yes".to_owned(),
+        )]
+        .into_iter()
+        .collect();
+        let e = ServiceConfig::load_with_env(None, &env)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("ENHANCE_VERIFIER_ALLOW_LOCAL_NETWORK"), "{e}");
-        let c = ServiceConfig { public_url: "ftp://x".into(), ..ServiceConfig::default() };
+        let c = ServiceConfig {
+            public_url: "ftp://x".into(),
+            ..ServiceConfig::default()
+        };
         assert!(c.check().unwrap_err().to_string().contains("public_url"));
-        let c = ServiceConfig { max_concurrent_verifications: 0, ..ServiceConfig::default() };
-        assert!(c.check().unwrap_err().to_string().contains("max_concurrent_verifications"));
+        let c = ServiceConfig {
+            max_concurrent_verifications: 0,
+            ..ServiceConfig::default()
+        };
+        assert!(c
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("max_concurrent_verifications"));
     }
 }

@@ -24,13 +24,28 @@ pub struct ApiError {
 
 impl ApiError {
     /// A problem.
-    pub fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, kind, title, detail: detail.into() }
+    pub fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            kind,
+            title,
+            detail: detail.into(),
+        }
     }
 
     /// 400 malformed request.
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad-request", "Malformed request", detail)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "Malformed request",
+            detail,
+        )
     }
 
     /// 413 body over the configured limit.
@@ -45,13 +60,23 @@ impl ApiError {
 
     /// 404 no such endpoint.
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", "no such endpoint")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            "no such endpoint",
+        )
     }
 
     /// 500; `what` is logged, never sent.
     pub fn internal(what: &str) -> Self {
         tracing::error!(error = %what, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error", "the verification could not be run; retry later")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "the verification could not be run; retry later",
+        )
     }
 }
 
@@ -64,7 +89,10 @@ impl IntoResponse for ApiError {
             "detail": self.detail,
         });
         let mut res = (self.status, body.to_string()).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         res
     }
 }

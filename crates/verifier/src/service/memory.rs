@@ -49,19 +49,30 @@ pub struct MemoryBudget {
 impl MemoryBudget {
     /// A budget of `budget_bytes` for request bodies of at most `max_body_bytes`.
     pub fn new(budget_bytes: u64, max_body_bytes: u64) -> Self {
-        let total_kib = u32::try_from((budget_bytes / 1024).max(1)).unwrap_or(u32::MAX).min(Semaphore::MAX_PERMITS as u32);
-        Self { sem: Arc::new(Semaphore::new(total_kib as usize)), total_kib, max_body_bytes }
+        let total_kib = u32::try_from((budget_bytes / 1024).max(1))
+            .unwrap_or(u32::MAX)
+            .min(Semaphore::MAX_PERMITS as u32);
+        Self {
+            sem: Arc::new(Semaphore::new(total_kib as usize)),
+            total_kib,
+            max_body_bytes,
+        }
     }
 
     /// Estimated peak memory, in bytes, of verifying a credential of `credential_bytes`.
     pub fn estimate(credential_bytes: u64) -> u64 {
-        MIN_RESERVATION_BYTES
-            .saturating_add(credential_bytes.saturating_mul(PEAK_BYTES_PER_CREDENTIAL_BYTE).min(MAX_RESERVATION_BYTES))
+        MIN_RESERVATION_BYTES.saturating_add(
+            credential_bytes
+                .saturating_mul(PEAK_BYTES_PER_CREDENTIAL_BYTE)
+                .min(MAX_RESERVATION_BYTES),
+        )
     }
 
     /// Permits (KiB) reserved for `bytes` of estimated memory: at least 1, at most the budget.
     pub fn permits_for(&self, bytes: u64) -> u32 {
-        u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, self.total_kib)
+        u32::try_from(bytes.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .clamp(1, self.total_kib)
     }
 
     /// KiB not reserved right now.
@@ -84,7 +95,10 @@ impl MemoryBudget {
     }
 
     /// Reserves the estimate of verifying a credential of `credential_bytes`.
-    pub async fn reserve_verification(&self, credential_bytes: u64) -> Result<OwnedSemaphorePermit, ApiError> {
+    pub async fn reserve_verification(
+        &self,
+        credential_bytes: u64,
+    ) -> Result<OwnedSemaphorePermit, ApiError> {
         self.reserve(Self::estimate(credential_bytes)).await
     }
 
@@ -100,7 +114,11 @@ impl MemoryBudget {
 /// The body is read first so a queued client is not left with an unread request for longer than
 /// its TCP user timeout (reqwest's default: 30 s); a queued body costs its bytes only. Requests
 /// without a body (GET) pass through: their handler reserves what it needs.
-pub async fn reserve_for_body(State(budget): State<MemoryBudget>, req: Request, next: Next) -> Response {
+pub async fn reserve_for_body(
+    State(budget): State<MemoryBudget>,
+    req: Request,
+    next: Next,
+) -> Response {
     use axum::body::HttpBody as _;
     if req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD {
         return next.run(req).await;
@@ -116,15 +134,23 @@ pub async fn reserve_for_body(State(budget): State<MemoryBudget>, req: Request, 
     }
     let (parts, mut body) = req.into_parts();
     let mut buf: Vec<u8> = Vec::with_capacity(usize::try_from(declared.unwrap_or(0)).unwrap_or(0));
-    while let Some(frame) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
         let frame = match frame {
             Ok(f) => f,
             // A body too slow is answered 408 by the body read timeout layer around this one.
-            Err(e) => return ApiError::bad_request(format!("the request body could not be read: {e}")).into_response(),
+            Err(e) => {
+                return ApiError::bad_request(format!("the request body could not be read: {e}"))
+                    .into_response()
+            }
         };
         if let Ok(data) = frame.into_data() {
             if (buf.len() + data.len()) as u64 > budget.max_body_bytes {
-                return ApiError::too_large(usize::try_from(budget.max_body_bytes).unwrap_or(usize::MAX)).into_response();
+                return ApiError::too_large(
+                    usize::try_from(budget.max_body_bytes).unwrap_or(usize::MAX),
+                )
+                .into_response();
             }
             buf.extend_from_slice(&data);
         }
@@ -133,7 +159,9 @@ pub async fn reserve_for_body(State(budget): State<MemoryBudget>, req: Request, 
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    let res = next.run(Request::from_parts(parts, axum::body::Body::from(buf))).await;
+    let res = next
+        .run(Request::from_parts(parts, axum::body::Body::from(buf)))
+        .await;
     drop(permit);
     res
 }
@@ -147,21 +175,36 @@ mod tests {
         let b = MemoryBudget::new(1024 * 1024 * 1024, 2 * 1024 * 1024);
         assert_eq!(b.total_kib(), 1024 * 1024);
         // 2 MiB credential: 4 MiB + min(512 MiB, 384 MiB); 100 KiB: 4 MiB + 25 MiB.
-        assert_eq!(b.permits_for(MemoryBudget::estimate(2 * 1024 * 1024)), 388 * 1024);
+        assert_eq!(
+            b.permits_for(MemoryBudget::estimate(2 * 1024 * 1024)),
+            388 * 1024
+        );
         assert_eq!(b.permits_for(MemoryBudget::estimate(100 * 1024)), 29 * 1024);
         assert_eq!(b.permits_for(MemoryBudget::estimate(0)), 4 * 1024);
         let small = MemoryBudget::new(16 * 1024 * 1024, 2 * 1024 * 1024);
-        assert_eq!(small.permits_for(u64::MAX), small.total_kib(), "never more than the whole budget");
+        assert_eq!(
+            small.permits_for(u64::MAX),
+            small.total_kib(),
+            "never more than the whole budget"
+        );
     }
 
     #[tokio::test]
     async fn a_second_large_verification_waits_for_the_first() {
         let b = MemoryBudget::new(300 * 1024 * 1024, 2 * 1024 * 1024);
         let first = b.reserve_verification(2 * 1024 * 1024).await.unwrap();
-        let second = tokio::time::timeout(std::time::Duration::from_millis(50), b.reserve_verification(2 * 1024 * 1024)).await;
+        let second = tokio::time::timeout(
+            std::time::Duration::from_millis(50),
+            b.reserve_verification(2 * 1024 * 1024),
+        )
+        .await;
         assert!(second.is_err(), "the second 2 MiB verification must queue");
         drop(first);
-        let second = tokio::time::timeout(std::time::Duration::from_secs(1), b.reserve_verification(2 * 1024 * 1024)).await;
+        let second = tokio::time::timeout(
+            std::time::Duration::from_secs(1),
+            b.reserve_verification(2 * 1024 * 1024),
+        )
+        .await;
         assert!(second.is_ok());
     }
 }

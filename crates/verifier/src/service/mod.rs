@@ -132,7 +132,10 @@ impl ServiceState {
                 base_url: config.base_url(),
                 max_body_bytes: config.max_body_bytes,
                 permits: Semaphore::new(config.max_concurrent_verifications),
-                memory: memory::MemoryBudget::new(config.memory_budget_mib.saturating_mul(1024 * 1024), config.max_body_bytes as u64),
+                memory: memory::MemoryBudget::new(
+                    config.memory_budget_mib.saturating_mul(1024 * 1024),
+                    config.max_body_bytes as u64,
+                ),
                 rate_limit: service_kit::RateLimiter::new(config.rate_limit.clone()),
                 body_read_timeout: Duration::from_secs(config.body_read_timeout_secs),
             }),
@@ -145,10 +148,20 @@ impl ServiceState {
     }
 
     /// Runs `f` on the blocking pool, at most `max_concurrent_verifications` at a time.
-    async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&Inner) -> T + Send + 'static) -> Result<T, ApiError> {
-        let _permit = self.inner.permits.acquire().await.map_err(|_| ApiError::internal("verification semaphore closed"))?;
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Inner) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _permit = self
+            .inner
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal("verification semaphore closed"))?;
         let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || f(&inner)).await.map_err(|e| ApiError::internal(&format!("verification task: {e}")))
+        tokio::task::spawn_blocking(move || f(&inner))
+            .await
+            .map_err(|e| ApiError::internal(&format!("verification task: {e}")))
     }
 
     /// The verification page's own URL for a credential URL.
@@ -156,7 +169,8 @@ impl ServiceState {
         let base = format!("{}/verify", self.inner.base_url);
         match reqwest::Url::parse(&base) {
             Ok(mut u) => {
-                u.query_pairs_mut().append_pair("credential", credential_url);
+                u.query_pairs_mut()
+                    .append_pair("credential", credential_url);
                 u.to_string()
             }
             Err(_) => base,
@@ -173,8 +187,14 @@ impl FromRequest<ServiceState> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &ServiceState) -> Result<Self, Self::Rejection> {
-        let content_type = req.headers().get(header::CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        if !content_type.as_deref().is_some_and(strict_json::is_json_media_type) {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        if !content_type
+            .as_deref()
+            .is_some_and(strict_json::is_json_media_type)
+        {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
@@ -202,7 +222,8 @@ impl FromRequest<ServiceState> for JsonBody {
         } else {
             strict_json::from_slice(&bytes)
         };
-        let v = parsed.map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
+        let v =
+            parsed.map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
         Ok(JsonBody(v))
     }
 }
@@ -232,19 +253,29 @@ pub fn router(state: ServiceState) -> Router {
         .merge(limited)
         .fallback(|| async { ApiError::not_found() })
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(axum::middleware::from_fn_with_state(body_timeout, service_kit::body_timeout::body_timeout))
-        .layer(axum::middleware::from_fn(service_kit::headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            body_timeout,
+            service_kit::body_timeout::body_timeout,
+        ))
+        .layer(axum::middleware::from_fn(
+            service_kit::headers::security_headers,
+        ))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
                     // The route template only: no query string (a share link is a bearer secret),
                     // no headers, no body.
-                    let route =
-                        req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_else(|| "(unmatched)".into());
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map(|m| m.as_str().to_owned())
+                        .unwrap_or_else(|| "(unmatched)".into());
                     tracing::info_span!("request", method = %req.method(), route = %route)
                 })
                 .on_request(())
-                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
+                ),
         )
         .with_state(state)
 }
@@ -255,15 +286,23 @@ async fn healthz() -> Json<Value> {
 
 async fn openapi() -> Response {
     let mut res = OPENAPI.into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     res
 }
 
 /// The report as JSON: 200 when valid, 422 otherwise (VC-API).
 fn report_response(report: &Report) -> Response {
-    let status = if report.verdict == Verdict::Valid { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if report.verdict == Verdict::Valid {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut res = (status, Json(report)).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 
@@ -274,7 +313,10 @@ fn report_response(report: &Report) -> Response {
 fn html_response(status: StatusCode, body: String) -> Response {
     let mut res = (status, body).into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
@@ -282,7 +324,9 @@ fn html_response(status: StatusCode, body: String) -> Response {
 /// Reads a VC-API verify request: the credential and the selected checks.
 fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), ApiError> {
     let Value::Object(mut o) = body else {
-        return Err(ApiError::bad_request("the body must be a JSON object with a `verifiableCredential` member"));
+        return Err(ApiError::bad_request(
+            "the body must be a JSON object with a `verifiableCredential` member",
+        ));
     };
     let checks = match o.get("options") {
         None | Some(Value::Null) => None,
@@ -291,7 +335,9 @@ fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), 
             Some(Value::Array(list)) => {
                 let mut kinds = Vec::new();
                 for item in list {
-                    let name = item.as_str().ok_or_else(|| ApiError::bad_request("options.checks: every entry must be a string"))?;
+                    let name = item.as_str().ok_or_else(|| {
+                        ApiError::bad_request("options.checks: every entry must be a string")
+                    })?;
                     let kind = CheckKind::parse(name).ok_or_else(|| {
                         ApiError::bad_request(format!(
                             "options.checks: unknown check {name:?} (expected: {})",
@@ -301,11 +347,17 @@ fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), 
                     kinds.push(kind);
                 }
                 if kinds.is_empty() {
-                    return Err(ApiError::bad_request("options.checks: name at least one check"));
+                    return Err(ApiError::bad_request(
+                        "options.checks: name at least one check",
+                    ));
                 }
                 Some(kinds)
             }
-            Some(_) => return Err(ApiError::bad_request("options.checks must be an array of check names")),
+            Some(_) => {
+                return Err(ApiError::bad_request(
+                    "options.checks must be an array of check names",
+                ))
+            }
         },
         Some(_) => return Err(ApiError::bad_request("options must be a JSON object")),
     };
@@ -318,7 +370,10 @@ fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), 
     }
 }
 
-async fn vc_verify(State(s): State<ServiceState>, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+async fn vc_verify(
+    State(s): State<ServiceState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
     let (credential, checks) = parse_verify_request(body)?;
     let report = s
         .blocking(move |i| {
@@ -336,49 +391,78 @@ async fn vc_verify(State(s): State<ServiceState>, JsonBody(body): JsonBody) -> R
 /// "units": [<credential object | JAdES object | VC-JWT string>, ...], "learner"?: {...},
 /// "knownProgrammes"?: [id, ...]}` into the check's inputs (each as the bytes a file would hold).
 fn parse_stack_request(body: Value) -> Result<(Vec<u8>, Vec<Vec<u8>>, StackOptions), ApiError> {
-    let Value::Object(mut o) = body else { return Err(ApiError::bad_request("the body must be a JSON object")) };
+    let Value::Object(mut o) = body else {
+        return Err(ApiError::bad_request("the body must be a JSON object"));
+    };
     let bytes_of = |v: &Value, field: &str| -> Result<Vec<u8>, ApiError> {
         match v {
             Value::String(s) => Ok(s.clone().into_bytes()),
-            Value::Object(_) => serde_json::to_vec(v).map_err(|e| ApiError::bad_request(format!("{field}: {e}"))),
-            _ => Err(ApiError::bad_request(format!("{field} must be a JSON object or a VC-JWT string"))),
+            Value::Object(_) => {
+                serde_json::to_vec(v).map_err(|e| ApiError::bad_request(format!("{field}: {e}")))
+            }
+            _ => Err(ApiError::bad_request(format!(
+                "{field} must be a JSON object or a VC-JWT string"
+            ))),
         }
     };
     let programme = match o.get("programme") {
-        None | Some(Value::Null) => return Err(ApiError::bad_request("programme is required (a programme specification or a programme credential)")),
+        None | Some(Value::Null) => {
+            return Err(ApiError::bad_request(
+                "programme is required (a programme specification or a programme credential)",
+            ))
+        }
         Some(v) => bytes_of(v, "programme")?,
     };
     let units = match o.get("units") {
-        Some(Value::Array(list)) if !list.is_empty() => {
-            list.iter().enumerate().map(|(i, v)| bytes_of(v, &format!("units[{i}]"))).collect::<Result<Vec<_>, _>>()?
+        Some(Value::Array(list)) if !list.is_empty() => list
+            .iter()
+            .enumerate()
+            .map(|(i, v)| bytes_of(v, &format!("units[{i}]")))
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => {
+            return Err(ApiError::bad_request(
+                "units is required: a non-empty array of unit credentials",
+            ))
         }
-        _ => return Err(ApiError::bad_request("units is required: a non-empty array of unit credentials")),
     };
     let mut options = StackOptions::default();
     if let Some(l) = o.remove("learner").filter(|v| !v.is_null()) {
-        options.learner = Some(serde_json::from_value(l).map_err(|e| ApiError::bad_request(format!("learner: {e}")))?);
+        options.learner = Some(
+            serde_json::from_value(l)
+                .map_err(|e| ApiError::bad_request(format!("learner: {e}")))?,
+        );
     }
     if let Some(k) = o.remove("knownProgrammes").filter(|v| !v.is_null()) {
-        options.known_programmes =
-            serde_json::from_value(k).map_err(|e| ApiError::bad_request(format!("knownProgrammes must be an array of strings: {e}")))?;
+        options.known_programmes = serde_json::from_value(k).map_err(|e| {
+            ApiError::bad_request(format!("knownProgrammes must be an array of strings: {e}"))
+        })?;
     }
     Ok((programme, units, options))
 }
 
 /// `POST /stack`: whether unit credentials stack towards a programme (200 when they do, 422 with
 /// the report when they do not or it could not be decided, 400 for a malformed request).
-async fn stack(State(s): State<ServiceState>, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+async fn stack(
+    State(s): State<ServiceState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
     let (programme, units, options) = parse_stack_request(body)?;
-    let programme = Programme::from_slice(&programme).map_err(|e| ApiError::bad_request(format!("programme: {e}")))?;
+    let programme = Programme::from_slice(&programme)
+        .map_err(|e| ApiError::bad_request(format!("programme: {e}")))?;
     let report = s
         .blocking(move |i| {
             let refs: Vec<&[u8]> = units.iter().map(Vec::as_slice).collect();
             crate::check_stack_with(&programme, &refs, &options, &i.policy, i.clock.as_ref())
         })
         .await?;
-    let status = if report.stacks { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if report.stacks {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut res = (status, Json(report)).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }
 
@@ -390,11 +474,17 @@ pub fn prefers_json(accept: Option<&str>) -> bool {
         let mut parts = range.split(';');
         let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
         let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.trim().parse::<f32>().ok()))
+            .filter_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|v| v.trim().parse::<f32>().ok())
+            })
             .next()
             .unwrap_or(1.0);
         match media.as_str() {
-            "application/json" | "application/ld+json" | "application/problem+json" => json = json.max(q),
+            "application/json" | "application/ld+json" | "application/problem+json" => {
+                json = json.max(q)
+            }
             "text/html" | "application/xhtml+xml" => html = html.max(q),
             "*/*" | "text/*" if html == 0.0 => html = html.max(q * 0.99),
             _ => {}
@@ -408,14 +498,28 @@ struct VerifyQuery {
     credential: Option<String>,
 }
 
-async fn verify_link(State(s): State<ServiceState>, headers: HeaderMap, query: Result<Query<VerifyQuery>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
+async fn verify_link(
+    State(s): State<ServiceState>,
+    headers: HeaderMap,
+    query: Result<Query<VerifyQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
     let wants_json = prefers_json(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()));
-    let url = query.ok().and_then(|Query(q)| q.credential).map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+    let url = query
+        .ok()
+        .and_then(|Query(q)| q.credential)
+        .map(|u| u.trim().to_owned())
+        .filter(|u| !u.is_empty());
     let Some(url) = url else {
         return Ok(if wants_json {
-            ApiError::bad_request("the query parameter `credential` (the credential's absolute URL) is required").into_response()
+            ApiError::bad_request(
+                "the query parameter `credential` (the credential's absolute URL) is required",
+            )
+            .into_response()
         } else {
-            html_response(StatusCode::BAD_REQUEST, pages::link_page(Some("Enter the share link of the credential to check.")))
+            html_response(
+                StatusCode::BAD_REQUEST,
+                pages::link_page(Some("Enter the share link of the credential to check.")),
+            )
         });
     };
     let page_url = s.page_url(&url);
@@ -423,10 +527,23 @@ async fn verify_link(State(s): State<ServiceState>, headers: HeaderMap, query: R
     // is known, its verification reserves its own estimate ([`memory`]).
     let fetch_permit = s.inner.memory.reserve_fetch().await?;
     let fetch_url = url.clone();
-    let fetched = s.blocking(move |i| i.fetcher.get_uncached(&fetch_url, &i.credential_network, outcome::CREDENTIAL_ACCEPT)).await?;
+    let fetched = s
+        .blocking(move |i| {
+            i.fetcher.get_uncached(
+                &fetch_url,
+                &i.credential_network,
+                outcome::CREDENTIAL_ACCEPT,
+            )
+        })
+        .await?;
     drop(fetch_permit);
     let _permit = match &fetched {
-        Ok(bytes) => Some(s.inner.memory.reserve_verification(bytes.len() as u64).await?),
+        Ok(bytes) => Some(
+            s.inner
+                .memory
+                .reserve_verification(bytes.len() as u64)
+                .await?,
+        ),
         Err(_) => None,
     };
     s.blocking(move |i| {
@@ -434,13 +551,21 @@ async fn verify_link(State(s): State<ServiceState>, headers: HeaderMap, query: R
             Ok(bytes) => outcome::from_bytes(&bytes, &i.policy, i.clock.as_ref()),
             Err(e) => {
                 let why = format!("the credential could not be fetched: {e}");
-                Outcome { report: outcome::not_fetched(&why), credential: None, fetch_error: Some(why), checked_at: i.clock.now() }
+                Outcome {
+                    report: outcome::not_fetched(&why),
+                    credential: None,
+                    fetch_error: Some(why),
+                    checked_at: i.clock.now(),
+                }
             }
         };
         if wants_json {
             report_response(&o.report)
         } else {
-            html_response(StatusCode::OK, pages::verification_page(&o, Source::Url(&url), &page_url))
+            html_response(
+                StatusCode::OK,
+                pages::verification_page(&o, Source::Url(&url), &page_url),
+            )
         }
     })
     .await
@@ -481,32 +606,46 @@ async fn read_upload(multipart: &mut Multipart) -> Result<Upload, (StatusCode, S
     Ok(up)
 }
 
-async fn upload(State(s): State<ServiceState>, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Response, ApiError> {
+async fn upload(
+    State(s): State<ServiceState>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
     let mut multipart = match multipart {
         Ok(m) => m,
         Err(e) => {
             let msg = format!("Send the form as multipart/form-data ({}).", e.body_text());
-            return Ok(html_response(StatusCode::BAD_REQUEST, pages::upload_page(Some(&msg))));
+            return Ok(html_response(
+                StatusCode::BAD_REQUEST,
+                pages::upload_page(Some(&msg)),
+            ));
         }
     };
     let up = match read_upload(&mut multipart).await {
         Ok(u) => u,
         Err((status, msg)) => return Ok(html_response(status, pages::upload_page(Some(&msg)))),
     };
-    let bytes: Vec<u8> = match (up.file.filter(|b| !b.trim_ascii().is_empty()), up.pasted.filter(|t| !t.trim().is_empty())) {
+    let bytes: Vec<u8> = match (
+        up.file.filter(|b| !b.trim_ascii().is_empty()),
+        up.pasted.filter(|t| !t.trim().is_empty()),
+    ) {
         (Some(f), _) => f.to_vec(),
         (None, Some(t)) => t.into_bytes(),
         (None, None) => {
             return Ok(html_response(
                 StatusCode::BAD_REQUEST,
-                pages::upload_page(Some("Choose a credential file or paste the credential, then check it.")),
+                pages::upload_page(Some(
+                    "Choose a credential file or paste the credential, then check it.",
+                )),
             ))
         }
     };
     let page_url = format!("{}/upload", s.inner.base_url);
     s.blocking(move |i| {
         let o: Outcome = outcome::from_bytes(&bytes, &i.policy, i.clock.as_ref());
-        html_response(StatusCode::OK, pages::verification_page(&o, Source::Upload, &page_url))
+        html_response(
+            StatusCode::OK,
+            pages::verification_page(&o, Source::Upload, &page_url),
+        )
     })
     .await
 }
@@ -530,13 +669,16 @@ impl RunningService {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        self.handle.await.map_err(|e| ServeError::Serve(std::io::Error::other(e.to_string())))?
+        self.handle
+            .await
+            .map_err(|e| ServeError::Serve(std::io::Error::other(e.to_string())))?
     }
 }
 
 /// Initialises structured logging (JSON lines by default); a no-op if already initialised.
 pub fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
@@ -545,22 +687,39 @@ pub fn init_logging(format: LogFormat) {
 }
 
 /// The handler state from `config` and `overrides` (loads the trust registry).
-pub fn build_state(config: &ServiceConfig, overrides: &Overrides) -> Result<ServiceState, ServeError> {
+pub fn build_state(
+    config: &ServiceConfig,
+    overrides: &Overrides,
+) -> Result<ServiceState, ServeError> {
     config.check()?;
     let registry = match (&overrides.registry, &config.trust_registry) {
         (Some(r), _) => r.clone(),
         (None, Some(path)) => TrustRegistry::load(path)?,
         (None, None) => TrustRegistry::demo()?,
     };
-    let clock: Arc<dyn Clock> = overrides.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
+    let clock: Arc<dyn Clock> = overrides
+        .clock
+        .clone()
+        .unwrap_or_else(|| Arc::new(SystemClock));
     Ok(ServiceState::new(config, registry, clock))
 }
 
 /// Starts the service in the background and returns once it listens. With port 0 and an empty
 /// `public_url`, the page URLs use the bound address.
-pub async fn start(mut config: ServiceConfig, overrides: Overrides) -> Result<RunningService, ServeError> {
-    let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|source| ServeError::Bind { addr: config.bind, source })?;
-    let addr = listener.local_addr().map_err(|source| ServeError::Bind { addr: config.bind, source })?;
+pub async fn start(
+    mut config: ServiceConfig,
+    overrides: Overrides,
+) -> Result<RunningService, ServeError> {
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
+        addr: config.bind,
+        source,
+    })?;
     config.bind = addr;
     let state = build_state(&config, &overrides)?;
     let (tx, rx) = oneshot::channel::<()>();
@@ -568,7 +727,9 @@ pub async fn start(mut config: ServiceConfig, overrides: Overrides) -> Result<Ru
     let header_read_timeout_secs = config.header_read_timeout_secs;
     let handle = tokio::spawn(async move {
         let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-        let options = service_kit::ServeOptions { header_read_timeout: Some(Duration::from_secs(header_read_timeout_secs)) };
+        let options = service_kit::ServeOptions {
+            header_read_timeout: Some(Duration::from_secs(header_read_timeout_secs)),
+        };
         let server = service_kit::serve(listener, router(state), options, async move {
             let _ = rx.await;
             let _ = stop_tx.send(true);
@@ -587,7 +748,11 @@ pub async fn start(mut config: ServiceConfig, overrides: Overrides) -> Result<Ru
         }
     });
     tracing::info!(%addr, "verifier service listening");
-    Ok(RunningService { addr, shutdown: Some(tx), handle })
+    Ok(RunningService {
+        addr,
+        shutdown: Some(tx),
+        handle,
+    })
 }
 
 /// `verifier serve`: starts the service and runs it until SIGTERM or SIGINT, then shuts down
@@ -631,7 +796,9 @@ mod tests {
         assert!(!prefers_json(Some("*/*")));
         assert!(prefers_json(Some("application/json")));
         assert!(prefers_json(Some("application/json, */*;q=0.1")));
-        assert!(!prefers_json(Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")));
+        assert!(!prefers_json(Some(
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        )));
         assert!(!prefers_json(Some("text/html, application/json;q=0.9")));
         assert!(prefers_json(Some("text/html;q=0.5, application/json")));
         assert!(!prefers_json(Some("application/json;q=0, text/html")));
@@ -645,9 +812,15 @@ mod tests {
         assert_eq!(e.detail, "verifiableCredential is required");
         let e = parse_verify_request(json!({"verifiableCredential": 42})).unwrap_err();
         assert!(e.detail.starts_with("verifiableCredential must be"));
-        let e = parse_verify_request(json!({"verifiableCredential": {}, "options": {"checks": ["proof", "nope"]}})).unwrap_err();
+        let e = parse_verify_request(
+            json!({"verifiableCredential": {}, "options": {"checks": ["proof", "nope"]}}),
+        )
+        .unwrap_err();
         assert!(e.detail.contains("unknown check \"nope\""), "{}", e.detail);
-        let (_, checks) = parse_verify_request(json!({"verifiableCredential": "ey.x.y", "options": {"checks": ["proof"]}})).unwrap();
+        let (_, checks) = parse_verify_request(
+            json!({"verifiableCredential": "ey.x.y", "options": {"checks": ["proof"]}}),
+        )
+        .unwrap();
         assert_eq!(checks, Some(vec![CheckKind::Proof]));
     }
 }

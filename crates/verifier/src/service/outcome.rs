@@ -47,22 +47,43 @@ pub fn from_bytes(bytes: &[u8], policy: &Policy, clock: &dyn Clock) -> Outcome {
         Err(e) if e.is_duplicate() => None,
         Err(_) => jwt_payload(&String::from_utf8_lossy(trimmed)),
     };
-    Outcome { report, credential, fetch_error: None, checked_at: clock.now() }
+    Outcome {
+        report,
+        credential,
+        fetch_error: None,
+        checked_at: clock.now(),
+    }
 }
 
 /// Verifies a parsed credential (object, JAdES envelope, or a VC-JWT string).
 pub fn from_value(value: &Value, policy: &Policy, clock: &dyn Clock) -> Outcome {
     let report = crate::verify_json(value, policy, clock);
-    Outcome { report, credential: display_credential(value), fetch_error: None, checked_at: clock.now() }
+    Outcome {
+        report,
+        credential: display_credential(value),
+        fetch_error: None,
+        checked_at: clock.now(),
+    }
 }
 
 /// Fetches the credential at `url` (guarded: `network` rules, no cache) and verifies it.
-pub fn from_url(url: &str, fetcher: &Fetcher, network: &NetworkPolicy, policy: &Policy, clock: &dyn Clock) -> Outcome {
+pub fn from_url(
+    url: &str,
+    fetcher: &Fetcher,
+    network: &NetworkPolicy,
+    policy: &Policy,
+    clock: &dyn Clock,
+) -> Outcome {
     match fetcher.get_uncached(url, network, CREDENTIAL_ACCEPT) {
         Ok(bytes) => from_bytes(&bytes, policy, clock),
         Err(e) => {
             let why = format!("the credential could not be fetched: {e}");
-            Outcome { report: not_fetched(&why), credential: None, fetch_error: Some(why), checked_at: clock.now() }
+            Outcome {
+                report: not_fetched(&why),
+                credential: None,
+                fetch_error: Some(why),
+                checked_at: clock.now(),
+            }
         }
     }
 }
@@ -105,7 +126,9 @@ fn jwt_payload(s: &str) -> Option<Value> {
         return None;
     }
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    strict_json::from_slice(&bytes).ok().filter(Value::is_object)
+    strict_json::from_slice(&bytes)
+        .ok()
+        .filter(Value::is_object)
 }
 
 /// The headline reason (`data-reason`), one of the contract's values.
@@ -190,7 +213,11 @@ pub fn headline(r: &Report) -> Headline {
 }
 
 fn invalid_headline(r: &Report) -> Headline {
-    let h = |reason, text, summary: &str| Headline { reason, text, summary: summary.to_string() };
+    let h = |reason, text, summary: &str| Headline {
+        reason,
+        text,
+        summary: summary.to_string(),
+    };
     let format = failed(r, CheckKind::Format);
     if let Some(p) = failed(r, CheckKind::Proof) {
         if format.is_some_and(|f| f.message == p.message) {
@@ -209,7 +236,11 @@ fn invalid_headline(r: &Report) -> Headline {
     }
     if let Some(c) = failed(r, CheckKind::Revocation) {
         if part_starts(&c.message, "revoked:") {
-            return h(Reason::Revoked, "Revoked", "The university that issued this credential has revoked it. It is no longer valid.");
+            return h(
+                Reason::Revoked,
+                "Revoked",
+                "The university that issued this credential has revoked it. It is no longer valid.",
+            );
         }
         if part_starts(&c.message, "suspended:") {
             return h(
@@ -236,9 +267,17 @@ fn invalid_headline(r: &Report) -> Headline {
     }
     if let Some(c) = failed(r, CheckKind::Expiry) {
         if c.message.starts_with("not yet valid") {
-            return h(Reason::Expired, "Not yet valid", "The credential's validity period has not started yet.");
+            return h(
+                Reason::Expired,
+                "Not yet valid",
+                "The credential's validity period has not started yet.",
+            );
         }
-        return h(Reason::Expired, "Expired", "The credential's validity period has ended.");
+        return h(
+            Reason::Expired,
+            "Expired",
+            "The credential's validity period has ended.",
+        );
     }
     if format.is_some() {
         return h(
@@ -315,7 +354,11 @@ mod tests {
     use super::*;
 
     fn report(list: &[(CheckKind, CheckStatus, &str)]) -> Report {
-        Report::from_checks(list.iter().map(|(k, s, m)| CheckResult::new(*k, *s, *m)).collect())
+        Report::from_checks(
+            list.iter()
+                .map(|(k, s, m)| CheckResult::new(*k, *s, *m))
+                .collect(),
+        )
     }
 
     #[test]
@@ -323,33 +366,71 @@ mod tests {
         use CheckKind::*;
         use CheckStatus::*;
         let ok = |k| (k, Ok, "");
-        let r = report(&[ok(Format), ok(Proof), ok(Revocation), ok(Expiry), ok(Trust), ok(AwardingBody)]);
+        let r = report(&[
+            ok(Format),
+            ok(Proof),
+            ok(Revocation),
+            ok(Expiry),
+            ok(Trust),
+            ok(AwardingBody),
+        ]);
         assert_eq!(headline(&r).reason, Reason::Genuine);
         // Revoked and expired: revoked wins; a broken proof wins over both.
-        let r = report(&[(Revocation, Failed, "not suspended: x; revoked: entry 3 of u is set"), (Expiry, Failed, "expired: ..."), ok(Proof)]);
+        let r = report(&[
+            (
+                Revocation,
+                Failed,
+                "not suspended: x; revoked: entry 3 of u is set",
+            ),
+            (Expiry, Failed, "expired: ..."),
+            ok(Proof),
+        ]);
         assert_eq!(headline(&r).reason, Reason::Revoked);
-        let r = report(&[(Revocation, Failed, "revoked: entry 3"), (Proof, Failed, "bad signature")]);
+        let r = report(&[
+            (Revocation, Failed, "revoked: entry 3"),
+            (Proof, Failed, "bad signature"),
+        ]);
         assert_eq!(headline(&r).reason, Reason::Forged);
         let r = report(&[(Revocation, Failed, "suspended: entry 9"), ok(Proof)]);
         assert_eq!(headline(&r).text, "Suspended");
         let r = report(&[(Expiry, Failed, "not yet valid: validFrom ..."), ok(Proof)]);
-        assert_eq!((headline(&r).reason, headline(&r).text), (Reason::Expired, "Not yet valid"));
-        let r = report(&[(Trust, Failed, "untrusted issuer"), (Expiry, Failed, "expired: x"), ok(Proof)]);
+        assert_eq!(
+            (headline(&r).reason, headline(&r).text),
+            (Reason::Expired, "Not yet valid")
+        );
+        let r = report(&[
+            (Trust, Failed, "untrusted issuer"),
+            (Expiry, Failed, "expired: x"),
+            ok(Proof),
+        ]);
         assert_eq!(headline(&r).reason, Reason::Untrusted);
         let r = report(&[(AwardingBody, Failed, "x"), ok(Proof)]);
         assert_eq!(headline(&r).reason, Reason::Untrusted);
-        let r = report(&[(Revocation, Failed, "status list u has no proof"), ok(Proof)]);
+        let r = report(&[
+            (Revocation, Failed, "status list u has no proof"),
+            ok(Proof),
+        ]);
         assert_eq!(headline(&r).reason, Reason::Forged);
         // An error and a failure: invalid wins; errors only: not checked, with the reason.
-        let r = report(&[(Revocation, Error, "status list unavailable: 404"), (Expiry, Failed, "expired: x"), ok(Proof)]);
+        let r = report(&[
+            (Revocation, Error, "status list unavailable: 404"),
+            (Expiry, Failed, "expired: x"),
+            ok(Proof),
+        ]);
         assert_eq!(headline(&r).reason, Reason::Expired);
-        let r = report(&[(Revocation, Error, "status list unavailable: 404"), ok(Proof)]);
+        let r = report(&[
+            (Revocation, Error, "status list unavailable: 404"),
+            ok(Proof),
+        ]);
         let h = headline(&r);
         assert_eq!((h.reason, h.text), (Reason::NotChecked, "Could not check"));
         assert!(h.summary.contains("status list unavailable: 404"));
         // Unreadable input: format and proof fail with the same message.
         let r = report(&[(Format, Failed, "not JSON"), (Proof, Failed, "not JSON")]);
-        assert_eq!(headline(&r).text, "Not genuine: this is not a readable credential");
+        assert_eq!(
+            headline(&r).text,
+            "Not genuine: this is not a readable credential"
+        );
     }
 
     #[test]
@@ -363,9 +444,18 @@ mod tests {
     #[test]
     fn display_credential_unwraps_requests_and_jwts() {
         let cred = serde_json::json!({"credentialSubject": {"id": "x"}});
-        let jwt = format!("eyJhbGciOiJFZERTQSJ9.{}.c2ln", URL_SAFE_NO_PAD.encode(cred.to_string()));
-        assert_eq!(display_credential(&serde_json::json!({"verifiableCredential": jwt})), Some(cred.clone()));
-        assert_eq!(display_credential(&serde_json::json!({"verifiableCredential": cred})), Some(cred.clone()));
+        let jwt = format!(
+            "eyJhbGciOiJFZERTQSJ9.{}.c2ln",
+            URL_SAFE_NO_PAD.encode(cred.to_string())
+        );
+        assert_eq!(
+            display_credential(&serde_json::json!({"verifiableCredential": jwt})),
+            Some(cred.clone())
+        );
+        assert_eq!(
+            display_credential(&serde_json::json!({"verifiableCredential": cred})),
+            Some(cred.clone())
+        );
         assert_eq!(jwt_payload("a.b"), None);
         assert_eq!(display_credential(&serde_json::json!(42)), None);
     }

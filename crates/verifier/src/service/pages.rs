@@ -92,7 +92,9 @@ const FOOT: &str = "</main>\n</body>\n</html>\n";
 /// limits; one with more text than the glyph budget is refused before any layout). The error is
 /// the sentence the page shows.
 fn certificate(credential: &serde_json::Value, page_url: &str) -> Result<(String, String), String> {
-    let not_edc = |e: &dyn std::fmt::Display| format!("this is not a European Digital Credential this service can display ({e})");
+    let not_edc = |e: &dyn std::fmt::Display| {
+        format!("this is not a European Digital Credential this service can display ({e})")
+    };
     let view = CredentialView::from_json(credential).map_err(|e| not_edc(&e))?;
     let html = render::html(&view, &RenderOptions::new("en", page_url)).map_err(|e| match e {
         render::RenderError::Budget(x) => format!("the credential is too large to display ({x})"),
@@ -104,11 +106,16 @@ fn certificate(credential: &serde_json::Value, page_url: &str) -> Result<(String
         Some(html[from..to].to_string())
     };
     let css = between("<style>", "</style>").unwrap_or_default();
-    let body = between("<main>", "</main>").ok_or_else(|| "the rendered certificate has no <main>".to_string())?;
+    let body = between("<main>", "</main>")
+        .ok_or_else(|| "the rendered certificate has no <main>".to_string())?;
     // The page's h1 is the verdict: the certificate title becomes an h2 (everything in the rendered
     // body is escaped, so these tags can only be the renderer's own).
     let body = body
-        .replacen("<h1 id=\"certificate-title\">", "<h2 id=\"certificate-title\" class=\"certificate-title\">", 1)
+        .replacen(
+            "<h1 id=\"certificate-title\">",
+            "<h2 id=\"certificate-title\" class=\"certificate-title\">",
+            1,
+        )
         .replace("</h1>", "</h2>");
     Ok((css, body))
 }
@@ -221,7 +228,10 @@ pub fn upload_page(error: Option<&str>) -> String {
     p.push_str("<section class=\"sheet\" aria-labelledby=\"upload-heading\">\n<h1 id=\"upload-heading\">Check a credential</h1>\n");
     p.push_str("<p>Check whether an ENHANCE credential is genuine: upload the credential file you received, or paste its content. The credential is checked and shown to you; it is not stored.</p>\n");
     if let Some(e) = error {
-        p.push_str(&format!("<p class=\"error\" role=\"alert\">{}</p>\n", escape(e)));
+        p.push_str(&format!(
+            "<p class=\"error\" role=\"alert\">{}</p>\n",
+            escape(e)
+        ));
     }
     p.push_str(concat!(
         "<form method=\"post\" action=\"upload\" enctype=\"multipart/form-data\">\n",
@@ -242,7 +252,10 @@ pub fn link_page(error: Option<&str>) -> String {
     let mut p = head("Check a share link", "");
     p.push_str("<section class=\"sheet\" aria-labelledby=\"link-heading\">\n<h1 id=\"link-heading\">Check a share link</h1>\n");
     if let Some(e) = error {
-        p.push_str(&format!("<p class=\"error\" role=\"alert\">{}</p>\n", escape(e)));
+        p.push_str(&format!(
+            "<p class=\"error\" role=\"alert\">{}</p>\n",
+            escape(e)
+        ));
     }
     p.push_str(concat!(
         "<form method=\"get\" action=\"verify\">\n",
@@ -275,14 +288,26 @@ mod tests {
     /// text than the glyph budget (here a 2 MB full name) is refused before any layout, quickly.
     #[test]
     fn an_over_large_credential_is_not_laid_out() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld");
-        let mut credential: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/edc/samples/elm-v3-official/Sample-MC-Annex1-unsigned.jsonld"
+        );
+        let mut credential: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         assert!(certificate(&credential, "https://verify.example/verify").is_ok());
-        credential["credentialSubject"]["fullName"]["en"] = serde_json::Value::String("Ana ".repeat(512 * 1024));
+        credential["credentialSubject"]["fullName"]["en"] =
+            serde_json::Value::String("Ana ".repeat(512 * 1024));
         let t = std::time::Instant::now();
         let e = certificate(&credential, "https://verify.example/verify").unwrap_err();
-        assert!(e.contains("too large to display") && e.contains("glyphs"), "{e}");
-        assert!(t.elapsed() < std::time::Duration::from_secs(2), "{:?}", t.elapsed());
+        assert!(
+            e.contains("too large to display") && e.contains("glyphs"),
+            "{e}"
+        );
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     fn luminance(hex: &str) -> f64 {
@@ -312,7 +337,10 @@ mod tests {
             assert!(c >= 4.5, "{what}: {fg} on {bg} is {c:.2}:1");
             // The pair is really used by the stylesheet.
             let css = format!("{CSS}{BASE_CSS}").to_ascii_lowercase();
-            assert!(css.contains(fg) || *fg == "#ffffff" || *fg == "#1a1a1a", "{what}: {fg} unused");
+            assert!(
+                css.contains(fg) || *fg == "#ffffff" || *fg == "#1a1a1a",
+                "{what}: {fg} unused"
+            );
             assert!(css.contains(bg) || *bg == "#ffffff", "{what}: {bg} unused");
         }
     }

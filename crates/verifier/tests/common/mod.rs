@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, TimeZone, Utc};
-use elm_model::{build, did_web, parse_award, BuildOptions, DisplayImage, MediaType, Universities, University};
+use elm_model::{
+    build, did_web, parse_award, BuildOptions, DisplayImage, MediaType, Universities, University,
+};
 use proofs::data_integrity::{self, ProofOptions};
 use proofs::keystore::KeyStore;
 use proofs::signer::{Ed25519Signer, Signer};
@@ -34,7 +36,12 @@ pub fn keystore() -> &'static KeyStore {
 }
 
 pub fn signer(university: &str) -> Ed25519Signer {
-    keystore().university(university).unwrap().current_file_signer().unwrap().clone()
+    keystore()
+        .university(university)
+        .unwrap()
+        .current_file_signer()
+        .unwrap()
+        .clone()
 }
 
 pub fn did(university: &str) -> String {
@@ -66,19 +73,27 @@ pub fn built(name: &str) -> (Value, String) {
 /// awarding university.
 pub fn built_in(dir: &str, name: &str) -> (Value, String) {
     let dir = repo().join(dir);
-    let award = parse_award(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap()).unwrap();
+    let award =
+        parse_award(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap()).unwrap();
     let images: Vec<DisplayImage> = award
         .display
         .images
         .iter()
         .map(|r| DisplayImage {
             language: r.language.clone(),
-            media_type: r.media_type.or_else(|| MediaType::from_file_name(&r.file)).unwrap(),
+            media_type: r
+                .media_type
+                .or_else(|| MediaType::from_file_name(&r.file))
+                .unwrap(),
             bytes: std::fs::read(dir.join(&r.file)).unwrap(),
         })
         .collect();
-    let options = BuildOptions { credential_id: format!("urn:uuid:00000000-0000-4000-8000-{:012x}", name.len()), issued: None };
-    let b = build(&award, &universities(), &images, &options).unwrap_or_else(|e| panic!("{name}: {:#?}", e.issues()));
+    let options = BuildOptions {
+        credential_id: format!("urn:uuid:00000000-0000-4000-8000-{:012x}", name.len()),
+        issued: None,
+    };
+    let b = build(&award, &universities(), &images, &options)
+        .unwrap_or_else(|e| panic!("{name}: {:#?}", e.issues()));
     (b.credential, award.awarding_university.clone())
 }
 
@@ -133,7 +148,10 @@ pub fn encoded_list(set: &[u64]) -> String {
         bits[(*i / 8) as usize] |= 0x80 >> (*i % 8);
     }
     use base64::Engine as _;
-    format!("u{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(gzip(&bits)))
+    format!(
+        "u{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(gzip(&bits))
+    )
 }
 
 /// An unsigned BitstringStatusListCredential.
@@ -203,11 +221,19 @@ impl Server {
                 });
             }
         });
-        Self { base: format!("http://127.0.0.1:{port}"), port, routes, hits }
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
+            port,
+            routes,
+            hits,
+        }
     }
 
     pub fn put(&self, path: &str, body: impl Into<Vec<u8>>) -> String {
-        self.routes.lock().unwrap().insert(path.to_string(), body.into());
+        self.routes
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), body.into());
         format!("{}{path}", self.base)
     }
 
