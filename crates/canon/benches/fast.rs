@@ -8,6 +8,10 @@
 //!
 //! `cargo bench -p canon --bench fast`
 
+// The counting allocator must implement the unsafe `GlobalAlloc` trait; it only delegates to
+// `System` (the workspace denies unsafe code everywhere else).
+#![allow(unsafe_code)]
+
 use criterion::{black_box, Criterion};
 use ed25519_dalek::{Signer, SigningKey, Verifier};
 use serde_json::{json, Value};
