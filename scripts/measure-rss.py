@@ -83,21 +83,23 @@ def run(case, steps):
             p.wait(timeout=30)
 
 
-def vc(size):
-    """A VC 2.0 credential of about `size` bytes: 40 subject properties (an inline context defines
-    them) of ~size/40 characters."""
+def vc(size, base):
+    """A VC 2.0 credential of about `size` bytes by ETH (the issuer at `base`): 40 subject
+    properties (an inline context defines them) of ~size/40 characters."""
     n = 40
     subject = {"id": "did:example:learner"}
     for i in range(n):
         subject[f"note{i}"] = ("Lorem ipsum dolor sit amet, ąęłńóśźż αβγδ. " * (size // n // 45 + 1))[: size // n]
     terms = {f"note{i}": f"https://example.org/vocab#note{i}" for i in range(n)}
+    issuer = "did:web:" + base.split("://", 1)[1].replace(":", "%3A") + ":universities:eth"
     return {"credential": {"@context": ["https://www.w3.org/ns/credentials/v2", terms],
-                           "type": ["VerifiableCredential"], "credentialSubject": subject}}
+                           "type": ["VerifiableCredential"], "issuer": issuer,
+                           "credentialSubject": subject}}
 
 
 def issue_vc(size):
     def steps(base):
-        status, body = request(base + "/credentials/issue", vc(size), TOKENS["eth"])
+        status, body = request(base + "/credentials/issue", vc(size, base), TOKENS["eth"])
         assert status == 201, (status, body[:300])
         return len(json.dumps(json.loads(body)["verifiableCredential"], ensure_ascii=False, separators=(",", ":")).encode())
     return steps

@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 if ! python3 -c "import pyshacl" 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 fi
-# The reference JavaScript stack (@digitalbazaar/vc) for the interoperability tests.
-if [ ! -d interop/js/node_modules ]; then
+# The reference JavaScript stack (@digitalbazaar/vc, vc-bitstring-status-list) for the
+# interoperability tests; installed again when a package of package.json is missing.
+if [ ! -d interop/js/node_modules/@digitalbazaar/vc-bitstring-status-list ]; then
   npm ci --prefix interop/js --no-audit --no-fund --loglevel=error
 fi
 # playwright-core + axe-core for the browser tests of issue #7 (the browser is Debian's chromium).
@@ -32,6 +33,18 @@ if cargo tree --locked -p issuer -e features -i verifier | grep 'verifier featur
   echo "test.sh: the issuer enables verifier features (above); depend on the library only" >&2
   exit 1
 fi
+
+# Issue #19: one formatting (rustfmt.toml), the workspace lints of Cargo.toml as errors (library
+# code never unwraps, panics or indexes unchecked), and no function over 150 lines (the script
+# prints the ten longest).
+# rustfmt and clippy come with rustup's default profile; a minimal toolchain installs them here.
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  rustup component add rustfmt clippy
+fi
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+python3 scripts/long-functions.py --self-test
+python3 scripts/long-functions.py
 
 cargo test --workspace --locked "$@"
 # The full generated corpus of issue #8 (10,000 random credentials, fast path == oracle byte for

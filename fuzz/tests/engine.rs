@@ -2,6 +2,18 @@
 //! mutations reach what they are meant to (duplicate members, nesting beyond the parsers' limit,
 //! `\u` escapes), and a panicking or slow target is caught, saved and reported.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+// It prints what it measured or what failed, for the test log.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

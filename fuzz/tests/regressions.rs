@@ -3,6 +3,18 @@
 //! `fuzz/regressions/<target>/` (hand-picked hostile inputs), and every seed of `fuzz/corpus/`.
 //! None may panic, and none may take longer than a generous bound on a loaded debug build.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+// It prints what it measured or what failed, for the test log.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 

@@ -15,6 +15,9 @@
 //   Content-Security-Policy (no script, hashed styles, frame-ancestors 'none') and work under it in
 //   a context that enforces it: styles and the QR image apply, the upload form posts, no CSP
 //   violation is reported, and the learner's page refuses to be framed.
+// - issue #14: the JAdES file of a credential sealed by a university this verifier does not know
+//   (run.sh leaves `eth` out of the verifier's registry), uploaded: the page says who sealed it and
+//   that this service does not know them, and says neither "genuine" nor "not genuine".
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -356,4 +359,39 @@ test('issue #13: the pages send a CSP with frame-ancestors and work under it', a
     assert.equal(await framed.locator('#page-title').count(), 0, 'the framed page did not render');
   }
   await framer.close();
+});
+
+test('issue #14: an intact credential of an unknown issuer: who sealed it, neither genuine nor not genuine', async () => {
+  const award = example('micro-credential-professional.json');
+  assert.equal(award.awardingUniversity, 'eth', 'run.sh leaves eth out of the verifier registry');
+  const unknown = await issue('micro-credential-professional.json');
+  const res = await fetch(`${unknown.shareUrl}?format=jades`);
+  assert.equal(res.status, 200);
+  const jades = await res.text();
+  assert.ok(JSON.parse(jades).signatures, 'the JAdES file (JWS JSON serialization)');
+  const dir = fs.mkdtempSync(path.join(ARTIFACTS, 'upload-unknown-'));
+  const file = path.join(dir, 'sealed-by-an-unknown-issuer.json');
+  fs.writeFileSync(file, jades);
+
+  const page = await desktop.newPage();
+  await page.goto(`${VERIFIER}/upload`);
+  await page.locator('input[type="file"][name="file"]').setInputFiles(file);
+  const form = page.locator('form:has(input[name="file"])');
+  await Promise.all([posted(page), form.locator('[type="submit"]').first().click()]);
+  const v = await verdict(page);
+  assert.equal(v.reason, 'unknown-issuer', JSON.stringify(v));
+  assert.equal(v.verdict, 'indeterminate', JSON.stringify(v));
+  const result = page.locator('#result');
+  assert.equal(await result.getAttribute('data-integrity'), 'intact');
+  assert.equal(await result.getAttribute('data-trust'), 'unknown');
+  assert.equal(await page.locator('li.check[data-check="proof"]').getAttribute('data-status'), 'ok');
+  assert.equal(await page.locator('li.check[data-check="trust"]').getAttribute('data-status'), 'unknown');
+  const signer = (await page.locator('#signer').innerText()).trim();
+  assert.match(signer, /sealed by ETH Z(ü|u)rich \(NTRCH-DEMO-ETH\)/, signer);
+  const text = await page.locator('body').innerText();
+  assert.match(text, /does not know/, 'says this service does not know the issuer');
+  assert.doesNotMatch(text, /genuine/i, 'neither "genuine" nor "not genuine"');
+  await shot(page, 'upload-unknown-issuer-result');
+  await axe(page, 'verification-page-unknown-issuer');
+  await page.close();
 });

@@ -50,6 +50,10 @@ export VERIFIER_URL="http://127.0.0.1:$verifier_port"
 # (did:web:127.0.0.1%3A<port>:universities:<id>); the example writes <dir>/trust-registry.json.
 cp -r keys.example "$work/keys"
 "$bin/examples/gen_trust_registry" "$work/keys" "$ISSUER_URL" >/dev/null
+# Issue #14: the verifier trusts five of the six demo universities; `eth` plays an issuer this
+# service does not know (its sealed credentials are intact, from an unknown issuer).
+node -e 'const fs=require("fs");const r=JSON.parse(fs.readFileSync(process.argv[1]));r.members=r.members.filter((m)=>m.id!=="eth");fs.writeFileSync(process.argv[2],JSON.stringify(r,null,2))' \
+  "$work/keys/trust-registry.json" "$work/keys/trust-registry-verifier.json"
 
 cat > "$work/issuer.toml" <<EOF
 bind = "127.0.0.1:$issuer_port"
@@ -66,7 +70,7 @@ export ISSUER_TOKENS_FILE="$root/keys.example/tokens.toml"
 "$bin/issuer" serve --config "$work/issuer.toml" >"$BROWSER_ARTIFACTS/issuer.log" 2>&1 &
 pids+=($!)
 "$bin/verifier" serve --bind "127.0.0.1:$verifier_port" --allow-local-network \
-  --trust "$work/keys/trust-registry.json" --public-url "$VERIFIER_URL" >"$BROWSER_ARTIFACTS/verifier.log" 2>&1 &
+  --trust "$work/keys/trust-registry-verifier.json" --public-url "$VERIFIER_URL" >"$BROWSER_ARTIFACTS/verifier.log" 2>&1 &
 pids+=($!)
 
 wait_up() {

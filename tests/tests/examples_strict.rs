@@ -5,6 +5,15 @@
 //! do the compiled fast path and the json-ld crate oracle (issue #8).
 //! Also checks that the VC 2.0 + edc-ap combination is rejected (ADR 0001).
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -17,9 +17,22 @@
 //! SoftHSM reads `SOFTHSM2_CONF` once, at `C_Initialize`, so every test here shares one token
 //! directory (`target/tmp/hsm-pkcs11/`, wiped at the start of each run), set up once by [`fixture`].
 
-use std::io::Write as _;
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+// It prints what it measured or what failed, for the test log.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -37,6 +50,8 @@ use proofs::pkcs11::{self, PinSource, Pkcs11Error, Token, TokenConfig};
 use proofs::{Algorithm, Signer};
 use serde_json::{json, Value};
 
+use common::js_verify;
+
 const TOKEN: &str = "enhance-test";
 /// A second token nobody logs in to with the right PIN (SoftHSM answers an already logged-in
 /// token's `C_Login` with CKR_USER_ALREADY_LOGGED_IN before it checks the PIN).
@@ -50,10 +65,7 @@ const ES_LABEL: &str = "eth-seal-p256";
 const RSA_LABEL: &str = "rwth-seal-rsa";
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
+    common::repo()
 }
 
 fn softhsm_module() -> Option<PathBuf> {
@@ -336,45 +348,6 @@ fn credential(issuer: &str) -> Value {
         "validFrom": "2024-01-01T00:00:00Z",
         "credentialSubject": {"id": "did:example:student42", "alumniOf": "The School of Examples"}
     })
-}
-
-/// `node interop/js/verify.mjs`: (verified, errors). Fails (never skips) without the JS stack.
-fn js_verify(credential: &Value, did_documents: &[Value]) -> (bool, Vec<String>) {
-    let js = repo_root().join("interop/js");
-    assert!(
-        js.join("node_modules/@digitalbazaar/vc").is_dir(),
-        "the JS interop harness is not installed: run `npm ci --prefix interop/js` (Node >= 20)"
-    );
-    let mut child = Command::new("node")
-        .arg(js.join("verify.mjs"))
-        .current_dir(&js)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run `node` ({e}): install Node.js >= 20"));
-    let request = json!({"credential": credential, "didDocuments": did_documents});
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let v: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "verify.mjs output is not JSON ({e}): {stdout} / {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let errors = v["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e.as_str().unwrap_or_default().to_owned())
-        .collect();
-    (v["verified"] == json!(true), errors)
 }
 
 #[test]

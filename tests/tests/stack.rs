@@ -11,6 +11,15 @@
 //! learner, a revoked unit, a unit from the wrong university, leaving out an obligatory unit, or a
 //! forged unit each fails with that reason (service 422 with the stack report, and the library).
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod common;
 
 use std::collections::HashMap;
@@ -24,31 +33,13 @@ use serde_json::{json, Value};
 use verifier::stack::{check_stack, Programme, StackReport, UnitStatus};
 use verifier::{NetworkPolicy, Policy, SystemClock, TrustRegistry};
 
-use common::repo;
+use common::{demo_tokens, free_port, repo};
 
 const PROGRAMME: &str = "data-literacy";
 const PYTHON: &str = "https://credentials.enhance-alliance.eu/learning-opportunities/tudelft/data-analysis-with-python";
 const STATISTICS: &str =
     "https://credentials.enhance-alliance.eu/learning-opportunities/wut/statistics-for-engineers";
 const ML: &str = "https://credentials.enhance-alliance.eu/learning-opportunities/eth/machine-learning-for-engineers";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The demo API tokens of `keys.example/tokens.toml` (`university = "token"` lines).
-fn demo_tokens() -> HashMap<String, String> {
-    let text = std::fs::read_to_string(repo().join("keys.example/tokens.toml")).unwrap();
-    text.lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().trim_matches('"').to_owned()))
-        .collect()
-}
 
 fn example(name: &str) -> Value {
     serde_json::from_str(
@@ -284,7 +275,14 @@ async fn programme_certificate_from_three_universities_stacks_conforms_and_verif
         evidence[0]["dcType"]["id"],
         "urn:enhance:concept:evidence-type:unit-credential"
     );
-    // Its units: the three taught ones with their grades and universities.
+    assert_units_taught(&programme);
+    assert_programme_credential_stacks(&w, &programme, [&python, &stats, &ml]).await;
+    assert_cli_stacks(&w, &programme, [&python, &stats, &ml]).await;
+    assert_conforms_and_verifies_in_js(&w, &programme).await;
+}
+
+/// The programme certificate's units: the three taught ones with their grades and universities.
+fn assert_units_taught(programme: &Value) {
     let claim = &programme["credentialSubject"]["hasClaim"][0];
     let parts = claim["hasPart"].as_array().unwrap();
     assert_eq!(parts.len(), 3);
@@ -301,8 +299,12 @@ async fn programme_certificate_from_three_universities_stacks_conforms_and_verif
             "{uni}"
         );
     }
+}
 
-    // The verifier: the programme credential verifies; it stacks on its units (library and CLI).
+/// The verifier library: the programme credential verifies; its units stack towards it, and
+/// without the WUT unit they do not.
+async fn assert_programme_credential_stacks(w: &World, programme: &Value, units: [&Value; 3]) {
+    let [python, stats, ml] = units;
     let programme_bytes = serde_json::to_vec(&programme).unwrap();
     let report = {
         let (p, b) = (w.policy(), programme_bytes.clone());
@@ -314,7 +316,7 @@ async fn programme_certificate_from_three_universities_stacks_conforms_and_verif
     let r = w
         .stack(
             Programme::Credential(programme_bytes.clone()),
-            &[&python, &stats, &ml],
+            &[python, stats, ml],
         )
         .await;
     assert!(r.stacks, "{}", serde_json::to_string_pretty(&r).unwrap());
@@ -322,7 +324,7 @@ async fn programme_certificate_from_three_universities_stacks_conforms_and_verif
     let r = w
         .stack(
             Programme::Credential(programme_bytes.clone()),
-            &[&python, &ml],
+            &[python, ml],
         )
         .await;
     assert!(!r.stacks);
@@ -331,16 +333,20 @@ async fn programme_certificate_from_three_universities_stacks_conforms_and_verif
         vec![STATISTICS.to_owned()],
         "the programme credential's WUT unit is unproven"
     );
+}
 
+/// `verifier stack` (the CLI) on the specification file and on the programme credential.
+async fn assert_cli_stacks(w: &World, programme: &Value, units: [&Value; 3]) {
+    let [python, stats, ml] = units;
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("stack-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("trust.json"), w.registry.to_pretty_json()).unwrap();
     for (name, v) in [
-        ("programme.jsonld", &programme),
-        ("python.jsonld", &python),
-        ("stats.jsonld", &stats),
-        ("ml.jsonld", &ml),
+        ("programme.jsonld", programme),
+        ("python.jsonld", python),
+        ("stats.jsonld", stats),
+        ("ml.jsonld", ml),
     ] {
         std::fs::write(dir.join(name), serde_json::to_vec(v).unwrap()).unwrap();
     }
@@ -399,7 +405,10 @@ async fn programme_certificate_from_three_universities_stacks_conforms_and_verif
         out3.contains("obligatory unit `Course Statistics for Engineers`"),
         "{out3}"
     );
+}
 
+/// EDC SHACL conformance of the programme credential, and the reference JS stack's verdict.
+async fn assert_conforms_and_verifies_in_js(w: &World, programme: &Value) {
     // EDC SHACL conformance of the programme credential's EDC content (its W3C securing, the
     // Data Integrity proof and the Bitstring status entries, are checked by the verifiers above).
     let mut content = programme.clone();
@@ -416,7 +425,7 @@ async fn programme_certificate_from_three_universities_stacks_conforms_and_verif
     assert_eq!(code, 1, "evidence without dcType accepted:\n{out}");
     // The reference JavaScript implementation verifies it (DID document served by the issuer).
     let did_doc = w.did_document("tudelft").await;
-    let (verified, errors) = common::js_verify(&programme, &[did_doc.clone()]);
+    let (verified, errors) = common::js_verify(programme, std::slice::from_ref(&did_doc));
     assert!(verified, "JS: {errors:?}");
     // ... and rejects it once changed.
     let mut forged = programme.clone();
@@ -429,7 +438,37 @@ async fn programme_certificate_from_three_universities_stacks_conforms_and_verif
 async fn each_bad_unit_fails_with_its_reason() {
     let w = World::start().await;
     let (python, stats, ml) = units(&w).await;
+    let [other, revoked, wrong, forged] = bad_statistics_units(&w, &stats).await;
+    let cases = [
+        (
+            "another learner",
+            &other,
+            "wrong-learner",
+            "another learner",
+        ),
+        ("revoked", &revoked, "not-verified", "revoked"),
+        (
+            "wrong university",
+            &wrong,
+            "wrong-university",
+            "taught by `wut`",
+        ),
+        ("forged", &forged, "not-verified", "proof failed"),
+    ];
+    for (name, bad, status, reason) in cases {
+        assert_refused_with_reason(&w, name, &[&python, bad, &ml], status, reason).await;
+    }
+    let (status, body) = w.certificate(&[&python, &other, &ml], json!({})).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["stackReport"]["learner"]["sameLearner"], false);
+    assert_eq!(body["stackReport"]["learner"]["learner"], "Felix Wagner");
+    assert_rules_refuse(&w, [&python, &stats, &ml]).await;
+    assert_coordinator_confirms(&w, &python, &ml).await;
+}
 
+/// Statistics credentials that must not stack: another learner's, a revoked one, one awarded
+/// by ETH instead of WUT, and the genuine one with a better grade written in.
+async fn bad_statistics_units(w: &World, stats: &Value) -> [Value; 4] {
     // A WUT statistics credential of another learner.
     let mut other = example("unit-wut-statistics.json");
     other["learner"] = json!({"givenNames": "Anna", "familyNames": "Berg", "dateOfBirth": "2001-05-02", "studentId": "500100", "homeUniversity": "rwth"});
@@ -447,92 +486,58 @@ async fn each_bad_unit_fails_with_its_reason() {
         &mut forged["credentialSubject"]["hasClaim"][0]["provenBy"][0]["grade"]["noteLiteral"];
     assert!(grade.is_object(), "grade note found");
     *grade = json!({"en": "5"});
+    [other, revoked, wrong, forged]
+}
 
-    struct Case<'a> {
-        name: &'a str,
-        units: Vec<&'a Value>,
-        status: &'a str,
-        reason: &'a str,
-    }
-    let cases = [
-        Case {
-            name: "another learner",
-            units: vec![&python, &other, &ml],
-            status: "wrong-learner",
-            reason: "another learner",
-        },
-        Case {
-            name: "revoked",
-            units: vec![&python, &revoked, &ml],
-            status: "not-verified",
-            reason: "revoked",
-        },
-        Case {
-            name: "wrong university",
-            units: vec![&python, &wrong, &ml],
-            status: "wrong-university",
-            reason: "taught by `wut`",
-        },
-        Case {
-            name: "forged",
-            units: vec![&python, &forged, &ml],
-            status: "not-verified",
-            reason: "proof failed",
-        },
-    ];
-    for c in &cases {
-        // The service refuses the certificate and says why.
-        let (status, body) = w.certificate(&c.units, json!({})).await;
-        assert_eq!(status, 422, "{}: {body:#}", c.name);
-        assert_eq!(
-            body["type"], "urn:enhance-credentials:problem:does-not-stack",
-            "{}",
-            c.name
-        );
-        let report = &body["stackReport"];
-        assert_eq!(report["verdict"], "does-not-stack", "{}", c.name);
-        let e = entry(report, STATISTICS, true);
-        assert_eq!(e["status"], c.status, "{}: {e:#}", c.name);
-        assert!(
-            e["problems"].to_string().contains(c.reason),
-            "{}: {e:#}",
-            c.name
-        );
-        // The other two units are fine.
-        assert_eq!(
-            entry(report, PYTHON, true)["status"],
-            "matched",
-            "{}",
-            c.name
-        );
-        assert_eq!(entry(report, ML, true)["status"], "matched", "{}", c.name);
-        // The library agrees.
-        let r = w.stack(spec(), &c.units).await;
-        assert!(!r.stacks, "{}", c.name);
-        let lib = serde_json::to_value(&r).unwrap();
-        let outcome = |v: &Value| -> Vec<(Value, Value, Value)> {
-            v["units"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|u| {
-                    (
-                        u["specificationId"].clone(),
-                        u["status"].clone(),
-                        u["problems"].clone(),
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(outcome(&lib), outcome(report), "{}", c.name);
-    }
-    let (status, body) = w.certificate(&[&python, &other, &ml], json!({})).await;
-    assert_eq!(status, 422);
-    assert_eq!(body["stackReport"]["learner"]["sameLearner"], false);
-    assert_eq!(body["stackReport"]["learner"]["learner"], "Felix Wagner");
+/// The service refuses the certificate for `units` (the statistics unit being bad) with
+/// `status` and `reason` on that unit; the library agrees unit by unit.
+async fn assert_refused_with_reason(
+    w: &World,
+    name: &str,
+    units: &[&Value],
+    status: &str,
+    reason: &str,
+) {
+    let (code, body) = w.certificate(units, json!({})).await;
+    assert_eq!(code, 422, "{name}: {body:#}");
+    assert_eq!(
+        body["type"], "urn:enhance-credentials:problem:does-not-stack",
+        "{name}"
+    );
+    let report = &body["stackReport"];
+    assert_eq!(report["verdict"], "does-not-stack", "{name}");
+    let e = entry(report, STATISTICS, true);
+    assert_eq!(e["status"], status, "{name}: {e:#}");
+    assert!(e["problems"].to_string().contains(reason), "{name}: {e:#}");
+    // The other two units are fine.
+    assert_eq!(entry(report, PYTHON, true)["status"], "matched", "{name}");
+    assert_eq!(entry(report, ML, true)["status"], "matched", "{name}");
+    // The library agrees.
+    let r = w.stack(spec(), units).await;
+    assert!(!r.stacks, "{name}");
+    let lib = serde_json::to_value(&r).unwrap();
+    let outcome = |v: &Value| -> Vec<(Value, Value, Value)> {
+        v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| {
+                (
+                    u["specificationId"].clone(),
+                    u["status"].clone(),
+                    u["problems"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(outcome(&lib), outcome(report), "{name}");
+}
 
+/// The programme's rules: a missing obligatory unit, and no elective, are each refused.
+async fn assert_rules_refuse(w: &World, units: [&Value; 3]) {
+    let [python, stats, ml] = units;
     // A missing obligatory unit.
-    let (status, body) = w.certificate(&[&python, &ml], json!({})).await;
+    let (status, body) = w.certificate(&[python, ml], json!({})).await;
     assert_eq!(status, 422, "{body:#}");
     let report = &body["stackReport"];
     assert_eq!(report["missingObligatory"], json!([STATISTICS]));
@@ -543,13 +548,17 @@ async fn each_bad_unit_fails_with_its_reason() {
         "{body:#}"
     );
     // No elective: the elective rule fails.
-    let (status, body) = w.certificate(&[&python, &stats], json!({})).await;
+    let (status, body) = w.certificate(&[python, stats], json!({})).await;
     assert_eq!(status, 422);
     assert_eq!(body["stackReport"]["electives"]["ok"], false);
+}
 
+/// The lead university's coordinator confirms the WUT unit: issued and audit-logged; only the
+/// lead university may do so.
+async fn assert_coordinator_confirms(w: &World, python: &Value, ml: &Value) {
     // The lead university's coordinator confirms the WUT unit directly: issued, audit-logged.
     let confirm = json!({"confirmedBy": "coordinator", "specificationId": STATISTICS, "grade": "4.5", "period": {"start": "2026-04-20", "end": "2026-06-19"}});
-    let (status, body) = w.certificate(&[&python, &confirm, &ml], json!({})).await;
+    let (status, body) = w.certificate(&[python, &confirm, ml], json!({})).await;
     assert_eq!(status, 201, "{body:#}");
     let programme = &body["verifiableCredential"];
     let evidence = programme["evidence"].as_array().unwrap();
@@ -573,7 +582,7 @@ async fn each_bad_unit_fails_with_its_reason() {
         .post(
             "eth",
             &format!("/programmes/{PROGRAMME}/certificates"),
-            &json!({"units": [&python, &confirm, &ml]}),
+            &json!({"units": [python, &confirm, ml]}),
         )
         .await;
     assert_eq!(status, 404, "ETH has no programme `{PROGRAMME}`");

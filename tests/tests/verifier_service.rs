@@ -7,46 +7,30 @@
 //! allows it (`allow_local_network`, i.e. `NetworkPolicy::local_testing`), and reuses no status list
 //! (`status_list_ttl_secs = 0`) so the revocation shows at once.
 
-use std::path::PathBuf;
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
-use base64::Engine as _;
+mod common;
+
 use issuer::config::Config;
 use issuer::server::{start, Overrides};
 use serde_json::{json, Value};
 use verifier::service::{self, ServiceConfig};
 use verifier::TrustRegistry;
 
+use common::{award_with_images, free_port, repo};
+
 const ETH: &str = "e2e-token-eth";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A port free right now (the issuer must know its public URL before it binds).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// The eth example award with its display images.
 fn award() -> Value {
-    let path = repo().join("examples/awards/micro-credential-professional.json");
-    let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let mut images = serde_json::Map::new();
-    for img in award["display"]["images"].as_array().unwrap() {
-        let bytes =
-            std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
-        images.insert(
-            img["language"].as_str().unwrap().into(),
-            base64::engine::general_purpose::STANDARD
-                .encode(bytes)
-                .into(),
-        );
-    }
-    json!({"award": award, "images": images})
+    award_with_images("micro-credential-professional.json")
 }
 
 fn verdict_h1(html: &str) -> &str {

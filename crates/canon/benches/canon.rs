@@ -4,6 +4,15 @@
 //! path; with blank nodes: the signed W3C vector, whose proof is a blank-node graph).
 //! Run: `cargo bench -p canon --bench canon`.
 
+// Benchmark program (issue #19 lints): a failing assumption should stop it loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
 

@@ -8,6 +8,16 @@
 //!
 //! `cargo bench -p canon --bench fast`
 
+// Benchmark program (issue #19 lints): it prints its figures, and a failing assumption should
+// stop it loudly, so print, unwrap, expect, panic and direct indexing are allowed here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 // The counting allocator must implement the unsafe `GlobalAlloc` trait; it only delegates to
 // `System` (the workspace denies unsafe code everywhere else).
 #![allow(unsafe_code)]
@@ -197,34 +207,7 @@ fn main() {
         return;
     }
 
-    let summary_only = std::env::var_os("FAST_BENCH_SUMMARY_ONLY").is_some();
-    let mut c = Criterion::default()
-        .configure_from_args()
-        .sample_size(30)
-        .measurement_time(Duration::from_secs(2));
-    if !summary_only {
-        c.bench_function("ed25519 sign 64 B", |b| {
-            b.iter(|| key.sign(black_box(&msg)))
-        });
-        c.bench_function("ed25519 verify 64 B", |b| {
-            b.iter(|| vk.verify(black_box(&msg), &sig))
-        });
-        for (name, text) in &docs {
-            let v: Value = serde_json::from_str(text).expect("json");
-            assert_eq!(
-                canon::oracle_canonicalize(&v).expect("oracle"),
-                fast_canon(&v),
-                "{name}: fast != oracle"
-            );
-            c.bench_function(&format!("{name} fast canonicalize"), |b| {
-                b.iter(|| fast_canon(black_box(&v)))
-            });
-            c.bench_function(&format!("{name} oracle canonicalize"), |b| {
-                b.iter(|| canon::oracle_canonicalize(black_box(&v)))
-            });
-        }
-        c.final_summary();
-    }
+    criterion_benches(&docs, &key);
     if std::env::var_os("FAST_BENCH_NO_SUMMARY").is_some() {
         return;
     }
@@ -256,65 +239,108 @@ fn main() {
         "allocs-o"
     );
     for (name, text) in &docs {
-        let v: Value = serde_json::from_str(text).expect("json");
-        let quads = fast_canon(&v).lines().count();
-        let parse = median_us(
-            || drop(black_box(serde_json::from_str::<Value>(black_box(text)))),
-            30,
-        );
-        let fast = median_us(|| drop(black_box(fast_canon(black_box(&v)))), 30);
-        let oracle = median_us(
-            || drop(black_box(canon::oracle_canonicalize(black_box(&v)))),
-            15,
-        );
-        let af = allocs_per_call(|| drop(fast_canon(&v)));
-        let ao = allocs_per_call(|| drop(canon::oracle_canonicalize(&v)));
-        // eddsa-rdfc-2022 on top of the fast path, from the JSON text.
-        let (signed_doc, proof) = with_proof_config(&v);
-        let signed_text = serde_json::to_string(&signed_doc).expect("json");
-        assert_eq!(
-            canon::oracle_canonicalize(&signed_doc).expect("oracle"),
-            fast_canon(&signed_doc)
-        );
-        assert_eq!(
-            canon::oracle_canonicalize(&proof).expect("oracle"),
-            fast_canon(&proof)
-        );
-        let hash_and = |doc: &Value| {
-            let d = Sha256::digest(fast_canon(doc).as_bytes());
-            let p = Sha256::digest(fast_canon(&proof).as_bytes());
-            let mut m = Vec::with_capacity(64);
-            m.extend_from_slice(&p);
-            m.extend_from_slice(&d);
-            m
-        };
-        let sign_path = median_us(
-            || {
-                let doc: Value = serde_json::from_str(black_box(&signed_text)).expect("json");
-                let m = hash_and(&doc);
-                let _ = black_box(key.sign(&m));
-            },
-            30,
-        );
-        let m = hash_and(&signed_doc);
-        let s2 = key.sign(&m);
-        let verify_path = median_us(
-            || {
-                let doc: Value = serde_json::from_str(black_box(&signed_text)).expect("json");
-                let m = hash_and(&doc);
-                drop(black_box(vk.verify(&m, &s2)));
-            },
-            30,
-        );
-        println!(
-            "{:<8} {:>6} {:>10.1} {:>10.1} {:>8.1} {:>9.1} {:>9.1} {:>10.1} {:>9.1} {:>9.1} {:>9.1} {:>9} {:>9}",
-            name, quads, parse, fast, fast / sign_us, oracle, oracle / fast, sign_path, sign_path / sign_us,
-            verify_path, verify_path / verify_us, af, ao
-        );
+        summary_row(name, text, &key, sign_us, verify_us);
     }
     println!(
         "fast: {} calls, {} declined (fallback counter)",
         canon::fast::call_count(),
         canon::fast::fallback_count()
+    );
+}
+
+/// The Criterion benchmarks (skipped with `FAST_BENCH_SUMMARY_ONLY`): raw Ed25519, then the fast
+/// path and the oracle per document (checked equal first).
+fn criterion_benches(docs: &[(&str, String)], key: &SigningKey) {
+    let vk = key.verifying_key();
+    let msg = [42u8; 64];
+    let sig = key.sign(&msg);
+    let summary_only = std::env::var_os("FAST_BENCH_SUMMARY_ONLY").is_some();
+    let mut c = Criterion::default()
+        .configure_from_args()
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(2));
+    if !summary_only {
+        c.bench_function("ed25519 sign 64 B", |b| {
+            b.iter(|| key.sign(black_box(&msg)))
+        });
+        c.bench_function("ed25519 verify 64 B", |b| {
+            b.iter(|| vk.verify(black_box(&msg), &sig))
+        });
+        for (name, text) in docs {
+            let v: Value = serde_json::from_str(text).expect("json");
+            assert_eq!(
+                canon::oracle_canonicalize(&v).expect("oracle"),
+                fast_canon(&v),
+                "{name}: fast != oracle"
+            );
+            c.bench_function(&format!("{name} fast canonicalize"), |b| {
+                b.iter(|| fast_canon(black_box(&v)))
+            });
+            c.bench_function(&format!("{name} oracle canonicalize"), |b| {
+                b.iter(|| canon::oracle_canonicalize(black_box(&v)))
+            });
+        }
+        c.final_summary();
+    }
+}
+
+/// One row of the summary table: parse, fast path, oracle, eddsa-rdfc-2022 sign and verify paths
+/// of document `name`, with ratios to raw Ed25519 and allocations per call.
+fn summary_row(name: &str, text: &str, key: &SigningKey, sign_us: f64, verify_us: f64) {
+    let vk = key.verifying_key();
+    let v: Value = serde_json::from_str(text).expect("json");
+    let quads = fast_canon(&v).lines().count();
+    let parse = median_us(
+        || drop(black_box(serde_json::from_str::<Value>(black_box(text)))),
+        30,
+    );
+    let fast = median_us(|| drop(black_box(fast_canon(black_box(&v)))), 30);
+    let oracle = median_us(
+        || drop(black_box(canon::oracle_canonicalize(black_box(&v)))),
+        15,
+    );
+    let af = allocs_per_call(|| drop(fast_canon(&v)));
+    let ao = allocs_per_call(|| drop(canon::oracle_canonicalize(&v)));
+    // eddsa-rdfc-2022 on top of the fast path, from the JSON text.
+    let (signed_doc, proof) = with_proof_config(&v);
+    let signed_text = serde_json::to_string(&signed_doc).expect("json");
+    assert_eq!(
+        canon::oracle_canonicalize(&signed_doc).expect("oracle"),
+        fast_canon(&signed_doc)
+    );
+    assert_eq!(
+        canon::oracle_canonicalize(&proof).expect("oracle"),
+        fast_canon(&proof)
+    );
+    let hash_and = |doc: &Value| {
+        let d = Sha256::digest(fast_canon(doc).as_bytes());
+        let p = Sha256::digest(fast_canon(&proof).as_bytes());
+        let mut m = Vec::with_capacity(64);
+        m.extend_from_slice(&p);
+        m.extend_from_slice(&d);
+        m
+    };
+    let sign_path = median_us(
+        || {
+            let doc: Value = serde_json::from_str(black_box(&signed_text)).expect("json");
+            let m = hash_and(&doc);
+            let _ = black_box(key.sign(&m));
+        },
+        30,
+    );
+    let m = hash_and(&signed_doc);
+    let s2 = key.sign(&m);
+    let verify_path = median_us(
+        || {
+            let doc: Value = serde_json::from_str(black_box(&signed_text)).expect("json");
+            let m = hash_and(&doc);
+            drop(black_box(vk.verify(&m, &s2)));
+        },
+        30,
+    );
+    println!(
+        "{:<8} {:>6} {:>10.1} {:>10.1} {:>8.1} {:>9.1} {:>9.1} {:>10.1} {:>9.1} {:>9.1} {:>9.1} {:>9} {:>9}",
+        name, quads, parse, fast, fast / sign_us, oracle, oracle / fast, sign_path, sign_path / sign_us,
+        verify_path, verify_path / verify_us, af, ao
     );
 }

@@ -2,6 +2,17 @@
 //! file: `cargo run -p canon --example canonicalize -- FILE`. Exit code 1 on a canonicalization
 //! error (printed on stderr), 2 on bad usage or unreadable input.
 
+// Example program (issue #19 lints): it prints its results, and a failing assumption should
+// stop it loudly, so print, unwrap, expect, panic and direct indexing are allowed here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

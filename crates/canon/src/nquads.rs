@@ -247,10 +247,15 @@ impl LineParser {
             }
         }
         // A label cannot end in '.'.
-        while self.pos > start + 1 && self.chars[self.pos - 1] == '.' {
+        while self.pos > start + 1 && self.chars.get(self.pos - 1) == Some(&'.') {
             self.pos -= 1;
         }
-        Ok(self.chars[start..self.pos].iter().collect())
+        Ok(self
+            .chars
+            .get(start..self.pos)
+            .unwrap_or_default()
+            .iter()
+            .collect())
     }
 
     fn literal(&mut self) -> Result<Literal, NQuadsError> {
@@ -287,7 +292,12 @@ impl LineParser {
                 while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '-') {
                     self.pos += 1;
                 }
-                let tag: String = self.chars[start..self.pos].iter().collect();
+                let tag: String = self
+                    .chars
+                    .get(start..self.pos)
+                    .unwrap_or_default()
+                    .iter()
+                    .collect();
                 if !is_lang_tag(&tag) {
                     return Err(self.err("invalid language tag"));
                 }

@@ -280,7 +280,7 @@ async fn to_rdf_async(
                 rdf_types::Term::Literal(lit) => Term::Literal(match lit.type_ {
                     LiteralType::Any(dt) => Literal::typed(lit.value, i18n_datatype(dt.as_str())),
                     LiteralType::LangString(tag) => {
-                        Literal::lang(lit.value, &tag.as_str().to_ascii_lowercase())
+                        Literal::lang(lit.value, tag.as_str().to_ascii_lowercase())
                     }
                 }),
             },

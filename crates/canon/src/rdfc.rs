@@ -209,18 +209,21 @@ impl Issuer {
     }
     /// The identifier issued to `b` (without `_:`), if any.
     fn label(&self, b: usize) -> Option<String> {
-        self.has(b)
-            .then(|| format!("{}{}", self.prefix, self.ids[b]))
+        self.issued(b).map(|n| format!("{}{n}", self.prefix))
+    }
+    /// The number issued to `b`, if any.
+    fn issued(&self, b: usize) -> Option<u32> {
+        self.ids.get(b).copied().filter(|&n| n != NONE)
     }
     /// Appends `_:` + the identifier issued to `b`, if any; returns whether it did.
     fn push_id(&self, out: &mut String, b: usize) -> bool {
-        if !self.has(b) {
+        let Some(n) = self.issued(b) else {
             return false;
-        }
+        };
         out.push_str("_:");
         out.push_str(self.prefix);
         // Writing to a String cannot fail.
-        let _ = write!(out, "{}", self.ids[b]);
+        let _ = write!(out, "{n}");
         true
     }
     /// Issues an identifier to `b` unless it has one (§4.5.1).
@@ -264,8 +267,10 @@ impl<'a> State<'a> {
                             bnode_quads.push(Vec::new());
                             labels.len() - 1
                         });
-                        if bnode_quads[b].last() != Some(&qi) {
-                            bnode_quads[b].push(qi);
+                        if let Some(mentions) = bnode_quads.get_mut(b) {
+                            if mentions.last() != Some(&qi) {
+                                mentions.push(qi);
+                            }
                         }
                         Pt::Blank(b)
                     }
@@ -317,10 +322,9 @@ impl<'a> State<'a> {
         let mut non_unique: Vec<Vec<usize>> = Vec::new();
         for h in &hashes {
             if let Some(list) = by_hash.remove(h) {
-                if list.len() == 1 {
-                    self.canonical.issue(list[0]);
-                } else {
-                    non_unique.push(list);
+                match list.as_slice() {
+                    [only] => self.canonical.issue(*only),
+                    _ => non_unique.push(list),
                 }
             }
         }
@@ -371,7 +375,8 @@ impl<'a> State<'a> {
                         "_:{}",
                         self.canonical
                             .label(b)
-                            .unwrap_or_else(|| self.labels[b].clone())
+                            .or_else(|| self.labels.get(b).cloned())
+                            .unwrap_or_default()
                     )
                 });
                 let quad = Quad::new(
@@ -391,7 +396,7 @@ impl<'a> State<'a> {
             .canonical
             .order
             .iter()
-            .filter_map(|&b| Some((self.labels[b].clone(), self.canonical.label(b)?)))
+            .filter_map(|&b| Some((self.labels.get(b)?.clone(), self.canonical.label(b)?)))
             .collect();
         let work = Work {
             ndegree_calls: self.ndegree_calls,
@@ -425,14 +430,18 @@ impl<'a> State<'a> {
 
     /// §4.6 Hash First Degree Quads (memoized).
     fn hash_first_degree(&mut self, b: usize) -> String {
-        if let Some(h) = &self.first_degree[b] {
+        if let Some(Some(h)) = self.first_degree.get(b) {
             return h.clone();
         }
-        let mut lines: Vec<String> = self.bnode_quads[b]
-            .iter()
-            .map(|&qi| {
+        let mut lines: Vec<String> = self
+            .bnode_quads
+            .get(b)
+            .into_iter()
+            .flatten()
+            .filter_map(|&qi| self.quads.get(qi))
+            .map(|quad| {
                 let mut s = String::with_capacity(160);
-                self.write_pq(&mut s, &self.quads[qi], &|x| {
+                self.write_pq(&mut s, quad, &|x| {
                     if x == b {
                         "_:a".to_owned()
                     } else {
@@ -444,7 +453,9 @@ impl<'a> State<'a> {
             .collect();
         lines.sort_unstable();
         let h = self.algorithm.hex(lines.concat().as_bytes());
-        self.first_degree[b] = Some(h.clone());
+        if let Some(slot) = self.first_degree.get_mut(b) {
+            *slot = Some(h.clone());
+        }
         h
     }
 
@@ -459,7 +470,9 @@ impl<'a> State<'a> {
         let mut input = String::with_capacity(160);
         input.push(position);
         if position != 'g' {
-            input.push_str(&self.quads[qi].p);
+            if let Some(q) = self.quads.get(qi) {
+                input.push_str(&q.p);
+            }
         }
         if self.canonical.push_id(&mut input, related) || issuer.push_id(&mut input, related) {
             // The canonical identifier, else the one `issuer` issued.
@@ -495,10 +508,12 @@ impl<'a> State<'a> {
         // Steps 1-3: related hash → related blank nodes (duplicates kept, as in the reference
         // implementation).
         let mut related: HashMap<String, Vec<usize>> = HashMap::new();
-        let quad_ids = self.bnode_quads[b].clone();
+        let quad_ids = self.bnode_quads.get(b).cloned().unwrap_or_default();
         for qi in quad_ids {
             let comps: [(Option<usize>, char); 3] = {
-                let q = &self.quads[qi];
+                let Some(q) = self.quads.get(qi) else {
+                    continue;
+                };
                 let blank = |t: &Pt| match t {
                     Pt::Blank(x) if *x != b => Some(*x),
                     _ => None,
@@ -526,12 +541,12 @@ impl<'a> State<'a> {
             let mut chosen_path = String::new();
             let mut chosen_issuer: Option<Issuer> = None;
             let labels = &self.labels;
-            list.sort_by(|x, y| labels[*x].cmp(&labels[*y]));
+            list.sort_by(|x, y| labels.get(*x).cmp(&labels.get(*y)));
             // Rank by label: equal labels (duplicates) share a rank.
             let mut ranked: Vec<(usize, usize)> = Vec::with_capacity(list.len());
             for (i, &x) in list.iter().enumerate() {
                 let rank = match ranked.last() {
-                    Some(&(prev, r)) if labels[prev] == labels[x] => r,
+                    Some(&(prev, r)) if labels.get(prev) == labels.get(x) => r,
                     _ => i,
                 };
                 ranked.push((x, rank));
@@ -628,15 +643,20 @@ impl Permuter {
             return None;
         }
         let rval = self.current.iter().map(|&(b, _)| b).collect();
-        let len = self.current.len();
         let mut k: Option<usize> = None;
         let mut pos = 0;
-        for i in 0..len {
-            let e = self.current[i].1;
+        for (i, &(_, e)) in self.current.iter().enumerate() {
             let left = self.dir_left.get(&e).copied().unwrap_or(true);
             let larger = k.is_none_or(|kv| e > kv);
-            let mobile = (left && i > 0 && e > self.current[i - 1].1)
-                || (!left && i + 1 < len && e > self.current[i + 1].1);
+            // Mobile: larger than the neighbour it looks at.
+            let neighbour = if left {
+                i.checked_sub(1)
+            } else {
+                i.checked_add(1)
+            };
+            let mobile = neighbour
+                .and_then(|j| self.current.get(j))
+                .is_some_and(|&(_, n)| e > n);
             if larger && mobile {
                 k = Some(e);
                 pos = i;

@@ -2,6 +2,18 @@
 //! on the W3C suite inputs, on random small blank-node datasets, and on the quads of real
 //! JSON-LD documents (W3C vectors, EU samples, documents with blank nodes and lists).
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+// It prints what it measured or what failed, for the test log.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use canon::{parse_nquads, rdfc, HashAlgorithm, Limits, Quad, Term};
 use std::path::PathBuf;
 

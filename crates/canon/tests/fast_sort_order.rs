@@ -3,6 +3,15 @@
 //! and predicates that are prefixes of one another followed by bytes below and above `>` (0x3E)
 //! and the space, many quads per node, duplicates. Compared with the oracle byte for byte.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use serde_json::{json, Value};
 
 fn doc() -> Value {

@@ -2,6 +2,15 @@
 //! contexts and protected-term redefinitions are errors naming the term / path; poison graphs
 //! hit the RDFC-1.0 work bound quickly.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use canon::{CanonError, Limits};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};

@@ -1,6 +1,15 @@
 //! W3C `eddsa-rdfc-2022` test vectors (VC Data Integrity EdDSA Cryptosuites v1.0, Appendix A):
 //! the canonical N-Quads of the unsigned documents and of the proof configurations, byte for byte.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::PathBuf;
 
 fn vectors() -> PathBuf {

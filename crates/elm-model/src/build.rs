@@ -167,7 +167,9 @@ pub fn derived_id(base: &str, local: &str) -> String {
     h.update(local.as_bytes());
     let d = h.finalize();
     let mut b = [0u8; 16];
-    b.copy_from_slice(&d[..16]);
+    if let Some(head) = d.get(..16) {
+        b.copy_from_slice(head);
+    }
     b[6] = (b[6] & 0x0f) | 0x80; // version 8
     b[8] = (b[8] & 0x3f) | 0x80; // RFC 9562 variant
     let x = hex::encode(b);
@@ -456,7 +458,7 @@ impl<'a> Builder<'a> {
             "awardingBody": [org],
             "description": text::awarding_statement(&u.legal_name, on_behalf, &self.langs_for(u)),
             "awardingDate": date_time(self.issued),
-            "location": [org["location"]],
+            "location": [org.get("location")],
         })
     }
 
@@ -478,100 +480,11 @@ impl<'a> Builder<'a> {
         }
 
         if a.kind == CredentialKind::CertificateOfParticipation {
-            // The claim is the activity itself (as in the EU's Sample-CertOfPart).
-            let process = self.awarding_process("claim/awarding", awarding, false);
-            let mut act = self.activity(
-                "claim",
-                ActivityInput {
-                    awarded_by: Some(&process),
-                    title: &o.title,
-                    description: o.description.as_ref(),
-                    spec_id: &o.id,
-                    opportunity_type: o.opportunity_type,
-                    mode: o.mode_of_learning,
-                    languages: &o.languages,
-                    contact_hours: o.contact_hours.as_ref(),
-                    period: &r.period,
-                    in_presence: r.in_presence_period.as_ref(),
-                    online: r.online_period.as_ref(),
-                    instructors: &o.instructors,
-                    directed_by: &[awarding],
-                },
-            );
-            if let Value::Object(m) = &mut act {
-                // The spec of a participation is the activity specification; add the spec-level notes.
-                if let Some(Value::Object(spec)) = m.get_mut("specifiedBy") {
-                    let mut spec_notes = self.spec_notes(&o.id, awarding, true);
-                    if !o.learning_outcomes.is_empty() {
-                        spec_notes.push(self.intended_outcomes_note(&o.id, &o.learning_outcomes));
-                    }
-                    if let Some(t) = &o.prerequisites {
-                        spec_notes.push(json!({"id": derived_id(&o.id, "prerequisites"), "type": "Note", "noteLiteral": t}));
-                    }
-                    put(spec, "additionalNote", Value::Array(spec_notes));
-                    if let Some(h) = o
-                        .further_information
-                        .as_ref()
-                        .and_then(|f| f.homepage.as_ref())
-                    {
-                        spec.insert("homepage".into(), web_resource(&o.id, h));
-                    }
-                }
-                if let Some(Value::Array(existing)) = m.get_mut("additionalNote") {
-                    existing.extend(notes);
-                } else {
-                    put(m, "additionalNote", Value::Array(notes));
-                }
-            }
-            return act;
+            return self.participation_claim(awarding, notes);
         }
 
         let claim_id = self.id("claim");
-        let spec_type = if a.kind.is_micro_credential() {
-            "Qualification"
-        } else {
-            "LearningAchievementSpecification"
-        };
-        let mut spec = self.achievement_spec(
-            &o.id,
-            spec_type,
-            SpecInput {
-                title: &o.title,
-                description: o.description.as_ref(),
-                opportunity_type: o.opportunity_type,
-                workload: o.workload.as_ref(),
-                eqf_level: o.eqf_level,
-                isced_f: &o.isced_f,
-                outcomes: &o.learning_outcomes,
-                languages: &o.languages,
-                mode: o.mode_of_learning,
-                contact_hours: o.contact_hours.as_ref(),
-                prerequisites: o.prerequisites.as_ref(),
-                assessment: o.assessment.as_ref(),
-                university: awarding,
-                further: o.further_information.as_ref(),
-            },
-        );
-        if let Value::Object(m) = &mut spec {
-            let mut spec_notes = self.spec_notes(&o.id, awarding, false);
-            if let Value::Array(existing) = m.remove("additionalNote").unwrap_or(Value::Null) {
-                spec_notes.extend(existing);
-            }
-            put(m, "additionalNote", Value::Array(spec_notes));
-            if let Some(st) = &o.stackability {
-                if let Some(pid) = &st.programme_id {
-                    m.insert(
-                        "isPartOf".into(),
-                        json!([{"id": pid, "type": "Qualification", "title": st.programme}]),
-                    );
-                }
-            }
-            if a.kind == CredentialKind::ProgrammeMicroCredential {
-                let parts: Vec<Value> = o.units.iter().map(|u| self.unit_spec(u, &o.id)).collect();
-                m.insert("hasPart".into(), Value::Array(parts));
-            }
-        }
-
+        let spec = self.claim_spec(awarding);
         let mut c = Map::new();
         c.insert("id".into(), json!(claim_id));
         c.insert("type".into(), json!("LearningAchievement"));
@@ -646,6 +559,112 @@ impl<'a> Builder<'a> {
         }
         put(&mut c, "additionalNote", Value::Array(notes));
         Value::Object(c)
+    }
+
+    /// The claim of a certificate of participation: the activity itself (as in the EU's
+    /// Sample-CertOfPart), with the spec-level notes on its activity specification.
+    fn participation_claim(&self, awarding: &University, notes: Vec<Value>) -> Value {
+        let o = &self.award.learning_opportunity;
+        let r = &self.award.achievement;
+        // The claim is the activity itself (as in the EU's Sample-CertOfPart).
+        let process = self.awarding_process("claim/awarding", awarding, false);
+        let mut act = self.activity(
+            "claim",
+            ActivityInput {
+                awarded_by: Some(&process),
+                title: &o.title,
+                description: o.description.as_ref(),
+                spec_id: &o.id,
+                opportunity_type: o.opportunity_type,
+                mode: o.mode_of_learning,
+                languages: &o.languages,
+                contact_hours: o.contact_hours.as_ref(),
+                period: &r.period,
+                in_presence: r.in_presence_period.as_ref(),
+                online: r.online_period.as_ref(),
+                instructors: &o.instructors,
+                directed_by: &[awarding],
+            },
+        );
+        if let Value::Object(m) = &mut act {
+            // The spec of a participation is the activity specification; add the spec-level notes.
+            if let Some(Value::Object(spec)) = m.get_mut("specifiedBy") {
+                let mut spec_notes = self.spec_notes(&o.id, awarding, true);
+                if !o.learning_outcomes.is_empty() {
+                    spec_notes.push(self.intended_outcomes_note(&o.id, &o.learning_outcomes));
+                }
+                if let Some(t) = &o.prerequisites {
+                    spec_notes.push(json!({"id": derived_id(&o.id, "prerequisites"), "type": "Note", "noteLiteral": t}));
+                }
+                put(spec, "additionalNote", Value::Array(spec_notes));
+                if let Some(h) = o
+                    .further_information
+                    .as_ref()
+                    .and_then(|f| f.homepage.as_ref())
+                {
+                    spec.insert("homepage".into(), web_resource(&o.id, h));
+                }
+            }
+            if let Some(Value::Array(existing)) = m.get_mut("additionalNote") {
+                existing.extend(notes);
+            } else {
+                put(m, "additionalNote", Value::Array(notes));
+            }
+        }
+        act
+    }
+
+    /// The specification of the claim: a qualification (micro-credentials) or a learning
+    /// achievement specification, with its notes, the programme it is part of and its units.
+    fn claim_spec(&self, awarding: &University) -> Value {
+        let a = self.award;
+        let o = &a.learning_opportunity;
+        let spec_type = if a.kind.is_micro_credential() {
+            "Qualification"
+        } else {
+            "LearningAchievementSpecification"
+        };
+        let mut spec = self.achievement_spec(
+            &o.id,
+            spec_type,
+            SpecInput {
+                title: &o.title,
+                description: o.description.as_ref(),
+                opportunity_type: o.opportunity_type,
+                workload: o.workload.as_ref(),
+                eqf_level: o.eqf_level,
+                isced_f: &o.isced_f,
+                outcomes: &o.learning_outcomes,
+                languages: &o.languages,
+                mode: o.mode_of_learning,
+                contact_hours: o.contact_hours.as_ref(),
+                prerequisites: o.prerequisites.as_ref(),
+                assessment: o.assessment.as_ref(),
+                university: awarding,
+                further: o.further_information.as_ref(),
+            },
+        );
+        if let Value::Object(m) = &mut spec {
+            let mut spec_notes = self.spec_notes(&o.id, awarding, false);
+            if let Value::Array(existing) = m.remove("additionalNote").unwrap_or(Value::Null) {
+                spec_notes.extend(existing);
+            }
+            put(m, "additionalNote", Value::Array(spec_notes));
+            if let Some(st) = &o.stackability {
+                if let Some(pid) = &st.programme_id {
+                    m.insert(
+                        "isPartOf".into(),
+                        json!([{"id": pid, "type": "Qualification", "title": st.programme}]),
+                    );
+                }
+            }
+            if a.kind == CredentialKind::ProgrammeMicroCredential {
+                let parts: Vec<Value> = o.units.iter().map(|u| self.unit_spec(u, &o.id)).collect();
+                m.insert("hasPart".into(), Value::Array(parts));
+            }
+        }
+
+        spec
     }
 
     /// Notes that belong to the opportunity's specification: jointly developed by, quality
@@ -1088,6 +1107,7 @@ impl<'a> Builder<'a> {
         })
     }
 
+    // Each argument is one field of the EDC object built; a struct would only rename them.
     #[allow(clippy::too_many_arguments)]
     fn assessment(
         &self,

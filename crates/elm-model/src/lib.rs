@@ -12,17 +12,26 @@
 //! - [`vocab`]: controlled-vocabulary concepts (EU vocabularies; ENHANCE extensions).
 //! - [`text`]: the generated Annex 3 sentences per language.
 //! - [`programme`]: programme specifications, their stacking rules and outline (stackability).
+//! - [`stacking`]: what adds up towards a programme (learner matching, elective and credit
+//!   rules), separate from verifying the unit credentials (the verifier's `stack`).
+//! - [`clock`]: time as a parameter ([`clock::Clock`]).
+//! - [`vcdm`]: the W3C VC Data Model rules on a credential's optional members (typed status,
+//!   schema, evidence, terms of use, refresh service entries; related resources; a non-empty
+//!   subject), shared by the issuer and the verifier.
 //! - [`limits`]: the size and character limits of awards and programme specifications, checked
 //!   before every other rule (feature `test-support`: `limits::fill`, the largest valid award).
 
 pub mod award;
 pub mod build;
+pub mod clock;
 pub mod lang;
 pub mod limits;
 pub mod programme;
+pub mod stacking;
 pub mod text;
 pub mod university;
 pub mod validate;
+pub mod vcdm;
 pub mod view;
 pub mod vocab;
 mod vocab_tables;

@@ -595,7 +595,16 @@ impl Validator<'_> {
         }
         self.common_spec(p, &SpecView::of_opportunity(o), kind);
 
-        // Kind rules (MS18 §4.2 taxonomy table).
+        self.kind_rules(a);
+        self.programme_units(a);
+    }
+
+    /// The kind rules of the learning opportunity (MS18 §4.2 taxonomy table): outcomes,
+    /// assessment and credits per kind of certificate.
+    fn kind_rules(&mut self, a: &Award) {
+        let o = &a.learning_opportunity;
+        let p = "learningOpportunity";
+        let kind = a.kind;
         let has_credits = o
             .workload
             .as_ref()
@@ -649,8 +658,14 @@ impl Validator<'_> {
                 }
             }
         }
+    }
 
-        // Programmes.
+    /// Programmes: only a programme micro-credential has units (two or more), each with its own
+    /// identifier, university, texts, outcomes and workload.
+    fn programme_units(&mut self, a: &Award) {
+        let o = &a.learning_opportunity;
+        let p = "learningOpportunity";
+        let kind = a.kind;
         if kind == CredentialKind::ProgrammeMicroCredential {
             if o.opportunity_type != OpportunityType::Programme {
                 self.err(format!("{p}.type"), "programme.opportunity-type", "a programme micro-credential is awarded for an opportunity of type `programme`");
@@ -982,7 +997,16 @@ impl Validator<'_> {
             first = first.min(x.start);
         }
 
-        // Unit results.
+        self.unit_results(a, &mut first, &mut last);
+        self.dates(a, issued, first, last);
+    }
+
+    /// The unit results of a programme micro-credential (each for a known unit, once; every
+    /// obligatory unit; two or more; the credit sum), widening `first`..`last` by their periods.
+    fn unit_results(&mut self, a: &Award, first: &mut NaiveDate, last: &mut NaiveDate) {
+        let r = &a.achievement;
+        let o = &a.learning_opportunity;
+        let p = "achievement";
         if a.kind == CredentialKind::ProgrammeMicroCredential {
             let mut seen = BTreeSet::new();
             let mut completed: Vec<&crate::award::LearningUnit> = Vec::new();
@@ -995,12 +1019,12 @@ impl Validator<'_> {
                 ] {
                     if let Some(x) = x {
                         self.period(&format!("{up}.{name}"), x);
-                        last = last.max(x.last_day());
-                        first = first.min(x.start);
+                        *last = (*last).max(x.last_day());
+                        *first = (*first).min(x.start);
                     }
                 }
-                last = last.max(ur.period.last_day());
-                first = first.min(ur.period.start);
+                *last = (*last).max(ur.period.last_day());
+                *first = (*first).min(ur.period.start);
                 match o.units.iter().find(|u| u.id == ur.unit_id) {
                     None => self.err(
                         format!("{up}.unitId"),
@@ -1059,8 +1083,11 @@ impl Validator<'_> {
                 "unit results are only for programme micro-credentials",
             );
         }
+    }
 
-        // Dates (standard element 5: issued when all requirements are satisfied).
+    /// Dates (standard element 5: issued when all requirements are satisfied): issued after the
+    /// last activity ended (`last`), valid until after issuing, born before the first started.
+    fn dates(&mut self, a: &Award, issued: Option<NaiveDate>, first: NaiveDate, last: NaiveDate) {
         match issued {
             None => self.err(
                 "issued",

@@ -3,6 +3,15 @@
 //!
 //! Regenerate after changing the award types: `UPDATE_AWARD_SCHEMA=1 cargo test -p elm-model --test award_schema`.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod award_support;
 
 use award_support::*;

@@ -1,6 +1,15 @@
 //! Every validation rule, each with an award that breaks it and the exact JSON path and rule code
 //! reported; all findings are collected at once; format errors carry their path.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod award_support;
 
 use award_support::*;
@@ -527,6 +536,11 @@ fn programme_rules() {
         "{:#?}",
         issues(&doc)
     );
+    programme_sum_and_unit_result_rules();
+}
+
+/// Programme rules, continued: the credit sum over completed units and the unit results.
+fn programme_sum_and_unit_result_rules() {
     // Without the elective unit the sum is 9, not 12.
     case(
         G,

@@ -2,6 +2,15 @@
 //! text: an award, a programme specification, and a credential read back by the view (plain, and
 //! the payload of a JAdES seal) are refused, naming the member and its path.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use elm_model::programme::parse_programme;
 use elm_model::view::{CredentialView, ViewError};
 use serde_json::{json, Value};

@@ -2,6 +2,15 @@
 //! built with [`elm_model::build`] reads into the view, round-trips exactly, and gives back the
 //! award's learner, title, awarding body and credits.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use elm_model::view::CredentialView;
 use elm_model::{
     build, Award, BuildOptions, DisplayImage, LanguageMap, MediaType, Universities, University,

@@ -2,6 +2,15 @@
 //! IRIs, base64url and flattened JWS), its preservation of unknown members, credit arithmetic over
 //! programme units, and its errors on documents that are not credentials.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use elm_model::view::{ClaimKind, CredentialView, Decimal, ViewError, ECTS};

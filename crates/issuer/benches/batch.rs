@@ -21,6 +21,17 @@
 //! Run: `cargo bench -p issuer --bench batch` (release). `BENCH_DB=postgres` uses a fresh database
 //! on `ENHANCE_TEST_POSTGRES_URL`; `BENCH_MODE=batch|load` runs one part only.
 
+// Benchmark program (issue #19 lints): it prints its figures, and a failing assumption should
+// stop it loudly, so print, unwrap, expect, panic and direct indexing are allowed here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -202,210 +213,271 @@ async fn main() -> anyhow::Result<()> {
 
     println!("issuer benchmark: {db_name}, {cores} cores, HTTP on loopback, in-process server");
     if mode == "all" || mode == "batch" {
-        let body = Value::Array((0..learners).map(|i| award(&tmpl, &images, i)).collect());
-        let bytes = serde_json::to_vec(&body)?;
-        let cpu0 = process_cpu_secs();
-        let t = Instant::now();
-        let res = client
-            .post(format!("{url}/awards/batch"))
-            .bearer_auth(TOKEN)
-            .header("idempotency-key", "bench-batch")
-            .header("content-type", "application/json")
-            .body(bytes)
-            .send()
-            .await?;
-        let status = res.status();
-        let answer: Value = res.json().await?;
-        let batch_secs = t.elapsed().as_secs_f64();
-        let batch_cpu = cpu0
-            .zip(process_cpu_secs())
-            .map(|(a, b)| (b - a) / learners as f64);
-        if status != 200 || answer["issued"] != json!(learners) {
-            bail!(
-                "batch failed: {status}: issued {} rejected {}",
-                answer["issued"],
-                answer["rejected"]
-            );
-        }
-        let batch_rate = learners as f64 / batch_secs;
-
-        // Bare library throughput, same credential, same cores.
-        let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE)?;
-        let resolver = keys.resolver()?;
-        let signer = keys
-            .university("eth")
-            .and_then(|u| u.current_signer())
-            .context("eth signer")?;
-        let created = chrono::Utc::now();
-        // As many threads as the batch keeps rows in flight (4 per core): on an idle machine the
-        // same as one per core (CPU-bound work), on a shared one the same share of the CPU as the
-        // batch gets.
-        let threads = cores * 4;
-        let per_thread = bare_n.div_ceil(threads);
-        let cpu1 = process_cpu_secs();
-        let bare = throughput(threads, per_thread, || {
-            let signed = proofs::data_integrity::sign(
-                &unsigned,
-                signer,
-                &proofs::data_integrity::ProofOptions::new(created),
-            )?;
-            proofs::data_integrity::verify(&signed, &resolver)?;
-            Ok(())
-        })?;
-        let bare_cpu = cpu1
-            .zip(process_cpu_secs())
-            .map(|(a, b)| (b - a) / (per_thread * threads) as f64);
-        // Bare sign + verify of the forms issuance must make: Data Integrity and the JAdES seal.
-        let seal = keys
-            .university("eth")
-            .and_then(|u| u.seal.as_ref())
-            .context("eth seal")?;
-        let anchors = keys.trust_anchors().clone();
-        let unsigned_map = unsigned.as_object().context("object")?.clone();
-        let cpu3 = process_cpu_secs();
-        let required = throughput(threads, per_thread, || {
-            let doc = unsigned_map.clone();
-            let bytes = serde_json::to_vec(&doc)?;
-            let sealed = proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created)?;
-            let signed = proofs::data_integrity::sign_owned(
-                Value::Object(doc),
-                signer,
-                &proofs::data_integrity::ProofOptions::new(created),
-            )?;
-            proofs::data_integrity::verify(&signed, &resolver)?;
-            proofs::jades::verify_value(&sealed, &anchors, created)?;
-            Ok(())
-        })?;
-        let required_cpu = cpu3
-            .zip(process_cpu_secs())
-            .map(|(a, b)| (b - a) / (per_thread * threads) as f64);
-        let securer = Arc::new(KeyStoreSecurer::load(&repo().join("keys.example"), BASE)?);
-        let universities =
-            issuer::universities::load(&repo().join("keys.example/universities.toml"), BASE)?;
-        let check = IssuanceCheck::new(&universities, securer.as_ref());
-        let doc = unsigned.as_object().context("object")?.clone();
-        let cpu2 = process_cpu_secs();
-        let secure = throughput(threads, per_thread.div_ceil(2), || {
-            let mut secured = securer.secure("eth", doc.clone(), created)?;
-            check
-                .check(&mut secured, created)
-                .map_err(|e| anyhow::anyhow!("issuance check: {e:?}"))?;
-            Ok(())
-        })?;
-        let secure_cpu = cpu2
-            .zip(process_cpu_secs())
-            .map(|(a, b)| (b - a) / (per_thread.div_ceil(2) * threads) as f64);
-        let overhead = 100.0 * (1.0 - batch_rate / bare);
-        println!();
-        println!("| measure | value |");
-        println!("|---|---:|");
-        println!("| batch: {learners} learners, one `POST /awards/batch` | {batch_secs:.1} s |");
-        println!("| batch throughput | {batch_rate:.1} learners/s |");
-        println!("| bare sign + verify (DI proof and JAdES seal, `proofs` library), {threads} threads on {cores} cores ({} ops) | {required:.1} /s |", per_thread * threads);
-        println!("| bare DI sign + verify only | {bare:.1} /s |");
-        println!("| service securing step (secured, every form checked by `verifier::verify`) | {secure:.1} /s |");
-        println!("| **overhead vs bare sign + verify** (storage, validation, building, allocation, HTTP) | **{:.1} %** |", 100.0 * (1.0 - batch_rate / required));
-        println!("| overhead vs bare DI sign + verify only (the above, and the JAdES seal) | {overhead:.1} % |");
-        println!("| overhead vs the securing step (storage, elm-model validation, building, allocation, HTTP) | {:.1} % |", 100.0 * (1.0 - batch_rate / secure));
-        if let (Some(b), Some(r), Some(q), Some(sc)) =
-            (batch_cpu, bare_cpu, required_cpu, secure_cpu)
-        {
-            println!(
-                "| CPU per learner in the batch (server + client, all threads) | {:.2} ms |",
-                b * 1e3
-            );
-            println!(
-                "| CPU per bare sign + verify (DI + JAdES) | {:.2} ms |",
-                q * 1e3
-            );
-            println!("| CPU per bare DI sign + verify only | {:.2} ms |", r * 1e3);
-            println!("| CPU per securing step | {:.2} ms |", sc * 1e3);
-            println!(
-                "| **overhead by CPU time vs bare sign + verify** | **{:.1} %** |",
-                100.0 * (1.0 - q / b)
-            );
-            println!(
-                "| overhead by CPU time vs bare DI sign + verify only | {:.1} % |",
-                100.0 * (1.0 - r / b)
-            );
-            println!(
-                "| overhead by CPU time vs the securing step | {:.1} % |",
-                100.0 * (1.0 - sc / b)
-            );
-        }
+        batch_phase(
+            &client,
+            &url,
+            (&tmpl, &images),
+            &unsigned,
+            (learners, bare_n, cores),
+        )
+        .await?;
     }
-
     if mode == "all" || mode == "load" {
-        let deadline = Instant::now() + Duration::from_secs(load_secs);
-        let max_requests = 1_000_000usize;
-        let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let t = Instant::now();
-        let workers: Vec<_> = (0..load_conc)
-            .map(|w| {
-                let client = client.clone();
-                let url = format!("{url}/awards");
-                let body =
-                    serde_json::to_vec(&award(&tmpl, &images, 100_000 + w)).unwrap_or_default();
-                let sent = sent.clone();
-                tokio::spawn(async move {
-                    let (mut lat, mut errors) = (Vec::new(), 0usize);
-                    while Instant::now() < deadline
-                        && sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < max_requests
-                    {
-                        let t = Instant::now();
-                        let r = client
-                            .post(&url)
-                            .bearer_auth(TOKEN)
-                            .header("content-type", "application/json")
-                            .body(body.clone())
-                            .send()
-                            .await;
-                        let ok = match r {
-                            Ok(r) => r.status() == 201 && r.bytes().await.is_ok(),
-                            Err(_) => false,
-                        };
-                        lat.push(t.elapsed());
-                        if !ok {
-                            errors += 1;
-                        }
-                    }
-                    (lat, errors)
-                })
-            })
-            .collect();
-        let (mut lat, mut errors) = (Vec::new(), 0);
-        for w in workers {
-            let (l, e) = w.await?;
-            lat.extend(l);
-            errors += e;
-        }
-        let secs = t.elapsed().as_secs_f64();
-        lat.sort();
-        println!();
-        println!(
-            "| load: {load_conc} concurrent clients, {load_secs} s of `POST /awards` | value |"
-        );
-        println!("|---|---:|");
-        println!("| requests | {} |", lat.len());
-        println!("| errors | {errors} |");
-        println!("| throughput | {:.1} req/s |", lat.len() as f64 / secs);
-        println!(
-            "| latency p50 | {:.1} ms |",
-            percentile(&lat, 0.50).as_secs_f64() * 1e3
-        );
-        println!(
-            "| latency p99 | {:.1} ms |",
-            percentile(&lat, 0.99).as_secs_f64() * 1e3
-        );
-        println!(
-            "| latency max | {:.1} ms |",
-            lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3
-        );
-        if errors > 0 {
-            bail!("{errors} requests failed");
-        }
+        load_phase(&client, &url, (&tmpl, &images), load_conc, load_secs).await?;
     }
     server.shutdown().await?;
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Library throughput of the same credential on the same cores, for comparison with the batch.
+struct Rates {
+    threads: usize,
+    per_thread: usize,
+    bare: f64,
+    bare_cpu: Option<f64>,
+    required: f64,
+    required_cpu: Option<f64>,
+    secure: f64,
+    secure_cpu: Option<f64>,
+}
+
+/// Bare sign + verify rates: Data Integrity only, DI + the JAdES seal (what issuance must do),
+/// and the service's securing step, each with its CPU time per operation.
+fn bare_rates(unsigned: &Value, bare_n: usize, cores: usize) -> anyhow::Result<Rates> {
+    let keys = proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE)?;
+    let resolver = keys.resolver()?;
+    let signer = keys
+        .university("eth")
+        .and_then(|u| u.current_signer())
+        .context("eth signer")?;
+    let created = chrono::Utc::now();
+    // As many threads as the batch keeps rows in flight (4 per core): on an idle machine the
+    // same as one per core (CPU-bound work), on a shared one the same share of the CPU as the
+    // batch gets.
+    let threads = cores * 4;
+    let per_thread = bare_n.div_ceil(threads);
+    let cpu1 = process_cpu_secs();
+    let bare = throughput(threads, per_thread, || {
+        let signed = proofs::data_integrity::sign(
+            unsigned,
+            signer,
+            &proofs::data_integrity::ProofOptions::new(created),
+        )?;
+        proofs::data_integrity::verify(&signed, &resolver)?;
+        Ok(())
+    })?;
+    let bare_cpu = cpu1
+        .zip(process_cpu_secs())
+        .map(|(a, b)| (b - a) / (per_thread * threads) as f64);
+    // Bare sign + verify of the forms issuance must make: Data Integrity and the JAdES seal.
+    let seal = keys
+        .university("eth")
+        .and_then(|u| u.seal.as_ref())
+        .context("eth seal")?;
+    let anchors = keys.trust_anchors().clone();
+    let unsigned_map = unsigned.as_object().context("object")?.clone();
+    let cpu3 = process_cpu_secs();
+    let required = throughput(threads, per_thread, || {
+        let doc = unsigned_map.clone();
+        let bytes = serde_json::to_vec(&doc)?;
+        let sealed = proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created)?;
+        let signed = proofs::data_integrity::sign_owned(
+            Value::Object(doc),
+            signer,
+            &proofs::data_integrity::ProofOptions::new(created),
+        )?;
+        proofs::data_integrity::verify(&signed, &resolver)?;
+        proofs::jades::verify_value(&sealed, &anchors, created)?;
+        Ok(())
+    })?;
+    let required_cpu = cpu3
+        .zip(process_cpu_secs())
+        .map(|(a, b)| (b - a) / (per_thread * threads) as f64);
+    let securer = Arc::new(KeyStoreSecurer::load(&repo().join("keys.example"), BASE)?);
+    let universities =
+        issuer::universities::load(&repo().join("keys.example/universities.toml"), BASE)?;
+    let check = IssuanceCheck::new(&universities, securer.as_ref());
+    let doc = unsigned.as_object().context("object")?.clone();
+    let cpu2 = process_cpu_secs();
+    let secure = throughput(threads, per_thread.div_ceil(2), || {
+        let mut secured = securer.secure("eth", doc.clone(), created)?;
+        check
+            .check(&mut secured, created)
+            .map_err(|e| anyhow::anyhow!("issuance check: {e:?}"))?;
+        Ok(())
+    })?;
+    let secure_cpu = cpu2
+        .zip(process_cpu_secs())
+        .map(|(a, b)| (b - a) / (per_thread.div_ceil(2) * threads) as f64);
+    Ok(Rates {
+        threads,
+        per_thread,
+        bare,
+        bare_cpu,
+        required,
+        required_cpu,
+        secure,
+        secure_cpu,
+    })
+}
+
+/// The batch measure: `learners` awards in one `POST /awards/batch`, against bare library rates.
+async fn batch_phase(
+    client: &reqwest::Client,
+    url: &str,
+    (tmpl, images): (&Value, &Value),
+    unsigned: &Value,
+    (learners, bare_n, cores): (usize, usize, usize),
+) -> anyhow::Result<()> {
+    let body = Value::Array((0..learners).map(|i| award(tmpl, images, i)).collect());
+    let bytes = serde_json::to_vec(&body)?;
+    let cpu0 = process_cpu_secs();
+    let t = Instant::now();
+    let res = client
+        .post(format!("{url}/awards/batch"))
+        .bearer_auth(TOKEN)
+        .header("idempotency-key", "bench-batch")
+        .header("content-type", "application/json")
+        .body(bytes)
+        .send()
+        .await?;
+    let status = res.status();
+    let answer: Value = res.json().await?;
+    let batch_secs = t.elapsed().as_secs_f64();
+    let batch_cpu = cpu0
+        .zip(process_cpu_secs())
+        .map(|(a, b)| (b - a) / learners as f64);
+    if status != 200 || answer["issued"] != json!(learners) {
+        bail!(
+            "batch failed: {status}: issued {} rejected {}",
+            answer["issued"],
+            answer["rejected"]
+        );
+    }
+    let batch_rate = learners as f64 / batch_secs;
+
+    let Rates {
+        threads,
+        per_thread,
+        bare,
+        bare_cpu,
+        required,
+        required_cpu,
+        secure,
+        secure_cpu,
+    } = bare_rates(unsigned, bare_n, cores)?;
+    let overhead = 100.0 * (1.0 - batch_rate / bare);
+    println!();
+    println!("| measure | value |");
+    println!("|---|---:|");
+    println!("| batch: {learners} learners, one `POST /awards/batch` | {batch_secs:.1} s |");
+    println!("| batch throughput | {batch_rate:.1} learners/s |");
+    println!("| bare sign + verify (DI proof and JAdES seal, `proofs` library), {threads} threads on {cores} cores ({} ops) | {required:.1} /s |", per_thread * threads);
+    println!("| bare DI sign + verify only | {bare:.1} /s |");
+    println!("| service securing step (secured, every form checked by `verifier::verify`) | {secure:.1} /s |");
+    println!("| **overhead vs bare sign + verify** (storage, validation, building, allocation, HTTP) | **{:.1} %** |", 100.0 * (1.0 - batch_rate / required));
+    println!("| overhead vs bare DI sign + verify only (the above, and the JAdES seal) | {overhead:.1} % |");
+    println!("| overhead vs the securing step (storage, elm-model validation, building, allocation, HTTP) | {:.1} % |", 100.0 * (1.0 - batch_rate / secure));
+    if let (Some(b), Some(r), Some(q), Some(sc)) = (batch_cpu, bare_cpu, required_cpu, secure_cpu) {
+        println!(
+            "| CPU per learner in the batch (server + client, all threads) | {:.2} ms |",
+            b * 1e3
+        );
+        println!(
+            "| CPU per bare sign + verify (DI + JAdES) | {:.2} ms |",
+            q * 1e3
+        );
+        println!("| CPU per bare DI sign + verify only | {:.2} ms |", r * 1e3);
+        println!("| CPU per securing step | {:.2} ms |", sc * 1e3);
+        println!(
+            "| **overhead by CPU time vs bare sign + verify** | **{:.1} %** |",
+            100.0 * (1.0 - q / b)
+        );
+        println!(
+            "| overhead by CPU time vs bare DI sign + verify only | {:.1} % |",
+            100.0 * (1.0 - r / b)
+        );
+        println!(
+            "| overhead by CPU time vs the securing step | {:.1} % |",
+            100.0 * (1.0 - sc / b)
+        );
+    }
+    Ok(())
+}
+
+/// The load measure: `load_conc` clients sending `POST /awards` for `load_secs` seconds.
+async fn load_phase(
+    client: &reqwest::Client,
+    url: &str,
+    (tmpl, images): (&Value, &Value),
+    load_conc: usize,
+    load_secs: u64,
+) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(load_secs);
+    let max_requests = 1_000_000usize;
+    let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let t = Instant::now();
+    let workers: Vec<_> = (0..load_conc)
+        .map(|w| {
+            let client = client.clone();
+            let url = format!("{url}/awards");
+            let body = serde_json::to_vec(&award(tmpl, images, 100_000 + w)).unwrap_or_default();
+            let sent = sent.clone();
+            tokio::spawn(async move {
+                let (mut lat, mut errors) = (Vec::new(), 0usize);
+                while Instant::now() < deadline
+                    && sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < max_requests
+                {
+                    let t = Instant::now();
+                    let r = client
+                        .post(&url)
+                        .bearer_auth(TOKEN)
+                        .header("content-type", "application/json")
+                        .body(body.clone())
+                        .send()
+                        .await;
+                    let ok = match r {
+                        Ok(r) => r.status() == 201 && r.bytes().await.is_ok(),
+                        Err(_) => false,
+                    };
+                    lat.push(t.elapsed());
+                    if !ok {
+                        errors += 1;
+                    }
+                }
+                (lat, errors)
+            })
+        })
+        .collect();
+    let (mut lat, mut errors) = (Vec::new(), 0);
+    for w in workers {
+        let (l, e) = w.await?;
+        lat.extend(l);
+        errors += e;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    lat.sort();
+    println!();
+    println!("| load: {load_conc} concurrent clients, {load_secs} s of `POST /awards` | value |");
+    println!("|---|---:|");
+    println!("| requests | {} |", lat.len());
+    println!("| errors | {errors} |");
+    println!("| throughput | {:.1} req/s |", lat.len() as f64 / secs);
+    println!(
+        "| latency p50 | {:.1} ms |",
+        percentile(&lat, 0.50).as_secs_f64() * 1e3
+    );
+    println!(
+        "| latency p99 | {:.1} ms |",
+        percentile(&lat, 0.99).as_secs_f64() * 1e3
+    );
+    println!(
+        "| latency max | {:.1} ms |",
+        lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+    );
+    if errors > 0 {
+        bail!("{errors} requests failed");
+    }
     Ok(())
 }

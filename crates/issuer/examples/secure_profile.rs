@@ -2,6 +2,17 @@
 //! loops over `Securer::secure` and/or `IssuanceCheck::check` on the professional
 //! micro-credential example, for `perf record`. Not a benchmark: see `benches/batch.rs`.
 
+// Example program (issue #19 lints): it prints its results, and a failing assumption should
+// stop it loudly, so print, unwrap, expect, panic and direct indexing are allowed here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::PathBuf;
 
 use anyhow::Context as _;

@@ -25,14 +25,23 @@ use sha2::{Digest, Sha256};
 use verifier::Clock;
 
 use crate::domain::prepare::{self, VcVersion};
-use crate::domain::status_list::{self, Bitstring};
+use crate::domain::status_list::{self, Bitstring, MessageStatus};
 use crate::domain::{hash_token, DomainError, FieldError, Principal, Role, StatusPurpose};
 use crate::securing::{IssuanceCheck, SecureError, Securer};
 
 use crate::store::{AuditEntry, NewCredential, Store, StoreError};
 
-mod programme;
-mod tokens; // staff API token management (admin role) // programme specifications and certificates on request (stackability)
+pub mod api; // typed request and response bodies (issue #19 §4), documented by the OpenAPI
+mod batch_input; // the rows of a batch request (JSON or CSV)
+mod programme; // programme specifications and certificates on request (stackability)
+mod status_change; // VC-API status changes (typed request)
+mod tokens; // staff API token management (admin role)
+pub use api::{
+    AwardRequest, BatchResponse, CredentialList, CredentialRecord, CredentialSummary, FromJson,
+    IssueRequest, IssuedCredential, Page, RowResult, RowStatus, SpecificationList,
+    SpecificationVersion, StatusRequest, StatusResponse,
+};
+pub use batch_input::{BatchBody, BatchRows};
 pub use programme::ProgrammeCertificate;
 
 impl From<StoreError> for DomainError {
@@ -102,20 +111,14 @@ pub struct Issued {
     pub share_url: Option<String>,
 }
 
-/// Result of one batch row.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RowResult {
-    /// Row number (0-based).
-    pub row: usize,
-    /// `issued` or `rejected`.
-    pub status: &'static str,
-    /// Issued credential id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credential_id: Option<String>,
-    /// Why rejected.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
+impl From<Issued> for IssuedCredential {
+    fn from(i: Issued) -> Self {
+        Self {
+            id: i.id,
+            share_url: i.share_url,
+            verifiable_credential: i.credential,
+        }
+    }
 }
 
 /// The service.
@@ -134,7 +137,13 @@ pub struct App {
     /// Every rendering (PDF, PNG, images at issuance): bounded pool, budget, cache (config `render`).
     render_pool: crate::render_pool::RenderPool,
     check: Arc<IssuanceCheck>,
+    /// Status entries of EDC awards: one 2-bit `message` entry (default), or the two 1-bit entries
+    /// of before ([`App::with_legacy_award_status`]; docs/adr/0003-edc-conformant-status.md).
+    award_status: &'static [StatusPurpose],
 }
+
+/// The status entry of EDC awards: one entry on a 2-bit `message` list.
+const AWARD_STATUS: &[StatusPurpose] = &[StatusPurpose::Message];
 
 impl App {
     /// Wires the service.
@@ -161,7 +170,25 @@ impl App {
             render_images: true,
             render_pool: crate::render_pool::RenderPool::default(),
             check,
+            award_status: AWARD_STATUS,
         }
+    }
+
+    /// EDC awards get the two 1-bit entries (`revocation`, `suspension`) credentials were issued
+    /// with before the one-entry form: for tests and drills that need such a credential (ADR
+    /// 0003). Not a setting: new credentials carry the one EDC-conformant entry.
+    pub fn with_legacy_award_status(mut self, legacy: bool) -> Self {
+        self.award_status = if legacy {
+            &StatusPurpose::ALL
+        } else {
+            AWARD_STATUS
+        };
+        self
+    }
+
+    /// The status purposes EDC awards get entries on.
+    pub(crate) fn award_status(&self) -> &'static [StatusPurpose] {
+        self.award_status
     }
 
     /// Sets the verification service's base URL (config `verifier_url`; default
@@ -332,14 +359,18 @@ impl App {
 
     /// VC-API issue: `{credential, options}`. `options.credentialStatus` lists the status purposes
     /// wanted (`[{"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}]`); absent means
-    /// one revocation entry, `[]` none.
+    /// one revocation entry (none when the credential brings its own `credentialStatus`, which is
+    /// signed as given), `[]` none.
     pub async fn issue_vc(
         &self,
         principal: &Principal,
-        credential: Value,
-        options: &Value,
+        request: IssueRequest,
     ) -> Result<Issued, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
+        let IssueRequest {
+            credential,
+            options,
+        } = request;
         // A credential the verifier's memory budget would not process (issue #13) is the client's
         // to fix: refused here (422 naming the cap), not after signing as a failed self-check.
         if let Err(e) = canon::budget::measure(&credential, &canon::Budget::default()) {
@@ -360,7 +391,14 @@ impl App {
             self.now(),
             "credential",
         )?;
-        let purposes = purposes_from_options(options)?;
+        // A caller-supplied `credentialStatus` is signed as given: the issuer adds its own entries
+        // only when `options.credentialStatus` asks for them (absent options mean none then).
+        let purposes =
+            if doc.contains_key("credentialStatus") && options.credential_status.is_none() {
+                Vec::new()
+            } else {
+                options.purposes()?
+            };
         self.issue_prepared(
             principal,
             "vc",
@@ -394,8 +432,8 @@ impl App {
         )]))
     }
 
-    /// Issues one ENHANCE award (the `elm-model` award format) as an EDC credential with
-    /// revocation and suspension entries.
+    /// Issues one ENHANCE award (the `elm-model` award format) as an EDC credential with one
+    /// status entry for revocation and suspension (a 2-bit `message` entry, ADR 0003).
     ///
     /// The body is either the award itself or `{"award": {...}, "images": {"<lang>": "<base64>"}}`
     /// carrying the bytes of the award's `display.images` (one per language). A language without
@@ -404,13 +442,10 @@ impl App {
     pub async fn issue_award(
         &self,
         principal: &Principal,
-        body: &Value,
+        request: &AwardRequest,
         batch_key: Option<&str>,
     ) -> Result<Issued, DomainError> {
-        let (award, images_in) = match body.get("award") {
-            Some(a) => (a, body.get("images")),
-            None => (body, None),
-        };
+        let award = &request.award;
         let text =
             serde_json::to_string(award).map_err(|e| DomainError::BadRequest(e.to_string()))?;
         let award = elm_model::parse_award(&text).map_err(|i| {
@@ -441,10 +476,7 @@ impl App {
         }
         let mut images = Vec::new();
         for r in &award.display.images {
-            let Some(b64) = images_in
-                .and_then(|m| m.get(&r.language))
-                .and_then(Value::as_str)
-            else {
+            let Some(b64) = request.images.get(&r.language) else {
                 continue;
             };
             // Refused before decoding: at least this many bytes (base64 carries 3 per 4 characters).
@@ -476,17 +508,7 @@ impl App {
             issued: Some(self.now().date_naive()),
         };
         let share_token = Self::new_share_token();
-        let render_images = match body.get("renderImages") {
-            None | Some(Value::Null) => self.render_images,
-            Some(Value::Bool(b)) => *b,
-            Some(_) => {
-                return Err(DomainError::Validation(vec![FieldError::new(
-                    "renderImages",
-                    "award.render-images",
-                    "must be true or false",
-                )]))
-            }
-        };
+        let render_images = request.render_images.unwrap_or(self.render_images);
         if render_images && !crate::display::missing_languages(&award, &images).is_empty() {
             let (award, universities, options, url) = (
                 award.clone(),
@@ -524,7 +546,7 @@ impl App {
             "edc",
             doc,
             VcVersion::V1,
-            &StatusPurpose::ALL,
+            self.award_status(),
             batch_key,
             share_token,
         )
@@ -543,8 +565,8 @@ impl App {
         principal: &Principal,
         key: &str,
         request: &[u8],
-        rows: &[Result<Value, Vec<FieldError>>],
-    ) -> Result<Value, DomainError> {
+        rows: &[Result<AwardRequest, Vec<FieldError>>],
+    ) -> Result<BatchResponse, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
         if key.is_empty() || key.len() > 200 {
             return Err(DomainError::BadRequest(
@@ -568,7 +590,7 @@ impl App {
                 ));
             }
             if !response.is_empty() {
-                return serde_json::from_str(&response)
+                return serde_json::from_str::<BatchResponse>(&response)
                     .map_err(|e| DomainError::Storage(e.to_string()));
             }
             // Claimed but unfinished (crash, or a concurrent retry): resume row by row.
@@ -594,14 +616,18 @@ impl App {
             .buffered(batch_concurrency())
             .try_collect()
             .await?;
-        let issued = results.iter().filter(|r| r.status == "issued").count();
-        let response = json!({
-            "idempotencyKey": key,
-            "issued": issued,
-            "rejected": results.len() - issued,
-            "results": results,
-        });
-        let text = response.to_string();
+        let issued = results
+            .iter()
+            .filter(|r| r.status == RowStatus::Issued)
+            .count();
+        let response = BatchResponse {
+            idempotency_key: key.to_owned(),
+            issued,
+            rejected: results.len().saturating_sub(issued),
+            results,
+        };
+        let text =
+            serde_json::to_string(&response).map_err(|e| DomainError::Storage(e.to_string()))?;
         self.store.finish_idempotent(university, key, &text).await?;
         let mut tx = self.store.begin().await?;
         let actor = principal.actor();
@@ -627,7 +653,7 @@ impl App {
         principal: &Principal,
         key: &str,
         i: usize,
-        row: &Result<Value, Vec<FieldError>>,
+        row: &Result<AwardRequest, Vec<FieldError>>,
         fresh: bool,
     ) -> Result<RowResult, DomainError> {
         let university = principal.university.as_str();
@@ -640,7 +666,7 @@ impl App {
             {
                 return Ok(RowResult {
                     row: i,
-                    status: "issued",
+                    status: RowStatus::Issued,
                     credential_id: Some(c.id),
                     errors: vec![],
                 });
@@ -654,7 +680,7 @@ impl App {
             match self.issue_award(principal, row, Some(&row_key)).await {
                 Ok(issued) => RowResult {
                     row: i,
-                    status: "issued",
+                    status: RowStatus::Issued,
                     credential_id: Some(issued.id),
                     errors: vec![],
                 },
@@ -665,7 +691,7 @@ impl App {
                 {
                     Some(c) => RowResult {
                         row: i,
-                        status: "issued",
+                        status: RowStatus::Issued,
                         credential_id: Some(c.id),
                         errors: vec![],
                     },
@@ -741,28 +767,33 @@ impl App {
         if purpose == StatusPurpose::Revocation && !value {
             return Err(DomainError::Conflict("revocation cannot be undone".into()));
         }
+        let (message, status, action) = match (purpose, value) {
+            (StatusPurpose::Revocation, _) => (MessageStatus::Revoked, "revoked", "revoke"),
+            (StatusPurpose::Suspension, true) => (MessageStatus::Suspended, "suspended", "suspend"),
+            (StatusPurpose::Suspension, false) => (MessageStatus::Valid, "active", "unsuspend"),
+            (StatusPurpose::Message, _) => {
+                return Err(DomainError::BadRequest(
+                    "a status change is `revoked`, `suspended` or `active`".into(),
+                ))
+            }
+        };
         let mut tx = self.store.begin().await?;
+        // The one 2-bit entry (ADR 0003), else the 1-bit entry of the purpose (credentials issued
+        // before, and VC-API credentials).
         if !tx
-            .set_status_bit(&owner, credential_id, purpose, value)
+            .set_message_status(&owner, credential_id, message.value())
             .await?
+            && !tx
+                .set_status_bit(&owner, credential_id, purpose, value)
+                .await?
         {
             return Err(DomainError::Conflict(format!(
                 "the credential has no {} status entry",
                 purpose.as_str()
             )));
         }
-        let status = match (purpose, value) {
-            (StatusPurpose::Revocation, _) => "revoked",
-            (StatusPurpose::Suspension, true) => "suspended",
-            (StatusPurpose::Suspension, false) => "active",
-        };
         tx.set_credential_status(&owner, credential_id, status)
             .await?;
-        let action = match (purpose, value) {
-            (StatusPurpose::Revocation, _) => "revoke",
-            (StatusPurpose::Suspension, true) => "suspend",
-            (StatusPurpose::Suspension, false) => "unsuspend",
-        };
         let actor = principal.actor();
         tx.audit(&AuditEntry {
             at: self.now(),
@@ -796,9 +827,10 @@ impl App {
                 return Ok((c, list.revision));
             }
         }
-        let mut bits = Bitstring::new(crate::domain::permutation::LIST_SIZE);
-        for i in self.store.set_indices(&list.id).await? {
-            bits.set(i, true);
+        let size = list.purpose.status_size();
+        let mut bits = Bitstring::new(crate::domain::permutation::LIST_SIZE.saturating_mul(size));
+        for (i, v) in self.store.status_values(&list.id).await? {
+            bits.set_value(i, size, v);
         }
         let did = self.did(university)?;
         let url = status_list::list_url(&self.base_url, university, &list.id);
@@ -890,6 +922,31 @@ impl App {
         Ok((stored.credential, jades, vc_jwt))
     }
 
+    /// Every form of a credential of the caller's university, as [`App::shared_forms`]: JSON-LD,
+    /// then the JAdES and VC-JWT forms when the credential has them.
+    pub async fn credential_forms(
+        &self,
+        principal: &Principal,
+        id: &str,
+    ) -> Result<(String, Option<String>, Option<String>), DomainError> {
+        let not_found = || DomainError::NotFound(format!("credential `{id}`"));
+        let owner = self
+            .store
+            .credential_owner(id)
+            .await?
+            .ok_or_else(not_found)?;
+        principal.owns(&owner, &format!("credential `{id}`"))?;
+        principal.require(&owner, Role::Issue)?;
+        let stored = self
+            .store
+            .credential_formats(&owner, id)
+            .await?
+            .ok_or_else(not_found)?;
+        let vc_jwt = self.vc_jwt_of(&stored.university, &stored.credential, stored.vc_jwt);
+        let jades = Self::jades_of(&stored.credential, stored.jades, stored.jades_detached)?;
+        Ok((stored.credential, jades, vc_jwt))
+    }
+
     /// The stored JAdES seal, its payload put back when it was stored without it: the stored
     /// credential without its proof, serialised, which issuance checked to be the sealed bytes.
     fn jades_of(
@@ -943,7 +1000,11 @@ impl App {
     }
 
     /// A credential of the caller's university (another university's answers like an unknown id).
-    pub async fn credential(&self, principal: &Principal, id: &str) -> Result<Value, DomainError> {
+    pub async fn credential(
+        &self,
+        principal: &Principal,
+        id: &str,
+    ) -> Result<CredentialRecord, DomainError> {
         let owner = self
             .store
             .credential_owner(id)
@@ -958,25 +1019,40 @@ impl App {
             .ok_or_else(|| DomainError::NotFound(format!("credential `{id}`")))?;
         let credential: Value = serde_json::from_str(&row.credential)
             .map_err(|e| DomainError::Storage(e.to_string()))?;
-        Ok(
-            json!({"id": row.id, "status": row.status, "kind": row.kind, "createdAt": row.created_at, "verifiableCredential": credential}),
-        )
+        Ok(CredentialRecord {
+            id: row.id,
+            status: row.status,
+            kind: row.kind,
+            created_at: row.created_at,
+            verifiable_credential: credential,
+        })
     }
 
     /// Credentials of the caller's university, newest first.
     pub async fn list_credentials(
         &self,
         principal: &Principal,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Value, DomainError> {
+        page: Page,
+    ) -> Result<CredentialList, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
         let rows = self
             .store
-            .list_credentials(&principal.university, limit.clamp(1, 1000), offset.max(0))
+            .list_credentials(
+                &principal.university,
+                page.limit.clamp(1, 1000),
+                page.offset.max(0),
+            )
             .await?;
-        let items: Vec<Value> = rows.iter().map(|r| json!({"id": r.id, "status": r.status, "kind": r.kind, "createdAt": r.created_at})).collect();
-        Ok(json!({"items": items}))
+        let items = rows
+            .into_iter()
+            .map(|r| CredentialSummary {
+                id: r.id,
+                status: r.status,
+                kind: r.kind,
+                created_at: r.created_at,
+            })
+            .collect();
+        Ok(CredentialList { items })
     }
 }
 
@@ -989,7 +1065,7 @@ impl App {
         principal: &Principal,
         id: &str,
         body: &Value,
-    ) -> Result<Value, DomainError> {
+    ) -> Result<SpecificationVersion, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
         if id.is_empty()
             || id.len() > 200
@@ -1037,7 +1113,11 @@ impl App {
                 self.now(),
             )
             .await?;
-        Ok(json!({"id": id, "version": version, "specification": body}))
+        Ok(SpecificationVersion {
+            id: id.to_owned(),
+            version,
+            specification: body.clone(),
+        })
     }
 
     /// The body of a stored specification: version `version`, or the latest.
@@ -1066,7 +1146,7 @@ impl App {
         &self,
         principal: &Principal,
         id: Option<&str>,
-    ) -> Result<Value, DomainError> {
+    ) -> Result<SpecificationList, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
         let rows = self.store.specifications(&principal.university, id).await?;
         if id.is_some() && rows.is_empty() {
@@ -1075,11 +1155,15 @@ impl App {
                 id.unwrap_or_default()
             )));
         }
-        let items: Vec<Value> = rows
+        let items = rows
             .into_iter()
-            .map(|(id, version, body)| json!({"id": id, "version": version, "specification": serde_json::from_str::<Value>(&body).unwrap_or(Value::Null)}))
+            .map(|(id, version, body)| SpecificationVersion {
+                id,
+                version,
+                specification: serde_json::from_str::<Value>(&body).unwrap_or(Value::Null),
+            })
             .collect();
-        Ok(json!({"items": items}))
+        Ok(SpecificationList { items })
     }
 }
 
@@ -1093,44 +1177,8 @@ fn batch_concurrency() -> usize {
 fn rejected(row: usize, errors: Vec<FieldError>) -> RowResult {
     RowResult {
         row,
-        status: "rejected",
+        status: RowStatus::Rejected,
         credential_id: None,
         errors,
     }
-}
-
-fn purposes_from_options(options: &Value) -> Result<Vec<StatusPurpose>, DomainError> {
-    let bad = |m: &str| {
-        DomainError::Validation(vec![FieldError::new(
-            "options.credentialStatus",
-            "options.status",
-            m,
-        )])
-    };
-    match options.get("credentialStatus") {
-        None | Some(Value::Null) => Ok(vec![StatusPurpose::Revocation]),
-        Some(Value::Bool(false)) => Ok(vec![]),
-        Some(Value::Bool(true)) => Ok(vec![StatusPurpose::Revocation]),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|e| {
-                purpose_of(e).ok_or_else(|| {
-                    bad("each entry needs statusPurpose `revocation` or `suspension`")
-                })
-            })
-            .collect(),
-        Some(e @ Value::Object(_)) => purpose_of(e)
-            .map(|p| vec![p])
-            .ok_or_else(|| bad("statusPurpose must be `revocation` or `suspension`")),
-        Some(_) => Err(bad("must be an object, an array of objects or a boolean")),
-    }
-}
-
-fn purpose_of(e: &Value) -> Option<StatusPurpose> {
-    if let Some(t) = e.get("type").and_then(Value::as_str) {
-        if t != "BitstringStatusListEntry" {
-            return None;
-        }
-    }
-    StatusPurpose::parse(e.get("statusPurpose").and_then(Value::as_str)?)
 }

@@ -8,9 +8,11 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Deserialize;
+use service_kit::config::{check_rate_limit, require, Env};
+pub use service_kit::config::{ConfigError, LogFormat};
 
 /// Every setting of the service.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -87,6 +89,15 @@ impl Default for RenderConfig {
 }
 
 impl RenderConfig {
+    /// Applies the `ENHANCE_ISSUER_RENDER_*` overrides.
+    fn apply_env(&mut self, env: Env<'_>) -> Result<(), ConfigError> {
+        env.parse("ENHANCE_ISSUER_RENDER_WORKERS", &mut self.workers)?;
+        env.parse("ENHANCE_ISSUER_RENDER_CACHE_BYTES", &mut self.cache_bytes)?;
+        env.parse("ENHANCE_ISSUER_RENDER_DEADLINE_MS", &mut self.deadline_ms)?;
+        env.parse("ENHANCE_ISSUER_RENDER_MAX_GLYPHS", &mut self.max_glyphs)?;
+        env.parse("ENHANCE_ISSUER_RENDER_MAX_PAGES", &mut self.max_pages)
+    }
+
     /// The pool settings (`workers = 0` resolved to the number of CPU cores).
     pub fn settings(&self) -> crate::render_pool::RenderSettings {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -102,16 +113,6 @@ impl RenderConfig {
             max_pages: self.max_pages,
         }
     }
-}
-
-/// Log output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    /// One JSON object per line.
-    Json,
-    /// Human-readable lines.
-    Text,
 }
 
 /// Request size, batch size and rate limits.
@@ -142,6 +143,32 @@ pub struct Limits {
     /// `ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST`, `ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT`
     /// (comma-separated addresses).
     pub public_rate_limit: service_kit::RateLimit,
+}
+
+impl Limits {
+    /// Applies the `ENHANCE_ISSUER_*` overrides of the limits.
+    fn apply_env(&mut self, env: Env<'_>) -> Result<(), ConfigError> {
+        env.parse("ENHANCE_ISSUER_MAX_BODY_BYTES", &mut self.max_body_bytes)?;
+        env.parse("ENHANCE_ISSUER_MAX_BATCH_SIZE", &mut self.max_batch_size)?;
+        let rate = "ENHANCE_ISSUER_RATE_LIMIT_PER_MINUTE";
+        env.parse(rate, &mut self.rate_limit_per_minute)?;
+        let max_age = "ENHANCE_ISSUER_STATUS_LIST_MAX_AGE";
+        env.parse(max_age, &mut self.status_list_max_age_secs)?;
+        let grace = "ENHANCE_ISSUER_SHUTDOWN_GRACE_SECS";
+        env.parse(grace, &mut self.shutdown_grace_secs)?;
+        let header = "ENHANCE_ISSUER_HEADER_READ_TIMEOUT_SECS";
+        env.parse(header, &mut self.header_read_timeout_secs)?;
+        let body = "ENHANCE_ISSUER_BODY_READ_TIMEOUT_SECS";
+        env.parse(body, &mut self.body_read_timeout_secs)?;
+        env.rate_limit(
+            [
+                "ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_PER_SECOND",
+                "ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST",
+                "ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT",
+            ],
+            &mut self.public_rate_limit,
+        )
+    }
 }
 
 impl Default for Limits {
@@ -179,262 +206,84 @@ impl Default for Config {
     }
 }
 
-/// Why a configuration could not be loaded. Never contains secrets (URLs are shown without
-/// password).
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read config file {path}: {source}")]
-    Read {
-        /// File.
-        path: PathBuf,
-        /// I/O error.
-        source: std::io::Error,
-    },
-    /// Not valid TOML or unknown/mistyped setting.
-    #[error("invalid config file {path}: {message}")]
-    Toml {
-        /// File.
-        path: PathBuf,
-        /// Parser message (names the setting).
-        message: String,
-    },
-    /// An environment variable has a value of the wrong form.
-    #[error("invalid value for environment variable {var}: {message}")]
-    Env {
-        /// Variable name.
-        var: &'static str,
-        /// What is wrong.
-        message: String,
-    },
-    /// A setting is out of range or inconsistent.
-    #[error("invalid setting {setting}: {message}")]
-    Invalid {
-        /// Setting name.
-        setting: &'static str,
-        /// What is wrong.
-        message: String,
-    },
-}
+service_kit::config_loaders!(Config);
 
 impl Config {
-    /// Loads the configuration: defaults, then `file` (if any), then the process environment.
-    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        let env: HashMap<String, String> = std::env::vars().collect();
-        Self::load_with_env(file, &env)
-    }
-
-    /// Like [`Config::load`] with an explicit environment (for tests).
-    pub fn load_with_env(
-        file: Option<&Path>,
-        env: &HashMap<String, String>,
-    ) -> Result<Self, ConfigError> {
-        let mut config = match file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                    path: path.to_owned(),
-                    source,
-                })?;
-                Self::from_toml_str(&text).map_err(|message| ConfigError::Toml {
-                    path: path.to_owned(),
-                    message,
-                })?
-            }
-            None => Self::default(),
-        };
-        config.apply_env(env)?;
-        config.check()?;
-        Ok(config)
-    }
-
-    /// Parses TOML text (missing settings take their defaults); the error names the setting.
-    pub fn from_toml_str(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
-    }
-
     /// Applies the `ENHANCE_ISSUER_*` overrides present in `env`.
     pub fn apply_env(&mut self, env: &HashMap<String, String>) -> Result<(), ConfigError> {
-        fn parse<T: std::str::FromStr>(var: &'static str, v: &str) -> Result<T, ConfigError>
-        where
-            T::Err: std::fmt::Display,
-        {
-            v.trim().parse().map_err(|e: T::Err| ConfigError::Env {
-                var,
-                message: e.to_string(),
-            })
-        }
-        let get = |k: &str| env.get(k).map(String::as_str);
-        if let Some(v) = get("ENHANCE_ISSUER_BIND") {
-            self.bind = parse("ENHANCE_ISSUER_BIND", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_DATABASE_URL") {
-            self.database_url = v.to_owned();
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_DATABASE_MAX_CONNECTIONS") {
-            self.database_max_connections = parse("ENHANCE_ISSUER_DATABASE_MAX_CONNECTIONS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_PUBLIC_BASE_URL") {
-            self.public_base_url = v.to_owned();
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_KEYS_DIR") {
-            self.keys_dir = PathBuf::from(v);
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_UNIVERSITIES_FILE") {
-            self.universities_file = PathBuf::from(v);
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_TOKENS_FILE") {
-            self.tokens_file = if v.is_empty() {
-                None
-            } else {
-                Some(PathBuf::from(v))
-            };
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_ADMIN_TOKENS_FILE") {
-            self.admin_tokens_file = if v.is_empty() {
-                None
-            } else {
-                Some(PathBuf::from(v))
-            };
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_VERIFIER_URL") {
-            self.verifier_url = v.to_owned();
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_RENDER_DISPLAY_IMAGES") {
-            self.render_display_images = parse("ENHANCE_ISSUER_RENDER_DISPLAY_IMAGES", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_LOG_FORMAT") {
-            self.log_format = match v {
-                "json" => LogFormat::Json,
-                "text" => LogFormat::Text,
-                other => {
-                    return Err(ConfigError::Env {
-                        var: "ENHANCE_ISSUER_LOG_FORMAT",
-                        message: format!("`{other}` is not `json` or `text`"),
-                    })
-                }
-            };
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_RENDER_WORKERS") {
-            self.render.workers = parse("ENHANCE_ISSUER_RENDER_WORKERS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_RENDER_CACHE_BYTES") {
-            self.render.cache_bytes = parse("ENHANCE_ISSUER_RENDER_CACHE_BYTES", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_RENDER_DEADLINE_MS") {
-            self.render.deadline_ms = parse("ENHANCE_ISSUER_RENDER_DEADLINE_MS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_RENDER_MAX_GLYPHS") {
-            self.render.max_glyphs = parse("ENHANCE_ISSUER_RENDER_MAX_GLYPHS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_RENDER_MAX_PAGES") {
-            self.render.max_pages = parse("ENHANCE_ISSUER_RENDER_MAX_PAGES", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_MAX_BODY_BYTES") {
-            self.limits.max_body_bytes = parse("ENHANCE_ISSUER_MAX_BODY_BYTES", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_MAX_BATCH_SIZE") {
-            self.limits.max_batch_size = parse("ENHANCE_ISSUER_MAX_BATCH_SIZE", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_RATE_LIMIT_PER_MINUTE") {
-            self.limits.rate_limit_per_minute = parse("ENHANCE_ISSUER_RATE_LIMIT_PER_MINUTE", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_STATUS_LIST_MAX_AGE") {
-            self.limits.status_list_max_age_secs = parse("ENHANCE_ISSUER_STATUS_LIST_MAX_AGE", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_SHUTDOWN_GRACE_SECS") {
-            self.limits.shutdown_grace_secs = parse("ENHANCE_ISSUER_SHUTDOWN_GRACE_SECS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_HEADER_READ_TIMEOUT_SECS") {
-            self.limits.header_read_timeout_secs =
-                parse("ENHANCE_ISSUER_HEADER_READ_TIMEOUT_SECS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_BODY_READ_TIMEOUT_SECS") {
-            self.limits.body_read_timeout_secs = parse("ENHANCE_ISSUER_BODY_READ_TIMEOUT_SECS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_PER_SECOND") {
-            self.limits.public_rate_limit.per_second =
-                parse("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_PER_SECOND", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST") {
-            self.limits.public_rate_limit.burst =
-                parse("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_BURST", v)?;
-        }
-        if let Some(v) = get("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT") {
-            self.limits.public_rate_limit.exempt = v
-                .split(',')
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .map(|a| parse("ENHANCE_ISSUER_PUBLIC_RATE_LIMIT_EXEMPT", a))
-                .collect::<Result<_, _>>()?;
-        }
-        Ok(())
+        let env = Env::new(env);
+        env.parse("ENHANCE_ISSUER_BIND", &mut self.bind)?;
+        env.string("ENHANCE_ISSUER_DATABASE_URL", &mut self.database_url);
+        let max = "ENHANCE_ISSUER_DATABASE_MAX_CONNECTIONS";
+        env.parse(max, &mut self.database_max_connections)?;
+        env.string("ENHANCE_ISSUER_PUBLIC_BASE_URL", &mut self.public_base_url);
+        env.path("ENHANCE_ISSUER_KEYS_DIR", &mut self.keys_dir);
+        env.path(
+            "ENHANCE_ISSUER_UNIVERSITIES_FILE",
+            &mut self.universities_file,
+        );
+        env.optional_path("ENHANCE_ISSUER_TOKENS_FILE", &mut self.tokens_file);
+        env.optional_path(
+            "ENHANCE_ISSUER_ADMIN_TOKENS_FILE",
+            &mut self.admin_tokens_file,
+        );
+        env.string("ENHANCE_ISSUER_VERIFIER_URL", &mut self.verifier_url);
+        let images = "ENHANCE_ISSUER_RENDER_DISPLAY_IMAGES";
+        env.parse(images, &mut self.render_display_images)?;
+        env.parse("ENHANCE_ISSUER_LOG_FORMAT", &mut self.log_format)?;
+        self.render.apply_env(env)?;
+        self.limits.apply_env(env)
     }
 
     /// Checks ranges and consistency.
     pub fn check(&self) -> Result<(), ConfigError> {
-        let invalid = |setting, message: &str| {
-            Err(ConfigError::Invalid {
-                setting,
-                message: message.into(),
-            })
-        };
-        if !(self.database_url.starts_with("sqlite:")
-            || self.database_url.starts_with("postgres://")
-            || self.database_url.starts_with("postgresql://"))
-        {
-            return invalid("database_url", "must start with sqlite: or postgres://");
+        let http = |url: &str| url.starts_with("http://") || url.starts_with("https://");
+        let db = &self.database_url;
+        require(
+            db.starts_with("sqlite:")
+                || db.starts_with("postgres://")
+                || db.starts_with("postgresql://"),
+            "database_url",
+            "must start with sqlite: or postgres://",
+        )?;
+        require(
+            http(&self.public_base_url),
+            "public_base_url",
+            "must be an http(s) URL",
+        )?;
+        require(
+            http(&self.verifier_url) && !self.verifier_url.contains(['?', '#']),
+            "verifier_url",
+            "must be an http(s) base URL without query or fragment",
+        )?;
+        let at_least_1 = [
+            (
+                "database_max_connections",
+                u64::from(self.database_max_connections),
+            ),
+            ("render.deadline_ms", self.render.deadline_ms),
+            ("render.max_glyphs", self.render.max_glyphs as u64),
+            ("render.max_pages", self.render.max_pages as u64),
+            ("limits.max_batch_size", self.limits.max_batch_size as u64),
+            (
+                "limits.header_read_timeout_secs",
+                self.limits.header_read_timeout_secs,
+            ),
+            (
+                "limits.body_read_timeout_secs",
+                self.limits.body_read_timeout_secs,
+            ),
+        ];
+        for (setting, value) in at_least_1 {
+            require(value >= 1, setting, "must be at least 1")?;
         }
-        if !(self.public_base_url.starts_with("http://")
-            || self.public_base_url.starts_with("https://"))
-        {
-            return invalid("public_base_url", "must be an http(s) URL");
-        }
-        if !(self.verifier_url.starts_with("http://") || self.verifier_url.starts_with("https://"))
-            || self.verifier_url.contains(['?', '#'])
-        {
-            return invalid(
-                "verifier_url",
-                "must be an http(s) base URL without query or fragment",
-            );
-        }
-        if self.database_max_connections == 0 {
-            return invalid("database_max_connections", "must be at least 1");
-        }
-        if self.render.deadline_ms == 0 {
-            return invalid("render.deadline_ms", "must be at least 1");
-        }
-        if self.render.max_glyphs == 0 {
-            return invalid("render.max_glyphs", "must be at least 1");
-        }
-        if self.render.max_pages == 0 {
-            return invalid("render.max_pages", "must be at least 1");
-        }
-        if self.limits.max_batch_size == 0 {
-            return invalid("limits.max_batch_size", "must be at least 1");
-        }
-        if self.limits.header_read_timeout_secs == 0 {
-            return invalid("limits.header_read_timeout_secs", "must be at least 1");
-        }
-        if self.limits.body_read_timeout_secs == 0 {
-            return invalid("limits.body_read_timeout_secs", "must be at least 1");
-        }
-        if let Err(m) = self
-            .limits
-            .public_rate_limit
-            .check("limits.public_rate_limit")
-        {
-            return Err(ConfigError::Invalid {
-                setting: "limits.public_rate_limit",
-                message: m,
-            });
-        }
-        if self.limits.status_list_max_age_secs > 60 {
-            return invalid(
-                "limits.status_list_max_age_secs",
-                "must be at most 60 (revocation must show quickly)",
-            );
-        }
-        Ok(())
+        let rate = &self.limits.public_rate_limit;
+        check_rate_limit(rate, "limits.public_rate_limit")?;
+        require(
+            self.limits.status_list_max_age_secs <= 60,
+            "limits.status_list_max_age_secs",
+            "must be at most 60 (revocation must show quickly)",
+        )
     }
 
     /// The public base URL without a trailing `/`.

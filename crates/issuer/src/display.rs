@@ -30,18 +30,18 @@ use render::{Budget, Exceeded, RenderError};
 use crate::domain::{DomainError, FieldError};
 use crate::render_pool::{PoolError, RenderPool};
 
-/// Percent-encodes `s` for use as a URI query component: every byte outside the RFC 3986
-/// unreserved set (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`.
+/// The bytes percent-encoded in a URI query component: everything outside the RFC 3986 §2.3
+/// unreserved set (`A-Z a-z 0-9 - . _ ~`).
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes `s` for use as a URI query component (RFC 3986 §2.1; UTF-8 bytes, `%XX`
+/// upper-case), with the `percent-encoding` crate.
 pub fn percent_encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3 / 2);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
 }
 
 /// `{verifier_url}/verify?credential={percent-encoded share_url}` (`verifier_url` without a
@@ -211,10 +211,11 @@ fn indexed(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(pixels.len() / channels);
     let mut last: Option<([u8; 3], u8)> = None;
     for px in pixels.chunks_exact(channels) {
-        if channels == 4 && px[3] != 255 {
-            return None;
-        }
-        let rgb = [px[0], px[1], px[2]];
+        // Opaque pixels only (a palette PNG here has no transparency).
+        let rgb = match *px {
+            [r, g, b] | [r, g, b, 255] => [r, g, b],
+            _ => return None,
+        };
         let i = match last {
             Some((c, i)) if c == rgb => i,
             _ => {

@@ -159,6 +159,8 @@ const EXIT_INVALID: u8 = 1;
 /// Exit code for usage errors and unreadable input.
 const EXIT_USAGE: u8 = 2;
 
+// Command-line interface: it reports to stderr by design.
+#[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -297,6 +299,8 @@ fn run_did(args: DidArgs) -> ExitCode {
     }
 }
 
+// Command-line interface: it reports to stderr by design.
+#[allow(clippy::print_stderr)]
 fn usage_error(message: std::fmt::Arguments<'_>) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(EXIT_USAGE)
@@ -321,6 +325,8 @@ fn print_text(text: &str) -> ExitCode {
 
 /// Builds the unsigned credential of `args.award`; returns it with the awarding university's id,
 /// or the exit code after printing the findings.
+// Command-line interface: it reports to stderr by design.
+#[allow(clippy::print_stderr)]
 fn build_credential(args: &BuildArgs) -> Result<(serde_json::Value, String), ExitCode> {
     let universities = match issuer::universities::load(&args.universities, &args.base_url) {
         Ok(u) => u,
@@ -363,6 +369,8 @@ fn build_credential(args: &BuildArgs) -> Result<(serde_json::Value, String), Exi
     }
 }
 
+// Command-line interface: it reports to stderr by design.
+#[allow(clippy::print_stderr)]
 fn report(e: AwardFileError) -> ExitCode {
     match e {
         AwardFileError::Unreadable { .. } => {

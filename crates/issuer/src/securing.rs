@@ -10,8 +10,11 @@
 //! Every secured form is then verified once more, before it is stored, by the `verifier` library
 //! ([`IssuanceCheck`], VC Data Model 2.0 §7.1 "Verification"), offline, with a trust registry made
 //! of the issuer's own universities and the DID documents it publishes: the same checks a relying
-//! party runs (format, proof, trust, awarding body, expiry; revocation does not apply before the
-//! credential exists). The securer itself no longer verifies, so the cost is not paid twice.
+//! party runs (format, proof, trust, awarding body; revocation does not apply before the
+//! credential exists, and expiry is not the issuer's to refuse: VC Data Model 2.0 §4.9 lets a
+//! credential be issued with `validUntil` in the past or `validFrom` in the future, which a
+//! verifier then reports as expired or not yet valid). The securer itself no longer verifies, so
+//! the cost is not paid twice.
 //!
 //! The service talks to the [`Securer`] port only. Private keys never leave the key store: errors
 //! and logs name the university and key id only.
@@ -284,10 +287,11 @@ impl Securer for KeyStoreSecurer {
 /// registry is the issuer's own universities with the DID documents (and seal CAs) it publishes.
 ///
 /// The Data Integrity form gets every check that applies before storage (format, proof, trust,
-/// awarding body, expiry). The JAdES and VC-JWT forms get the checks that depend on how they are
-/// secured (proof / seal and trust), and their payload must be the same credential as the Data
-/// Integrity form (which adds only its proof and, for VC 1.1, the Data Integrity context): so
-/// format, awarding body and expiry, which depend on the content only, are not run three times.
+/// awarding body; not expiry, see the module docs). The JAdES and VC-JWT forms get the checks
+/// that depend on how they are secured (proof / seal and trust), and their payload must be the
+/// same credential as the Data Integrity form (which adds only its proof and, for VC 1.1, the
+/// Data Integrity context): so format and awarding body, which depend on the content only, are
+/// not run three times.
 #[derive(Debug, Clone)]
 pub struct IssuanceCheck {
     full: Policy,
@@ -347,7 +351,6 @@ impl IssuanceCheck {
             CheckKind::Proof,
             CheckKind::Trust,
             CheckKind::AwardingBody,
-            CheckKind::Expiry,
         ]);
         let secondary = full
             .clone()
@@ -523,11 +526,10 @@ fn payload_is(secured: &mut Value, payload: &[u8]) -> bool {
         }
     };
     let (dc, pc) = (list(di.get("@context")), list(p.get("@context")));
-    dc.len() >= pc.len()
-        && dc[..pc.len()] == pc[..]
-        && dc[pc.len()..]
-            .iter()
+    dc.strip_prefix(pc.as_slice()).is_some_and(|rest| {
+        rest.iter()
             .all(|c| c.as_str() == Some(DATA_INTEGRITY_CONTEXT))
+    })
 }
 
 #[cfg(test)]

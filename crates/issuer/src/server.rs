@@ -7,12 +7,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 use verifier::{Clock, SystemClock};
 
 use crate::app::App;
-use crate::config::{Config, LogFormat};
+use crate::config::Config;
 use crate::domain::{hash_token, Role, StatusPurpose};
 use crate::http::{self, AppState};
 use crate::securing::{KeyStoreSecurer, Securer};
@@ -34,17 +32,9 @@ pub enum ServeError {
     /// Keys.
     #[error("keys: {0}")]
     Keys(#[from] crate::securing::SecureError),
-    /// Socket.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// Address.
-        addr: SocketAddr,
-        /// Error.
-        source: std::io::Error,
-    },
-    /// Serving failed.
-    #[error("server: {0}")]
-    Serve(std::io::Error),
+    /// Binding the socket or serving failed.
+    #[error(transparent)]
+    Listen(#[from] service_kit::lifecycle::ListenError),
 }
 
 /// Optional replacements for the production dependencies (tests fix the clock).
@@ -62,37 +52,23 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     /// The service, for direct inspection in tests.
     pub app: App,
-    shutdown: Option<oneshot::Sender<()>>,
-    handle: JoinHandle<Result<(), ServeError>>,
+    running: service_kit::Running,
 }
 
 impl RunningServer {
     /// `http://<addr>`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.running.url()
     }
 
     /// Triggers graceful shutdown and waits for it.
-    pub async fn shutdown(mut self) -> Result<(), ServeError> {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        self.handle
-            .await
-            .map_err(|e| ServeError::Serve(std::io::Error::other(e.to_string())))?
+    pub async fn shutdown(self) -> Result<(), ServeError> {
+        Ok(self.running.shutdown().await?)
     }
 }
 
 /// Initialises structured logging (JSON lines by default); a no-op if already initialised.
-pub fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = match format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
-    };
-}
+pub use service_kit::init_logging;
 
 /// Builds the service from `config`: database, tenants, keys.
 pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, ServeError> {
@@ -177,52 +153,27 @@ pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, Se
 /// Starts the server in the background and returns once it listens.
 pub async fn start(config: Config, overrides: Overrides) -> Result<RunningServer, ServeError> {
     let app = build_app(&config, &overrides).await?;
-    let (listener, addr) = http::bind(config.bind)
-        .await
-        .map_err(|source| ServeError::Bind {
-            addr: config.bind,
-            source,
-        })?;
-    let (tx, rx) = oneshot::channel::<()>();
+    let (listener, addr) = service_kit::lifecycle::bind(config.bind).await?;
     let router = http::router(AppState::new(app.clone(), config.limits.clone()));
-    let grace = Duration::from_secs(config.limits.shutdown_grace_secs);
-    let serve_options = service_kit::ServeOptions {
+    let options = service_kit::ServeOptions {
         header_read_timeout: Some(Duration::from_secs(config.limits.header_read_timeout_secs)),
+    };
+    let stop = service_kit::StopOptions {
+        grace: Duration::from_secs(config.limits.shutdown_grace_secs),
     };
     let store = app.store().clone();
     let render_pool = app.render_pool().clone();
-    let handle = tokio::spawn(async move {
-        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let mut stop_rx2 = stop_rx.clone();
-        let server = service_kit::serve(listener, router, serve_options, async move {
-            let _ = rx.await;
-            // Downloads being rendered stop now (their clients get 503); issuance goes on.
-            render_pool.shutdown();
-            let _ = stop_tx.send(true);
-        });
-        let serving = async { server.await.map_err(ServeError::Serve) };
-        let deadline = async move {
-            let _ = stop_rx2.wait_for(|v| *v).await;
-            tokio::time::sleep(grace).await;
-        };
-        let result = tokio::select! {
-            r = serving => r,
-            _ = deadline => {
-                tracing::warn!("graceful shutdown deadline reached; stopping with requests in flight");
-                Ok(())
-            }
-        };
-        drop(stop_rx);
-        store.close().await;
-        result
-    });
+    // On shutdown, downloads being rendered stop (their clients get 503); issuance goes on.
+    let running = service_kit::lifecycle::start(
+        listener,
+        router,
+        options,
+        stop,
+        move || render_pool.shutdown(),
+        async move { store.close().await },
+    )?;
     tracing::info!(%addr, "issuer service listening");
-    Ok(RunningServer {
-        addr,
-        app,
-        shutdown: Some(tx),
-        handle,
-    })
+    Ok(RunningServer { addr, app, running })
 }
 
 /// `issuer serve`: starts the service and runs it until SIGTERM or SIGINT, then shuts down
@@ -230,28 +181,7 @@ pub async fn start(config: Config, overrides: Overrides) -> Result<RunningServer
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     init_logging(config.log_format);
     let server = start(config, Overrides::default()).await?;
-    shutdown_signal().await;
+    service_kit::lifecycle::shutdown_signal().await;
     tracing::info!("shutdown signal received; finishing in-flight requests");
     server.shutdown().await
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
 }

@@ -1,6 +1,15 @@
 //! `issuer build`: the built binary on the example awards, and its errors and exit codes
 //! (0 built, 1 invalid award with every finding as `path: rule: message`, 2 usage/unreadable).
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

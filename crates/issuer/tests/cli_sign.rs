@@ -2,6 +2,15 @@
 //! awarding university, and the output verifies with the `proofs` library against the demo key
 //! store (Data Integrity eddsa-rdfc-2022, JAdES with a trust path to the demo CA, VC-JWT).
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

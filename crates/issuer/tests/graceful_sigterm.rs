@@ -4,13 +4,21 @@
 //! stored, and the process exits with status 0. Runs on SQLite and on PostgreSQL (which needs
 //! `ENHANCE_TEST_POSTGRES_URL`: `export ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)`).
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use serde_json::{json, Value};
 use sqlx::{Connection as _, Row as _};
 
@@ -74,28 +82,7 @@ fn start(db_url: &str, dir: &std::path::Path) -> (Server, String) {
 }
 
 fn batch() -> Value {
-    let path = support::repo().join("examples/awards/micro-credential-professional.json");
-    let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let mut images = serde_json::Map::new();
-    for img in award["display"]["images"].as_array().unwrap() {
-        let bytes =
-            std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
-        images.insert(
-            img["language"].as_str().unwrap().into(),
-            base64::engine::general_purpose::STANDARD
-                .encode(bytes)
-                .into(),
-        );
-    }
-    Value::Array(
-        (0..ROWS)
-            .map(|i| {
-                let mut a = award.clone();
-                a["learner"]["givenNames"] = json!(format!("Learner{i}"));
-                json!({"award": a, "images": images})
-            })
-            .collect(),
-    )
+    support::batch_of("micro-credential-professional.json", ROWS)
 }
 
 async fn stored(url: &str) -> i64 {

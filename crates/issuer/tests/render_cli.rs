@@ -1,6 +1,15 @@
 //! `issuer render`: renders a built credential as PDF, HTML and PNG through the CLI (crate
 //! `render`), and reports unreadable input with exit code 2.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::process::Command;
 
 fn issuer() -> Command {

@@ -4,6 +4,15 @@
 //! status entries and audit entry all together or not at all. The PostgreSQL variants need
 //! `ENHANCE_TEST_POSTGRES_URL` (see `scripts/start-postgres.sh`) and FAIL without it.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use std::collections::HashSet;

@@ -69,8 +69,13 @@ pub fn certificates_from_pem(pem: &str) -> Result<Vec<Certificate>, CertError> {
             .ok_or_else(|| CertError::Decode("unterminated PEM block".into()))?
             + end.len();
         out.push(
-            Certificate::from_pem(&after.as_bytes()[..stop])
-                .map_err(|e| CertError::Decode(e.to_string()))?,
+            Certificate::from_pem(
+                after
+                    .as_bytes()
+                    .get(..stop)
+                    .ok_or_else(|| CertError::Decode("unterminated PEM block".into()))?,
+            )
+            .map_err(|e| CertError::Decode(e.to_string()))?,
         );
         rest = &after[stop..];
     }
@@ -113,7 +118,8 @@ fn any_to_string(value: &Any) -> Option<String> {
         Tag::BmpString => {
             let units: Vec<u16> = bytes
                 .chunks_exact(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .filter_map(|c| <[u8; 2]>::try_from(c).ok())
+                .map(u16::from_be_bytes)
                 .collect();
             String::from_utf16(&units).ok()
         }

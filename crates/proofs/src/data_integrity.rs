@@ -18,6 +18,15 @@
 //! a proof naming `previousProof` is verified over the document carrying exactly the proofs it names
 //! (§4.5 step 2). Time is never read from the clock: `created` is a parameter.
 //!
+//! Presentations (VC Data Model 2.0 §4.13) are signed and verified with the `authentication`
+//! purpose: [`ProofOptions::authentication`] writes `challenge` and `domain` into the proof, and
+//! [`VerifyOptions::authentication`] requires them (the `domain` as a string or an array, §2.1)
+//! and the presentation's `holder` as the controller of each method.
+//!
+//! Verification also accepts, without producing them, the legacy `Ed25519Signature2020` proof
+//! type and the `ecdsa-rdfc-2019` cryptosuite (P-256): the same signed bytes, another key type or
+//! signature algorithm ([`crate::suites`]).
+//!
 //! The document is never copied to be hashed: "the document without `proof`, with the Data
 //! Integrity context" is a [`canon::DocumentView`] of it, and [`canon::canonical_sha256`] hashes
 //! its canonical N-Quads line by line. An EDC credential carries up to 100 KB of display images
@@ -30,9 +39,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
 use crate::did::{KeyResolver, ResolveError};
-use crate::keys::{
-    decode_multibase_base58btc, encode_multibase_base58btc, Algorithm, KeyType, SignatureError,
-};
+use crate::keys::{decode_multibase_base58btc, encode_multibase_base58btc, Algorithm, KeyType};
 use crate::signer::{SignError, Signer};
 
 /// The only proof type produced and accepted.
@@ -41,6 +48,9 @@ pub const PROOF_TYPE: &str = "DataIntegrityProof";
 pub const CRYPTOSUITE: &str = "eddsa-rdfc-2022";
 /// The proof purpose of credentials.
 pub const ASSERTION_METHOD: &str = "assertionMethod";
+/// The proof purpose of presentations (VC Data Integrity §2.1.2; a holder proving control of a
+/// key, with `challenge` and `domain`).
+pub const AUTHENTICATION: &str = "authentication";
 
 /// Why a proof could not be added or verified. One variant per reason, so callers (and the
 /// verifier's report) can tell a forged credential from an unsupported one.
@@ -98,6 +108,45 @@ pub enum ProofError {
     /// The resolved key is not Ed25519.
     #[error("eddsa-rdfc-2022 needs an Ed25519 key, the method has a {0} key")]
     KeyTypeMismatch(KeyType),
+    /// The resolved key's type is not the one the proof's suite needs (`Ed25519Signature2020`:
+    /// Ed25519, `ecdsa-rdfc-2019`: P-256).
+    #[error("{suite} needs a {needs} key, the verificationMethod has a {got} key")]
+    SuiteKeyTypeMismatch {
+        /// The proof's suite ([`crate::suites::Suite::name`]).
+        suite: &'static str,
+        /// Key type the suite needs.
+        needs: KeyType,
+        /// Key type of the resolved method.
+        got: KeyType,
+    },
+    /// The method's controller is not the presentation's `holder`.
+    #[error("verification method {verification_method} is controlled by {controller}, not by the holder {holder}")]
+    ControllerNotHolder {
+        /// Method URL.
+        verification_method: String,
+        /// Its controller.
+        controller: String,
+        /// The presentation's holder.
+        holder: String,
+    },
+    /// The proof's `challenge` is not the one the verifier expects (VC Data Integrity §2.1,
+    /// `challenge`: replay protection), or the proof has none.
+    #[error("proof challenge {found:?} is not the expected challenge {expected:?}")]
+    ChallengeMismatch {
+        /// Expected challenge.
+        expected: String,
+        /// Challenge found (`None`: the proof has no `challenge`).
+        found: Option<String>,
+    },
+    /// The proof's `domain` (a string or an array, VC Data Integrity §2.1) does not include every
+    /// domain the verifier expects, or the proof has none.
+    #[error("proof domain {found:?} does not include the expected domain {expected:?}")]
+    DomainMismatch {
+        /// Expected domain(s).
+        expected: Vec<String>,
+        /// Domain(s) found.
+        found: Vec<String>,
+    },
     /// A `previousProof` id names no proof in the document.
     #[error("previousProof {0} not found in the document")]
     PreviousProofNotFound(String),
@@ -131,6 +180,11 @@ pub struct ProofOptions {
     pub id: Option<String>,
     /// `previousProof` ids: makes the new proof part of a chain (§4.3).
     pub previous_proof: Vec<String>,
+    /// `challenge` (presentations: the verifier's nonce).
+    pub challenge: Option<String>,
+    /// `domain`: one entry is written as a string, several as an array (presentations: the
+    /// verifier's domain(s)).
+    pub domain: Vec<String>,
 }
 
 impl ProofOptions {
@@ -142,6 +196,23 @@ impl ProofOptions {
             proof_purpose: None,
             id: None,
             previous_proof: Vec::new(),
+            challenge: None,
+            domain: Vec::new(),
+        }
+    }
+
+    /// Options of a presentation's proof: purpose `authentication`, with `challenge` and
+    /// `domain` (VC Data Integrity §2.1; VC-API presentations).
+    pub fn authentication(
+        created: DateTime<Utc>,
+        challenge: Option<String>,
+        domain: Vec<String>,
+    ) -> Self {
+        Self {
+            proof_purpose: Some(AUTHENTICATION.to_string()),
+            challenge,
+            domain,
+            ..Self::new(created)
         }
     }
 }
@@ -155,6 +226,13 @@ pub struct VerifyOptions {
     pub require_issuer_controller: bool,
     /// Required `proofPurpose`.
     pub expected_proof_purpose: String,
+    /// Required `challenge` of every proof (`None`: not checked).
+    pub expected_challenge: Option<String>,
+    /// Domains every proof's `domain` must include (empty: not checked).
+    pub expected_domain: Vec<String>,
+    /// Required controller of every proof's method (a presentation's `holder`; `None`: not
+    /// checked).
+    pub expected_holder: Option<String>,
 }
 
 impl Default for VerifyOptions {
@@ -162,8 +240,80 @@ impl Default for VerifyOptions {
         Self {
             require_issuer_controller: true,
             expected_proof_purpose: ASSERTION_METHOD.to_string(),
+            expected_challenge: None,
+            expected_domain: Vec::new(),
+            expected_holder: None,
         }
     }
+}
+
+impl VerifyOptions {
+    /// The policy of a presentation's proofs: purpose `authentication`, `challenge` and `domain`
+    /// as given, each method controlled by `holder` when there is one.
+    pub fn authentication(
+        challenge: Option<String>,
+        domain: Vec<String>,
+        holder: Option<String>,
+    ) -> Self {
+        Self {
+            require_issuer_controller: false,
+            expected_proof_purpose: AUTHENTICATION.to_string(),
+            expected_challenge: challenge,
+            expected_domain: domain,
+            expected_holder: holder,
+        }
+    }
+}
+
+/// `proof.domain` as a list: a string is one domain, an array of strings several.
+fn domains_of(proof: &Map<String, Value>) -> Result<Vec<String>, ProofError> {
+    match proof.get("domain") {
+        None => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![s.clone()]),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|v| {
+                v.as_str().map(str::to_string).ok_or_else(|| {
+                    ProofError::MalformedProof("domain entry is not a string".into())
+                })
+            })
+            .collect(),
+        Some(_) => Err(ProofError::MalformedProof(
+            "domain is neither a string nor an array".into(),
+        )),
+    }
+}
+
+/// The `challenge` and `domain` rules of `opts` for one proof (VC Data Integrity §2.1).
+fn check_challenge_and_domain(
+    proof: &Map<String, Value>,
+    opts: &VerifyOptions,
+) -> Result<(), ProofError> {
+    let challenge = match proof.get("challenge") {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            return Err(ProofError::MalformedProof(
+                "challenge is not a string".into(),
+            ))
+        }
+    };
+    if let Some(expected) = &opts.expected_challenge {
+        if challenge.as_deref() != Some(expected.as_str()) {
+            return Err(ProofError::ChallengeMismatch {
+                expected: expected.clone(),
+                found: challenge,
+            });
+        }
+    }
+    let found = domains_of(proof)?;
+    if !opts.expected_domain.iter().all(|d| found.contains(d)) {
+        return Err(ProofError::DomainMismatch {
+            expected: opts.expected_domain.clone(),
+            found,
+        });
+    }
+    Ok(())
 }
 
 /// One verified proof.
@@ -181,6 +331,8 @@ pub struct VerifiedProof {
     pub proof_purpose: String,
     /// `previousProof` ids.
     pub previous_proof: Vec<String>,
+    /// The proof's suite (`eddsa-rdfc-2022`, `Ed25519Signature2020` or `ecdsa-rdfc-2019`).
+    pub suite: crate::suites::Suite,
 }
 
 /// The intermediate values of eddsa-rdfc-2022 (for test vectors and diagnostics).
@@ -344,7 +496,8 @@ pub fn without_proof(secured: &Map<String, Value>) -> Map<String, Value> {
         }
         if k == "@context" && ends_with_appended_context(v) {
             if let Value::Array(list) = v {
-                unsecured.insert(k.clone(), Value::Array(list[..list.len() - 1].to_vec()));
+                let without_last = list.split_last().map(|(_, init)| init.to_vec());
+                unsecured.insert(k.clone(), Value::Array(without_last.unwrap_or_default()));
                 continue;
             }
         }
@@ -492,6 +645,18 @@ pub fn sign_owned(
             .unwrap_or_else(|| ASSERTION_METHOD.to_string())
             .into(),
     );
+    if let Some(c) = &opts.challenge {
+        proof.insert("challenge".into(), c.clone().into());
+    }
+    match opts.domain.as_slice() {
+        [] => {}
+        [one] => {
+            proof.insert("domain".into(), one.clone().into());
+        }
+        many => {
+            proof.insert("domain".into(), many.to_vec().into());
+        }
+    }
     match opts.previous_proof.as_slice() {
         [] => {}
         [one] => {
@@ -583,20 +748,8 @@ pub fn verify_with(
                 .and_then(Value::as_str)
                 .ok_or_else(|| ProofError::MalformedProof(format!("no string {name}")))
         };
-        let ty = proof
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if ty != PROOF_TYPE {
-            return Err(ProofError::WrongProofType(ty.to_string()));
-        }
-        let suite = proof
-            .get("cryptosuite")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if suite != CRYPTOSUITE {
-            return Err(ProofError::UnsupportedCryptosuite(suite.to_string()));
-        }
+        // eddsa-rdfc-2022, or the verification-only Ed25519Signature2020 / ecdsa-rdfc-2019.
+        let suite = crate::suites::Suite::of(proof)?;
         let purpose = str_member("proofPurpose")?;
         if purpose != opts.expected_proof_purpose {
             return Err(ProofError::ProofPurposeMismatch {
@@ -604,6 +757,7 @@ pub fn verify_with(
                 found: purpose.into(),
             });
         }
+        check_challenge_and_domain(proof, opts)?;
         let method_id = str_member("verificationMethod")?;
         let created = match proof.get("created") {
             None => None,
@@ -633,12 +787,7 @@ pub fn verify_with(
         }
         let signature = decode_multibase_base58btc(str_member("proofValue")?)
             .map_err(|e| ProofError::MalformedProofValue(e.to_string()))?;
-        if signature.len() != 64 {
-            return Err(ProofError::MalformedProofValue(format!(
-                "{} bytes, an Ed25519 signature has 64",
-                signature.len()
-            )));
-        }
+        suite.check_signature_len(&signature)?;
         let previous = previous_proof_ids(proof)?;
 
         let method = resolver
@@ -658,9 +807,16 @@ pub fn verify_with(
                 }
             }
         }
-        if method.public_key.key_type() != KeyType::Ed25519 {
-            return Err(ProofError::KeyTypeMismatch(method.public_key.key_type()));
+        if let Some(holder) = &opts.expected_holder {
+            if &method.controller != holder {
+                return Err(ProofError::ControllerNotHolder {
+                    verification_method: method_id.into(),
+                    controller: method.controller,
+                    holder: holder.clone(),
+                });
+            }
         }
+        suite.check_key(&method.public_key)?;
 
         let config = proof_configuration(proof, context);
         let config_digest = config_hash(&config)?;
@@ -678,23 +834,7 @@ pub fn verify_with(
         let mut data = [0u8; 64];
         data[..32].copy_from_slice(&config_digest);
         data[32..].copy_from_slice(&doc_hash);
-        match method
-            .public_key
-            .verify(Algorithm::EdDsa, &data, &signature)
-        {
-            Ok(()) => {}
-            Err(SignatureError::Malformed { reason, .. }) => {
-                return Err(ProofError::MalformedProofValue(reason))
-            }
-            Err(SignatureError::KeyTypeMismatch { got, .. }) => {
-                return Err(ProofError::KeyTypeMismatch(got))
-            }
-            Err(SignatureError::Mismatch(_)) => {
-                return Err(ProofError::SignatureMismatch {
-                    verification_method: method_id.into(),
-                })
-            }
-        }
+        suite.verify_signature(&method.public_key, &data, &signature, method_id)?;
         verified.push(VerifiedProof {
             id: proof.get("id").and_then(Value::as_str).map(str::to_string),
             verification_method: method_id.into(),
@@ -702,6 +842,7 @@ pub fn verify_with(
             created,
             proof_purpose: purpose.into(),
             previous_proof: previous,
+            suite,
         });
     }
     Ok(verified)

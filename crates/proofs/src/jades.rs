@@ -5,6 +5,12 @@
 //! (RFC 7797: `b64: false`, so `payload` is the credential JSON string exactly and the signing input
 //! is ASCII(BASE64URL(protected)) ‖ "." ‖ payload bytes).
 //!
+//! Both serializations the EU's signing tools (DSS) produce are read: JWS JSON (general or
+//! flattened, RFC 7515 §7.2) and compact (RFC 7515 §7.1, [`verify_compact`]; [`seal_compact`]
+//! writes it with a base64url payload). Verification runs in named phases: parts → protected
+//! header → algorithm → critical parameters → signing time → certificate chain (`x5c`, `x5t#S256`,
+//! `kid`) → signature → certification path.
+//!
 //! Protected header written: `alg` (RS256, PS256 or ES256), `cty: "octet-stream"` and
 //! `typ: "jose+json"` (as EDC writes them), `kid`, `x5t#S256`, `x5c` (leaf first), `b64: false`,
 //! `sigT` (claimed signing time, ETSI TS 119 182-1 §5.2.1) and `crit: ["b64","sigT"]`.
@@ -141,6 +147,13 @@ pub struct SealReport {
     /// The sealed payload bytes (the credential JSON).
     #[serde(skip)]
     pub payload: Vec<u8>,
+    /// The time the seal was validated at (the certification path and, in the verifier, the
+    /// eIDAS trusted-list decision refer to it).
+    pub validation_time: DateTime<Utc>,
+    /// The `x5c` chain as DER, leaf first (for trust decisions outside this crate, e.g. the
+    /// eIDAS trusted lists).
+    #[serde(skip)]
+    pub chain_der: Vec<Vec<u8>>,
 }
 
 fn ser_alg<S: serde::Serializer>(a: &Algorithm, s: S) -> Result<S::Ok, S::Error> {
@@ -193,11 +206,41 @@ pub fn seal(
     chain: &[Certificate],
     signing_time: DateTime<Utc>,
 ) -> Result<Value, JadesError> {
+    let payload = std::str::from_utf8(credential_bytes).map_err(|_| JadesError::PayloadNotUtf8)?;
+    let (protected, signature) = sign_parts(payload, false, signer, chain, signing_time)?;
+    Ok(json!({
+        "payload": payload,
+        "signatures": [{ "protected": protected, "signature": signature }],
+    }))
+}
+
+/// Seals `credential_bytes` in the compact serialization (RFC 7515 §7.1) with a base64url payload
+/// (`b64` absent, i.e. true), the other JAdES form the EU's signing tools produce; same header as
+/// [`seal`] otherwise.
+pub fn seal_compact(
+    credential_bytes: &[u8],
+    signer: &dyn Signer,
+    chain: &[Certificate],
+    signing_time: DateTime<Utc>,
+) -> Result<String, JadesError> {
+    let payload = URL_SAFE_NO_PAD.encode(credential_bytes);
+    let (protected, signature) = sign_parts(&payload, true, signer, chain, signing_time)?;
+    Ok(format!("{protected}.{payload}.{signature}"))
+}
+
+/// The protected header (base64url) and the signature (base64url) over `protected '.' payload`
+/// (`payload` as transmitted).
+fn sign_parts(
+    payload: &str,
+    b64: bool,
+    signer: &dyn Signer,
+    chain: &[Certificate],
+    signing_time: DateTime<Utc>,
+) -> Result<(String, String), JadesError> {
     let alg = signer.algorithm();
     if !ALLOWED_ALGORITHMS.contains(&alg) {
         return Err(JadesError::UnsupportedAlgorithm(alg.jose_name().into()));
     }
-    let payload = std::str::from_utf8(credential_bytes).map_err(|_| JadesError::PayloadNotUtf8)?;
     let leaf = chain.first().ok_or(JadesError::MissingX5c)?;
     if certs::certificate_public_key(leaf)? != signer.public_key() {
         return Err(JadesError::KeyCertificateMismatch);
@@ -207,27 +250,36 @@ pub fn seal(
         .map(|c| certs::certificate_to_der(c).map(|d| STANDARD.encode(d)))
         .collect::<Result<Vec<_>, _>>()?;
     let leaf_der = certs::certificate_to_der(leaf)?;
-    let header = json!({
-        "alg": alg.jose_name(),
-        "cty": "octet-stream",
-        "kid": kid_for_certificate(leaf)?,
-        "x5t#S256": thumbprint(&leaf_der),
-        "x5c": x5c,
-        "typ": "jose+json",
-        "b64": false,
-        "sigT": signing_time.to_rfc3339_opts(SecondsFormat::Secs, true),
-        "crit": ["b64", "sigT"],
-    });
+    // Written in this order (the JSON form's header is what EDC writes; the compact form drops
+    // `b64: false` and says `typ: "jose"`, RFC 7515 §4.1.9).
+    let mut header = Map::new();
+    header.insert("alg".into(), json!(alg.jose_name()));
+    header.insert("cty".into(), json!("octet-stream"));
+    header.insert("kid".into(), json!(kid_for_certificate(leaf)?));
+    header.insert("x5t#S256".into(), json!(thumbprint(&leaf_der)));
+    header.insert("x5c".into(), json!(x5c));
+    header.insert("typ".into(), json!(if b64 { "jose" } else { "jose+json" }));
+    if !b64 {
+        header.insert("b64".into(), json!(false));
+    }
+    header.insert(
+        "sigT".into(),
+        json!(signing_time.to_rfc3339_opts(SecondsFormat::Secs, true)),
+    );
+    let crit = if b64 {
+        json!(["sigT"])
+    } else {
+        json!(["b64", "sigT"])
+    };
+    header.insert("crit".into(), crit);
+    let header = Value::Object(header);
     let protected = URL_SAFE_NO_PAD.encode(header.to_string());
     let mut input = Vec::with_capacity(protected.len() + 1 + payload.len());
     input.extend_from_slice(protected.as_bytes());
     input.push(b'.');
     input.extend_from_slice(payload.as_bytes());
     let signature = signer.sign(&input)?;
-    Ok(json!({
-        "payload": payload,
-        "signatures": [{ "protected": protected, "signature": URL_SAFE_NO_PAD.encode(signature) }],
-    }))
+    Ok((protected, URL_SAFE_NO_PAD.encode(signature)))
 }
 
 fn b64url_decode(s: &str, what: &str) -> Result<Vec<u8>, JadesError> {
@@ -237,40 +289,94 @@ fn b64url_decode(s: &str, what: &str) -> Result<Vec<u8>, JadesError> {
         .map_err(|e| JadesError::Malformed(format!("{what} is not base64url: {e}")))
 }
 
-/// Verifies a JAdES seal (the bytes of the JWS JSON document) at validation time `at`.
+/// Verifies a JAdES seal at validation time `at`: the bytes of a JWS JSON document (general or
+/// flattened serialization, RFC 7515 §7.2) or of a compact JWS (RFC 7515 §7.1), the two forms the
+/// EU's signing tools (DSS) produce.
 pub fn verify(
-    jades_json: &[u8],
+    jades_bytes: &[u8],
     trust: &TrustAnchors,
     at: DateTime<Utc>,
 ) -> Result<SealReport, JadesError> {
+    let trimmed = jades_bytes.trim_ascii();
+    if !trimmed.starts_with(b"{") {
+        if let Ok(compact) = std::str::from_utf8(trimmed) {
+            if compact.split('.').count() == 3 {
+                return verify_compact(compact, trust, at);
+            }
+        }
+    }
     let value: Value =
-        strict_json::from_slice(jades_json).map_err(|e| JadesError::Json(e.to_string()))?;
+        strict_json::from_slice(trimmed).map_err(|e| JadesError::Json(e.to_string()))?;
     verify_value(&value, trust, at)
 }
 
-/// [`verify`] on parsed JSON.
+/// [`verify`] on a parsed JWS JSON document (general or flattened serialization).
 pub fn verify_value(
     jades: &Value,
     trust: &TrustAnchors,
     at: DateTime<Utc>,
 ) -> Result<SealReport, JadesError> {
+    verify_parts(&json_parts(jades)?, trust, at)
+}
+
+/// [`verify`] on a compact JWS (`BASE64URL(header) '.' payload '.' BASE64URL(signature)`, RFC 7515
+/// §7.1; with `b64: false` the payload is the credential JSON itself, RFC 7797 §5.2).
+pub fn verify_compact(
+    jws: &str,
+    trust: &TrustAnchors,
+    at: DateTime<Utc>,
+) -> Result<SealReport, JadesError> {
+    verify_parts(&compact_parts(jws.trim())?, trust, at)
+}
+
+/// Whether `header_b64` (the first part of a compact JWS) is a JAdES seal's protected header
+/// rather than a VC-JWT's: it carries an `x5c` chain and no JWT media type (`typ` `JWT`,
+/// `vc+jwt`, `vc+ld+jwt`; VC-JOSE-COSE §3.1.1).
+pub fn is_compact_seal_header(header_b64: &str) -> bool {
+    let Ok(bytes) = URL_SAFE_NO_PAD.decode(header_b64.trim_end_matches('=')) else {
+        return false;
+    };
+    let Ok(Value::Object(header)) = strict_json::from_slice(&bytes) else {
+        return false;
+    };
+    let jwt_typ = header.get("typ").and_then(Value::as_str).is_some_and(|t| {
+        let t = t.to_ascii_lowercase();
+        t == "jwt" || t.ends_with("vc+jwt") || t.ends_with("vc+ld+jwt")
+    });
+    header.contains_key("x5c") && !jwt_typ
+}
+
+/// The parts of a JWS as transmitted: the signing input is `protected '.' payload`.
+struct Parts<'a> {
+    protected_b64: &'a str,
+    /// The payload exactly as transmitted (base64url, or the JSON itself with `b64: false`).
+    payload: &'a str,
+    signature_b64: &'a str,
+    unprotected: Option<&'a Map<String, Value>>,
+}
+
+/// Phase 1a: the parts of a JWS JSON document (general serialization with exactly one signature,
+/// or flattened).
+fn json_parts(jades: &Value) -> Result<Parts<'_>, JadesError> {
     let obj = jades
         .as_object()
         .ok_or_else(|| JadesError::Malformed("not a JSON object".into()))?;
-    let payload_str = obj.get("payload").and_then(Value::as_str).ok_or_else(|| {
+    let payload = obj.get("payload").and_then(Value::as_str).ok_or_else(|| {
         JadesError::Malformed("no string payload (detached seals are not supported)".into())
     })?;
     // General serialization (`signatures`) or flattened (`protected` + `signature` at the top).
     let sig_obj: &Map<String, Value> = match obj.get("signatures") {
-        Some(Value::Array(list)) if list.len() == 1 => list[0]
-            .as_object()
-            .ok_or_else(|| JadesError::Malformed("signature entry is not an object".into()))?,
-        Some(Value::Array(list)) => {
-            return Err(JadesError::Malformed(format!(
-                "{} signatures; exactly one seal is supported",
-                list.len()
-            )))
-        }
+        Some(Value::Array(list)) => match list.as_slice() {
+            [one] => one
+                .as_object()
+                .ok_or_else(|| JadesError::Malformed("signature entry is not an object".into()))?,
+            _ => {
+                return Err(JadesError::Malformed(format!(
+                    "{} signatures; exactly one seal is supported",
+                    list.len()
+                )))
+            }
+        },
         Some(_) => return Err(JadesError::Malformed("signatures is not an array".into())),
         None => obj,
     };
@@ -282,8 +388,42 @@ pub fn verify_value(
         .get("signature")
         .and_then(Value::as_str)
         .ok_or_else(|| JadesError::Malformed("no signature".into()))?;
+    Ok(Parts {
+        protected_b64,
+        payload,
+        signature_b64,
+        unprotected: sig_obj.get("header").and_then(Value::as_object),
+    })
+}
+
+/// Phase 1b: the parts of a compact JWS (no unprotected header exists in this form).
+fn compact_parts(jws: &str) -> Result<Parts<'_>, JadesError> {
+    let mut it = jws.split('.');
+    match (it.next(), it.next(), it.next(), it.next()) {
+        (Some(protected_b64), Some(payload), Some(signature_b64), None) => {
+            if payload.is_empty() {
+                return Err(JadesError::Malformed(
+                    "empty payload (detached seals are not supported)".into(),
+                ));
+            }
+            Ok(Parts {
+                protected_b64,
+                payload,
+                signature_b64,
+                unprotected: None,
+            })
+        }
+        _ => Err(JadesError::Malformed(
+            "a compact JWS has exactly three dot-separated parts".into(),
+        )),
+    }
+}
+
+/// Phase 2: the protected header as a JSON object, disjoint from the unprotected one, which must
+/// not carry `crit` (RFC 7515 §4.1.11, §7.2.1).
+fn protected_header(parts: &Parts<'_>) -> Result<Map<String, Value>, JadesError> {
     let header_bytes = URL_SAFE_NO_PAD
-        .decode(protected_b64)
+        .decode(parts.protected_b64)
         .map_err(|e| JadesError::MalformedHeader(format!("not base64url: {e}")))?;
     let header: Map<String, Value> = match strict_json::from_slice(&header_bytes) {
         Ok(Value::Object(header)) => header,
@@ -294,8 +434,7 @@ pub fn verify_value(
             )))
         }
     };
-    if let Some(unprotected) = sig_obj.get("header").and_then(Value::as_object) {
-        // RFC 7515 §7.2.1: header parameter names must be disjoint.
+    if let Some(unprotected) = parts.unprotected {
         if let Some(dup) = unprotected.keys().find(|k| header.contains_key(*k)) {
             return Err(JadesError::MalformedHeader(format!(
                 "{dup} in both protected and unprotected header"
@@ -305,8 +444,11 @@ pub fn verify_value(
             return Err(JadesError::InvalidCritical("crit must be protected".into()));
         }
     }
+    Ok(header)
+}
 
-    // alg: allow-list, `none` singled out.
+/// Phase 3a: `alg` from the allow-list, `none` singled out.
+fn header_algorithm(header: &Map<String, Value>) -> Result<Algorithm, JadesError> {
     let alg_name = header
         .get("alg")
         .and_then(Value::as_str)
@@ -314,11 +456,14 @@ pub fn verify_value(
     if alg_name.eq_ignore_ascii_case("none") {
         return Err(JadesError::AlgNone);
     }
-    let alg = Algorithm::from_jose_name(alg_name)
+    Algorithm::from_jose_name(alg_name)
         .filter(|a| ALLOWED_ALGORITHMS.contains(a))
-        .ok_or_else(|| JadesError::UnsupportedAlgorithm(alg_name.into()))?;
+        .ok_or_else(|| JadesError::UnsupportedAlgorithm(alg_name.into()))
+}
 
-    // crit (RFC 7515 §4.1.11): every member understood and present in the protected header.
+/// Phase 3b: `crit` (RFC 7515 §4.1.11: every member understood and present in the protected
+/// header) and `b64` (RFC 7797 §3, §6: `false` only when critical). Returns (critical, b64).
+fn header_critical(header: &Map<String, Value>) -> Result<(Vec<String>, bool), JadesError> {
     let mut critical = Vec::new();
     if let Some(crit) = header.get("crit") {
         let list = crit
@@ -350,17 +495,27 @@ pub fn verify_value(
             "b64 false but b64 not critical (RFC 7797 §6)".into(),
         ));
     }
-    let signing_time = match header.get("sigT") {
-        None => None,
-        Some(Value::String(s)) => Some(
+    Ok((critical, b64))
+}
+
+/// Phase 3c: `sigT`, the claimed signing time (ETSI TS 119 182-1 §5.2.1).
+fn header_signing_time(header: &Map<String, Value>) -> Result<Option<DateTime<Utc>>, JadesError> {
+    match header.get("sigT") {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(
             DateTime::parse_from_rfc3339(s)
                 .map_err(|e| JadesError::MalformedHeader(format!("sigT: {e}")))?
                 .with_timezone(&Utc),
-        ),
-        Some(_) => return Err(JadesError::MalformedHeader("sigT is not a string".into())),
-    };
+        )),
+        Some(_) => Err(JadesError::MalformedHeader("sigT is not a string".into())),
+    }
+}
 
-    // x5c: standard base64 DER, leaf first (RFC 7515 §4.1.6).
+/// Phase 4: the `x5c` chain (standard base64 DER, leaf first, RFC 7515 §4.1.6), checked against
+/// `x5t#S256` and `kid`. Returns the chain and the `kid`.
+fn header_chain(
+    header: &Map<String, Value>,
+) -> Result<(Vec<Certificate>, Option<String>), JadesError> {
     let x5c = match header.get("x5c") {
         None => return Err(JadesError::MissingX5c),
         Some(Value::Array(list)) if !list.is_empty() => list,
@@ -374,24 +529,20 @@ pub fn verify_value(
     let mut chain = Vec::with_capacity(x5c.len());
     let mut leaf_der = Vec::new();
     for (index, entry) in x5c.iter().enumerate() {
-        let s = entry.as_str().ok_or_else(|| JadesError::GarbageX5c {
-            index,
-            reason: "not a string".into(),
-        })?;
-        let der = STANDARD.decode(s).map_err(|e| JadesError::GarbageX5c {
-            index,
-            reason: format!("not base64: {e}"),
-        })?;
-        let cert = certs::certificate_from_der(&der).map_err(|e| JadesError::GarbageX5c {
-            index,
-            reason: e.to_string(),
-        })?;
+        let garbage = |reason: String| JadesError::GarbageX5c { index, reason };
+        let s = entry
+            .as_str()
+            .ok_or_else(|| garbage("not a string".into()))?;
+        let der = STANDARD
+            .decode(s)
+            .map_err(|e| garbage(format!("not base64: {e}")))?;
+        let cert = certs::certificate_from_der(&der).map_err(|e| garbage(e.to_string()))?;
         if index == 0 {
             leaf_der = der;
         }
         chain.push(cert);
     }
-    let leaf = &chain[0];
+    let leaf = chain.first().ok_or(JadesError::MissingX5c)?;
     if let Some(t) = header.get("x5t#S256") {
         if t.as_str() != Some(thumbprint(&leaf_der).as_str()) {
             return Err(JadesError::ThumbprintMismatch);
@@ -411,8 +562,15 @@ pub fn verify_value(
         }
         Some(_) => return Err(JadesError::MalformedHeader("kid is not a string".into())),
     };
+    Ok((chain, kid))
+}
 
-    // Signature with the leaf key.
+/// Phase 5: the signature over `protected '.' payload` (as transmitted) with the leaf key.
+fn check_signature(
+    leaf: &Certificate,
+    alg: Algorithm,
+    parts: &Parts<'_>,
+) -> Result<(), JadesError> {
     let key = certs::certificate_public_key(leaf).map_err(|e| JadesError::GarbageX5c {
         index: 0,
         reason: e.to_string(),
@@ -423,27 +581,20 @@ pub fn verify_value(
             key_type: key.key_type(),
         });
     }
-    let payload = if b64 {
-        b64url_decode(payload_str, "payload")?
-    } else {
-        payload_str.as_bytes().to_vec()
-    };
-    let signature = b64url_decode(signature_b64, "signature")?;
-    let mut input = Vec::with_capacity(protected_b64.len() + 1 + payload_str.len());
-    input.extend_from_slice(protected_b64.as_bytes());
+    let signature = b64url_decode(parts.signature_b64, "signature")?;
+    let mut input = Vec::with_capacity(parts.protected_b64.len() + 1 + parts.payload.len());
+    input.extend_from_slice(parts.protected_b64.as_bytes());
     input.push(b'.');
-    input.extend_from_slice(payload_str.as_bytes());
+    input.extend_from_slice(parts.payload.as_bytes());
     match key.verify(alg, &input, &signature) {
-        Ok(()) => {}
+        Ok(()) => Ok(()),
         Err(SignatureError::Malformed { reason, .. }) => {
-            return Err(JadesError::MalformedSignature(reason))
+            Err(JadesError::MalformedSignature(reason))
         }
-        Err(SignatureError::KeyTypeMismatch { .. }) => {
-            return Err(JadesError::AlgorithmKeyMismatch {
-                alg,
-                key_type: key.key_type(),
-            })
-        }
+        Err(SignatureError::KeyTypeMismatch { .. }) => Err(JadesError::AlgorithmKeyMismatch {
+            alg,
+            key_type: key.key_type(),
+        }),
         Err(SignatureError::Mismatch(_)) => {
             // RSA signatures shorter than the modulus are "malformed", not merely wrong.
             if let crate::keys::PublicKey::Rsa(k) = &key {
@@ -456,10 +607,31 @@ pub fn verify_value(
                     )));
                 }
             }
-            return Err(JadesError::SignatureInvalid);
+            Err(JadesError::SignatureInvalid)
         }
     }
+}
 
+/// The phases in order: header, algorithm, critical parameters, signing time, certificate chain,
+/// signature, then the certification path (reported, not an error).
+fn verify_parts(
+    parts: &Parts<'_>,
+    trust: &TrustAnchors,
+    at: DateTime<Utc>,
+) -> Result<SealReport, JadesError> {
+    let header = protected_header(parts)?;
+    let alg = header_algorithm(&header)?;
+    let (critical, b64) = header_critical(&header)?;
+    let signing_time = header_signing_time(&header)?;
+    let (chain, kid) = header_chain(&header)?;
+    let leaf = chain.first().ok_or(JadesError::MissingX5c)?;
+    // Decode before the signature check: a payload that is not base64url is malformed input.
+    let payload = if b64 {
+        b64url_decode(parts.payload, "payload")?
+    } else {
+        parts.payload.as_bytes().to_vec()
+    };
+    check_signature(leaf, alg, parts)?;
     let info = CertificateInfo::of(leaf);
     let trust = certs::validate_path(&chain, trust, at);
     Ok(SealReport {
@@ -473,5 +645,55 @@ pub fn verify_value(
         critical,
         kid,
         payload,
+        validation_time: at,
+        chain_der: chain.iter().filter_map(|c| c.to_der().ok()).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(v: &Value) -> String {
+        URL_SAFE_NO_PAD.encode(v.to_string())
+    }
+
+    #[test]
+    fn compact_seal_headers_are_told_from_vc_jwt_headers() {
+        assert!(is_compact_seal_header(&b64(
+            &json!({"alg": "ES256", "x5c": ["AA=="], "typ": "jose"})
+        )));
+        assert!(is_compact_seal_header(&b64(
+            &json!({"alg": "RS256", "x5c": ["AA=="]})
+        )));
+        for typ in ["JWT", "vc+jwt", "application/vc+jwt", "vc+ld+jwt"] {
+            assert!(!is_compact_seal_header(&b64(
+                &json!({"alg": "ES256", "x5c": ["AA=="], "typ": typ})
+            )));
+        }
+        assert!(!is_compact_seal_header(&b64(
+            &json!({"alg": "EdDSA", "kid": "did:key:z"})
+        )));
+        assert!(!is_compact_seal_header("not base64!"));
+    }
+
+    #[test]
+    fn a_compact_jws_has_three_parts_and_a_payload() {
+        let anchors = TrustAnchors::empty();
+        let at = Utc::now();
+        for bad in ["a.b", "a.b.c.d", "a..c"] {
+            assert!(
+                matches!(
+                    verify_compact(bad, &anchors, at),
+                    Err(JadesError::Malformed(_))
+                ),
+                "{bad}"
+            );
+        }
+        // Three parts: the header is read (and refused) before anything else.
+        assert!(matches!(
+            verify(b"e30.e30.AA", &anchors, at),
+            Err(JadesError::MalformedHeader(_))
+        ));
+    }
 }

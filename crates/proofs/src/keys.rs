@@ -239,7 +239,7 @@ impl PublicKey {
     pub fn fingerprint(&self) -> String {
         use sha2::Digest as _;
         match self.to_spki_der() {
-            Ok(der) => hex::encode(&Sha256::digest(&der)[..8]),
+            Ok(der) => hex::encode(Sha256::digest(&der).get(..8).unwrap_or_default()),
             Err(_) => "unencodable".to_string(),
         }
     }
@@ -266,7 +266,7 @@ impl PublicKey {
         let bytes = decode_multibase_base58btc(multibase)?;
         match bytes.get(..2) {
             Some(p) if p == MULTICODEC_ED25519_PUB => {
-                let key = &bytes[2..];
+                let key = bytes.get(2..).unwrap_or_default();
                 let arr: [u8; 32] = key.try_into().map_err(|_| KeyError::Length {
                     key_type: KeyType::Ed25519,
                     found: key.len(),
@@ -277,7 +277,7 @@ impl PublicKey {
                     .map_err(|_| KeyError::Invalid(KeyType::Ed25519))
             }
             Some(p) if p == MULTICODEC_P256_PUB => {
-                let key = &bytes[2..];
+                let key = bytes.get(2..).unwrap_or_default();
                 if key.len() != 33 {
                     return Err(KeyError::Length {
                         key_type: KeyType::P256,
@@ -407,15 +407,17 @@ pub fn ed25519_secret_from_multibase(
             expected: "ed25519-priv (8026)",
         });
     }
+    let key: &[u8; 32] =
+        bytes
+            .get(2..)
+            .and_then(|k| k.try_into().ok())
+            .ok_or(KeyError::Length {
+                key_type: KeyType::Ed25519,
+                found: bytes.len().saturating_sub(2),
+                expected: 32,
+            })?;
     let mut out = zeroize::Zeroizing::new([0u8; 32]);
-    if bytes.len() != 34 {
-        return Err(KeyError::Length {
-            key_type: KeyType::Ed25519,
-            found: bytes.len() - 2,
-            expected: 32,
-        });
-    }
-    out.copy_from_slice(&bytes[2..]);
+    out.copy_from_slice(key);
     Ok(out)
 }
 

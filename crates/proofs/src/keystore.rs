@@ -354,6 +354,99 @@ fn open_token(t: &Pkcs11Table, dir: &Path, toml_path: &Path) -> Result<Token, Ke
     })
 }
 
+/// The seal key of one university (`[seal]` of its keys.toml): the signer (file or token), the
+/// certificate chain, and the check that the leaf certificate certifies that key.
+fn load_seal(
+    seal: &SealEntry,
+    dir: &Path,
+    toml_path: &Path,
+    token: Option<&Token>,
+) -> Result<SealKey, KeyStoreError> {
+    let cfg_err = |reason: String| KeyStoreError::Config {
+        path: toml_path.to_path_buf(),
+        reason,
+    };
+    let token_for = |field: &str| {
+        token.ok_or_else(|| cfg_err(format!("{field}: backend = \"pkcs11\" needs a [pkcs11] table (module, token_label, pin_env or pin_file)")))
+    };
+    let hsm_err = |field: String| {
+        let path = toml_path.to_path_buf();
+        move |source: Pkcs11Error| KeyStoreError::Pkcs11 {
+            path: path.clone(),
+            field: field.clone(),
+            source: Box::new(source),
+        }
+    };
+    let alg = Algorithm::from_jose_name(&seal.algorithm)
+        .filter(|a| crate::jades::ALLOWED_ALGORITHMS.contains(a))
+        .ok_or_else(|| {
+            cfg_err(format!(
+                "seal algorithm {:?} is not RS256, PS256 or ES256",
+                seal.algorithm
+            ))
+        })?;
+    let chain_path = dir.join(&seal.chain_file);
+    let chain = certs::certificates_from_pem(&read(&chain_path)?).map_err(|e| {
+        KeyStoreError::Certificate {
+            path: chain_path.clone(),
+            reason: e.to_string(),
+        }
+    })?;
+    let leaf = chain.first().ok_or_else(|| KeyStoreError::Certificate {
+        path: chain_path.clone(),
+        reason: "no certificate in the seal chain_file".into(),
+    })?;
+    let kid = crate::jades::kid_for_certificate(leaf).map_err(|e| KeyStoreError::Certificate {
+        path: chain_path.clone(),
+        reason: e.to_string(),
+    })?;
+    let source = key_source(
+        "[seal]",
+        seal.backend,
+        seal.key_file.as_deref(),
+        "key_file",
+        seal.key_label.as_deref(),
+        seal.key_id.as_deref(),
+    )
+    .map_err(&cfg_err)?;
+    let (signer, key_name): (Box<dyn Signer>, String) = match source {
+        KeySource::File(file) => {
+            let key_path = dir.join(file);
+            let signer = signer_from_pkcs8_pem(kid, &read(&key_path)?, alg).map_err(|source| {
+                KeyStoreError::Key {
+                    path: key_path.clone(),
+                    source,
+                }
+            })?;
+            (signer, key_path.display().to_string())
+        }
+        KeySource::Token { label, id } => {
+            let signer = token_for("[seal]")?
+                .signer(kid, label, id.as_deref(), alg)
+                .map_err(hsm_err("[seal]".into()))?;
+            (
+                Box::new(signer),
+                format!("the token key labelled {label:?}"),
+            )
+        }
+    };
+    let cert_key = certs::certificate_public_key(leaf).map_err(|e| KeyStoreError::Certificate {
+        path: chain_path.clone(),
+        reason: e.to_string(),
+    })?;
+    if cert_key != signer.public_key() {
+        return Err(KeyStoreError::Certificate {
+            path: chain_path,
+            reason: format!("leaf certificate does not certify {key_name}"),
+        });
+    }
+    Ok(SealKey {
+        signer,
+        chain,
+        backend: seal.backend,
+    })
+}
+
 impl KeyStore {
     /// Loads `dir`: every subdirectory with a `keys.toml` is a university (its name is the id); DIDs
     /// are built under `public_base_url`. `dir/ca/*.pem` certificates become the trust anchors.
@@ -506,80 +599,7 @@ impl KeyStore {
         }
         let seal = match &config.seal {
             None => None,
-            Some(seal) => {
-                let alg = Algorithm::from_jose_name(&seal.algorithm)
-                    .filter(|a| crate::jades::ALLOWED_ALGORITHMS.contains(a))
-                    .ok_or_else(|| {
-                        cfg_err(format!(
-                            "seal algorithm {:?} is not RS256, PS256 or ES256",
-                            seal.algorithm
-                        ))
-                    })?;
-                let chain_path = dir.join(&seal.chain_file);
-                let chain = certs::certificates_from_pem(&read(&chain_path)?).map_err(|e| {
-                    KeyStoreError::Certificate {
-                        path: chain_path.clone(),
-                        reason: e.to_string(),
-                    }
-                })?;
-                let leaf = chain.first().ok_or_else(|| KeyStoreError::Certificate {
-                    path: chain_path.clone(),
-                    reason: "no certificate in the seal chain_file".into(),
-                })?;
-                let kid = crate::jades::kid_for_certificate(leaf).map_err(|e| {
-                    KeyStoreError::Certificate {
-                        path: chain_path.clone(),
-                        reason: e.to_string(),
-                    }
-                })?;
-                let source = key_source(
-                    "[seal]",
-                    seal.backend,
-                    seal.key_file.as_deref(),
-                    "key_file",
-                    seal.key_label.as_deref(),
-                    seal.key_id.as_deref(),
-                )
-                .map_err(&cfg_err)?;
-                let (signer, key_name): (Box<dyn Signer>, String) = match source {
-                    KeySource::File(file) => {
-                        let key_path = dir.join(file);
-                        let signer = signer_from_pkcs8_pem(kid, &read(&key_path)?, alg).map_err(
-                            |source| KeyStoreError::Key {
-                                path: key_path.clone(),
-                                source,
-                            },
-                        )?;
-                        (signer, key_path.display().to_string())
-                    }
-                    KeySource::Token { label, id } => {
-                        let signer = token_for("[seal]")?
-                            .signer(kid, label, id.as_deref(), alg)
-                            .map_err(hsm_err("[seal]".into()))?;
-                        (
-                            Box::new(signer),
-                            format!("the token key labelled {label:?}"),
-                        )
-                    }
-                };
-                let cert_key = certs::certificate_public_key(leaf).map_err(|e| {
-                    KeyStoreError::Certificate {
-                        path: chain_path.clone(),
-                        reason: e.to_string(),
-                    }
-                })?;
-                if cert_key != signer.public_key() {
-                    return Err(KeyStoreError::Certificate {
-                        path: chain_path,
-                        reason: format!("leaf certificate does not certify {key_name}"),
-                    });
-                }
-                Some(SealKey {
-                    signer,
-                    chain,
-                    backend: seal.backend,
-                })
-            }
+            Some(seal) => Some(load_seal(seal, dir, &toml_path, token.as_ref())?),
         };
         Ok(UniversityKeys {
             id: id.to_string(),

@@ -8,6 +8,8 @@
 //! - [`certs`]: X.509 parsing, subject details, path validation, demo certificate issuing.
 //! - [`jades`]: JAdES enveloping JWS JSON seals (`b64: false`), as EDC uses them.
 //! - [`vc_jwt`]: `application/vc+jwt` (VC-JOSE-COSE).
+//! - [`suites`]: the proof suites Data Integrity verification accepts (`eddsa-rdfc-2022`, and
+//!   verification only: `Ed25519Signature2020`, `ecdsa-rdfc-2019` P-256).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -19,6 +21,7 @@ pub mod keys;
 pub mod keystore;
 pub mod pkcs11;
 pub mod signer;
+pub mod suites;
 pub mod vc_jwt;
 
 pub use keys::{Algorithm, KeyType, PublicKey};

@@ -189,10 +189,12 @@ pub fn verify(jwt: &str, resolver: &dyn KeyResolver) -> Result<VerifiedJwt, VcJw
         return Err(VcJwtError::AlgorithmKeyMismatch { alg, key_type });
     }
     let input_len = h.len() + 1 + p.len();
-    match method
-        .public_key
-        .verify(alg, &jwt.trim().as_bytes()[..input_len], &signature)
-    {
+    let signing_input = jwt
+        .trim()
+        .as_bytes()
+        .get(..input_len)
+        .ok_or_else(|| malformed("the signing input is shorter than header and payload"))?;
+    match method.public_key.verify(alg, signing_input, &signature) {
         Ok(()) => {}
         Err(SignatureError::Malformed { reason, .. }) => {
             return Err(VcJwtError::MalformedSignature(reason))

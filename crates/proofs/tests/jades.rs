@@ -1,5 +1,17 @@
 //! JAdES seals: the EU's sealed EDC samples, round trips with the demo keys, and every rejection.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+// It prints what it measured or what failed, for the test log.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -328,6 +340,13 @@ fn rejections_each_have_their_own_error() {
         .err(),
         Some(JadesError::ThumbprintMismatch)
     );
+}
+
+#[test]
+fn wrong_keys_truncated_signatures_and_malformed_seals_are_rejected() {
+    let store = keystore();
+    let eth = store.university("eth").unwrap().seal.as_ref().unwrap();
+    let s = eth.signer.as_ref();
     // Signed by another RSA key under eth's certificate.
     let rwth_pem = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

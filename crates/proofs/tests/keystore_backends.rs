@@ -2,6 +2,15 @@
 //! entry and the rule, before any token is touched; file keys are reported as such. The signing
 //! itself through a real token is tested with SoftHSM2 in `tests/tests/hsm_pkcs11.rs`.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::PathBuf;
 
 use proofs::keystore::{KeyBackend, KeyStore, KeyStoreError};

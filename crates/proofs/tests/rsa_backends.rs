@@ -3,6 +3,15 @@
 //! randomised salt) must verify under the `rsa` crate's PSS verifier; and the JAdES seal made
 //! through it verifies.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::PathBuf;
 
 use proofs::keys::Algorithm;

@@ -1,6 +1,15 @@
 //! W3C vc-di-eddsa test vectors for `eddsa-rdfc-2022`, byte for byte: every intermediate value,
 //! the signature, the signed documents, and proof sets / chains.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod common;
 
 use chrono::{DateTime, Utc};

@@ -47,6 +47,7 @@ impl Svg {
         }
     }
 
+    // Drawing primitives take position, size and style as plain values, as SVG does.
     #[allow(clippy::too_many_arguments)]
     fn text(&mut self, x: f64, y: f64, size: f64, bold: bool, color: &str, anchor: &str, s: &str) {
         self.glyphs += s.chars().count();
@@ -119,6 +120,7 @@ fn university_placeholder(svg: &mut Svg, m: &Metrics, x: f64, y: f64, name: &str
     }
 }
 
+// Drawing primitives take position, size and style as plain values, as SVG does.
 #[allow(clippy::too_many_arguments)]
 fn qr_block(
     svg: &mut Svg,

@@ -344,7 +344,7 @@ fn outcomes(
     }
     let groups: Vec<(OutcomeCategory, Vec<String>)> =
         groups.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-    let only_other = groups.len() == 1 && groups[0].0 == OutcomeCategory::Other;
+    let only_other = matches!(groups.as_slice(), [(OutcomeCategory::Other, _)]);
     groups
         .into_iter()
         // Uncategorised outcomes alone need no sub-heading under "Learning outcomes".
@@ -575,36 +575,11 @@ impl Document {
     /// Reads what to show from the view in `lang` (labels in `lang` when available, else English).
     pub fn from_view(view: &CredentialView, lang: &str, verification_url: &str) -> Document {
         let labels = crate::labels::labels(lang);
-        // The credential's texts in the requested language (its primary subtag, e.g. `it` even
-        // though labels then fall back to English), else English, else any.
-        let requested = lang
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let lang = if requested.is_empty() {
-            labels.code
-        } else {
-            requested.as_str()
-        };
+        let lang = content_language(lang, labels);
+        let lang = lang.as_str();
         let main = view.main_claim();
         let notes: Vec<Note> = main.map(all_notes).unwrap_or_default();
-        let kind = match main.map(Claim::kind) {
-            Some(ClaimKind::Activity) => Kind::Participation,
-            _ => {
-                let statement_en = main
-                    .and_then(|c| c.awarded_by.first())
-                    .and_then(|p| p.description.as_ref())
-                    .and_then(|d| d.best("en"))
-                    .unwrap_or("");
-                let behalf = section_note(&notes, "awarding-body", "en").unwrap_or(statement_en);
-                if behalf.contains("member of") {
-                    Kind::Completion
-                } else {
-                    Kind::MicroCredential
-                }
-            }
-        };
+        let kind = kind_of(main, &notes);
 
         let body = main
             .and_then(|c| c.awarding_bodies().next())
@@ -636,18 +611,7 @@ impl Document {
                 .and_then(|p| p.awarding_date.as_ref())
                 .and_then(|d| d.date())
         });
-        let place = body
-            .and_then(|b| b.location.iter().find_map(|l| geographic_name(l, lang)))
-            .or_else(|| {
-                body.and_then(|b| b.country())
-                    .and_then(|c| c.label(lang))
-                    .map(str::to_owned)
-            });
-        let place_and_date = [place, issued.map(|d| format_date(d, labels))]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ");
+        let place_and_date = place_and_date(body, issued, labels, lang);
         let jointly = section_note(&notes, "jointly-developed-by", lang).map(str::to_owned);
         let taking_place = (kind == Kind::Participation)
             .then(|| main.and_then(|c| period_text(c, labels)))
@@ -676,37 +640,7 @@ impl Document {
 
         let mut supplement = Vec::new();
         let mut sections = Vec::new();
-        // Learner.
-        let mut learner_rows = Vec::new();
-        push(&mut learner_rows, labels.name, Some(learner));
-        push(&mut learner_rows, labels.date_of_birth, dob);
-        let pob = view
-            .learner()
-            .and_then(|p| p.place_of_birth.first())
-            .and_then(|l| {
-                geographic_name(l, lang).or_else(|| {
-                    l.description
-                        .as_ref()
-                        .and_then(|d| d.best(lang).map(str::to_owned))
-                        .or_else(|| {
-                            l.address
-                                .first()
-                                .and_then(|a| a.full_address.first())
-                                .and_then(|n| n.text(lang))
-                                .map(str::to_owned)
-                        })
-                })
-            });
-        push(&mut learner_rows, labels.place_of_birth, pob);
-        push(
-            &mut learner_rows,
-            labels.student_of,
-            section_note(&notes, "home-university", lang).map(str::to_owned),
-        );
-        sections.push(Section {
-            heading: labels.learner.to_owned(),
-            block: Block::Table(learner_rows),
-        });
+        sections.push(learner_section(view, &notes, labels, lang, learner, dob));
 
         // Credential.
         let mut cred = Vec::new();
@@ -745,142 +679,27 @@ impl Document {
         }
 
         let units: Vec<&Claim> = view.units().iter().collect();
-        if !units.is_empty() {
-            let items: Vec<String> = units
-                .iter()
-                .map(|u| {
-                    let name = u.title(lang).unwrap_or("");
-                    let uni = u.awarding_bodies().next().and_then(|b| org_name(b, lang));
-                    match uni {
-                        Some(uni) => format!("{name} – {uni}"),
-                        None => name.to_owned(),
-                    }
-                })
-                .collect();
-            sections.push(Section {
-                heading: labels.learning_units.to_owned(),
-                block: Block::Numbered(labels.units_intro.to_owned(), items),
-            });
-        }
+        sections.extend(units_section(&units, labels, lang));
 
         text_section(
             &mut sections,
             labels.quality_assurance,
             section_note(&notes, "quality-assurance", lang),
         );
-        let grade = main.and_then(|c| {
-            c.grade(lang)
-                .or_else(|| c.proven_by.iter().find_map(|a| a.grade(lang)))
-        });
-        if let Some(g) = grade {
-            sections.push(Section {
-                heading: labels.grade.to_owned(),
-                block: Block::Table(vec![Row {
-                    label: labels.grade.to_owned(),
-                    value: g.to_owned(),
-                }]),
-            });
-        }
+        sections.extend(main.and_then(|c| grade_section(c, labels, lang)));
         text_section(
             &mut sections,
             labels.stackability,
             section_note(&notes, "stackability", lang),
         );
-        let mut further: Vec<String> = section_note(&notes, "further-information", lang)
-            .map(|t| vec![t.to_owned()])
-            .unwrap_or_default();
-        // Other (non-section) notes of the main claim, e.g. in the EU samples.
-        further.extend(
-            notes
-                .iter()
-                .filter(|n| !is_section_note(n))
-                .filter_map(|n| n.text(lang))
-                .map(str::to_owned),
-        );
-        if let Some(isced) = main
-            .and_then(Claim::specification)
-            .map(|s| s.isced_f_codes())
-            .filter(|c| !c.is_empty())
-        {
-            further.push(format!("ISCED-F: {}", isced.join(", ")));
-        }
-        if !further.is_empty() {
-            text_section(
-                &mut sections,
-                labels.further_information,
-                Some(&further.join("\n")),
-            );
-        }
+        further_section(main, &notes, labels, lang, &mut sections);
         supplement.push(Part {
             heading: labels.supplement.to_owned(),
             sections,
         });
 
         for (i, u) in units.iter().enumerate() {
-            let unotes = all_notes(u);
-            let mut s = Vec::new();
-            let mut rows = Vec::new();
-            push(
-                &mut rows,
-                labels.credential_title,
-                u.title(lang).map(str::to_owned),
-            );
-            let uni = u
-                .awarded_by
-                .first()
-                .and_then(|p| p.description.as_ref())
-                .and_then(|d| d.best(lang))
-                .map(str::to_owned)
-                .or_else(|| u.awarding_bodies().next().and_then(|b| org_name(b, lang)));
-            push(&mut rows, labels.university, uni);
-            push(
-                &mut rows,
-                labels.workload,
-                workload_text(u, &unotes, labels, lang),
-            );
-            push(
-                &mut rows,
-                labels.eqf_level,
-                u.specification()
-                    .and_then(Specification::eqf_level_number)
-                    .map(|n| n.to_string()),
-            );
-            push(
-                &mut rows,
-                labels.component,
-                section_note(&unotes, "stackability", lang).map(str::to_owned),
-            );
-            s.push(Section {
-                heading: labels.unit.to_owned(),
-                block: Block::Table(rows),
-            });
-            claim_sections(u, &unotes, labels, lang, &mut s);
-            if let Some(g) = u
-                .grade(lang)
-                .or_else(|| u.proven_by.iter().find_map(|a| a.grade(lang)))
-            {
-                s.push(Section {
-                    heading: labels.grade.to_owned(),
-                    block: Block::Table(vec![Row {
-                        label: labels.grade.to_owned(),
-                        value: g.to_owned(),
-                    }]),
-                });
-            }
-            text_section(
-                &mut s,
-                labels.further_information,
-                section_note(&unotes, "further-information", lang),
-            );
-            supplement.push(Part {
-                heading: format!(
-                    "{} {}: {}",
-                    labels.unit_heading,
-                    i + 1,
-                    u.title(lang).unwrap_or("")
-                ),
-                sections: s,
-            });
+            supplement.push(unit_part(i, u, labels, lang));
         }
 
         Document {
@@ -892,5 +711,233 @@ impl Document {
             verification_url: verification_url.to_owned(),
             title,
         }
+    }
+}
+
+/// The language of the credential's texts to show: the requested language's primary subtag
+/// (e.g. `it` even though labels then fall back to English), else the labels' language; texts
+/// missing in it fall back to English, else any.
+fn content_language(requested: &str, labels: &Labels) -> String {
+    let primary = requested
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if primary.is_empty() {
+        labels.code.to_owned()
+    } else {
+        primary
+    }
+}
+
+/// The kind of certificate (ENHANCE Framework MS18 Annex 3): participation for an activity,
+/// else completion when the awarding statement names the university as a member of the
+/// alliance, else a micro-credential.
+fn kind_of(main: Option<&Claim>, notes: &[Note]) -> Kind {
+    if let Some(ClaimKind::Activity) = main.map(Claim::kind) {
+        return Kind::Participation;
+    }
+    let statement_en = main
+        .and_then(|c| c.awarded_by.first())
+        .and_then(|p| p.description.as_ref())
+        .and_then(|d| d.best("en"))
+        .unwrap_or("");
+    let behalf = section_note(notes, "awarding-body", "en").unwrap_or(statement_en);
+    if behalf.contains("member of") {
+        Kind::Completion
+    } else {
+        Kind::MicroCredential
+    }
+}
+
+/// "Place, date" under the signature: the awarding body's location (or country) and the date of
+/// issuing.
+fn place_and_date(
+    body: Option<&Organisation>,
+    issued: Option<NaiveDate>,
+    labels: &Labels,
+    lang: &str,
+) -> String {
+    let place = body
+        .and_then(|b| b.location.iter().find_map(|l| geographic_name(l, lang)))
+        .or_else(|| {
+            body.and_then(|b| b.country())
+                .and_then(|c| c.label(lang))
+                .map(str::to_owned)
+        });
+    [place, issued.map(|d| format_date(d, labels))]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The supplement's learner section: name, date and place of birth, home university.
+fn learner_section(
+    view: &CredentialView,
+    notes: &[Note],
+    labels: &Labels,
+    lang: &str,
+    learner: String,
+    dob: Option<String>,
+) -> Section {
+    let mut learner_rows = Vec::new();
+    push(&mut learner_rows, labels.name, Some(learner));
+    push(&mut learner_rows, labels.date_of_birth, dob);
+    let pob = view
+        .learner()
+        .and_then(|p| p.place_of_birth.first())
+        .and_then(|l| {
+            geographic_name(l, lang).or_else(|| {
+                l.description
+                    .as_ref()
+                    .and_then(|d| d.best(lang).map(str::to_owned))
+                    .or_else(|| {
+                        l.address
+                            .first()
+                            .and_then(|a| a.full_address.first())
+                            .and_then(|n| n.text(lang))
+                            .map(str::to_owned)
+                    })
+            })
+        });
+    push(&mut learner_rows, labels.place_of_birth, pob);
+    push(
+        &mut learner_rows,
+        labels.student_of,
+        section_note(notes, "home-university", lang).map(str::to_owned),
+    );
+    Section {
+        heading: labels.learner.to_owned(),
+        block: Block::Table(learner_rows),
+    }
+}
+
+/// The numbered list of learning units (title – university), if the credential has units.
+fn units_section(units: &[&Claim], labels: &Labels, lang: &str) -> Option<Section> {
+    if units.is_empty() {
+        return None;
+    }
+    let items: Vec<String> = units
+        .iter()
+        .map(|u| {
+            let name = u.title(lang).unwrap_or("");
+            let uni = u.awarding_bodies().next().and_then(|b| org_name(b, lang));
+            match uni {
+                Some(uni) => format!("{name} – {uni}"),
+                None => name.to_owned(),
+            }
+        })
+        .collect();
+    Some(Section {
+        heading: labels.learning_units.to_owned(),
+        block: Block::Numbered(labels.units_intro.to_owned(), items),
+    })
+}
+
+/// The grade of a claim (its own, else its assessment's), as a one-row table.
+fn grade_section(c: &Claim, labels: &Labels, lang: &str) -> Option<Section> {
+    let g = c
+        .grade(lang)
+        .or_else(|| c.proven_by.iter().find_map(|a| a.grade(lang)))?;
+    Some(Section {
+        heading: labels.grade.to_owned(),
+        block: Block::Table(vec![Row {
+            label: labels.grade.to_owned(),
+            value: g.to_owned(),
+        }]),
+    })
+}
+
+/// "Further information": the section note, the claim's other notes and its ISCED-F codes.
+fn further_section(
+    main: Option<&Claim>,
+    notes: &[Note],
+    labels: &Labels,
+    lang: &str,
+    sections: &mut Vec<Section>,
+) {
+    let mut further: Vec<String> = section_note(notes, "further-information", lang)
+        .map(|t| vec![t.to_owned()])
+        .unwrap_or_default();
+    // Other (non-section) notes of the main claim, e.g. in the EU samples.
+    further.extend(
+        notes
+            .iter()
+            .filter(|n| !is_section_note(n))
+            .filter_map(|n| n.text(lang))
+            .map(str::to_owned),
+    );
+    if let Some(isced) = main
+        .and_then(Claim::specification)
+        .map(|s| s.isced_f_codes())
+        .filter(|c| !c.is_empty())
+    {
+        further.push(format!("ISCED-F: {}", isced.join(", ")));
+    }
+    if !further.is_empty() {
+        text_section(
+            sections,
+            labels.further_information,
+            Some(&further.join("\n")),
+        );
+    }
+}
+
+/// The supplement part of learning unit `i` (0-based): its table, sections, grade and further
+/// information.
+fn unit_part(i: usize, u: &Claim, labels: &Labels, lang: &str) -> Part {
+    let unotes = all_notes(u);
+    let mut s = Vec::new();
+    let mut rows = Vec::new();
+    push(
+        &mut rows,
+        labels.credential_title,
+        u.title(lang).map(str::to_owned),
+    );
+    let uni = u
+        .awarded_by
+        .first()
+        .and_then(|p| p.description.as_ref())
+        .and_then(|d| d.best(lang))
+        .map(str::to_owned)
+        .or_else(|| u.awarding_bodies().next().and_then(|b| org_name(b, lang)));
+    push(&mut rows, labels.university, uni);
+    push(
+        &mut rows,
+        labels.workload,
+        workload_text(u, &unotes, labels, lang),
+    );
+    push(
+        &mut rows,
+        labels.eqf_level,
+        u.specification()
+            .and_then(Specification::eqf_level_number)
+            .map(|n| n.to_string()),
+    );
+    push(
+        &mut rows,
+        labels.component,
+        section_note(&unotes, "stackability", lang).map(str::to_owned),
+    );
+    s.push(Section {
+        heading: labels.unit.to_owned(),
+        block: Block::Table(rows),
+    });
+    claim_sections(u, &unotes, labels, lang, &mut s);
+    s.extend(grade_section(u, labels, lang));
+    text_section(
+        &mut s,
+        labels.further_information,
+        section_note(&unotes, "further-information", lang),
+    );
+    Part {
+        heading: format!(
+            "{} {}: {}",
+            labels.unit_heading,
+            i + 1,
+            u.title(lang).unwrap_or("")
+        ),
+        sections: s,
     }
 }

@@ -31,6 +31,16 @@ impl Qr {
         self.width
     }
 
+    /// Whether the module at (`row`, `col`) is dark (outside the symbol: light).
+    fn is_dark(&self, row: usize, col: usize) -> bool {
+        col < self.width
+            && self
+                .dark
+                .get(row * self.width + col)
+                .copied()
+                .unwrap_or(false)
+    }
+
     /// An SVG path (`d`) drawing the dark modules at (`x`, `y`) with modules of `module` units,
     /// one sub-path per horizontal run.
     pub fn path_data(&self, x: f64, y: f64, module: f64) -> String {
@@ -38,9 +48,9 @@ impl Qr {
         for row in 0..self.width {
             let mut col = 0;
             while col < self.width {
-                if self.dark[row * self.width + col] {
+                if self.is_dark(row, col) {
                     let start = col;
-                    while col < self.width && self.dark[row * self.width + col] {
+                    while col < self.width && self.is_dark(row, col) {
                         col += 1;
                     }
                     d.push_str(&format!(
@@ -57,6 +67,37 @@ impl Qr {
             }
         }
         d
+    }
+
+    /// A PNG of the code (8-bit greyscale, black modules on white) with a 4-module quiet zone,
+    /// `scale` pixels per module, written with the `png` crate (W3C PNG 3rd ed.).
+    pub fn png(&self, scale: usize) -> Result<Vec<u8>, RenderError> {
+        let quiet = 4;
+        let scale = scale.max(1);
+        let side = (self.width + 2 * quiet) * scale;
+        let mut pixels = Vec::with_capacity(side * side);
+        for y in 0..side {
+            let row = (y / scale).checked_sub(quiet);
+            for x in 0..side {
+                let col = (x / scale).checked_sub(quiet);
+                let dark = match (row, col) {
+                    (Some(r), Some(c)) => r < self.width && self.is_dark(r, c),
+                    _ => false,
+                };
+                pixels.push(if dark { 0 } else { 255 });
+            }
+        }
+        let side = u32::try_from(side).map_err(|e| RenderError::Qr(e.to_string()))?;
+        let mut out = Vec::new();
+        let mut encoder = ::png::Encoder::new(&mut out, side, side);
+        encoder.set_color(::png::ColorType::Grayscale);
+        encoder.set_depth(::png::BitDepth::Eight);
+        encoder.set_compression(::png::Compression::Best);
+        let png_error = |e: ::png::EncodingError| RenderError::Qr(e.to_string());
+        let mut writer = encoder.write_header().map_err(png_error)?;
+        writer.write_image_data(&pixels).map_err(png_error)?;
+        writer.finish().map_err(png_error)?;
+        Ok(out)
     }
 
     /// A standalone SVG of the code with a 4-module quiet zone, `size` user units wide.

@@ -1,29 +1,38 @@
-//! Per-client rate limits of the unauthenticated endpoints: one token bucket per client address
-//! (IPv4 address, or IPv6 /64 network, since one IPv6 host usually holds a whole /64). A bucket
-//! holds at most [`RateLimit::burst`] requests and refills at [`RateLimit::per_second`]; a request
-//! finding it empty is answered 429 Too Many Requests (RFC 6585 §4) with problem JSON and
-//! `Retry-After` (RFC 9110 §10.2.3) in whole seconds until the next request would be allowed.
+//! Rate limits, on the `governor` crate (GCRA, the token bucket's equivalent; one state per key):
+//!
+//! - [`RateLimiter`]: per-client limits of the unauthenticated endpoints, one bucket per client
+//!   address (IPv4 address, or IPv6 /64 network, since one IPv6 host usually holds a whole /64).
+//!   A bucket holds at most [`RateLimit::burst`] requests and refills at
+//!   [`RateLimit::per_second`]; a request finding it empty is answered 429 Too Many Requests
+//!   (RFC 6585 §4) with problem JSON and `Retry-After` (RFC 9110 §10.2.3) in whole seconds until
+//!   the next request would be allowed;
+//! - [`KeyedLimiter`]: the same for any key (the issuer's per-token limit, `N` per minute).
 //!
 //! Loopback is limited like any other address unless it is listed in [`RateLimit::exempt`]
 //! (behind a reverse proxy every request comes from the proxy: exempt it there and limit at the
-//! proxy). Limits are per process. Memory is bounded: buckets that have refilled are forgotten
-//! when the table grows past [`MAX_TRACKED`].
+//! proxy). Limits are per process. Memory is bounded: keys whose bucket has refilled are
+//! forgotten when the table grows past [`MAX_TRACKED`] (and if none has, the table is cleared:
+//! a flood of that many distinct addresses costs every client its bucket's history, never memory).
 
-use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::HashMapStateStore;
+use governor::Quota;
 use serde::Deserialize;
 
 use crate::problem::problem;
 
-/// Most client addresses tracked at once; beyond it, full buckets are dropped (and if all are in
-/// use, the oldest half).
+/// Most keys tracked at once (see the module documentation).
 pub const MAX_TRACKED: usize = 100_000;
 
 /// A rate limit setting (part of both services' configuration).
@@ -66,19 +75,120 @@ impl RateLimit {
         }
         Ok(())
     }
+
+    /// The `governor` quota; `None` when the setting limits nothing.
+    fn quota(&self) -> Option<Quota> {
+        if !self.enabled() {
+            return None;
+        }
+        // A rate too small to represent: one request per ~146 years.
+        let period = Duration::try_from_secs_f64(1.0 / self.per_second)
+            .unwrap_or(Duration::from_secs(u64::from(u32::MAX)));
+        let burst = NonZeroU32::new(self.burst).unwrap_or(NonZeroU32::MIN);
+        Quota::with_period(period).map(|q| q.allow_burst(burst))
+    }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    at: Instant,
+/// The current limiter, replaced by a fresh one when the table is full of keys still limited.
+type Slot<K, C> = Arc<RwLock<Option<Arc<Governor<K, C>>>>>;
+
+type Governor<K, C> =
+    governor::RateLimiter<K, HashMapStateStore<K>, C, NoOpMiddleware<<C as Clock>::Instant>>;
+
+/// A rate limiter per key (`None` quota: unlimited).
+#[derive(Debug)]
+pub struct KeyedLimiter<K: Hash + Eq + Clone, C: Clock = DefaultClock> {
+    quota: Option<Quota>,
+    limiter: Slot<K, C>,
+    clock: C,
 }
 
-/// Token buckets per client address.
-#[derive(Debug, Clone)]
-pub struct RateLimiter {
-    limit: Arc<RateLimit>,
-    buckets: Arc<Mutex<HashMap<IpAddr, Bucket>>>,
+impl<K: Hash + Eq + Clone, C: Clock + Clone> Clone for KeyedLimiter<K, C> {
+    fn clone(&self) -> Self {
+        Self {
+            quota: self.quota,
+            limiter: self.limiter.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
+    /// `n` requests per minute per key, all of them at once if need be (0: unlimited).
+    pub fn per_minute(n: u32) -> Self {
+        Self::with_clock(
+            NonZeroU32::new(n).map(Quota::per_minute),
+            DefaultClock::default(),
+        )
+    }
+}
+
+impl<K: Hash + Eq + Clone, C: Clock + Clone> KeyedLimiter<K, C> {
+    /// A limiter with `quota` on `clock` (tests pass `governor::clock::FakeRelativeClock`).
+    pub fn with_clock(quota: Option<Quota>, clock: C) -> Self {
+        let limiter = quota.map(|q| Self::fresh(q, &clock));
+        Self {
+            quota,
+            limiter: Arc::new(RwLock::new(limiter)),
+            clock,
+        }
+    }
+
+    fn fresh(quota: Quota, clock: &C) -> Arc<Governor<K, C>> {
+        Arc::new(governor::RateLimiter::hashmap_with_clock(
+            quota,
+            clock.clone(),
+        ))
+    }
+
+    /// The current limiter (a poisoned lock only means a panic elsewhere: the value is usable).
+    fn current(&self) -> Option<Arc<Governor<K, C>>> {
+        self.limiter
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Takes one request from `key`'s bucket: `Ok` when allowed, else the time until the next
+    /// request would be.
+    pub fn check(&self, key: &K) -> Result<(), Duration> {
+        let Some(mut limiter) = self.current() else {
+            return Ok(());
+        };
+        if limiter.len() >= MAX_TRACKED {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+            if let (true, Some(quota)) = (limiter.len() >= MAX_TRACKED, self.quota) {
+                let fresh = Self::fresh(quota, &self.clock);
+                *self.limiter.write().unwrap_or_else(|p| p.into_inner()) = Some(fresh.clone());
+                limiter = fresh;
+            }
+        }
+        limiter
+            .check_key(key)
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+    }
+
+    /// Keys tracked.
+    pub fn tracked(&self) -> usize {
+        self.current().map_or(0, |l| l.len())
+    }
+}
+
+/// Per-client-address limits ([`RateLimit`]).
+#[derive(Debug)]
+pub struct RateLimiter<C: Clock = DefaultClock> {
+    exempt: Arc<Vec<IpAddr>>,
+    keyed: KeyedLimiter<IpAddr, C>,
+}
+
+impl<C: Clock + Clone> Clone for RateLimiter<C> {
+    fn clone(&self) -> Self {
+        Self {
+            exempt: self.exempt.clone(),
+            keyed: self.keyed.clone(),
+        }
+    }
 }
 
 /// The bucket key of a client address: IPv4 (or IPv4-mapped IPv6) as is, IPv6 by its /64.
@@ -88,8 +198,8 @@ fn key(ip: IpAddr) -> IpAddr {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),
             None => {
-                let s = v6.segments();
-                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+                let [a, b, c, d, ..] = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0))
             }
         },
     }
@@ -98,54 +208,27 @@ fn key(ip: IpAddr) -> IpAddr {
 impl RateLimiter {
     /// A limiter with `limit`.
     pub fn new(limit: RateLimit) -> Self {
-        Self {
-            limit: Arc::new(limit),
-            buckets: Arc::new(Mutex::new(HashMap::new())),
-        }
-    }
-
-    /// Takes one request from `ip`'s bucket at time `now`: `Ok` when allowed, else the time until
-    /// the next request would be.
-    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
-        let limit = &self.limit;
-        if !limit.enabled()
-            || limit
-                .exempt
-                .iter()
-                .any(|e| e.to_canonical() == ip.to_canonical())
-        {
-            return Ok(());
-        }
-        let rate = limit.per_second;
-        let burst = f64::from(limit.burst.max(1));
-        // A poisoned lock only means another request panicked mid-update: the table is still usable.
-        let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= MAX_TRACKED && !map.contains_key(&key(ip)) {
-            prune(&mut map, now, rate, burst);
-        }
-        let b = map.entry(key(ip)).or_insert(Bucket {
-            tokens: burst,
-            at: now,
-        });
-        let elapsed = now.saturating_duration_since(b.at).as_secs_f64();
-        b.tokens = (b.tokens + elapsed * rate).min(burst);
-        b.at = now;
-        if b.tokens >= 1.0 {
-            b.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - b.tokens) / rate))
-        }
+        Self::with_clock(limit, DefaultClock::default())
     }
 }
 
-fn prune(map: &mut HashMap<IpAddr, Bucket>, now: Instant, rate: f64, burst: f64) {
-    map.retain(|_, b| b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * rate < burst);
-    if map.len() >= MAX_TRACKED {
-        let mut times: Vec<Instant> = map.values().map(|b| b.at).collect();
-        times.sort_unstable();
-        let cut = times[times.len() / 2];
-        map.retain(|_, b| b.at > cut);
+impl<C: Clock + Clone> RateLimiter<C> {
+    /// A limiter with `limit` on `clock`.
+    pub fn with_clock(limit: RateLimit, clock: C) -> Self {
+        let exempt = limit.exempt.iter().map(IpAddr::to_canonical).collect();
+        Self {
+            exempt: Arc::new(exempt),
+            keyed: KeyedLimiter::with_clock(limit.quota(), clock),
+        }
+    }
+
+    /// Takes one request from `ip`'s bucket: `Ok` when allowed, else the time until the next
+    /// request would be.
+    pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
+        if self.exempt.contains(&ip.to_canonical()) {
+            return Ok(());
+        }
+        self.keyed.check(&key(ip))
     }
 }
 
@@ -179,7 +262,7 @@ pub async fn rate_limit(State(limiter): State<RateLimiter>, req: Request, next: 
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     if let Some(ip) = client {
-        if let Err(wait) = limiter.check(ip, Instant::now()) {
+        if let Err(wait) = limiter.check(ip) {
             return too_many_requests(
                 wait,
                 "the per-client rate limit of this endpoint was reached",
@@ -192,53 +275,59 @@ pub async fn rate_limit(State(limiter): State<RateLimiter>, req: Request, next: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use governor::clock::FakeRelativeClock;
 
-    fn limiter(per_second: f64, burst: u32, exempt: Vec<IpAddr>) -> RateLimiter {
-        RateLimiter::new(RateLimit {
+    fn limiter(
+        per_second: f64,
+        burst: u32,
+        exempt: Vec<IpAddr>,
+    ) -> (RateLimiter<FakeRelativeClock>, FakeRelativeClock) {
+        let clock = FakeRelativeClock::default();
+        let limit = RateLimit {
             per_second,
             burst,
             exempt,
-        })
+        };
+        (RateLimiter::with_clock(limit, clock.clone()), clock)
     }
 
     #[test]
     fn burst_then_sustained_rate() {
-        let l = limiter(2.0, 3, vec![]);
-        let t0 = Instant::now();
+        let (l, clock) = limiter(2.0, 3, vec![]);
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
         for _ in 0..3 {
-            assert!(l.check(ip, t0).is_ok());
+            assert!(l.check(ip).is_ok());
         }
-        let wait = l.check(ip, t0).unwrap_err();
+        let wait = l.check(ip).unwrap_err();
         assert!((wait.as_secs_f64() - 0.5).abs() < 1e-6, "{wait:?}");
         assert_eq!(retry_after_secs(wait), 1);
         // Another client has its own bucket; after 0.5 s one more request is allowed.
-        assert!(l.check("10.0.0.1".parse().unwrap(), t0).is_ok());
-        assert!(l.check(ip, t0 + Duration::from_millis(500)).is_ok());
-        assert!(l.check(ip, t0 + Duration::from_millis(500)).is_err());
+        assert!(l.check("10.0.0.1".parse().unwrap()).is_ok());
+        clock.advance(Duration::from_millis(500));
+        assert!(l.check(ip).is_ok());
+        assert!(l.check(ip).is_err());
     }
 
     #[test]
     fn ipv6_by_64_exemptions_and_off() {
-        let l = limiter(1.0, 1, vec!["::1".parse().unwrap()]);
-        let t = Instant::now();
-        assert!(l.check("2001:db8::1".parse().unwrap(), t).is_ok());
+        let (l, _) = limiter(1.0, 1, vec!["::1".parse().unwrap()]);
+        assert!(l.check("2001:db8::1".parse().unwrap()).is_ok());
         assert!(
-            l.check("2001:db8::2".parse().unwrap(), t).is_err(),
+            l.check("2001:db8::2".parse().unwrap()).is_err(),
             "same /64, same bucket"
         );
-        assert!(l.check("2001:db8:0:1::1".parse().unwrap(), t).is_ok());
+        assert!(l.check("2001:db8:0:1::1".parse().unwrap()).is_ok());
         for _ in 0..10 {
-            assert!(l.check("::1".parse().unwrap(), t).is_ok());
+            assert!(l.check("::1".parse().unwrap()).is_ok());
         }
         // An exempt IPv4 address is exempt when it arrives IPv4-mapped on a dual-stack socket.
-        let l4 = limiter(1.0, 1, vec!["127.0.0.1".parse().unwrap()]);
+        let (l4, _) = limiter(1.0, 1, vec!["127.0.0.1".parse().unwrap()]);
         for _ in 0..3 {
-            assert!(l4.check("::ffff:127.0.0.1".parse().unwrap(), t).is_ok());
+            assert!(l4.check("::ffff:127.0.0.1".parse().unwrap()).is_ok());
         }
-        let off = limiter(0.0, 1, vec![]);
+        let (off, _) = limiter(0.0, 1, vec![]);
         for _ in 0..10 {
-            assert!(off.check("127.0.0.1".parse().unwrap(), t).is_ok());
+            assert!(off.check("127.0.0.1".parse().unwrap()).is_ok());
         }
         assert!(RateLimit {
             per_second: -1.0,
@@ -257,12 +346,24 @@ mod tests {
     }
 
     #[test]
+    fn per_minute_per_key() {
+        let clock = FakeRelativeClock::default();
+        let l = KeyedLimiter::with_clock(NonZeroU32::new(2).map(Quota::per_minute), clock.clone());
+        assert!(l.check(&"a").is_ok() && l.check(&"a").is_ok());
+        let wait = l.check(&"a").unwrap_err();
+        assert_eq!(retry_after_secs(wait), 30, "{wait:?}");
+        assert!(l.check(&"b").is_ok(), "another token has its own budget");
+        clock.advance(Duration::from_secs(30));
+        assert!(l.check(&"a").is_ok());
+        assert!(KeyedLimiter::<&str>::per_minute(0).check(&"a").is_ok());
+    }
+
+    #[test]
     fn table_is_bounded() {
-        let l = limiter(1.0, 1, vec![]);
-        let t = Instant::now();
+        let (l, _) = limiter(1.0, 1, vec![]);
         for i in 0..(MAX_TRACKED as u32 + 10) {
-            let _ = l.check(IpAddr::V4(i.into()), t);
+            let _ = l.check(IpAddr::V4(i.into()));
         }
-        assert!(l.buckets.lock().unwrap().len() <= MAX_TRACKED);
+        assert!(l.keyed.tracked() <= MAX_TRACKED, "{}", l.keyed.tracked());
     }
 }

@@ -27,7 +27,9 @@ impl Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
         for chunk in bytes.chunks(8) {
             let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
+            if let Some(head) = word.get_mut(..chunk.len()) {
+                head.copy_from_slice(chunk);
+            }
             self.add(u64::from_le_bytes(word));
         }
     }
@@ -143,7 +145,7 @@ impl<'a> DataGraph<'a> {
             let terms = &self.terms;
             let dup = self.sp.get(&(s, p)).is_some_and(|os| {
                 os.iter()
-                    .any(|&x| matches!(terms[x as usize], Term::Literal(m) if m == l))
+                    .any(|&x| matches!(terms.get(x as usize), Some(Term::Literal(m)) if m == l))
             });
             if dup {
                 return;
@@ -178,7 +180,9 @@ impl<'a> DataGraph<'a> {
     }
 
     pub(crate) fn term(&self, id: Id) -> &'a Term {
-        self.terms[id as usize]
+        // Ids come from this graph's interner only, so the fallback is never taken.
+        static MISSING: Term = Term::Blank(String::new());
+        self.terms.get(id as usize).copied().unwrap_or(&MISSING)
     }
 
     pub(crate) fn iri_id(&self, iri: &str) -> Option<Id> {
@@ -202,8 +206,8 @@ impl<'a> DataGraph<'a> {
     pub(crate) fn superclasses(&self, c: Id) -> Vec<Id> {
         let mut out = vec![c];
         let mut i = 0;
-        while i < out.len() {
-            if let Some(next) = self.supers.get(&out[i]) {
+        while let Some(&current) = out.get(i) {
+            if let Some(next) = self.supers.get(&current) {
                 for &n in next {
                     if !out.contains(&n) {
                         out.push(n);

@@ -314,7 +314,9 @@ fn as_bool(t: &Term, shape: &Term, what: &str) -> Result<bool, LoadError> {
 }
 
 impl Shapes {
-    /// Compiles the shapes graph given as `triples` (every triple of every shapes document).
+    /// Compiles the shapes graph given as `triples` (every triple of every shapes document):
+    /// find the shape nodes, index the graph by subject, add the `sh:or` members, compile each
+    /// shape, then check references (SHACL §4.7) and recursion (§3.4.3).
     pub fn compile(triples: Vec<(Term, String, Term)>) -> Result<Self, LoadError> {
         // An RDF graph is a set: the same triple twice (the EU shapes repeat a few) counts once.
         let mut distinct = HashSet::new();
@@ -323,230 +325,35 @@ impl Shapes {
             .filter(|t| distinct.insert(t.clone()))
             .collect();
         let triple_count = triples.len();
+        let (mut nodes, mut usage) = ShapeNodes::find(&triples)?;
         let mut by_subject: HashMap<Term, Vec<(String, Term)>> = HashMap::new();
-        let mut usage: HashMap<String, usize> = HashMap::new();
-        let mut shape_nodes: Vec<Term> = Vec::new();
-        let mut is_shape: HashSet<Term> = HashSet::new();
-        let mut add_shape = |t: &Term, nodes: &mut Vec<Term>| {
-            if is_shape.insert(t.clone()) {
-                nodes.push(t.clone());
-            }
-        };
-        for (s, p, o) in &triples {
-            if let Some(local) = sh_local(p) {
-                *usage.entry(format!("sh:{local}")).or_default() += 1;
-                add_shape(s, &mut shape_nodes);
-                if matches!(local, "property" | "node") {
-                    add_shape(o, &mut shape_nodes);
-                }
-            }
-            if p == RDF_TYPE {
-                if let Term::Iri(o) = o {
-                    if let Some(local) = sh_local(o) {
-                        *usage.entry(format!("a sh:{local}")).or_default() += 1;
-                        match local {
-                            "NodeShape" | "PropertyShape" => add_shape(s, &mut shape_nodes),
-                            l if NOT_SHACL.contains(&l) => {}
-                            l => return Err(unsupported(s, format!("rdf:type sh:{l}"))),
-                        }
-                    }
-                }
-            }
-        }
         for (s, p, o) in triples {
             by_subject.entry(s).or_default().push((p, o));
         }
         let graph = Graph { by_subject };
-        // Members of sh:or lists are shapes too.
-        let mut i = 0;
-        while i < shape_nodes.len() {
-            let s = shape_nodes[i].clone();
-            for head in graph
-                .objects(&s, &format!("{SH}or"))
-                .cloned()
-                .collect::<Vec<_>>()
-            {
-                for m in graph.list(&head, &s)? {
-                    add_shape(&m, &mut shape_nodes);
-                }
-            }
-            i += 1;
-        }
-        let ids: HashMap<Term, ShapeId> = shape_nodes
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i))
-            .collect();
-        let shape_id = |t: &Term| -> Result<ShapeId, LoadError> {
-            ids.get(t)
-                .copied()
-                .ok_or_else(|| invalid(t, "referenced as a shape but not recognised as one"))
-        };
-        let mut vocab: Vec<String> = Vec::new();
-        let mut vocab_ids: HashMap<String, VocabId> = HashMap::new();
-        let mut intern = |iri: &str| -> VocabId {
-            if let Some(&v) = vocab_ids.get(iri) {
-                return v;
-            }
-            vocab.push(iri.to_owned());
-            vocab_ids.insert(iri.to_owned(), vocab.len() - 1);
-            vocab.len() - 1
+        nodes.add_or_members(&graph)?;
+        let shape_nodes = nodes.nodes;
+        let mut compiler = Compiler {
+            ids: shape_nodes
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.clone(), i))
+                .collect(),
+            vocab: Vec::new(),
+            vocab_ids: HashMap::new(),
+            targets: HashMap::new(),
+            path_kinds: HashMap::new(),
         };
         let mut shapes = Vec::with_capacity(shape_nodes.len());
-        let mut targets: HashMap<String, Vec<ShapeId>> = HashMap::new();
-        let mut path_kinds: HashMap<&'static str, usize> = HashMap::new();
         for (id, node) in shape_nodes.iter().enumerate() {
-            let mut shape = Shape {
-                name: node.clone(),
-                path: None,
-                deactivated: false,
-                severity: Severity::Violation,
-                message: None,
-                constraints: Vec::new(),
-            };
-            let mut seen_single: HashSet<&str> = HashSet::new();
-            let empty = Vec::new();
-            let props = graph.by_subject.get(node).unwrap_or(&empty);
-            for (p, o) in props {
-                if p == RDF_TYPE {
-                    if let Term::Iri(c) = o {
-                        if c == RDFS_CLASS || c == OWL_CLASS {
-                            return Err(unsupported(node, "implicit class target (a shape that is also a class, SHACL §2.1.3.3)"));
-                        }
-                    }
-                    continue;
-                }
-                let Some(local) = sh_local(p) else { continue };
-                if matches!(local, "path" | "deactivated" | "severity")
-                    && !seen_single.insert(local)
-                {
-                    return Err(invalid(node, &format!("more than one sh:{local}")));
-                }
-                match local {
-                    "targetClass" => {
-                        let c = as_iri(o, node, "sh:targetClass")?;
-                        targets.entry(c.to_owned()).or_default().push(id);
-                    }
-                    "path" => match o {
-                        Term::Iri(i) => {
-                            *path_kinds.entry("predicate path").or_default() += 1;
-                            shape.path = Some((intern(i), i.clone()));
-                        }
-                        _ => {
-                            return Err(unsupported(
-                                node,
-                                "complex property path (only predicate paths, SHACL §2.3.1.1)",
-                            ))
-                        }
-                    },
-                    "deactivated" => shape.deactivated = as_bool(o, node, "sh:deactivated")?,
-                    "severity" => {
-                        shape.severity = match o {
-                            Term::Iri(i) if i == Severity::Violation.iri() => Severity::Violation,
-                            Term::Iri(i) if i == Severity::Warning.iri() => Severity::Warning,
-                            Term::Iri(i) if i == Severity::Info.iri() => Severity::Info,
-                            other => {
-                                return Err(unsupported(
-                                    node,
-                                    format!("sh:severity {}", show(other)),
-                                ))
-                            }
-                        }
-                    }
-                    "message" => {
-                        if let Term::Literal(l) = o {
-                            let preferred = matches!(l.language.as_deref(), None | Some("en"));
-                            if shape.message.is_none() || preferred {
-                                shape.message = Some(l.value.clone());
-                            }
-                        }
-                    }
-                    "class" => {
-                        let c = as_iri(o, node, "sh:class")?;
-                        shape.constraints.push(Constraint::Class(intern(c)));
-                    }
-                    "datatype" => {
-                        let d = as_iri(o, node, "sh:datatype")?;
-                        if !xsd::KNOWN_DATATYPES.contains(&d) {
-                            return Err(unsupported(
-                                node,
-                                format!("sh:datatype <{d}> (lexical space not implemented)"),
-                            ));
-                        }
-                        shape.constraints.push(Constraint::Datatype(d.to_owned()));
-                    }
-                    "nodeKind" => {
-                        let k = as_iri(o, node, "sh:nodeKind")?;
-                        let kind = sh_local(k).and_then(NodeKind::from_local).ok_or_else(|| {
-                            invalid(node, "sh:nodeKind must be one of the six sh: node kinds")
-                        })?;
-                        shape.constraints.push(Constraint::NodeKind(kind));
-                    }
-                    "minCount" => shape.constraints.push(Constraint::MinCount(as_count(
-                        o,
-                        node,
-                        "sh:minCount",
-                    )?)),
-                    "maxCount" => shape.constraints.push(Constraint::MaxCount(as_count(
-                        o,
-                        node,
-                        "sh:maxCount",
-                    )?)),
-                    "maxInclusive" => match o {
-                        Term::Literal(l) if xsd::is_numeric_datatype(&l.datatype) => {
-                            shape.constraints.push(Constraint::MaxInclusive(l.clone()))
-                        }
-                        other => {
-                            return Err(unsupported(
-                                node,
-                                format!("sh:maxInclusive {} (only numeric bounds)", show(other)),
-                            ))
-                        }
-                    },
-                    "uniqueLang" => {
-                        if as_bool(o, node, "sh:uniqueLang")? {
-                            shape.constraints.push(Constraint::UniqueLang);
-                        }
-                    }
-                    "hasValue" => shape.constraints.push(Constraint::HasValue(o.clone())),
-                    "or" => {
-                        let members = graph
-                            .list(o, node)?
-                            .iter()
-                            .map(&shape_id)
-                            .collect::<Result<Vec<_>, _>>()?;
-                        shape.constraints.push(Constraint::Or(members));
-                    }
-                    "node" => shape.constraints.push(Constraint::Node(shape_id(o)?)),
-                    "property" => shape.constraints.push(Constraint::Property(shape_id(o)?)),
-                    l if NON_VALIDATING.contains(&l) || NOT_SHACL.contains(&l) => {}
-                    l => return Err(unsupported(node, format!("sh:{l}"))),
-                }
-            }
-            shapes.push(shape);
+            shapes.push(compiler.shape(id, node, &graph)?);
         }
-        for (k, v) in path_kinds {
+        for (k, v) in compiler.path_kinds {
             usage.insert(k.to_owned(), v);
         }
-        // Well-formedness of references (SHACL §4.7.1: sh:node values are node shapes; §4.7.2:
-        // sh:property values are property shapes).
-        for shape in &shapes {
-            for c in &shape.constraints {
-                match c {
-                    Constraint::Node(n) if shapes[*n].path.is_some() => {
-                        return Err(invalid(&shape.name, "sh:node refers to a property shape"))
-                    }
-                    Constraint::Property(p) if shapes[*p].path.is_none() => {
-                        return Err(invalid(
-                            &shape.name,
-                            "sh:property refers to a shape without sh:path",
-                        ))
-                    }
-                    _ => {}
-                }
-            }
-        }
+        check_references(&shapes)?;
         check_acyclic(&shapes)?;
+        let mut targets = compiler.targets;
         for list in targets.values_mut() {
             list.dedup();
         }
@@ -554,7 +361,7 @@ impl Shapes {
         usage.sort();
         Ok(Shapes {
             shapes,
-            vocab,
+            vocab: compiler.vocab,
             targets,
             usage,
             triples: triple_count,
@@ -583,44 +390,311 @@ impl Shapes {
     }
 }
 
+/// The shape nodes of a shapes graph (SHACL §2.1: subjects of `sh:` properties, objects of
+/// `sh:property` / `sh:node`, instances of `sh:NodeShape` / `sh:PropertyShape`, `sh:or` members),
+/// in first-seen order.
+struct ShapeNodes {
+    nodes: Vec<Term>,
+    seen: HashSet<Term>,
+}
+
+impl ShapeNodes {
+    fn add(&mut self, t: &Term) {
+        if self.seen.insert(t.clone()) {
+            self.nodes.push(t.clone());
+        }
+    }
+
+    /// The shape nodes named by the triples, and how often each SHACL construct occurs.
+    fn find(triples: &[(Term, String, Term)]) -> Result<(Self, HashMap<String, usize>), LoadError> {
+        let mut found = ShapeNodes {
+            nodes: Vec::new(),
+            seen: HashSet::new(),
+        };
+        let mut usage: HashMap<String, usize> = HashMap::new();
+        for (s, p, o) in triples {
+            if let Some(local) = sh_local(p) {
+                *usage.entry(format!("sh:{local}")).or_default() += 1;
+                found.add(s);
+                if matches!(local, "property" | "node") {
+                    found.add(o);
+                }
+            }
+            if p == RDF_TYPE {
+                if let Term::Iri(o) = o {
+                    if let Some(local) = sh_local(o) {
+                        *usage.entry(format!("a sh:{local}")).or_default() += 1;
+                        match local {
+                            "NodeShape" | "PropertyShape" => found.add(s),
+                            l if NOT_SHACL.contains(&l) => {}
+                            l => return Err(unsupported(s, format!("rdf:type sh:{l}"))),
+                        }
+                    }
+                }
+            }
+        }
+        Ok((found, usage))
+    }
+
+    /// Members of `sh:or` lists are shapes too (and may have `sh:or` lists of their own).
+    fn add_or_members(&mut self, graph: &Graph) -> Result<(), LoadError> {
+        let mut i = 0;
+        while let Some(s) = self.nodes.get(i).cloned() {
+            for head in graph
+                .objects(&s, &format!("{SH}or"))
+                .cloned()
+                .collect::<Vec<_>>()
+            {
+                for m in graph.list(&head, &s)? {
+                    self.add(&m);
+                }
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The state of compiling shapes: shape ids, the interned vocabulary, targets and path usage.
+struct Compiler {
+    ids: HashMap<Term, ShapeId>,
+    vocab: Vec<String>,
+    vocab_ids: HashMap<String, VocabId>,
+    targets: HashMap<String, Vec<ShapeId>>,
+    path_kinds: HashMap<&'static str, usize>,
+}
+
+impl Compiler {
+    fn shape_id(&self, t: &Term) -> Result<ShapeId, LoadError> {
+        self.ids
+            .get(t)
+            .copied()
+            .ok_or_else(|| invalid(t, "referenced as a shape but not recognised as one"))
+    }
+
+    fn intern(&mut self, iri: &str) -> VocabId {
+        if let Some(&v) = self.vocab_ids.get(iri) {
+            return v;
+        }
+        let id = self.vocab.len();
+        self.vocab.push(iri.to_owned());
+        self.vocab_ids.insert(iri.to_owned(), id);
+        id
+    }
+
+    /// Compiles the shape `node` (id `id`) from its properties.
+    fn shape(&mut self, id: ShapeId, node: &Term, graph: &Graph) -> Result<Shape, LoadError> {
+        let mut shape = Shape {
+            name: node.clone(),
+            path: None,
+            deactivated: false,
+            severity: Severity::Violation,
+            message: None,
+            constraints: Vec::new(),
+        };
+        let mut seen_single: HashSet<&str> = HashSet::new();
+        let empty = Vec::new();
+        let props = graph.by_subject.get(node).unwrap_or(&empty);
+        for (p, o) in props {
+            if p == RDF_TYPE {
+                if let Term::Iri(c) = o {
+                    if c == RDFS_CLASS || c == OWL_CLASS {
+                        return Err(unsupported(
+                            node,
+                            "implicit class target (a shape that is also a class, SHACL §2.1.3.3)",
+                        ));
+                    }
+                }
+                continue;
+            }
+            let Some(local) = sh_local(p) else { continue };
+            if matches!(local, "path" | "deactivated" | "severity") && !seen_single.insert(local) {
+                return Err(invalid(node, &format!("more than one sh:{local}")));
+            }
+            self.property(&mut shape, (id, node), local, o, graph)?;
+        }
+        Ok(shape)
+    }
+
+    /// Applies one `sh:` property (`local` is its local name, `o` its value) to `shape`.
+    fn property(
+        &mut self,
+        shape: &mut Shape,
+        (id, node): (ShapeId, &Term),
+        local: &str,
+        o: &Term,
+        graph: &Graph,
+    ) -> Result<(), LoadError> {
+        match local {
+            "targetClass" => {
+                let c = as_iri(o, node, "sh:targetClass")?;
+                self.targets.entry(c.to_owned()).or_default().push(id);
+            }
+            "path" => match o {
+                Term::Iri(i) => {
+                    *self.path_kinds.entry("predicate path").or_default() += 1;
+                    shape.path = Some((self.intern(i), i.clone()));
+                }
+                _ => {
+                    return Err(unsupported(
+                        node,
+                        "complex property path (only predicate paths, SHACL §2.3.1.1)",
+                    ))
+                }
+            },
+            "deactivated" => shape.deactivated = as_bool(o, node, "sh:deactivated")?,
+            "severity" => {
+                shape.severity = match o {
+                    Term::Iri(i) if i == Severity::Violation.iri() => Severity::Violation,
+                    Term::Iri(i) if i == Severity::Warning.iri() => Severity::Warning,
+                    Term::Iri(i) if i == Severity::Info.iri() => Severity::Info,
+                    other => return Err(unsupported(node, format!("sh:severity {}", show(other)))),
+                }
+            }
+            "message" => {
+                if let Term::Literal(l) = o {
+                    let preferred = matches!(l.language.as_deref(), None | Some("en"));
+                    if shape.message.is_none() || preferred {
+                        shape.message = Some(l.value.clone());
+                    }
+                }
+            }
+            "class" => {
+                let c = as_iri(o, node, "sh:class")?;
+                shape.constraints.push(Constraint::Class(self.intern(c)));
+            }
+            "datatype" => {
+                let d = as_iri(o, node, "sh:datatype")?;
+                if !xsd::KNOWN_DATATYPES.contains(&d) {
+                    return Err(unsupported(
+                        node,
+                        format!("sh:datatype <{d}> (lexical space not implemented)"),
+                    ));
+                }
+                shape.constraints.push(Constraint::Datatype(d.to_owned()));
+            }
+            "nodeKind" => {
+                let k = as_iri(o, node, "sh:nodeKind")?;
+                let kind = sh_local(k).and_then(NodeKind::from_local).ok_or_else(|| {
+                    invalid(node, "sh:nodeKind must be one of the six sh: node kinds")
+                })?;
+                shape.constraints.push(Constraint::NodeKind(kind));
+            }
+            "minCount" => {
+                shape
+                    .constraints
+                    .push(Constraint::MinCount(as_count(o, node, "sh:minCount")?))
+            }
+            "maxCount" => {
+                shape
+                    .constraints
+                    .push(Constraint::MaxCount(as_count(o, node, "sh:maxCount")?))
+            }
+            "maxInclusive" => match o {
+                Term::Literal(l) if xsd::is_numeric_datatype(&l.datatype) => {
+                    shape.constraints.push(Constraint::MaxInclusive(l.clone()))
+                }
+                other => {
+                    return Err(unsupported(
+                        node,
+                        format!("sh:maxInclusive {} (only numeric bounds)", show(other)),
+                    ))
+                }
+            },
+            "uniqueLang" => {
+                if as_bool(o, node, "sh:uniqueLang")? {
+                    shape.constraints.push(Constraint::UniqueLang);
+                }
+            }
+            "hasValue" => shape.constraints.push(Constraint::HasValue(o.clone())),
+            "or" => {
+                let members = graph
+                    .list(o, node)?
+                    .iter()
+                    .map(|m| self.shape_id(m))
+                    .collect::<Result<Vec<_>, _>>()?;
+                shape.constraints.push(Constraint::Or(members));
+            }
+            "node" => shape.constraints.push(Constraint::Node(self.shape_id(o)?)),
+            "property" => shape
+                .constraints
+                .push(Constraint::Property(self.shape_id(o)?)),
+            l if NON_VALIDATING.contains(&l) || NOT_SHACL.contains(&l) => {}
+            l => return Err(unsupported(node, format!("sh:{l}"))),
+        }
+        Ok(())
+    }
+}
+
+/// Well-formedness of references (SHACL §4.7.1: sh:node values are node shapes; §4.7.2:
+/// sh:property values are property shapes).
+fn check_references(shapes: &[Shape]) -> Result<(), LoadError> {
+    for shape in shapes {
+        for c in &shape.constraints {
+            match c {
+                Constraint::Node(n) if shapes.get(*n).is_some_and(|t| t.path.is_some()) => {
+                    return Err(invalid(&shape.name, "sh:node refers to a property shape"))
+                }
+                Constraint::Property(p) if shapes.get(*p).is_some_and(|t| t.path.is_none()) => {
+                    return Err(invalid(
+                        &shape.name,
+                        "sh:property refers to a shape without sh:path",
+                    ))
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Rejects recursive shapes (SHACL §3.4.3: validation with recursive shapes is not defined).
 fn check_acyclic(shapes: &[Shape]) -> Result<(), LoadError> {
-    // 0 = unvisited, 1 = on stack, 2 = done.
-    let mut state = vec![0u8; shapes.len()];
+    const UNVISITED: u8 = 0;
+    const ON_STACK: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![UNVISITED; shapes.len()];
+    let set = |state: &mut Vec<u8>, s: ShapeId, v: u8| {
+        if let Some(slot) = state.get_mut(s) {
+            *slot = v;
+        }
+    };
     for start in 0..shapes.len() {
-        if state[start] != 0 {
+        if state.get(start) != Some(&UNVISITED) {
             continue;
         }
         let mut stack: Vec<(ShapeId, usize)> = vec![(start, 0)];
-        state[start] = 1;
+        set(&mut state, start, ON_STACK);
         while let Some((s, i)) = stack.pop() {
-            let refs: Vec<ShapeId> = shapes[s]
-                .constraints
-                .iter()
+            let refs: Vec<ShapeId> = shapes
+                .get(s)
+                .into_iter()
+                .flat_map(|shape| &shape.constraints)
                 .flat_map(|c| match c {
                     Constraint::Or(m) => m.clone(),
                     Constraint::Node(n) | Constraint::Property(n) => vec![*n],
                     _ => Vec::new(),
                 })
                 .collect();
-            if i < refs.len() {
-                stack.push((s, i + 1));
-                let r = refs[i];
-                match state[r] {
-                    1 => {
-                        return Err(unsupported(
-                            &shapes[r].name,
-                            "recursive shape reference (SHACL §3.4.3)",
-                        ))
-                    }
-                    0 => {
-                        state[r] = 1;
-                        stack.push((r, 0));
-                    }
-                    _ => {}
+            let Some(&r) = refs.get(i) else {
+                set(&mut state, s, DONE);
+                continue;
+            };
+            stack.push((s, i + 1));
+            match state.get(r) {
+                Some(&ON_STACK) => {
+                    static UNNAMED: Term = Term::Blank(String::new());
+                    let name = shapes.get(r).map_or(&UNNAMED, |t| &t.name);
+                    return Err(unsupported(
+                        name,
+                        "recursive shape reference (SHACL §3.4.3)",
+                    ));
                 }
-            } else {
-                state[s] = 2;
+                Some(&UNVISITED) => {
+                    set(&mut state, r, ON_STACK);
+                    stack.push((r, 0));
+                }
+                _ => {}
             }
         }
     }
@@ -630,6 +704,7 @@ fn check_acyclic(shapes: &[Shape]) -> Result<(), LoadError> {
 /// Converts an oxrdf term of a shapes document into a [`Term`]; blank nodes are scoped to the
 /// document (`doc` prefix) so that merging documents never joins their blank nodes.
 pub(crate) fn from_ox(term: oxrdf::Term, doc: usize) -> Option<Term> {
+    // oxrdf's term enums grow variants behind features (RDF-star); the catch-all stays for them.
     #[allow(unreachable_patterns)]
     match term {
         oxrdf::Term::NamedNode(n) => Some(Term::Iri(n.into_string())),
@@ -647,6 +722,7 @@ pub(crate) fn from_ox(term: oxrdf::Term, doc: usize) -> Option<Term> {
 }
 
 pub(crate) fn subject_from_ox(s: oxrdf::Subject, doc: usize) -> Option<Term> {
+    // oxrdf's term enums grow variants behind features (RDF-star); the catch-all stays for them.
     #[allow(unreachable_patterns)]
     match s {
         oxrdf::Subject::NamedNode(n) => Some(Term::Iri(n.into_string())),

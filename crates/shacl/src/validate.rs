@@ -139,7 +139,7 @@ pub fn validate(shapes: &Shapes, graph: &DataGraph<'_>) -> ValidationReport {
     for &(shape, _, focus) in &pairs {
         ctx.validate_shape(shape, focus, &mut Sink::Collect(&mut raw));
     }
-    let results: Vec<ValidationResult> = raw.into_iter().map(|r| ctx.result(r)).collect();
+    let results: Vec<ValidationResult> = raw.into_iter().filter_map(|r| ctx.result(r)).collect();
     ValidationReport {
         conforms: !results.iter().any(|r| r.severity == Severity::Violation),
         results,
@@ -157,183 +157,242 @@ impl Ctx<'_> {
 
     /// Validates `focus` against `shape_id`; returns whether it conforms (no result).
     fn validate_shape(&self, shape_id: ShapeId, focus: Id, sink: &mut Sink<'_>) -> bool {
-        let shape = &self.shapes.shapes[shape_id];
+        let Some(shape) = self.shapes.shapes.get(shape_id) else {
+            // Shape ids come from the compiled shapes only; an unknown one has no constraints.
+            return true;
+        };
         if shape.deactivated {
             return true;
         }
         let focus_slot = [focus];
         let values: &[Id] = match &shape.path {
-            Some((p, _)) => match self.vocab[*p] {
+            Some((p, _)) => match self.vocab.get(*p).copied().flatten() {
                 Some(p) => self.g.objects(focus, p),
                 None => &[],
             },
             None => &focus_slot,
         };
         let mut conforms = true;
-        macro_rules! fail {
-            ($constraint:expr, $value:expr, $detail:expr) => {{
-                conforms = false;
-                let raw = Raw {
-                    focus,
-                    shape: shape_id,
-                    constraint: $constraint,
-                    value: $value,
-                    detail: $detail,
-                    nested: Vec::new(),
-                };
-                if !sink.push(raw) {
-                    return false;
-                }
-            }};
-        }
         for (ci, c) in shape.constraints.iter().enumerate() {
-            match c {
-                Constraint::Class(class) => {
-                    let class = self.vocab[*class];
-                    for &v in values {
-                        if matches!(self.g.term(v), Term::Literal(_)) || !self.is_instance(v, class)
-                        {
-                            fail!(ci, Some(v), None);
-                        }
-                    }
-                }
-                Constraint::Datatype(dt) => {
-                    for &v in values {
-                        let ok = match self.g.term(v) {
-                            Term::Literal(l) => l.datatype == *dt && xsd::is_valid(dt, &l.value),
-                            _ => false,
-                        };
-                        if !ok {
-                            fail!(ci, Some(v), None);
-                        }
-                    }
-                }
-                Constraint::NodeKind(kind) => {
-                    use crate::shapes::NodeKind as K;
-                    for &v in values {
-                        let ok = match self.g.term(v) {
-                            Term::Iri(_) => {
-                                matches!(kind, K::Iri | K::BlankNodeOrIri | K::IriOrLiteral)
-                            }
-                            Term::Blank(_) => matches!(
-                                kind,
-                                K::BlankNode | K::BlankNodeOrIri | K::BlankNodeOrLiteral
-                            ),
-                            Term::Literal(_) => {
-                                matches!(kind, K::Literal | K::BlankNodeOrLiteral | K::IriOrLiteral)
-                            }
-                        };
-                        if !ok {
-                            fail!(ci, Some(v), None);
-                        }
-                    }
-                }
-                Constraint::MinCount(n) => {
-                    if (values.len() as u64) < *n {
-                        fail!(ci, None, None);
-                    }
-                }
-                Constraint::MaxCount(n) => {
-                    if (values.len() as u64) > *n {
-                        fail!(ci, None, None);
-                    }
-                }
-                Constraint::MaxInclusive(max) => {
-                    for &v in values {
-                        let ok = match self.g.term(v) {
-                            Term::Literal(l) => matches!(
-                                xsd::compare_numeric(
-                                    (&l.value, &l.datatype),
-                                    (&max.value, &max.datatype)
-                                ),
-                                Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
-                            ),
-                            _ => false,
-                        };
-                        if !ok {
-                            fail!(ci, Some(v), None);
-                        }
-                    }
-                }
-                Constraint::UniqueLang => {
-                    let mut seen: Vec<String> = Vec::new();
-                    let mut dup: Vec<String> = Vec::new();
-                    for &v in values {
-                        if let Term::Literal(l) = self.g.term(v) {
-                            if let Some(lang) = l.language.as_deref().filter(|l| !l.is_empty()) {
-                                let lang = lang.to_ascii_lowercase();
-                                if seen.contains(&lang) {
-                                    if !dup.contains(&lang) {
-                                        dup.push(lang);
-                                    }
-                                } else {
-                                    seen.push(lang);
-                                }
-                            }
-                        }
-                    }
-                    for lang in dup {
-                        fail!(ci, None, Some(lang));
-                    }
-                }
-                Constraint::HasValue(t) => {
-                    if !values.iter().any(|&v| self.g.term(v) == t) {
-                        fail!(ci, None, None);
-                    }
-                }
-                Constraint::Or(members) => {
-                    for &v in values {
-                        if !members
-                            .iter()
-                            .any(|&m| self.validate_shape(m, v, &mut Sink::Probe))
-                        {
-                            fail!(ci, Some(v), None);
-                        }
-                    }
-                }
+            let keep_going = match c {
                 Constraint::Node(n) => {
-                    for &v in values {
-                        if !self.validate_shape(*n, v, &mut Sink::Probe) {
-                            conforms = false;
-                            let Sink::Collect(out) = sink else {
-                                return false;
-                            };
-                            // The explanation (sh:detail): the node shape's results for v.
-                            let mut nested = Vec::new();
-                            self.validate_shape(*n, v, &mut Sink::Collect(&mut nested));
-                            out.push(Raw {
-                                focus,
-                                shape: shape_id,
-                                constraint: ci,
-                                value: Some(v),
-                                detail: None,
-                                nested,
-                            });
+                    self.check_node(*n, (shape_id, ci, focus), values, sink, &mut conforms)
+                }
+                Constraint::Property(p) => self.check_property(*p, values, sink, &mut conforms),
+                other => {
+                    let mut go_on = true;
+                    for (value, detail) in self.failures(other, values, matches!(sink, Sink::Probe))
+                    {
+                        conforms = false;
+                        let raw = Raw {
+                            focus,
+                            shape: shape_id,
+                            constraint: ci,
+                            value,
+                            detail,
+                            nested: Vec::new(),
+                        };
+                        if !sink.push(raw) {
+                            go_on = false;
+                            break;
                         }
                     }
+                    go_on
                 }
-                Constraint::Property(p) => {
-                    for &v in values {
-                        if !self.validate_shape(*p, v, sink) {
-                            conforms = false;
-                            if matches!(sink, Sink::Probe) {
-                                return false;
-                            }
-                        }
-                    }
-                }
+            };
+            if !keep_going {
+                return false;
             }
         }
         conforms
     }
 
-    fn result(&self, mut r: Raw) -> ValidationResult {
+    /// `sh:node` (§4.7.1): each value conforms to node shape `n`; a failure carries the node
+    /// shape's own results as its details. Returns `false` when the caller can stop (probing).
+    fn check_node(
+        &self,
+        n: ShapeId,
+        (shape_id, ci, focus): (ShapeId, usize, Id),
+        values: &[Id],
+        sink: &mut Sink<'_>,
+        conforms: &mut bool,
+    ) -> bool {
+        for &v in values {
+            if !self.validate_shape(n, v, &mut Sink::Probe) {
+                *conforms = false;
+                let Sink::Collect(out) = sink else {
+                    return false;
+                };
+                // The explanation (sh:detail): the node shape's results for v.
+                let mut nested = Vec::new();
+                self.validate_shape(n, v, &mut Sink::Collect(&mut nested));
+                out.push(Raw {
+                    focus,
+                    shape: shape_id,
+                    constraint: ci,
+                    value: Some(v),
+                    detail: None,
+                    nested,
+                });
+            }
+        }
+        true
+    }
+
+    /// `sh:property` (§4.7.2): each value conforms to property shape `p`, whose results go to
+    /// the same sink. Returns `false` when the caller can stop (probing).
+    fn check_property(
+        &self,
+        p: ShapeId,
+        values: &[Id],
+        sink: &mut Sink<'_>,
+        conforms: &mut bool,
+    ) -> bool {
+        for &v in values {
+            if !self.validate_shape(p, v, sink) {
+                *conforms = false;
+                if matches!(sink, Sink::Probe) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// The failures of a value-level constraint (every component but `sh:node` and
+    /// `sh:property`), in value order: (the value, if the component reports one; a detail).
+    /// With `first_only` (probing), it stops at the first failure: one decides conformance.
+    fn failures(
+        &self,
+        c: &Constraint,
+        values: &[Id],
+        first_only: bool,
+    ) -> Vec<(Option<Id>, Option<String>)> {
+        let mut out = Vec::new();
+        macro_rules! fail {
+            ($value:expr, $detail:expr) => {{
+                out.push(($value, $detail));
+                if first_only {
+                    return out;
+                }
+            }};
+        }
+        match c {
+            Constraint::Class(class) => {
+                let class = self.vocab.get(*class).copied().flatten();
+                for &v in values {
+                    if matches!(self.g.term(v), Term::Literal(_)) || !self.is_instance(v, class) {
+                        fail!(Some(v), None);
+                    }
+                }
+            }
+            Constraint::Datatype(dt) => {
+                for &v in values {
+                    let ok = match self.g.term(v) {
+                        Term::Literal(l) => l.datatype == *dt && xsd::is_valid(dt, &l.value),
+                        _ => false,
+                    };
+                    if !ok {
+                        fail!(Some(v), None);
+                    }
+                }
+            }
+            Constraint::NodeKind(kind) => {
+                use crate::shapes::NodeKind as K;
+                for &v in values {
+                    let ok = match self.g.term(v) {
+                        Term::Iri(_) => {
+                            matches!(kind, K::Iri | K::BlankNodeOrIri | K::IriOrLiteral)
+                        }
+                        Term::Blank(_) => matches!(
+                            kind,
+                            K::BlankNode | K::BlankNodeOrIri | K::BlankNodeOrLiteral
+                        ),
+                        Term::Literal(_) => {
+                            matches!(kind, K::Literal | K::BlankNodeOrLiteral | K::IriOrLiteral)
+                        }
+                    };
+                    if !ok {
+                        fail!(Some(v), None);
+                    }
+                }
+            }
+            Constraint::MinCount(n) => {
+                if (values.len() as u64) < *n {
+                    fail!(None, None);
+                }
+            }
+            Constraint::MaxCount(n) => {
+                if (values.len() as u64) > *n {
+                    fail!(None, None);
+                }
+            }
+            Constraint::MaxInclusive(max) => {
+                for &v in values {
+                    let ok = match self.g.term(v) {
+                        Term::Literal(l) => matches!(
+                            xsd::compare_numeric(
+                                (&l.value, &l.datatype),
+                                (&max.value, &max.datatype)
+                            ),
+                            Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+                        ),
+                        _ => false,
+                    };
+                    if !ok {
+                        fail!(Some(v), None);
+                    }
+                }
+            }
+            Constraint::UniqueLang => {
+                let mut seen: Vec<String> = Vec::new();
+                let mut dup: Vec<String> = Vec::new();
+                for &v in values {
+                    if let Term::Literal(l) = self.g.term(v) {
+                        if let Some(lang) = l.language.as_deref().filter(|l| !l.is_empty()) {
+                            let lang = lang.to_ascii_lowercase();
+                            if seen.contains(&lang) {
+                                if !dup.contains(&lang) {
+                                    dup.push(lang);
+                                }
+                            } else {
+                                seen.push(lang);
+                            }
+                        }
+                    }
+                }
+                for lang in dup {
+                    fail!(None, Some(lang));
+                }
+            }
+            Constraint::HasValue(t) => {
+                if !values.iter().any(|&v| self.g.term(v) == t) {
+                    fail!(None, None);
+                }
+            }
+            Constraint::Or(members) => {
+                for &v in values {
+                    if !members
+                        .iter()
+                        .any(|&m| self.validate_shape(m, v, &mut Sink::Probe))
+                    {
+                        fail!(Some(v), None);
+                    }
+                }
+            }
+            Constraint::Node(_) | Constraint::Property(_) => {}
+        }
+        out
+    }
+
+    /// The report entry of a raw result (`None` only for ids that no compiled shape has).
+    fn result(&self, mut r: Raw) -> Option<ValidationResult> {
         let details = std::mem::take(&mut r.nested)
             .into_iter()
-            .map(|d| self.result(d))
+            .filter_map(|d| self.result(d))
             .collect();
-        let shape = &self.shapes.shapes[r.shape];
-        let c = &shape.constraints[r.constraint];
+        let shape = self.shapes.shapes.get(r.shape)?;
+        let c = shape.constraints.get(r.constraint)?;
         let path = shape.path.as_ref().map(|(_, p)| p.clone());
         let value = r.value.map(|v| self.g.term(v).clone());
         let component = match c {
@@ -353,7 +412,7 @@ impl Ctx<'_> {
             .message
             .clone()
             .unwrap_or_else(|| self.generic_message(c, &r, path.as_deref()));
-        ValidationResult {
+        Some(ValidationResult {
             focus_node: self.g.term(r.focus).clone(),
             path,
             component,
@@ -362,7 +421,7 @@ impl Ctx<'_> {
             value,
             message,
             details,
-        }
+        })
     }
 
     fn generic_message(&self, c: &Constraint, r: &Raw, path: Option<&str>) -> String {
@@ -371,7 +430,7 @@ impl Ctx<'_> {
         match c {
             Constraint::Class(cl) => format!(
                 "value {value} of {path} is not an instance of {}",
-                short(&self.shapes.vocab[*cl])
+                short(self.shapes.vocab.get(*cl).map_or("?", String::as_str))
             ),
             Constraint::Datatype(dt) => format!(
                 "value {value} of {path} is not a valid literal of datatype {}",
@@ -399,7 +458,11 @@ impl Ctx<'_> {
             Constraint::Node(n) => {
                 format!(
                     "value {value} of {path} does not conform to shape {}",
-                    show(&self.shapes.shapes[*n].name)
+                    self.shapes
+                        .shapes
+                        .get(*n)
+                        .map(|s| show(&s.name))
+                        .unwrap_or_default()
                 )
             }
             Constraint::Property(_) => format!("{path} does not conform"),

@@ -237,8 +237,8 @@ fn is_date_time(s: &str) -> bool {
     // Time and optional timezone.
     let (clock, tz) = if let Some(t) = time.strip_suffix('Z') {
         (t, None)
-    } else if time.len() > 6 && matches!(time.as_bytes()[time.len() - 6], b'+' | b'-') {
-        (&time[..time.len() - 6], Some(&time[time.len() - 5..]))
+    } else if let Some((clock, tz)) = split_offset(time) {
+        (clock, Some(tz))
     } else {
         (time, None)
     };
@@ -307,6 +307,15 @@ fn is_duration(s: &str) -> bool {
     any
 }
 
+/// Splits `hh:mm:ss±hh:mm` into the clock and the offset without its sign, when the sixth
+/// character from the end is a sign and something precedes it.
+fn split_offset(time: &str) -> Option<(&str, &str)> {
+    let at = time.len().checked_sub(6).filter(|&at| at > 0)?;
+    let (clock, tz) = (time.get(..at)?, time.get(at..)?);
+    let offset = tz.strip_prefix('+').or_else(|| tz.strip_prefix('-'))?;
+    Some((clock, offset))
+}
+
 /// Parses `(digits designator)*` with designators in the given order, each at most once.
 fn components(mut s: &str, designators: &[char], seconds_fraction: bool, any: &mut bool) -> bool {
     let mut next = 0;
@@ -318,7 +327,8 @@ fn components(mut s: &str, designators: &[char], seconds_fraction: bool, any: &m
         let Some(designator) = rest.chars().next() else {
             return false;
         };
-        let Some(pos) = designators[next..].iter().position(|d| *d == designator) else {
+        let rest_designators = designators.get(next..).unwrap_or_default();
+        let Some(pos) = rest_designators.iter().position(|d| *d == designator) else {
             return false;
         };
         let is_seconds = seconds_fraction && designator == 'S';

@@ -2,6 +2,15 @@
 //! the EU's micro-credential sample (111 KB), the ELM 3.2 sample (6.4 KB), both from `testdata/`,
 //! and the bundled EDC context (22 KB). Run: `cargo bench -p strict-json` (docs/PERFORMANCE.md).
 
+// Benchmark program (issue #19 lints): a failing assumption should stop it loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use serde_json::Value;
 

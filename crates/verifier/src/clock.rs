@@ -1,31 +1,5 @@
-//! Time as a parameter: every validity, expiry and status decision takes a [`Clock`], so tests and
-//! the CLI's `--now` can fix the instant (W3C VC Data Model 2.0 §4.9 "Validity Period" checks are
-//! only meaningful relative to a stated time).
+//! Time as a parameter ([`Clock`]): the shared domain concept lives in [`elm_model::clock`]
+//! (W3C VC Data Model 2.0 §4.9 "Validity Period" checks are only meaningful relative to a stated
+//! time); re-exported here so `verifier::Clock` keeps working.
 
-use chrono::{DateTime, Utc};
-
-/// A source of "now".
-pub trait Clock: Send + Sync {
-    /// The current instant.
-    fn now(&self) -> DateTime<Utc>;
-}
-
-/// The system clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
-/// A clock stopped at one instant.
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub DateTime<Utc>);
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
-    }
-}
+pub use elm_model::clock::{Clock, FixedClock, SystemClock};

@@ -252,6 +252,13 @@ impl std::fmt::Debug for Fetcher {
     }
 }
 
+/// Stores `v` as the result of request `i` (an index of the batch being fetched).
+fn put<T>(results: &mut [Option<T>], i: usize, v: T) {
+    if let Some(slot) = results.get_mut(i) {
+        *slot = Some(v);
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -484,14 +491,14 @@ impl Fetcher {
                 if let Some(c) = lock(&self.cache).get(&r.url) {
                     let age = now.signed_duration_since(c.at);
                     if age >= chrono::Duration::zero() && age.to_std().is_ok_and(|a| a < r.ttl) {
-                        results[i] = Some(Ok(c.body.clone()));
+                        put(&mut results, i, Ok(c.body.clone()));
                         continue;
                     }
                 }
             }
             match check_url(&r.url, np) {
                 Ok(u) => pending.push((i, u)),
-                Err(e) => results[i] = Some(Err(e)),
+                Err(e) => put(&mut results, i, Err(e)),
             }
         }
         if !pending.is_empty() {
@@ -511,7 +518,7 @@ impl Fetcher {
             match (self.client(np), self.runtime()) {
                 (Err(e), _) | (_, Err(e)) => {
                     for (i, _) in &pending {
-                        results[*i] = Some(Err(e.clone()));
+                        put(&mut results, *i, Err(e.clone()));
                     }
                 }
                 (Ok(client), Ok(rt)) => {
@@ -520,8 +527,9 @@ impl Fetcher {
                     let mut tasks = Vec::new();
                     let budget = end.saturating_duration_since(Instant::now());
                     for (i, url) in &pending {
+                        let Some(req) = reqs.get(*i) else { continue };
                         let (i, tx, client, url, accept) =
-                            (*i, tx.clone(), client.clone(), url.clone(), reqs[*i].accept);
+                            (*i, tx.clone(), client.clone(), url.clone(), req.accept);
                         let limit = np.max_response_bytes;
                         let on_timeout = timeout(&url);
                         let within = within.clone();
@@ -545,7 +553,7 @@ impl Fetcher {
                         match rx.recv_timeout(wait) {
                             Ok((i, r)) => {
                                 left -= 1;
-                                results[i] = Some(r.map(Arc::new));
+                                put(&mut results, i, r.map(Arc::new));
                             }
                             Err(_) => break,
                         }
@@ -555,17 +563,17 @@ impl Fetcher {
                         t.abort();
                     }
                     for (i, url) in &pending {
-                        if results[*i].is_none() {
-                            results[*i] = Some(Err(timeout(url)));
+                        if results.get(*i).is_some_and(Option::is_none) {
+                            put(&mut results, *i, Err(timeout(url)));
                         }
                     }
                 }
             }
             for (i, _) in &pending {
-                if let Some(Ok(body)) = &results[*i] {
-                    if !reqs[*i].ttl.is_zero() {
+                if let (Some(Some(Ok(body))), Some(req)) = (results.get(*i), reqs.get(*i)) {
+                    if !req.ttl.is_zero() {
                         self.remember(
-                            &reqs[*i].url,
+                            &req.url,
                             Cached {
                                 at: now,
                                 body: body.clone(),

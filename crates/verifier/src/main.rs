@@ -69,6 +69,88 @@ enum Command {
     /// Check whether unit credentials stack towards a programme (a programme specification file
     /// or a programme credential): a recommendation for the recognition office, not a decision.
     Stack(StackArgs),
+    /// eIDAS trusted lists (EU LOTL and national lists) as a trust source for seals.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+}
+
+/// `verifier trust ...` (settings: docs/CONFIG.md, "Trusted lists"; flags override them).
+#[derive(Subcommand)]
+enum TrustCommand {
+    /// Download the LOTL and the national lists, verify every signature, and make the good set
+    /// the cache's current set; the last good set is kept when a download or signature fails.
+    Refresh {
+        /// Cache directory (`ENHANCE_VERIFIER_TRUSTED_LISTS_CACHE_DIR`).
+        #[arg(long)]
+        cache: Option<PathBuf>,
+        /// LOTL URL (`ENHANCE_VERIFIER_TRUSTED_LISTS_LOTL_URL`).
+        #[arg(long)]
+        lotl_url: Option<String>,
+        /// PEM file with the Commission's LOTL signing certificates
+        /// (`ENHANCE_VERIFIER_TRUSTED_LISTS_PINNED_CERTIFICATES`).
+        #[arg(long)]
+        pinned: Option<PathBuf>,
+        /// DEMO/TEST ONLY: fetch over plain http and from loopback addresses.
+        #[arg(long)]
+        allow_local_network: bool,
+    },
+    /// Verify the cached set offline and list what it holds.
+    Show {
+        /// Cache directory (`ENHANCE_VERIFIER_TRUSTED_LISTS_CACHE_DIR`).
+        #[arg(long)]
+        cache: Option<PathBuf>,
+        /// PEM file with the Commission's LOTL signing certificates.
+        #[arg(long)]
+        pinned: Option<PathBuf>,
+    },
+}
+
+// Command-line interface: it prints its report to stdout by design.
+#[allow(clippy::print_stdout)]
+fn trust(cmd: TrustCommand) -> anyhow::Result<u8> {
+    use verifier::eidas::TrustedListsConfig;
+    let mut cfg = TrustedListsConfig::from_process_env()?;
+    match cmd {
+        TrustCommand::Refresh {
+            cache,
+            lotl_url,
+            pinned,
+            allow_local_network,
+        } => {
+            cfg.cache_dir = cache.or(cfg.cache_dir);
+            cfg.lotl_url = lotl_url.unwrap_or(cfg.lotl_url);
+            cfg.pinned_certificates = pinned.or(cfg.pinned_certificates);
+            let network = if allow_local_network {
+                NetworkPolicy::local_testing()
+            } else {
+                NetworkPolicy::default()
+            };
+            let fetcher = verifier::fetch::Fetcher::default();
+            let report = verifier::eidas::refresh(
+                &cfg,
+                &cfg.pinned()?,
+                &fetcher,
+                &network,
+                chrono::Utc::now(),
+            )?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(0)
+        }
+        TrustCommand::Show { cache, pinned } => {
+            cfg.cache_dir = cache.or(cfg.cache_dir);
+            cfg.pinned_certificates = pinned.or(cfg.pinned_certificates);
+            let Some(loaded) = cfg.load() else {
+                bail!("no cache directory: --cache or ENHANCE_VERIFIER_TRUSTED_LISTS_CACHE_DIR");
+            };
+            let (index, report) = loaded?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            println!(
+                "{} qualified CA/QC services indexed",
+                index.services().len()
+            );
+            Ok(0)
+        }
+    }
 }
 
 /// `verifier stack PROGRAMME UNIT... [--json]` (exit 0 stacks, 1 does not, 3 indeterminate).
@@ -154,6 +236,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
+// Command-line interface: it reports to stderr by design.
+#[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -171,6 +255,8 @@ fn main() -> ExitCode {
     }
 }
 
+// Command-line interface: it prints its output to stdout by design.
+#[allow(clippy::print_stdout)]
 fn run(cli: Cli) -> anyhow::Result<u8> {
     let (file, json, checks, trust, now, offline, max_bytes) = match cli.command {
         Command::Verify {
@@ -185,6 +271,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         #[cfg(feature = "service")]
         Command::Serve(args) => return serve(args),
         Command::Stack(args) => return stack(args),
+        Command::Trust(cmd) => return trust(cmd),
     };
     let registry = match &trust {
         Some(p) => {
@@ -212,6 +299,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     if offline {
         policy = policy.with_network(NetworkPolicy::offline());
     }
+    // eIDAS trusted lists from the cache `verifier trust refresh` keeps (offline).
+    policy.trusted_lists = verifier::eidas::TrustedListsConfig::from_process_env()?.index();
     policy.max_credential_bytes = usize::try_from(max_bytes).unwrap_or(usize::MAX);
     let input = read_capped(&file, max_bytes)?;
     let report = match now {
@@ -269,23 +358,46 @@ fn read_capped(file: &std::path::Path, max: u64) -> anyhow::Result<Vec<u8>> {
     Ok(buf)
 }
 
+// Command-line interface: it prints its output to stdout by design.
+#[allow(clippy::print_stdout)]
 fn print_summary(report: &Report) {
     let verdict = serde_json::to_value(report.verdict)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     println!("verdict: {verdict}");
+    let word = |v: serde_json::Result<serde_json::Value>| {
+        v.ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let signer = report
+        .signer
+        .as_ref()
+        .map(|s| format!(" ({})", s.describe()))
+        .unwrap_or_default();
+    println!(
+        "integrity: {}{signer}",
+        word(serde_json::to_value(report.integrity))
+    );
+    println!("trust: {}", word(serde_json::to_value(report.trust)));
     for c in &report.checks {
         let status = match c.status {
             CheckStatus::Ok => "ok",
             CheckStatus::Failed => "FAILED",
             CheckStatus::Skipped => "skipped",
             CheckStatus::Error => "ERROR",
+            CheckStatus::Unknown => "UNKNOWN",
         };
         println!("  {:<14} {:<8} {}", c.check.name(), status, c.message);
+        for w in &c.warnings {
+            println!("  {:<14} {:<8} {}", "", "warning", w.message);
+        }
     }
 }
 
+// Command-line interface: it prints its output to stdout by design.
+#[allow(clippy::print_stdout)]
 fn stack(args: StackArgs) -> anyhow::Result<u8> {
     use verifier::stack::{check_stack_with, Programme, StackOptions};
     let registry = match &args.trust {

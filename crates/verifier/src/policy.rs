@@ -121,6 +121,13 @@ pub struct Policy {
     pub budget: canon::Budget,
     /// Largest credential [`crate::verify()`] reads, in bytes.
     pub max_credential_bytes: usize,
+    /// Whether a credential from outside the alliance fails the awarding-body check when its
+    /// awarding body is not the sealing organisation / signing DID (default `false`: "awarded by
+    /// A, sealed by B" is reported as information).
+    pub awarding_body_must_be_signer: bool,
+    /// The EU trusted lists (eIDAS) as a second trust source for JAdES seals
+    /// ([`crate::eidas`]); `None`: not used.
+    pub trusted_lists: Option<Arc<trusted_lists::TrustedListIndex>>,
     pub(crate) fetcher: Arc<Fetcher>,
     /// The seal anchors last built from `registry` and `trust_anchors`, with the fingerprint of
     /// what they were built from (so a changed registry is never served stale anchors). Shared by
@@ -175,6 +182,8 @@ impl Policy {
             verification_deadline: DEFAULT_VERIFICATION_DEADLINE,
             budget: canon::Budget::default(),
             max_credential_bytes: DEFAULT_MAX_CREDENTIAL_BYTES,
+            awarding_body_must_be_signer: false,
+            trusted_lists: None,
             fetcher: Arc::new(Fetcher::default()),
             seal_anchors: Arc::default(),
             registry_resolver: Arc::default(),
@@ -189,6 +198,12 @@ impl Policy {
     /// Only `checks` run.
     pub fn with_checks(mut self, checks: impl IntoIterator<Item = CheckKind>) -> Self {
         self.checks = checks.into_iter().collect();
+        self
+    }
+
+    /// Uses the EU trusted lists of `index` as a trust source for seals ([`crate::eidas`]).
+    pub fn with_trusted_lists(mut self, index: Arc<trusted_lists::TrustedListIndex>) -> Self {
+        self.trusted_lists = Some(index);
         self
     }
 

@@ -5,12 +5,19 @@
 //! read as valid, nor as forged. The check names follow the EDC verification checks (FORMAT, SEAL,
 //! OWNER, REVOCATION, ACCREDITATION, EXPIRY of the EDCI wallet; origin in `testdata/SOURCES.md`)
 //! under the names the W3C VC-API verify response uses in lower case.
+//!
+//! Besides the overall verdict the report keeps two verdicts people ask about separately (issue
+//! #14): [`Integrity`], "is it intact, and who sealed or signed it" (the proof check, with the
+//! [`SignerIdentity`] it established), and [`TrustVerdict`], "is that signer on the trust sources
+//! this service uses" (the trust check). An intact credential whose signer is on none of them is
+//! not invalid: its trust check is [`CheckStatus::Unknown`] and the verdict `indeterminate`.
 
 use serde::{Deserialize, Serialize};
 
 /// Which check an entry reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
 pub enum CheckKind {
     /// Well-formed JSON-LD under bundled contexts, VC data model rules, EDC SHACL shapes.
     Format,
@@ -53,11 +60,36 @@ impl CheckKind {
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }
+
+    /// The names W3C VC-API clients send in `options.checks` (VC-API §3.3.1; the names of the
+    /// W3C and DCC verifiers), with the check each selects.
+    pub const VC_API_NAMES: [(&'static str, CheckKind); 8] = [
+        ("credentialStatus", CheckKind::Revocation),
+        ("status", CheckKind::Revocation),
+        ("expiration", CheckKind::Expiry),
+        ("expirationDate", CheckKind::Expiry),
+        ("validUntil", CheckKind::Expiry),
+        ("validFrom", CheckKind::Expiry),
+        ("issuanceDate", CheckKind::Expiry),
+        ("validityPeriod", CheckKind::Expiry),
+    ];
+
+    /// Parses an `options.checks` name: one of ours ([`Self::parse`], which covers the VC-API
+    /// `proof`) or a VC-API name ([`Self::VC_API_NAMES`]).
+    pub fn parse_option(name: &str) -> Option<Self> {
+        Self::parse(name).or_else(|| {
+            Self::VC_API_NAMES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, k)| *k)
+        })
+    }
 }
 
 /// Outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
 pub enum CheckStatus {
     /// Checked and passed.
     Ok,
@@ -67,10 +99,14 @@ pub enum CheckStatus {
     Skipped,
     /// Could not be checked (network, missing data): the verdict cannot be `valid`.
     Error,
+    /// Checked, and the answer is not known to this service: the (verified) signer is on none of
+    /// the trust sources it uses. Not a failure; the verdict cannot be `valid`.
+    Unknown,
 }
 
 /// One check's entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
 pub struct CheckResult {
     /// Which check.
     pub check: CheckKind,
@@ -82,6 +118,26 @@ pub struct CheckResult {
     /// EDC SHACL). The check's own status already accounts for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<SubCheck>,
+    /// Things a reader should know that do not change the check's status (e.g. `format`: a member
+    /// of a sealed credential that its contexts do not define).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// A warning of a check: what and where, in words and machine-readable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
+pub struct Warning {
+    /// Machine-readable kind, e.g. `undefined-member`.
+    pub code: String,
+    /// The JSON member concerned, if any (e.g. `cnf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// Its JSON path, if any (e.g. `$.cnf`, `$.credentialSubject.hasClaim[0].x`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Explanation.
+    pub message: String,
 }
 
 impl CheckResult {
@@ -92,6 +148,7 @@ impl CheckResult {
             status,
             message: message.into(),
             details: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -118,6 +175,7 @@ impl CheckResult {
 
 /// One part of a check (reported under [`CheckResult::details`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
 pub struct SubCheck {
     /// Short name (`json-ld`, `vc-data-model`, `edc-shacl`).
     pub name: String,
@@ -130,6 +188,7 @@ pub struct SubCheck {
 /// Overall verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
 pub enum Verdict {
     /// Every check that ran passed.
     Valid,
@@ -139,30 +198,168 @@ pub enum Verdict {
     Indeterminate,
 }
 
+/// Is the credential intact (the proof check)?
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
+pub enum Integrity {
+    /// The proof, seal or JWT signature verified: unchanged since it was signed by the signer.
+    Intact,
+    /// The proof check failed: changed, badly signed, or not secured at all.
+    Broken,
+    /// Not checked, or could not be checked.
+    #[default]
+    Unchecked,
+}
+
+/// Is the signer on the trust sources this service uses (the trust check)?
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
+pub enum TrustVerdict {
+    /// On a trust source (the ENHANCE registry, or the eIDAS trusted lists when configured).
+    Trusted,
+    /// Verified signer, on none of the trust sources: this service does not know it.
+    Unknown,
+    /// The trust check failed (e.g. a member's seal over another issuer's credential, an expired
+    /// or broken certificate chain).
+    Untrusted,
+    /// Not checked, or could not be checked (e.g. no proof verified).
+    #[default]
+    Unchecked,
+}
+
+/// How the signer was identified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
+pub enum SignerKind {
+    /// A JAdES seal's X.509 certificate.
+    Seal,
+    /// A DID (Data Integrity proof or VC-JWT key controller).
+    Did,
+}
+
+/// Who sealed or signed the credential, as the verified proof establishes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
+pub struct SignerIdentity {
+    /// Seal or DID.
+    pub kind: SignerKind,
+    /// Seal: the certificate subject's organizationName.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// Seal: the certificate subject's organizationIdentifier (ETSI EN 319 412-1 §5.1.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_identifier: Option<String>,
+    /// Seal: the certificate subject DN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_subject: Option<String>,
+    /// Seal: the certificate issuer DN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_issuer: Option<String>,
+    /// DID: the controller of the verifying key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub did: Option<String>,
+    /// The signer's name in this service's registry, when it is a member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_name: Option<String>,
+}
+
+impl SignerIdentity {
+    /// "ORG (organisationIdentifier)" for a seal, the DID for a DID signer.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            SignerKind::Seal => format!(
+                "{} ({})",
+                self.organisation
+                    .as_deref()
+                    .unwrap_or("an unnamed organisation"),
+                self.organisation_identifier
+                    .as_deref()
+                    .unwrap_or("no organisationIdentifier")
+            ),
+            SignerKind::Did => self
+                .registry_name
+                .as_ref()
+                .map(|n| format!("{n} ({})", self.did.as_deref().unwrap_or("")))
+                .or_else(|| self.did.clone())
+                .unwrap_or_else(|| "an unidentified signer".into()),
+        }
+    }
+}
+
 /// The verification report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
 pub struct Report {
     /// Overall verdict, derived from the checks.
     pub verdict: Verdict,
+    /// Is it intact (the proof check)? Derived from the checks.
+    #[serde(default)]
+    pub integrity: Integrity,
+    /// Who sealed or signed it, when a proof verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<SignerIdentity>,
+    /// Is the signer on this service's trust sources (the trust check)? Derived from the checks.
+    #[serde(default)]
+    pub trust: TrustVerdict,
     /// One entry per check, in [`CheckKind::ALL`] order.
     pub checks: Vec<CheckResult>,
 }
 
 impl Report {
-    /// Builds a report, deriving the verdict: any `failed` → invalid; else any `error` →
-    /// indeterminate; else valid (a report whose checks were all skipped is indeterminate: nothing
-    /// was verified).
+    /// Builds a report, deriving the verdict: any `failed` → invalid; else any `error` or
+    /// `unknown` → indeterminate; else valid (a report whose checks were all skipped is
+    /// indeterminate: nothing was verified). Integrity and trust come from the proof and trust
+    /// checks; the signer is set by [`Report::with_signer`].
     pub fn from_checks(mut checks: Vec<CheckResult>) -> Self {
         checks.sort_by_key(|c| c.check);
         let any = |s: CheckStatus| checks.iter().any(|c| c.status == s);
         let verdict = if any(CheckStatus::Failed) {
             Verdict::Invalid
-        } else if any(CheckStatus::Error) || !any(CheckStatus::Ok) {
+        } else if any(CheckStatus::Error) || any(CheckStatus::Unknown) || !any(CheckStatus::Ok) {
             Verdict::Indeterminate
         } else {
             Verdict::Valid
         };
-        Self { verdict, checks }
+        let status_of = |k: CheckKind| checks.iter().find(|c| c.check == k).map(|c| c.status);
+        let integrity = match status_of(CheckKind::Proof) {
+            Some(CheckStatus::Ok) => Integrity::Intact,
+            Some(CheckStatus::Failed) => Integrity::Broken,
+            _ => Integrity::Unchecked,
+        };
+        let trust = match status_of(CheckKind::Trust) {
+            Some(CheckStatus::Ok) => TrustVerdict::Trusted,
+            Some(CheckStatus::Unknown) => TrustVerdict::Unknown,
+            Some(CheckStatus::Failed) => TrustVerdict::Untrusted,
+            _ => TrustVerdict::Unchecked,
+        };
+        Self {
+            verdict,
+            integrity,
+            signer: None,
+            trust,
+            checks,
+        }
+    }
+
+    /// The report with `signer` (only meaningful when the proof verified).
+    pub fn with_signer(mut self, signer: Option<SignerIdentity>) -> Self {
+        self.signer = signer;
+        self
+    }
+
+    /// Whether the credential is intact and its signer verified, but unknown to this service:
+    /// no check failed or could not run, the trust check's answer is `unknown`.
+    pub fn is_intact_from_unknown_signer(&self) -> bool {
+        self.integrity == Integrity::Intact
+            && self.trust == TrustVerdict::Unknown
+            && !self
+                .checks
+                .iter()
+                .any(|c| matches!(c.status, CheckStatus::Failed | CheckStatus::Error))
     }
 
     /// The entry for `check`, if present.
@@ -212,6 +409,38 @@ mod tests {
             Report::from_checks(vec![c(Proof, Ok), c(Trust, Skipped)]).exit_code(),
             0
         );
+    }
+
+    #[test]
+    fn integrity_and_trust_are_derived_from_the_proof_and_trust_checks() {
+        use CheckKind::*;
+        use CheckStatus::*;
+        let r = Report::from_checks(vec![c(Proof, Ok), c(Trust, Unknown), c(Format, Ok)]);
+        assert_eq!(
+            (r.verdict, r.integrity, r.trust),
+            (
+                Verdict::Indeterminate,
+                Integrity::Intact,
+                TrustVerdict::Unknown
+            )
+        );
+        assert!(r.is_intact_from_unknown_signer());
+        let r = Report::from_checks(vec![c(Proof, Failed), c(Trust, Skipped)]);
+        assert_eq!(
+            (r.verdict, r.integrity, r.trust),
+            (Verdict::Invalid, Integrity::Broken, TrustVerdict::Unchecked)
+        );
+        let r = Report::from_checks(vec![c(Proof, Ok), c(Trust, Failed)]);
+        assert_eq!(r.trust, TrustVerdict::Untrusted);
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(
+            (v["integrity"].as_str(), v["trust"].as_str()),
+            (Some("intact"), Some("untrusted"))
+        );
+        // Reports written before these fields still read.
+        let old: Report =
+            serde_json::from_value(serde_json::json!({"verdict": "valid", "checks": []})).unwrap();
+        assert_eq!(old.integrity, Integrity::Unchecked);
     }
 
     #[test]

@@ -26,12 +26,13 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
 use elm_model::award::Credits;
 use elm_model::programme::{
     parse_programme, OutlineUnit, ProgrammeOutline, ProgrammeSpec, StackRules,
 };
-use elm_model::view::{CredentialView, Decimal, ECTS};
+use elm_model::stacking::{credits_of, evaluate_rules, LearnerKey};
+pub use elm_model::stacking::{CreditCheck, ElectiveCheck, ExpectedLearner};
+use elm_model::view::{CredentialView, ECTS};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -98,20 +99,6 @@ pub struct ConfirmedUnit {
     /// Grade, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
-}
-
-/// The learner the credentials must belong to, when the caller knows it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExpectedLearner {
-    /// Full name ("given names" + " " + "family names").
-    pub full_name: String,
-    /// Date of birth.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<NaiveDate>,
-    /// Identifiers as (scheme name, value).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub identifiers: Vec<(Option<String>, String)>,
 }
 
 /// What the caller adds to the check.
@@ -221,36 +208,6 @@ pub struct LearnerCheck {
     pub message: String,
 }
 
-/// The elective rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ElectiveCheck {
-    /// Elective units required.
-    pub min_units: u32,
-    /// Elective units proven.
-    pub units: u32,
-    /// Elective ECTS required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_ects: Option<Credits>,
-    /// Elective ECTS proven.
-    pub ects: Credits,
-    /// Whether the rule is met.
-    pub ok: bool,
-}
-
-/// The credit rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreditCheck {
-    /// ECTS of the proven units.
-    pub total: Credits,
-    /// ECTS required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<Credits>,
-    /// Whether the rule is met.
-    pub ok: bool,
-}
-
 /// The programme the check ran against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -321,80 +278,6 @@ pub fn check_stack(
     check_stack_with(programme, units, &StackOptions::default(), policy, clock)
 }
 
-/// The learner as compared.
-#[derive(Debug, Clone, Default)]
-struct LearnerKey {
-    name: Option<String>,
-    dob: Option<NaiveDate>,
-    ids: Vec<(Option<String>, String)>,
-}
-
-fn norm(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-impl LearnerKey {
-    fn of_view(v: &CredentialView) -> Self {
-        Self {
-            name: v.learner_full_name().map(|n| norm(&n)),
-            dob: v.learner_date_of_birth(),
-            ids: v
-                .learner_identifiers()
-                .into_iter()
-                .filter_map(|i| Some((i.scheme().map(norm), norm(&i.value()?))))
-                .collect(),
-        }
-    }
-
-    fn of_expected(e: &ExpectedLearner) -> Self {
-        Self {
-            name: Some(norm(&e.full_name)),
-            dob: e.date_of_birth,
-            ids: e
-                .identifiers
-                .iter()
-                .map(|(s, v)| (s.as_deref().map(norm), norm(v)))
-                .collect(),
-        }
-    }
-
-    /// `Ok(rule)` or `Err(why not)`.
-    fn matches(&self, other: &LearnerKey) -> Result<&'static str, String> {
-        let shared = self.ids.iter().any(|(s1, v1)| {
-            other
-                .ids
-                .iter()
-                .any(|(s2, v2)| v1 == v2 && (s1 == s2 || s1.is_none() || s2.is_none()))
-        });
-        if shared {
-            return Ok("identifier");
-        }
-        let conflicting = self
-            .ids
-            .iter()
-            .find(|(s1, _)| s1.is_some() && other.ids.iter().any(|(s2, _)| s1 == s2));
-        if let Some((Some(scheme), _)) = conflicting {
-            return Err(format!(
-                "another learner: the identifier `{scheme}` differs"
-            ));
-        }
-        match (&self.name, &other.name, self.dob, other.dob) {
-            (Some(a), Some(b), Some(d1), Some(d2)) if a == b && d1 == d2 => Ok("name-and-date-of-birth"),
-            (Some(a), Some(b), _, _) if a != b => Err(format!("another learner: `{b}` is not `{a}`")),
-            (_, _, Some(d1), Some(d2)) if d1 != d2 => Err(format!("another learner: born {d2}, not {d1}")),
-            _ => Err("cannot establish that this is the same learner: no shared identifier, and name or date of birth missing".into()),
-        }
-    }
-}
-
-fn to_credits(d: Decimal) -> Credits {
-    Credits::parse(&d.to_string())
-        .unwrap_or_else(|| Credits::from_hundredths((d.to_f64().max(0.0) * 100.0).floor() as u64))
-}
-
 fn verification_problems(r: &Report) -> Vec<String> {
     r.checks
         .iter()
@@ -446,7 +329,7 @@ fn outline_of_credential(v: &CredentialView) -> Option<ProgrammeOutline> {
                 .unwrap_or_default()
                 .to_owned(),
             obligatory: component_of(ps).unwrap_or(true),
-            ects: part.credits(ECTS).map(to_credits),
+            ects: part.credits(ECTS).map(credits_of),
         });
     }
     let electives = units.iter().filter(|u| !u.obligatory).count();
@@ -458,7 +341,7 @@ fn outline_of_credential(v: &CredentialView) -> Option<ProgrammeOutline> {
         rules: StackRules {
             min_elective_units: u32::try_from(electives).unwrap_or(u32::MAX),
             min_elective_ects: None,
-            min_total_ects: main.credits(ECTS).map(to_credits),
+            min_total_ects: main.credits(ECTS).map(credits_of),
         },
     })
 }
@@ -485,7 +368,34 @@ fn university_label(policy: &Policy, did: &str) -> String {
     }
 }
 
-/// Checks whether `units` stack towards `programme`.
+/// What the phases of the check collect.
+#[derive(Default)]
+struct Tally {
+    /// Reasons the set does not stack.
+    problems: Vec<String>,
+    /// Reasons the result is only indeterminate.
+    soft: Vec<String>,
+    /// The learner every credential is compared with, and their name.
+    reference: Option<LearnerKey>,
+    reference_name: Option<String>,
+    entries: Vec<UnitEntry>,
+    /// (index in the outline, ECTS counted) of each unit proven.
+    proven: Vec<(usize, Credits)>,
+    /// The learner rules that matched.
+    rules_used: BTreeSet<&'static str>,
+    learner_problems: usize,
+}
+
+impl Tally {
+    fn is_proven(&self, k: usize) -> bool {
+        self.proven.iter().any(|(j, _)| *j == k)
+    }
+}
+
+/// Checks whether `units` stack towards `programme`, in four phases: resolve the programme,
+/// verify the units (and match each to a programme unit and to the learner), add the
+/// coordinator's confirmations and the missing units, evaluate the rules
+/// ([`elm_model::stacking::evaluate_rules`]).
 pub fn check_stack_with(
     programme: &Programme,
     units: &[&[u8]],
@@ -493,272 +403,319 @@ pub fn check_stack_with(
     policy: &Policy,
     clock: &dyn Clock,
 ) -> StackReport {
-    let mut problems: Vec<String> = Vec::new();
-    let mut soft: Vec<String> = Vec::new();
-    let mut reference: Option<LearnerKey> = options.learner.as_ref().map(LearnerKey::of_expected);
-    let mut reference_name = options.learner.as_ref().map(|l| l.full_name.clone());
+    let mut t = Tally {
+        reference: options.learner.as_ref().map(LearnerKey::of_expected),
+        reference_name: options.learner.as_ref().map(|l| l.full_name.clone()),
+        ..Tally::default()
+    };
+    let (outline, info) = resolve_programme(programme, policy, clock, &mut t);
+    for (i, bytes) in units.iter().enumerate() {
+        let e = verify_unit(i, bytes, &outline, options, policy, clock, &mut t);
+        t.entries.push(e);
+    }
+    confirm_units(&options.confirmed, &outline, &mut t);
+    let missing_obligatory = missing_units(&outline, &mut t);
+    finish(outline, info, missing_obligatory, t)
+}
 
-    // The programme.
-    let (outline, info) = match programme {
+/// Phase 1: the programme's outline and its description in the report. A programme credential
+/// is verified, and its learner becomes the reference learner unless the caller named one.
+fn resolve_programme(
+    programme: &Programme,
+    policy: &Policy,
+    clock: &dyn Clock,
+    t: &mut Tally,
+) -> (ProgrammeOutline, ProgrammeInfo) {
+    let bytes = match programme {
         Programme::Specification(spec) => {
             let o = spec.outline();
-            let info = ProgrammeInfo {
-                source: "specification".into(),
-                id: o.id.clone(),
-                title: o.title.clone(),
-                lead_university: o.lead_university.clone(),
-                verification: None,
-            };
-            (o, info)
+            let info = programme_info("specification", &o, None);
+            return (o, info);
         }
-        Programme::Credential(bytes) => {
-            let report = crate::verify(bytes, policy, clock);
-            match report.verdict {
-                Verdict::Invalid => problems.push(format!(
-                    "the programme credential does not verify: {}",
-                    verification_problems(&report).join("; ")
-                )),
-                Verdict::Indeterminate => soft.push(format!(
-                    "the programme credential could not be fully verified: {}",
-                    verification_problems(&report).join("; ")
-                )),
-                Verdict::Valid => {}
+        Programme::Credential(bytes) => bytes,
+    };
+    let report = crate::verify(bytes, policy, clock);
+    match report.verdict {
+        Verdict::Invalid => t.problems.push(format!(
+            "the programme credential does not verify: {}",
+            verification_problems(&report).join("; ")
+        )),
+        Verdict::Indeterminate => t.soft.push(format!(
+            "the programme credential could not be fully verified: {}",
+            verification_problems(&report).join("; ")
+        )),
+        Verdict::Valid => {}
+    }
+    let view = CredentialView::from_slice(bytes).ok();
+    let o = match view.as_ref().and_then(outline_of_credential) {
+        Some(o) => o,
+        None => {
+            t.problems.push("the programme credential names no programme specification (main claim `specifiedBy` with an id)".into());
+            ProgrammeOutline {
+                id: String::new(),
+                title: String::new(),
+                lead_university: None,
+                units: vec![],
+                rules: StackRules::default(),
             }
-            let view = CredentialView::from_slice(bytes).ok();
-            let outline = view.as_ref().and_then(outline_of_credential);
-            let o = match outline {
-                Some(o) => o,
-                None => {
-                    problems.push("the programme credential names no programme specification (main claim `specifiedBy` with an id)".into());
-                    ProgrammeOutline {
-                        id: String::new(),
-                        title: String::new(),
-                        lead_university: None,
-                        units: vec![],
-                        rules: StackRules::default(),
-                    }
-                }
-            };
-            if let Some(v) = &view {
-                if reference.is_none() {
-                    reference = Some(LearnerKey::of_view(v));
-                    reference_name = v.learner_full_name();
-                }
-            }
-            let info = ProgrammeInfo {
-                source: "credential".into(),
-                id: o.id.clone(),
-                title: o.title.clone(),
-                lead_university: o.lead_university.clone(),
-                verification: Some(report),
-            };
-            (o, info)
         }
     };
-
-    // The units.
-    let mut entries: Vec<UnitEntry> = Vec::new();
-    let mut proven: Vec<(usize, Credits)> = Vec::new(); // (outline index, ects counted)
-    let mut rules_used: BTreeSet<&'static str> = BTreeSet::new();
-    let mut learner_problems = 0usize;
-    for (i, bytes) in units.iter().enumerate() {
-        let report = crate::verify(bytes, policy, clock);
-        let mut e = UnitEntry {
-            input: Some(i),
-            credential_id: None,
-            specification_id: None,
-            title: None,
-            university: None,
-            obligatory: None,
-            ects: None,
-            grade: None,
-            learner_match: None,
-            status: UnitStatus::Matched,
-            problems: vec![],
-            verification: Some(report.verdict),
-        };
-        let view = match CredentialView::from_slice(bytes) {
-            Ok(v) => v,
-            Err(err) => {
-                e.status = if report.verdict == Verdict::Invalid {
-                    UnitStatus::NotVerified
-                } else {
-                    UnitStatus::Unreadable
-                };
-                e.problems.extend(verification_problems(&report));
-                e.problems
-                    .push(format!("not a readable EDC credential: {err}"));
-                problems.push(format!("credential {i}: {}", e.problems.join("; ")));
-                entries.push(e);
-                continue;
-            }
-        };
-        let main = view.main_claim();
-        let spec_id = main
-            .and_then(|c| c.specification())
-            .and_then(|s| s.id())
-            .map(str::to_owned);
-        e.credential_id = view.id().map(str::to_owned);
-        e.specification_id = spec_id.clone();
-        e.title = main.and_then(|c| c.title("en")).map(str::to_owned);
-        let body = main
-            .and_then(|c| c.awarding_bodies().find_map(|o| o.id()))
-            .map(str::to_owned);
-        e.university = body.clone();
-        e.grade = main
-            .and_then(|c| c.proven_by.iter().find_map(|a| a.grade("en")))
-            .map(str::to_owned);
-        let credential_ects = main.and_then(|c| c.credits(ECTS)).map(to_credits);
-
-        let mut statuses: Vec<UnitStatus> = Vec::new();
-        let mut indeterminate = false;
-        match report.verdict {
-            Verdict::Valid => {}
-            Verdict::Invalid => {
-                statuses.push(UnitStatus::NotVerified);
-                e.problems.extend(verification_problems(&report));
-            }
-            Verdict::Indeterminate => {
-                statuses.push(UnitStatus::NotVerified);
-                indeterminate = true;
-                e.problems.extend(verification_problems(&report));
-            }
-        }
-        let unit_index = spec_id
-            .as_deref()
-            .and_then(|id| outline.units.iter().position(|u| u.specification_id == id));
-        match unit_index {
-            None => {
-                statuses.push(UnitStatus::UnknownUnit);
-                e.problems.push(format!(
-                    "its learning opportunity `{}` is not a unit of the programme `{}`",
-                    spec_id.as_deref().unwrap_or("(none)"),
-                    outline.id
-                ));
-            }
-            Some(k) => {
-                let u = &outline.units[k];
-                e.obligatory = Some(u.obligatory);
-                if e.title.is_none() {
-                    e.title = Some(u.title.clone());
-                }
-                match &body {
-                    Some(did) if same_university(policy, &u.university, did) => {}
-                    Some(did) => {
-                        statuses.push(UnitStatus::WrongUniversity);
-                        e.problems.push(format!(
-                            "awarded by {}, but the programme has this unit taught by `{}`",
-                            university_label(policy, did),
-                            u.university
-                        ));
-                    }
-                    None => {
-                        statuses.push(UnitStatus::WrongUniversity);
-                        e.problems
-                            .push("the credential names no awarding body".into());
-                    }
-                }
-                if proven.iter().any(|(j, _)| *j == k) {
-                    statuses.push(UnitStatus::Duplicate);
-                    e.problems
-                        .push("a second credential for a unit already proven".into());
-                }
-            }
-        }
-        // Learner.
-        let key = LearnerKey::of_view(&view);
-        match &reference {
-            None => {
-                reference_name = view.learner_full_name();
-                e.learner_match = Some("reference".into());
-                reference = Some(key);
-            }
-            Some(r) => match r.matches(&key) {
-                Ok(rule) => {
-                    rules_used.insert(rule);
-                    e.learner_match = Some(rule.into());
-                }
-                Err(why) => {
-                    learner_problems += 1;
-                    statuses.push(UnitStatus::WrongLearner);
-                    e.problems.push(why);
-                }
-            },
-        }
-        // isPartOf.
-        if let Some(spec) = main.and_then(|c| c.specification()) {
-            for p in spec.is_part_of.iter().filter_map(|p| p.id()) {
-                if p != outline.id && !options.known_programmes.iter().any(|k| k == p) {
-                    statuses.push(UnitStatus::UnknownProgramme);
-                    e.problems.push(format!("it claims to be part of programme `{p}`, which is not `{}` nor a known programme", outline.id));
-                }
-            }
-        }
-        // Status: the first problem found, in the order checked.
-        let order = [
-            UnitStatus::NotVerified,
-            UnitStatus::UnknownUnit,
-            UnitStatus::WrongLearner,
-            UnitStatus::WrongUniversity,
-            UnitStatus::UnknownProgramme,
-            UnitStatus::Duplicate,
-        ];
-        e.status = order
-            .into_iter()
-            .find(|s| statuses.contains(s))
-            .unwrap_or(UnitStatus::Matched);
-        let only_indeterminate =
-            indeterminate && statuses.iter().all(|s| *s == UnitStatus::NotVerified);
-        if let Some(k) = unit_index {
-            let ects = credential_ects
-                .or(outline.units[k].ects)
-                .unwrap_or_default();
-            e.ects = Some(ects);
-            // A unit whose verification is merely indeterminate counts provisionally, so the
-            // verdict is "indeterminate", not "missing obligatory unit".
-            if e.status == UnitStatus::Matched || only_indeterminate {
-                proven.push((k, ects));
-            }
-        }
-        if e.status != UnitStatus::Matched {
-            let line = format!(
-                "credential {i} ({}): {}",
-                e.title
-                    .as_deref()
-                    .or(e.credential_id.as_deref())
-                    .unwrap_or("?"),
-                e.problems.join("; ")
-            );
-            if only_indeterminate {
-                soft.push(line);
-            } else {
-                problems.push(line);
-            }
-        }
-        entries.push(e);
+    if let (Some(v), None) = (&view, &t.reference) {
+        t.reference = Some(LearnerKey::of_view(v));
+        t.reference_name = v.learner_full_name();
     }
+    let info = programme_info("credential", &o, Some(report));
+    (o, info)
+}
 
-    // Coordinator confirmations.
-    for c in &options.confirmed {
-        let unit_index = outline
+fn programme_info(
+    source: &str,
+    o: &ProgrammeOutline,
+    verification: Option<Report>,
+) -> ProgrammeInfo {
+    ProgrammeInfo {
+        source: source.into(),
+        id: o.id.clone(),
+        title: o.title.clone(),
+        lead_university: o.lead_university.clone(),
+        verification,
+    }
+}
+
+/// An entry with only its status.
+fn entry(status: UnitStatus) -> UnitEntry {
+    UnitEntry {
+        input: None,
+        credential_id: None,
+        specification_id: None,
+        title: None,
+        university: None,
+        obligatory: None,
+        ects: None,
+        grade: None,
+        learner_match: None,
+        status,
+        problems: vec![],
+        verification: None,
+    }
+}
+
+/// Phase 2, one unit credential: verify it, read it, match it to a programme unit and its
+/// university, to the learner and to the programmes it claims to be part of; then settle its
+/// status and whether it counts.
+fn verify_unit(
+    i: usize,
+    bytes: &[u8],
+    outline: &ProgrammeOutline,
+    options: &StackOptions,
+    policy: &Policy,
+    clock: &dyn Clock,
+    t: &mut Tally,
+) -> UnitEntry {
+    let report = crate::verify(bytes, policy, clock);
+    let mut e = UnitEntry {
+        input: Some(i),
+        verification: Some(report.verdict),
+        ..entry(UnitStatus::Matched)
+    };
+    let view = match CredentialView::from_slice(bytes) {
+        Ok(v) => v,
+        Err(err) => {
+            e.status = if report.verdict == Verdict::Invalid {
+                UnitStatus::NotVerified
+            } else {
+                UnitStatus::Unreadable
+            };
+            e.problems.extend(verification_problems(&report));
+            e.problems
+                .push(format!("not a readable EDC credential: {err}"));
+            t.problems
+                .push(format!("credential {i}: {}", e.problems.join("; ")));
+            return e;
+        }
+    };
+    let main = view.main_claim();
+    e.credential_id = view.id().map(str::to_owned);
+    e.specification_id = main
+        .and_then(|c| c.specification())
+        .and_then(|s| s.id())
+        .map(str::to_owned);
+    e.title = main.and_then(|c| c.title("en")).map(str::to_owned);
+    e.university = main
+        .and_then(|c| c.awarding_bodies().find_map(|o| o.id()))
+        .map(str::to_owned);
+    e.grade = main
+        .and_then(|c| c.proven_by.iter().find_map(|a| a.grade("en")))
+        .map(str::to_owned);
+    let credential_ects = main.and_then(|c| c.credits(ECTS)).map(credits_of);
+
+    let mut statuses: Vec<UnitStatus> = Vec::new();
+    if report.verdict != Verdict::Valid {
+        statuses.push(UnitStatus::NotVerified);
+        e.problems.extend(verification_problems(&report));
+    }
+    let indeterminate = report.verdict == Verdict::Indeterminate;
+    let unit_index = match_unit(outline, policy, t, &mut e, &mut statuses);
+    match_learner(&view, t, &mut e, &mut statuses);
+    if let Some(spec) = main.and_then(|c| c.specification()) {
+        for p in spec.is_part_of.iter().filter_map(|p| p.id()) {
+            if p != outline.id && !options.known_programmes.iter().any(|k| k == p) {
+                statuses.push(UnitStatus::UnknownProgramme);
+                e.problems.push(format!("it claims to be part of programme `{p}`, which is not `{}` nor a known programme", outline.id));
+            }
+        }
+    }
+    let unit = unit_index.and_then(|k| Some((k, outline.units.get(k)?)));
+    settle_unit(i, e, &statuses, indeterminate, unit, credential_ects, t)
+}
+
+/// The programme unit the credential proves (by its specification id), checking that the
+/// university the programme names for it awarded it and that it is not proven twice.
+fn match_unit(
+    outline: &ProgrammeOutline,
+    policy: &Policy,
+    t: &Tally,
+    e: &mut UnitEntry,
+    statuses: &mut Vec<UnitStatus>,
+) -> Option<usize> {
+    let spec_id = e.specification_id.as_deref();
+    let found = spec_id.and_then(|id| {
+        outline
             .units
             .iter()
-            .position(|u| u.specification_id == c.specification_id);
+            .enumerate()
+            .find(|(_, u)| u.specification_id == id)
+    });
+    let Some((k, u)) = found else {
+        statuses.push(UnitStatus::UnknownUnit);
+        e.problems.push(format!(
+            "its learning opportunity `{}` is not a unit of the programme `{}`",
+            spec_id.unwrap_or("(none)"),
+            outline.id
+        ));
+        return None;
+    };
+    e.obligatory = Some(u.obligatory);
+    if e.title.is_none() {
+        e.title = Some(u.title.clone());
+    }
+    match &e.university {
+        Some(did) if same_university(policy, &u.university, did) => {}
+        Some(did) => {
+            statuses.push(UnitStatus::WrongUniversity);
+            let label = university_label(policy, did);
+            e.problems.push(format!(
+                "awarded by {label}, but the programme has this unit taught by `{}`",
+                u.university
+            ));
+        }
+        None => {
+            statuses.push(UnitStatus::WrongUniversity);
+            e.problems
+                .push("the credential names no awarding body".into());
+        }
+    }
+    if t.is_proven(k) {
+        statuses.push(UnitStatus::Duplicate);
+        e.problems
+            .push("a second credential for a unit already proven".into());
+    }
+    Some(k)
+}
+
+/// The credential's learner against the reference learner (the first credential's learner
+/// becomes the reference when none is known yet).
+fn match_learner(
+    view: &CredentialView,
+    t: &mut Tally,
+    e: &mut UnitEntry,
+    statuses: &mut Vec<UnitStatus>,
+) {
+    let key = LearnerKey::of_view(view);
+    match &t.reference {
+        None => {
+            t.reference_name = view.learner_full_name();
+            e.learner_match = Some("reference".into());
+            t.reference = Some(key);
+        }
+        Some(r) => match r.matches(&key) {
+            Ok(rule) => {
+                t.rules_used.insert(rule);
+                e.learner_match = Some(rule.into());
+            }
+            Err(why) => {
+                t.learner_problems += 1;
+                statuses.push(UnitStatus::WrongLearner);
+                e.problems.push(why);
+            }
+        },
+    }
+}
+
+/// The unit's status (the first problem found, in the order checked), whether it counts
+/// towards the programme, and its line in the report's problems.
+fn settle_unit(
+    i: usize,
+    mut e: UnitEntry,
+    statuses: &[UnitStatus],
+    indeterminate: bool,
+    unit: Option<(usize, &OutlineUnit)>,
+    credential_ects: Option<Credits>,
+    t: &mut Tally,
+) -> UnitEntry {
+    let order = [
+        UnitStatus::NotVerified,
+        UnitStatus::UnknownUnit,
+        UnitStatus::WrongLearner,
+        UnitStatus::WrongUniversity,
+        UnitStatus::UnknownProgramme,
+        UnitStatus::Duplicate,
+    ];
+    e.status = order
+        .into_iter()
+        .find(|s| statuses.contains(s))
+        .unwrap_or(UnitStatus::Matched);
+    let only_indeterminate =
+        indeterminate && statuses.iter().all(|s| *s == UnitStatus::NotVerified);
+    if let Some((k, u)) = unit {
+        let ects = credential_ects.or(u.ects).unwrap_or_default();
+        e.ects = Some(ects);
+        // A unit whose verification is merely indeterminate counts provisionally, so the
+        // verdict is "indeterminate", not "missing obligatory unit".
+        if e.status == UnitStatus::Matched || only_indeterminate {
+            t.proven.push((k, ects));
+        }
+    }
+    if e.status != UnitStatus::Matched {
+        let what = e.title.as_deref().or(e.credential_id.as_deref());
+        let line = format!(
+            "credential {i} ({}): {}",
+            what.unwrap_or("?"),
+            e.problems.join("; ")
+        );
+        if only_indeterminate {
+            t.soft.push(line);
+        } else {
+            t.problems.push(line);
+        }
+    }
+    e
+}
+
+/// Phase 3a: the units the coordinator confirmed.
+fn confirm_units(confirmed: &[ConfirmedUnit], outline: &ProgrammeOutline, t: &mut Tally) {
+    for c in confirmed {
+        let found = outline
+            .units
+            .iter()
+            .enumerate()
+            .find(|(_, u)| u.specification_id == c.specification_id);
         let mut e = UnitEntry {
-            input: None,
-            credential_id: None,
             specification_id: Some(c.specification_id.clone()),
-            title: None,
-            university: None,
-            obligatory: None,
-            ects: None,
             grade: c.grade.clone(),
-            learner_match: None,
-            status: UnitStatus::Confirmed,
-            problems: vec![],
-            verification: None,
+            ..entry(UnitStatus::Confirmed)
         };
-        match unit_index {
+        match found {
             None => {
                 e.status = UnitStatus::UnknownUnit;
                 e.problems.push(format!(
@@ -766,21 +723,20 @@ pub fn check_stack_with(
                     c.specification_id
                 ));
             }
-            Some(k) if proven.iter().any(|(j, _)| *j == k) => {
+            Some((k, _)) if t.is_proven(k) => {
                 e.status = UnitStatus::Duplicate;
                 e.problems.push("the unit is already proven".into());
             }
-            Some(k) => {
-                let u = &outline.units[k];
+            Some((k, u)) => {
                 e.title = Some(u.title.clone());
                 e.university = Some(u.university.clone());
                 e.obligatory = Some(u.obligatory);
                 e.ects = u.ects;
-                proven.push((k, u.ects.unwrap_or_default()));
+                t.proven.push((k, u.ects.unwrap_or_default()));
             }
         }
         if e.status != UnitStatus::Confirmed {
-            problems.push(format!(
+            t.problems.push(format!(
                 "confirmed unit `{}`: {}",
                 c.specification_id,
                 e.problems.join("; ")
@@ -788,196 +744,100 @@ pub fn check_stack_with(
         } else {
             e.problems = vec![format!("confirmed by {}", c.confirmed_by)];
         }
-        entries.push(e);
+        t.entries.push(e);
     }
+}
 
-    // Missing units.
+/// Phase 3b: an entry per programme unit nobody proved; returns the obligatory ones.
+fn missing_units(outline: &ProgrammeOutline, t: &mut Tally) -> Vec<String> {
     let mut missing_obligatory = Vec::new();
     for (k, u) in outline.units.iter().enumerate() {
-        if proven.iter().any(|(j, _)| *j == k) {
+        if t.is_proven(k) {
             continue;
         }
         let mut e = UnitEntry {
-            input: None,
-            credential_id: None,
             specification_id: Some(u.specification_id.clone()),
             title: Some(u.title.clone()),
             university: Some(u.university.clone()),
             obligatory: Some(u.obligatory),
             ects: u.ects,
-            grade: None,
-            learner_match: None,
-            status: UnitStatus::Missing,
-            problems: vec![],
-            verification: None,
+            ..entry(UnitStatus::Missing)
         };
         if u.obligatory {
             e.problems
                 .push("obligatory unit: no valid credential for it".into());
             missing_obligatory.push(u.specification_id.clone());
-            problems.push(format!(
+            t.problems.push(format!(
                 "obligatory unit `{}` ({}) is missing",
                 u.title, u.specification_id
             ));
         } else {
             e.problems.push("elective unit not taken".into());
         }
-        entries.push(e);
+        t.entries.push(e);
     }
+    missing_obligatory
+}
 
-    // Electives and credits.
-    let rules = &outline.rules;
-    let elective: Vec<Credits> = proven
-        .iter()
-        .filter(|(k, _)| !outline.units[*k].obligatory)
-        .map(|(_, c)| *c)
-        .collect();
-    let elective_ects = elective.iter().fold(Credits::default(), |a, b| a + *b);
-    let elective_units = u32::try_from(elective.len()).unwrap_or(u32::MAX);
-    let electives_ok = elective_units >= rules.min_elective_units
-        && rules.min_elective_ects.is_none_or(|m| elective_ects >= m);
-    if !electives_ok {
-        problems.push(format!(
-            "elective rule not met: {elective_units} elective unit(s) with {elective_ects} ECTS, the programme requires {} unit(s){}",
-            rules.min_elective_units,
-            rules.min_elective_ects.map(|m| format!(" and {m} ECTS")).unwrap_or_default()
-        ));
-    }
-    let total = proven.iter().fold(Credits::default(), |a, (_, c)| a + *c);
-    let credits_ok = rules.min_total_ects.is_none_or(|m| total >= m);
-    if !credits_ok {
-        problems.push(format!(
-            "credits do not add up: {total} ECTS proven, the programme requires {}",
-            rules.min_total_ects.unwrap_or_default()
-        ));
-    }
-
+/// The learner check over the whole set.
+fn learner_check(t: &Tally) -> LearnerCheck {
     let rule = match (
-        rules_used.contains("identifier"),
-        rules_used.contains("name-and-date-of-birth"),
+        t.rules_used.contains("identifier"),
+        t.rules_used.contains("name-and-date-of-birth"),
     ) {
         (true, true) => "identifier and name-and-date-of-birth",
         (true, false) => "identifier",
         (false, true) => "name-and-date-of-birth",
         (false, false) => "none",
     };
-    let learner = LearnerCheck {
-        rule: rule.into(),
-        same_learner: learner_problems == 0,
-        learner: reference_name,
-        message: if learner_problems == 0 {
-            match rule {
-                "none" => "only one credential of the learner: nothing to compare".into(),
-                r => format!("every credential belongs to the same learner (matched by {r})"),
-            }
-        } else {
-            format!("{learner_problems} credential(s) belong to another learner")
-        },
+    let message = match (t.learner_problems, rule) {
+        (0, "none") => "only one credential of the learner: nothing to compare".into(),
+        (0, r) => format!("every credential belongs to the same learner (matched by {r})"),
+        (n, _) => format!("{n} credential(s) belong to another learner"),
     };
-    let verdict = if !problems.is_empty() {
+    LearnerCheck {
+        rule: rule.into(),
+        same_learner: t.learner_problems == 0,
+        learner: t.reference_name.clone(),
+        message,
+    }
+}
+
+/// Phase 4: evaluate the programme's rules and assemble the report.
+fn finish(
+    outline: ProgrammeOutline,
+    info: ProgrammeInfo,
+    missing_obligatory: Vec<String>,
+    mut t: Tally,
+) -> StackReport {
+    let rules = evaluate_rules(&outline, &t.proven);
+    t.problems.extend(rules.problems);
+    let learner = learner_check(&t);
+    let verdict = if !t.problems.is_empty() {
         StackVerdict::DoesNotStack
-    } else if !soft.is_empty() {
+    } else if !t.soft.is_empty() {
         StackVerdict::Indeterminate
     } else {
         StackVerdict::Stacks
     };
-    problems.extend(soft);
+    t.problems.append(&mut t.soft);
     StackReport {
         verdict,
         stacks: verdict == StackVerdict::Stacks,
         notice: RECOMMENDATION.into(),
         programme: info,
         learner,
-        units: entries,
+        units: t.entries,
         missing_obligatory,
-        electives: ElectiveCheck {
-            min_units: rules.min_elective_units,
-            units: elective_units,
-            min_ects: rules.min_elective_ects,
-            ects: elective_ects,
-            ok: electives_ok,
-        },
-        credits: CreditCheck {
-            total,
-            required: rules.min_total_ects,
-            ok: credits_ok,
-        },
-        problems,
+        electives: rules.electives,
+        credits: rules.credits,
+        problems: t.problems,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn key(name: &str, dob: Option<&str>, ids: &[(&str, &str)]) -> LearnerKey {
-        LearnerKey {
-            name: Some(norm(name)),
-            dob: dob.map(|d| d.parse().unwrap()),
-            ids: ids.iter().map(|(s, v)| (Some(norm(s)), norm(v))).collect(),
-        }
-    }
-
-    #[test]
-    fn learner_rules() {
-        let a = key(
-            "Felix  Wagner",
-            Some("2002-01-09"),
-            &[("Student ID at RWTH", "412877")],
-        );
-        assert_eq!(
-            a.matches(&key(
-                "felix wagner",
-                Some("2002-01-09"),
-                &[("Student ID at RWTH", "412877")]
-            )),
-            Ok("identifier")
-        );
-        // Shared identifier wins over a differently written name.
-        assert_eq!(
-            a.matches(&key("F. Wagner", None, &[("Student ID at RWTH", "412877")])),
-            Ok("identifier")
-        );
-        // Same scheme, other value: another learner even with the same name and birthday.
-        assert!(a
-            .matches(&key(
-                "Felix Wagner",
-                Some("2002-01-09"),
-                &[("Student ID at RWTH", "999")]
-            ))
-            .unwrap_err()
-            .contains("identifier"));
-        // No shared scheme: name and date of birth.
-        assert_eq!(
-            a.matches(&key(
-                "Felix Wagner",
-                Some("2002-01-09"),
-                &[("Student ID at ETH", "1")]
-            )),
-            Ok("name-and-date-of-birth")
-        );
-        assert!(a
-            .matches(&key("Anna Berg", Some("2002-01-09"), &[]))
-            .unwrap_err()
-            .contains("anna berg"));
-        assert!(a
-            .matches(&key("Felix Wagner", Some("2001-01-09"), &[]))
-            .unwrap_err()
-            .contains("born"));
-        assert!(a
-            .matches(&key("Felix Wagner", None, &[]))
-            .unwrap_err()
-            .contains("cannot establish"));
-    }
-
-    #[test]
-    fn credits_convert_exactly() {
-        assert_eq!(
-            to_credits("7.5".parse().unwrap()),
-            Credits::from_hundredths(750)
-        );
-        assert_eq!(to_credits(Decimal::from_int(12)), Credits::whole(12));
-    }
 
     #[test]
     fn programme_file_kinds() {

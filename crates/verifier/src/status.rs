@@ -9,6 +9,10 @@
 //!   `statusPurpose` must match the entry's, the bitstring must have at least 131,072 entries
 //!   (§4.1 "Minimum bitstring length", STATUS_LIST_LENGTH_ERROR), the index must lie inside it
 //!   (RANGE_ERROR), and bit `statusListIndex` (index 0 = most significant bit of byte 0) is the status.
+//! - §2.1 `statusSize` / `statusMessage`: an entry of `statusSize` n occupies bits
+//!   `statusListIndex * n ..` (most significant first, [`value`]); `statusMessage` maps each value,
+//!   written `0x..`, to a message ([`message_for`]). The issuer's EDC entries use n = 2 with the
+//!   messages `valid`, `suspended` and `revoked` (docs/adr/0003-edc-conformant-status.md).
 
 use std::io::Read as _;
 
@@ -68,6 +72,47 @@ pub fn decode_encoded_list(encoded: &str, max_bytes: usize) -> Result<Vec<u8>, S
 pub fn bit(bits: &[u8], index: u64) -> Option<bool> {
     let byte = usize::try_from(index / 8).ok()?;
     bits.get(byte).map(|b| b & (0x80u8 >> (index % 8)) != 0)
+}
+
+/// The `size`-bit value of entry `index` (§2.1 `statusSize`: bits `index * size ..`, the first the
+/// most significant); `None` out of range or for a size outside 1..=8.
+pub fn value(bits: &[u8], index: u64, size: u32) -> Option<u8> {
+    if !(1..=8).contains(&size) {
+        return None;
+    }
+    let first = index.checked_mul(u64::from(size))?;
+    (0..u64::from(size)).try_fold(0u8, |v, k| {
+        Some((v << 1) | u8::from(bit(bits, first.checked_add(k)?)?))
+    })
+}
+
+/// `statusSize` of an entry (§2.1: a positive integer, 1 when absent); only sizes 1 to 8 are read.
+pub fn parse_size(value: Option<&serde_json::Value>) -> Result<u32, String> {
+    let n = match value {
+        None => return Ok(1),
+        Some(serde_json::Value::Number(n)) => n.as_u64(),
+        Some(serde_json::Value::String(s)) if s.len() <= 3 => s.parse::<u64>().ok(),
+        Some(_) => None,
+    };
+    match n {
+        Some(n @ 1..=8) => Ok(n as u32),
+        _ => Err(format!(
+            "statusSize {} is not an integer from 1 to 8",
+            value.map(ToString::to_string).unwrap_or_default()
+        )),
+    }
+}
+
+/// The `message` that `statusMessage` (§2.1: `[{"status": "0x..", "message": ".."}]`) gives the
+/// value `v`; `None` when no entry names it.
+pub fn message_for(status_message: Option<&serde_json::Value>, v: u8) -> Option<&str> {
+    status_message?.as_array()?.iter().find_map(|m| {
+        let hex = m.get("status")?.as_str()?;
+        let digits = hex.strip_prefix("0x").or_else(|| hex.strip_prefix("0X"))?;
+        (u8::from_str_radix(digits, 16).ok()? == v)
+            .then(|| m.get("message")?.as_str())
+            .flatten()
+    })
 }
 
 /// Parses `statusListIndex` (§2.1: a string of decimal digits; a JSON number is accepted too).
@@ -151,6 +196,23 @@ mod tests {
             Err(StatusListError::Gzip(_))
         ));
         assert_eq!(parse_index(&serde_json::json!("94567")), Ok(94_567));
+        // statusSize 2: entry 0 is bits 0-1 ("10" = 2), entry 47,283 is bits 94,566-94,567.
+        assert_eq!(value(&bytes, 0, 2), Some(2));
+        assert_eq!(value(&bytes, 47_283, 2), Some(1));
+        assert_eq!(value(&bytes, 1, 2), Some(0));
+        assert_eq!(value(&bytes, 65_536, 2), None);
+        assert_eq!(value(&bytes, u64::MAX, 2), None);
+        assert_eq!(value(&bytes, 0, 9), None);
+        assert_eq!(parse_size(None), Ok(1));
+        assert_eq!(parse_size(Some(&serde_json::json!(2))), Ok(2));
+        assert!(parse_size(Some(&serde_json::json!(0))).is_err());
+        assert!(parse_size(Some(&serde_json::json!(-2))).is_err());
+        let table = serde_json::json!([{"status": "0x0", "message": "valid"},
+            {"status": "0x2", "message": "revoked"}]);
+        assert_eq!(message_for(Some(&table), 2), Some("revoked"));
+        assert_eq!(message_for(Some(&table), 0), Some("valid"));
+        assert_eq!(message_for(Some(&table), 1), None);
+        assert_eq!(message_for(None, 0), None);
         assert!(parse_index(&serde_json::json!("-1")).is_err());
         assert!(parse_index(&serde_json::json!("99999999999999999999999")).is_err());
     }

@@ -7,9 +7,19 @@
 //!   Integrity §4.4 / §4.5, `eddsa-rdfc-2022` ([`proofs::data_integrity::verify`]);
 //! - the same wrapped for upload (`{"credential": {...}}`) or in a VC-API request
 //!   (`{"verifiableCredential": {...}}`);
-//! - a JAdES-sealed EDC (JWS JSON serialization with `payload`): ETSI TS 119 182-1
-//!   ([`proofs::jades::verify_value`]), the seal's organisation and organisationIdentifier reported;
+//! - a JAdES-sealed EDC, in both serializations the EU's tools produce: JWS JSON (general or
+//!   flattened, with `payload`) and compact JWS (a protected header with `x5c` and no JWT `typ`):
+//!   ETSI TS 119 182-1 ([`proofs::jades::verify_value`], [`proofs::jades::verify_compact`]), the
+//!   seal's organisation and organisationIdentifier reported;
+//! - any of these inside the EDC upload wrapper (`{"credential": ...}`, the form of the EU's
+//!   `*-uploadable.json` samples that the Europass wallet and EDC viewer accept);
 //! - a compact `application/vc+jwt` (VC-JOSE-COSE §3.1.1, [`proofs::vc_jwt::verify`]).
+//!
+//! The report keeps "intact, sealed/signed by X" (the proof check, [`Report::signer`]) apart from
+//! "X is on the trust sources this service uses" (the trust check): a verified signer on none of
+//! them is `unknown` ([`CheckStatus::Unknown`]), not a failure (issue #14). A JAdES seal covers the
+//! payload bytes, so the format check treats members its contexts do not define as warnings
+//! ([`format::Coverage::Bytes`]); under a Data Integrity proof they stay errors.
 //!
 //! Keys come from did:key, the trust registry's DID documents (offline), did:web over guarded
 //! https ([`crate::resolve`]), or the seal's `x5c` chain. Input is parsed by serde_json, whose
@@ -38,7 +48,7 @@ use crate::clock::Clock;
 use crate::fetch::Session;
 use crate::policy::Policy;
 use crate::registry::Member;
-use crate::report::{CheckKind, CheckResult, CheckStatus, Report};
+use crate::report::{CheckKind, CheckResult, CheckStatus, Report, SignerIdentity, SignerKind};
 use crate::{format, resolve, revocation, validity};
 
 /// Deepest JSON nesting accepted (serde_json's own parser limit).
@@ -49,9 +59,17 @@ enum Securing<'a> {
     /// JSON-LD credential; Data Integrity proofs, if any.
     DataIntegrity,
     /// JAdES seal; the envelope.
-    Jades(&'a Value),
+    Jades(Envelope<'a>),
     /// Compact VC-JWT.
     Jwt(String),
+}
+
+/// A JAdES seal as received.
+enum Envelope<'a> {
+    /// JWS JSON serialization (general or flattened).
+    Json(&'a Value),
+    /// Compact serialization.
+    Compact(String),
 }
 
 /// What the proof check established about the signer.
@@ -81,7 +99,7 @@ pub fn verify(input: &[u8], policy: &Policy, clock: &dyn Clock) -> Report {
     }
     if looks_like_jwt(trimmed) {
         let jwt = String::from_utf8_lossy(trimmed).into_owned();
-        return verify_jwt(jwt, policy, clock);
+        return verify_compact(jwt, policy, clock);
     }
     match strict_json::from_slice(trimmed) {
         Ok(v) => verify_json(&v, policy, clock),
@@ -102,7 +120,7 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
     }
     match value {
         Value::String(s) if looks_like_jwt(s.trim().as_bytes()) => {
-            verify_jwt(s.trim().to_string(), policy, clock)
+            verify_compact(s.trim().to_string(), policy, clock)
         }
         Value::Object(o) => {
             if let Some(inner @ (Value::Object(_) | Value::String(_))) =
@@ -115,7 +133,7 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
             {
                 let payload = o.get("payload").and_then(Value::as_str).unwrap_or_default();
                 return match strict_json::from_str(payload) {
-                    Ok(c) => run(&c, Securing::Jades(value), policy, clock),
+                    Ok(c) => run(&c, Securing::Jades(Envelope::Json(value)), policy, clock),
                     Err(e) => unreadable(
                         policy,
                         format!("the sealed payload is not strict JSON: {e}"),
@@ -123,8 +141,9 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
                 };
             }
             if !o.contains_key("credentialSubject") {
-                if let Some(inner @ Value::Object(_)) = o.get("credential") {
-                    return run(inner, Securing::DataIntegrity, policy, clock);
+                // The EDC upload wrapper: a credential, a JAdES envelope or a compact JWS.
+                if let Some(inner @ (Value::Object(_) | Value::String(_))) = o.get("credential") {
+                    return verify_json(inner, policy, clock);
                 }
             }
             run(value, Securing::DataIntegrity, policy, clock)
@@ -159,7 +178,12 @@ pub fn verify_sealed_credential(
     if !proofs::data_integrity::serializes_to(credential, payload.as_bytes()) {
         return None;
     }
-    Some(run(credential, Securing::Jades(envelope), policy, clock))
+    Some(run(
+        credential,
+        Securing::Jades(Envelope::Json(envelope)),
+        policy,
+        clock,
+    ))
 }
 
 fn looks_like_jwt(b: &[u8]) -> bool {
@@ -285,6 +309,50 @@ fn prefetch(
     }
 }
 
+/// A compact JWS: a JAdES seal when its header says so ([`proofs::jades::is_compact_seal_header`]),
+/// else a VC-JWT.
+fn verify_compact(jws: String, policy: &Policy, clock: &dyn Clock) -> Report {
+    let header = jws.split('.').next().unwrap_or_default();
+    if !proofs::jades::is_compact_seal_header(header) {
+        return verify_jwt(jws, policy, clock);
+    }
+    let payload = compact_payload(&jws);
+    match payload.as_deref().map(strict_json::from_slice) {
+        Some(Ok(c @ Value::Object(_))) => {
+            run(&c, Securing::Jades(Envelope::Compact(jws)), policy, clock)
+        }
+        Some(Ok(_)) => unreadable(
+            policy,
+            "malformed compact JAdES seal: the payload is not a JSON object".into(),
+        ),
+        Some(Err(e)) => unreadable(
+            policy,
+            format!("malformed compact JAdES seal: the payload is not strict JSON: {e}"),
+        ),
+        None => unreadable(
+            policy,
+            "malformed compact JAdES seal: the payload is not base64url".into(),
+        ),
+    }
+}
+
+/// The payload bytes of a compact JWS (base64url-decoded unless the header says `b64: false`).
+fn compact_payload(jws: &str) -> Option<Vec<u8>> {
+    let mut parts = jws.split('.');
+    let header = parts.next()?;
+    let payload = parts.next()?;
+    let unencoded = URL_SAFE_NO_PAD
+        .decode(header.trim_end_matches('='))
+        .ok()
+        .and_then(|h| strict_json::from_slice(&h).ok())
+        .and_then(|h: Value| h.get("b64").and_then(Value::as_bool))
+        == Some(false);
+    if unencoded {
+        return Some(payload.as_bytes().to_vec());
+    }
+    URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()
+}
+
 fn verify_jwt(jwt: String, policy: &Policy, clock: &dyn Clock) -> Report {
     let payload = jwt.split('.').nth(1).unwrap_or_default();
     let Ok(bytes) = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')) else {
@@ -333,41 +401,97 @@ fn run(credential: &Value, securing: Securing<'_>, policy: &Policy, clock: &dyn 
             Identity::None,
         )
     };
+    let coverage = match securing {
+        Securing::Jades(_) => format::Coverage::Bytes,
+        Securing::DataIntegrity | Securing::Jwt(_) => format::Coverage::Graph,
+    };
     for kind in CheckKind::ALL {
         if !policy.runs(kind) {
             checks.push(CheckResult::skipped(kind, "not selected"));
             continue;
         }
         checks.push(match kind {
-            CheckKind::Format => format::check(credential),
+            CheckKind::Format => format::check(credential, coverage),
             CheckKind::Proof => proof.clone(),
             CheckKind::Expiry => validity::check(credential, now),
             CheckKind::Revocation => revocation::check(credential, policy, clock, &session),
             CheckKind::Trust => check_trust(credential, &identity, &proof, policy),
-            CheckKind::AwardingBody => {
-                let member = signer_member(credential, &identity, policy);
-                let issuer = issuer_id(credential).map(str::to_string);
-                // A seal speaks for its holder: the issuer DID counts only if it is the holder's.
-                let did = match (&identity, member) {
-                    (Identity::Seal(_), Some(m)) => issuer.filter(|i| m.has_did(i)),
-                    (Identity::Seal(_), None) => None,
-                    _ => issuer,
-                };
-                let signer = Signer { did, member };
-                if proof.status != CheckStatus::Ok && policy.runs(CheckKind::Proof) {
-                    let mut r = awarding::check(credential, &signer, &policy.registry);
-                    if r.status == CheckStatus::Ok {
-                        r.message
-                            .push_str(" (as claimed: the proof did not verify)");
-                    }
-                    r
-                } else {
-                    awarding::check(credential, &signer, &policy.registry)
-                }
-            }
+            CheckKind::AwardingBody => check_awarding(credential, &identity, &proof, policy),
         });
     }
-    Report::from_checks(checks)
+    let signer = if proof.status == CheckStatus::Ok {
+        signer_identity(&identity, policy)
+    } else {
+        None
+    };
+    Report::from_checks(checks).with_signer(signer)
+}
+
+/// The awarding-body check with what the proof established about the signer.
+fn check_awarding(
+    credential: &Value,
+    identity: &Identity,
+    proof: &CheckResult,
+    policy: &Policy,
+) -> CheckResult {
+    let member = signer_member(credential, identity, policy);
+    let issuer = issuer_id(credential).map(str::to_string);
+    // A seal speaks for its holder: the issuer DID counts only if it is the holder's.
+    let did = match (identity, member) {
+        (Identity::Seal(_), Some(m)) => issuer.filter(|i| m.has_did(i)),
+        (Identity::Seal(_), None) => None,
+        _ => issuer,
+    };
+    let seal = match identity {
+        Identity::Seal(rep) => Some(awarding::SealHolder {
+            organisation: rep.signer.organisation.clone(),
+            organisation_identifier: rep.signer.organisation_identifier.clone(),
+        }),
+        _ => None,
+    };
+    let signer = Signer {
+        did,
+        member,
+        seal,
+        must_match: policy.awarding_body_must_be_signer,
+    };
+    let mut r = awarding::check(credential, &signer, &policy.registry);
+    if proof.status != CheckStatus::Ok
+        && policy.runs(CheckKind::Proof)
+        && r.status == CheckStatus::Ok
+    {
+        r.message
+            .push_str(" (as claimed: the proof did not verify)");
+    }
+    r
+}
+
+/// Who sealed or signed, for the report (only called when the proof verified).
+fn signer_identity(identity: &Identity, policy: &Policy) -> Option<SignerIdentity> {
+    match identity {
+        Identity::None => None,
+        Identity::Seal(rep) => Some(SignerIdentity {
+            kind: SignerKind::Seal,
+            organisation: rep.signer.organisation.clone(),
+            organisation_identifier: rep.signer.organisation_identifier.clone(),
+            certificate_subject: Some(rep.signer.subject.clone()),
+            certificate_issuer: Some(rep.signer.issuer.clone()),
+            did: None,
+            registry_name: seal_member(&rep.signer, policy).map(|m| m.name().to_string()),
+        }),
+        Identity::Did(did) => Some(SignerIdentity {
+            kind: SignerKind::Did,
+            organisation: None,
+            organisation_identifier: None,
+            certificate_subject: None,
+            certificate_issuer: None,
+            did: Some(did.clone()),
+            registry_name: policy
+                .registry
+                .member_by_did(did)
+                .map(|m| m.name().to_string()),
+        }),
+    }
 }
 
 fn signer_member<'p>(
@@ -451,186 +575,212 @@ fn check_proof(
     session: &Session<'_>,
     clock: &dyn Clock,
 ) -> (CheckResult, Identity) {
-    let k = CheckKind::Proof;
     match securing {
-        Securing::Jades(envelope) => {
-            match proofs::jades::verify_value(envelope, &seal_anchors(policy), clock.now()) {
-                Ok(rep) => {
-                    let s = &rep.signer;
-                    let msg = format!(
-                    "JAdES seal ({}) verified: sealed by {} (organisationIdentifier {}), certificate {}{}",
-                    rep.algorithm.jose_name(),
-                    s.organisation.as_deref().unwrap_or("an unnamed organisation"),
-                    s.organisation_identifier.as_deref().unwrap_or("none"),
-                    s.subject,
-                    rep.signing_time.map(|t| format!(", signing time {}", t.to_rfc3339())).unwrap_or_default()
-                );
-                    (CheckResult::ok(k, msg), Identity::Seal(Box::new(rep)))
-                }
-                Err(e) => (
-                    CheckResult::failed(k, format!("JAdES seal: {e}")),
-                    Identity::None,
-                ),
-            }
-        }
-        Securing::Jwt(jwt) => {
-            let header = jwt
-                .split('.')
-                .next()
-                .and_then(|h| URL_SAFE_NO_PAD.decode(h.trim_end_matches('=')).ok())
-                .map(|b| strict_json::from_slice(&b));
-            let header = match header {
-                Some(Err(e)) => {
-                    return (
-                        CheckResult::failed(
-                            k,
-                            format!("VC-JWT: the header is not strict JSON: {e}"),
-                        ),
-                        Identity::None,
-                    )
-                }
-                Some(Ok(h)) => Some(h),
-                None => None,
-            };
-            // Refuse what no key could make valid before resolving anything.
-            let alg = header
-                .as_ref()
-                .and_then(|h| h.get("alg"))
-                .and_then(Value::as_str);
-            match alg {
-                None => {
-                    return (
-                        CheckResult::failed(k, "VC-JWT: malformed header (no alg)"),
-                        Identity::None,
-                    )
-                }
-                Some(a) if a.eq_ignore_ascii_case("none") => {
-                    return (
-                        CheckResult::failed(k, format!("VC-JWT: {}", VcJwtError::AlgNone)),
-                        Identity::None,
-                    )
-                }
-                Some(a)
-                    if !proofs::Algorithm::from_jose_name(a)
-                        .is_some_and(|x| proofs::vc_jwt::ALLOWED_ALGORITHMS.contains(&x)) =>
-                {
-                    return (
-                        CheckResult::failed(
-                            k,
-                            format!("VC-JWT: {}", VcJwtError::UnsupportedAlgorithm(a.into())),
-                        ),
-                        Identity::None,
-                    )
-                }
-                Some(_) => {}
-            }
-            let kid = header
-                .as_ref()
-                .and_then(|h| h.get("kid"))
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            let res = resolve::resolve(kid.as_deref(), policy, session);
-            if let Some((_, why)) = res.errors.first() {
-                return (CheckResult::error(k, why.clone()), Identity::None);
-            }
-            match proofs::vc_jwt::verify(jwt, &res.resolver) {
-                Ok(v) => (
-                    CheckResult::ok(
-                        k,
-                        format!(
-                            "VC-JWT signature ({}) by {} verified",
-                            v.algorithm.jose_name(),
-                            v.verification_method
-                        ),
-                    ),
-                    Identity::Did(v.controller),
-                ),
-                Err(VcJwtError::KeyNotFound {
-                    source: ResolveError::UnsupportedMethod(m),
-                    ..
-                }) => (
-                    CheckResult::error(k, format!("cannot resolve {m}")),
-                    Identity::None,
-                ),
-                Err(e) => (
-                    CheckResult::failed(k, format!("VC-JWT: {e}")),
-                    Identity::None,
-                ),
-            }
-        }
-        Securing::DataIntegrity => {
-            let proofs_list: Vec<&Value> = match credential.get("proof") {
-                None | Some(Value::Null) => Vec::new(),
-                Some(Value::Array(a)) => a.iter().collect(),
-                Some(p) => vec![p],
-            };
-            if proofs_list.is_empty() {
-                return (
-                    CheckResult::failed(k, "no proof: the credential is not secured"),
-                    Identity::None,
-                );
-            }
-            let methods: Vec<&str> = proofs_list
-                .iter()
-                .filter_map(|p| p.get("verificationMethod").and_then(Value::as_str))
-                .collect();
-            for p in &proofs_list {
-                let ty = p.get("type").and_then(Value::as_str).unwrap_or_default();
-                let suite = p
-                    .get("cryptosuite")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                if ty != proofs::data_integrity::PROOF_TYPE {
-                    return (
-                        CheckResult::failed(k, ProofError::WrongProofType(ty.into()).to_string()),
-                        Identity::None,
-                    );
-                }
-                if suite != proofs::data_integrity::CRYPTOSUITE {
-                    return (
-                        CheckResult::failed(
-                            k,
-                            ProofError::UnsupportedCryptosuite(suite.into()).to_string(),
-                        ),
-                        Identity::None,
-                    );
-                }
-            }
-            let res = resolve::resolve(methods.iter().copied(), policy, session);
-            if let Some((_, why)) = res.errors.first() {
-                return (CheckResult::error(k, why.clone()), Identity::None);
-            }
-            match proofs::data_integrity::verify(credential, &res.resolver) {
-                Ok(list) => {
-                    let who: Vec<&str> = list
-                        .iter()
-                        .map(|p| p.verification_method.as_str())
-                        .collect();
-                    let controller = list.first().map(|p| p.controller.clone());
-                    (
-                        CheckResult::ok(
-                            k,
-                            format!(
-                                "{} Data Integrity proof(s) (eddsa-rdfc-2022) verified: {}",
-                                list.len(),
-                                who.join(", ")
-                            ),
-                        ),
-                        controller.map(Identity::Did).unwrap_or(Identity::None),
-                    )
-                }
-                Err(ProofError::KeyNotFound {
-                    source: ResolveError::UnsupportedMethod(m),
-                    ..
-                }) => (
-                    CheckResult::error(k, format!("cannot resolve {m}")),
-                    Identity::None,
-                ),
-                Err(e) => (CheckResult::failed(k, e.to_string()), Identity::None),
-            }
-        }
+        Securing::Jades(envelope) => check_seal(envelope, policy, clock),
+        Securing::Jwt(jwt) => check_jwt(jwt, policy, session),
+        Securing::DataIntegrity => check_data_integrity(credential, policy, session),
     }
 }
+
+/// The proof check of a JAdES seal (either serialization).
+fn check_seal(
+    envelope: &Envelope<'_>,
+    policy: &Policy,
+    clock: &dyn Clock,
+) -> (CheckResult, Identity) {
+    let k = CheckKind::Proof;
+    let anchors = seal_anchors(policy);
+    let (verified, form) = match envelope {
+        Envelope::Json(v) => (
+            proofs::jades::verify_value(v, &anchors, clock.now()),
+            "JAdES seal",
+        ),
+        Envelope::Compact(jws) => (
+            proofs::jades::verify_compact(jws, &anchors, clock.now()),
+            "JAdES seal (compact serialization)",
+        ),
+    };
+    match verified {
+        Ok(rep) => {
+            let s = &rep.signer;
+            let msg =
+                format!(
+                "{form} ({}) verified: sealed by {} (organisationIdentifier {}), certificate {}{}",
+                rep.algorithm.jose_name(),
+                s.organisation.as_deref().unwrap_or("an unnamed organisation"),
+                s.organisation_identifier.as_deref().unwrap_or("none"),
+                s.subject,
+                rep.signing_time
+                    .map(|t| format!(", signing time {}", t.to_rfc3339()))
+                    .unwrap_or_default()
+            );
+            (CheckResult::ok(k, msg), Identity::Seal(Box::new(rep)))
+        }
+        Err(e) => (
+            CheckResult::failed(k, format!("{form}: {e}")),
+            Identity::None,
+        ),
+    }
+}
+
+/// A VC-JWT header that no key could make valid (unreadable, no `alg`, `none`, an algorithm off
+/// the allow-list): refused before anything is resolved. Otherwise the header, if readable.
+fn jwt_header(jwt: &str) -> Result<Option<Value>, String> {
+    let header = jwt
+        .split('.')
+        .next()
+        .and_then(|h| URL_SAFE_NO_PAD.decode(h.trim_end_matches('=')).ok())
+        .map(|b| strict_json::from_slice(&b));
+    let header = match header {
+        Some(Err(e)) => return Err(format!("VC-JWT: the header is not strict JSON: {e}")),
+        Some(Ok(h)) => Some(h),
+        None => None,
+    };
+    let alg = header
+        .as_ref()
+        .and_then(|h| h.get("alg"))
+        .and_then(Value::as_str);
+    match alg {
+        None => Err("VC-JWT: malformed header (no alg)".into()),
+        Some(a) if a.eq_ignore_ascii_case("none") => {
+            Err(format!("VC-JWT: {}", VcJwtError::AlgNone))
+        }
+        Some(a)
+            if !proofs::Algorithm::from_jose_name(a)
+                .is_some_and(|x| proofs::vc_jwt::ALLOWED_ALGORITHMS.contains(&x)) =>
+        {
+            Err(format!(
+                "VC-JWT: {}",
+                VcJwtError::UnsupportedAlgorithm(a.into())
+            ))
+        }
+        Some(_) => Ok(header),
+    }
+}
+
+/// The proof check of a compact VC-JWT.
+fn check_jwt(jwt: &str, policy: &Policy, session: &Session<'_>) -> (CheckResult, Identity) {
+    let k = CheckKind::Proof;
+    let header = match jwt_header(jwt) {
+        Ok(h) => h,
+        Err(why) => return (CheckResult::failed(k, why), Identity::None),
+    };
+    let kid = header
+        .as_ref()
+        .and_then(|h| h.get("kid"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let res = resolve::resolve(kid.as_deref(), policy, session);
+    if let Some((_, why)) = res.errors.first() {
+        return (CheckResult::error(k, why.clone()), Identity::None);
+    }
+    match proofs::vc_jwt::verify(jwt, &res.resolver) {
+        Ok(v) => (
+            CheckResult::ok(
+                k,
+                format!(
+                    "VC-JWT signature ({}) by {} verified",
+                    v.algorithm.jose_name(),
+                    v.verification_method
+                ),
+            ),
+            Identity::Did(v.controller),
+        ),
+        Err(VcJwtError::KeyNotFound {
+            source: ResolveError::UnsupportedMethod(m),
+            ..
+        }) => (
+            CheckResult::error(k, format!("cannot resolve {m}")),
+            Identity::None,
+        ),
+        Err(e) => (
+            CheckResult::failed(k, format!("VC-JWT: {e}")),
+            Identity::None,
+        ),
+    }
+}
+
+/// A proof of a type or cryptosuite this verifier does not implement (refused before resolving).
+fn unsupported_proof(proofs_list: &[&Value]) -> Option<String> {
+    // The suites the proofs crate verifies: eddsa-rdfc-2022, Ed25519Signature2020 and
+    // ecdsa-rdfc-2019 (P-256), issue #15 point 6.
+    proofs_list.iter().find_map(|p| {
+        let ty = p.get("type").and_then(Value::as_str).unwrap_or_default();
+        let suite = p.get("cryptosuite").and_then(Value::as_str);
+        proofs::suites::Suite::from_members(ty, suite)
+            .err()
+            .map(|e| e.to_string())
+    })
+}
+
+/// The proof check of Data Integrity proof(s).
+fn check_data_integrity(
+    credential: &Value,
+    policy: &Policy,
+    session: &Session<'_>,
+) -> (CheckResult, Identity) {
+    let k = CheckKind::Proof;
+    let proofs_list: Vec<&Value> = match credential.get("proof") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(p) => vec![p],
+    };
+    if proofs_list.is_empty() {
+        return (
+            CheckResult::failed(k, "no proof: the credential is not secured"),
+            Identity::None,
+        );
+    }
+    if let Some(why) = unsupported_proof(&proofs_list) {
+        return (CheckResult::failed(k, why), Identity::None);
+    }
+    let methods: Vec<&str> = proofs_list
+        .iter()
+        .filter_map(|p| p.get("verificationMethod").and_then(Value::as_str))
+        .collect();
+    let res = resolve::resolve(methods.iter().copied(), policy, session);
+    if let Some((_, why)) = res.errors.first() {
+        return (CheckResult::error(k, why.clone()), Identity::None);
+    }
+    match proofs::data_integrity::verify(credential, &res.resolver) {
+        Ok(list) => {
+            let who: Vec<&str> = list
+                .iter()
+                .map(|p| p.verification_method.as_str())
+                .collect();
+            let controller = list.first().map(|p| p.controller.clone());
+            let mut suites: Vec<&str> = Vec::new();
+            for name in list.iter().map(|p| p.suite.name()) {
+                if !suites.contains(&name) {
+                    suites.push(name);
+                }
+            }
+            (
+                CheckResult::ok(
+                    k,
+                    format!(
+                        "{} Data Integrity proof(s) ({}) verified: {}",
+                        list.len(),
+                        suites.join(", "),
+                        who.join(", ")
+                    ),
+                ),
+                controller.map(Identity::Did).unwrap_or(Identity::None),
+            )
+        }
+        Err(ProofError::KeyNotFound {
+            source: ResolveError::UnsupportedMethod(m),
+            ..
+        }) => (
+            CheckResult::error(k, format!("cannot resolve {m}")),
+            Identity::None,
+        ),
+        Err(e) => (CheckResult::failed(k, e.to_string()), Identity::None),
+    }
+}
+
+/// The trust sources named in messages.
+const TRUST_SOURCES: &str = "the ENHANCE trusted-issuer registry";
 
 fn check_trust(
     credential: &Value,
@@ -651,62 +801,102 @@ fn check_trust(
         );
     }
     match identity {
-        Identity::Seal(rep) => {
-            let s = &rep.signer;
-            let org = s
-                .organisation
-                .as_deref()
-                .unwrap_or("an unnamed organisation");
-            let org_id = s.organisation_identifier.as_deref().unwrap_or("none");
-            match &rep.trust {
-                TrustStatus::Trusted { anchor, .. } => match seal_member(s, policy) {
-                    Some(m) if !issuer_is_member(credential, m) => CheckResult::failed(
-                        k,
-                        format!(
-                            "sealed by {} ({}), but the credential's issuer is {}",
-                            m.name(),
-                            m.id,
-                            issuer_id(credential).unwrap_or("not named")
-                        ),
-                    ),
-                    Some(m) => CheckResult::ok(
-                        k,
-                        format!("seal of {org} ({org_id}) chains to {anchor}; registry member {} ({})", m.name(), m.id),
-                    ),
-                    None => CheckResult::failed(
-                        k,
-                        format!("seal of {org} ({org_id}) chains to a trusted CA, but {org_id} is not in the trusted-issuer registry"),
-                    ),
-                },
-                TrustStatus::UnknownCa { issuer } => CheckResult::failed(
-                    k,
-                    format!("seal of {org} ({org_id}) does not chain to a trusted CA (chain ends at {issuer}); untrusted issuer"),
-                ),
-                TrustStatus::Expired { subject, not_before, not_after } => CheckResult::failed(
-                    k,
-                    format!("seal certificate {subject} is not valid at the verification time (valid {not_before} to {not_after})"),
-                ),
-                other => CheckResult::failed(k, format!("seal certificate chain of {org} ({org_id}) is invalid: {other:?}")),
-            }
+        Identity::Seal(rep) => seal_trust(credential, rep, policy),
+        _ => did_trust(credential, identity, policy),
+    }
+}
+
+/// Trust in a verified seal: a registry member's seal (chaining to a trusted CA, over the
+/// member's own credential) is trusted; a seal that names a member but is not theirs, or whose
+/// certificate is expired or broken, fails; any other seal is `unknown` to this service.
+fn seal_trust(credential: &Value, rep: &SealReport, policy: &Policy) -> CheckResult {
+    let k = CheckKind::Trust;
+    let s = &rep.signer;
+    let org = s
+        .organisation
+        .as_deref()
+        .unwrap_or("an unnamed organisation");
+    let org_id = s.organisation_identifier.as_deref().unwrap_or("none");
+    let member = seal_member(s, policy);
+    // --- eIDAS trusted lists (helper T, issue #14 point 3): a seal the alliance registry does not
+    // vouch for is decided by the EU trusted lists when the policy has them. ---
+    if member.is_none() {
+        if let Some(r) = crate::eidas::seal_trust_from_lists(rep, policy) {
+            return r;
         }
-        _ => {
-            let Some(issuer) = issuer_id(credential) else {
-                return CheckResult::failed(k, "the credential names no issuer");
-            };
-            let verified = matches!(identity, Identity::Did(_));
-            let suffix = if verified || !policy.runs(CheckKind::Proof) {
-                ""
-            } else {
-                " (as claimed: no verified proof)"
-            };
-            let _ = proof;
-            match policy.registry.member_by_did(issuer) {
-                Some(m) => CheckResult::ok(
-                    k,
-                    format!("issuer {issuer} is {} ({}), an ENHANCE member in the trusted-issuer registry{suffix}", m.name(), m.id),
+    }
+    // --- end eIDAS trusted lists ---
+    match (&rep.trust, member) {
+        (TrustStatus::Trusted { .. }, Some(m)) if !issuer_is_member(credential, m) => {
+            CheckResult::failed(
+                k,
+                format!(
+                    "sealed by {} ({}), but the credential's issuer is {}",
+                    m.name(),
+                    m.id,
+                    issuer_id(credential).unwrap_or("not named")
                 ),
-                None => CheckResult::failed(k, format!("untrusted issuer: {issuer} is not in the trusted-issuer registry")),
-            }
+            )
         }
+        (TrustStatus::Trusted { anchor, .. }, Some(m)) => CheckResult::ok(
+            k,
+            format!("seal of {org} ({org_id}) chains to {anchor}; registry member {} ({})", m.name(), m.id),
+        ),
+        (TrustStatus::Trusted { anchor, .. }, None) => CheckResult::new(
+            k,
+            CheckStatus::Unknown,
+            format!("sealed by {org} ({org_id}); the certificate chains to {anchor}, but {org_id} is on none of the trust sources this service uses ({TRUST_SOURCES}): this service does not know this issuer"),
+        ),
+        (TrustStatus::UnknownCa { issuer }, Some(m)) => CheckResult::failed(
+            k,
+            format!("the seal names {} ({org_id}), a registry member, but its certificate does not chain to a trusted CA (chain ends at {issuer}): it is not that member's seal", m.name()),
+        ),
+        (TrustStatus::UnknownCa { issuer }, None) => CheckResult::new(
+            k,
+            CheckStatus::Unknown,
+            format!("sealed by {org} ({org_id}) with a certificate from {issuer}, which is on none of the trust sources this service uses ({TRUST_SOURCES}): this service does not know this issuer"),
+        ),
+        // ETSI EN 319 102-1 §5.2.6: a certificate outside its validity at the validation time,
+        // with no proof of existence of the seal from before (a B-B seal has none: `sigT` is the
+        // sealer's own claim), gives INDETERMINATE/OUT_OF_BOUNDS_NO_POE (or NOT_YET_VALID), not
+        // TOTAL-FAILED: the seal may well have been made while the certificate was valid, so this
+        // service cannot check it rather than knowing it to be false.
+        (TrustStatus::Expired { subject, not_before, not_after }, _) => CheckResult::error(
+            k,
+            format!("seal certificate {subject} is not valid at the verification time (valid {not_before} to {not_after}) and nothing proves the seal was made before (ETSI EN 319 102-1 OUT_OF_BOUNDS_NO_POE): the seal cannot be checked against its certificate's validity"),
+        ),
+        (other, _) => CheckResult::failed(
+            k,
+            format!("seal certificate chain of {org} ({org_id}) is invalid: {other:?}"),
+        ),
+    }
+}
+
+/// Trust in a DID signer (or, without a proof check, the issuer the credential names): a
+/// registry member is trusted, anyone else `unknown` to this service.
+fn did_trust(credential: &Value, identity: &Identity, policy: &Policy) -> CheckResult {
+    let k = CheckKind::Trust;
+    let Some(issuer) = issuer_id(credential) else {
+        return CheckResult::failed(k, "the credential names no issuer");
+    };
+    let verified = matches!(identity, Identity::Did(_));
+    let suffix = if verified || !policy.runs(CheckKind::Proof) {
+        ""
+    } else {
+        " (as claimed: no verified proof)"
+    };
+    match policy.registry.member_by_did(issuer) {
+        Some(m) => CheckResult::ok(
+            k,
+            format!("issuer {issuer} is {} ({}), an ENHANCE member in the trusted-issuer registry{suffix}", m.name(), m.id),
+        ),
+        None => CheckResult::new(
+            k,
+            CheckStatus::Unknown,
+            format!(
+                "issuer {issuer} is on none of the trust sources this service uses ({TRUST_SOURCES}{}): this service does not know this issuer{suffix}",
+                if policy.trusted_lists.is_some() { "; the EU trusted lists vouch for seals, not DIDs" } else { "" }
+            ),
+        ),
     }
 }

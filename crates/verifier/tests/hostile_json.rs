@@ -5,6 +5,18 @@
 //! naming the duplicate: Data Integrity credentials, VC-JWT headers and payloads, JAdES protected
 //! headers and payloads, presentations and status lists; and a JSON API body must say it is JSON.
 
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+// It prints what it measured or what failed, for the test log.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use std::path::PathBuf;

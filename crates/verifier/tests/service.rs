@@ -4,6 +4,14 @@
 //! HTML escaping, `/healthz` and `/openapi.json`. Credentials are real: built from
 //! `examples/awards/`, signed with the demo keys; status lists served by the fixture server.
 #![cfg(feature = "service")]
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -381,119 +389,7 @@ async fn verify_link_negotiates_html_and_json() {
 async fn every_verdict_and_reason_on_the_page() {
     let server = Server::start();
     let s = service().await;
-    let (doc, uni) = built("micro-credential-professional");
-
-    let revoked = signed_with_list(
-        &server,
-        "micro-credential-professional",
-        &[42],
-        "revocation",
-        "42",
-    );
-    let suspended = signed_with_list(
-        &server,
-        "certificate-of-completion",
-        &[9],
-        "suspension",
-        "9",
-    );
-    let mut expired_doc = doc.clone();
-    expired_doc["expirationDate"] = json!("2026-10-01T00:00:00Z");
-    let expired = sign_with(&expired_doc, &signer(&uni));
-    // A did:key "university" outside the registry: a valid proof, an untrusted issuer.
-    let key = Ed25519Signer::from_secret_bytes("", &[7u8; 32]);
-    let dk = proofs::did::did_key_from_ed25519(&key.verifying_key());
-    let key = key.with_key_id(proofs::did::did_key_verification_method(&dk).unwrap());
-    let mut untrusted_doc = doc.clone();
-    untrusted_doc["issuer"]["id"] = json!(dk);
-    let untrusted = sign_with(&untrusted_doc, &key);
-    let mut tampered = valid(&server);
-    tampered["credentialSubject"]["familyName"] = json!({"en": "Mallory"});
-    let unreachable_list = sign_with(
-        &with_status(
-            doc.clone(),
-            "http://127.0.0.1:1/status/eth/1",
-            "revocation",
-            "3",
-        ),
-        &signer(&uni),
-    );
-
-    // (name, credential served (None: 404), data-verdict, data-reason, headline, (check, data-status))
-    type Case<'a> = (
-        &'a str,
-        Option<Value>,
-        &'a str,
-        &'a str,
-        &'a str,
-        Option<(&'a str, &'a str)>,
-    );
-    let cases: Vec<Case> = vec![
-        (
-            "valid",
-            Some(valid(&server)),
-            "valid",
-            "genuine",
-            "Genuine",
-            None,
-        ),
-        (
-            "revoked",
-            Some(revoked),
-            "invalid",
-            "revoked",
-            "Revoked",
-            Some(("revocation", "failed")),
-        ),
-        (
-            "suspended",
-            Some(suspended),
-            "invalid",
-            "suspended",
-            "Suspended",
-            Some(("revocation", "failed")),
-        ),
-        (
-            "expired",
-            Some(expired),
-            "invalid",
-            "expired",
-            "Expired",
-            Some(("expiry", "failed")),
-        ),
-        (
-            "untrusted",
-            Some(untrusted),
-            "invalid",
-            "untrusted",
-            "Not from a trusted university",
-            Some(("trust", "failed")),
-        ),
-        (
-            "tampered",
-            Some(tampered),
-            "invalid",
-            "forged",
-            "Not genuine: the credential was changed or the signature is wrong",
-            Some(("proof", "failed")),
-        ),
-        (
-            "list-unreachable",
-            Some(unreachable_list),
-            "indeterminate",
-            "not-checked",
-            "Could not check",
-            Some(("revocation", "error")),
-        ),
-        (
-            "missing",
-            None,
-            "indeterminate",
-            "not-checked",
-            "Could not check",
-            Some(("format", "error")),
-        ),
-    ];
+    let cases = verdict_cases(&server);
     for (name, cred, verdict, reason, headline, failing) in cases {
         let url = match &cred {
             Some(c) => server.put_json(&format!("/creds/{name}"), c),
@@ -535,6 +431,127 @@ async fn every_verdict_and_reason_on_the_page() {
         assert_eq!(status, if verdict == "valid" { 200 } else { 422 }, "{name}");
     }
 
+    unreachable_urls_are_not_checked(&s, &server).await;
+    s.shutdown().await.unwrap();
+}
+
+/// (name, credential served (None: 404), data-verdict, data-reason, headline, (check,
+/// data-status)).
+type Case = (
+    &'static str,
+    Option<Value>,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+);
+
+/// One credential per verdict and reason: valid, revoked, suspended, expired, untrusted issuer,
+/// tampered, status list unreachable, and not found.
+fn verdict_cases(server: &Server) -> Vec<Case> {
+    let (doc, uni) = built("micro-credential-professional");
+
+    let revoked = signed_with_list(
+        server,
+        "micro-credential-professional",
+        &[42],
+        "revocation",
+        "42",
+    );
+    let suspended = signed_with_list(server, "certificate-of-completion", &[9], "suspension", "9");
+    let mut expired_doc = doc.clone();
+    expired_doc["expirationDate"] = json!("2026-10-01T00:00:00Z");
+    let expired = sign_with(&expired_doc, &signer(&uni));
+    // A did:key "university" outside the registry: a valid proof, an untrusted issuer.
+    let key = Ed25519Signer::from_secret_bytes("", &[7u8; 32]);
+    let dk = proofs::did::did_key_from_ed25519(&key.verifying_key());
+    let key = key.with_key_id(proofs::did::did_key_verification_method(&dk).unwrap());
+    let mut untrusted_doc = doc.clone();
+    untrusted_doc["issuer"]["id"] = json!(dk);
+    let untrusted = sign_with(&untrusted_doc, &key);
+    let mut tampered = valid(server);
+    tampered["credentialSubject"]["familyName"] = json!({"en": "Mallory"});
+    let unreachable_list = sign_with(
+        &with_status(
+            doc.clone(),
+            "http://127.0.0.1:1/status/eth/1",
+            "revocation",
+            "3",
+        ),
+        &signer(&uni),
+    );
+
+    vec![
+        (
+            "valid",
+            Some(valid(server)),
+            "valid",
+            "genuine",
+            "Genuine",
+            None,
+        ),
+        (
+            "revoked",
+            Some(revoked),
+            "invalid",
+            "revoked",
+            "Revoked",
+            Some(("revocation", "failed")),
+        ),
+        (
+            "suspended",
+            Some(suspended),
+            "invalid",
+            "suspended",
+            "Suspended",
+            Some(("revocation", "failed")),
+        ),
+        (
+            "expired",
+            Some(expired),
+            "invalid",
+            "expired",
+            "Expired",
+            Some(("expiry", "failed")),
+        ),
+        (
+            "untrusted",
+            Some(untrusted),
+            "invalid",
+            "untrusted",
+            "Not from a trusted university",
+            Some(("awarding-body", "failed")),
+        ),
+        (
+            "tampered",
+            Some(tampered),
+            "invalid",
+            "forged",
+            "Not genuine: the credential was changed or the signature is wrong",
+            Some(("proof", "failed")),
+        ),
+        (
+            "list-unreachable",
+            Some(unreachable_list),
+            "indeterminate",
+            "not-checked",
+            "Could not check",
+            Some(("revocation", "error")),
+        ),
+        (
+            "missing",
+            None,
+            "indeterminate",
+            "not-checked",
+            "Could not check",
+            Some(("format", "error")),
+        ),
+    ]
+}
+
+/// Unreachable credential URLs: could not check, with the reason; never valid. The guarded
+/// fetch refuses loopback when local networks are not allowed.
+async fn unreachable_urls_are_not_checked(s: &RunningService, server: &Server) {
     // Unreachable credential URLs: could not check, with the reason; never valid.
     for (url, why) in [
         (format!("{}/creds/missing", server.base), "HTTP status 404"),
@@ -547,7 +564,7 @@ async fn every_verdict_and_reason_on_the_page() {
             "only https URLs are fetched",
         ),
     ] {
-        let (status, html, _) = page(&s, &url, None).await;
+        let (status, html, _) = page(s, &url, None).await;
         assert_eq!(status, 200);
         assert!(
             verdict_h1(&html)
@@ -566,12 +583,11 @@ async fn every_verdict_and_reason_on_the_page() {
         ..config()
     })
     .await;
-    let url = server.put_json("/creds/valid2", &valid(&server));
+    let url = server.put_json("/creds/valid2", &valid(server));
     let (_, html, _) = page(&strict, &url, None).await;
     assert!(verdict_h1(&html).contains("data-reason=\"not-checked\""));
     assert!(html.contains("only https URLs are fetched"), "{html}");
     strict.shutdown().await.unwrap();
-    s.shutdown().await.unwrap();
 }
 
 const BOUNDARY: &str = "----enhance-test-7f3a9c";

@@ -1,7 +1,9 @@
 //! Helpers shared by end-to-end tests: the EDC SHACL validator (`tests/shacl/validate.py`,
 //! pyshacl, the EU's `EDC-generic-full` + `EDC-generic-no-cv` shapes, bundled contexts) and the
 //! reference JavaScript verifier (`interop/js/verify.mjs`, @digitalbazaar/vc). Both fail loudly when
-//! their toolchain is missing; they never pass silently.
+//! their toolchain is missing; they never pass silently. Also the services' test set-up: a free
+//! loopback port and the demo API tokens.
+// Shared by several test crates; each uses only part of it.
 #![allow(dead_code)]
 
 use std::io::Write as _;
@@ -15,6 +17,45 @@ pub const SHACL_INSTALL: &str =
 
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released for the service under test).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The demo API tokens of `keys.example/tokens.toml` (`university = "token"` lines).
+pub fn demo_tokens() -> std::collections::HashMap<String, String> {
+    let text = std::fs::read_to_string(repo().join("keys.example/tokens.toml")).unwrap();
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().trim_matches('"').to_owned()))
+        .collect()
+}
+
+/// An example award of `examples/awards/` as a request envelope with its display images:
+/// `{"award": ..., "images": {lang: base64}}`.
+pub fn award_with_images(file: &str) -> Value {
+    use base64::Engine as _;
+    let path = repo().join("examples/awards").join(file);
+    let award: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut images = serde_json::Map::new();
+    for img in award["display"]["images"].as_array().unwrap() {
+        let bytes =
+            std::fs::read(path.parent().unwrap().join(img["file"].as_str().unwrap())).unwrap();
+        images.insert(
+            img["language"].as_str().unwrap().into(),
+            base64::engine::general_purpose::STANDARD
+                .encode(bytes)
+                .into(),
+        );
+    }
+    json!({"award": award, "images": images})
 }
 
 /// Runs the SHACL validator on `credential`: (exit code, output). Exit 0 = conforms.

@@ -62,7 +62,9 @@ impl Hasher for Fnv {
         let rest = chunks.remainder();
         if !rest.is_empty() {
             let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
+            if let Some(head) = w.get_mut(..rest.len()) {
+                head.copy_from_slice(rest);
+            }
             self.add(u64::from_le_bytes(w));
         }
     }
@@ -412,6 +414,7 @@ impl<'a> Env<'a> {
     }
 
     /// Context Processing, JSON-LD 1.1 API §4.1.2.
+    // The parameters of the JSON-LD 1.1 API algorithm, passed as the specification names them.
     #[allow(clippy::too_many_arguments)]
     fn process(
         &mut self,
@@ -476,77 +479,9 @@ impl<'a> Env<'a> {
                 }
                 // Step 5.2.
                 Value::String(s) => {
-                    let url: Str = if is_absolute(s) {
-                        Str::from(s.as_str())
-                    } else {
-                        match base_url {
-                            Some(b) => Str::from(resolve(b, s)),
-                            None => {
-                                return Err(decline(
-                                    "relative context URL without base",
-                                    format!("context `{s}`"),
-                                ))
-                            }
-                        }
-                    };
-                    if !validate && remote.contains(&url) {
-                        continue;
-                    }
-                    if remote.len() > MAX_REMOTE {
-                        return Err(err(
-                            "context overflow",
-                            format!("too many nested contexts at `{url}`"),
-                        ));
-                    }
-                    remote.push(url.clone());
-                    let (doc, is_bundled) = match bundled_doc(&url) {
-                        Some(d) => (d, true),
-                        None => match self.loader.load(&url) {
-                            Ok(d) => (d, false),
-                            Err(_) => {
-                                return Err(Fail::Error(FastError::UnknownContext {
-                                    url: url.to_string(),
-                                }))
-                            }
-                        },
-                    };
-                    let loaded = match doc.as_object().and_then(|o| o.get("@context")) {
-                        Some(c) => c.clone(),
-                        None => {
-                            return Err(err(
-                                "invalid remote context",
-                                format!("`{url}` has no @context entry"),
-                            ))
-                        }
-                    };
-                    let is_static = result.is_static && is_bundled && src_static;
-                    let global = is_static;
-                    let key = (result.id, Src::Urls(vec![url.clone()]), Mode::Embedded);
-                    let hit = if remote.len() == 1 {
-                        self.memo_get(&key, global)
-                    } else {
-                        None
-                    };
-                    result = match hit {
-                        Some(h) => h?,
-                        None => {
-                            let r = self.process(
-                                &result,
-                                &loaded,
-                                Some(&url),
-                                &mut remote.clone(),
-                                false,
-                                true,
-                                validate,
-                                is_static,
-                                depth + 1,
-                            );
-                            if remote.len() == 1 {
-                                self.memo_put(key, global, r.clone());
-                            }
-                            r?
-                        }
-                    };
+                    result = self.remote_context(
+                        &result, s, base_url, remote, validate, src_static, depth,
+                    )?;
                 }
                 // Step 5.4.
                 Value::Object(map) => {
@@ -573,7 +508,95 @@ impl<'a> Env<'a> {
         Ok(result)
     }
 
+    /// Step 5.2: a context given by URL (bundled, or from the loader), processed against
+    /// `result` with a memo for top-level contexts; a URL already being processed is skipped.
+    // The recursion state of Context Processing, passed as the algorithm's own parameters.
+    #[allow(clippy::too_many_arguments)]
+    fn remote_context(
+        &mut self,
+        result: &Arc<ActiveContext>,
+        s: &str,
+        base_url: Option<&Str>,
+        remote: &mut Vec<Str>,
+        validate: bool,
+        src_static: bool,
+        depth: usize,
+    ) -> Result<Arc<ActiveContext>, Fail> {
+        let url: Str = if is_absolute(s) {
+            Str::from(s)
+        } else {
+            match base_url {
+                Some(b) => Str::from(resolve(b, s)),
+                None => {
+                    return Err(decline(
+                        "relative context URL without base",
+                        format!("context `{s}`"),
+                    ))
+                }
+            }
+        };
+        if !validate && remote.contains(&url) {
+            return Ok(result.clone());
+        }
+        if remote.len() > MAX_REMOTE {
+            return Err(err(
+                "context overflow",
+                format!("too many nested contexts at `{url}`"),
+            ));
+        }
+        remote.push(url.clone());
+        let (doc, is_bundled) = match bundled_doc(&url) {
+            Some(d) => (d, true),
+            None => match self.loader.load(&url) {
+                Ok(d) => (d, false),
+                Err(_) => {
+                    return Err(Fail::Error(FastError::UnknownContext {
+                        url: url.to_string(),
+                    }))
+                }
+            },
+        };
+        let loaded = match doc.as_object().and_then(|o| o.get("@context")) {
+            Some(c) => c.clone(),
+            None => {
+                return Err(err(
+                    "invalid remote context",
+                    format!("`{url}` has no @context entry"),
+                ))
+            }
+        };
+        let is_static = result.is_static && is_bundled && src_static;
+        let global = is_static;
+        let key = (result.id, Src::Urls(vec![url.clone()]), Mode::Embedded);
+        let hit = if remote.len() == 1 {
+            self.memo_get(&key, global)
+        } else {
+            None
+        };
+        match hit {
+            Some(h) => h,
+            None => {
+                let r = self.process(
+                    result,
+                    &loaded,
+                    Some(&url),
+                    &mut remote.clone(),
+                    false,
+                    true,
+                    validate,
+                    is_static,
+                    depth + 1,
+                );
+                if remote.len() == 1 {
+                    self.memo_put(key, global, r.clone());
+                }
+                r
+            }
+        }
+    }
+
     /// Steps 5.5-5.13 for one context definition.
+    // The parameters of the JSON-LD 1.1 API algorithm, passed as the specification names them.
     #[allow(clippy::too_many_arguments)]
     fn definition(
         &mut self,
@@ -757,6 +780,36 @@ impl Builder<'_, '_, '_> {
             Some(Value::Bool(b)) => *b,
             Some(other) => return Err(err("invalid @protected value", format!("{term}: {other}"))),
         };
+        self.type_mapping(term, map, &mut def)?;
+        self.iri_mapping(term, map, id_value, simple, &mut def)?;
+        self.container_and_context(term, map, &mut def)?;
+        Self::term_options(term, map, &mut def)?;
+        // 28 protected
+        if !self.override_protected {
+            if let Some(prev) = &previous {
+                if prev.protected {
+                    if !def.same_as(prev) {
+                        return Err(Fail::Error(FastError::ProtectedTermRedefinition {
+                            term: term.to_owned(),
+                        }));
+                    }
+                    def = (**prev).clone();
+                }
+            }
+        }
+        def.prop_ok = def.iri.as_deref().is_some_and(is_property_iri);
+        self.r.terms.insert(Str::from(term), Arc::new(def));
+        self.defined.insert(term.to_owned(), true);
+        Ok(())
+    }
+
+    /// §4.2.2 step 12: the type mapping of `term`'s definition.
+    fn type_mapping(
+        &mut self,
+        term: &str,
+        map: &Map<String, Value>,
+        def: &mut TermDef,
+    ) -> Result<(), Fail> {
         // 12 @type
         if let Some(t) = map.get("@type") {
             let s = match t {
@@ -773,6 +826,19 @@ impl Builder<'_, '_, '_> {
                 _ => return Err(err("invalid type mapping", format!("{term}: {s}"))),
             });
         }
+        Ok(())
+    }
+
+    /// §4.2.2 steps 13-19: the IRI mapping of `term` (from `@id`, a compact IRI, an absolute IRI
+    /// or `@vocab`); reverse properties are declined.
+    fn iri_mapping(
+        &mut self,
+        term: &str,
+        map: &Map<String, Value>,
+        id_value: Option<&Value>,
+        simple: bool,
+        def: &mut TermDef,
+    ) -> Result<(), Fail> {
         // 13 @reverse
         if map.contains_key("@reverse") {
             return Err(decline("@reverse", term.to_owned()));
@@ -853,6 +919,17 @@ impl Builder<'_, '_, '_> {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// §4.2.2 steps 20-22: the container mapping, `@index` (declined) and the scoped context,
+    /// validated now when the context is being validated.
+    fn container_and_context(
+        &mut self,
+        term: &str,
+        map: &Map<String, Value>,
+        def: &mut TermDef,
+    ) -> Result<(), Fail> {
         // 20 @container
         if let Some(c) = map.get("@container") {
             def.container = parse_container(term, c)?;
@@ -897,6 +974,12 @@ impl Builder<'_, '_, '_> {
                 is_static: self.r.is_static,
             }));
         }
+        Ok(())
+    }
+
+    /// §4.2.2 steps 23-27: `@language`, `@direction` and `@nest` (declined), `@prefix`, and no
+    /// other entries.
+    fn term_options(term: &str, map: &Map<String, Value>, def: &mut TermDef) -> Result<(), Fail> {
         // 23 @language
         if let Some(l) = map.get("@language") {
             if !map.contains_key("@type") {
@@ -955,22 +1038,6 @@ impl Builder<'_, '_, '_> {
                 ));
             }
         }
-        // 28 protected
-        if !self.override_protected {
-            if let Some(prev) = &previous {
-                if prev.protected {
-                    if !def.same_as(prev) {
-                        return Err(Fail::Error(FastError::ProtectedTermRedefinition {
-                            term: term.to_owned(),
-                        }));
-                    }
-                    def = (**prev).clone();
-                }
-            }
-        }
-        def.prop_ok = def.iri.as_deref().is_some_and(is_property_iri);
-        self.r.terms.insert(Str::from(term), Arc::new(def));
-        self.defined.insert(term.to_owned(), true);
         Ok(())
     }
 

@@ -214,7 +214,11 @@ impl Out {
         self.with_sorted_lines(|buf, lines| {
             let mut h = sha2::Sha256::new();
             for r in lines {
-                h.update(&buf.as_bytes()[r.0 as usize..r.1 as usize]);
+                h.update(
+                    buf.as_bytes()
+                        .get(r.0 as usize..r.1 as usize)
+                        .unwrap_or_default(),
+                );
             }
             h.finalize().into()
         })
@@ -237,7 +241,7 @@ impl Out {
         }
         {
             let bytes = buf.as_bytes();
-            let line = |r: &(u32, u32)| &bytes[r.0 as usize..r.1 as usize];
+            let line = |r: &(u32, u32)| bytes.get(r.0 as usize..r.1 as usize).unwrap_or_default();
             lines.sort_unstable_by(|a, b| line(a).cmp(line(b)));
             lines.dedup_by(|a, b| line(a) == line(b));
         }
@@ -350,11 +354,12 @@ fn escape_into(out: &mut String, s: &str) {
             }
         }
         let end = (i + 32).min(bytes.len());
-        while i < end {
-            let b = bytes[i];
+        let block = bytes.get(i..end).unwrap_or_default();
+        for (at, &b) in (i..).zip(block) {
             if needs_escape(b) {
-                out.push_str(&s[last..i]);
-                last = i + 1;
+                // Escaped bytes are ASCII, so `last` and `at` are character boundaries.
+                out.push_str(s.get(last..at).unwrap_or_default());
+                last = at + 1;
                 match b {
                     b'"' => out.push_str("\\\""),
                     b'\\' => out.push_str("\\\\"),
@@ -368,10 +373,10 @@ fn escape_into(out: &mut String, s: &str) {
                     }
                 }
             }
-            i += 1;
         }
+        i = end;
     }
-    out.push_str(&s[last..]);
+    out.push_str(s.get(last..).unwrap_or_default());
 }
 
 /// Largest integer magnitude kept exact by every JSON-LD processor (2^53).
@@ -393,6 +398,7 @@ pub(crate) fn number_lex(
             return Err(decline("integer beyond 2^53", n.to_string()));
         }
         if datatype == Some(XSD_DOUBLE) {
+            // |i| <= 2^53 (checked above), so the conversion to f64 is exact.
             #[allow(clippy::cast_precision_loss)]
             let f = i as f64;
             let (js, shortest) = (double_lex(f)?, shortest_double_lex(f));
@@ -415,10 +421,12 @@ pub(crate) fn number_lex(
         return Err(decline("non-finite JSON number", n.to_string()));
     }
     if f.fract() == 0.0 && f.abs() < 1e21 && datatype != Some(XSD_DOUBLE) {
+        // 2^53 is exactly representable as an f64.
         #[allow(clippy::cast_precision_loss)]
         if f.abs() > MAX_SAFE as f64 {
             return Err(decline("integer beyond 2^53", n.to_string()));
         }
+        // An integral f64 below 2^53 in magnitude (checked above) fits an i64 exactly.
         #[allow(clippy::cast_possible_truncation)]
         return Ok(((f as i64).to_string(), XSD_INTEGER));
     }

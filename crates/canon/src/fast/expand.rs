@@ -171,6 +171,21 @@ impl<'v> Iterator for ObjIter<'v> {
     }
 }
 
+/// The keys of a map with their expansion (Expansion §5.1.2 step 13.2) and their values.
+type Keys<'v> = Vec<(&'v str, Key, &'v Value)>;
+
+/// The keywords a map uses (Expansion §5.1.2 step 13.2), as far as the kind of object depends
+/// on them.
+#[derive(Clone, Copy, Default)]
+struct KeyFlags {
+    value: bool,
+    list: bool,
+    set: bool,
+    id: bool,
+    graph: bool,
+    type_: bool,
+}
+
 pub(crate) struct Expander<'a, 'e, 'v> {
     pub env: &'e mut Env<'a>,
     pub out: Out,
@@ -330,6 +345,7 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
     }
 
     /// Expansion §5.1.2 for any element; pushes the expanded items into `items`.
+    // The parameters of the JSON-LD 1.1 API algorithm, passed as the specification names them.
     #[allow(clippy::too_many_arguments)]
     fn element(
         &mut self,
@@ -479,7 +495,6 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
     }
 
     /// Expansion §5.1.2 steps 6-20 for a map.
-    #[allow(clippy::too_many_lines)]
     fn map(
         &mut self,
         ctx_in: &Arc<ActiveContext>,
@@ -489,147 +504,21 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
         graph: Option<T>,
         items: &mut Vec<Item>,
     ) -> Result<(), Fail> {
-        let mut ctx = ctx_in.clone();
-        // Step 7: revert a non-propagated context for a new node object.
-        if let Some(prev) = &ctx_in.previous {
-            let mut revert = true;
-            for (k, _) in map.entries() {
-                match self.kw_of(ctx_in, k) {
-                    Some("@value") => {
-                        revert = false;
-                        break;
-                    }
-                    Some("@id") if map.len() == 1 => {
-                        revert = false;
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-            if revert {
-                ctx = prev.clone();
-            }
-        }
-        // Step 8: property-scoped context (from the term definition in the incoming context).
-        if let Some(scoped) = prop_def.and_then(|d| d.context.as_ref()) {
-            ctx = self.env.apply_scoped(&ctx, scoped, Mode::PropertyScoped)?;
-        }
-        // Step 9: embedded context.
-        if let Some(local) = map.get("@context") {
-            let base = self.base_url.clone();
-            ctx = self.env.apply_embedded(&ctx, local, base.as_ref())?;
-        }
-        // Steps 10-11: type-scoped contexts (looked up in the type-scoped context, applied in
-        // lexicographic order of key, then of value).
-        let type_ctx = ctx.clone();
-        let mut type_entries: [Option<(&'v str, &'v Value)>; 2] = [None, None];
-        let mut n_type = 0;
-        for (k, v) in map.entries() {
-            if self.kw_of(&type_ctx, k) == Some("@type") {
-                if n_type < 2 {
-                    type_entries[n_type] = Some((k, v));
-                }
-                n_type += 1;
-            }
-        }
-        if n_type > 2 {
-            return Err(decline("more than two @type entries", ""));
-        }
-        if n_type == 2 {
-            if let [Some(a), Some(b)] = &mut type_entries {
-                if b.0 < a.0 {
-                    std::mem::swap(a, b);
-                }
-            }
-        }
-        for (_, tv) in type_entries.iter().flatten() {
-            let vals: &[Value] = match tv {
-                Value::Array(a) => a,
-                other => std::slice::from_ref(*other),
-            };
-            let mut scoped: Vec<(&str, Arc<super::context::Scoped>)> = Vec::new();
-            for t in vals.iter().filter_map(Value::as_str) {
-                if let Some(sc) = type_ctx.terms.get(t).and_then(|d| d.context.clone()) {
-                    scoped.push((t, sc));
-                }
-            }
-            scoped.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            for (_, sc) in &scoped {
-                ctx = self.env.apply_scoped(&ctx, sc, Mode::TypeScoped)?;
-            }
-        }
-        let pending = map
-            .entries()
-            .filter(|(k, _)| *k != "@context")
-            .map(|(k, v)| (k, self.key(&ctx, k), v));
-        // Step 13.2 for every key, in the final active context.
-        let mut keys: Vec<(&'v str, Key, &'v Value)> = Vec::with_capacity(16);
-        let (mut has_value, mut has_list, mut has_set, mut has_id, mut has_graph, mut has_type) =
-            (false, false, false, false, false, false);
-        let mut seen_kw: u32 = 0;
-        for (k, kk, v) in pending {
-            let kk = kk?;
-            if let Key::Kw(kw) = &kk {
-                let bit = KEYWORDS.iter().position(|x| x == kw).unwrap_or(0) as u32;
-                if *kw != "@type" {
-                    if seen_kw & (1 << bit) != 0 {
-                        return Err(err("colliding keywords", (*kw).to_owned()));
-                    }
-                    seen_kw |= 1 << bit;
-                }
-                match *kw {
-                    "@value" => has_value = true,
-                    "@list" => has_list = true,
-                    "@set" => has_set = true,
-                    "@id" => has_id = true,
-                    "@graph" => has_graph = true,
-                    "@type" => has_type = true,
-                    "@context" => return Err(decline("aliased @context", k.to_owned())),
-                    "@language" => {}
-                    _ => {
-                        return Err(decline(
-                            "keyword outside the compiled subset",
-                            (*kw).to_owned(),
-                        ))
-                    }
-                }
-            }
-            keys.push((k, kk, v));
-        }
-
+        let (ctx, type_ctx) = self.contexts(ctx_in, prop_def, map)?;
+        let (keys, flags) = self.keys_of(&ctx, map)?;
+        let KeyFlags {
+            value: has_value,
+            list: has_list,
+            set: has_set,
+            id: has_id,
+            graph: has_graph,
+            type_: has_type,
+        } = flags;
         if has_value {
             return self.value_object(&type_ctx, ap, &keys, items);
         }
         if has_list || has_set {
-            for (k, kk, _) in &keys {
-                match kk {
-                    Key::Kw("@list") | Key::Kw("@set") => {}
-                    _ => return Err(err("invalid set or list object", (*k).to_owned())),
-                }
-            }
-            if has_list && has_set {
-                return Err(err("invalid set or list object", "both @list and @set"));
-            }
-            let (_, _, v) = &keys[0];
-            if has_set {
-                let inside = prop_def.is_some_and(|d| d.container & C_LIST != 0);
-                if inside {
-                    return Err(decline("@set inside a list", ""));
-                }
-                let d = ctx.terms.get(ap_key(ap)).cloned();
-                return self.element(&ctx, d.as_ref(), ap, v, graph, false, items);
-            }
-            // @list
-            if ap.free_floating() {
-                return Ok(());
-            }
-            let d = ctx.terms.get(ap_key(ap)).cloned();
-            let mut sub = Vec::new();
-            self.in_list += 1;
-            self.element(&ctx, d.as_ref(), ap, v, graph, true, &mut sub)?;
-            self.in_list -= 1;
-            items.push(Item::List(sub));
-            return Ok(());
+            return self.set_or_list(&ctx, prop_def, ap, &keys, flags, graph, items);
         }
         if map.contains_key("@language")
             || keys
@@ -736,7 +625,192 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
         Ok(())
     }
 
+    /// Expansion §5.1.2 steps 7-11: the active context for a map (a non-propagated context
+    /// reverted, then property-scoped, embedded and type-scoped contexts applied) and the
+    /// type-scoped context its `@type` values are expanded in.
+    fn contexts(
+        &mut self,
+        ctx_in: &Arc<ActiveContext>,
+        prop_def: Option<&Arc<TermDef>>,
+        map: Obj<'v>,
+    ) -> Result<(Arc<ActiveContext>, Arc<ActiveContext>), Fail> {
+        let mut ctx = ctx_in.clone();
+        // Step 7: revert a non-propagated context for a new node object.
+        if let Some(prev) = &ctx_in.previous {
+            let mut revert = true;
+            for (k, _) in map.entries() {
+                match self.kw_of(ctx_in, k) {
+                    Some("@value") => {
+                        revert = false;
+                        break;
+                    }
+                    Some("@id") if map.len() == 1 => {
+                        revert = false;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            if revert {
+                ctx = prev.clone();
+            }
+        }
+        // Step 8: property-scoped context (from the term definition in the incoming context).
+        if let Some(scoped) = prop_def.and_then(|d| d.context.as_ref()) {
+            ctx = self.env.apply_scoped(&ctx, scoped, Mode::PropertyScoped)?;
+        }
+        // Step 9: embedded context.
+        if let Some(local) = map.get("@context") {
+            let base = self.base_url.clone();
+            ctx = self.env.apply_embedded(&ctx, local, base.as_ref())?;
+        }
+        // Steps 10-11: type-scoped contexts (looked up in the type-scoped context, applied in
+        // lexicographic order of key, then of value).
+        let type_ctx = ctx.clone();
+        let mut type_entries: [Option<(&'v str, &'v Value)>; 2] = [None, None];
+        let mut n_type = 0;
+        for (k, v) in map.entries() {
+            if self.kw_of(&type_ctx, k) == Some("@type") {
+                if let Some(slot) = type_entries.get_mut(n_type) {
+                    *slot = Some((k, v));
+                }
+                n_type += 1;
+            }
+        }
+        if n_type > 2 {
+            return Err(decline("more than two @type entries", ""));
+        }
+        if n_type == 2 {
+            if let [Some(a), Some(b)] = &mut type_entries {
+                if b.0 < a.0 {
+                    std::mem::swap(a, b);
+                }
+            }
+        }
+        for (_, tv) in type_entries.iter().flatten() {
+            let vals: &[Value] = match tv {
+                Value::Array(a) => a,
+                other => std::slice::from_ref(*other),
+            };
+            let mut scoped: Vec<(&str, Arc<super::context::Scoped>)> = Vec::new();
+            for t in vals.iter().filter_map(Value::as_str) {
+                if let Some(sc) = type_ctx.terms.get(t).and_then(|d| d.context.clone()) {
+                    scoped.push((t, sc));
+                }
+            }
+            scoped.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for (_, sc) in &scoped {
+                ctx = self.env.apply_scoped(&ctx, sc, Mode::TypeScoped)?;
+            }
+        }
+        Ok((ctx, type_ctx))
+    }
+
+    /// Expansion §5.1.2 step 13.2 for every key of a map (`@context` aside), in the final
+    /// active context, with the keywords the map uses.
+    fn keys_of(&self, ctx: &ActiveContext, map: Obj<'v>) -> Result<(Keys<'v>, KeyFlags), Fail> {
+        let pending = map
+            .entries()
+            .filter(|(k, _)| *k != "@context")
+            .map(|(k, v)| (k, self.key(ctx, k), v));
+        // Step 13.2 for every key, in the final active context.
+        let mut keys: Vec<(&'v str, Key, &'v Value)> = Vec::with_capacity(16);
+        let (mut has_value, mut has_list, mut has_set, mut has_id, mut has_graph, mut has_type) =
+            (false, false, false, false, false, false);
+        let mut seen_kw: u32 = 0;
+        for (k, kk, v) in pending {
+            let kk = kk?;
+            if let Key::Kw(kw) = &kk {
+                let bit = KEYWORDS.iter().position(|x| x == kw).unwrap_or(0) as u32;
+                if *kw != "@type" {
+                    if seen_kw & (1 << bit) != 0 {
+                        return Err(err("colliding keywords", (*kw).to_owned()));
+                    }
+                    seen_kw |= 1 << bit;
+                }
+                match *kw {
+                    "@value" => has_value = true,
+                    "@list" => has_list = true,
+                    "@set" => has_set = true,
+                    "@id" => has_id = true,
+                    "@graph" => has_graph = true,
+                    "@type" => has_type = true,
+                    "@context" => return Err(decline("aliased @context", k.to_owned())),
+                    "@language" => {}
+                    _ => {
+                        return Err(decline(
+                            "keyword outside the compiled subset",
+                            (*kw).to_owned(),
+                        ))
+                    }
+                }
+            }
+            keys.push((k, kk, v));
+        }
+
+        let flags = KeyFlags {
+            value: has_value,
+            list: has_list,
+            set: has_set,
+            id: has_id,
+            graph: has_graph,
+            type_: has_type,
+        };
+        Ok((keys, flags))
+    }
+
+    /// A set or list object (Expansion §5.1.2 steps 13.4.13 / 13.4.14 and 18).
+    // The expansion state of the map being expanded, passed as the algorithm's own parameters.
+    #[allow(clippy::too_many_arguments)]
+    fn set_or_list(
+        &mut self,
+        ctx: &Arc<ActiveContext>,
+        prop_def: Option<&Arc<TermDef>>,
+        ap: Ap<'v>,
+        keys: &[(&'v str, Key, &'v Value)],
+        KeyFlags {
+            list: has_list,
+            set: has_set,
+            ..
+        }: KeyFlags,
+        graph: Option<T>,
+        items: &mut Vec<Item>,
+    ) -> Result<(), Fail> {
+        for (k, kk, _) in keys {
+            match kk {
+                Key::Kw("@list") | Key::Kw("@set") => {}
+                _ => return Err(err("invalid set or list object", (*k).to_owned())),
+            }
+        }
+        if has_list && has_set {
+            return Err(err("invalid set or list object", "both @list and @set"));
+        }
+        let Some((_, _, v)) = keys.first() else {
+            return Err(decline("empty set or list object", ""));
+        };
+        if has_set {
+            let inside = prop_def.is_some_and(|d| d.container & C_LIST != 0);
+            if inside {
+                return Err(decline("@set inside a list", ""));
+            }
+            let d = ctx.terms.get(ap_key(ap)).cloned();
+            return self.element(ctx, d.as_ref(), ap, v, graph, false, items);
+        }
+        // @list
+        if ap.free_floating() {
+            return Ok(());
+        }
+        let d = ctx.terms.get(ap_key(ap)).cloned();
+        let mut sub = Vec::new();
+        self.in_list += 1;
+        self.element(ctx, d.as_ref(), ap, v, graph, true, &mut sub)?;
+        self.in_list -= 1;
+        items.push(Item::List(sub));
+        Ok(())
+    }
+
     /// Steps 13.5-13.14 for one property of a node, emitting its quads.
+    // The parameters of the JSON-LD 1.1 API algorithm, passed as the specification names them.
     #[allow(clippy::too_many_arguments)]
     fn property(
         &mut self,
@@ -835,7 +909,8 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
         self.in_list -= u32::from(is_list);
         if is_list {
             // 13.10 / 13.11
-            let already_list = v.is_object() && sub.len() == 1 && matches!(sub[0], Item::List(_));
+            let already_list =
+                v.is_object() && sub.len() == 1 && matches!(sub.first(), Some(Item::List(_)));
             if v.is_null() || (v.is_object() && sub.is_empty()) {
                 self.pool.push(sub);
                 return Ok(());
@@ -868,18 +943,19 @@ impl<'a, 'e, 'v> Expander<'a, 'e, 'v> {
                 let heads: Vec<T> = list.iter().map(|_| self.out.blank()).collect();
                 let first = self.out.pred(RDF_FIRST);
                 let rest = self.out.pred(RDF_REST);
-                let n = heads.len();
-                for (i, it) in list.into_iter().enumerate() {
+                for (i, (it, &head)) in list.into_iter().zip(&heads).enumerate() {
                     let o = self.item_term(it, graph);
-                    self.out.quad(heads[i], first, o, graph);
-                    let next = if i + 1 < n {
-                        heads[i + 1]
-                    } else {
-                        self.out.iri(RDF_NIL)
+                    self.out.quad(head, first, o, graph);
+                    let next = match heads.get(i + 1) {
+                        Some(&next) => next,
+                        None => self.out.iri(RDF_NIL),
                     };
-                    self.out.quad(heads[i], rest, next, graph);
+                    self.out.quad(head, rest, next, graph);
                 }
-                heads[0]
+                match heads.first() {
+                    Some(&head) => head,
+                    None => self.out.iri(RDF_NIL),
+                }
             }
         }
     }

@@ -38,7 +38,10 @@ pub(crate) fn is_keyword(s: &str) -> bool {
 /// Whether `s` has the form of a keyword (`@` followed by one or more ALPHA), JSON-LD 1.1 §9.
 pub(crate) fn looks_like_keyword(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() > 1 && b[0] == b'@' && b[1..].iter().all(|c| c.is_ascii_alphabetic())
+    match b.split_first() {
+        Some((b'@', rest)) => !rest.is_empty() && rest.iter().all(|c| c.is_ascii_alphabetic()),
+        _ => false,
+    }
 }
 
 /// Whether `s` is a blank node identifier (`_:` prefix).
@@ -79,7 +82,7 @@ pub(crate) fn is_absolute(s: &str) -> bool {
         Some(c) if c.is_ascii_alphabetic() => {}
         _ => return false,
     }
-    for &c in &b[1..] {
+    for &c in b.iter().skip(1) {
         if c == b':' {
             return true;
         }
@@ -92,6 +95,9 @@ pub(crate) fn is_absolute(s: &str) -> bool {
 
 /// Bytes that need a closer look in an IRI (controls, space, N-Quads-forbidden characters, `[`
 /// `]`, `#`, `%`, DEL and every non-ASCII byte).
+// Built in const evaluation, where `i < 256` holds and an out-of-range index would be a compile
+// error, never a runtime panic.
+#[allow(clippy::indexing_slicing)]
 static SUSPICIOUS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
@@ -124,7 +130,8 @@ static SUSPICIOUS: [u8; 256] = {
 
 #[inline(always)]
 fn suspicious(c: u8) -> u8 {
-    SUSPICIOUS[c as usize]
+    // Every u8 indexes the 256-entry table; the fallback is never taken.
+    SUSPICIOUS.get(usize::from(c)).copied().unwrap_or(1)
 }
 
 /// Whether an IRI can be written as an N-Quads `IRIREF` without escapes. Anything else is

@@ -122,7 +122,9 @@ pub fn text_of(words: &[&str], chars: usize, seed: usize, multi_line: bool) -> S
     let mut n = 0;
     let mut i = seed;
     while n < chars {
-        let w = words[i % words.len()];
+        let Some(&w) = i.checked_rem(words.len()).and_then(|k| words.get(k)) else {
+            break;
+        };
         out.push_str(w);
         n += w.chars().count();
         i += 1;
@@ -186,9 +188,12 @@ fn grow_codes(list: &mut Vec<String>, max: usize, table: &[&str]) {
         .filter(|c| !list.iter().any(|x| x == c))
         .collect();
     let cycle: Vec<&str> = fresh.into_iter().chain(table.iter().copied()).collect();
-    let mut k = 0;
+    let mut k: usize = 0;
     while list.len() < max && !cycle.is_empty() {
-        list.push(cycle[k % cycle.len()].to_owned());
+        let Some(code) = k.checked_rem(cycle.len()).and_then(|j| cycle.get(j)) else {
+            break;
+        };
+        list.push((*code).to_owned());
         k += 1;
     }
 }
@@ -230,7 +235,11 @@ fn lists(a: &mut Award) {
     if let Some(s) = &mut o.assessment {
         let have = s.types.len();
         grow(&mut s.types, MAX_LIST_ITEMS, |k| {
-            ASSESSMENT_TYPES[(have + k) % ASSESSMENT_TYPES.len()]
+            let at = (have + k) % ASSESSMENT_TYPES.len();
+            ASSESSMENT_TYPES
+                .get(at)
+                .copied()
+                .unwrap_or(AssessmentType::ContinuousEvaluation)
         });
         s.description.get_or_insert_with(|| short("Assessment"));
         s.grading_scheme.get_or_insert_with(|| GradingScheme {
@@ -295,7 +304,10 @@ fn lists(a: &mut Award) {
                 u.assessment.grading_scheme = None;
                 u
             });
-            let results: Vec<UnitResult> = o.units[have..]
+            let results: Vec<UnitResult> = o
+                .units
+                .get(have..)
+                .unwrap_or_default()
                 .iter()
                 .map(|u| UnitResult {
                     unit_id: u.id.clone(),

@@ -1,6 +1,7 @@
 //! Shared helpers of the award tests: the example awards, the demo universities
 //! (`keys.example/universities.toml`) and building with fixed ids.
 
+// Shared by several test crates; each uses only part of it.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

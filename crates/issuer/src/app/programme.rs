@@ -18,10 +18,11 @@ use verifier::registry::{Alliance, DidEntry, Member, TrustRegistry};
 use verifier::stack::{check_stack_with, Programme, StackOptions, StackReport};
 use verifier::{NetworkPolicy, Policy};
 
+use super::api::ProgrammeVersion;
 use super::{App, Issued};
 use crate::domain::prepare::VcVersion;
 use crate::domain::programme as dp;
-use crate::domain::{DomainError, FieldError, Principal, Role, StatusPurpose};
+use crate::domain::{DomainError, FieldError, Principal, Role};
 use crate::store::AuditEntry;
 
 /// The outcome of a certificate request.
@@ -61,7 +62,7 @@ impl App {
         principal: &Principal,
         id: &str,
         body: &Value,
-    ) -> Result<Value, DomainError> {
+    ) -> Result<ProgrammeVersion, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
         check_id(id)?;
         let text = body.to_string();
@@ -100,11 +101,31 @@ impl App {
                 self.now(),
             )
             .await?;
-        Ok(json!({"id": id, "version": version, "programme": body}))
+        Ok(ProgrammeVersion {
+            id: id.to_owned(),
+            version,
+            programme: body.clone(),
+        })
     }
 
     /// The latest version of programme specification `id` of the caller's university.
     pub async fn programme(
+        &self,
+        principal: &Principal,
+        id: &str,
+    ) -> Result<ProgrammeVersion, DomainError> {
+        let (version, spec) = self.latest_programme(principal, id).await?;
+        let programme =
+            serde_json::to_value(&spec).map_err(|e| DomainError::Storage(e.to_string()))?;
+        Ok(ProgrammeVersion {
+            id: id.to_owned(),
+            version,
+            programme,
+        })
+    }
+
+    /// The latest version of programme specification `id`, parsed.
+    async fn latest_programme(
         &self,
         principal: &Principal,
         id: &str,
@@ -174,11 +195,10 @@ impl App {
         &self,
         principal: &Principal,
         id: &str,
-        body: &Value,
+        request: &dp::CertificateRequest,
     ) -> Result<ProgrammeCertificate, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
-        let request = dp::parse_request(body).map_err(DomainError::Validation)?;
-        let (version, spec) = self.programme(principal, id).await?;
+        let (version, spec) = self.latest_programme(principal, id).await?;
         let confirmed_by = format!("the academic coordinator ({})", principal.actor());
         let confirmations: Vec<dp::Confirmation> = request
             .confirmations
@@ -289,7 +309,7 @@ impl App {
                 "edc",
                 doc,
                 VcVersion::V1,
-                &StatusPurpose::ALL,
+                self.award_status(),
                 None,
                 share_token,
             )

@@ -3,35 +3,27 @@
 //! SHA-256 is stored, RFC 6750 bearer tokens), list them without secrets, and revoke them. Every
 //! operation acts on the caller's own university only and is recorded in the audit log.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
+use super::api::{NewToken, RoleName, TokenList, TokenRequest, TokenSummary};
 use super::App;
-use crate::domain::auth::{check_label, new_token_secret, parse_requested_roles};
+use crate::domain::auth::new_token_secret;
 use crate::domain::{hash_token, DomainError, Principal, Role};
 use crate::store::AuditEntry;
 
 impl App {
     /// Creates a token of the caller's university with the requested `roles` and `label`
-    /// (body `{roles, label}`); returns it with its secret, which is never shown again.
+    /// (body `{roles, label}`, read by [`super::FromJson`]); returns it with its secret, which is
+    /// never shown again.
     pub async fn create_token(
         &self,
         principal: &Principal,
-        body: &Value,
-    ) -> Result<Value, DomainError> {
+        request: &TokenRequest,
+    ) -> Result<NewToken, DomainError> {
         let university = principal.university.as_str();
         principal.require(university, Role::Admin)?;
-        let mut errors = Vec::new();
-        let roles = parse_requested_roles(body.get("roles")).unwrap_or_else(|e| {
-            errors.extend(e);
-            Vec::new()
-        });
-        let label = check_label(body.get("label")).unwrap_or_else(|e| {
-            errors.push(e);
-            String::new()
-        });
-        if !errors.is_empty() {
-            return Err(DomainError::Validation(errors));
-        }
+        let roles: Vec<Role> = request.roles.iter().copied().map(Role::from).collect();
+        let label = request.label.clone();
         let id = uuid::Uuid::new_v4().to_string();
         let secret = new_token_secret();
         let now = self.now();
@@ -54,35 +46,36 @@ impl App {
         .await?;
         tx.commit().await?;
         tracing::info!(university, token = %id, roles = %joined, "API token created");
-        Ok(json!({
-            "id": id,
-            "university": university,
-            "roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-            "label": label,
-            "createdAt": crate::store::stamp(now),
-            "token": secret,
-        }))
+        Ok(NewToken {
+            id,
+            university: university.to_owned(),
+            roles: request.roles.clone(),
+            label,
+            created_at: crate::store::stamp(now),
+            token: secret,
+        })
     }
 
     /// The caller's university's tokens (live and revoked), without secrets.
-    pub async fn list_tokens(&self, principal: &Principal) -> Result<Value, DomainError> {
+    pub async fn list_tokens(&self, principal: &Principal) -> Result<TokenList, DomainError> {
         principal.require(&principal.university, Role::Admin)?;
-        let items: Vec<Value> = self
+        let items = self
             .store
             .list_tokens(&principal.university)
             .await?
             .into_iter()
-            .map(|t| {
-                json!({
-                    "id": t.id,
-                    "roles": Role::split(&t.roles).iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-                    "label": t.label,
-                    "createdAt": t.created_at,
-                    "revokedAt": t.revoked_at,
-                })
+            .map(|t| TokenSummary {
+                roles: Role::split(&t.roles)
+                    .into_iter()
+                    .map(RoleName::from)
+                    .collect(),
+                id: t.id,
+                label: t.label,
+                created_at: t.created_at,
+                revoked_at: t.revoked_at,
             })
             .collect();
-        Ok(json!({"items": items}))
+        Ok(TokenList { items })
     }
 
     /// Revokes token `id` of the caller's university (a token of another university answers like

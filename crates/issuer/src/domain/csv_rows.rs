@@ -1,5 +1,5 @@
-//! CSV batch upload (one row per learner): RFC 4180 parsing and the mapping of each row to an
-//! award request.
+//! CSV batch upload (one row per learner): RFC 4180 parsing (the `csv` crate) and the mapping of
+//! each row to an award request.
 //!
 //! The header row names, for each column, the JSON path of the award field it fills, dotted
 //! (`learner.givenNames`, `achievement.period.start`, `learner.placeOfBirth.name.en`). A cell is a
@@ -22,64 +22,60 @@ pub enum CsvError {
     /// A quoted field is not closed.
     #[error("unterminated quoted field on line {0}")]
     Unterminated(usize),
+    /// The CSV reader refused the text.
+    #[error("line {line}: {message}")]
+    Malformed {
+        /// Line of the record (1-based; 0 when unknown).
+        line: u64,
+        /// The reader's message.
+        message: String,
+    },
     /// A header is not a usable path.
     #[error("column {0}: `{1}` is not a field path")]
     BadHeader(usize, String),
 }
 
 /// Parses RFC 4180 CSV (comma-separated, `"` quoting with `""` escapes, CRLF or LF line ends)
-/// into records. Blank lines are skipped.
+/// into records, with the `csv` crate. Blank lines are skipped; rows may have any number of cells
+/// (a row whose count differs from the header's is reported by [`rows_to_awards`]).
 pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, CsvError> {
+    let text = text.trim_start_matches('\u{feff}');
+    if let Some(line) = unterminated_quote_line(text) {
+        return Err(CsvError::Unterminated(line));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
-    let mut in_quotes = false;
-    let mut line = 1;
-    let mut quote_line = 0;
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => in_quotes = false,
-                '\n' => {
-                    line += 1;
-                    field.push(c);
-                }
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if field.is_empty() => {
-                in_quotes = true;
-                quote_line = line;
-            }
-            ',' => record.push(std::mem::take(&mut field)),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' => {
-                line += 1;
-                record.push(std::mem::take(&mut field));
-                if !(record.len() == 1 && record[0].is_empty()) {
-                    records.push(std::mem::take(&mut record));
-                } else {
-                    record.clear();
-                }
-            }
-            _ => field.push(c),
-        }
-    }
-    if in_quotes {
-        return Err(CsvError::Unterminated(quote_line));
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        records.push(record);
+    for record in reader.records() {
+        let record = record.map_err(|e| CsvError::Malformed {
+            line: e.position().map_or(0, csv::Position::line),
+            message: e.to_string(),
+        })?;
+        records.push(record.iter().map(str::to_owned).collect());
     }
     Ok(records)
+}
+
+/// The line of a quoted field that is never closed: the `csv` crate takes such a field to run to
+/// the end of the input, which would hide a truncated upload.
+fn unterminated_quote_line(text: &str) -> Option<usize> {
+    let (mut in_quotes, mut at_field_start, mut line, mut opened) = (false, true, 1, 0);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (in_quotes, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            (true, '"') => in_quotes = false,
+            (false, '"') if at_field_start => (in_quotes, opened) = (true, line),
+            _ => {}
+        }
+        line += usize::from(c == '\n');
+        at_field_start = !in_quotes && matches!(c, ',' | '\n' | '\r');
+    }
+    in_quotes.then_some(opened)
 }
 
 struct Column {
@@ -107,19 +103,19 @@ pub fn rows_to_awards(
         if name.is_empty() || path.iter().any(String::is_empty) {
             return Err(CsvError::BadHeader(i, h.to_owned()));
         }
-        let image = if path.len() == 2 && path[0] == "images" {
-            Some(path[1].clone())
-        } else {
-            None
+        let image = match path.as_slice() {
+            [first, name] if first == "images" => Some(name.clone()),
+            _ => None,
         };
         columns.push(Column { path, json, image });
     }
     let mut out = Vec::new();
     for record in records {
-        let mut award = Value::Object(Map::new());
+        let mut first = Map::new();
         if let Some(lo) = learning_opportunity {
-            award["learningOpportunity"] = lo.clone();
+            first.insert("learningOpportunity".to_owned(), lo.clone());
         }
+        let mut award = Value::Object(first);
         let mut images = Map::new();
         let mut errors = Vec::new();
         if record.len() != columns.len() {
@@ -205,6 +201,14 @@ mod tests {
         assert_eq!(
             parse_csv("a\n\"open").unwrap_err(),
             CsvError::Unterminated(2)
+        );
+        assert_eq!(
+            parse_csv("a,b\n1,2\n3,\"x\n\"\"y\n").unwrap_err(),
+            CsvError::Unterminated(3)
+        );
+        assert_eq!(
+            parse_csv("\u{feff}a,b\n1,\"\"\n").unwrap(),
+            vec![vec!["a", "b"], vec!["1", ""]]
         );
     }
 

@@ -1,7 +1,7 @@
 //! Domain errors, mapped by the HTTP layer to RFC 9457 problem details (one `ApiError`).
 
 /// One validation finding: the JSON path of the field and the rule it breaks.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// JSON path (`learner.givenName`, `credential.issuer`); empty for the whole document.
     pub path: String,

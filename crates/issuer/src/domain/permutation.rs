@@ -25,7 +25,11 @@ fn round(key: &[u8; 32], r: u8, half: u32) -> u32 {
     h.update([r]);
     h.update(half.to_be_bytes());
     let d = h.finalize();
-    (u32::from(d[0]) << 8 | u32::from(d[1])) & HALF_MASK
+    let head: [u8; 2] = d
+        .get(..2)
+        .and_then(|h| h.try_into().ok())
+        .unwrap_or_default();
+    u32::from(u16::from_be_bytes(head)) & HALF_MASK
 }
 
 fn feistel(key: &[u8; 32], x: u32) -> u32 {

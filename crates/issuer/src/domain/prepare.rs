@@ -1,8 +1,16 @@
 //! Preparing a credential for issuance, as VC-API `POST /credentials/issue` (W3C VC-API §3.2.1
-//! "Issue Credential") requires: the caller sends an unsigned credential; the service sets
-//! `issuer` to the university's DID, gives it an `id` when absent, a validity start when absent,
-//! and the status entries (Bitstring Status List v1.0 §2.1) it allocated; the result is then
-//! secured.
+//! "Issue Credential") requires: the caller sends an unsigned credential whose `issuer` is the
+//! university's DID (VC Data Model 2.0 §4.7: a credential has an `issuer`; a missing one is refused
+//! with rule `vc.issuer-required`, never filled in); the service gives it an `id` when absent, a
+//! validity start when absent, and the status entries (Bitstring Status List v1.0 §2.1) it
+//! allocated; the result is then secured.
+//!
+//! The VC Data Model rules on optional members ([`elm_model::vcdm`]: typed status, schema,
+//! evidence, terms-of-use and refresh entries, related resources, a non-empty subject) are checked
+//! here as they are by the verifier. A well-formed `credentialStatus` the caller supplies is
+//! signed as given ([`check_caller_status`]); the issuer's own entries are appended when asked for.
+//! Validity dates are the caller's to choose: `validUntil` in the past or `validFrom` in the
+//! future is allowed (§4.9), only their syntax is checked.
 //!
 //! VC Data Model 1.1 (`https://www.w3.org/2018/credentials/v1`, `issuanceDate`) and 2.0
 //! (`https://www.w3.org/ns/credentials/v2`, `validFrom`) are both accepted; EDC credentials are 1.1
@@ -94,21 +102,27 @@ pub fn prepare(
             "send an unsigned credential: the issuer adds the proof",
         ));
     }
-    if c.contains_key("credentialStatus") {
-        errors.push(FieldError::new(
-            p("credentialStatus"),
-            "vc.status-by-issuer",
-            "the issuer allocates status entries; request them with `options.credentialStatus`",
-        ));
+    errors.extend(
+        elm_model::vcdm::check(&Value::Object(c.clone()))
+            .iter()
+            .map(|i| FieldError::new(p(&i.path), i.rule, i.message.clone())),
+    );
+    if let Some(status) = c.get("credentialStatus") {
+        errors.extend(check_caller_status(status, &p));
     }
+    errors.extend(check_dates(&c, &p));
     match c.get("issuer") {
-        None => {}
+        None => errors.push(FieldError::new(
+            p("issuer"),
+            "vc.issuer-required",
+            format!("`issuer` is required (VC Data Model 2.0 §4.7): this university's DID `{issuer_did}`"),
+        )),
         Some(Value::String(s)) if s == issuer_did => {}
         Some(Value::Object(o)) if o.get("id").and_then(Value::as_str) == Some(issuer_did) => {}
         Some(_) => errors.push(FieldError::new(
             p("issuer"),
             "vc.issuer",
-            format!("`issuer` must be absent or this university's DID `{issuer_did}`"),
+            format!("`issuer` must be this university's DID `{issuer_did}` (a string, or an object with that `id`)"),
         )),
     }
     match c.get("id") {
@@ -126,12 +140,6 @@ pub fn prepare(
     if !errors.is_empty() {
         return Err(DomainError::Validation(errors));
     }
-    match c.get_mut("issuer") {
-        Some(Value::Object(_)) => {}
-        _ => {
-            c.insert("issuer".into(), Value::String(issuer_did.to_owned()));
-        }
-    }
     if !c.contains_key("id") {
         c.insert("id".into(), Value::String(new_id.to_owned()));
     }
@@ -148,11 +156,109 @@ pub fn prepare(
     Ok((c, version))
 }
 
-/// Adds status entries; under VC 1.1 also the status list context (its terms are built into the
-/// VC 2.0 context).
+/// The shape of a caller-supplied `credentialStatus` beyond [`elm_model::vcdm`]'s typed entries:
+/// an entry's `id`, when given, is an absolute URI (rule `vc.status-id`), and a
+/// `BitstringStatusListEntry` (Bitstring Status List v1.0 §2.1) has a `statusPurpose` string, a
+/// `statusListIndex` string of decimal digits and an absolute-URI `statusListCredential` (rule
+/// `vc.status-entry`). `p` prefixes paths.
+pub fn check_caller_status(status: &Value, p: &dyn Fn(&str) -> String) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let list: Vec<(String, &Value)> = match status {
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (format!("credentialStatus[{i}]"), e))
+            .collect(),
+        other => vec![("credentialStatus".to_owned(), other)],
+    };
+    for (path, entry) in list {
+        let Some(o) = entry.as_object() else {
+            continue; // vcdm.credential-status.object
+        };
+        if o.get("id")
+            .is_some_and(|id| !id.as_str().is_some_and(is_absolute_uri))
+        {
+            errors.push(FieldError::new(
+                p(&format!("{path}.id")),
+                "vc.status-id",
+                "the `id` of a status entry must be an absolute URI",
+            ));
+        }
+        let bitstring = match o.get("type") {
+            Some(Value::String(t)) => t == "BitstringStatusListEntry",
+            Some(Value::Array(a)) => a.iter().any(|t| t == "BitstringStatusListEntry"),
+            _ => false,
+        };
+        if !bitstring {
+            continue;
+        }
+        let text = |k: &str| o.get(k).and_then(Value::as_str);
+        let bad = [
+            (
+                "statusPurpose",
+                text("statusPurpose").is_some_and(|s| !s.is_empty()),
+                "a non-empty string",
+            ),
+            (
+                "statusListIndex",
+                text("statusListIndex")
+                    .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())),
+                "a string of decimal digits",
+            ),
+            (
+                "statusListCredential",
+                text("statusListCredential").is_some_and(is_absolute_uri),
+                "an absolute URL",
+            ),
+        ];
+        for (field, ok, what) in bad {
+            if !ok {
+                errors.push(FieldError::new(
+                    p(&format!("{path}.{field}")),
+                    "vc.status-entry",
+                    format!("`{field}` of a BitstringStatusListEntry must be {what} (Bitstring Status List v1.0 §2.1)"),
+                ));
+            }
+        }
+    }
+    errors
+}
+
+/// The validity dates the caller sets must be xsd:dateTime strings (rule `vc.date`); their values
+/// are the caller's: past `validUntil` and future `validFrom` are allowed (VC Data Model 2.0
+/// §4.9).
+fn check_dates(c: &Map<String, Value>, p: &dyn Fn(&str) -> String) -> Vec<FieldError> {
+    ["issuanceDate", "expirationDate", "validFrom", "validUntil"]
+        .into_iter()
+        .filter_map(|field| {
+            let v = c.get(field)?;
+            let ok = v
+                .as_str()
+                .is_some_and(|s| elm_model::view::parse_datetime(s).is_some());
+            (!ok).then(|| {
+                FieldError::new(
+                    p(field),
+                    "vc.date",
+                    format!("`{field}` must be an xsd:dateTime, e.g. `2026-07-01T00:00:00Z`"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Adds the issuer's status entries after those the caller supplied (signed as given); under VC
+/// 1.1 also the status list context (its terms are built into the VC 2.0 context).
 pub fn attach_status(c: &mut Map<String, Value>, version: VcVersion, entries: Vec<Value>) {
     if entries.is_empty() {
         return;
+    }
+    let mut entries = entries;
+    match c.remove("credentialStatus") {
+        None => {}
+        Some(Value::Array(given)) => {
+            entries.splice(0..0, given);
+        }
+        Some(given) => entries.insert(0, given),
     }
     if version == VcVersion::V1 {
         if let Some(Value::Array(ctx)) = c.get_mut("@context") {
@@ -196,7 +302,7 @@ mod tests {
     fn fills_issuer_id_and_dates() {
         let now = Utc::now();
         let (c, v) = prepare(
-            json!({"@context": [VC2_CONTEXT], "type": ["VerifiableCredential"], "credentialSubject": {"id": "did:example:1"}}),
+            json!({"@context": [VC2_CONTEXT], "type": ["VerifiableCredential"], "issuer": "did:web:x:universities:eth", "credentialSubject": {"id": "did:example:1"}}),
             "did:web:x:universities:eth",
             "urn:uuid:1",
             now,

@@ -6,6 +6,13 @@
 //! the bitstring is GZIP-compressed and encoded as Multibase base64url without padding (`u...`).
 //! §4.1: lists have at least 131,072 entries (16 KiB uncompressed), so a single index says little
 //! about which credential it belongs to.
+//!
+//! EDC awards carry ONE entry (docs/adr/0003-edc-conformant-status.md): typed both as the EDC
+//! `CredentialStatus` (`elm:CredentialStatus`, which EDC-generic-no-cv requires, at most once) and
+//! `BitstringStatusListEntry`, with `statusPurpose` `message` and `statusSize` 2 (§2.1): the two
+//! bits of entry `i` (bits `2i` and `2i + 1`) hold [`MessageStatus`], so one entry carries both
+//! revocation and suspension. Credentials issued before carry two 1-bit entries (`revocation`,
+//! `suspension`), which keep working.
 
 use std::io::{Read, Write};
 
@@ -27,10 +34,13 @@ pub enum StatusPurpose {
     Revocation,
     /// Set bit = suspended (reversible).
     Suspension,
+    /// `statusSize` 2: each entry's two bits are a [`MessageStatus`] (valid, suspended, revoked).
+    Message,
 }
 
 impl StatusPurpose {
-    /// Both purposes, in list-creation order.
+    /// The two 1-bit purposes of the old two-entry form (VC-API credentials, and EDC awards issued
+    /// before the one-entry form), in list-creation order.
     pub const ALL: [StatusPurpose; 2] = [StatusPurpose::Revocation, StatusPurpose::Suspension];
 
     /// The spec's name.
@@ -38,6 +48,7 @@ impl StatusPurpose {
         match self {
             Self::Revocation => "revocation",
             Self::Suspension => "suspension",
+            Self::Message => "message",
         }
     }
 
@@ -46,10 +57,54 @@ impl StatusPurpose {
         match s {
             "revocation" | "revoked" => Some(Self::Revocation),
             "suspension" | "suspended" => Some(Self::Suspension),
+            "message" => Some(Self::Message),
             _ => None,
         }
     }
+
+    /// Bits per entry (§2.1 `statusSize`).
+    pub fn status_size(self) -> u32 {
+        match self {
+            Self::Message => MESSAGE_STATUS_SIZE,
+            Self::Revocation | Self::Suspension => 1,
+        }
+    }
 }
+
+/// `statusSize` of the one-entry form.
+pub const MESSAGE_STATUS_SIZE: u32 = 2;
+
+/// The value of a `message` entry (two bits, the first the most significant): bit `2i` set =
+/// revoked, bit `2i + 1` set = suspended. Revocation is final, so 3 reads as revoked as well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageStatus {
+    /// `0x0`.
+    Valid = 0,
+    /// `0x1`.
+    Suspended = 1,
+    /// `0x2`.
+    Revoked = 2,
+}
+
+impl MessageStatus {
+    /// The stored / encoded value.
+    pub fn value(self) -> u8 {
+        self as u8
+    }
+
+    /// The `statusMessage` table of the entry (§2.1: one message per value, `status` as hex).
+    pub fn table() -> Value {
+        json!([
+            {"status": "0x0", "message": "valid"},
+            {"status": "0x1", "message": "suspended"},
+            {"status": "0x2", "message": "revoked"},
+            {"status": "0x3", "message": "revoked"},
+        ])
+    }
+}
+
+/// The EDC class of the status entry (edc-ap context term, `elm:CredentialStatus`).
+pub const EDC_STATUS_TYPE: &str = "CredentialStatus";
 
 /// Errors decoding an `encodedList`.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -103,6 +158,38 @@ impl Bitstring {
             .is_some_and(|b| b & (0x80u8 >> (index % 8)) != 0)
     }
 
+    /// Sets the `size`-bit value of entry `index` (bits `index * size ..`, most significant
+    /// first). Out of range or too wide: nothing set and `false` returned.
+    pub fn set_value(&mut self, index: u32, size: u32, value: u8) -> bool {
+        let Some(first) = index.checked_mul(size) else {
+            return false;
+        };
+        if size == 0 || size > 8 || u64::from(value) >> size != 0 {
+            return false;
+        }
+        let Some(last) = first.checked_add(size - 1) else {
+            return false;
+        };
+        if u64::from(last) >= self.len_bits() {
+            return false;
+        }
+        for k in 0..size {
+            let bit = (value >> (size - 1 - k)) & 1 == 1;
+            self.set(first + k, bit);
+        }
+        true
+    }
+
+    /// The `size`-bit value of entry `index` (`None` out of range).
+    pub fn value(&self, index: u32, size: u32) -> Option<u8> {
+        let first = index.checked_mul(size)?;
+        let last = first.checked_add(size.checked_sub(1)?)?;
+        if size > 8 || u64::from(last) >= self.len_bits() {
+            return None;
+        }
+        Some((0..size).fold(0u8, |v, k| (v << 1) | u8::from(self.get(first + k))))
+    }
+
     /// Indices of set bits.
     pub fn ones(&self) -> Vec<u32> {
         let mut out = Vec::new();
@@ -151,14 +238,33 @@ pub fn list_url(base_url: &str, university: &str, list_id: &str) -> String {
     )
 }
 
-/// A `BitstringStatusListEntry` (§2.1) for `index` on the list at `list_url`.
+/// A `BitstringStatusListEntry` (§2.1) for `index` on the list at `list_url`; for
+/// [`StatusPurpose::Message`] the one-entry form ([`message_status_entry`]).
 pub fn status_entry(list_url: &str, purpose: StatusPurpose, index: u32) -> Value {
+    if purpose == StatusPurpose::Message {
+        return message_status_entry(list_url, index);
+    }
     json!({
         "id": format!("{list_url}#{index}"),
         "type": "BitstringStatusListEntry",
         "statusPurpose": purpose.as_str(),
         "statusListIndex": index.to_string(),
         "statusListCredential": list_url,
+    })
+}
+
+/// The one status entry of an EDC award: an EDC `CredentialStatus` that is also a
+/// `BitstringStatusListEntry` with `statusPurpose` `message`, `statusSize` 2 and its
+/// `statusMessage` table (§2.1), so revocation and suspension share one entry.
+pub fn message_status_entry(list_url: &str, index: u32) -> Value {
+    json!({
+        "id": format!("{list_url}#{index}"),
+        "type": [EDC_STATUS_TYPE, "BitstringStatusListEntry"],
+        "statusPurpose": StatusPurpose::Message.as_str(),
+        "statusListIndex": index.to_string(),
+        "statusListCredential": list_url,
+        "statusSize": MESSAGE_STATUS_SIZE,
+        "statusMessage": MessageStatus::table(),
     })
 }
 
@@ -253,5 +359,33 @@ mod tests {
             94_567,
         );
         assert_eq!(v["credentialStatus"], ours);
+    }
+
+    #[test]
+    fn two_bit_values_sit_at_twice_the_index_msb_first() {
+        let mut b = Bitstring::new(2 * 131_072);
+        assert!(b.set_value(5, 2, MessageStatus::Revoked.value()));
+        assert!(b.set_value(6, 2, MessageStatus::Suspended.value()));
+        assert_eq!(b.ones(), vec![10, 13]);
+        assert_eq!(b.value(5, 2), Some(2));
+        assert_eq!(b.value(6, 2), Some(1));
+        assert_eq!(b.value(7, 2), Some(0));
+        assert!(b.set_value(6, 2, MessageStatus::Valid.value()));
+        assert_eq!(b.ones(), vec![10]);
+        assert!(!b.set_value(131_072, 2, 1), "beyond the list");
+        assert!(!b.set_value(1, 2, 4), "wider than statusSize");
+        assert_eq!(b.value(131_072, 2), None);
+        assert_eq!(b.value(u32::MAX, 2), None);
+        let e = message_status_entry("https://x.example/status/eth/l", 7);
+        assert_eq!(
+            e["type"],
+            json!(["CredentialStatus", "BitstringStatusListEntry"])
+        );
+        assert_eq!(e["statusSize"], 2);
+        assert_eq!(e["statusMessage"].as_array().unwrap().len(), 4);
+        assert_eq!(
+            status_entry("https://x.example/status/eth/l", StatusPurpose::Message, 7),
+            e
+        );
     }
 }

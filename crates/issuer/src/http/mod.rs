@@ -10,34 +10,42 @@
 //! credential's verification URL); `GET /credentials`, `GET /credentials/{id}`; learning opportunity
 //! specifications (templates, versioned, never overwritten) `POST /specifications/{id}`,
 //! `GET /specifications`, `GET /specifications/{id}`; `/healthz`, `/readyz`,
-//! `/openapi.json`. Authentication: RFC 6750 bearer tokens (`Authorization: Bearer ...`).
+//! `/openapi.json` (generated from the routes and the typed bodies of [`crate::app::api`],
+//! [`openapi`]). Authentication: RFC 6750 bearer tokens (`Authorization: Bearer ...`).
+//!
+//! Routes are registered only through [`api_routes`] (`utoipa_axum::routes!`), which records each
+//! route's `#[utoipa::path]` documentation as it adds the route: a route cannot be served without
+//! being documented.
 
 pub mod admin; // staff API tokens (admin role)
 pub mod error;
+pub mod openapi; // the generated OpenAPI document
 pub mod pages;
 pub mod programme; // programme specifications and certificates (stackability)
+pub mod typed; // typed JSON bodies (crate::app::api)
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::{
-    DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Path, Query, Request, State,
-};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use service_kit::body::require_json as require_json_content_type;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use error::ApiError;
+pub use typed::Typed;
 
-use crate::app::App;
+use crate::app::api::{
+    AwardRequest, BatchResponse, CredentialList, CredentialRecord, Health, IssueRequest,
+    IssueResponse, IssuedCredential, Page, Problem, SpecificationList, SpecificationVersion,
+    StatusRequest, StatusResponse,
+};
+use crate::app::{App, BatchBody, BatchRows};
 use crate::config::Limits;
-use crate::domain::{FieldError, Principal, StatusPurpose};
+use crate::domain::Principal;
 
 /// Shared state of the handlers.
 #[derive(Clone)]
@@ -46,7 +54,7 @@ pub struct AppState {
     pub app: App,
     /// Limits.
     pub limits: Limits,
-    rate: Arc<Mutex<HashMap<String, (Instant, u32)>>>,
+    rate: service_kit::KeyedLimiter<String>,
 }
 
 impl AppState {
@@ -54,33 +62,18 @@ impl AppState {
     pub fn new(app: App, limits: Limits) -> Self {
         Self {
             app,
+            rate: service_kit::KeyedLimiter::per_minute(limits.rate_limit_per_minute),
             limits,
-            rate: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
-    /// Fixed one-minute window per token (per process: with N replicas the effective limit is at
-    /// most N times the setting); `Err` with the seconds until the window ends (`Retry-After`).
+    /// `limits.rate_limit_per_minute` per token (per process: with N replicas the effective
+    /// limit is at most N times the setting); `Err` with the seconds until the next request
+    /// would be allowed (`Retry-After`).
     fn allow(&self, token_id: &str) -> Result<(), u64> {
-        let limit = self.limits.rate_limit_per_minute;
-        if limit == 0 {
-            return Ok(());
-        }
-        let Ok(mut map) = self.rate.lock() else {
-            return Ok(());
-        };
-        let now = Instant::now();
-        let entry = map.entry(token_id.to_owned()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= Duration::from_secs(60) {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        if entry.1 <= limit {
-            Ok(())
-        } else {
-            let left = Duration::from_secs(60).saturating_sub(now.duration_since(entry.0));
-            Err(service_kit::rate_limit::retry_after_secs(left))
-        }
+        self.rate
+            .check(&token_id.to_owned())
+            .map_err(service_kit::rate_limit::retry_after_secs)
     }
 }
 
@@ -128,81 +121,45 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
-/// A JSON body (problem JSON otherwise): a `Content-Type` other than `application/json` or a
-/// `+json` type is 415, malformed JSON and duplicate member names (RFC 7493 §2.3, [`strict_json`])
-/// are 400, an over-size body is 413.
-pub struct JsonBody(pub Value);
+/// The body extractors with limits (the service kit's): a strict JSON body (415 for another
+/// media type, 400 for malformed JSON or duplicate member names, 413 over
+/// `limits.max_body_bytes`) and a raw body (413 over the limit).
+pub use service_kit::body::{JsonBody, RawBody};
 
-/// 415 unless `headers` announce JSON ([`strict_json::is_json_media_type`]).
-fn require_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    if content_type
-        .as_deref()
-        .is_some_and(strict_json::is_json_media_type)
-    {
-        return Ok(());
-    }
-    Err(ApiError::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported-media-type",
-        "Unsupported media type",
-        format!(
-            "Content-Type must be {}; got {}",
-            strict_json::JSON_MEDIA_TYPES,
-            content_type.as_deref().unwrap_or("none")
-        ),
-    ))
+/// Every route of the API with its documentation (`utoipa_axum::routes!` adds both), the share-link
+/// routes `share` as given (the router wraps them in the public rate limit). The one table the
+/// router and the OpenAPI document are built from.
+fn api_routes(share: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(openapi::openapi))
+        .routes(routes!(did_document))
+        .routes(routes!(status_list))
+        .routes(routes!(vc_issue))
+        .routes(routes!(vc_status))
+        .routes(routes!(list_credentials))
+        .routes(routes!(get_credential))
+        .routes(routes!(award))
+        .routes(routes!(award_batch))
+        .merge(share)
+        .routes(routes!(list_specifications))
+        .routes(routes!(get_specification, add_specification))
+        .merge(admin::routes())
+        .merge(programme::routes())
 }
 
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        require_json_content_type(req.headers())?;
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            let status = e.status();
-            if status == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    status,
-                    "too-large",
-                    "Request body too large",
-                    "the body exceeds the configured limit (limits.max_body_bytes)",
-                )
-            } else {
-                ApiError::bad_request(e.body_text())
-            }
-        })?;
-        let v = strict_json::from_slice(&bytes)
-            .map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
-        Ok(JsonBody(v))
-    }
+/// The share-link routes (no token: the link is the secret).
+fn share_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(share))
+        .routes(routes!(share_qr_svg))
+        .routes(routes!(share_qr_png))
 }
 
-/// A raw body; over-size bodies become problem JSON.
-pub struct RawBody(pub Bytes);
-
-impl<S: Send + Sync> FromRequest<S> for RawBody {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Bytes::from_request(req, state)
-            .await
-            .map(RawBody)
-            .map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        e.status(),
-                        "too-large",
-                        "Request body too large",
-                        "the body exceeds the configured limit (limits.max_body_bytes)",
-                    )
-                } else {
-                    ApiError::bad_request(e.body_text())
-                }
-            })
-    }
+/// The OpenAPI 3.1 document of the API, generated from [`api_routes`] and the typed bodies.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    openapi::complete(api_routes(share_routes()).into_openapi())
 }
 
 /// The router. Every response gets the security headers ([`service_kit::headers`]: CSP with
@@ -213,79 +170,37 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
 /// are cheap (served from the stored, signed list) and cacheable, and limiting them per address
 /// would make one busy verification service (one address) fail its revocation checks.
 pub fn router(state: AppState) -> Router {
-    let body_limit = state.limits.max_body_bytes;
+    let layers = service_kit::CommonLayers {
+        body_limit: service_kit::BodyLimit {
+            max_bytes: state.limits.max_body_bytes,
+            setting: "limits.max_body_bytes",
+        },
+        body_read_timeout: Duration::from_secs(state.limits.body_read_timeout_secs),
+    };
     let limiter = service_kit::RateLimiter::new(state.limits.public_rate_limit.clone());
-    let body_timeout =
-        service_kit::BodyTimeout(Duration::from_secs(state.limits.body_read_timeout_secs));
-    let public = Router::new()
-        .route("/share/{token}", get(share))
-        .route("/share/{token}/qr.svg", get(share_qr_svg))
-        .route("/share/{token}/qr.png", get(share_qr_png))
-        .route_layer(axum::middleware::from_fn_with_state(
-            limiter,
-            service_kit::rate_limit::rate_limit,
-        ));
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/openapi.json", get(openapi))
-        .route("/universities/{id}/did.json", get(did_document))
-        .route("/status/{university}/{list}", get(status_list))
-        .route("/credentials/issue", post(vc_issue))
-        .route("/credentials/status", post(vc_status))
-        .route("/credentials", get(list_credentials))
-        .route("/credentials/{id}", get(get_credential))
-        .route("/awards", post(award))
-        .route("/awards/batch", post(award_batch))
-        .merge(public)
-        .route("/specifications", get(list_specifications))
-        .route(
-            "/specifications/{id}",
-            get(get_specification).post(add_specification),
-        )
-        .merge(admin::routes())
-        .merge(programme::routes())
-        .fallback(|| async {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not-found",
-                "Not found",
-                "no such endpoint",
-            )
-        })
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(axum::middleware::from_fn_with_state(
-            body_timeout,
-            service_kit::body_timeout::body_timeout,
-        ))
-        .layer(axum::middleware::from_fn(
-            service_kit::headers::security_headers,
-        ))
-        .layer(
-            tower_http::trace::TraceLayer::new_for_http()
-                .make_span_with(|req: &Request| {
-                    // The route template only (`/share/{token}`, not the token; no query strings,
-                    // no headers): neither personal data nor secrets reach the logs.
-                    let route = req
-                        .extensions()
-                        .get::<MatchedPath>()
-                        .map(|m| m.as_str().to_owned())
-                        .unwrap_or_else(|| "(unmatched)".into());
-                    tracing::info_span!("request", method = %req.method(), route = %route)
-                })
-                .on_request(())
-                .on_response(
-                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
-                ),
-        )
-        .with_state(state)
+    let public = share_routes().route_layer(axum::middleware::from_fn_with_state(
+        limiter,
+        service_kit::rate_limit::rate_limit,
+    ));
+    let (routes, _document) = api_routes(public).split_for_parts();
+    let routes = routes.fallback(|| async { ApiError::not_found() });
+    service_kit::with_common_layers(routes, layers).with_state(state)
 }
 
-async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+/// Liveness.
+#[utoipa::path(get, path = "/healthz", tag = "service",
+    responses((status = 200, description = "The process answers", body = Health)))]
+async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+    })
 }
 
-async fn readyz(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// Readiness: the database is reachable.
+#[utoipa::path(get, path = "/readyz", tag = "service", responses(
+    (status = 200, description = "Ready", body = Health),
+    (status = 503, description = "The database is not reachable", body = Problem, content_type = "application/problem+json")))]
+async fn readyz(State(s): State<AppState>) -> Result<Json<Health>, ApiError> {
     s.app.store().ping().await.map_err(|_| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -294,21 +209,17 @@ async fn readyz(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
             "the database is not reachable",
         )
     })?;
-    Ok(Json(json!({"status": "ready"})))
+    Ok(Json(Health {
+        status: "ready".into(),
+    }))
 }
 
-async fn openapi() -> Response {
-    let mut res = crate::http::OPENAPI.into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    res
-}
-
-/// The OpenAPI 3.1 description of the API.
-pub const OPENAPI: &str = include_str!("openapi.json");
-
+/// did:web DID document of a university (did:web §3.2; every key in `assertionMethod`).
+#[utoipa::path(get, path = "/universities/{id}/did.json", tag = "public",
+    params(("id" = String, Path, description = "The university (`eth`, `tudelft`, ...)")),
+    responses(
+        (status = 200, description = "The DID document (Cache-Control max-age=300)", body = Object, content_type = "application/did+json"),
+        (status = 404, description = "No such university", body = Problem, content_type = "application/problem+json")))]
 async fn did_document(
     State(s): State<AppState>,
     Path(id): Path<String>,
@@ -326,6 +237,18 @@ async fn did_document(
     Ok(res)
 }
 
+/// A status list credential (Bitstring Status List v1.0 §2.2).
+///
+/// Signed; re-signed only when the list changed. `Cache-Control: public, max-age<=60`, `ETag`
+/// (304 on `If-None-Match`).
+#[utoipa::path(get, path = "/status/{university}/{list}", tag = "public",
+    params(
+        ("university" = String, Path, description = "The university"),
+        ("list" = String, Path, description = "The list's id")),
+    responses(
+        (status = 200, description = "The signed status list credential", body = Object, content_type = "application/vc+ld+json"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 404, description = "No such list", body = Problem, content_type = "application/problem+json")))]
 async fn status_list(
     State(s): State<AppState>,
     Path((university, list)): Path<(String, String)>,
@@ -360,122 +283,96 @@ async fn status_list(
     Ok(res)
 }
 
+/// Issue a credential (VC-API §3.2.1).
+///
+/// Signs the credential with `eddsa-rdfc-2022`: a `credentialStatus` the credential brings is
+/// signed as given, and the issuer-managed status entries `options.credentialStatus` asks for are
+/// added (one revocation entry by default when the credential brings none).
+#[utoipa::path(post, path = "/credentials/issue", tag = "vc-api", security(("bearer" = [])),
+    request_body = IssueRequest,
+    responses(
+        (status = 201, description = "Issued", body = IssueResponse),
+        (status = 409, description = "The client-chosen `credential.id` is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The credential or the options break a rule (`vc.*` such as `vc.issuer-required`, `vcdm.*` VC Data Model rules, `jsonld.*`, `options.status`, `vc-api.required`), each finding naming its field path", body = Problem, content_type = "application/problem+json")))]
 async fn vc_issue(
     State(s): State<AppState>,
     Auth(p): Auth,
-    JsonBody(body): JsonBody,
-) -> Result<Response, ApiError> {
-    let Value::Object(mut body) = body else {
-        return Err(ApiError::bad_request(
-            "body must be `{credential, options}`",
-        ));
-    };
-    let credential = body.remove("credential").ok_or_else(|| {
-        ApiError::validation(vec![FieldError::new(
-            "credential",
-            "vc-api.required",
-            "`credential` is required",
-        )])
-    })?;
-    let options = body.remove("options").unwrap_or(Value::Null);
-    let issued = s.app.issue_vc(&p, credential, &options).await?;
+    Typed(request): Typed<IssueRequest>,
+) -> Result<(StatusCode, Json<IssueResponse>), ApiError> {
+    let issued = s.app.issue_vc(&p, request).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"verifiableCredential": issued.credential})),
-    )
-        .into_response())
+        Json(IssueResponse {
+            verifiable_credential: issued.credential,
+        }),
+    ))
 }
 
+/// Revoke, suspend or reactivate a credential (VC-API §3.2.3).
+///
+/// A credential of the caller's university (role `revoke`); revocation is for good;
+/// audit-logged with `reason`.
+#[utoipa::path(post, path = "/credentials/status", tag = "vc-api", security(("bearer" = [])),
+    request_body = StatusRequest,
+    responses(
+        (status = 200, description = "Updated", body = StatusResponse),
+        (status = 404, description = "No such credential of the caller's university", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Revoked already (revocation is permanent), or no entry for that purpose", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A missing field or an unknown status (`vc-api.required`, `vc-api.status`)", body = Problem, content_type = "application/problem+json")))]
 async fn vc_status(
     State(s): State<AppState>,
     Auth(p): Auth,
-    JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let id = body
-        .get("credentialId")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            ApiError::validation(vec![FieldError::new(
-                "credentialId",
-                "vc-api.required",
-                "`credentialId` is required",
-            )])
-        })?;
-    let reason = body.get("reason").and_then(Value::as_str);
-    let entries = match body.get("credentialStatus") {
-        Some(Value::Array(a)) if !a.is_empty() => a.clone(),
-        Some(o @ Value::Object(_)) => vec![o.clone()],
-        _ => {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "credentialStatus",
-                "vc-api.required",
-                "`credentialStatus` must be a non-empty array of {type, status}",
-            )]))
-        }
-    };
-    let mut changes = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        let status = e.get("status").and_then(Value::as_str).unwrap_or_default();
-        let change = match status {
-            "revoked" => (StatusPurpose::Revocation, true),
-            "suspended" => (StatusPurpose::Suspension, true),
-            "active" | "unsuspended" => (StatusPurpose::Suspension, false),
-            _ => {
-                return Err(ApiError::validation(vec![FieldError::new(
-                    format!("credentialStatus[{i}].status"),
-                    "vc-api.status",
-                    "status must be `revoked`, `suspended` or `active`",
-                )]))
-            }
-        };
-        changes.push(change);
-    }
-    for (purpose, value) in changes {
-        s.app.set_status(&p, id, purpose, value, reason).await?;
-    }
-    Ok(Json(json!({"credentialId": id, "status": "updated"})))
+    Typed(request): Typed<StatusRequest>,
+) -> Result<Json<StatusResponse>, ApiError> {
+    Ok(Json(s.app.change_status(&p, &request).await?))
 }
 
-#[derive(serde::Deserialize)]
-struct Page {
-    #[serde(default = "default_limit")]
-    limit: i64,
-    #[serde(default)]
-    offset: i64,
-}
-
-fn default_limit() -> i64 {
-    100
-}
-
+/// Credentials of the caller's university, newest first.
+#[utoipa::path(get, path = "/credentials", tag = "credentials", security(("bearer" = [])),
+    params(Page),
+    responses((status = 200, description = "The credentials", body = CredentialList)))]
 async fn list_credentials(
     State(s): State<AppState>,
     Auth(p): Auth,
     Query(page): Query<Page>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        s.app.list_credentials(&p, page.limit, page.offset).await?,
-    ))
+) -> Result<Json<CredentialList>, ApiError> {
+    Ok(Json(s.app.list_credentials(&p, page).await?))
 }
 
+/// One credential of the caller's university (another university's answers like an unknown id).
+#[utoipa::path(get, path = "/credentials/{id}", tag = "credentials", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The credential's id")),
+    responses(
+        (status = 200, description = "The credential and its status", body = CredentialRecord),
+        (status = 404, description = "No such credential", body = Problem, content_type = "application/problem+json")))]
 async fn get_credential(
     State(s): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CredentialRecord>, ApiError> {
     Ok(Json(s.app.credential(&p, &id).await?))
 }
 
+/// Issue one ENHANCE award as an EDC credential.
+///
+/// Data Integrity, JAdES and VC-JWT forms, one status entry, a share link.
+#[utoipa::path(post, path = "/awards", tag = "awards", security(("bearer" = [])),
+    request_body = AwardRequest,
+    responses(
+        (status = 201, description = "Issued", body = IssuedCredential),
+        (status = 422, description = "The award breaks a rule of the award format (each finding names its field)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No rendering worker free for the display images; Retry-After says when to retry", body = Problem, content_type = "application/problem+json")))]
 async fn award(
     State(s): State<AppState>,
     Auth(p): Auth,
-    JsonBody(body): JsonBody,
-) -> Result<Response, ApiError> {
-    let issued = s.app.issue_award(&p, &body, None).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": issued.id, "shareUrl": issued.share_url, "verifiableCredential": issued.credential}))).into_response())
+    Typed(request): Typed<AwardRequest>,
+) -> Result<(StatusCode, Json<IssuedCredential>), ApiError> {
+    let issued = s.app.issue_award(&p, &request, None).await?;
+    Ok((StatusCode::CREATED, Json(issued.into())))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct BatchQuery {
     /// For CSV: stored specification filling `learningOpportunity`.
     specification: Option<String>,
@@ -483,15 +380,31 @@ struct BatchQuery {
     version: Option<i64>,
 }
 
-/// `POST /awards/batch`: a JSON array of awards (or of `{award, images}` envelopes), or with
-/// `Content-Type: text/csv` one row per learner (see [`crate::domain::csv_rows`]).
+/// Issue a batch of awards under an `Idempotency-Key`.
+///
+/// A JSON array of awards (or of `{award, images}` envelopes), or with `Content-Type: text/csv`
+/// one row per learner: the header row names the award field each column fills, dotted
+/// (`learner.givenNames`; `:json` cells are JSON; `images.<lang>` columns carry image bytes). A
+/// retry never issues a row twice; a bad row does not stop the others.
+#[utoipa::path(post, path = "/awards/batch", tag = "awards", security(("bearer" = [])),
+    params(
+        ("Idempotency-Key" = String, Header, description = "Identifies the batch (1 to 200 characters); the same key with another body is 409"),
+        BatchQuery),
+    request_body(content(
+        (Vec<AwardRequest> = "application/json"),
+        (String = "text/csv", example = "kind,awardingUniversity,learner.givenNames,learner.familyName\nmicroCredential,eth,Ada,Lovelace")),
+        description = "A JSON array of awards, or CSV (one row per learner; `?specification=` fills learningOpportunity)"),
+    responses(
+        (status = 200, description = "Per-row results", body = BatchResponse),
+        (status = 409, description = "The Idempotency-Key was used with another body", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "More rows than limits.max_batch_size, or the body exceeds limits.max_body_bytes", body = Problem, content_type = "application/problem+json")))]
 async fn award_batch(
     State(s): State<AppState>,
     Auth(p): Auth,
     headers: HeaderMap,
     Query(q): Query<BatchQuery>,
     RawBody(bytes): RawBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<BatchResponse>, ApiError> {
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -499,39 +412,23 @@ async fn award_batch(
             ApiError::bad_request("the `Idempotency-Key` header is required for batches")
         })?
         .to_owned();
-    let is_csv = headers
+    let csv = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|c| c.starts_with("text/csv"));
-    let mut request = bytes.to_vec();
-    let rows: Vec<Result<Value, Vec<FieldError>>> = if is_csv {
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|_| ApiError::bad_request("the CSV is not UTF-8"))?;
-        let lo = match &q.specification {
-            Some(id) => Some(s.app.specification_body(&p, id, q.version).await?),
-            None => None,
-        };
-        if let Some(lo) = &lo {
-            // The specification version is part of the request's identity.
-            request.extend_from_slice(lo.to_string().as_bytes());
-        }
-        crate::domain::csv_rows::rows_to_awards(text, lo.as_ref())
-            .map_err(|e| ApiError::bad_request(e.to_string()))?
-    } else {
+    if !csv {
         require_json_content_type(&headers)?;
-        let parsed: Value = strict_json::from_slice(&bytes)
-            .map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
-        // Identity of a JSON request: its content, not its formatting.
-        request = serde_json::to_vec(&parsed).unwrap_or_default();
-        match parsed {
-            Value::Array(rows) => rows.into_iter().map(Ok).collect(),
-            _ => {
-                return Err(ApiError::bad_request(
-                    "a batch body is a JSON array of awards (or text/csv)",
-                ))
-            }
-        }
+    }
+    let body = BatchBody {
+        bytes: &bytes,
+        csv,
+        specification: q.specification.as_deref(),
+        version: q.version,
     };
+    let BatchRows {
+        identity: request,
+        rows,
+    } = s.app.batch_rows(&p, body).await?;
     if rows.len() > s.limits.max_batch_size {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -560,7 +457,8 @@ async fn award_batch(
     Ok(Json(result))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ShareQuery {
     /// `jsonld` (default), `jades`, `jwt` or `pdf`.
     format: Option<String>,
@@ -568,10 +466,29 @@ struct ShareQuery {
     lang: Option<String>,
 }
 
-/// `GET /share/{token}[?format=jsonld|jades|jwt|pdf]`: a shared credential, no token needed (the
-/// link is the secret: 256 random bits, only its hash stored). Without `format`, a request whose
-/// `Accept` prefers `text/html` gets the learner's page ([`pages`]); an explicit `format` is a
-/// download (`Content-Disposition: attachment`).
+/// A shared credential (the learner's share link).
+///
+/// `GET /share/{token}[?format=jsonld|jades|jwt|pdf|png]`, no token needed (the link is the
+/// secret: 256 random bits, only its hash stored). Without `format`, a request whose `Accept`
+/// prefers `text/html` gets the learner's page; an explicit `format` is a download
+/// (`Content-Disposition: attachment`); `pdf` (certificate and supplement) and `png` (certificate
+/// page) are rendered on request within the render budget, then cached.
+#[utoipa::path(get, path = "/share/{token}", tag = "public",
+    params(("token" = String, Path, description = "The share link's secret"), ShareQuery),
+    responses(
+        (status = 200, description = "The credential in the form asked for", content(
+            (Object = "application/ld+json"),
+            (Object = "application/jose+json"),
+            (String = "application/vc+jwt"),
+            (String = "application/pdf"),
+            (String = "image/png"),
+            (String = "text/html"))),
+        (status = 400, description = "Unknown format", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such share link, or no such form of this credential", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "too-large-to-render (the credential needs more than the render budget) or not-renderable", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The per-client limit of the share-link routes (limits.public_rate_limit); also on qr.svg and qr.png", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until a request is allowed again"))),
+        (status = 503, description = "render-busy (no rendering worker free, render deadline, shutdown); Retry-After says when to retry", body = Problem, content_type = "application/problem+json")))]
 async fn share(
     State(s): State<AppState>,
     Path(token): Path<String>,
@@ -635,6 +552,15 @@ async fn share_qr(s: &AppState, token: &str) -> Result<String, ApiError> {
     Ok(s.app.verification_url(token))
 }
 
+/// The QR code (SVG) of the credential's verification URL.
+///
+/// It encodes `{verifier_url}/verify?credential={share URL}`.
+#[utoipa::path(get, path = "/share/{token}/qr.svg", tag = "public",
+    params(("token" = String, Path, description = "The share link's secret")),
+    responses(
+        (status = 200, description = "The QR code", body = String, content_type = "image/svg+xml"),
+        (status = 404, description = "No such share link", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate-limited (limits.public_rate_limit)", body = Problem, content_type = "application/problem+json")))]
 async fn share_qr_svg(
     State(s): State<AppState>,
     Path(token): Path<String>,
@@ -660,6 +586,13 @@ async fn share_qr_svg(
     Ok(res)
 }
 
+/// The QR code (PNG) of the credential's verification URL.
+#[utoipa::path(get, path = "/share/{token}/qr.png", tag = "public",
+    params(("token" = String, Path, description = "The share link's secret")),
+    responses(
+        (status = 200, description = "The QR code", body = String, content_type = "image/png"),
+        (status = 404, description = "No such share link", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate-limited (limits.public_rate_limit)", body = Problem, content_type = "application/problem+json")))]
 async fn share_qr_png(
     State(s): State<AppState>,
     Path(token): Path<String>,
@@ -683,34 +616,47 @@ async fn share_qr_png(
     Ok(res)
 }
 
+/// Add a new version of a learning opportunity specification (never overwrites).
+#[utoipa::path(post, path = "/specifications/{id}", tag = "specifications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "1-200 characters of [A-Za-z0-9._-]")),
+    request_body(content = Object, description = "The `learningOpportunity` part of the award format", content_type = "application/json"),
+    responses(
+        (status = 201, description = "Stored", body = SpecificationVersion),
+        (status = 409, description = "A concurrent version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a learning opportunity of the award format", body = Problem, content_type = "application/problem+json")))]
 async fn add_specification(
     State(s): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     JsonBody(body): JsonBody,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<SpecificationVersion>), ApiError> {
     let v = s.app.add_specification(&p, &id, &body).await?;
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    Ok((StatusCode::CREATED, Json(v)))
 }
 
+/// Learning opportunity specifications of the caller's university (every version).
+#[utoipa::path(get, path = "/specifications", tag = "specifications", security(("bearer" = [])),
+    responses((status = 200, description = "The specifications", body = SpecificationList)))]
 async fn list_specifications(
     State(s): State<AppState>,
     Auth(p): Auth,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SpecificationList>, ApiError> {
     Ok(Json(s.app.specifications(&p, None).await?))
 }
 
+/// The versions of one specification.
+#[utoipa::path(get, path = "/specifications/{id}", tag = "specifications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The specification's id")),
+    responses(
+        (status = 200, description = "Its versions", body = SpecificationList),
+        (status = 404, description = "No such specification", body = Problem, content_type = "application/problem+json")))]
 async fn get_specification(
     State(s): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SpecificationList>, ApiError> {
     Ok(Json(s.app.specifications(&p, Some(&id)).await?))
 }
 
 /// Binds `addr` and returns the listener and its actual address (port 0 → a free port).
-pub async fn bind(addr: SocketAddr) -> std::io::Result<(tokio::net::TcpListener, SocketAddr)> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let local = listener.local_addr()?;
-    Ok((listener, local))
-}
+pub use service_kit::lifecycle::bind;

@@ -48,26 +48,15 @@ pub const LANGUAGES: [(&str, &str); 4] = [
 pub fn prefers_html(headers: &HeaderMap) -> bool {
     let mut html = 0.0_f32;
     let mut json = 0.0_f32;
-    for value in headers.get_all(header::ACCEPT) {
-        let Ok(value) = value.to_str() else { continue };
-        for range in value.split(',') {
-            let mut parts = range.split(';');
-            let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-            let q = parts
-                .filter_map(|p| {
-                    p.trim()
-                        .strip_prefix("q=")
-                        .or_else(|| p.trim().strip_prefix("Q="))
-                })
-                .find_map(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            match media.as_str() {
-                "text/html" | "application/xhtml+xml" => html = html.max(q),
-                "application/ld+json" | "application/json" | "application/vc+ld+json" => {
-                    json = json.max(q)
-                }
-                _ => {}
+    let values = headers.get_all(header::ACCEPT);
+    let ranges = service_kit::accept::media_ranges(values.iter().filter_map(|v| v.to_str().ok()));
+    for (media, q) in ranges {
+        match media.as_str() {
+            "text/html" | "application/xhtml+xml" => html = html.max(q),
+            "application/ld+json" | "application/json" | "application/vc+ld+json" => {
+                json = json.max(q)
             }
+            _ => {}
         }
     }
     html > 0.0 && html >= json

@@ -14,63 +14,87 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
-use serde_json::{json, Value};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{ApiError, AppState, Auth, JsonBody};
+use super::{ApiError, AppState, Auth, JsonBody, Typed};
+use crate::app::api::{
+    CertificateProblem, CertificateRequestBody, DoesNotStackProblem, IssuedCredential, Problem,
+    ProgrammeVersion,
+};
 use crate::app::ProgrammeCertificate;
+use crate::domain::programme::CertificateRequest;
 
-/// The programme routes (merged into [`super::router`]).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/programmes/{id}", post(add_programme).get(get_programme))
-        .route("/programmes/{id}/certificates", post(certificate))
+/// The programme routes (merged into [`super::api_routes`]).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(add_programme, get_programme))
+        .routes(routes!(certificate))
 }
 
+/// Add a new version of a programme specification (never overwrites).
+///
+/// The caller's university must be the programme's lead university.
+#[utoipa::path(post, path = "/programmes/{id}", tag = "specifications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "1-200 characters of [A-Za-z0-9._-]")),
+    request_body(content = Object, content_type = "application/json",
+        description = "Programme specification (elm_model::programme::ProgrammeSpec): leadUniversity, certificateProfile, learningOpportunity (type programme, units with university and component obligatory|elective), rules {minElectiveUnits, minElectiveEcts, minTotalEcts}, primaryLanguage; example: examples/stack/programme.json"),
+    responses(
+        (status = 201, description = "Stored", body = ProgrammeVersion),
+        (status = 422, description = "Not a valid programme specification, or another lead university", body = Problem, content_type = "application/problem+json")))]
 async fn add_programme(
     State(s): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     JsonBody(body): JsonBody,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<ProgrammeVersion>), ApiError> {
     let v = s.app.add_programme(&p, &id, &body).await?;
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    Ok((StatusCode::CREATED, Json(v)))
 }
 
+/// The latest version of a programme specification of the caller's university.
+#[utoipa::path(get, path = "/programmes/{id}", tag = "specifications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The programme's id")),
+    responses(
+        (status = 200, description = "The latest version", body = ProgrammeVersion),
+        (status = 404, description = "No such programme", body = Problem, content_type = "application/problem+json")))]
 async fn get_programme(
     State(s): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let (version, spec) = s.app.programme(&p, &id).await?;
-    Ok(Json(
-        json!({"id": id, "version": version, "programme": spec}),
-    ))
+) -> Result<Json<ProgrammeVersion>, ApiError> {
+    Ok(Json(s.app.programme(&p, &id).await?))
 }
 
+/// Programme certificate on request.
+///
+/// Checks that the unit credentials stack (`verifier::stack`) and issues the programme
+/// micro-credential with each unit credential as evidence.
+#[utoipa::path(post, path = "/programmes/{id}/certificates", tag = "awards", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The programme's id")),
+    request_body = CertificateRequestBody,
+    responses(
+        (status = 201, description = "Issued", body = IssuedCredential),
+        (status = 404, description = "No such programme", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A validation problem, or (type urn:enhance-credentials:problem:does-not-stack) the units do not stack: the stackReport says why", body = CertificateProblem, content_type = "application/problem+json")))]
 async fn certificate(
     State(s): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
+    Typed(request): Typed<CertificateRequest>,
 ) -> Result<Response, ApiError> {
-    match s.app.issue_programme_certificate(&p, &id, &body).await? {
-        ProgrammeCertificate::Issued(issued) => Ok((
-            StatusCode::CREATED,
-            Json(json!({"id": issued.id, "shareUrl": issued.share_url, "verifiableCredential": issued.credential})),
-        )
-            .into_response()),
+    match s.app.issue_programme_certificate(&p, &id, &request).await? {
+        ProgrammeCertificate::Issued(issued) => {
+            Ok((StatusCode::CREATED, Json(IssuedCredential::from(*issued))).into_response())
+        }
         ProgrammeCertificate::DoesNotStack(report) => {
-            let problem = json!({
-                "type": "urn:enhance-credentials:problem:does-not-stack",
-                "title": "The unit credentials do not stack towards the programme",
-                "status": 422,
-                "detail": report.problems.join("; "),
-                "stackReport": report,
-            });
+            let problem = DoesNotStackProblem::of(&report);
             let mut res = (StatusCode::UNPROCESSABLE_ENTITY, Json(problem)).into_response();
-            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            );
             Ok(res)
         }
     }

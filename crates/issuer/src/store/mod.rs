@@ -75,12 +75,20 @@ fn map_unique(e: sqlx::Error, what: &str) -> StoreError {
 const MIGRATIONS_SQLITE: &[(i64, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_init.sql")),
     (2, include_str!("migrations/sqlite/0002_jades_detached.sql")),
+    (
+        3,
+        include_str!("migrations/sqlite/0003_message_status_lists.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("migrations/postgres/0001_init.sql")),
     (
         2,
         include_str!("migrations/postgres/0002_jades_detached.sql"),
+    ),
+    (
+        3,
+        include_str!("migrations/postgres/0003_message_status_lists.sql"),
     ),
 ];
 
@@ -444,8 +452,12 @@ impl Store {
                 let list_id: String = row.try_get("id")?;
                 let counter: i64 = row.try_get("next_counter")?;
                 // `None` (list full): left to the list-by-list path, which starts a new list.
-                found[at] = permuted(&list_id, counter, &row.try_get::<String, _>("perm_key")?)?
-                    .map(|index| Allocation { list_id, index });
+                let allocation =
+                    permuted(&list_id, counter, &row.try_get::<String, _>("perm_key")?)?
+                        .map(|index| Allocation { list_id, index });
+                if let Some(slot) = found.get_mut(at) {
+                    *slot = allocation;
+                }
             }
         }
         if found.iter().any(Option::is_none) {
@@ -616,6 +628,26 @@ impl Store {
             .collect()
     }
 
+    /// The entries of a list whose value is not 0, as `(index, value)` (1-bit lists: the set
+    /// bits; `message` lists: the 2-bit values, ADR 0003).
+    pub async fn status_values(&self, list_id: &str) -> Result<Vec<(u32, u8)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT idx, value FROM status_entries WHERE list_id = $1 AND value <> 0")
+                .bind(list_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                let i: i64 = r.try_get("idx")?;
+                let v: i64 = r.try_get("value")?;
+                match (u32::try_from(i), u8::try_from(v)) {
+                    (Ok(i), Ok(v)) => Ok((i, v)),
+                    _ => Err(StoreError::Corrupt(format!("entry {i} = {v}"))),
+                }
+            })
+            .collect()
+    }
+
     /// Caches a signed status list credential for `revision` (only if no newer one is cached).
     pub async fn cache_signed_list(
         &self,
@@ -669,8 +701,34 @@ impl Store {
 
     /// The stored forms of the credential with this share token hash.
     pub async fn share_formats(&self, share_hash: &str) -> Result<Option<StoredForms>, StoreError> {
-        let row = sqlx::query("SELECT university, credential, jades, jades_detached, vc_jwt FROM credentials WHERE share_token_hash = $1")
-            .bind(share_hash)
+        self.stored_forms("share_token_hash", share_hash).await
+    }
+
+    /// The stored forms of the credential `id` of `university`.
+    pub async fn credential_formats(
+        &self,
+        university: &str,
+        id: &str,
+    ) -> Result<Option<StoredForms>, StoreError> {
+        Ok(self
+            .stored_forms("id", id)
+            .await?
+            .filter(|f| f.university == university))
+    }
+
+    /// The stored forms of the credential whose `column` (`id` or `share_token_hash`) is `value`.
+    async fn stored_forms(
+        &self,
+        column: &'static str,
+        value: &str,
+    ) -> Result<Option<StoredForms>, StoreError> {
+        let sql = if column == "id" {
+            "SELECT university, credential, jades, jades_detached, vc_jwt FROM credentials WHERE id = $1"
+        } else {
+            "SELECT university, credential, jades, jades_detached, vc_jwt FROM credentials WHERE share_token_hash = $1"
+        };
+        let row = sqlx::query(sql)
+            .bind(value)
             .fetch_optional(&self.pool)
             .await?;
         row.map(|r| {
@@ -1048,6 +1106,41 @@ impl StoreTx {
         .bind(credential_id)
         .bind(university)
         .bind(purpose.as_str())
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let Some(row) = row else { return Ok(false) };
+        let list_id: String = row.try_get("list_id")?;
+        sqlx::query(
+            "UPDATE status_entries SET value = $1 WHERE list_id = $2 AND credential_id = $3",
+        )
+        .bind(i64::from(value))
+        .bind(&list_id)
+        .bind(credential_id)
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("UPDATE status_lists SET revision = revision + 1 WHERE id = $1")
+            .bind(&list_id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(true)
+    }
+
+    /// Sets the 2-bit value of `credential_id`'s entry on its `message` list (ADR 0003) and bumps
+    /// the list's revision. Returns `false` when the credential has no such entry (issued with
+    /// the two 1-bit entries of before, or a VC-API credential).
+    pub async fn set_message_status(
+        &mut self,
+        university: &str,
+        credential_id: &str,
+        value: u8,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT e.list_id AS list_id FROM status_entries e JOIN status_lists l ON l.id = e.list_id
+             WHERE e.credential_id = $1 AND l.university = $2 AND l.purpose = $3",
+        )
+        .bind(credential_id)
+        .bind(university)
+        .bind(StatusPurpose::Message.as_str())
         .fetch_optional(&mut *self.tx)
         .await?;
         let Some(row) = row else { return Ok(false) };

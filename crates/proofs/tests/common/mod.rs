@@ -1,4 +1,5 @@
 //! Shared test helpers: paths to the reference material (`testdata/`) and the demo key store.
+// Shared by several test crates; each uses only part of it.
 #![allow(dead_code)]
 
 use std::path::PathBuf;

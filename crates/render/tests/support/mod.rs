@@ -1,6 +1,7 @@
 //! Shared helpers of the render tests: builds the example awards into unsigned credentials (as
 //! `crates/elm-model/tests/award_support` does), reads the EU samples, runs poppler-utils.
 
+// Shared by several test crates; each uses only part of it.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

@@ -8,10 +8,12 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
+use service_kit::config::{check_rate_limit, require, Env};
+pub use service_kit::config::{ConfigError, LogFormat};
 
 use crate::policy::NetworkPolicy;
 
@@ -74,16 +76,13 @@ pub struct ServiceConfig {
     /// `ENHANCE_VERIFIER_RATE_LIMIT_PER_SECOND` (0: off), `ENHANCE_VERIFIER_RATE_LIMIT_BURST`,
     /// `ENHANCE_VERIFIER_RATE_LIMIT_EXEMPT` (comma-separated addresses).
     pub rate_limit: service_kit::RateLimit,
-}
-
-/// Log output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    /// One JSON object per line.
-    Json,
-    /// Human-readable lines.
-    Text,
+    /// eIDAS trusted lists (`[trusted_lists]`, `ENHANCE_VERIFIER_TRUSTED_LISTS_*`): the cache
+    /// `verifier trust refresh` keeps, loaded at start ([`crate::eidas::TrustedListsConfig`]).
+    pub trusted_lists: crate::eidas::TrustedListsConfig,
+    /// For credentials from outside the alliance: fail the awarding-body check when an awarding
+    /// body is not the sealing organisation / signing DID (default `false`: "awarded by A, sealed
+    /// by B" is information). `ENHANCE_VERIFIER_AWARDING_BODY_MUST_BE_SIGNER` (`true`/`false`).
+    pub awarding_body_must_be_signer: bool,
 }
 
 /// Default bind address of `verifier serve` (the issuer's default `verifier_url` points here).
@@ -110,226 +109,116 @@ impl Default for ServiceConfig {
             header_read_timeout_secs: 10,
             body_read_timeout_secs: 30,
             rate_limit: service_kit::RateLimit::default(),
+            trusted_lists: crate::eidas::TrustedListsConfig::default(),
+            awarding_body_must_be_signer: false,
         }
     }
 }
 
-/// Why a configuration could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read config file {path}: {source}")]
-    Read {
-        /// File.
-        path: PathBuf,
-        /// I/O error.
-        source: std::io::Error,
-    },
-    /// Not valid TOML or unknown/mistyped setting.
-    #[error("invalid config file {path}: {message}")]
-    Toml {
-        /// File.
-        path: PathBuf,
-        /// Parser message (names the setting).
-        message: String,
-    },
-    /// An environment variable has a value of the wrong form.
-    #[error("invalid value for environment variable {var}: {message}")]
-    Env {
-        /// Variable name.
-        var: &'static str,
-        /// What is wrong.
-        message: String,
-    },
-    /// A setting is out of range or inconsistent.
-    #[error("invalid setting {setting}: {message}")]
-    Invalid {
-        /// Setting name.
-        setting: &'static str,
-        /// What is wrong.
-        message: String,
-    },
-}
+service_kit::config_loaders!(ServiceConfig);
 
 impl ServiceConfig {
-    /// Loads the configuration: defaults, then `file` (if any), then the process environment.
-    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        let env: HashMap<String, String> = std::env::vars().collect();
-        Self::load_with_env(file, &env)
-    }
-
-    /// Like [`ServiceConfig::load`] with an explicit environment (for tests).
-    pub fn load_with_env(
-        file: Option<&Path>,
-        env: &HashMap<String, String>,
-    ) -> Result<Self, ConfigError> {
-        let mut config = match file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                    path: path.to_owned(),
-                    source,
-                })?;
-                Self::from_toml_str(&text).map_err(|message| ConfigError::Toml {
-                    path: path.to_owned(),
-                    message,
-                })?
-            }
-            None => Self::default(),
-        };
-        config.apply_env(env)?;
-        config.check()?;
-        Ok(config)
-    }
-
-    /// Parses TOML text (missing settings take their defaults); the error names the setting.
-    pub fn from_toml_str(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
-    }
-
     /// Applies the `ENHANCE_VERIFIER_*` overrides present in `env`.
     pub fn apply_env(&mut self, env: &HashMap<String, String>) -> Result<(), ConfigError> {
-        fn parse<T: std::str::FromStr>(var: &'static str, v: &str) -> Result<T, ConfigError>
-        where
-            T::Err: std::fmt::Display,
-        {
-            v.trim().parse().map_err(|e: T::Err| ConfigError::Env {
-                var,
-                message: e.to_string(),
-            })
-        }
-        let get = |k: &str| env.get(k).map(String::as_str);
-        if let Some(v) = get("ENHANCE_VERIFIER_BIND") {
-            self.bind = parse("ENHANCE_VERIFIER_BIND", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_PUBLIC_URL") {
-            self.public_url = v.trim().to_owned();
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_TRUST_REGISTRY") {
-            self.trust_registry = if v.is_empty() {
-                None
-            } else {
-                Some(PathBuf::from(v))
-            };
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_ALLOW_LOCAL_NETWORK") {
-            self.allow_local_network = parse("ENHANCE_VERIFIER_ALLOW_LOCAL_NETWORK", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_MAX_BODY_BYTES") {
-            self.max_body_bytes = parse("ENHANCE_VERIFIER_MAX_BODY_BYTES", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_STATUS_LIST_TTL_SECS") {
-            self.status_list_ttl_secs = parse("ENHANCE_VERIFIER_STATUS_LIST_TTL_SECS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_DID_DOCUMENT_TTL_SECS") {
-            self.did_document_ttl_secs = parse("ENHANCE_VERIFIER_DID_DOCUMENT_TTL_SECS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_MAX_CONCURRENT_VERIFICATIONS") {
-            self.max_concurrent_verifications =
-                parse("ENHANCE_VERIFIER_MAX_CONCURRENT_VERIFICATIONS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_LOG_FORMAT") {
-            self.log_format = match v.trim() {
-                "json" => LogFormat::Json,
-                "text" => LogFormat::Text,
-                other => {
-                    return Err(ConfigError::Env {
-                        var: "ENHANCE_VERIFIER_LOG_FORMAT",
-                        message: format!("`{other}` is not `json` or `text`"),
-                    })
-                }
-            };
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_SHUTDOWN_GRACE_SECS") {
-            self.shutdown_grace_secs = parse("ENHANCE_VERIFIER_SHUTDOWN_GRACE_SECS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_FETCH_TIMEOUT_SECS") {
-            self.fetch_timeout_secs = parse("ENHANCE_VERIFIER_FETCH_TIMEOUT_SECS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_VERIFICATION_DEADLINE_SECS") {
-            self.verification_deadline_secs =
-                parse("ENHANCE_VERIFIER_VERIFICATION_DEADLINE_SECS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_MAX_JSON_NODES") {
-            self.max_json_nodes = parse("ENHANCE_VERIFIER_MAX_JSON_NODES", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_MAX_BLANK_NODES") {
-            self.max_blank_nodes = parse("ENHANCE_VERIFIER_MAX_BLANK_NODES", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_MEMORY_BUDGET_MIB") {
-            self.memory_budget_mib = parse("ENHANCE_VERIFIER_MEMORY_BUDGET_MIB", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_HEADER_READ_TIMEOUT_SECS") {
-            self.header_read_timeout_secs = parse("ENHANCE_VERIFIER_HEADER_READ_TIMEOUT_SECS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_BODY_READ_TIMEOUT_SECS") {
-            self.body_read_timeout_secs = parse("ENHANCE_VERIFIER_BODY_READ_TIMEOUT_SECS", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_RATE_LIMIT_PER_SECOND") {
-            self.rate_limit.per_second = parse("ENHANCE_VERIFIER_RATE_LIMIT_PER_SECOND", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_RATE_LIMIT_BURST") {
-            self.rate_limit.burst = parse("ENHANCE_VERIFIER_RATE_LIMIT_BURST", v)?;
-        }
-        if let Some(v) = get("ENHANCE_VERIFIER_RATE_LIMIT_EXEMPT") {
-            self.rate_limit.exempt = v
-                .split(',')
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .map(|a| parse("ENHANCE_VERIFIER_RATE_LIMIT_EXEMPT", a))
-                .collect::<Result<_, _>>()?;
-        }
-        Ok(())
+        self.trusted_lists
+            .apply_env(env)
+            .map_err(|e| ConfigError::invalid("trusted_lists", e.to_string()))?;
+        let env = Env::new(env);
+        env.parse("ENHANCE_VERIFIER_BIND", &mut self.bind)?;
+        env.string("ENHANCE_VERIFIER_PUBLIC_URL", &mut self.public_url);
+        self.public_url = self.public_url.trim().to_owned();
+        env.optional_path("ENHANCE_VERIFIER_TRUST_REGISTRY", &mut self.trust_registry);
+        let local = "ENHANCE_VERIFIER_ALLOW_LOCAL_NETWORK";
+        env.parse(local, &mut self.allow_local_network)?;
+        let awarding = "ENHANCE_VERIFIER_AWARDING_BODY_MUST_BE_SIGNER";
+        env.parse(awarding, &mut self.awarding_body_must_be_signer)?;
+        env.parse("ENHANCE_VERIFIER_MAX_BODY_BYTES", &mut self.max_body_bytes)?;
+        let ttl = "ENHANCE_VERIFIER_STATUS_LIST_TTL_SECS";
+        env.parse(ttl, &mut self.status_list_ttl_secs)?;
+        let ttl = "ENHANCE_VERIFIER_DID_DOCUMENT_TTL_SECS";
+        env.parse(ttl, &mut self.did_document_ttl_secs)?;
+        let max = "ENHANCE_VERIFIER_MAX_CONCURRENT_VERIFICATIONS";
+        env.parse(max, &mut self.max_concurrent_verifications)?;
+        env.parse("ENHANCE_VERIFIER_LOG_FORMAT", &mut self.log_format)?;
+        let grace = "ENHANCE_VERIFIER_SHUTDOWN_GRACE_SECS";
+        env.parse(grace, &mut self.shutdown_grace_secs)?;
+        let fetch = "ENHANCE_VERIFIER_FETCH_TIMEOUT_SECS";
+        env.parse(fetch, &mut self.fetch_timeout_secs)?;
+        let deadline = "ENHANCE_VERIFIER_VERIFICATION_DEADLINE_SECS";
+        env.parse(deadline, &mut self.verification_deadline_secs)?;
+        env.parse("ENHANCE_VERIFIER_MAX_JSON_NODES", &mut self.max_json_nodes)?;
+        env.parse(
+            "ENHANCE_VERIFIER_MAX_BLANK_NODES",
+            &mut self.max_blank_nodes,
+        )?;
+        env.parse(
+            "ENHANCE_VERIFIER_MEMORY_BUDGET_MIB",
+            &mut self.memory_budget_mib,
+        )?;
+        let header = "ENHANCE_VERIFIER_HEADER_READ_TIMEOUT_SECS";
+        env.parse(header, &mut self.header_read_timeout_secs)?;
+        let body = "ENHANCE_VERIFIER_BODY_READ_TIMEOUT_SECS";
+        env.parse(body, &mut self.body_read_timeout_secs)?;
+        env.rate_limit(
+            [
+                "ENHANCE_VERIFIER_RATE_LIMIT_PER_SECOND",
+                "ENHANCE_VERIFIER_RATE_LIMIT_BURST",
+                "ENHANCE_VERIFIER_RATE_LIMIT_EXEMPT",
+            ],
+            &mut self.rate_limit,
+        )
     }
 
     /// Checks ranges and consistency.
     pub fn check(&self) -> Result<(), ConfigError> {
-        let invalid = |setting, message: &str| {
-            Err(ConfigError::Invalid {
-                setting,
-                message: message.into(),
-            })
-        };
         let url = self.public_url.trim();
-        if !url.is_empty() && !url.starts_with("http://") && !url.starts_with("https://") {
-            return invalid(
-                "public_url",
-                "must be an http(s) URL (or empty for http://{bind})",
-            );
+        require(
+            url.is_empty() || url.starts_with("http://") || url.starts_with("https://"),
+            "public_url",
+            "must be an http(s) URL (or empty for http://{bind})",
+        )?;
+        require(
+            self.max_body_bytes >= 1024,
+            "max_body_bytes",
+            "must be at least 1024",
+        )?;
+        let at_least_1 = [
+            (
+                "max_concurrent_verifications",
+                self.max_concurrent_verifications as u64,
+            ),
+            ("fetch_timeout_secs", self.fetch_timeout_secs),
+            (
+                "verification_deadline_secs",
+                self.verification_deadline_secs,
+            ),
+        ];
+        for (setting, value) in at_least_1 {
+            require(value >= 1, setting, "must be at least 1")?;
         }
-        if self.max_body_bytes < 1024 {
-            return invalid("max_body_bytes", "must be at least 1024");
+        require(
+            self.max_json_nodes >= 1000,
+            "max_json_nodes",
+            "must be at least 1000",
+        )?;
+        require(
+            self.max_blank_nodes >= 100,
+            "max_blank_nodes",
+            "must be at least 100",
+        )?;
+        require(
+            self.memory_budget_mib >= 16,
+            "memory_budget_mib",
+            "must be at least 16",
+        )?;
+        let at_least_1 = [
+            ("header_read_timeout_secs", self.header_read_timeout_secs),
+            ("body_read_timeout_secs", self.body_read_timeout_secs),
+        ];
+        for (setting, value) in at_least_1 {
+            require(value >= 1, setting, "must be at least 1")?;
         }
-        if self.max_concurrent_verifications == 0 {
-            return invalid("max_concurrent_verifications", "must be at least 1");
-        }
-        if self.fetch_timeout_secs == 0 {
-            return invalid("fetch_timeout_secs", "must be at least 1");
-        }
-        if self.verification_deadline_secs == 0 {
-            return invalid("verification_deadline_secs", "must be at least 1");
-        }
-        if self.max_json_nodes < 1000 {
-            return invalid("max_json_nodes", "must be at least 1000");
-        }
-        if self.max_blank_nodes < 100 {
-            return invalid("max_blank_nodes", "must be at least 100");
-        }
-        if self.memory_budget_mib < 16 {
-            return invalid("memory_budget_mib", "must be at least 16");
-        }
-        if self.header_read_timeout_secs == 0 {
-            return invalid("header_read_timeout_secs", "must be at least 1");
-        }
-        if self.body_read_timeout_secs == 0 {
-            return invalid("body_read_timeout_secs", "must be at least 1");
-        }
-        if let Err(m) = self.rate_limit.check("rate_limit") {
-            return Err(ConfigError::Invalid {
-                setting: "rate_limit",
-                message: m,
-            });
-        }
-        Ok(())
+        check_rate_limit(&self.rate_limit, "rate_limit")
     }
 
     /// The public URL without a trailing `/` (`http://{bind}` when unset).

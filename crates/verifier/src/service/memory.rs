@@ -149,6 +149,7 @@ pub async fn reserve_for_body(
             if (buf.len() + data.len()) as u64 > budget.max_body_bytes {
                 return ApiError::too_large(
                     usize::try_from(budget.max_body_bytes).unwrap_or(usize::MAX),
+                    "max_body_bytes",
                 )
                 .into_response();
             }

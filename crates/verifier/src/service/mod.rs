@@ -8,6 +8,10 @@
 //!   `{"verifiableCredential": <object | JAdES JWS-JSON object | VC-JWT string>, "options": {"checks": [..]}}`;
 //!   200 + report when valid, 422 + report when invalid or indeterminate, 400 problem JSON for a
 //!   malformed request, 413 over `max_body_bytes`;
+//! - W3C VC-API `POST /presentations/verify` (§3.3.2, [`crate::presentation`]): body
+//!   `{"verifiablePresentation": {...}, "options": {"challenge", "domain", "checks", "allowUnsigned"}}`;
+//!   200 + presentation report when valid, 422 + report otherwise (each reason a problem code),
+//!   400 problem JSON for a malformed request;
 //! - `GET /verify?credential=URL`: fetches the credential (guarded fetch, same network policy as the
 //!   checks) and answers with the employer's verification page, or the report JSON when `Accept`
 //!   prefers `application/json`;
@@ -21,26 +25,27 @@
 //! Logs carry the route template, method, status and latency only: never a query string (share
 //! links are bearer secrets), a credential or a report.
 
+pub mod api_doc; // the generated OpenAPI document
 pub mod config;
 pub mod error;
 pub mod memory;
 pub mod outcome;
 pub mod pages;
+mod presentations; // POST /presentations/verify
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, MatchedPath, Multipart, Query, Request, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{json, Value};
-use tokio::sync::{oneshot, Semaphore};
-use tokio::task::JoinHandle;
+use serde_json::Value;
+use tokio::sync::Semaphore;
 
 pub use config::{LogFormat, ServiceConfig};
 pub use error::ApiError;
@@ -54,8 +59,9 @@ use crate::stack::{Programme, StackOptions};
 use outcome::Outcome;
 use pages::Source;
 
-/// The OpenAPI 3.1 description of the service.
-pub const OPENAPI: &str = include_str!("openapi.json");
+/// The OpenAPI 3.1 description of the service ([`api_doc`]), serialised once.
+static OPENAPI: std::sync::LazyLock<Result<String, String>> =
+    std::sync::LazyLock::new(|| api_doc::document().to_json().map_err(|e| e.to_string()));
 
 /// Why the service could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -66,17 +72,9 @@ pub enum ServeError {
     /// The trust registry could not be loaded.
     #[error("trust registry: {0}")]
     Registry(#[from] RegistryError),
-    /// Socket.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// Address.
-        addr: SocketAddr,
-        /// Error.
-        source: std::io::Error,
-    },
-    /// Serving failed.
-    #[error("server: {0}")]
-    Serve(std::io::Error),
+    /// Binding the socket or serving failed.
+    #[error(transparent)]
+    Listen(#[from] service_kit::lifecycle::ListenError),
 }
 
 /// Replacements for the production dependencies (tests fix the clock or build the registry).
@@ -121,6 +119,8 @@ impl ServiceState {
         policy.verification_deadline = config.verification_deadline();
         policy.budget = config.budget();
         policy.max_credential_bytes = config.max_body_bytes;
+        policy.awarding_body_must_be_signer = config.awarding_body_must_be_signer;
+        policy.trusted_lists = config.trusted_lists.index();
         let mut credential_network = config.network();
         credential_network.max_response_bytes = config.max_body_bytes;
         Self {
@@ -178,55 +178,8 @@ impl ServiceState {
     }
 }
 
-/// A JSON body (problem JSON otherwise): a `Content-Type` other than `application/json` or a
-/// `+json` type is 415, malformed JSON and duplicate member names (RFC 7493 §2.3, [`strict_json`])
-/// are 400, an over-size body is 413.
-pub struct JsonBody(pub Value);
-
-impl FromRequest<ServiceState> for JsonBody {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &ServiceState) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        if !content_type
-            .as_deref()
-            .is_some_and(strict_json::is_json_media_type)
-        {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-                "Unsupported media type",
-                format!(
-                    "Content-Type must be {}; got {}",
-                    strict_json::JSON_MEDIA_TYPES,
-                    content_type.as_deref().unwrap_or("none")
-                ),
-            ));
-        }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::too_large(state.inner.max_body_bytes)
-            } else {
-                ApiError::bad_request(e.body_text())
-            }
-        })?;
-        // A large body is parsed on the blocking pool: a 2 MB body takes tens of milliseconds to
-        // parse, which the async workers (and `/healthz`) must not wait for (issue #13).
-        let parsed = if bytes.len() > 64 * 1024 {
-            tokio::task::spawn_blocking(move || strict_json::from_slice(&bytes))
-                .await
-                .map_err(|e| ApiError::internal(&format!("JSON parse task: {e}")))?
-        } else {
-            strict_json::from_slice(&bytes)
-        };
-        let v =
-            parsed.map_err(|e| ApiError::bad_request(format!("body is not valid JSON: {e}")))?;
-        Ok(JsonBody(v))
-    }
-}
+/// A strict JSON body within `max_body_bytes` (the service kit's; problem JSON otherwise).
+pub use service_kit::body::JsonBody;
 
 /// The router. Every response gets the security headers ([`service_kit::headers`]: CSP with
 /// `frame-ancestors 'none'` on the pages, `nosniff`, `no-referrer`); request bodies have a total
@@ -234,63 +187,46 @@ impl FromRequest<ServiceState> for JsonBody {
 /// per-client rate limit (`rate_limit`, 429 + `Retry-After`). The upload form, `/healthz` and
 /// `/openapi.json` are static and not limited.
 pub fn router(state: ServiceState) -> Router {
-    let body_limit = state.inner.max_body_bytes;
+    let layers = service_kit::CommonLayers {
+        body_limit: service_kit::BodyLimit {
+            max_bytes: state.inner.max_body_bytes,
+            setting: "max_body_bytes",
+        },
+        body_read_timeout: state.inner.body_read_timeout,
+    };
     let limiter = state.inner.rate_limit.clone();
-    let body_timeout = service_kit::BodyTimeout(state.inner.body_read_timeout);
     let limited = Router::new()
         .route("/credentials/verify", axum::routing::post(vc_verify))
+        .route("/presentations/verify", axum::routing::post(presentations::verify_presentation))
         .route("/stack", axum::routing::post(stack))
         .route("/verify", get(verify_link))
         .route("/upload", axum::routing::post(upload))
         // Inner layer (runs after the rate limit): the memory reservation of the body's verification.
         .route_layer(axum::middleware::from_fn_with_state(state.inner.memory.clone(), memory::reserve_for_body))
         .route_layer(axum::middleware::from_fn_with_state(limiter, service_kit::rate_limit::rate_limit));
-    Router::new()
+    let router = Router::new()
         .route("/", get(|| async { Redirect::to("upload") }))
-        .route("/healthz", get(healthz))
+        .merge(service_kit::health::routes())
         .route("/openapi.json", get(openapi))
         .route("/upload", get(upload_form))
         .merge(limited)
-        .fallback(|| async { ApiError::not_found() })
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(axum::middleware::from_fn_with_state(
-            body_timeout,
-            service_kit::body_timeout::body_timeout,
-        ))
-        .layer(axum::middleware::from_fn(
-            service_kit::headers::security_headers,
-        ))
-        .layer(
-            tower_http::trace::TraceLayer::new_for_http()
-                .make_span_with(|req: &Request| {
-                    // The route template only: no query string (a share link is a bearer secret),
-                    // no headers, no body.
-                    let route = req
-                        .extensions()
-                        .get::<MatchedPath>()
-                        .map(|m| m.as_str().to_owned())
-                        .unwrap_or_else(|| "(unmatched)".into());
-                    tracing::info_span!("request", method = %req.method(), route = %route)
-                })
-                .on_request(())
-                .on_response(
-                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
-                ),
-        )
-        .with_state(state)
+        .fallback(|| async { ApiError::not_found() });
+    service_kit::with_common_layers(router, layers).with_state(state)
 }
 
-async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
-}
-
-async fn openapi() -> Response {
-    let mut res = OPENAPI.into_response();
+/// This document (OpenAPI 3.1).
+#[utoipa::path(get, path = "/openapi.json", tag = "service",
+    responses((status = 200, description = "OpenAPI 3.1", body = Object, content_type = "application/json")))]
+async fn openapi() -> Result<Response, ApiError> {
+    let json = OPENAPI
+        .as_ref()
+        .map_err(|e| ApiError::internal(&format!("the OpenAPI document: {e}")))?;
+    let mut res = json.clone().into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    res
+    Ok(res)
 }
 
 /// The report as JSON: 200 when valid, 422 otherwise (VC-API).
@@ -338,13 +274,18 @@ fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), 
                     let name = item.as_str().ok_or_else(|| {
                         ApiError::bad_request("options.checks: every entry must be a string")
                     })?;
-                    let kind = CheckKind::parse(name).ok_or_else(|| {
+                    let kind = CheckKind::parse_option(name).ok_or_else(|| {
+                        let vc_api: Vec<&str> =
+                            CheckKind::VC_API_NAMES.iter().map(|(n, _)| *n).collect();
                         ApiError::bad_request(format!(
-                            "options.checks: unknown check {name:?} (expected: {})",
-                            CheckKind::ALL.map(CheckKind::name).join(", ")
+                            "options.checks: unknown check {name:?} (expected: {}; or the VC-API names {})",
+                            CheckKind::ALL.map(CheckKind::name).join(", "),
+                            vc_api.join(", ")
                         ))
                     })?;
-                    kinds.push(kind);
+                    if !kinds.contains(&kind) {
+                        kinds.push(kind);
+                    }
                 }
                 if kinds.is_empty() {
                     return Err(ApiError::bad_request(
@@ -370,6 +311,19 @@ fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), 
     }
 }
 
+/// Verify a credential (W3C VC-API §3.3.1).
+#[utoipa::path(post, path = "/credentials/verify", tag = "vc-api",
+    request_body = api_doc::VerifyRequest,
+    responses(
+        (status = 200, description = "Valid: every check that ran passed", body = Report),
+        (status = 422, description = "Invalid (a check failed) or indeterminate (a check could not be performed, or the signer is on none of the trust sources)", body = Report),
+        (status = 400, description = "Malformed request (not JSON or a duplicate member name, verifiableCredential missing or of the wrong type, unknown check)", body = api_doc::Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body was not received within body_read_timeout_secs (the connection is closed)", body = api_doc::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than max_body_bytes", body = api_doc::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Content-Type is not application/json or an application/*+json type", body = api_doc::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Per-client rate limit (rate_limit) reached; also on GET /verify, POST /upload and POST /stack", body = api_doc::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until a request is allowed again"))),
+        (status = 503, description = "The memory budget of verifications in flight is exhausted; Retry-After says when to retry", body = api_doc::Problem, content_type = "application/problem+json")))]
 async fn vc_verify(
     State(s): State<ServiceState>,
     JsonBody(body): JsonBody,
@@ -440,8 +394,19 @@ fn parse_stack_request(body: Value) -> Result<(Vec<u8>, Vec<Vec<u8>>, StackOptio
     Ok((programme, units, options))
 }
 
-/// `POST /stack`: whether unit credentials stack towards a programme (200 when they do, 422 with
-/// the report when they do not or it could not be decided, 400 for a malformed request).
+/// Stackability: do these unit credentials add up to the programme?
+///
+/// A recommendation, not a decision: 200 when they stack, 422 with the report when they do not
+/// or it could not be decided, 400 for a malformed request.
+#[utoipa::path(post, path = "/stack", tag = "stack",
+    request_body = api_doc::StackRequest,
+    responses(
+        (status = 200, description = "The units stack; the stack report", body = api_doc::StackReportDoc),
+        (status = 422, description = "The units do not stack or it could not be decided; the stack report", body = api_doc::StackReportDoc),
+        (status = 400, description = "Malformed request", body = api_doc::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than max_body_bytes", body = api_doc::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Content-Type is not application/json or an application/*+json type", body = api_doc::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Per-client rate limit (rate_limit) reached", body = api_doc::Problem, content_type = "application/problem+json")))]
 async fn stack(
     State(s): State<ServiceState>,
     JsonBody(body): JsonBody,
@@ -470,17 +435,7 @@ async fn stack(
 pub fn prefers_json(accept: Option<&str>) -> bool {
     let Some(accept) = accept else { return false };
     let (mut json, mut html) = (0.0f32, 0.0f32);
-    for range in accept.split(',') {
-        let mut parts = range.split(';');
-        let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-        let q = parts
-            .filter_map(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|v| v.trim().parse::<f32>().ok())
-            })
-            .next()
-            .unwrap_or(1.0);
+    for (media, q) in service_kit::accept::media_ranges([accept]) {
         match media.as_str() {
             "application/json" | "application/ld+json" | "application/problem+json" => {
                 json = json.max(q)
@@ -498,6 +453,16 @@ struct VerifyQuery {
     credential: Option<String>,
 }
 
+/// The employer's verification page of a credential behind a URL (an issuer share link).
+#[utoipa::path(get, path = "/verify", tag = "pages",
+    params(("credential" = String, Query, description = "Absolute URL of the credential; fetched with Accept: application/ld+json, application/json")),
+    responses(
+        (status = 200, description = "The verification page (text/html, default), or the report when Accept prefers application/json and the verdict is valid", content(
+            (String = "text/html"),
+            (Report = "application/json"))),
+        (status = 422, description = "Report (Accept: application/json) of an invalid or indeterminate credential, including one that could not be fetched", body = Report),
+        (status = 400, description = "No credential parameter (HTML form page, or problem JSON)", body = api_doc::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Per-client rate limit (rate_limit) reached", body = api_doc::Problem, content_type = "application/problem+json")))]
 async fn verify_link(
     State(s): State<ServiceState>,
     headers: HeaderMap,
@@ -571,6 +536,9 @@ async fn verify_link(
     .await
 }
 
+/// The upload page (file input `file`, paste area `credential`).
+#[utoipa::path(get, path = "/upload", tag = "pages",
+    responses((status = 200, description = "Upload page", body = String, content_type = "text/html")))]
 async fn upload_form() -> Response {
     html_response(StatusCode::OK, pages::upload_page(None))
 }
@@ -606,6 +574,14 @@ async fn read_upload(multipart: &mut Multipart) -> Result<Upload, (StatusCode, S
     Ok(up)
 }
 
+/// Verify an uploaded or pasted credential.
+#[utoipa::path(post, path = "/upload", tag = "pages",
+    request_body(content = api_doc::UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The verification page", body = String, content_type = "text/html"),
+        (status = 400, description = "Neither a file nor pasted text, or not multipart/form-data (upload page with the error)", body = String, content_type = "text/html"),
+        (status = 413, description = "Larger than max_body_bytes", body = String, content_type = "text/html"),
+        (status = 429, description = "Per-client rate limit (rate_limit) reached", body = api_doc::Problem, content_type = "application/problem+json")))]
 async fn upload(
     State(s): State<ServiceState>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
@@ -654,37 +630,23 @@ async fn upload(
 pub struct RunningService {
     /// The bound address (port 0 resolved).
     pub addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    handle: JoinHandle<Result<(), ServeError>>,
+    running: service_kit::Running,
 }
 
 impl RunningService {
     /// `http://<addr>`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.running.url()
     }
 
     /// Triggers graceful shutdown and waits for it.
-    pub async fn shutdown(mut self) -> Result<(), ServeError> {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        self.handle
-            .await
-            .map_err(|e| ServeError::Serve(std::io::Error::other(e.to_string())))?
+    pub async fn shutdown(self) -> Result<(), ServeError> {
+        Ok(self.running.shutdown().await?)
     }
 }
 
 /// Initialises structured logging (JSON lines by default); a no-op if already initialised.
-pub fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = match format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
-    };
-}
+pub use service_kit::init_logging;
 
 /// The handler state from `config` and `overrides` (loads the trust registry).
 pub fn build_state(
@@ -710,49 +672,19 @@ pub async fn start(
     mut config: ServiceConfig,
     overrides: Overrides,
 ) -> Result<RunningService, ServeError> {
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .map_err(|source| ServeError::Bind {
-            addr: config.bind,
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
-        addr: config.bind,
-        source,
-    })?;
+    let (listener, addr) = service_kit::lifecycle::bind(config.bind).await?;
     config.bind = addr;
     let state = build_state(&config, &overrides)?;
-    let (tx, rx) = oneshot::channel::<()>();
-    let grace = Duration::from_secs(config.shutdown_grace_secs);
-    let header_read_timeout_secs = config.header_read_timeout_secs;
-    let handle = tokio::spawn(async move {
-        let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-        let options = service_kit::ServeOptions {
-            header_read_timeout: Some(Duration::from_secs(header_read_timeout_secs)),
-        };
-        let server = service_kit::serve(listener, router(state), options, async move {
-            let _ = rx.await;
-            let _ = stop_tx.send(true);
-        });
-        let serving = async { server.await.map_err(ServeError::Serve) };
-        let deadline = async move {
-            let _ = stop_rx.wait_for(|v| *v).await;
-            tokio::time::sleep(grace).await;
-        };
-        tokio::select! {
-            r = serving => r,
-            _ = deadline => {
-                tracing::warn!("graceful shutdown deadline reached; stopping with requests in flight");
-                Ok(())
-            }
-        }
-    });
+    let options = service_kit::ServeOptions {
+        header_read_timeout: Some(Duration::from_secs(config.header_read_timeout_secs)),
+    };
+    let stop = service_kit::StopOptions {
+        grace: Duration::from_secs(config.shutdown_grace_secs),
+    };
+    let running =
+        service_kit::lifecycle::start(listener, router(state), options, stop, || {}, async {})?;
     tracing::info!(%addr, "verifier service listening");
-    Ok(RunningService {
-        addr,
-        shutdown: Some(tx),
-        handle,
-    })
+    Ok(RunningService { addr, running })
 }
 
 /// `verifier serve`: starts the service and runs it until SIGTERM or SIGINT, then shuts down
@@ -760,35 +692,15 @@ pub async fn start(
 pub async fn serve(config: ServiceConfig) -> Result<(), ServeError> {
     init_logging(config.log_format);
     let server = start(config, Overrides::default()).await?;
-    shutdown_signal().await;
+    service_kit::lifecycle::shutdown_signal().await;
     tracing::info!("shutdown signal received; finishing in-flight requests");
     server.shutdown().await
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn accept_negotiation() {

@@ -9,6 +9,11 @@
 //!   a verifier reports why verification failed; Bitstring Status List v1.0 §3.2 distinguishes
 //!   revocation from suspension; §4.9 validity period).
 //! - [`explain`]: each check in plain language.
+//!
+//! Issue #14: "intact and sealed by X" is not "X is trusted". An intact credential whose signer
+//! is on none of this service's trust sources gets the headline [`Reason::UnknownIssuer`]: it
+//! says who sealed or signed it and that this service does not know them, and it says neither
+//! "genuine" nor "not genuine".
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -18,7 +23,7 @@ use serde_json::Value;
 use crate::clock::Clock;
 use crate::fetch::Fetcher;
 use crate::policy::{NetworkPolicy, Policy};
-use crate::report::{CheckKind, CheckResult, CheckStatus, Report, Verdict};
+use crate::report::{CheckKind, CheckResult, CheckStatus, Report, SignerKind, Verdict};
 
 /// `Accept` header of credential fetches (an issuer share link answers with the EDC JSON-LD).
 pub const CREDENTIAL_ACCEPT: &str = "application/ld+json, application/json";
@@ -148,6 +153,8 @@ pub enum Reason {
     Forged,
     /// Something could not be checked.
     NotChecked,
+    /// Intact, and nothing failed, but the signer is on none of this service's trust sources.
+    UnknownIssuer,
 }
 
 impl Reason {
@@ -161,6 +168,7 @@ impl Reason {
             Reason::Untrusted => "untrusted",
             Reason::Forged => "forged",
             Reason::NotChecked => "not-checked",
+            Reason::UnknownIssuer => "unknown-issuer",
         }
     }
 }
@@ -194,21 +202,86 @@ pub fn headline(r: &Report) -> Headline {
         Verdict::Valid => Headline {
             reason: Reason::Genuine,
             text: "Genuine",
-            summary: "This credential is genuine: it was issued by a trusted ENHANCE university, it has not been changed since, \
-                      and it is neither revoked, suspended nor expired."
-                .into(),
+            summary: valid_summary(r),
         },
+        Verdict::Indeterminate if r.is_intact_from_unknown_signer() => unknown_issuer_headline(r),
         Verdict::Indeterminate => {
-            let why: Vec<&str> =
-                r.checks.iter().filter(|c| c.status == CheckStatus::Error).map(|c| c.message.as_str()).collect();
+            let why: Vec<&str> = r
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Error)
+                .map(|c| c.message.as_str())
+                .collect();
             let summary = if why.is_empty() {
                 "Nothing could be checked. Do not treat this credential as valid.".to_string()
             } else {
-                format!("Do not treat this credential as valid until it can be checked. Reason: {}.", why.join("; "))
+                format!(
+                    "Do not treat this credential as valid until it can be checked. Reason: {}.",
+                    why.join("; ")
+                )
             };
-            Headline { reason: Reason::NotChecked, text: "Could not check", summary }
+            Headline {
+                reason: Reason::NotChecked,
+                text: "Could not check",
+                summary,
+            }
         }
         Verdict::Invalid => invalid_headline(r),
+    }
+}
+
+/// "sealed by ORG (orgId)" / "signed by DID", from the report's signer.
+pub fn signed_by(r: &Report) -> Option<String> {
+    let s = r.signer.as_ref()?;
+    Some(match s.kind {
+        SignerKind::Seal => {
+            let from = s
+                .certificate_issuer
+                .as_deref()
+                .map(|i| format!(", with a seal certificate issued by {i}"))
+                .unwrap_or_default();
+            format!("sealed by {}{from}", s.describe())
+        }
+        SignerKind::Did => format!("signed by {}", s.describe()),
+    })
+}
+
+/// The trust check's words when the eIDAS trusted lists vouch for the seal ("qualified electronic
+/// seal of ORG (orgId), certificate from TSP (country)").
+fn qualified_seal_words(r: &Report) -> Option<&str> {
+    r.check(CheckKind::Trust)
+        .filter(|c| c.status == CheckStatus::Ok)
+        .and_then(|c| {
+            c.message
+                .split("; ")
+                .find(|p| p.starts_with("qualified electronic seal of"))
+        })
+}
+
+fn valid_summary(r: &Report) -> String {
+    let who = signed_by(r)
+        .map(|w| format!(" It was {w}."))
+        .unwrap_or_default();
+    let qualified = qualified_seal_words(r)
+        .map(|q| format!(" The EU trusted lists confirm a {q}."))
+        .unwrap_or_default();
+    format!(
+        "This credential is genuine: its issuer is on the trust sources this service uses, it has not been changed since it was \
+         issued, and it is neither revoked, suspended nor expired.{who}{qualified}"
+    )
+}
+
+/// An intact credential from a signer this service does not know: who sealed it, and that it is
+/// not known here (never "genuine", never "not genuine").
+fn unknown_issuer_headline(r: &Report) -> Headline {
+    let who = signed_by(r).unwrap_or_else(|| "sealed or signed by its issuer".into());
+    Headline {
+        reason: Reason::UnknownIssuer,
+        text: "Intact, from an issuer this service does not know",
+        summary: format!(
+            "The credential has not been changed since it was {who}. This issuer is not on the trust sources this \
+             service uses, so it cannot tell whether they may award this credential: check who they are before relying on it."
+        ),
     }
 }
 
@@ -312,6 +385,7 @@ pub fn status_word(s: CheckStatus) -> &'static str {
         CheckStatus::Failed => "Failed",
         CheckStatus::Skipped => "Not checked",
         CheckStatus::Error => "Could not check",
+        CheckStatus::Unknown => "Not known",
     }
 }
 
@@ -321,6 +395,7 @@ pub fn explain(c: &CheckResult) -> &'static str {
     use CheckStatus as S;
     let m = c.message.as_str();
     match (c.check, c.status) {
+        (K::Format, S::Ok) if !c.warnings.is_empty() => "The credential is well-formed: it follows the European Digital Credentials / W3C Verifiable Credentials data model. Some sealed parts use terms its vocabularies do not define: they are listed below and were not checked.",
         (K::Format, S::Ok) => "The credential is well-formed: it follows the European Digital Credentials / W3C Verifiable Credentials data model.",
         (K::Format, S::Failed) => "The credential is not well-formed: it does not follow the data model.",
         (K::Format, S::Error) if m.starts_with("the credential could not be fetched") => {
@@ -340,12 +415,17 @@ pub fn explain(c: &CheckResult) -> &'static str {
         (K::Expiry, S::Failed) if m.starts_with("expired") => "The credential has expired.",
         (K::Expiry, S::Failed) if m.starts_with("not yet valid") => "The credential is not valid yet.",
         (K::Expiry, S::Failed) => "The credential's validity dates are malformed.",
+        (K::Trust, S::Ok) if m.contains("qualified electronic seal of") => "The seal is a qualified electronic seal according to the EU trusted lists, one of the trust sources this service uses.",
         (K::Trust, S::Ok) => "The issuer is an ENHANCE university listed in this service's register of trusted issuers.",
+        (K::Trust, S::Unknown) => "The organisation that sealed or signed the credential is not on the trust sources this service uses, so this service does not know them. This is not a sign that the credential was changed.",
         (K::Trust, S::Failed) => "The issuer is not in this service's register of trusted ENHANCE universities.",
+        (K::AwardingBody, S::Ok) if m.starts_with("information:") => "An achievement is awarded by an organisation other than the one that sealed or signed the credential; this is shown for information.",
+        (K::AwardingBody, S::Ok) if m.contains("are the signer ") => "Each achievement is awarded by the organisation that sealed or signed the credential.",
         (K::AwardingBody, S::Ok) => "Each achievement is awarded by the signing university, or by ENHANCE universities on behalf of the alliance.",
         (K::AwardingBody, S::Failed) => "An achievement names an awarding body that did not sign the credential and is not an ENHANCE university acting on behalf of the alliance.",
         (_, S::Error) => "This could not be checked.",
         (_, S::Skipped) => "This was not checked.",
+        (_, S::Unknown) => "This service does not know the answer.",
     }
 }
 
@@ -431,6 +511,46 @@ mod tests {
             headline(&r).text,
             "Not genuine: this is not a readable credential"
         );
+    }
+
+    #[test]
+    fn an_intact_credential_of_an_unknown_issuer_is_neither_genuine_nor_forged() {
+        use crate::report::SignerIdentity;
+        use CheckKind::*;
+        use CheckStatus::*;
+        let signer = SignerIdentity {
+            kind: SignerKind::Seal,
+            organisation: Some("Universidad X".into()),
+            organisation_identifier: Some("VATES-A00000000".into()),
+            certificate_subject: None,
+            certificate_issuer: Some("CN=Some CA".into()),
+            did: None,
+            registry_name: None,
+        };
+        let checks = [
+            (Format, Ok, ""),
+            (Proof, Ok, ""),
+            (Trust, Unknown, "sealed by Universidad X"),
+            (AwardingBody, Ok, "information: ..."),
+        ];
+        let r = report(&checks).with_signer(Some(signer.clone()));
+        assert_eq!(r.verdict, Verdict::Indeterminate);
+        let h = headline(&r);
+        assert_eq!(h.reason, Reason::UnknownIssuer);
+        assert!(
+            h.summary
+                .contains("sealed by Universidad X (VATES-A00000000), with a seal certificate issued by CN=Some CA"),
+            "{}",
+            h.summary
+        );
+        let words = format!("{} {}", h.text, h.summary).to_lowercase();
+        assert!(!words.contains("genuine"), "{words}");
+        assert!(explain(r.check(Trust).unwrap()).contains("does not know"));
+        // Something else could not be checked: that comes first.
+        let mut with_error = checks.to_vec();
+        with_error.push((Revocation, Error, "status list unavailable"));
+        let r = report(&with_error).with_signer(Some(signer));
+        assert_eq!(headline(&r).reason, Reason::NotChecked);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use render::html::escape;
 use render::RenderOptions;
 
 use super::outcome::{self, Outcome};
-use crate::report::{CheckStatus, Verdict};
+use crate::report::{CheckStatus, Integrity, TrustVerdict, Verdict};
 
 /// Foreground / background colour pairs of the pages (checked for ≥ 4.5:1 contrast in tests).
 pub const COLOUR_PAIRS: &[(&str, &str, &str)] = &[
@@ -24,10 +24,12 @@ pub const COLOUR_PAIRS: &[(&str, &str, &str)] = &[
     ("genuine banner", "#0b5d27", "#e7f4eb"),
     ("invalid banner", "#9b1117", "#fbe9ea"),
     ("not-checked banner", "#6b4200", "#fdf3dc"),
+    ("unknown-issuer banner", "#1b365d", "#e8eef7"),
     ("status passed", "#ffffff", "#0b5d27"),
     ("status failed", "#ffffff", "#9b1117"),
     ("status error", "#ffffff", "#6b4200"),
     ("status skipped", "#ffffff", "#4a4a4a"),
+    ("status unknown", "#ffffff", "#1b365d"),
     ("links and buttons", "#ffffff", "#1b365d"),
     ("header", "#ffffff", "#1b365d"),
     ("page background text", "#1a1a1a", "#eef1f5"),
@@ -46,6 +48,7 @@ a{color:#1b365d}
 .result-valid{background:#e7f4eb;border-color:#0b5d27}.result-valid #verdict,.result-valid .summary{color:#0b5d27}
 .result-invalid{background:#fbe9ea;border-color:#9b1117}.result-invalid #verdict,.result-invalid .summary{color:#9b1117}
 .result-indeterminate{background:#fdf3dc;border-color:#6b4200}.result-indeterminate #verdict,.result-indeterminate .summary{color:#6b4200}
+.result-unknown-issuer{background:#e8eef7;border-color:#1b365d}.result-unknown-issuer #verdict,.result-unknown-issuer .summary{color:#1b365d}
 .summary{font-size:1.15rem;font-weight:bold;overflow-wrap:anywhere}
 .source{color:#1a1a1a;overflow-wrap:anywhere}
 h2.section{color:#1b365d;font-size:1.3rem;margin:0 0 .75rem}
@@ -53,7 +56,7 @@ h2.section{color:#1b365d;font-size:1.3rem;margin:0 0 .75rem}
 .check{border-top:1px solid #c8c8c8;padding:.6rem 0}
 .check h3{display:inline;font-size:1.05rem;margin:0 0 0 .4rem;color:#1a1a1a}
 .status{display:inline-block;min-width:7.5rem;text-align:center;font-weight:bold;font-size:.9rem;padding:.1rem .5rem;border-radius:.25rem;color:#fff}
-.status-ok{background:#0b5d27}.status-failed{background:#9b1117}.status-error{background:#6b4200}.status-skipped{background:#4a4a4a}
+.status-ok{background:#0b5d27}.status-failed{background:#9b1117}.status-error{background:#6b4200}.status-skipped{background:#4a4a4a}.status-unknown{background:#1b365d}
 .check p{margin:.3rem 0 0}
 .detail{color:#4a4a4a;font-size:.85rem;overflow-wrap:anywhere}
 .caution{border:2px solid #9b1117;padding:.6rem .8rem;font-weight:bold;color:#9b1117;background:#fff}
@@ -128,12 +131,30 @@ fn verdict_name(v: Verdict) -> &'static str {
     }
 }
 
+fn integrity_name(i: Integrity) -> &'static str {
+    match i {
+        Integrity::Intact => "intact",
+        Integrity::Broken => "broken",
+        Integrity::Unchecked => "unchecked",
+    }
+}
+
+fn trust_name(t: TrustVerdict) -> &'static str {
+    match t {
+        TrustVerdict::Trusted => "trusted",
+        TrustVerdict::Unknown => "unknown",
+        TrustVerdict::Untrusted => "untrusted",
+        TrustVerdict::Unchecked => "unchecked",
+    }
+}
+
 fn status_name(s: CheckStatus) -> &'static str {
     match s {
         CheckStatus::Ok => "ok",
         CheckStatus::Failed => "failed",
         CheckStatus::Skipped => "skipped",
         CheckStatus::Error => "error",
+        CheckStatus::Unknown => "unknown",
     }
 }
 
@@ -157,12 +178,25 @@ pub fn verification_page(o: &Outcome, source: Source<'_>, page_url: &str) -> Str
     };
     let mut p = head(h.text, cert_css);
     let verdict = verdict_name(r.verdict);
+    let banner = if h.reason == outcome::Reason::UnknownIssuer {
+        "unknown-issuer"
+    } else {
+        verdict
+    };
     p.push_str(&format!(
-        "<section class=\"sheet result result-{verdict}\" aria-labelledby=\"verdict\">\n<h1 id=\"verdict\" data-verdict=\"{verdict}\" data-reason=\"{}\">{}</h1>\n<p class=\"summary\">{}</p>\n",
+        "<section class=\"sheet result result-{banner}\" id=\"result\" data-integrity=\"{}\" data-trust=\"{}\" aria-labelledby=\"verdict\">\n<h1 id=\"verdict\" data-verdict=\"{verdict}\" data-reason=\"{}\">{}</h1>\n<p class=\"summary\">{}</p>\n",
+        integrity_name(r.integrity),
+        trust_name(r.trust),
         h.reason.name(),
         escape(h.text),
         escape(&h.summary)
     ));
+    if let Some(who) = outcome::signed_by(r) {
+        p.push_str(&format!(
+            "<p class=\"source\" id=\"signer\">Intact: {}.</p>\n",
+            escape(&who)
+        ));
+    }
     match source {
         Source::Url(u) => p.push_str(&format!(
             "<p class=\"source\">Credential: <a href=\"{u}\" rel=\"noreferrer nofollow\">{u}</a></p>\n",
@@ -186,6 +220,13 @@ pub fn verification_page(o: &Outcome, source: Source<'_>, page_url: &str) -> Str
             plain = escape(outcome::explain(c)),
             detail = escape(&c.message),
         ));
+        if !c.warnings.is_empty() {
+            p.push_str("<ul class=\"detail warnings\">");
+            for w in &c.warnings {
+                p.push_str(&format!("<li>Warning: {}</li>", escape(&w.message)));
+            }
+            p.push_str("</ul>");
+        }
         if !c.details.is_empty() {
             p.push_str("<ul class=\"detail\">");
             for d in &c.details {
@@ -205,7 +246,9 @@ pub fn verification_page(o: &Outcome, source: Source<'_>, page_url: &str) -> Str
     match rendered {
         Some(Ok((_, body))) => {
             p.push_str("<div id=\"certificate\">\n");
-            if r.verdict != Verdict::Valid {
+            if h.reason == outcome::Reason::UnknownIssuer {
+                p.push_str("<p class=\"sheet caution\" role=\"note\">The certificate below is shown as the credential states it. This service does not know its issuer: check who they are before relying on it.</p>\n");
+            } else if r.verdict != Verdict::Valid {
                 p.push_str("<p class=\"sheet caution\" role=\"note\">The certificate below is shown as the credential states it. The checks above did not pass: do not rely on it.</p>\n");
             }
             p.push_str(&body);
@@ -236,10 +279,10 @@ pub fn upload_page(error: Option<&str>) -> String {
     p.push_str(concat!(
         "<form method=\"post\" action=\"upload\" enctype=\"multipart/form-data\">\n",
         "<div class=\"field\"><label for=\"file\">Credential file</label>",
-        "<p class=\"hint\" id=\"file-hint\">A .json or .jsonld file (European Digital Credential, also sealed), or a .jwt file.</p>",
+        "<p class=\"hint\" id=\"file-hint\">A .json or .jsonld file (European Digital Credential, also JAdES-sealed or in the Europass upload format), or a .jwt file (VC-JWT or compact JAdES seal).</p>",
         "<input type=\"file\" id=\"file\" name=\"file\" aria-describedby=\"file-hint\" accept=\".json,.jsonld,.jwt,.txt,application/json,application/ld+json,text/plain\"></div>\n",
         "<div class=\"field\"><label for=\"credential\">Or paste the credential</label>",
-        "<p class=\"hint\" id=\"credential-hint\">The JSON of the credential, or a VC-JWT (a long text starting with “ey”).</p>",
+        "<p class=\"hint\" id=\"credential-hint\">The JSON of the credential, or a VC-JWT or compact JAdES seal (a long text starting with “ey”).</p>",
         "<textarea id=\"credential\" name=\"credential\" rows=\"10\" spellcheck=\"false\" aria-describedby=\"credential-hint\"></textarea></div>\n",
         "<button type=\"submit\">Check the credential</button>\n</form>\n</section>\n",
     ));

@@ -1,13 +1,12 @@
 //! Shared test fixtures: real credentials built with `elm-model` from `examples/awards/`, signed
 //! with the demo keys of `keys.example/` through `proofs`, status lists, a tiny HTTP server on
 //! 127.0.0.1.
+// Shared by several test crates; each uses only part of it.
 #![allow(dead_code)]
 
-use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use chrono::{DateTime, TimeZone, Utc};
 use elm_model::{
@@ -171,76 +170,10 @@ pub fn status_list(url: &str, issuer: &str, purpose: &str, encoded: &str) -> Val
     })
 }
 
-/// A tiny HTTP/1.1 server on 127.0.0.1 serving fixed bodies by path (404 otherwise).
-#[derive(Clone)]
-pub struct Server {
-    pub base: String,
-    pub port: u16,
-    routes: Arc<Mutex<HashMap<String, Vec<u8>>>>,
-    pub hits: Arc<Mutex<Vec<String>>>,
-}
-
-impl Server {
-    pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let routes: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
-        let hits: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (r, h) = (routes.clone(), hits.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut s) = stream else { continue };
-                let r = r.clone();
-                let h = h.clone();
-                std::thread::spawn(move || {
-                    let mut buf = Vec::new();
-                    let mut chunk = [0u8; 1024];
-                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match s.read(&mut chunk) {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                        }
-                    }
-                    let text = String::from_utf8_lossy(&buf);
-                    let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
-                    h.lock().unwrap().push(path.clone());
-                    let body = r.lock().unwrap().get(&path).cloned();
-                    let resp = match body {
-                        Some(b) => {
-                            let mut out = format!(
-                                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                                b.len()
-                            )
-                            .into_bytes();
-                            out.extend_from_slice(&b);
-                            out
-                        }
-                        None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
-                    };
-                    let _ = s.write_all(&resp);
-                });
-            }
-        });
-        Self {
-            base: format!("http://127.0.0.1:{port}"),
-            port,
-            routes,
-            hits,
-        }
-    }
-
-    pub fn put(&self, path: &str, body: impl Into<Vec<u8>>) -> String {
-        self.routes
-            .lock()
-            .unwrap()
-            .insert(path.to_string(), body.into());
-        format!("{}{path}", self.base)
-    }
-
-    pub fn put_json(&self, path: &str, v: &Value) -> String {
-        self.put(path, serde_json::to_vec(v).unwrap())
-    }
-}
+/// A tiny HTTP/1.1 server on 127.0.0.1 serving fixed bodies by path (404 otherwise): the
+/// service kit's shared fixture server.
+#[allow(unused_imports)] // not every test binary that includes `common` serves fixtures
+pub use service_kit::test_support::FixtureServer as Server;
 
 /// Demo registry, all checks, loopback + http allowed (test only).
 pub fn policy() -> Policy {
