@@ -15,22 +15,25 @@
     clippy::print_stderr
 )]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use enhance_fuzz::engine::{load_dir, run_one};
-use enhance_fuzz::targets::{by_name, TARGETS};
+use enhance_fuzz::targets::{by_name, Target, TARGETS};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// Per input on a loaded 2-core machine in a debug build (the fuzzer's own limit is 1 s).
 const BOUND: Duration = Duration::from_secs(20);
 
-fn replay(kind: &str) -> usize {
-    let base = Path::new(ROOT).join(kind);
-    let mut failures = Vec::new();
-    let mut replayed = 0;
-    let Ok(dirs) = std::fs::read_dir(&base) else {
-        return 0;
+/// One saved input: its target, its file and its bytes.
+type SavedInput = (Target, PathBuf, Vec<u8>);
+
+/// Every saved input under `fuzz/<kind>/<target>/` (none when `fuzz/<kind>` is missing) with its
+/// target; a directory named after no fuzz target is listed in the second part.
+fn saved_inputs(kind: &str) -> (Vec<SavedInput>, Vec<String>) {
+    let (mut inputs, mut strays) = (Vec::new(), Vec::new());
+    let Ok(dirs) = std::fs::read_dir(Path::new(ROOT).join(kind)) else {
+        return (inputs, strays);
     };
     for dir in dirs
         .filter_map(Result::ok)
@@ -43,25 +46,30 @@ fn replay(kind: &str) -> usize {
             .unwrap_or_default()
             .to_owned();
         let Some(target) = by_name(&name) else {
-            failures.push(format!("{}: no fuzz target {name:?}", dir.display()));
+            strays.push(format!("{}: no fuzz target {name:?}", dir.display()));
             continue;
         };
         for (path, data) in load_dir(&dir) {
-            let start = Instant::now();
-            let result = run_one(target, &data);
-            let took = start.elapsed();
-            replayed += 1;
-            match result {
-                Err(message) => failures.push(format!("{}: panicked: {message}", path.display())),
-                Ok(()) if took > BOUND => {
-                    failures.push(format!("{}: took {took:?}", path.display()))
-                }
-                Ok(()) => println!("{}: ok in {took:?}", path.display()),
-            }
+            inputs.push((target, path, data));
+        }
+    }
+    (inputs, strays)
+}
+
+fn replay(kind: &str) -> usize {
+    let (inputs, mut failures) = saved_inputs(kind);
+    for (target, path, data) in &inputs {
+        let start = Instant::now();
+        let result = run_one(*target, data);
+        let took = start.elapsed();
+        match result {
+            Err(message) => failures.push(format!("{}: panicked: {message}", path.display())),
+            Ok(()) if took > BOUND => failures.push(format!("{}: took {took:?}", path.display())),
+            Ok(()) => println!("{}: ok in {took:?}", path.display()),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    replayed
+    inputs.len()
 }
 
 #[test]
@@ -84,29 +92,10 @@ fn every_target_has_a_seed_corpus_and_accepts_its_seeds() {
 /// to `fuzz/crashes/<target>/`, where the test above keeps it fixed.
 #[test]
 fn open_findings_still_reproduce() {
-    let base = Path::new(ROOT).join("open");
-    let Ok(dirs) = std::fs::read_dir(&base) else {
-        return;
-    };
-    let mut fixed = Vec::new();
-    for dir in dirs
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-    {
-        let name = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        let Some(target) = by_name(&name) else {
-            fixed.push(format!("{}: no fuzz target {name:?}", dir.display()));
-            continue;
-        };
-        for (path, data) in load_dir(&dir) {
-            if run_one(target, &data).is_ok() {
-                fixed.push(path.display().to_string());
-            }
+    let (inputs, mut fixed) = saved_inputs("open");
+    for (target, path, data) in inputs {
+        if run_one(target, &data).is_ok() {
+            fixed.push(path.display().to_string());
         }
     }
     assert!(fixed.is_empty(), "fixed, move to fuzz/crashes/: {fixed:?}");

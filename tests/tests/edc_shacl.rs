@@ -21,21 +21,9 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Command;
 
-use elm_model::{build, parse_award, BuildOptions, DisplayImage, MediaType, Universities};
-use serde_json::Value;
-
-use common::{repo, shacl, SHACL_INSTALL as INSTALL};
-
-fn universities() -> Universities {
-    issuer::universities::load(
-        &repo().join("keys.example/universities.toml"),
-        "http://localhost:8080",
-    )
-    .unwrap()
-}
+use common::{example_credentials, shacl, SHACL_INSTALL as INSTALL};
 
 fn python_ready() {
     let out = Command::new("python3")
@@ -50,50 +38,6 @@ fn python_ready() {
         "pyshacl/rdflib not importable: {}\n{INSTALL}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn example_credentials() -> Vec<(String, Value)> {
-    let dir = repo().join("examples/awards");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "json")
-                && !p.to_string_lossy().ends_with(".schema.json")
-        })
-        .collect();
-    files.sort();
-    let unis = universities();
-    files
-        .iter()
-        .map(|f| {
-            let award = parse_award(&std::fs::read_to_string(f).unwrap())
-                .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-            let images: Vec<DisplayImage> = award
-                .display
-                .images
-                .iter()
-                .map(|r| DisplayImage {
-                    language: r.language.clone(),
-                    media_type: r
-                        .media_type
-                        .or_else(|| MediaType::from_file_name(&r.file))
-                        .unwrap(),
-                    bytes: std::fs::read(dir.join(&r.file)).unwrap(),
-                })
-                .collect();
-            let options = BuildOptions {
-                credential_id: "urn:uuid:3f1c2a9e-7b4d-4e21-9c0a-5d6e7f8a9b0c".into(),
-                issued: None,
-            };
-            let built = build(&award, &unis, &images, &options)
-                .unwrap_or_else(|e| panic!("{}: {:#?}", f.display(), e.issues()));
-            (
-                f.file_stem().unwrap().to_string_lossy().to_string(),
-                built.credential,
-            )
-        })
-        .collect()
 }
 
 #[test]
@@ -123,19 +67,7 @@ fn a_broken_credential_is_reported_non_conformant() {
     // The issuer must carry an eIDAS legal identifier (EDC-generic-no-cv, IssuerNodeShape). The
     // issuer's node also appears as awarding body etc.; RDF merges them, so remove it everywhere.
     let issuer = c["issuer"]["id"].clone();
-    fn strip(v: &mut Value, id: &Value) {
-        match v {
-            Value::Object(m) => {
-                if m.get("id") == Some(id) {
-                    m.remove("eIDASIdentifier");
-                }
-                m.values_mut().for_each(|x| strip(x, id));
-            }
-            Value::Array(a) => a.iter_mut().for_each(|x| strip(x, id)),
-            _ => {}
-        }
-    }
-    strip(&mut c, &issuer);
+    common::remove_from_node(&mut c, &issuer, "eIDASIdentifier");
     assert!(
         !serde_json::to_string(&c)
             .unwrap()

@@ -24,67 +24,29 @@
     clippy::indexing_slicing
 )]
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use base64::Engine as _;
+use common::{demo_tokens as tokens, free_port, repo};
 use issuer::config::Config;
 use issuer::domain::status_list::Bitstring;
-use issuer::server::{start, Overrides, RunningServer};
+use issuer::server::RunningServer;
 use serde_json::{json, Value};
 use verifier::{CheckKind, CheckStatus, NetworkPolicy, Policy, SystemClock, TrustRegistry};
 
 const SEC_PROOF: &str = "https://w3id.org/security#proof";
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The demo tokens (`keys.example/tokens.toml`): university → token.
-fn tokens() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(repo().join("keys.example/tokens.toml")).unwrap();
-    text.lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .filter_map(|l| l.split_once(" = "))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().trim_matches('"').to_owned()))
-        .collect()
-}
-
 /// Every example award as `(name, awarding university, {award, images})`.
 fn example_awards() -> Vec<(String, String, Value)> {
     let dir = repo().join("examples/awards");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "json")
-                && !p.to_string_lossy().ends_with(".schema.json")
-        })
-        .collect();
-    files.sort();
-    files
+    common::example_award_files()
         .iter()
         .map(|f| {
             let award: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
-            let mut images = serde_json::Map::new();
-            for img in award["display"]["images"].as_array().into_iter().flatten() {
-                let bytes = std::fs::read(dir.join(img["file"].as_str().unwrap())).unwrap();
-                images.insert(
-                    img["language"].as_str().unwrap().into(),
-                    base64::engine::general_purpose::STANDARD
-                        .encode(bytes)
-                        .into(),
-                );
-            }
+            let images = common::images_base64(&award, &dir);
             let uni = award["awardingUniversity"].as_str().unwrap().to_owned();
             let name = f.file_stem().unwrap().to_string_lossy().to_string();
             (
@@ -104,18 +66,10 @@ async fn issuer(tag: &str) -> (RunningServer, String) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let config = Config {
-        bind: format!("127.0.0.1:{port}").parse().unwrap(),
-        database_url: format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display()),
-        public_base_url: base.clone(),
-        keys_dir: repo().join("keys.example"),
-        universities_file: repo().join("keys.example/universities.toml"),
-        tokens_file: Some(repo().join("keys.example/tokens.toml")),
         render_display_images: false,
-        ..Config::default()
+        ..common::issuer_config(&dir, port)
     };
-    let server = start(config, Overrides::default())
-        .await
-        .expect("issuer starts");
+    let server = common::start_issuer(config).await;
     (server, base)
 }
 
@@ -399,25 +353,9 @@ async fn js_status(credential: &Value, base: &str, university: &str) -> Value {
         .await
         .unwrap();
     let request = json!({"credential": credential, "statusLists": lists, "didDocuments": [did]});
-    let out = tokio::task::spawn_blocking(move || {
-        use std::io::Write as _;
-        let mut child = Command::new("node")
-            .arg(js.join("status.mjs"))
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("node (>= 20) runs");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(request.to_string().as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
+    let out = tokio::task::spawn_blocking(move || common::run_node("status.mjs", &request))
+        .await
+        .unwrap();
     assert!(
         out.status.code() == Some(0),
         "status.mjs: {}\n{}",

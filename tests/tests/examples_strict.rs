@@ -14,16 +14,11 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
+use common::repo;
 use elm_model::BuildOptions;
 use serde_json::{json, Value};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn examples() -> Vec<(String, Value)> {
     let universities = issuer::universities::load(
@@ -61,21 +56,7 @@ fn js_canonize(doc: &Value) -> (i32, String, String) {
         js.join("node_modules").is_dir(),
         "interop/js/node_modules is missing: run `npm ci --prefix interop/js`"
     );
-    let mut child = Command::new("node")
-        .arg(js.join("canonize.mjs"))
-        .current_dir(&js)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node (Node.js >= 20) must be installed");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(doc.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::run_node("canonize.mjs", doc);
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stdout).unwrap(),

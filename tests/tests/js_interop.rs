@@ -21,26 +21,16 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{require_js, with_issuer};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------------
 // Harness plumbing
 // ---------------------------------------------------------------------------------------------
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
-
-fn js_dir() -> PathBuf {
-    repo_root().join("interop").join("js")
-}
 
 fn vectors_dir() -> PathBuf {
     e2e_tests::testdata("vectors/vc-di-eddsa/TestVectors")
@@ -65,17 +55,6 @@ fn read_json(path: &Path) -> Value {
         .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
-/// Fails (never skips) when the JS side is not installed.
-fn require_js() {
-    let modules = js_dir().join("node_modules");
-    assert!(
-        modules.join("@digitalbazaar/vc").is_dir() && modules.join("jsonld").is_dir(),
-        "the JS interop harness is not installed ({} is missing): run `npm ci --prefix interop/js` \
-         from the repository root (needs Node >= 20 and npm)",
-        modules.display()
-    );
-}
-
 /// Output of one script run.
 #[derive(Debug)]
 struct NodeRun {
@@ -87,26 +66,7 @@ struct NodeRun {
 /// Runs `node interop/js/<script> [args]` with `stdin` as standard input.
 fn node(script: &str, stdin: &str, args: &[&str]) -> NodeRun {
     require_js();
-    let mut child = Command::new("node")
-        .arg(js_dir().join(script))
-        .args(args)
-        .current_dir(js_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run `node` ({e}): install Node.js >= 20, then `npm ci --prefix interop/js`"
-            )
-        });
-    {
-        let mut input = child.stdin.take().expect("piped stdin");
-        input
-            .write_all(stdin.as_bytes())
-            .expect("write to node's stdin");
-    }
-    let out = child.wait_with_output().expect("wait for node");
+    let out = common::run_node_with(script, args, stdin.as_bytes());
     NodeRun {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).expect("node stdout is UTF-8"),
@@ -521,17 +481,6 @@ fn rust_verify(
 
 fn js_key(issuer: &Issuer) -> Value {
     json!({"seedHex": SEED_HEX, "controller": issuer.did, "id": issuer.verification_method})
-}
-
-/// Sets `issuer` (a string) or `issuer.id` (an object) to `did`.
-fn with_issuer(mut credential: Value, did: &str) -> Value {
-    match &mut credential["issuer"] {
-        Value::Object(o) => {
-            o.insert("id".into(), json!(did));
-        }
-        other => *other = json!(did),
-    }
-    credential
 }
 
 /// A VC 2.0 credential (examples context: every term defined).

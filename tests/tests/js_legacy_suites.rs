@@ -20,10 +20,11 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::with_issuer;
 use proofs::data_integrity::{self, ProofError};
 use proofs::did::{DidKeyResolver, KeyResolver, ResolveError, VerificationMethod};
 use proofs::keys::PublicKey;
@@ -68,21 +69,7 @@ fn js_sign(credential: &Value, suite: &str, key: &Value) -> Value {
         modules.display()
     );
     let request = json!({"credential": credential, "suite": suite, "key": key, "created": CREATED});
-    let mut child = Command::new("node")
-        .arg(js_dir().join("sign-suite.mjs"))
-        .current_dir(js_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run `node` ({e}): install Node.js >= 20"));
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::run_node("sign-suite.mjs", &request);
     assert!(
         out.status.success(),
         "sign-suite.mjs {suite} failed: {}",
@@ -143,17 +130,6 @@ impl KeyResolver for FixedKeyResolver {
             public_key: self.key.clone(),
         })
     }
-}
-
-/// Sets `issuer` (a string) or `issuer.id` (an object) to `did`.
-fn with_issuer(mut credential: Value, did: &str) -> Value {
-    match &mut credential["issuer"] {
-        Value::Object(o) => {
-            o.insert("id".into(), json!(did));
-        }
-        other => *other = json!(did),
-    }
-    credential
 }
 
 fn alumni() -> Value {

@@ -22,17 +22,17 @@
     clippy::indexing_slicing
 )]
 
+mod common;
 #[path = "common/status_server.rs"]
 mod status_server;
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use chrono::{TimeZone, Utc};
+use common::{repo, require_js};
 use elm_model::BuildOptions;
 use proofs::data_integrity::{self, ProofOptions};
 use proofs::keystore::KeyStore;
@@ -48,25 +48,6 @@ use verifier::{
 // The JS signer
 // ---------------------------------------------------------------------------------------------
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn js_dir() -> PathBuf {
-    repo().join("interop").join("js")
-}
-
-/// Fails (never skips) when the JS side is not installed.
-fn require_js() {
-    let modules = js_dir().join("node_modules");
-    assert!(
-        modules.join("@digitalbazaar/vc").is_dir() && modules.join("jsonld").is_dir(),
-        "the JS interop harness is not installed ({} is missing): run `npm ci --prefix interop/js` \
-         from the repository root (needs Node >= 20 and npm)",
-        modules.display()
-    );
-}
-
 /// `created` of every JS proof, and the clock vc.js checks validity dates against when issuing.
 const CREATED: &str = "2026-08-01T12:00:00Z";
 
@@ -75,25 +56,7 @@ const CREATED: &str = "2026-08-01T12:00:00Z";
 fn js_sign(credential: &Value, key: Value) -> Value {
     require_js();
     let request = json!({"credential": credential, "key": key, "created": CREATED, "now": CREATED});
-    let mut child = Command::new("node")
-        .arg(js_dir().join("sign.mjs"))
-        .current_dir(js_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run `node` ({e}): install Node.js >= 20, then `npm ci --prefix interop/js`"
-            )
-        });
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::run_node("sign.mjs", &request);
     assert_eq!(
         out.status.code(),
         Some(0),

@@ -24,9 +24,8 @@ mod common;
 use std::time::Instant;
 
 use issuer::config::Config;
-use issuer::server::{start, Overrides};
 use serde_json::{json, Value};
-use verifier::service::{self, ServiceConfig};
+use verifier::service::ServiceConfig;
 use verifier::TrustRegistry;
 
 use common::{demo_tokens, free_port, repo};
@@ -62,29 +61,13 @@ async fn every_example_filled_to_the_limits_issues_and_verifies_on_default_caps(
     assert_eq!(vconfig.max_json_nodes, defaults.max_json_nodes);
     assert_eq!(vconfig.max_blank_nodes, defaults.max_blank_nodes);
     vconfig.rate_limit.burst = 1_000;
-    let verifier = service::start(
-        vconfig,
-        service::Overrides {
-            clock: None,
-            registry: Some(registry),
-        },
-    )
-    .await
-    .unwrap();
+    let verifier = common::start_verifier(vconfig, registry).await;
 
     let config = Config {
-        bind: format!("127.0.0.1:{port}").parse().unwrap(),
-        database_url: format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display()),
-        public_base_url: issuer_base.clone(),
-        keys_dir: repo().join("keys.example"),
-        universities_file: repo().join("keys.example/universities.toml"),
-        tokens_file: Some(repo().join("keys.example/tokens.toml")),
         verifier_url: verifier.url(),
-        ..Config::default()
+        ..common::issuer_config(&dir, port)
     };
-    let issuer = start(config, Overrides::default())
-        .await
-        .expect("issuer starts");
+    let issuer = common::start_issuer(config).await;
     let client = reqwest::Client::new();
 
     for name in EXAMPLES {

@@ -27,8 +27,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use base64::Engine as _;
-use issuer::config::Config;
-use issuer::server::{start, Overrides, RunningServer};
+use issuer::server::RunningServer;
 use serde_json::{json, Value};
 use verifier::stack::{check_stack, Programme, StackReport, UnitStatus};
 use verifier::{NetworkPolicy, Policy, SystemClock, TrustRegistry};
@@ -76,18 +75,8 @@ impl World {
         std::fs::create_dir_all(&dir).unwrap();
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let config = Config {
-            bind: format!("127.0.0.1:{port}").parse().unwrap(),
-            database_url: format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display()),
-            public_base_url: base.clone(),
-            keys_dir: repo().join("keys.example"),
-            universities_file: repo().join("keys.example/universities.toml"),
-            tokens_file: Some(repo().join("keys.example/tokens.toml")),
-            ..Config::default()
-        };
-        let issuer = start(config, Overrides::default())
-            .await
-            .expect("issuer starts");
+        let config = common::issuer_config(&dir, port);
+        let issuer = common::start_issuer(config).await;
         let registry = TrustRegistry::from_key_store(&repo().join("keys.example"), &base).unwrap();
         let w = World {
             issuer,

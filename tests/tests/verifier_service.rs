@@ -19,9 +19,8 @@
 mod common;
 
 use issuer::config::Config;
-use issuer::server::{start, Overrides};
 use serde_json::{json, Value};
-use verifier::service::{self, ServiceConfig};
+use verifier::service::ServiceConfig;
 use verifier::TrustRegistry;
 
 use common::{award_with_images, free_port, repo};
@@ -65,30 +64,15 @@ async fn an_issued_credential_is_genuine_then_revoked_on_the_verification_page()
         status_list_ttl_secs: 0,
         ..ServiceConfig::default()
     };
-    let verifier = service::start(
-        vconfig,
-        service::Overrides {
-            clock: None,
-            registry: Some(registry),
-        },
-    )
-    .await
-    .unwrap();
+    let verifier = common::start_verifier(vconfig, registry).await;
 
     // The issuer, its QR codes pointing at this verifier.
     let config = Config {
-        bind: format!("127.0.0.1:{port}").parse().unwrap(),
-        database_url: format!("sqlite://{}?mode=rwc", dir.join("issuer.sqlite").display()),
-        public_base_url: issuer_base.clone(),
-        keys_dir: repo().join("keys.example"),
-        universities_file: repo().join("keys.example/universities.toml"),
         tokens_file: Some(dir.join("tokens.toml")),
         verifier_url: verifier.url(),
-        ..Config::default()
+        ..common::issuer_config(&dir, port)
     };
-    let issuer = start(config, Overrides::default())
-        .await
-        .expect("issuer starts");
+    let issuer = common::start_issuer(config).await;
     let client = reqwest::Client::new();
 
     let res = client

@@ -573,10 +573,7 @@ impl<'a> State<'a> {
                         issuer_copy.issue(r);
                         issuer_copy.push_id(&mut path, r);
                     }
-                    if !chosen_path.is_empty()
-                        && path.len() >= chosen_path.len()
-                        && path > chosen_path
-                    {
+                    if passes_chosen(&path, &chosen_path) {
                         skip = true;
                         break;
                     }
@@ -593,10 +590,7 @@ impl<'a> State<'a> {
                     path.push_str(&h);
                     path.push('>');
                     issuer_copy = result_issuer;
-                    if !chosen_path.is_empty()
-                        && path.len() >= chosen_path.len()
-                        && path > chosen_path
-                    {
+                    if passes_chosen(&path, &chosen_path) {
                         skip = true;
                         break;
                     }
@@ -684,4 +678,10 @@ impl Permuter {
         }
         Some(rval)
     }
+}
+
+/// RDFC-1.0 §4.8.3 (Hash N-Degree Quads), step 5.4: once `path` is at least as long as a
+/// non-empty `chosen` path and sorts after it, the permutation is skipped.
+fn passes_chosen(path: &str, chosen: &str) -> bool {
+    !chosen.is_empty() && path.len() >= chosen.len() && path > chosen
 }

@@ -839,3 +839,44 @@ pub struct DisplayImage {
     /// The image.
     pub bytes: Vec<u8>,
 }
+
+impl DisplayImage {
+    /// The images `award.display.images` references, each with the bytes `read` gives for its
+    /// file name (relative to the award file; the model does no I/O). A reference whose media type
+    /// cannot be told (no `mediaType` and no known extension, see [`MediaType::from_file_name`])
+    /// is left out: validation reports it as `display.media-type`.
+    pub fn referenced<E>(
+        award: &Award,
+        mut read: impl FnMut(&str) -> Result<Vec<u8>, E>,
+    ) -> Result<Vec<DisplayImage>, E> {
+        let mut out = Vec::with_capacity(award.display.images.len());
+        for r in &award.display.images {
+            let Some(media_type) = r.media_type.or_else(|| MediaType::from_file_name(&r.file))
+            else {
+                continue;
+            };
+            out.push(DisplayImage {
+                language: r.language.clone(),
+                media_type,
+                bytes: read(&r.file)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Stand-ins for the images `award` references: one PNG of `len` zero bytes per language, for
+    /// a credential whose image bytes nobody looks at (a draft to render the certificate page
+    /// from, a cost measurement).
+    pub fn placeholders(award: &Award, len: usize) -> Vec<DisplayImage> {
+        award
+            .display
+            .images
+            .iter()
+            .map(|r| DisplayImage {
+                language: r.language.clone(),
+                media_type: MediaType::Png,
+                bytes: vec![0; len],
+            })
+            .collect()
+    }
+}

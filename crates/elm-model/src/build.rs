@@ -296,6 +296,17 @@ impl<'a> Builder<'a> {
         Value::Object(o)
     }
 
+    /// The note `<spec_id>/<suffix>` about `subject` when `text` has a language; `None` otherwise.
+    fn note_if_any(
+        &self,
+        spec_id: &str,
+        suffix: &str,
+        subject: NoteSubject,
+        text: &LanguageMap,
+    ) -> Option<Value> {
+        (!text.is_empty()).then(|| self.note(derived_id(spec_id, suffix), subject, text))
+    }
+
     fn note(&self, id: String, subject: NoteSubject, text: &LanguageMap) -> Value {
         json!({
             "id": id,
@@ -815,13 +826,12 @@ impl<'a> Builder<'a> {
                 m.insert(l, parts.join("\n"));
             }
         }
-        (!m.is_empty()).then(|| {
-            self.note(
-                derived_id(spec_id, "note/further-information"),
-                NoteSubject::FurtherInformation,
-                &m,
-            )
-        })
+        self.note_if_any(
+            spec_id,
+            "note/further-information",
+            NoteSubject::FurtherInformation,
+            &m,
+        )
     }
 
     fn intended_outcomes_note(&self, spec_id: &str, outcomes: &LearningOutcomes) -> Value {
@@ -992,13 +1002,7 @@ impl<'a> Builder<'a> {
             }
             m.insert(l, s);
         }
-        (!m.is_empty()).then(|| {
-            self.note(
-                derived_id(spec_id, "note/workload"),
-                NoteSubject::Workload,
-                &m,
-            )
-        })
+        self.note_if_any(spec_id, "note/workload", NoteSubject::Workload, &m)
     }
 
     fn outcomes(&self, spec_id: &str, o: &LearningOutcomes) -> Value {

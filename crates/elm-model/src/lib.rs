@@ -20,10 +20,13 @@
 //!   subject), shared by the issuer and the verifier.
 //! - [`limits`]: the size and character limits of awards and programme specifications, checked
 //!   before every other rule (feature `test-support`: `limits::fill`, the largest valid award).
+//! - `examples` (feature `test-support`): the example award files, as the test suites read them.
 
 pub mod award;
 pub mod build;
 pub mod clock;
+#[cfg(feature = "test-support")]
+pub mod examples;
 pub mod lang;
 pub mod limits;
 pub mod programme;

@@ -358,7 +358,9 @@ struct Validator<'a> {
     university_language: Option<String>,
 }
 
-fn is_absolute_uri(s: &str) -> bool {
+/// An absolute IRI: `scheme:rest` with an RFC 3986 scheme, no whitespace and none of the
+/// characters RFC 3987 excludes (`<>"{}|\^` and backtick). Also the verifier's VP `holder` rule.
+pub fn is_absolute_uri(s: &str) -> bool {
     let Some((scheme, rest)) = s.split_once(':') else {
         return false;
     };

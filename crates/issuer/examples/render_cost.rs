@@ -19,7 +19,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use elm_model::{BuildOptions, DisplayImage, MediaType};
+use elm_model::{BuildOptions, DisplayImage};
 
 fn main() -> anyhow::Result<()> {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -43,16 +43,7 @@ fn main() -> anyhow::Result<()> {
         "https://verify.example",
         "https://issuer.example/share/qP-knzssJsmkeuo0r3lHOUfgYlPbHMt67TrJzVxhozM",
     );
-    let tiny: Vec<DisplayImage> = award
-        .display
-        .images
-        .iter()
-        .map(|r| DisplayImage {
-            language: r.language.clone(),
-            media_type: MediaType::Png,
-            bytes: vec![0; 549],
-        })
-        .collect();
+    let tiny = DisplayImage::placeholders(&award, 549);
     let languages = award.display.images.len();
 
     let mut images = Vec::new();

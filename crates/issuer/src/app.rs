@@ -380,7 +380,19 @@ impl App {
                 e.to_string(),
             )]));
         }
-        let did = self.did(&principal.university)?.to_owned();
+        let mut did = self.did(&principal.university)?.to_owned();
+        // A university that also signs as a did:key (issue #15) issues as it when the
+        // credential's `issuer` names it; the securer then signs with that method.
+        if let Some((did_key, _)) = self.securer.did_key(&principal.university) {
+            let named = match credential.get("issuer") {
+                Some(Value::String(s)) => Some(s.as_str()),
+                Some(Value::Object(o)) => o.get("id").and_then(Value::as_str),
+                _ => None,
+            };
+            if named == Some(did_key.as_str()) {
+                did = did_key;
+            }
+        }
         if let Some(id) = credential.get("id").and_then(Value::as_str) {
             self.check_client_credential_id(&principal.university, id)?;
         }

@@ -294,16 +294,7 @@ mod tests {
             credential_id: "urn:uuid:8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10".into(),
             issued: None,
         };
-        let draft: Vec<DisplayImage> = award
-            .display
-            .images
-            .iter()
-            .map(|r| DisplayImage {
-                language: r.language.clone(),
-                media_type: MediaType::Png,
-                bytes: vec![0],
-            })
-            .collect();
+        let draft = DisplayImage::placeholders(&award, 1);
         let built = elm_model::build(&award, &universities, &draft, &options).unwrap();
         let rgba = render::png_for_credential(
             &built.credential,

@@ -344,16 +344,11 @@ fn build_credential(args: &BuildArgs) -> Result<(serde_json::Value, String), Exi
         .issued
         .or(award.issued)
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let credential_id = match args.id.clone() {
-        Some(id) => id,
-        None => match random_urn_uuid() {
-            Ok(id) => id,
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                return Err(ExitCode::from(EXIT_USAGE));
-            }
-        },
-    };
+    // A random version-4 `urn:uuid:` (RFC 9562 §5.4) unless one is given, as the service does.
+    let credential_id = args
+        .id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().urn().to_string());
     let options = BuildOptions {
         credential_id,
         issued: Some(issued),
@@ -386,24 +381,4 @@ fn report(e: AwardFileError) -> ExitCode {
             ExitCode::from(EXIT_INVALID)
         }
     }
-}
-
-/// A random version-4 `urn:uuid:` from the operating system's random source.
-fn random_urn_uuid() -> anyhow::Result<String> {
-    use std::io::Read as _;
-    let mut b = [0u8; 16];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut b))
-        .context("cannot read /dev/urandom for a credential id; pass --id")?;
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let x: String = b.iter().map(|v| format!("{v:02x}")).collect();
-    Ok(format!(
-        "urn:uuid:{}-{}-{}-{}-{}",
-        &x[0..8],
-        &x[8..12],
-        &x[12..16],
-        &x[16..20],
-        &x[20..32]
-    ))
 }

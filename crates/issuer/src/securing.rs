@@ -24,7 +24,7 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use elm_model::Universities;
 use proofs::data_integrity::{self, ProofOptions};
-use proofs::keystore::KeyStore;
+use proofs::keystore::{KeyStore, UniversityKeys};
 use serde_json::{Map, Value};
 use verifier::registry::{Alliance, DidEntry, Member, SealEntry, TrustRegistry};
 use verifier::{CheckKind, CheckStatus, FixedClock, NetworkPolicy, Policy, Verdict};
@@ -108,6 +108,11 @@ pub trait Securer: Send + Sync {
     fn seal_entry(&self, _university: &str) -> Option<SealEntry> {
         None
     }
+    /// The university's did:key and its DID document, when it also signs as a did:key
+    /// (`did_key = true` in its `keys.toml`, issue #15); `None` otherwise.
+    fn did_key(&self, _university: &str) -> Option<(String, Value)> {
+        None
+    }
 }
 
 /// [`Securer`] over a `proofs` [`KeyStore`].
@@ -125,6 +130,24 @@ impl std::fmt::Debug for KeyStoreSecurer {
 }
 
 impl KeyStoreSecurer {
+    /// The keys of `university` and the Data Integrity signer of `document`: the current key
+    /// under the university's did:key when the document's `issuer` is that did:key, under its
+    /// did:web otherwise; `NoKey` when it has none.
+    fn current_keys(
+        &self,
+        university: &str,
+        document: &Map<String, Value>,
+    ) -> Result<(&UniversityKeys, std::sync::Arc<dyn proofs::Signer>), SecureError> {
+        let no_key = || SecureError::NoKey(university.to_owned());
+        let u = self.keys.university(university).ok_or_else(no_key)?;
+        let issuer = data_integrity::issuer_of(document);
+        if issuer.is_some() && issuer == u.did_key.as_deref() {
+            return Ok((u, u.did_key_signer().ok_or_else(no_key)?));
+        }
+        let key = u.keys.iter().find(|k| k.current).ok_or_else(no_key)?;
+        Ok((u, key.signer.clone()))
+    }
+
     /// Loads the key store at `dir`; DIDs are built under `public_base_url`.
     pub fn load(dir: &std::path::Path, public_base_url: &str) -> Result<Self, SecureError> {
         let keys = KeyStore::load(dir, public_base_url)
@@ -177,15 +200,13 @@ impl Securer for KeyStoreSecurer {
         document: Map<String, Value>,
         created: DateTime<Utc>,
     ) -> Result<Value, SecureError> {
-        let u = self
-            .keys
-            .university(university)
-            .ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
-        let signer = u
-            .current_signer()
-            .ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
-        data_integrity::sign_owned(Value::Object(document), signer, &ProofOptions::new(created))
-            .map_err(sign_error)
+        let (_, signer) = self.current_keys(university, &document)?;
+        data_integrity::sign_owned(
+            Value::Object(document),
+            &signer,
+            &ProofOptions::new(created),
+        )
+        .map_err(sign_error)
     }
 
     fn secure(
@@ -194,13 +215,7 @@ impl Securer for KeyStoreSecurer {
         document: Map<String, Value>,
         created: DateTime<Utc>,
     ) -> Result<Secured, SecureError> {
-        let u = self
-            .keys
-            .university(university)
-            .ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
-        let signer = u
-            .current_signer()
-            .ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
+        let (u, signer) = self.current_keys(university, &document)?;
         let unsecured = Value::Object(document);
         let (jades, jades_value) = match &u.seal {
             None => (None, None),
@@ -214,8 +229,9 @@ impl Securer for KeyStoreSecurer {
             }
         };
         // Last, so the document is moved into the proof step rather than copied.
-        let credential = data_integrity::sign_owned(unsecured, signer, &ProofOptions::new(created))
-            .map_err(sign_error)?;
+        let credential =
+            data_integrity::sign_owned(unsecured, &signer, &ProofOptions::new(created))
+                .map_err(sign_error)?;
         Ok(Secured {
             credential,
             jades,
@@ -243,14 +259,16 @@ impl Securer for KeyStoreSecurer {
             _ => None,
         }
         .ok_or_else(|| SecureError::Sign("the credential has no Data Integrity proof".into()))?;
-        let key = u
+        let signer = u
             .keys
             .iter()
-            .find(|k| proofs::Signer::key_id(&k.signer) == method)
+            .map(|k| k.signer.clone())
+            .chain(u.did_key_signer())
+            .find(|s| proofs::Signer::key_id(s) == method)
             .ok_or_else(|| SecureError::NoKey(format!("{university} ({method})")))?;
         proofs::vc_jwt::encode(
             &Value::Object(data_integrity::without_proof(secured)),
-            &key.signer,
+            &signer,
         )
         .map_err(|e| SecureError::Sign(e.to_string()))
     }
@@ -262,6 +280,12 @@ impl Securer for KeyStoreSecurer {
             .ok_or_else(|| SecureError::NoKey(university.to_owned()))?;
         u.did_document()
             .map_err(|e| SecureError::KeyStore(e.to_string()))
+    }
+
+    fn did_key(&self, university: &str) -> Option<(String, Value)> {
+        let u = self.keys.university(university)?;
+        let document = u.did_key_document()?.ok()?;
+        Some((u.did_key.clone()?, document))
     }
 
     fn seal_entry(&self, university: &str) -> Option<SealEntry> {
@@ -298,6 +322,44 @@ pub struct IssuanceCheck {
     secondary: Policy,
 }
 
+/// The trusted-issuer registry entry of one of the issuer's own universities: its DID with the
+/// `document` the issuer publishes, and its `seal`.
+pub(crate) fn own_member(
+    u: &elm_model::University,
+    document: Value,
+    seal: Option<SealEntry>,
+) -> Member {
+    Member {
+        id: u.id.clone(),
+        legal_name: u
+            .legal_name
+            .iter()
+            .map(|(l, v)| (l.to_owned(), v.to_owned()))
+            .collect(),
+        legal_identifier: u.legal_identifier.clone(),
+        country: Some(u.country.clone()),
+        dids: vec![DidEntry {
+            id: u.did.clone(),
+            document,
+        }],
+        seal,
+    }
+}
+
+/// A trusted-issuer registry, named `name`, of the issuer's own universities (`members`, see
+/// [`own_member`]) in the ENHANCE Alliance.
+pub(crate) fn own_registry(name: &str, members: Vec<Member>) -> TrustRegistry {
+    TrustRegistry {
+        comment: String::new(),
+        name: name.into(),
+        alliance: Alliance {
+            id: elm_model::build::ENHANCE_GROUP_ID.into(),
+            name: "ENHANCE Alliance".into(),
+        },
+        members,
+    }
+}
+
 impl IssuanceCheck {
     /// The check for `universities` (those whose DID document `securer` cannot give are left out
     /// of the registry: nothing they sign can pass).
@@ -319,32 +381,14 @@ impl IssuanceCheck {
                 }
                 seal
             });
-            members.push(Member {
-                id: u.id.clone(),
-                legal_name: u
-                    .legal_name
-                    .iter()
-                    .map(|(l, v)| (l.to_owned(), v.to_owned()))
-                    .collect(),
-                legal_identifier: u.legal_identifier.clone(),
-                country: Some(u.country.clone()),
-                dids: vec![DidEntry {
-                    id: u.did.clone(),
-                    document,
-                }],
-                seal,
-            });
+            let mut member = own_member(u, document, seal);
+            // A university that also signs as a did:key is listed by it too.
+            if let Some((id, document)) = securer.did_key(&u.id) {
+                member.dids.push(DidEntry { id, document });
+            }
+            members.push(member);
         }
-        let registry = TrustRegistry {
-            comment: String::new(),
-            name: "issuer's own universities".into(),
-            alliance: Alliance {
-                id: elm_model::build::ENHANCE_GROUP_ID.into(),
-                name: "ENHANCE Alliance".into(),
-            },
-            members,
-        };
-        let mut full = Policy::new(registry);
+        let mut full = Policy::new(own_registry("issuer's own universities", members));
         full.trust_anchors = anchors;
         let full = full.with_network(NetworkPolicy::offline()).with_checks([
             CheckKind::Format,

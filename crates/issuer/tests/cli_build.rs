@@ -10,22 +10,13 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn issuer(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_issuer"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .unwrap()
-}
+use support::{issuer_cli as issuer, repo};
 
 fn stdout_json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)

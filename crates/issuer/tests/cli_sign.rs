@@ -11,24 +11,14 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+
+use std::process::Output;
 
 use chrono::{TimeZone, Utc};
 use proofs::keystore::KeyStore;
 use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn issuer(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_issuer"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .unwrap()
-}
+use support::{issuer_cli as issuer, repo};
 
 fn keys() -> KeyStore {
     KeyStore::load(&repo().join("keys.example"), "http://localhost:8080").unwrap()

@@ -28,8 +28,7 @@
 mod support;
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -56,46 +55,11 @@ impl Drop for Server {
 /// Starts `issuer serve` on port 0 and reads the bound address from its JSON start-up log line;
 /// keeps draining its output so the process never blocks on a full pipe.
 fn start(db_url: &str, dir: &std::path::Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_issuer"))
-        .arg("serve")
-        .args(["--bind", "127.0.0.1:0", "--database", db_url])
-        .current_dir(support::repo())
-        .env("ENHANCE_ISSUER_PUBLIC_BASE_URL", BASE)
-        .env(
-            "ENHANCE_ISSUER_KEYS_DIR",
-            support::repo().join("keys.example"),
-        )
-        .env(
-            "ENHANCE_ISSUER_UNIVERSITIES_FILE",
-            support::repo().join("keys.example/universities.toml"),
-        )
-        .env("ENHANCE_ISSUER_TOKENS_FILE", dir.join("tokens.toml"))
-        .env("ENHANCE_ISSUER_LOG_FORMAT", "json")
-        .env("ENHANCE_ISSUER_RATE_LIMIT_PER_MINUTE", "0")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the issuer binary");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        let mut sent = false;
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if sent {
-                continue;
-            }
-            if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                if v["fields"]["message"] == "issuer service listening" {
-                    if let Some(addr) = v["fields"]["addr"].as_str() {
-                        let _ = tx.send(addr.to_owned());
-                        sent = true;
-                    }
-                }
-            }
-        }
-    });
+    let (mut child, rx) = support::spawn_issuer(
+        db_url,
+        &dir.join("tokens.toml"),
+        &[("ENHANCE_ISSUER_RATE_LIMIT_PER_MINUTE", "0")],
+    );
     let addr = match rx.recv_timeout(Duration::from_secs(60)) {
         Ok(a) => a,
         Err(_) => {

@@ -15,14 +15,12 @@
 
 mod support;
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use sqlx::{Connection as _, Row as _};
 
-const BASE: &str = "http://issuer.test";
 const TOKEN: &str = "sigterm-test-token-eth";
 const ROWS: usize = 150;
 
@@ -40,40 +38,7 @@ impl Drop for Server {
 
 /// Starts `issuer serve` on port 0; returns the process and its URL (from the start-up log line).
 fn start(db_url: &str, dir: &std::path::Path) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_issuer"))
-        .arg("serve")
-        .args(["--bind", "127.0.0.1:0", "--database", db_url])
-        .current_dir(support::repo())
-        .env("ENHANCE_ISSUER_PUBLIC_BASE_URL", BASE)
-        .env(
-            "ENHANCE_ISSUER_KEYS_DIR",
-            support::repo().join("keys.example"),
-        )
-        .env(
-            "ENHANCE_ISSUER_UNIVERSITIES_FILE",
-            support::repo().join("keys.example/universities.toml"),
-        )
-        .env("ENHANCE_ISSUER_TOKENS_FILE", dir.join("tokens.toml"))
-        .env("ENHANCE_ISSUER_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the issuer binary");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                if v["fields"]["message"] == "issuer service listening" {
-                    if let Some(addr) = v["fields"]["addr"].as_str() {
-                        let _ = tx.send(addr.to_owned());
-                    }
-                }
-            }
-        }
-    });
+    let (child, rx) = support::spawn_issuer(db_url, &dir.join("tokens.toml"), &[]);
     let server = Server(child);
     let addr = rx
         .recv_timeout(Duration::from_secs(60))

@@ -31,16 +31,11 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use issuer::config::Config;
-use issuer::server::{start, Overrides, RunningServer};
+use issuer::server::RunningServer;
 use serde_json::{json, Value};
 use sha2::Digest as _;
+use support::{eth_award, vc2, BASE, ETH, ETH_ADMIN, RWTH, RWTH_ADMIN};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const BASE: &str = "http://issuer.test";
-const ETH: &str = "hostile-token-eth";
-const RWTH: &str = "hostile-token-rwth";
-const ETH_ADMIN: &str = "hostile-admin-eth";
-const RWTH_ADMIN: &str = "hostile-admin-rwth";
 
 /// A server on a fresh SQLite database with issue and admin tokens for eth and rwth; `tweak`
 /// adjusts the configuration.
@@ -51,50 +46,18 @@ async fn server(tweak: impl FnOnce(&mut Config)) -> (RunningServer, PathBuf) {
 /// [`server`] on SQLite or (`postgres`) on PostgreSQL (`ENHANCE_TEST_POSTGRES_URL`, see
 /// `scripts/start-postgres.sh`; the PostgreSQL variants fail without it, as in `service_api`).
 async fn server_on(postgres: bool, tweak: impl FnOnce(&mut Config)) -> (RunningServer, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("issuer-hostile-http-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("tokens.toml"),
-        format!("eth = \"{ETH}\"\nrwth = \"{RWTH}\"\n"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("admin-tokens.toml"),
-        format!("eth = \"{ETH_ADMIN}\"\nrwth = \"{RWTH_ADMIN}\"\n"),
-    )
-    .unwrap();
+    let dir = support::token_dir(
+        "issuer-hostile-http",
+        &[("eth", ETH), ("rwth", RWTH)],
+        &[("eth", ETH_ADMIN), ("rwth", RWTH_ADMIN)],
+    );
     let url = support::fresh_database(postgres, &dir.join("db/issuer.sqlite")).await;
     let mut config = Config {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        database_url: url,
-        public_base_url: BASE.into(),
-        keys_dir: support::repo().join("keys.example"),
-        universities_file: support::repo().join("keys.example/universities.toml"),
-        tokens_file: Some(dir.join("tokens.toml")),
         admin_tokens_file: Some(dir.join("admin-tokens.toml")),
-        ..Config::default()
+        ..support::config(&url, &dir.join("tokens.toml"))
     };
     tweak(&mut config);
-    (
-        start(config, Overrides::default())
-            .await
-            .expect("server starts"),
-        dir,
-    )
-}
-
-fn vc2() -> Value {
-    json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "type": ["VerifiableCredential"],
-        "issuer": "did:web:issuer.test:universities:eth",
-        "credentialSubject": {"id": "did:example:learner"}
-    })
-}
-
-/// ETH's example award with its display images (nothing is rendered at issuance).
-fn eth_award() -> Value {
-    support::award_with_images("micro-credential-professional.json")
+    support::serve(config, dir).await
 }
 
 /// Sends a request; asserts it is not a 5xx; returns status, headers and the body (JSON or text).
@@ -701,7 +664,10 @@ async fn client_chosen_ids_cannot_probe_other_universities() {
         Method::POST,
         "/credentials/issue",
         Some(RWTH),
-        Some(&issue("rwth", format!("{BASE}/universities/rwth/credentials/1"))),
+        Some(&issue(
+            "rwth",
+            format!("{BASE}/universities/rwth/credentials/1"),
+        )),
     )
     .await;
     assert_eq!(status, 201, "{body}");

@@ -22,31 +22,15 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-use issuer::config::Config;
-use issuer::server::{start, Overrides, RunningServer};
+use issuer::server::RunningServer;
 use serde_json::{json, Value};
-
-const ETH: &str = "test-token-eth";
+use support::ETH;
 
 async fn server(tag: &str) -> RunningServer {
-    let dir = std::env::temp_dir().join(format!(
-        "issuer-hostile-json-{tag}-{}",
-        uuid::Uuid::new_v4()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("tokens.toml"), format!("eth = \"{ETH}\"\n")).unwrap();
-    let config = Config {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        database_url: support::fresh_database(false, &dir.join("db/issuer.sqlite")).await,
-        public_base_url: "http://issuer.test".into(),
-        keys_dir: support::repo().join("keys.example"),
-        universities_file: support::repo().join("keys.example/universities.toml"),
-        tokens_file: Some(dir.join("tokens.toml")),
-        ..Config::default()
-    };
-    start(config, Overrides::default())
-        .await
-        .expect("server starts")
+    let dir = support::token_dir(&format!("issuer-hostile-json-{tag}"), &[("eth", ETH)], &[]);
+    let url = support::fresh_database(false, &dir.join("db/issuer.sqlite")).await;
+    let config = support::config(&url, &dir.join("tokens.toml"));
+    support::start_server(config).await
 }
 
 /// `value`'s compact JSON text with `"name": forged` inserted as its first member.

@@ -23,10 +23,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use issuer::config::Config;
-use issuer::server::{start, Overrides, RunningServer};
+use issuer::server::RunningServer;
 use serde_json::{json, Value};
+use support::{eth_award, ETH};
 
-const ETH: &str = "test-token-eth";
 const MB: usize = 1024 * 1024;
 
 struct Env {
@@ -41,9 +41,7 @@ impl Drop for Env {
 }
 
 async fn env() -> Env {
-    let dir = std::env::temp_dir().join(format!("issuer-hostile-limits-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("tokens.toml"), format!("eth = \"{ETH}\"\n")).unwrap();
+    let dir = support::token_dir("issuer-hostile-limits", &[("eth", ETH)], &[]);
     let url = support::fresh_database(false, &dir.join("db/issuer.sqlite")).await;
     Env { dir, url }
 }
@@ -58,9 +56,7 @@ fn config(e: &Env) -> Config {
 }
 
 async fn server(e: &Env) -> RunningServer {
-    start(config(e), Overrides::default())
-        .await
-        .expect("server starts")
+    support::start_server(config(e)).await
 }
 
 fn client() -> reqwest::Client {
@@ -68,11 +64,6 @@ fn client() -> reqwest::Client {
         .timeout(Duration::from_secs(60))
         .build()
         .unwrap()
-}
-
-/// ETH's example award with its display images (nothing is rendered at issuance).
-fn eth_award() -> Value {
-    support::award_with_images("micro-credential-professional.json")
 }
 
 /// POSTs `body` as JSON; the time is the exchange's (the body is serialised before).
@@ -356,7 +347,7 @@ async fn a_vc_api_body_over_the_body_limit_is_413() {
     let e = env().await;
     let mut c = config(&e);
     c.limits.max_body_bytes = MB;
-    let s = start(c, Overrides::default()).await.unwrap();
+    let s = support::start_server(c).await;
     let big = json!({"credential": {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiableCredential"],

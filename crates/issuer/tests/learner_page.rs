@@ -28,39 +28,20 @@ use std::process::Command;
 
 use base64::Engine as _;
 use issuer::config::Config;
-use issuer::server::{start, Overrides, RunningServer};
+use issuer::server::RunningServer;
 use serde_json::{json, Value};
+use support::{stop, Db, ETH};
 
-const BASE: &str = "http://issuer.test";
 const VERIFIER: &str = "https://verify.example/";
 const TUB: &str = "test-token-tub";
-const ETH: &str = "test-token-eth";
-
-#[derive(Clone, Copy, Debug)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
 
 /// A fresh database (SQLite file or new PostgreSQL database) and token file.
 async fn config(db: Db) -> Config {
-    let dir = std::env::temp_dir().join(format!("issuer-learner-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("tokens.toml"),
-        format!("tub = \"{TUB}\"\neth = \"{ETH}\"\n"),
-    )
-    .unwrap();
-    let url = support::fresh_database(matches!(db, Db::Postgres), &dir.join("issuer.sqlite")).await;
+    let dir = support::token_dir("issuer-learner", &[("tub", TUB), ("eth", ETH)], &[]);
+    let url = support::fresh_database(db.is_postgres(), &dir.join("issuer.sqlite")).await;
     Config {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        database_url: url,
-        public_base_url: BASE.into(),
         verifier_url: VERIFIER.into(),
-        keys_dir: support::repo().join("keys.example"),
-        universities_file: support::repo().join("keys.example/universities.toml"),
-        tokens_file: Some(dir.join("tokens.toml")),
-        ..Config::default()
+        ..support::config(&url, &dir.join("tokens.toml"))
     }
 }
 
@@ -73,17 +54,7 @@ async fn server(db: Db) -> (RunningServer, PathBuf) {
         .and_then(|t| t.parent())
         .unwrap()
         .to_owned();
-    (
-        start(config, Overrides::default())
-            .await
-            .expect("server starts"),
-        dir,
-    )
-}
-
-async fn stop((s, dir): (RunningServer, PathBuf)) {
-    s.shutdown().await.unwrap();
-    let _ = std::fs::remove_dir_all(dir);
+    support::serve(config, dir).await
 }
 
 fn example(file: &str) -> Value {

@@ -17,64 +17,20 @@ mod support;
 
 use std::collections::{BTreeSet, HashSet};
 
-use issuer::config::Config;
 use issuer::server::{start, Overrides};
 use serde_json::Value;
-
-const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+use service_kit::openapi_check::{concrete, operations, METHODS};
 
 fn document() -> Value {
     serde_json::to_value(issuer::http::openapi_document()).unwrap()
 }
 
-/// `(METHOD, path)` of every documented operation.
-fn operations(doc: &Value) -> Vec<(String, String)> {
-    let mut ops = Vec::new();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for m in METHODS {
-            if item.get(m).is_some() {
-                ops.push((m.to_uppercase(), path.clone()));
-            }
-        }
-    }
-    ops
-}
-
-/// The path with each `{param}` replaced by `x`.
-fn concrete(path: &str) -> String {
-    let mut out = String::new();
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push('x');
-            }
-            '}' => in_param = false,
-            _ if !in_param => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_documented_route_is_served_and_the_served_document_is_the_generated_one() {
-    let dir = std::env::temp_dir().join(format!("issuer-openapi-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("tokens.toml"), "eth = \"test-token-eth\"\n").unwrap();
+    let dir = support::token_dir("issuer-openapi", &[("eth", support::ETH)], &[]);
     let url = support::fresh_database(false, &dir.join("db/issuer.sqlite")).await;
-    let config = Config {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        database_url: url,
-        public_base_url: "http://issuer.test".into(),
-        keys_dir: support::repo().join("keys.example"),
-        universities_file: support::repo().join("keys.example/universities.toml"),
-        tokens_file: Some(dir.join("tokens.toml")),
-        ..Config::default()
-    };
+    let mut config = support::config(&url, &dir.join("tokens.toml"));
     // The probes below are many requests from one address: no per-client limit in this test.
-    let mut config = config;
     config.limits.public_rate_limit.per_second = 0.0;
     let s = start(config, Overrides::default()).await.unwrap();
     let client = reqwest::Client::new();
@@ -174,34 +130,8 @@ async fn every_documented_route_is_served_and_the_served_document_is_the_generat
 /// (`Node { paths: {RouteId(0): "/healthz", ...} }`), then the fallback router (`/` and axum's
 /// private catch-all, not routes of the API).
 fn routed_paths(debug: &str) -> BTreeSet<String> {
-    let start = debug
-        .find("path_router:")
-        .and_then(|i| {
-            debug[i..]
-                .find("paths: {")
-                .map(|j| i + j + "paths: {".len())
-        })
+    let paths = service_kit::openapi_check::routed_paths(debug)
         .unwrap_or_else(|| panic!("no path router in the router's Debug form: {debug}"));
-    let rest = &debug[start..];
-    // The map ends at the first `}` outside a string (path templates contain braces).
-    let mut in_str = false;
-    let mut end = rest.len();
-    for (k, c) in rest.char_indices() {
-        match c {
-            '"' => in_str = !in_str,
-            '}' if !in_str => {
-                end = k;
-                break;
-            }
-            _ => {}
-        }
-    }
-    let paths: BTreeSet<String> = rest[..end]
-        .split('"')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect();
     assert!(
         paths.len() > 10,
         "route paths found in the router's Debug form: {paths:?}"

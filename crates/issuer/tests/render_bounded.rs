@@ -24,41 +24,20 @@ mod support;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use elm_model::{build, parse_award, BuildOptions, DisplayImage, MediaType};
+use elm_model::{build, parse_award, BuildOptions, DisplayImage};
 use issuer::config::Config;
-use issuer::server::{start, Overrides, RunningServer};
+use issuer::server::RunningServer;
 use issuer::store::{AuditEntry, NewCredential};
 use serde_json::Value;
+use support::{stop, BASE, ETH};
 use tokio::io::AsyncWriteExt;
 
-const BASE: &str = "http://issuer.test";
-const ETH: &str = "test-token-eth";
-
 async fn server(tune: impl FnOnce(&mut Config)) -> (RunningServer, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("issuer-render-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("tokens.toml"), format!("eth = \"{ETH}\"\n")).unwrap();
-    let mut config = Config {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        database_url: support::fresh_database(false, &dir.join("issuer.sqlite")).await,
-        public_base_url: BASE.into(),
-        keys_dir: support::repo().join("keys.example"),
-        universities_file: support::repo().join("keys.example/universities.toml"),
-        tokens_file: Some(dir.join("tokens.toml")),
-        ..Config::default()
-    };
+    let dir = support::token_dir("issuer-render", &[("eth", ETH)], &[]);
+    let url = support::fresh_database(false, &dir.join("issuer.sqlite")).await;
+    let mut config = support::config(&url, &dir.join("tokens.toml"));
     tune(&mut config);
-    (
-        start(config, Overrides::default())
-            .await
-            .expect("server starts"),
-        dir,
-    )
-}
-
-async fn stop((s, dir): (RunningServer, PathBuf)) {
-    s.shutdown().await.unwrap();
-    let _ = std::fs::remove_dir_all(dir);
+    support::serve(config, dir).await
 }
 
 /// The unsigned credential of the example award `name`, after `edit` (placeholders are replaced
@@ -79,16 +58,7 @@ fn credential(
         )
         .unwrap(),
     );
-    let images: Vec<DisplayImage> = award
-        .display
-        .images
-        .iter()
-        .map(|r| DisplayImage {
-            language: r.language.clone(),
-            media_type: MediaType::Png,
-            bytes: vec![0; 16],
-        })
-        .collect();
+    let images = DisplayImage::placeholders(&award, 16);
     let built = build(
         &award,
         &unis,
@@ -140,6 +110,18 @@ async fn store(s: &RunningServer, credential: &str, token: &str) {
         detail: None,
     };
     s.app.store().insert_issued(&c, &[], &audit).await.unwrap();
+}
+
+/// The professional micro-credential (a new id) whose learner is named `name` (any length: the
+/// name is put in after the award is built, JSON-escaped).
+fn named_credential(name: &str) -> String {
+    let escaped = serde_json::to_string(name).unwrap();
+    credential(
+        "micro-credential-professional.json",
+        &new_id(),
+        |a| a.learner.given_names = "XNAMEX".into(),
+        &[("XNAMEX", escaped.trim_matches('"'))],
+    )
 }
 
 fn new_id() -> String {
@@ -242,13 +224,7 @@ async fn over_budget_credentials_answer_422_and_the_service_stays_up() {
     let s = &srv.0;
     let http = reqwest::Client::new();
     // A 2 MB learner name (the issue's crash: "memory allocation of 268435456 bytes failed").
-    let name = "Ab".repeat(1024 * 1024);
-    let big = credential(
-        "micro-credential-professional.json",
-        &new_id(),
-        |a| a.learner.given_names = "XNAMEX".into(),
-        &[("XNAMEX", &name)],
-    );
+    let big = named_credential(&"Ab".repeat(1024 * 1024));
     store(s, &big, "big-name-token-0123456789").await;
     for format in ["pdf", "png"] {
         let t = Instant::now();
@@ -297,16 +273,7 @@ async fn over_budget_credentials_answer_422_and_the_service_stays_up() {
     let srv = server(|c| c.render.max_pages = 5).await;
     let s = &srv.0;
     let http = reqwest::Client::new();
-    let text = long_text(200_000);
-    let long = credential(
-        "micro-credential-professional.json",
-        &new_id(),
-        |a| a.learner.given_names = "XNAMEX".into(),
-        &[(
-            "XNAMEX",
-            serde_json::to_string(&text).unwrap().trim_matches('"'),
-        )],
-    );
+    let long = named_credential(&long_text(200_000));
     store(s, &long, "many-pages-token-0123456789").await;
     let r = http
         .get(format!(
@@ -352,16 +319,7 @@ async fn a_render_cancelled_by_client_disconnect_stops_within_one_second() {
     let s = &srv.0;
     // A 4 MB learner name, shown in full in the supplement: about 1,500 dense pages, many seconds
     // of PDF conversion.
-    let text = long_text(4_000_000);
-    let slow = credential(
-        "micro-credential-professional.json",
-        &new_id(),
-        |a| a.learner.given_names = "XNAMEX".into(),
-        &[(
-            "XNAMEX",
-            serde_json::to_string(&text).unwrap().trim_matches('"'),
-        )],
-    );
+    let slow = named_credential(&long_text(4_000_000));
     store(s, &slow, "slow-token-0123456789").await;
     store(
         s,

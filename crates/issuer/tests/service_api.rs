@@ -19,19 +19,10 @@ use std::path::PathBuf;
 use base64::Engine as _;
 use issuer::config::Config;
 use issuer::domain::status_list::Bitstring;
-use issuer::server::{start, Overrides, RunningServer};
+use issuer::server::RunningServer;
 use serde_json::{json, Value};
 use sqlx::Connection as _;
-
-const BASE: &str = "http://issuer.test";
-const ETH: &str = "test-token-eth";
-const RWTH: &str = "test-token-rwth";
-
-#[derive(Clone, Copy, Debug)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
+use support::{eth_award, vc2, Db, BASE, ETH, RWTH};
 
 struct Env {
     dir: PathBuf,
@@ -41,15 +32,8 @@ struct Env {
 /// A fresh database (a new SQLite file, or a new PostgreSQL database) and tokens; the demo keys of
 /// `keys.example/`.
 async fn env(db: Db) -> Env {
-    let dir = std::env::temp_dir().join(format!("issuer-test-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("tokens.toml"),
-        format!("eth = \"{ETH}\"\nrwth = \"{RWTH}\"\n"),
-    )
-    .unwrap();
-    let url =
-        support::fresh_database(matches!(db, Db::Postgres), &dir.join("db/issuer.sqlite")).await;
+    let dir = support::token_dir("issuer-test", &[("eth", ETH), ("rwth", RWTH)], &[]);
+    let url = support::fresh_database(db.is_postgres(), &dir.join("db/issuer.sqlite")).await;
     Env { dir, url }
 }
 
@@ -71,32 +55,11 @@ fn config(e: &Env) -> Config {
 }
 
 async fn server(e: &Env) -> RunningServer {
-    start(config(e), Overrides::default())
-        .await
-        .expect("server starts")
+    support::start_server(config(e)).await
 }
 
 fn client() -> reqwest::Client {
     reqwest::Client::new()
-}
-
-/// An example award with its display images.
-fn award(file: &str) -> Value {
-    support::award_with_images(file)
-}
-
-fn eth_award() -> Value {
-    award("micro-credential-professional.json")
-}
-
-/// A VC 2.0 credential by ETH (a VC-API issue request names its issuer: VC Data Model 2.0 §4.7).
-fn vc2() -> Value {
-    json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "type": ["VerifiableCredential"],
-        "issuer": "did:web:issuer.test:universities:eth",
-        "credentialSubject": {"id": "did:example:learner"}
-    })
 }
 
 async fn post(
@@ -146,18 +109,7 @@ fn entries(vc: &Value) -> Vec<Value> {
     }
 }
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Db::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Db::Postgres).await } )*
-        }
-    };
-}
-
-both_backends!(
+support::both_backends!(
     issue_with_token,
     award_with_token_and_share_link,
     wrong_university_token_is_forbidden,
@@ -872,7 +824,7 @@ async fn limits_give_problem_json(db: Db) {
     c.limits.max_batch_size = 2;
     c.limits.max_body_bytes = 64 * 1024;
     c.limits.rate_limit_per_minute = 6;
-    let s = start(c, Overrides::default()).await.unwrap();
+    let s = support::start_server(c).await;
     let res = client()
         .post(format!("{}/awards/batch", s.url()))
         .bearer_auth(ETH)

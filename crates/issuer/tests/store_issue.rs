@@ -38,6 +38,25 @@ async fn count(url: &str, table: &str) -> i64 {
     .get::<i64, _>("n")
 }
 
+/// An insert the store refuses: (credential id, share token hash, batch row key, status
+/// allocations, the duplicate the error names; `None`: any).
+type Refused<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    &'a [Allocation],
+    Option<&'a str>,
+);
+
+/// (credentials, status entries, audit entries) stored.
+async fn stored(url: &str) -> (i64, i64, i64) {
+    (
+        count(url, "credentials").await,
+        count(url, "status_entries").await,
+        count(url, "audit_log").await,
+    )
+}
+
 fn credential<'a>(id: &'a str, share: &'a str, batch_key: Option<&'a str>) -> NewCredential<'a> {
     NewCredential {
         id,
@@ -137,14 +156,7 @@ async fn allocate_and_insert(postgres: bool) {
         )
         .await
         .unwrap();
-    assert_eq!(
-        (
-            count(&url, "credentials").await,
-            count(&url, "status_entries").await,
-            count(&url, "audit_log").await
-        ),
-        (1, 2, 1)
-    );
+    assert_eq!(stored(&url).await, (1, 2, 1));
     // Taken index: nothing of the second credential is stored, not even its row or audit entry.
     let reused = [
         first[0].clone(),
@@ -153,65 +165,39 @@ async fn allocate_and_insert(postgres: bool) {
             index: one[0].index,
         },
     ];
-    let e = store
-        .insert_issued(
-            &credential("urn:b", "share-b", None),
-            &reused,
-            &audit("urn:b"),
-        )
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&e, StoreError::Duplicate(what) if what == "status index"),
-        "{e:?}"
-    );
-    // Taken batch row key, then taken id: the same.
+    // Then a taken batch row key, then a taken id: the same.
     let fresh = store
         .allocate_indices("eth", &StatusPurpose::ALL, Utc::now())
         .await
         .unwrap();
-    let e = store
-        .insert_issued(
-            &credential("urn:c", "share-c", Some("k#0")),
-            &fresh,
-            &audit("urn:c"),
-        )
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&e, StoreError::Duplicate(what) if what == "credential id"),
-        "{e:?}"
-    );
-    let e = store
-        .insert_issued(
-            &credential("urn:a", "share-d", None),
-            &fresh,
-            &audit("urn:a"),
-        )
-        .await
-        .unwrap_err();
-    assert!(matches!(&e, StoreError::Duplicate(_)), "{e:?}");
-    assert_eq!(
+    let refused: [Refused; 3] = [
+        ("urn:b", "share-b", None, &reused, Some("status index")),
         (
-            count(&url, "credentials").await,
-            count(&url, "status_entries").await,
-            count(&url, "audit_log").await
+            "urn:c",
+            "share-c",
+            Some("k#0"),
+            &fresh,
+            Some("credential id"),
         ),
-        (1, 2, 1)
-    );
+        ("urn:a", "share-d", None, &fresh, None),
+    ];
+    for (id, share, key, allocations, duplicate) in refused {
+        let e = store
+            .insert_issued(&credential(id, share, key), allocations, &audit(id))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, StoreError::Duplicate(what) if duplicate.is_none_or(|d| what == d)),
+            "{id}: {e:?}"
+        );
+    }
+    assert_eq!(stored(&url).await, (1, 2, 1));
     // Without status entries.
     store
         .insert_issued(&credential("urn:e", "share-e", None), &[], &audit("urn:e"))
         .await
         .unwrap();
-    assert_eq!(
-        (
-            count(&url, "credentials").await,
-            count(&url, "status_entries").await,
-            count(&url, "audit_log").await
-        ),
-        (2, 2, 2)
-    );
+    assert_eq!(stored(&url).await, (2, 2, 2));
     store.close().await;
 }
 

@@ -21,7 +21,8 @@
 //! Presentations (VC Data Model 2.0 §4.13) are signed and verified with the `authentication`
 //! purpose: [`ProofOptions::authentication`] writes `challenge` and `domain` into the proof, and
 //! [`VerifyOptions::authentication`] requires them (the `domain` as a string or an array, §2.1)
-//! and the presentation's `holder` as the controller of each method.
+//! and the presentation's `holder` as the controller of each method, which its DID document must
+//! list under `authentication` (a credential's, under `assertionMethod`: DID Core §5.3).
 //!
 //! Verification also accepts, without producing them, the legacy `Ed25519Signature2020` proof
 //! type and the `ecdsa-rdfc-2019` cryptosuite (P-256): the same signed bytes, another key type or
@@ -265,23 +266,29 @@ impl VerifyOptions {
     }
 }
 
-/// `proof.domain` as a list: a string is one domain, an array of strings several.
-fn domains_of(proof: &Map<String, Value>) -> Result<Vec<String>, ProofError> {
-    match proof.get("domain") {
+/// Proof member `name` as a list of strings: absent is none, a string is one, an array of
+/// strings several (`domain`, VC Data Integrity §2.1; `previousProof`, §2.1.2).
+fn strings_of(proof: &Map<String, Value>, name: &str) -> Result<Vec<String>, ProofError> {
+    match proof.get(name) {
         None => Ok(Vec::new()),
         Some(Value::String(s)) => Ok(vec![s.clone()]),
         Some(Value::Array(list)) => list
             .iter()
             .map(|v| {
                 v.as_str().map(str::to_string).ok_or_else(|| {
-                    ProofError::MalformedProof("domain entry is not a string".into())
+                    ProofError::MalformedProof(format!("{name} entry is not a string"))
                 })
             })
             .collect(),
-        Some(_) => Err(ProofError::MalformedProof(
-            "domain is neither a string nor an array".into(),
-        )),
+        Some(_) => Err(ProofError::MalformedProof(format!(
+            "{name} is neither a string nor an array"
+        ))),
     }
+}
+
+/// `proof.domain` as a list: a string is one domain, an array of strings several.
+fn domains_of(proof: &Map<String, Value>) -> Result<Vec<String>, ProofError> {
+    strings_of(proof, "domain")
 }
 
 /// The `challenge` and `domain` rules of `opts` for one proof (VC Data Integrity §2.1).
@@ -412,21 +419,7 @@ fn proofs_of(document: &Map<String, Value>) -> Vec<Value> {
 }
 
 fn previous_proof_ids(proof: &Map<String, Value>) -> Result<Vec<String>, ProofError> {
-    match proof.get("previousProof") {
-        None => Ok(Vec::new()),
-        Some(Value::String(s)) => Ok(vec![s.clone()]),
-        Some(Value::Array(list)) => list
-            .iter()
-            .map(|v| {
-                v.as_str().map(str::to_string).ok_or_else(|| {
-                    ProofError::MalformedProof("previousProof entry is not a string".into())
-                })
-            })
-            .collect(),
-        Some(_) => Err(ProofError::MalformedProof(
-            "previousProof is neither a string nor an array".into(),
-        )),
-    }
+    strings_of(proof, "previousProof")
 }
 
 /// The previous proofs a chained proof names (VC Data Integrity §4.3 step 5 / §4.5 step 2.3), as
@@ -722,6 +715,12 @@ pub fn verify_bytes(
 }
 
 /// Verifies every proof of `document` (proof sets and chains, §4.5) under `opts`.
+///
+/// Every proof is verified, a chained proof after the proofs its `previousProof` names (each of
+/// which must be in the set: [`ProofError::PreviousProofNotFound`]; a cycle is malformed). With
+/// [`VerifyOptions::require_issuer_controller`], at least one proof must be by the document's
+/// issuer (its method controlled by `issuer`); proofs by other parties (a co-signer, an endorsing
+/// alliance) must verify too and are returned, their `controller` naming who they are by.
 pub fn verify_with(
     document: &Value,
     resolver: &dyn KeyResolver,
@@ -732,118 +731,194 @@ pub fn verify_with(
     if all_proofs.is_empty() {
         return Err(ProofError::NoProof);
     }
-    let issuer = issuer_of(doc);
-    let context = doc.get("@context");
+    let order = chain_order(&all_proofs)?;
     // The canonical document of unchained proofs is the same for all of them: compute it once.
     let mut unchained_doc_hash: Option<[u8; 32]> = None;
-
     let mut verified = Vec::with_capacity(all_proofs.len());
-    for proof_value in &all_proofs {
-        let proof = proof_value
-            .as_object()
-            .ok_or_else(|| ProofError::MalformedProof("proof is not an object".into()))?;
-        let str_member = |name: &str| -> Result<&str, ProofError> {
-            proof
-                .get(name)
-                .and_then(Value::as_str)
-                .ok_or_else(|| ProofError::MalformedProof(format!("no string {name}")))
-        };
-        // eddsa-rdfc-2022, or the verification-only Ed25519Signature2020 / ecdsa-rdfc-2019.
-        let suite = crate::suites::Suite::of(proof)?;
-        let purpose = str_member("proofPurpose")?;
-        if purpose != opts.expected_proof_purpose {
-            return Err(ProofError::ProofPurposeMismatch {
-                expected: opts.expected_proof_purpose.clone(),
-                found: purpose.into(),
-            });
-        }
-        check_challenge_and_domain(proof, opts)?;
-        let method_id = str_member("verificationMethod")?;
-        let created = match proof.get("created") {
-            None => None,
-            Some(Value::String(s)) => {
-                DateTime::parse_from_rfc3339(s)
-                    .map_err(|e| ProofError::MalformedProof(format!("created {s:?}: {e}")))?;
-                Some(s.clone())
-            }
-            Some(_) => return Err(ProofError::MalformedProof("created is not a string".into())),
-        };
-        // A proof that states its own @context must agree with the document's (§3.3.2 step 3).
-        if let Some(pctx) = proof.get("@context") {
-            let doc_ctx: Vec<&Value> = match context {
-                Some(Value::Array(l)) => l.iter().collect(),
-                Some(v) => vec![v],
-                None => Vec::new(),
-            };
-            let proof_ctx: Vec<&Value> = match pctx {
-                Value::Array(l) => l.iter().collect(),
-                v => vec![v],
-            };
-            if !doc_ctx.starts_with(&proof_ctx) {
-                return Err(ProofError::MalformedProof(
-                    "proof @context does not match the document's".into(),
-                ));
-            }
-        }
-        let signature = decode_multibase_base58btc(str_member("proofValue")?)
-            .map_err(|e| ProofError::MalformedProofValue(e.to_string()))?;
-        suite.check_signature_len(&signature)?;
-        let previous = previous_proof_ids(proof)?;
-
-        let method = resolver
-            .resolve(method_id)
-            .map_err(|source| ProofError::KeyNotFound {
-                verification_method: method_id.into(),
-                source,
-            })?;
-        if opts.require_issuer_controller {
-            if let Some(issuer) = issuer {
-                if method.controller != issuer {
-                    return Err(ProofError::ControllerNotIssuer {
-                        verification_method: method_id.into(),
-                        controller: method.controller,
-                        issuer: issuer.into(),
-                    });
-                }
-            }
-        }
-        if let Some(holder) = &opts.expected_holder {
-            if &method.controller != holder {
-                return Err(ProofError::ControllerNotHolder {
-                    verification_method: method_id.into(),
-                    controller: method.controller,
-                    holder: holder.clone(),
+    for i in order {
+        let proof_value = all_proofs
+            .get(i)
+            .ok_or_else(|| ProofError::MalformedProof("proof index out of range".into()))?;
+        verified.push(verify_one(
+            doc,
+            proof_value,
+            &all_proofs,
+            resolver,
+            opts,
+            &mut unchained_doc_hash,
+        )?);
+    }
+    if opts.require_issuer_controller {
+        if let Some(issuer) = issuer_of(doc) {
+            if !verified.iter().any(|p| p.controller == issuer) {
+                let first = verified.first().ok_or(ProofError::NoProof)?;
+                return Err(ProofError::ControllerNotIssuer {
+                    verification_method: first.verification_method.clone(),
+                    controller: first.controller.clone(),
+                    issuer: issuer.into(),
                 });
             }
         }
-        suite.check_key(&method.public_key)?;
-
-        let config = proof_configuration(proof, context);
-        let config_digest = config_hash(&config)?;
-        let doc_hash: [u8; 32] = match chained_proofs(&all_proofs, &previous)? {
-            None => match unchained_doc_hash {
-                Some(h) => h,
-                None => {
-                    let h = covered_document_hash(doc, None, None)?;
-                    unchained_doc_hash = Some(h);
-                    h
-                }
-            },
-            Some(chained) => covered_document_hash(doc, None, Some(&chained))?,
-        };
-        let mut data = [0u8; 64];
-        data[..32].copy_from_slice(&config_digest);
-        data[32..].copy_from_slice(&doc_hash);
-        suite.verify_signature(&method.public_key, &data, &signature, method_id)?;
-        verified.push(VerifiedProof {
-            id: proof.get("id").and_then(Value::as_str).map(str::to_string),
-            verification_method: method_id.into(),
-            controller: method.controller,
-            created,
-            proof_purpose: purpose.into(),
-            previous_proof: previous,
-            suite,
-        });
     }
     Ok(verified)
+}
+
+/// The order proofs are verified in (VC Data Integrity §4.5 step 2): document order, except that
+/// a proof comes after every proof its `previousProof` names. Errors: an id naming no proof of the
+/// set, a `previousProof` that is not a string or a list of strings, a cycle.
+fn chain_order(all_proofs: &[Value]) -> Result<Vec<usize>, ProofError> {
+    use std::collections::{HashMap, VecDeque};
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in all_proofs.iter().enumerate() {
+        if let Some(id) = p.get("id").and_then(Value::as_str) {
+            by_id.entry(id).or_insert(i);
+        }
+    }
+    let n = all_proofs.len();
+    let mut waiting_on = vec![0usize; n];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, p) in all_proofs.iter().enumerate() {
+        let Some(map) = p.as_object() else { continue };
+        for prev in previous_proof_ids(map)? {
+            let j = *by_id
+                .get(prev.as_str())
+                .ok_or_else(|| ProofError::PreviousProofNotFound(prev.clone()))?;
+            if let (Some(w), Some(d)) = (waiting_on.get_mut(i), dependents.get_mut(j)) {
+                *w += 1;
+                d.push(i);
+            }
+        }
+    }
+    let mut ready: VecDeque<usize> = (0..n).filter(|&i| waiting_on.get(i) == Some(&0)).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(i) = ready.pop_front() {
+        order.push(i);
+        for &d in dependents.get(i).map(Vec::as_slice).unwrap_or_default() {
+            if let Some(w) = waiting_on.get_mut(d) {
+                *w = w.saturating_sub(1);
+                if *w == 0 {
+                    ready.push_back(d);
+                }
+            }
+        }
+    }
+    if order.len() < n {
+        return Err(ProofError::MalformedProof(
+            "previousProof: the proofs' previousProof references form a cycle".into(),
+        ));
+    }
+    Ok(order)
+}
+
+/// Verifies one proof of a set (§4.4): suite, purpose, challenge and domain, method resolution,
+/// holder binding, and the signature over the document carrying the proofs it chains to.
+fn verify_one(
+    doc: &Map<String, Value>,
+    proof_value: &Value,
+    all_proofs: &[Value],
+    resolver: &dyn KeyResolver,
+    opts: &VerifyOptions,
+    unchained_doc_hash: &mut Option<[u8; 32]>,
+) -> Result<VerifiedProof, ProofError> {
+    let context = doc.get("@context");
+    let proof = proof_value
+        .as_object()
+        .ok_or_else(|| ProofError::MalformedProof("proof is not an object".into()))?;
+    let str_member = |name: &str| -> Result<&str, ProofError> {
+        proof
+            .get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| ProofError::MalformedProof(format!("no string {name}")))
+    };
+    // eddsa-rdfc-2022, or the verification-only Ed25519Signature2020 / ecdsa-rdfc-2019.
+    let suite = crate::suites::Suite::of(proof)?;
+    let purpose = str_member("proofPurpose")?;
+    if purpose != opts.expected_proof_purpose {
+        return Err(ProofError::ProofPurposeMismatch {
+            expected: opts.expected_proof_purpose.clone(),
+            found: purpose.into(),
+        });
+    }
+    check_challenge_and_domain(proof, opts)?;
+    let method_id = str_member("verificationMethod")?;
+    let created = match proof.get("created") {
+        None => None,
+        Some(Value::String(s)) => {
+            DateTime::parse_from_rfc3339(s)
+                .map_err(|e| ProofError::MalformedProof(format!("created {s:?}: {e}")))?;
+            Some(s.clone())
+        }
+        Some(_) => return Err(ProofError::MalformedProof("created is not a string".into())),
+    };
+    // A proof that states its own @context must agree with the document's (§3.3.2 step 3).
+    if let Some(pctx) = proof.get("@context") {
+        let doc_ctx: Vec<&Value> = match context {
+            Some(Value::Array(l)) => l.iter().collect(),
+            Some(v) => vec![v],
+            None => Vec::new(),
+        };
+        let proof_ctx: Vec<&Value> = match pctx {
+            Value::Array(l) => l.iter().collect(),
+            v => vec![v],
+        };
+        if !doc_ctx.starts_with(&proof_ctx) {
+            return Err(ProofError::MalformedProof(
+                "proof @context does not match the document's".into(),
+            ));
+        }
+    }
+    let signature = decode_multibase_base58btc(str_member("proofValue")?)
+        .map_err(|e| ProofError::MalformedProofValue(e.to_string()))?;
+    suite.check_signature_len(&signature)?;
+    let previous = previous_proof_ids(proof)?;
+
+    // The relationship the purpose needs in the controller's DID document (DID Core §5.3).
+    let relationship = if purpose == AUTHENTICATION {
+        AUTHENTICATION
+    } else {
+        ASSERTION_METHOD
+    };
+    let method = resolver
+        .resolve_for(method_id, relationship)
+        .map_err(|source| ProofError::KeyNotFound {
+            verification_method: method_id.into(),
+            source,
+        })?;
+    if let Some(holder) = &opts.expected_holder {
+        if &method.controller != holder {
+            return Err(ProofError::ControllerNotHolder {
+                verification_method: method_id.into(),
+                controller: method.controller,
+                holder: holder.clone(),
+            });
+        }
+    }
+    suite.check_key(&method.public_key)?;
+
+    let config = proof_configuration(proof, context);
+    let config_digest = config_hash(&config)?;
+    let doc_hash: [u8; 32] = match chained_proofs(all_proofs, &previous)? {
+        None => match *unchained_doc_hash {
+            Some(h) => h,
+            None => {
+                let h = covered_document_hash(doc, None, None)?;
+                *unchained_doc_hash = Some(h);
+                h
+            }
+        },
+        Some(chained) => covered_document_hash(doc, None, Some(&chained))?,
+    };
+    let mut data = [0u8; 64];
+    data[..32].copy_from_slice(&config_digest);
+    data[32..].copy_from_slice(&doc_hash);
+    suite.verify_signature(&method.public_key, &data, &signature, method_id)?;
+    Ok(VerifiedProof {
+        id: proof.get("id").and_then(Value::as_str).map(str::to_string),
+        verification_method: method_id.into(),
+        controller: method.controller,
+        created,
+        proof_purpose: purpose.into(),
+        previous_proof: previous,
+        suite,
+    })
 }

@@ -94,6 +94,18 @@ pub struct VerificationMethod {
 pub trait KeyResolver: Send + Sync {
     /// Resolves `verification_method` (an absolute DID URL) for assertions.
     fn resolve(&self, verification_method: &str) -> Result<VerificationMethod, ResolveError>;
+
+    /// Resolves `verification_method` for `relationship` (`assertionMethod` for credentials,
+    /// `authentication` for presentations: DID Core §5.3). The default is [`Self::resolve`], for
+    /// resolvers whose keys serve every relationship (did:key, fixed test keys).
+    fn resolve_for(
+        &self,
+        verification_method: &str,
+        relationship: &'static str,
+    ) -> Result<VerificationMethod, ResolveError> {
+        let _ = relationship;
+        self.resolve(verification_method)
+    }
 }
 
 /// `did:key:` + Multikey of an Ed25519 key.
@@ -288,6 +300,7 @@ pub struct StaticDidResolver {
 struct StaticDocument {
     methods: HashMap<String, VerificationMethod>,
     assertion: Vec<String>,
+    authentication: Vec<String>,
 }
 
 impl StaticDidResolver {
@@ -362,25 +375,38 @@ impl StaticDidResolver {
                 parse_method(m)?;
             }
         }
-        let mut assertion = Vec::new();
-        if let Some(list) = document.get("assertionMethod") {
+        // The methods of a verification relationship: references or embedded methods.
+        let mut relationship = |name: &str| -> Result<Vec<String>, DidError> {
+            let mut ids = Vec::new();
+            let Some(list) = document.get(name) else {
+                return Ok(ids);
+            };
             for entry in list
                 .as_array()
-                .ok_or_else(|| bad("assertionMethod is not an array"))?
+                .ok_or_else(|| bad(&format!("{name} is not an array")))?
             {
                 match entry {
-                    Value::String(s) => assertion.push(absolute(s)),
-                    Value::Object(_) => assertion.push(parse_method(entry)?),
+                    Value::String(s) => ids.push(absolute(s)),
+                    Value::Object(_) => ids.push(parse_method(entry)?),
                     _ => {
-                        return Err(bad(
-                            "assertionMethod entry is neither a string nor an object",
-                        ))
+                        return Err(bad(&format!(
+                            "{name} entry is neither a string nor an object"
+                        )))
                     }
                 }
             }
-        }
-        self.documents
-            .insert(did.to_string(), StaticDocument { methods, assertion });
+            Ok(ids)
+        };
+        let assertion = relationship("assertionMethod")?;
+        let authentication = relationship("authentication")?;
+        self.documents.insert(
+            did.to_string(),
+            StaticDocument {
+                methods,
+                assertion,
+                authentication,
+            },
+        );
         Ok(())
     }
 
@@ -393,6 +419,14 @@ impl StaticDidResolver {
 
 impl KeyResolver for StaticDidResolver {
     fn resolve(&self, verification_method: &str) -> Result<VerificationMethod, ResolveError> {
+        self.resolve_for(verification_method, "assertionMethod")
+    }
+
+    fn resolve_for(
+        &self,
+        verification_method: &str,
+        relationship: &'static str,
+    ) -> Result<VerificationMethod, ResolveError> {
         let did = verification_method
             .split('#')
             .next()
@@ -412,10 +446,14 @@ impl KeyResolver for StaticDidResolver {
             .methods
             .get(verification_method)
             .ok_or_else(|| ResolveError::KeyNotFound(verification_method.to_string()))?;
-        if !doc.assertion.iter().any(|a| a == verification_method) {
+        let listed = match relationship {
+            "authentication" => &doc.authentication,
+            _ => &doc.assertion,
+        };
+        if !listed.iter().any(|a| a == verification_method) {
             return Err(ResolveError::NotAuthorized {
                 method: verification_method.into(),
-                relationship: "assertionMethod",
+                relationship,
             });
         }
         Ok(method.clone())

@@ -51,6 +51,12 @@
 //! chain_file = "seal.chain.pem"
 //! ```
 //!
+//! did:key (W3C did:key v0.7, Ed25519 `Multikey`): `did_key = true` at the top of `keys.toml`
+//! makes the university sign ALSO as `did:key:z6Mk...`, derived from its CURRENT Ed25519 key (no
+//! second key to keep: the same private key signs under the did:key verification method
+//! `did:key:z6Mk...#z6Mk...`). A rotation therefore changes the did:key; the trust registry lists
+//! it next to the did:web ([`UniversityKeys::did_key`], [`UniversityKeys::did_key_signer`]).
+//!
 //! Key rotation (DID Core §5.2 / did:web): every listed Ed25519 key goes into the university's DID
 //! document as a `Multikey` in `assertionMethod`, so proofs made before a rotation keep verifying;
 //! only the `current` key signs. Removing a key from `keys.toml` revokes it for verification too.
@@ -124,6 +130,9 @@ pub enum KeyStoreError {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct KeysToml {
+    /// Also sign as the did:key of the current Ed25519 key.
+    #[serde(default)]
+    did_key: bool,
     pkcs11: Option<Pkcs11Table>,
     #[serde(default)]
     ed25519: Vec<Ed25519Entry>,
@@ -263,6 +272,30 @@ pub struct UniversityKeys {
     pub keys: Vec<UniversityKey>,
     /// The seal, if configured.
     pub seal: Option<SealKey>,
+    /// Its did:key (`did_key = true` in `keys.toml`): the current Ed25519 key's.
+    pub did_key: Option<String>,
+}
+
+/// A signer under another key id: the current Ed25519 key as its did:key verification method.
+#[derive(Debug)]
+struct RenamedSigner {
+    inner: std::sync::Arc<dyn Signer>,
+    key_id: String,
+}
+
+impl Signer for RenamedSigner {
+    fn algorithm(&self) -> Algorithm {
+        self.inner.algorithm()
+    }
+    fn key_id(&self) -> &str {
+        &self.key_id
+    }
+    fn public_key(&self) -> crate::keys::PublicKey {
+        self.inner.public_key()
+    }
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, crate::signer::SignError> {
+        self.inner.sign(message)
+    }
 }
 
 impl UniversityKeys {
@@ -296,6 +329,36 @@ impl UniversityKeys {
                 .seal
                 .as_ref()
                 .is_some_and(|s| s.backend == KeyBackend::File)
+    }
+
+    /// The signer of the did:key (the current key under `did:key:z...#z...`), when `did_key = true`.
+    pub fn did_key_signer(&self) -> Option<std::sync::Arc<dyn Signer>> {
+        let did_key = self.did_key.as_deref()?;
+        let key = self.keys.iter().find(|k| k.current)?;
+        let method = crate::did::did_key_verification_method(did_key).ok()?;
+        Some(std::sync::Arc::new(RenamedSigner {
+            inner: key.signer.clone(),
+            key_id: method,
+        }))
+    }
+
+    /// The did:key's DID document (one `Multikey` method, fragment = the multikey), when
+    /// `did_key = true`: what a trust registry lists next to the did:web document.
+    pub fn did_key_document(&self) -> Option<Result<Value, DidError>> {
+        let did_key = self.did_key.as_deref()?;
+        let key = self.keys.iter().find(|k| k.current)?;
+        let public = key.signer.public_key();
+        Some(
+            public
+                .to_multikey()
+                .map_err(DidError::from)
+                .and_then(|mk| build_did_document(did_key, &[(mk, public)])),
+        )
+    }
+
+    /// Whether `did` is this university's did:web or (when configured) its did:key.
+    pub fn is_own_did(&self, did: &str) -> bool {
+        did == self.did() || self.did_key.as_deref() == Some(did)
     }
 
     /// The DID document listing every key (rotated ones included).
@@ -601,11 +664,24 @@ impl KeyStore {
             None => None,
             Some(seal) => Some(load_seal(seal, dir, &toml_path, token.as_ref())?),
         };
+        let did_key = if config.did_key {
+            let current = keys
+                .iter()
+                .find(|k| k.current)
+                .ok_or_else(|| cfg_err("did_key = true needs a current [[ed25519]] key".into()))?;
+            Some(
+                crate::did::did_key_from_public_key(&current.signer.public_key())
+                    .map_err(|e| cfg_err(format!("did_key: {e}")))?,
+            )
+        } else {
+            None
+        };
         Ok(UniversityKeys {
             id: id.to_string(),
             did_web,
             keys,
             seal,
+            did_key,
         })
     }
 

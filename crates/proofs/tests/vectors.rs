@@ -14,19 +14,10 @@ mod common;
 
 use chrono::{DateTime, Utc};
 use common::*;
-use proofs::data_integrity::{self, ProofOptions, VerifyOptions};
+use proofs::data_integrity::{self, ProofOptions};
 use proofs::did::DidKeyResolver;
 use proofs::signer::Ed25519Signer;
 use serde_json::Value;
-
-fn lenient() -> VerifyOptions {
-    // The vectors' issuer (https://vc.example/issuers/5678 or a P-256 did:key) is not the signing
-    // key's controller, so the issuer/controller policy is off for them.
-    VerifyOptions {
-        require_issuer_controller: false,
-        ..VerifyOptions::default()
-    }
-}
 
 fn options_from(config: &Value) -> ProofOptions {
     let created: DateTime<Utc> = DateTime::parse_from_rfc3339(config["created"].as_str().unwrap())

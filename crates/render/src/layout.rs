@@ -491,6 +491,22 @@ impl<'a> Pager<'a> {
         }
     }
 
+    /// A bulleted list `full` points wide, then a gap; `false` when the budget stopped it.
+    fn bullets(&mut self, items: &[String], full: f64) -> bool {
+        for item in items {
+            if self.halted() {
+                return false;
+            }
+            self.ensure(13.0);
+            self.cur
+                .text(MARGIN + 6.0, self.y, 9.5, false, INK, "start", "•");
+            self.lines(MARGIN + 16.0, full - 16.0, item, 9.5, false, INK);
+            self.y += 1.5;
+        }
+        self.y += 4.0;
+        true
+    }
+
     fn block(&mut self, b: &Block) {
         let full = PAGE_W - 2.0 * MARGIN;
         match b {
@@ -531,17 +547,9 @@ impl<'a> Pager<'a> {
                         self.cur.text(MARGIN, self.y, 9.5, true, BLUE, "start", cat);
                         self.y += 13.0;
                     }
-                    for item in items {
-                        if self.halted() {
-                            return;
-                        }
-                        self.ensure(13.0);
-                        self.cur
-                            .text(MARGIN + 6.0, self.y, 9.5, false, INK, "start", "•");
-                        self.lines(MARGIN + 16.0, full - 16.0, item, 9.5, false, INK);
-                        self.y += 1.5;
+                    if !self.bullets(items, full) {
+                        return;
                     }
-                    self.y += 4.0;
                 }
             }
             Block::Text(paras) => {
@@ -577,17 +585,7 @@ impl<'a> Pager<'a> {
                 self.y += 4.0;
             }
             Block::List(items) => {
-                for item in items {
-                    if self.halted() {
-                        return;
-                    }
-                    self.ensure(13.0);
-                    self.cur
-                        .text(MARGIN + 6.0, self.y, 9.5, false, INK, "start", "•");
-                    self.lines(MARGIN + 16.0, full - 16.0, item, 9.5, false, INK);
-                    self.y += 1.5;
-                }
-                self.y += 4.0;
+                self.bullets(items, full);
             }
         }
     }

@@ -36,7 +36,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use elm_model::view::CredentialView;
-use elm_model::{build, parse_award, BuildOptions, DisplayImage, MediaType};
+use elm_model::{build, parse_award, BuildOptions, DisplayImage};
 use render::RenderOptions;
 use support::*;
 
@@ -126,16 +126,7 @@ fn the_largest_valid_award_renders_pdf_and_png_within_two_seconds_and_200_mb() {
         let mut award = parse_award(&text).unwrap();
         elm_model::limits::fill::fill_to_limits(&mut award);
         // A stored credential carries its rendered page images; their bytes are not rendered.
-        let images: Vec<DisplayImage> = award
-            .display
-            .images
-            .iter()
-            .map(|r| DisplayImage {
-                language: r.language.clone(),
-                media_type: MediaType::Png,
-                bytes: vec![0; 16],
-            })
-            .collect();
+        let images = DisplayImage::placeholders(&award, 16);
         let options = BuildOptions {
             credential_id: "urn:uuid:8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10".into(),
             issued: None,

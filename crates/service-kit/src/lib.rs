@@ -18,7 +18,8 @@
 //! - [`logging`]: structured logging set-up;
 //! - [`health`]: `GET /healthz` and the readiness answers;
 //! - [`accept`]: `Accept` media ranges with their quality (content negotiation);
-//! - `test_support` (feature `test-support`): the fixture HTTP server of the test suites.
+//! - `test_support` (feature `test-support`): the fixture HTTP server of the test suites;
+//!   `openapi_check` (same feature): what the services' OpenAPI tests share.
 
 pub mod accept;
 pub mod body;
@@ -29,6 +30,8 @@ pub mod health;
 pub mod layers;
 pub mod lifecycle;
 pub mod logging;
+#[cfg(any(test, feature = "test-support"))]
+pub mod openapi_check;
 pub mod problem;
 pub mod rate_limit;
 pub mod server;

@@ -62,14 +62,9 @@ pub(crate) struct SealHolder {
 
 impl SealHolder {
     fn describe(&self) -> String {
-        format!(
-            "{} ({})",
-            self.organisation
-                .as_deref()
-                .unwrap_or("an unnamed organisation"),
-            self.organisation_identifier
-                .as_deref()
-                .unwrap_or("no organisationIdentifier")
+        crate::report::seal_label(
+            self.organisation.as_deref(),
+            self.organisation_identifier.as_deref(),
         )
     }
 }
@@ -232,11 +227,7 @@ pub(crate) fn check(
             if is_signer(body, signer, registry) {
                 continue;
             }
-            let claim_name = claim
-                .title("en")
-                .map(|t| format!("\"{}\"", shortened(t)))
-                .or_else(|| claim.id().map(str::to_string))
-                .unwrap_or_else(|| "a claim".into());
+            let claim_name = claim_label(claim);
             match member_of(body, registry) {
                 Some(m) if on_behalf => others.push(m.id.clone()),
                 Some(m) => failures.push(format!(
@@ -294,11 +285,7 @@ fn outside_alliance(
                 same += 1;
                 continue;
             }
-            let claim_name = claim
-                .title("en")
-                .map(|t| format!("\"{}\"", shortened(t)))
-                .or_else(|| claim.id().map(str::to_string))
-                .unwrap_or_else(|| "a claim".into());
+            let claim_name = claim_label(claim);
             if let Some(m) = member_of(body, registry) {
                 failures.push(format!(
                     "{claim_name} is awarded by the ENHANCE member {} ({}), but {verb} by {signer_name}, which is not that member",
@@ -343,6 +330,15 @@ fn outside_alliance(
 /// A title as it appears in a report: at most [`REPORTED_TITLE_CHARS`] characters, cut with "…"
 /// (a programme may carry 100 unit titles of up to 500 characters each; the report names them, it
 /// does not reprint them).
+/// How messages name a claim: its English title (shortened), else its id.
+fn claim_label(claim: &AwardedClaim) -> String {
+    claim
+        .title("en")
+        .map(|t| format!("\"{}\"", shortened(t)))
+        .or_else(|| claim.id().map(str::to_string))
+        .unwrap_or_else(|| "a claim".into())
+}
+
 fn shortened(title: &str) -> String {
     match title.char_indices().nth(REPORTED_TITLE_CHARS) {
         Some((cut, _)) => format!("{}…", &title[..cut]),

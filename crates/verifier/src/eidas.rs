@@ -445,12 +445,7 @@ pub fn check_result(a: &SealAssessment, rep: &SealReport) -> CheckResult {
     if a.is_qualified() {
         return CheckResult::ok(k, a.message());
     }
-    let s = &rep.signer;
-    let org = s
-        .organisation
-        .as_deref()
-        .unwrap_or("an unnamed organisation");
-    let org_id = s.organisation_identifier.as_deref().unwrap_or("none");
+    let (org, org_id) = crate::report::seal_names(&rep.signer);
     CheckResult::new(
         k,
         CheckStatus::Unknown,

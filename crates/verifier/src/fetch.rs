@@ -263,6 +263,25 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The CA certificates of the PEM files `files` ([`NetworkPolicy::extra_ca_files`]). Errors name
+/// the file and the rule: readable, PEM, at least one `CERTIFICATE` block.
+pub fn load_extra_cas(files: &[std::path::PathBuf]) -> Result<Vec<reqwest::Certificate>, String> {
+    let mut all = Vec::new();
+    for f in files {
+        let shown = f.display();
+        let pem = std::fs::read(f).map_err(|e| format!("extra_ca_files: {shown}: {e}"))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| format!("extra_ca_files: {shown}: not a PEM certificate bundle: {e}"))?;
+        if certs.is_empty() {
+            return Err(format!(
+                "extra_ca_files: {shown}: no PEM CERTIFICATE block in the file"
+            ));
+        }
+        all.extend(certs);
+    }
+    Ok(all)
+}
+
 fn build_client(np: &NetworkPolicy) -> Result<Client, FetchError> {
     let max = np.max_redirects;
     let allow_http = np.allow_http;
@@ -284,8 +303,11 @@ fn build_client(np: &NetworkPolicy) -> Result<Client, FetchError> {
             attempt.follow()
         }
     });
-    Client::builder()
-        .use_rustls_tls()
+    let mut builder = Client::builder().use_rustls_tls();
+    for ca in load_extra_cas(&np.extra_ca_files).map_err(FetchError::Client)? {
+        builder = builder.add_root_certificate(ca);
+    }
+    builder
         .https_only(!np.allow_http)
         .no_proxy()
         .connect_timeout(np.connect_timeout)

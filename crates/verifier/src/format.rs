@@ -280,8 +280,20 @@ fn rdf_of(
                 warnings.push(undefined_member_warning(term, path));
                 doc = std::borrow::Cow::Owned(owned);
             }
-            Err(e) => return (Err(e.to_string()), warnings),
+            Err(e) => return (Err(jsonld_message(&e)), warnings),
         }
+    }
+}
+
+/// A JSON-LD error as the `json-ld` sub-check words it: the canonicaliser's message, which names
+/// the term and its JSON path; a protected-term redefinition (which the canonicaliser reports
+/// without a path) is placed in the credential's `@context`.
+fn jsonld_message(e: &canon::CanonError) -> String {
+    match e {
+        canon::CanonError::ProtectedTermRedefinition { .. } => {
+            format!("{e} (at $.@context: a context of the credential)")
+        }
+        _ => e.to_string(),
     }
 }
 

@@ -1,5 +1,7 @@
 //! The `verifier` command line: `verifier verify FILE [--json] [--checks LIST] [--trust FILE]
-//! [--now RFC3339] [--offline] [--max-bytes N]`, and `verifier serve [--config FILE] [--bind ADDR] [--trust FILE]
+//! [--now RFC3339] [--offline] [--max-bytes N] [--presentation] [--challenge C] [--domain D]
+//! [--allow-unsigned]` (a verifiable presentation, auto-detected by its type, is verified with
+//! [`verifier::verify_presentation`]), and `verifier serve [--config FILE] [--bind ADDR] [--trust FILE]
 //! [--allow-local-network] [--public-url URL]` (the HTTP service, [`verifier::service`]), and
 //! `verifier stack PROGRAMME UNIT... [--json]` (stackability, [`verifier::stack`]; exit 0 stacks,
 //! 1 does not stack, 3 indeterminate).
@@ -61,6 +63,10 @@ enum Command {
         /// read.
         #[arg(long, default_value_t = verifier::policy::DEFAULT_MAX_CREDENTIAL_BYTES as u64)]
         max_bytes: u64,
+        /// Presentation options (a file whose `type` includes VerifiablePresentation is verified
+        /// as a presentation without `--presentation`).
+        #[command(flatten)]
+        presentation: PresentationArgs,
     },
     /// Run the verifier service: VC-API `POST /credentials/verify`, the verification page
     /// `GET /verify?credential=URL`, the upload page `/upload` (settings: docs/CONFIG.md).
@@ -201,6 +207,10 @@ struct ServeArgs {
     /// Public URL of the service (page URLs and QR codes); default http://{bind}.
     #[arg(long)]
     public_url: Option<String>,
+    /// PEM file of additional CA certificates trusted for https fetches (repeatable; replaces
+    /// `extra_ca_files` of the config file and `ENHANCE_VERIFIER_EXTRA_CA_FILES`).
+    #[arg(long = "extra-ca", value_name = "PEM")]
+    extra_ca: Vec<PathBuf>,
 }
 
 #[cfg(feature = "service")]
@@ -218,6 +228,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     }
     if let Some(u) = args.public_url {
         config.public_url = u;
+    }
+    if !args.extra_ca.is_empty() {
+        config.extra_ca_files = args.extra_ca;
     }
     config.check()?;
     // At least 4 async workers, even on 2 cores: while a burst of large request bodies is read,
@@ -258,7 +271,7 @@ fn main() -> ExitCode {
 // Command-line interface: it prints its output to stdout by design.
 #[allow(clippy::print_stdout)]
 fn run(cli: Cli) -> anyhow::Result<u8> {
-    let (file, json, checks, trust, now, offline, max_bytes) = match cli.command {
+    let (file, json, checks, trust, now, offline, max_bytes, vp_args) = match cli.command {
         Command::Verify {
             file,
             json,
@@ -267,7 +280,17 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             now,
             offline,
             max_bytes,
-        } => (file, json, checks, trust, now, offline, max_bytes),
+            presentation,
+        } => (
+            file,
+            json,
+            checks,
+            trust,
+            now,
+            offline,
+            max_bytes,
+            presentation,
+        ),
         #[cfg(feature = "service")]
         Command::Serve(args) => return serve(args),
         Command::Stack(args) => return stack(args),
@@ -303,20 +326,116 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     policy.trusted_lists = verifier::eidas::TrustedListsConfig::from_process_env()?.index();
     policy.max_credential_bytes = usize::try_from(max_bytes).unwrap_or(usize::MAX);
     let input = read_capped(&file, max_bytes)?;
-    let report = match now {
+    let clock: Box<dyn verifier::Clock> = match now {
         Some(t) => {
             let at = chrono::DateTime::parse_from_rfc3339(&t)
                 .with_context(|| format!("--now {t:?} is not an RFC 3339 date-time"))?
                 .with_timezone(&chrono::Utc);
-            verifier::verify(&input, &policy, &FixedClock(at))
+            Box::new(FixedClock(at))
         }
-        None => verifier::verify(&input, &policy, &SystemClock),
+        None => Box::new(SystemClock),
     };
+    if let Some(vp) = vp_args.presentation_in(&input)? {
+        return verify_presentation(&vp, &vp_args, &policy, clock.as_ref(), json);
+    }
+    let report = verifier::verify(&input, &policy, clock.as_ref());
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_summary(&report);
     }
+    Ok(u8::try_from(report.exit_code()).unwrap_or(2))
+}
+
+/// `verifier verify --presentation`: the options of a presentation's verification.
+#[derive(clap::Args)]
+struct PresentationArgs {
+    /// Verify FILE as a verifiable presentation (its authentication proof and every credential
+    /// in it).
+    #[arg(long)]
+    presentation: bool,
+    /// The challenge the presentation's proof must carry.
+    #[arg(long)]
+    challenge: Option<String>,
+    /// A domain the presentation's proof must carry (repeatable).
+    #[arg(long)]
+    domain: Vec<String>,
+    /// Accept a presentation without a proof (its credentials are still verified).
+    #[arg(long)]
+    allow_unsigned: bool,
+}
+
+impl PresentationArgs {
+    /// The presentation in `input`: with `--presentation` it must be one (JSON); otherwise a JSON
+    /// object whose `type` includes VerifiablePresentation is one.
+    fn presentation_in(&self, input: &[u8]) -> anyhow::Result<Option<serde_json::Value>> {
+        // Only a file that names the type is parsed here (a credential is parsed once, later).
+        let named = input
+            .windows(b"VerifiablePresentation".len())
+            .any(|w| w == b"VerifiablePresentation");
+        let parsed = if self.presentation || named {
+            strict_json::from_slice(input.trim_ascii())
+        } else {
+            Ok(serde_json::Value::Null)
+        };
+        match parsed {
+            Ok(v) if self.presentation || verifier::presentation::is_presentation(&v) => {
+                Ok(Some(v))
+            }
+            Err(e) if self.presentation => {
+                bail!("--presentation: the file is not strict JSON: {e}")
+            }
+            _ if self.challenge.is_some() || !self.domain.is_empty() || self.allow_unsigned => {
+                bail!("--challenge, --domain and --allow-unsigned apply to presentations only")
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Verifies a presentation and prints its report; the exit code of its verdict.
+// Command-line interface: it prints its output to stdout by design.
+#[allow(clippy::print_stdout)]
+fn verify_presentation(
+    vp: &serde_json::Value,
+    args: &PresentationArgs,
+    policy: &Policy,
+    clock: &dyn verifier::Clock,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let options = verifier::PresentationOptions {
+        challenge: args.challenge.clone(),
+        domain: args.domain.clone(),
+        checks: None,
+        allow_unsigned: args.allow_unsigned,
+    };
+    let report = verifier::verify_presentation(vp, &options, policy, clock);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(u8::try_from(report.exit_code()).unwrap_or(2));
+    }
+    println!(
+        "presentation of {}",
+        report.holder.as_deref().unwrap_or("an unnamed holder")
+    );
+    print_summary(&report.presentation);
+    for (i, c) in report.credentials.iter().enumerate() {
+        println!("verifiableCredential[{i}]:");
+        print_summary(c);
+    }
+    for p in &report.problems {
+        let code = serde_json::to_value(p.code).unwrap_or_default();
+        println!(
+            "problem: {} {}",
+            code.as_str().unwrap_or_default(),
+            p.message
+        );
+    }
+    let verdict = serde_json::to_value(report.verdict).unwrap_or_default();
+    println!(
+        "presentation verdict: {}",
+        verdict.as_str().unwrap_or_default()
+    );
     Ok(u8::try_from(report.exit_code()).unwrap_or(2))
 }
 

@@ -53,6 +53,11 @@ pub struct NetworkPolicy {
     pub max_response_bytes: usize,
     /// Redirects followed (same host and scheme only).
     pub max_redirects: usize,
+    /// PEM files of additional CA certificates trusted for https (next to the built-in web PKI
+    /// roots): status lists and did:web documents served inside a university's own PKI. Read when
+    /// the fetcher builds its client; a file that cannot be read or holds no certificate makes
+    /// every fetch "could not check" ([`crate::fetch::FetchError::Client`]).
+    pub extra_ca_files: Vec<std::path::PathBuf>,
 }
 
 impl Default for NetworkPolicy {
@@ -65,6 +70,7 @@ impl Default for NetworkPolicy {
             timeout: DEFAULT_FETCH_TIMEOUT,
             max_response_bytes: 2 * 1024 * 1024,
             max_redirects: 3,
+            extra_ca_files: Vec::new(),
         }
     }
 }

@@ -13,8 +13,9 @@
 //!   credential checks ([`crate::verify_json`]) and reported on its own;
 //! - the presentation's Data Integrity proof(s) ([`proofs::data_integrity::verify_with`] with
 //!   [`VerifyOptions::authentication`]): purpose `authentication`, the verifier's `challenge` and
-//!   `domain` (string or array), each verification method controlled by the `holder` when it is
-//!   set. A presentation without a proof passes only when [`PresentationOptions::allow_unsigned`].
+//!   `domain` (string or array), each verification method listed under `authentication` in its
+//!   controller's DID document and controlled by the `holder` when it is set. A presentation
+//!   without a proof passes only when [`PresentationOptions::allow_unsigned`].
 //!
 //! Each failure has its own [`ProblemCode`] (wrong challenge, wrong domain, missing proof, bad
 //! signature, tampered or revoked credential, ...), so a caller can tell them apart without
@@ -164,15 +165,21 @@ pub fn verify_presentation(
         None => policy,
     };
     if !vp.is_object() {
-        return unreadable("the presentation is not a JSON object".into());
+        return unreadable("the presentation is not a JSON object".into(), false);
     }
     if let Err(e) = canon::budget::measure(vp, &policy.budget) {
-        return unreadable(format!(
-            "the presentation exceeds this verifier's resource limits: {e}"
-        ));
+        // This verifier's resource policy, not a rule the presentation breaks: could not check.
+        return unreadable(
+            format!("not checked: the presentation exceeds this verifier's resource limits: {e}"),
+            true,
+        );
     }
     let holder = holder_of(vp);
-    let mut problems = data_model_problems(vp);
+    let mut problems = if policy.runs(CheckKind::Format) {
+        data_model_problems(vp)
+    } else {
+        Vec::new()
+    };
     let format = if !policy.runs(CheckKind::Format) {
         CheckResult::skipped(CheckKind::Format, "not selected")
     } else if problems.is_empty() {
@@ -184,23 +191,18 @@ pub fn verify_presentation(
         let all: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
         CheckResult::failed(CheckKind::Format, all.join("; "))
     };
-    let (proof, proof_problem) = check_proof(vp, options, holder.as_deref(), policy, clock);
+    let (proof, proof_problem, signer) = check_proof(vp, options, holder.as_deref(), policy, clock);
     problems.extend(proof_problem);
-    let signed_by_holder = proof.status == CheckStatus::Ok;
-    let presentation = Report::from_checks(vec![format, proof]).with_signer(
-        holder
-            .clone()
-            .filter(|_| signed_by_holder)
-            .map(|did| SignerIdentity {
-                kind: SignerKind::Did,
-                organisation: None,
-                organisation_identifier: None,
-                certificate_subject: None,
-                certificate_issuer: None,
-                did: Some(did),
-                registry_name: None,
-            }),
-    );
+    let presentation =
+        Report::from_checks(vec![format, proof]).with_signer(signer.map(|did| SignerIdentity {
+            kind: SignerKind::Did,
+            organisation: None,
+            organisation_identifier: None,
+            certificate_subject: None,
+            certificate_issuer: None,
+            did: Some(did),
+            registry_name: None,
+        }));
     let mut credentials = Vec::new();
     for (index, item) in credential_items(vp).into_iter().enumerate() {
         let report = match credential_of(item) {
@@ -221,14 +223,20 @@ pub fn verify_presentation(
     }
 }
 
-/// A report for input that is not a presentation.
-fn unreadable(why: String) -> PresentationReport {
+/// A report for input that is not a presentation (`over_budget`: one this verifier will not
+/// process, indeterminate).
+fn unreadable(why: String, over_budget: bool) -> PresentationReport {
+    let format = if over_budget {
+        CheckResult::error(CheckKind::Format, why.clone())
+    } else {
+        CheckResult::failed(CheckKind::Format, why.clone())
+    };
     let presentation = Report::from_checks(vec![
-        CheckResult::failed(CheckKind::Format, why.clone()),
+        format,
         CheckResult::skipped(CheckKind::Proof, "input is not a readable presentation"),
     ]);
     PresentationReport {
-        verdict: Verdict::Invalid,
+        verdict: presentation.verdict,
         holder: None,
         presentation,
         credentials: Vec::new(),
@@ -257,16 +265,9 @@ fn holder_of(vp: &Value) -> Option<String> {
     }
 }
 
-/// An absolute IRI: `scheme:rest` with an RFC 3986 scheme.
+/// An absolute IRI (the EDC validator's rule, [`elm_model::validate::is_absolute_uri`]).
 fn is_iri(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && !rest.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    elm_model::validate::is_absolute_uri(s)
 }
 
 /// The VP data model rules (VC Data Model 2.0 §4.13, 1.1 §4.10): one problem per broken rule.
@@ -404,17 +405,18 @@ fn credential_problem(index: usize, report: &Report) -> Option<Problem> {
     })
 }
 
-/// The presentation's proof check (its `authentication` proof(s)) and its problem, if any.
+/// The presentation's proof check (its `authentication` proof(s)), its problem if any, and the
+/// DID that signed it (the controller of the first verified proof's method) if it verified.
 fn check_proof(
     vp: &Value,
     options: &PresentationOptions,
     holder: Option<&str>,
     policy: &Policy,
     clock: &dyn Clock,
-) -> (CheckResult, Option<Problem>) {
+) -> (CheckResult, Option<Problem>, Option<String>) {
     let k = CheckKind::Proof;
     if !policy.runs(k) {
-        return (CheckResult::skipped(k, "not selected"), None);
+        return (CheckResult::skipped(k, "not selected"), None, None);
     }
     let proofs_list: Vec<&Value> = match vp.get("proof") {
         None | Some(Value::Null) => Vec::new(),
@@ -426,12 +428,14 @@ fn check_proof(
             return (
                 CheckResult::skipped(k, "unsigned presentation, accepted (allow unsigned)"),
                 None,
+                None,
             );
         }
         let why = "proof: the presentation has no proof (unsigned presentations are not allowed)";
         return (
             CheckResult::failed(k, why),
             Some(problem(ProblemCode::MissingProof, why)),
+            None,
         );
     }
     let methods: Vec<&str> = proofs_list
@@ -445,6 +449,7 @@ fn check_proof(
         return (
             CheckResult::error(k, why.clone()),
             Some(problem(ProblemCode::UnresolvedKey, why.clone())),
+            None,
         );
     }
     let opts = VerifyOptions::authentication(
@@ -463,7 +468,8 @@ fn check_proof(
                 list.len(),
                 who.join(", ")
             );
-            (CheckResult::ok(k, message), None)
+            let signer = list.first().map(|p| p.controller.clone());
+            (CheckResult::ok(k, message), None, signer)
         }
         Err(e) => {
             let (code, status) = proof_error_code(&e);
@@ -471,6 +477,7 @@ fn check_proof(
             (
                 CheckResult::new(k, status, message.clone()),
                 Some(problem(code, message)),
+                None,
             )
         }
     }

@@ -16,6 +16,8 @@
 //!     "legalIdentifier": "CH ZURICH01",
 //!     "country": "CHE",
 //!     "dids": [{ "id": "did:web:localhost%3A8080:universities:eth", "document": { ...DID document... } }],
+//!     // a university may also be listed by its did:key (issue #15): another entry of "dids",
+//!     // { "id": "did:key:z6Mk...", "document": { ...its did:key document... } }
 //!     "seal": { "organisation": "ETH Zürich", "organisationIdentifier": "NTRCH-DEMO-ETH",
 //!               "caCertificates": ["-----BEGIN CERTIFICATE-----\n..."] }
 //!   }]
@@ -284,6 +286,17 @@ impl TrustRegistry {
             let document = keys
                 .did_document()
                 .map_err(|e| RegistryError::KeyStore(e.to_string()))?;
+            let mut dids = vec![DidEntry {
+                id: keys.did().to_string(),
+                document,
+            }];
+            // `did_key = true` in keys.toml: the did:key is listed next to the did:web.
+            if let (Some(did_key), Some(document)) = (&keys.did_key, keys.did_key_document()) {
+                dids.push(DidEntry {
+                    id: did_key.clone(),
+                    document: document.map_err(|e| RegistryError::KeyStore(e.to_string()))?,
+                });
+            }
             let seal = match &keys.seal {
                 None => None,
                 Some(s) => {
@@ -308,10 +321,7 @@ impl TrustRegistry {
                 legal_name: rec.legal_name,
                 legal_identifier: rec.legal_identifier,
                 country: rec.country,
-                dids: vec![DidEntry {
-                    id: keys.did().to_string(),
-                    document,
-                }],
+                dids,
                 seal,
             });
         }

@@ -267,18 +267,33 @@ pub struct SignerIdentity {
     pub registry_name: Option<String>,
 }
 
+/// "ORG (organisationIdentifier)" of a seal certificate's subject, saying which part is missing.
+pub(crate) fn seal_label(organisation: Option<&str>, identifier: Option<&str>) -> String {
+    format!(
+        "{} ({})",
+        organisation.unwrap_or("an unnamed organisation"),
+        identifier.unwrap_or("no organisationIdentifier")
+    )
+}
+
+/// A seal certificate's subject organisation and organisationIdentifier as messages name them
+/// ("an unnamed organisation", "none" when missing).
+pub(crate) fn seal_names(s: &proofs::certs::CertificateInfo) -> (&str, &str) {
+    (
+        s.organisation
+            .as_deref()
+            .unwrap_or("an unnamed organisation"),
+        s.organisation_identifier.as_deref().unwrap_or("none"),
+    )
+}
+
 impl SignerIdentity {
     /// "ORG (organisationIdentifier)" for a seal, the DID for a DID signer.
     pub fn describe(&self) -> String {
         match self.kind {
-            SignerKind::Seal => format!(
-                "{} ({})",
-                self.organisation
-                    .as_deref()
-                    .unwrap_or("an unnamed organisation"),
-                self.organisation_identifier
-                    .as_deref()
-                    .unwrap_or("no organisationIdentifier")
+            SignerKind::Seal => seal_label(
+                self.organisation.as_deref(),
+                self.organisation_identifier.as_deref(),
             ),
             SignerKind::Did => self
                 .registry_name

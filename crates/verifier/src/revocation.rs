@@ -304,7 +304,16 @@ fn verify_list(
         ));
     }
     let list_issuer = issuer_id(list);
-    if list_issuer.is_none() || list_issuer != issuer {
+    // The same issuer, or (issue #15) another DID of the same trust registry member: a university
+    // signing as its did:key keeps publishing its status lists under its did:web.
+    let same_member = match (list_issuer, issuer) {
+        (Some(a), Some(b)) => policy
+            .registry
+            .member_by_did(a)
+            .is_some_and(|m| m.has_did(b)),
+        _ => false,
+    };
+    if list_issuer.is_none() || (list_issuer != issuer && !same_member) {
         return Err((
             Failed,
             format!(

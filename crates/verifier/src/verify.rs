@@ -744,27 +744,10 @@ fn check_data_integrity(
     }
     match proofs::data_integrity::verify(credential, &res.resolver) {
         Ok(list) => {
-            let who: Vec<&str> = list
-                .iter()
-                .map(|p| p.verification_method.as_str())
-                .collect();
-            let controller = list.first().map(|p| p.controller.clone());
-            let mut suites: Vec<&str> = Vec::new();
-            for name in list.iter().map(|p| p.suite.name()) {
-                if !suites.contains(&name) {
-                    suites.push(name);
-                }
-            }
+            let issuer = issuer_id(credential);
+            let (result, controller) = verified_proofs_result(&list, issuer);
             (
-                CheckResult::ok(
-                    k,
-                    format!(
-                        "{} Data Integrity proof(s) ({}) verified: {}",
-                        list.len(),
-                        suites.join(", "),
-                        who.join(", ")
-                    ),
-                ),
+                result,
                 controller.map(Identity::Did).unwrap_or(Identity::None),
             )
         }
@@ -777,6 +760,75 @@ fn check_data_integrity(
         ),
         Err(e) => (CheckResult::failed(k, e.to_string()), Identity::None),
     }
+}
+
+/// The proof check of a verified proof set (VC Data Integrity §4.5): every proof's method, the
+/// co-signers (proofs by another party than the issuer: an endorsing alliance, a second
+/// university) named in the message, and one detail per proof when there are several. The
+/// signer identity is the controller of the issuer's proof (the first proof's without an issuer).
+fn verified_proofs_result(
+    list: &[proofs::data_integrity::VerifiedProof],
+    issuer: Option<&str>,
+) -> (CheckResult, Option<String>) {
+    let k = CheckKind::Proof;
+    let who: Vec<&str> = list
+        .iter()
+        .map(|p| p.verification_method.as_str())
+        .collect();
+    let by_issuer =
+        |p: &proofs::data_integrity::VerifiedProof| Some(p.controller.as_str()) == issuer;
+    let controller = list
+        .iter()
+        .find(|p| by_issuer(p))
+        .or(list.first())
+        .map(|p| p.controller.clone());
+    let mut suites: Vec<&str> = Vec::new();
+    for name in list.iter().map(|p| p.suite.name()) {
+        if !suites.contains(&name) {
+            suites.push(name);
+        }
+    }
+    let mut message = format!(
+        "{} Data Integrity proof(s) ({}) verified: {}",
+        list.len(),
+        suites.join(", "),
+        who.join(", ")
+    );
+    let mut cosigners: Vec<&str> = Vec::new();
+    for p in list.iter().filter(|p| !by_issuer(p)) {
+        if !cosigners.contains(&p.controller.as_str()) {
+            cosigners.push(&p.controller);
+        }
+    }
+    if issuer.is_some() && !cosigners.is_empty() {
+        message.push_str(&format!("; co-signed by {}", cosigners.join(", ")));
+    }
+    let mut result = CheckResult::ok(k, message);
+    if list.len() > 1 {
+        result.details = list
+            .iter()
+            .map(|p| {
+                let role = if by_issuer(p) { "issuer" } else { "co-signer" };
+                let chained = if p.previous_proof.is_empty() {
+                    String::new()
+                } else {
+                    format!(", chained to {}", p.previous_proof.join(", "))
+                };
+                crate::report::SubCheck {
+                    name: format!("{role}-proof"),
+                    status: CheckStatus::Ok,
+                    message: format!(
+                        "{} proof {}by {} ({}) verified{chained}",
+                        p.suite.name(),
+                        p.id.as_deref().map(|i| format!("{i} ")).unwrap_or_default(),
+                        p.controller,
+                        p.verification_method
+                    ),
+                }
+            })
+            .collect();
+    }
+    (result, controller)
 }
 
 /// The trust sources named in messages.
@@ -812,11 +864,7 @@ fn check_trust(
 fn seal_trust(credential: &Value, rep: &SealReport, policy: &Policy) -> CheckResult {
     let k = CheckKind::Trust;
     let s = &rep.signer;
-    let org = s
-        .organisation
-        .as_deref()
-        .unwrap_or("an unnamed organisation");
-    let org_id = s.organisation_identifier.as_deref().unwrap_or("none");
+    let (org, org_id) = crate::report::seal_names(s);
     let member = seal_member(s, policy);
     // --- eIDAS trusted lists (helper T, issue #14 point 3): a seal the alliance registry does not
     // vouch for is decided by the EU trusted lists when the policy has them. ---

@@ -535,10 +535,7 @@ fn vc_jwt_verifies_and_respects_the_registry() {
 #[test]
 fn a_jades_sealed_enhance_credential_verifies_with_the_registry_ca() {
     let (doc, uni) = built("micro-credential-professional");
-    let u = keystore().university(&uni).unwrap();
-    let seal = u.seal.as_ref().unwrap();
-    let bytes = serde_json::to_vec(&doc).unwrap();
-    let sealed = proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created()).unwrap();
+    let sealed = seal_as(&doc, &uni);
     let r = verify_json(&sealed, &policy(), &clock());
     assert_eq!(
         status(&r, CheckKind::Proof),
@@ -563,14 +560,7 @@ fn a_jades_sealed_enhance_credential_verifies_with_the_registry_ca() {
 
     // Another member's seal over eth's credential: the seal is genuine and trusted, but the
     // awarding body is not the sealing university.
-    let other = keystore()
-        .university("rwth")
-        .unwrap()
-        .seal
-        .as_ref()
-        .unwrap();
-    let sealed =
-        proofs::jades::seal(&bytes, other.signer.as_ref(), &other.chain, created()).unwrap();
+    let sealed = seal_as(&doc, "rwth");
     let r = verify_json(&sealed, &policy(), &clock());
     assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok);
     assert_eq!(

@@ -24,13 +24,12 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
 use proofs::signer::Ed25519Signer;
 use serde_json::{json, Value};
-use verifier::service::{start, Overrides, ServiceConfig};
+use verifier::service::ServiceConfig;
 use verifier::{
     verify_json, CheckKind, CheckStatus, NetworkPolicy, Policy, Report, TrustRegistry, Verdict,
 };
@@ -213,20 +212,10 @@ fn ten_silent_status_lists_and_a_silent_did_cost_one_deadline_not_eleven() {
 async fn a_trickling_credential_url_is_indeterminate_within_the_fetch_deadline() {
     let base = hostile_server(Mode::Trickle);
     let config = ServiceConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        allow_local_network: true,
         fetch_timeout_secs: 2,
-        ..ServiceConfig::default()
+        ..service_config()
     };
-    let s = start(
-        config,
-        Overrides {
-            clock: Some(Arc::new(clock())),
-            registry: None,
-        },
-    )
-    .await
-    .unwrap();
+    let s = start_service(config).await;
     let client = reqwest::Client::new();
     let url = format!("{base}/credentials/share/abc");
     let t = Instant::now();

@@ -173,14 +173,7 @@ fn alg_none_is_refused_for_jwt_and_jades() {
 #[test]
 fn garbage_x5c_is_refused() {
     let (doc, uni) = built("micro-credential-professional");
-    let seal = keystore().university(&uni).unwrap().seal.as_ref().unwrap();
-    let sealed = proofs::jades::seal(
-        &serde_json::to_vec(&doc).unwrap(),
-        seal.signer.as_ref(),
-        &seal.chain,
-        created(),
-    )
-    .unwrap();
+    let sealed = seal_as(&doc, &uni);
     for garbage in [
         json!(["AAAA"]),
         json!(["!!!not base64"]),

@@ -22,7 +22,6 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -30,27 +29,7 @@ use common::*;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use verifier::report::{CheckKind, CheckStatus};
-use verifier::service::{start, Overrides, RunningService, ServiceConfig};
-
-fn config() -> ServiceConfig {
-    ServiceConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        allow_local_network: true,
-        ..ServiceConfig::default()
-    }
-}
-
-async fn service_with(config: ServiceConfig) -> RunningService {
-    start(
-        config,
-        Overrides {
-            clock: Some(Arc::new(clock())),
-            registry: None,
-        },
-    )
-    .await
-    .expect("service starts")
-}
+use verifier::service::ServiceConfig;
 
 const BOUNDARY: &str = "----enhance-hostile-4b1d";
 
@@ -103,7 +82,7 @@ fn assert_page_headers(what: &str, h: &reqwest::header::HeaderMap, page: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_has_csp_and_frame_ancestors() {
-    let s = service_with(config()).await;
+    let s = start_service(service_config()).await;
     let client = reqwest::Client::new();
     // The upload page.
     let res = client
@@ -150,9 +129,9 @@ async fn every_page_has_csp_and_frame_ancestors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_header_client_is_disconnected() {
-    let s = service_with(ServiceConfig {
+    let s = start_service(ServiceConfig {
         header_read_timeout_secs: 1,
-        ..config()
+        ..service_config()
     })
     .await;
     let head = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n".to_vec();
@@ -193,10 +172,10 @@ async fn slow_header_client_is_disconnected() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verification_endpoints_are_rate_limited_with_retry_after() {
-    let mut c = config();
+    let mut c = service_config();
     c.rate_limit.per_second = 0.25;
     c.rate_limit.burst = 2;
-    let s = service_with(c).await;
+    let s = start_service(c).await;
     let client = reqwest::Client::new();
     let body = json!({"verifiableCredential": "not.a.jwt"});
     for _ in 0..2 {
@@ -269,15 +248,7 @@ fn forged_jwt_and_jades_report_trust_not_checked() {
     let r = verifier::verify(parts.join(".").as_bytes(), &policy(), &clock());
     assert_eq!(trust(&r).0, CheckStatus::Skipped, "{}", trust(&r).1);
     // A JAdES seal over a changed payload.
-    let u = keystore().university(&uni).unwrap();
-    let seal = u.seal.as_ref().unwrap();
-    let mut sealed = proofs::jades::seal(
-        &serde_json::to_vec(&doc).unwrap(),
-        seal.signer.as_ref(),
-        &seal.chain,
-        created(),
-    )
-    .unwrap();
+    let mut sealed = seal_as(&doc, &uni);
     // (The seal's payload is the unencoded JSON text, `b64: false`.)
     assert!(sealed["payload"].as_str().unwrap().starts_with('{'));
     sealed["payload"] = json!(c.to_string());
@@ -293,7 +264,7 @@ fn forged_jwt_and_jades_report_trust_not_checked() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_jwt_over_http_reports_trust_not_checked() {
-    let s = service_with(config()).await;
+    let s = start_service(service_config()).await;
     let (doc, _) = built("micro-credential-professional");
     let forged = proofs::vc_jwt::encode(&doc, &signer("rwth")).unwrap();
     let res = reqwest::Client::new()

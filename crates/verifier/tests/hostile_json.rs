@@ -352,21 +352,18 @@ fn write(name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
+/// A VC-JWT of `doc` signed by `uni` whose signed payload has `issuer` twice (a forged one first).
+fn jwt_with_duplicate_issuer(doc: &Value, uni: &str) -> String {
+    let s = signer(uni);
+    let header = json!({"alg": "EdDSA", "kid": s.key_id(), "typ": proofs::vc_jwt::TYP}).to_string();
+    let payload = with_member_first(doc, "issuer", &json!("did:example:mallory"));
+    jws(&header, std::str::from_utf8(&payload).unwrap(), &s)
+}
+
 #[test]
 fn the_cli_refuses_duplicates_with_exit_code_1() {
     let (doc, uni) = built("micro-credential-professional");
-    let s = signer(&uni);
-    let header = json!({"alg": "EdDSA", "kid": s.key_id(), "typ": proofs::vc_jwt::TYP}).to_string();
-    let jwt = jws(
-        &header,
-        std::str::from_utf8(&with_member_first(
-            &doc,
-            "issuer",
-            &json!("did:example:mallory"),
-        ))
-        .unwrap(),
-        &s,
-    );
+    let jwt = jwt_with_duplicate_issuer(&doc, &uni);
     let cases = [
         (
             "credential.jsonld",
@@ -404,24 +401,23 @@ fn the_cli_refuses_duplicates_with_exit_code_1() {
 #[cfg(feature = "service")]
 mod service {
     use super::*;
-    use std::sync::Arc;
-    use verifier::service::{start, Overrides, RunningService, ServiceConfig};
+    use verifier::service::RunningService;
 
     async fn service() -> RunningService {
-        let config = ServiceConfig {
-            bind: "127.0.0.1:0".parse().unwrap(),
-            allow_local_network: true,
-            ..ServiceConfig::default()
-        };
-        start(
-            config,
-            Overrides {
-                clock: Some(Arc::new(clock())),
-                registry: None,
-            },
-        )
-        .await
-        .expect("service starts")
+        start_service(service_config()).await
+    }
+
+    /// Posts `credential` for verification: 422, an invalid verdict, and the report contains
+    /// `needle`.
+    async fn assert_invalid_naming(s: &RunningService, credential: Value, needle: &str) {
+        let body = serde_json::to_vec(&json!({ "verifiableCredential": credential })).unwrap();
+        let (status, report) = post(s, Some("application/json"), body).await;
+        assert_eq!(
+            (status, report["verdict"].as_str()),
+            (422, Some("invalid")),
+            "{report}"
+        );
+        assert!(report.to_string().contains(needle), "{report}");
     }
 
     async fn post(s: &RunningService, content_type: Option<&str>, body: Vec<u8>) -> (u16, Value) {
@@ -484,59 +480,25 @@ mod service {
         );
         // A VC-JWT string whose signed payload has a duplicate: 422, invalid, naming it.
         let (doc, uni) = built("micro-credential-professional");
-        let sg = signer(&uni);
-        let header =
-            json!({"alg": "EdDSA", "kid": sg.key_id(), "typ": proofs::vc_jwt::TYP}).to_string();
-        let jwt = jws(
-            &header,
-            std::str::from_utf8(&with_member_first(
-                &doc,
-                "issuer",
-                &json!("did:example:mallory"),
-            ))
-            .unwrap(),
-            &sg,
-        );
-        let (status, report) = post(
+        let jwt = jwt_with_duplicate_issuer(&doc, &uni);
+        assert_invalid_naming(
             &s,
-            Some("application/json"),
-            serde_json::to_vec(&json!({"verifiableCredential": jwt})).unwrap(),
+            json!(jwt),
+            "duplicate member \\\"issuer\\\" at $.issuer",
         )
         .await;
-        assert_eq!(
-            (status, report["verdict"].as_str()),
-            (422, Some("invalid")),
-            "{report}"
-        );
-        assert!(
-            report
-                .to_string()
-                .contains("duplicate member \\\"issuer\\\" at $.issuer"),
-            "{report}"
-        );
         // A JAdES seal whose sealed payload has a duplicate.
         let sealed = jades(
             &uni,
             &with_member_first(&doc, "credentialSubject", &forged_subject()),
             Value::to_string,
         );
-        let (status, report) = post(
+        assert_invalid_naming(
             &s,
-            Some("application/json"),
-            serde_json::to_vec(&json!({"verifiableCredential": sealed})).unwrap(),
+            json!(sealed),
+            "duplicate member \\\"credentialSubject\\\"",
         )
         .await;
-        assert_eq!(
-            (status, report["verdict"].as_str()),
-            (422, Some("invalid")),
-            "{report}"
-        );
-        assert!(
-            report
-                .to_string()
-                .contains("duplicate member \\\"credentialSubject\\\""),
-            "{report}"
-        );
 
         // Media types: text/plain, a form and none are 415 naming the expected type; +json is JSON.
         for ct in [

@@ -16,56 +16,18 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
+use service_kit::openapi_check::{operations, METHODS};
 use verifier::service::{build_state, router, start, Overrides, ServiceConfig};
-
-const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 
 fn document() -> Value {
     serde_json::to_value(verifier::service::api_doc::document()).unwrap()
 }
 
-fn operations(doc: &Value) -> Vec<(String, String)> {
-    let mut ops = Vec::new();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for m in METHODS {
-            if item.get(m).is_some() {
-                ops.push((m.to_uppercase(), path.clone()));
-            }
-        }
-    }
-    ops
-}
-
 /// The route paths of an axum 0.8 `Router`'s `Debug` form (its `path_router` node; the fallback
 /// router after it holds no route of the API).
 fn routed_paths(debug: &str) -> BTreeSet<String> {
-    let start = debug
-        .find("path_router:")
-        .and_then(|i| {
-            debug[i..]
-                .find("paths: {")
-                .map(|j| i + j + "paths: {".len())
-        })
+    let paths = service_kit::openapi_check::routed_paths(debug)
         .unwrap_or_else(|| panic!("no path router in the router's Debug form: {debug}"));
-    let rest = &debug[start..];
-    let mut in_str = false;
-    let mut end = rest.len();
-    for (k, c) in rest.char_indices() {
-        match c {
-            '"' => in_str = !in_str,
-            '}' if !in_str => {
-                end = k;
-                break;
-            }
-            _ => {}
-        }
-    }
-    let paths: BTreeSet<String> = rest[..end]
-        .split('"')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect();
     assert!(paths.len() >= 5, "route paths found: {paths:?}");
     paths
 }

@@ -54,12 +54,6 @@ fn with_cnf() -> (Value, String) {
     (doc, uni)
 }
 
-fn seal(doc: &Value, uni: &str) -> Value {
-    let s = keystore().university(uni).unwrap().seal.as_ref().unwrap();
-    let bytes = serde_json::to_vec(doc).unwrap();
-    proofs::jades::seal(&bytes, s.signer.as_ref(), &s.chain, created()).unwrap()
-}
-
 fn seal_compact(doc: &Value, uni: &str) -> String {
     let s = keystore().university(uni).unwrap().seal.as_ref().unwrap();
     let bytes = serde_json::to_vec(doc).unwrap();
@@ -76,7 +70,7 @@ fn policy_without(uni: &str) -> Policy {
 #[test]
 fn a_sealed_edc_with_cnf_verifies_with_format_warnings_naming_member_and_path() {
     let (doc, uni) = with_cnf();
-    let sealed = seal(&doc, &uni);
+    let sealed = seal_as(&doc, &uni);
     let t = Instant::now();
     let r = verify_json(&sealed, &policy(), &clock());
     let took = t.elapsed();
@@ -148,7 +142,7 @@ fn more_undefined_members_than_the_cap_fail_format_quickly() {
     for i in 0..40 {
         doc[format!("extra{i}")] = json!(i);
     }
-    let sealed = seal(&doc, &uni);
+    let sealed = seal_as(&doc, &uni);
     let t = Instant::now();
     let r = verify_json(&sealed, &policy(), &clock());
     let took = t.elapsed();
@@ -201,7 +195,7 @@ fn compact_jades_and_the_upload_wrapper_are_read() {
     assert_eq!(r.integrity, Integrity::Broken);
 
     // The EDC upload wrapper around a JWS JSON seal, a compact seal, and a plain credential.
-    let sealed = seal(&doc, &uni);
+    let sealed = seal_as(&doc, &uni);
     for wrapped in [
         json!({"credential": sealed}),
         json!({"credential": compact}),
@@ -236,7 +230,7 @@ fn clock_now() -> chrono::DateTime<chrono::Utc> {
 #[test]
 fn an_intact_credential_from_an_unknown_sealer_is_not_invalid_and_the_page_says_who_sealed_it() {
     let (doc, uni) = with_cnf();
-    let sealed = seal(&doc, &uni);
+    let sealed = seal_as(&doc, &uni);
     let p = policy_without(&uni);
     let r = verify_json(&sealed, &p, &clock());
     assert_eq!(r.verdict, Verdict::Indeterminate, "{}", show(&r));
@@ -279,7 +273,7 @@ fn an_intact_credential_from_an_unknown_sealer_is_not_invalid_and_the_page_says_
 fn a_seal_naming_a_member_but_not_theirs_fails_trust_rather_than_being_unknown() {
     // rwth's seal over eth's credential: the seal is rwth's and trusted, but not the issuer's.
     let (doc, _) = built("micro-credential-professional");
-    let r = verify_json(&seal(&doc, "rwth"), &policy(), &clock());
+    let r = verify_json(&seal_as(&doc, "rwth"), &policy(), &clock());
     assert_eq!(
         status(&r, CheckKind::Trust),
         CheckStatus::Failed,
@@ -297,7 +291,7 @@ fn a_seal_naming_a_member_but_not_theirs_fails_trust_rather_than_being_unknown()
             s.ca_certificates.clear();
         }
     }
-    let r = verify_json(&seal(&doc, &uni), &p, &clock());
+    let r = verify_json(&seal_as(&doc, &uni), &p, &clock());
     assert_eq!(
         status(&r, CheckKind::Trust),
         CheckStatus::Failed,
@@ -379,7 +373,7 @@ fn outside_the_alliance_the_awarding_body_is_compared_with_the_seals_organisatio
     // Erasmus code ("CH ZURICH01"), the seal the organisationIdentifier NTRCH-DEMO-ETH.
     let (doc, uni) = built("micro-credential-professional");
     let p = policy_without(&uni);
-    let r = verify_json(&seal(&doc, &uni), &p, &clock());
+    let r = verify_json(&seal_as(&doc, &uni), &p, &clock());
     assert_eq!(
         status(&r, CheckKind::AwardingBody),
         CheckStatus::Ok,
@@ -408,7 +402,7 @@ fn outside_the_alliance_the_awarding_body_is_compared_with_the_seals_organisatio
     let mut same = doc.clone();
     renotate(&mut same);
     assert_ne!(same, doc);
-    let r = verify_json(&seal(&same, &uni), &p, &clock());
+    let r = verify_json(&seal_as(&same, &uni), &p, &clock());
     let a = msg(&r, CheckKind::AwardingBody);
     assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Ok, "{a}");
     assert!(

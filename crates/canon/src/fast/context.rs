@@ -20,7 +20,7 @@ use super::iri::{
     ends_with_gen_delim, is_absolute, is_blank, is_keyword, is_property_iri, looks_like_keyword,
     resolve,
 };
-use super::{Declined, Fail, FastError};
+use super::{decline, err, Fail, FastError};
 use contexts::OfflineLoader;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -282,20 +282,6 @@ pub(crate) struct Env<'a> {
 
 const MAX_REMOTE: usize = 32;
 const MAX_DEPTH: usize = 64;
-
-fn err(code: &'static str, detail: impl Into<String>) -> Fail {
-    Fail::Error(FastError::JsonLd {
-        code,
-        detail: detail.into(),
-    })
-}
-
-fn decline(reason: &'static str, detail: impl Into<String>) -> Fail {
-    Fail::Declined(Declined {
-        reason,
-        detail: detail.into(),
-    })
-}
 
 impl<'a> Env<'a> {
     pub(crate) fn new(loader: &'a OfflineLoader) -> Self {

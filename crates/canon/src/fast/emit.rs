@@ -5,7 +5,7 @@
 //! canonical form is the sorted, deduplicated lines; with blank nodes the quads are handed to
 //! [`crate::rdfc10`].
 
-use super::{Declined, Fail};
+use super::{decline, Fail};
 use crate::term::{Literal, Quad, Term};
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -59,13 +59,6 @@ pub(crate) struct Out {
     quads: Vec<Q>,
     next_blank: u32,
     pub has_blank: bool,
-}
-
-fn decline(reason: &'static str, detail: impl Into<String>) -> Fail {
-    Fail::Declined(Declined {
-        reason,
-        detail: detail.into(),
-    })
 }
 
 impl Out {

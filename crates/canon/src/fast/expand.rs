@@ -20,24 +20,10 @@ use super::iri::{
     is_absolute, is_blank, is_keyword, is_nquads_safe, is_oracle_blank_id, looks_like_keyword,
     KEYWORDS,
 };
-use super::{Declined, Fail, FastError};
+use super::{decline, err, Fail, FastError};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-fn err(code: &'static str, detail: impl Into<String>) -> Fail {
-    Fail::Error(FastError::JsonLd {
-        code,
-        detail: detail.into(),
-    })
-}
-
-fn decline(reason: &'static str, detail: impl Into<String>) -> Fail {
-    Fail::Declined(Declined {
-        reason,
-        detail: detail.into(),
-    })
-}
 
 fn relative(value: &str) -> Fail {
     Fail::Error(FastError::RelativeIri(value.to_owned()))

@@ -93,8 +93,19 @@ pub(crate) fn is_absolute(s: &str) -> bool {
     false
 }
 
-/// Bytes that need a closer look in an IRI (controls, space, N-Quads-forbidden characters, `[`
-/// `]`, `#`, `%`, DEL and every non-ASCII byte).
+/// Bytes an IRI written as an N-Quads `IRIREF` cannot hold (controls, space, `<>"{}|^`\`, DEL),
+/// and `[` `]`, which RFC 3987 allows only in an IP-literal host.
+const fn forbidden(c: u8) -> bool {
+    c <= 0x20
+        || c == 0x7f
+        || matches!(
+            c,
+            b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\' | b'[' | b']'
+        )
+}
+
+/// Bytes that need a closer look in an IRI ([`forbidden`] ones, `#`, `%` and every non-ASCII
+/// byte).
 // Built in const evaluation, where `i < 256` holds and an out-of-range index would be a compile
 // error, never a runtime panic.
 #[allow(clippy::indexing_slicing)]
@@ -103,24 +114,7 @@ static SUSPICIOUS: [u8; 256] = {
     let mut i = 0;
     while i < 256 {
         let c = i as u8;
-        if c <= 0x20
-            || c >= 0x7f
-            || matches!(
-                c,
-                b'<' | b'>'
-                    | b'"'
-                    | b'{'
-                    | b'}'
-                    | b'|'
-                    | b'^'
-                    | b'`'
-                    | b'\\'
-                    | b'['
-                    | b']'
-                    | b'#'
-                    | b'%'
-            )
-        {
+        if forbidden(c) || c >= 0x80 || c == b'#' || c == b'%' {
             t[i] = 1;
         }
         i += 1;
@@ -151,19 +145,7 @@ pub(crate) fn is_nquads_safe(s: &str) -> bool {
     let mut hashes = 0;
     for (i, &c) in b.iter().enumerate() {
         match c {
-            0..=0x20
-            | b'<'
-            | b'>'
-            | b'"'
-            | b'{'
-            | b'}'
-            | b'|'
-            | b'^'
-            | b'`'
-            | b'\\'
-            | b'['
-            | b']'
-            | 0x7f => return false,
+            c if forbidden(c) => return false,
             b'#' => {
                 hashes += 1;
                 if hashes > 1 {

@@ -95,6 +95,22 @@ pub(crate) enum Fail {
     Declined(Declined),
 }
 
+/// A document error: the JSON-LD error `code` (JSON-LD 1.1 API §9.4.2) with `detail`.
+fn err(code: &'static str, detail: impl Into<String>) -> Fail {
+    Fail::Error(FastError::JsonLd {
+        code,
+        detail: detail.into(),
+    })
+}
+
+/// A decline: the fast path does not handle this document (`reason`), the oracle does.
+fn decline(reason: &'static str, detail: impl Into<String>) -> Fail {
+    Fail::Declined(Declined {
+        reason,
+        detail: detail.into(),
+    })
+}
+
 /// Options of [`to_rdf_with`] / [`canonicalize_with`].
 #[derive(Debug, Clone, Default)]
 pub struct FastOptions {

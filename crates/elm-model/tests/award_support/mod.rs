@@ -24,16 +24,7 @@ pub fn examples_dir() -> PathBuf {
 
 /// The example award files (sorted), excluding the schema.
 pub fn example_files() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(examples_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "json")
-                && !p.to_string_lossy().ends_with(".schema.json")
-        })
-        .collect();
-    v.sort();
-    v
+    elm_model::examples::example_award_files(&examples_dir()).unwrap()
 }
 
 pub fn example_text(name: &str) -> String {

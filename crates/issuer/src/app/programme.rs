@@ -9,12 +9,9 @@
 //! the network (guarded https; plain http on loopback only when the service's own public URL is a
 //! loopback address, i.e. a local demo or test deployment).
 
-use std::collections::BTreeMap;
-
 use elm_model::programme::{parse_programme, ProgrammeSpec};
 use elm_model::{BuildOptions, DisplayImage};
 use serde_json::{json, Value};
-use verifier::registry::{Alliance, DidEntry, Member, TrustRegistry};
 use verifier::stack::{check_stack_with, Programme, StackOptions, StackReport};
 use verifier::{NetworkPolicy, Policy};
 
@@ -23,6 +20,7 @@ use super::{App, Issued};
 use crate::domain::prepare::VcVersion;
 use crate::domain::programme as dp;
 use crate::domain::{DomainError, FieldError, Principal, Role};
+use crate::securing::{own_member, own_registry};
 use crate::store::AuditEntry;
 
 /// The outcome of a certificate request.
@@ -151,31 +149,9 @@ impl App {
             let Ok(document) = self.securer.did_document(&u.id) else {
                 continue;
             };
-            members.push(Member {
-                id: u.id.clone(),
-                legal_name: u
-                    .legal_name
-                    .iter()
-                    .map(|(l, v)| (l.to_owned(), v.to_owned()))
-                    .collect::<BTreeMap<_, _>>(),
-                legal_identifier: u.legal_identifier.clone(),
-                country: Some(u.country.clone()),
-                dids: vec![DidEntry {
-                    id: u.did.clone(),
-                    document,
-                }],
-                seal: self.securer.seal_entry(&u.id),
-            });
+            members.push(own_member(u, document, self.securer.seal_entry(&u.id)));
         }
-        let registry = TrustRegistry {
-            comment: String::new(),
-            name: "issuer's universities".into(),
-            alliance: Alliance {
-                id: elm_model::build::ENHANCE_GROUP_ID.into(),
-                name: "ENHANCE Alliance".into(),
-            },
-            members,
-        };
+        let registry = own_registry("issuer's universities", members);
         let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
             .iter()
             .any(|p| self.base_url.starts_with(p));

@@ -9,6 +9,30 @@ use std::path::{Path, PathBuf};
 
 use sqlx::Connection as _;
 
+/// The public base URL of the test issuers ([`config`], [`spawn_issuer`]).
+pub const BASE: &str = "http://issuer.test";
+/// API tokens of the test universities, written to the test's `tokens.toml` ([`token_dir`]).
+pub const ETH: &str = "test-token-eth";
+/// RWTH Aachen's API token in the tests.
+pub const RWTH: &str = "test-token-rwth";
+/// Admin tokens (`admin-tokens.toml`) of the tests.
+pub const ETH_ADMIN: &str = "test-admin-eth";
+/// RWTH Aachen's admin token in the tests.
+pub const RWTH_ADMIN: &str = "test-admin-rwth";
+
+/// The database a case runs on: each service case runs on both.
+#[derive(Clone, Copy, Debug)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    pub fn is_postgres(self) -> bool {
+        matches!(self, Db::Postgres)
+    }
+}
+
 /// The repository root (demo keys, examples, the shared reference files' sibling).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -91,3 +115,139 @@ pub fn batch_of(file: &str, rows: usize) -> serde_json::Value {
             .collect(),
     )
 }
+
+/// A fresh directory `<temp>/<prefix>-<uuid>` holding `tokens.toml` with the API tokens `tokens`
+/// (`(university, token)`) and, when `admin` is not empty, `admin-tokens.toml` with those.
+pub fn token_dir(prefix: &str, tokens: &[(&str, &str)], admin: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let lines = |pairs: &[(&str, &str)]| -> String {
+        pairs
+            .iter()
+            .map(|(u, t)| format!("{u} = \"{t}\"\n"))
+            .collect()
+    };
+    std::fs::write(dir.join("tokens.toml"), lines(tokens)).unwrap();
+    if !admin.is_empty() {
+        std::fs::write(dir.join("admin-tokens.toml"), lines(admin)).unwrap();
+    }
+    dir
+}
+
+/// Starts the `issuer serve` binary on 127.0.0.1 (port 0) with public base URL
+/// `http://issuer.test`, the demo keys and universities, `database_url`, the API tokens of
+/// `tokens_file`, JSON logs and `extra_env`. Returns the process and a channel that receives the
+/// bound address from the start-up log line; the output is drained after it so the process never
+/// blocks on a full pipe.
+pub fn spawn_issuer(
+    database_url: &str,
+    tokens_file: &Path,
+    extra_env: &[(&str, &str)],
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_issuer"))
+        .arg("serve")
+        .args(["--bind", "127.0.0.1:0", "--database", database_url])
+        .current_dir(repo())
+        .env("ENHANCE_ISSUER_PUBLIC_BASE_URL", "http://issuer.test")
+        .env("ENHANCE_ISSUER_KEYS_DIR", repo().join("keys.example"))
+        .env(
+            "ENHANCE_ISSUER_UNIVERSITIES_FILE",
+            repo().join("keys.example/universities.toml"),
+        )
+        .env("ENHANCE_ISSUER_TOKENS_FILE", tokens_file)
+        .env("ENHANCE_ISSUER_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .envs(extra_env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the issuer binary");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if sent {
+                continue;
+            }
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+                if v["fields"]["message"] == "issuer service listening" {
+                    if let Some(addr) = v["fields"]["addr"].as_str() {
+                        sent = tx.send(addr.to_owned()).is_ok();
+                    }
+                }
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// Starts the issuer service with `config`, keeping the test directory `dir` it lives in (for
+/// [`stop`]).
+pub async fn serve(
+    config: issuer::config::Config,
+    dir: PathBuf,
+) -> (issuer::server::RunningServer, PathBuf) {
+    (start_server(config).await, dir)
+}
+
+/// Starts the issuer service with `config` (no overrides).
+pub async fn start_server(config: issuer::config::Config) -> issuer::server::RunningServer {
+    issuer::server::start(config, issuer::server::Overrides::default())
+        .await
+        .expect("server starts")
+}
+
+/// Stops a server of [`serve`] and removes its directory.
+pub async fn stop((s, dir): (issuer::server::RunningServer, PathBuf)) {
+    s.shutdown().await.unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A minimal VC 2.0 credential by ETH (a VC-API issue request names its issuer: VC Data Model
+/// 2.0 §4.7).
+pub fn vc2() -> serde_json::Value {
+    serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:web:issuer.test:universities:eth",
+        "credentialSubject": {"id": "did:example:learner"}
+    })
+}
+
+/// Runs the built `issuer` binary with `args` in the repository root; its output.
+pub fn issuer_cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_issuer"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .unwrap()
+}
+
+/// ETH's example award (the professional micro-credential) with its display images, as an
+/// issuance request (nothing is rendered at issuance).
+pub fn eth_award() -> serde_json::Value {
+    award_with_images("micro-credential-professional.json")
+}
+
+/// Declares each `async fn name(db: Db)` of the calling test file as two tests, `sqlite::name`
+/// and `postgres::name` (the PostgreSQL ones need `ENHANCE_TEST_POSTGRES_URL`, see
+/// [`fresh_database`]).
+// Test files that run no case on both databases include this module without using the macro.
+#[allow(unused_macros)]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Db::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Db::Postgres).await } )*
+        }
+    };
+}
+// The same test files leave this re-export unused.
+#[allow(unused_imports)]
+pub(crate) use both_backends;

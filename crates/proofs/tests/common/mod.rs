@@ -43,3 +43,12 @@ pub fn keystore() -> KeyStore {
 pub fn utc(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).single().unwrap()
 }
+
+/// Verification options for the W3C vectors: their issuer (https://vc.example/issuers/5678, or
+/// another did:key) is not the signing key's controller, so the issuer/controller policy is off.
+pub fn lenient() -> proofs::data_integrity::VerifyOptions {
+    proofs::data_integrity::VerifyOptions {
+        require_issuer_controller: false,
+        ..proofs::data_integrity::VerifyOptions::default()
+    }
+}

@@ -34,8 +34,12 @@ pub struct VerifyRequest {
 /// Options of a verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct VerifyOptions {
-    /// The checks to run (default: all).
+    /// The checks to run (default: all): this service's names, or the VC-API names
+    /// `credentialStatus` / `status` (revocation), `expiration` / `expirationDate` / `validUntil`
+    /// / `validFrom` / `issuanceDate` / `validityPeriod` (expiry); `proof` is both
+    /// (`CheckKind::parse_option`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<String>>)]
     pub checks: Option<Vec<CheckKind>>,
 }
 

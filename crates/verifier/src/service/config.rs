@@ -83,6 +83,11 @@ pub struct ServiceConfig {
     /// body is not the sealing organisation / signing DID (default `false`: "awarded by A, sealed
     /// by B" is information). `ENHANCE_VERIFIER_AWARDING_BODY_MUST_BE_SIGNER` (`true`/`false`).
     pub awarding_body_must_be_signer: bool,
+    /// PEM files of additional CA certificates trusted for https fetches (status lists, did:web
+    /// documents, credential URLs) next to the built-in web PKI roots, for documents served inside
+    /// a university's own PKI. Checked at start (readable, at least one certificate each).
+    /// `ENHANCE_VERIFIER_EXTRA_CA_FILES` (comma-separated paths).
+    pub extra_ca_files: Vec<PathBuf>,
 }
 
 /// Default bind address of `verifier serve` (the issuer's default `verifier_url` points here).
@@ -111,6 +116,7 @@ impl Default for ServiceConfig {
             rate_limit: service_kit::RateLimit::default(),
             trusted_lists: crate::eidas::TrustedListsConfig::default(),
             awarding_body_must_be_signer: false,
+            extra_ca_files: Vec::new(),
         }
     }
 }
@@ -132,6 +138,7 @@ impl ServiceConfig {
         env.parse(local, &mut self.allow_local_network)?;
         let awarding = "ENHANCE_VERIFIER_AWARDING_BODY_MUST_BE_SIGNER";
         env.parse(awarding, &mut self.awarding_body_must_be_signer)?;
+        env.list("ENHANCE_VERIFIER_EXTRA_CA_FILES", &mut self.extra_ca_files)?;
         env.parse("ENHANCE_VERIFIER_MAX_BODY_BYTES", &mut self.max_body_bytes)?;
         let ttl = "ENHANCE_VERIFIER_STATUS_LIST_TTL_SECS";
         env.parse(ttl, &mut self.status_list_ttl_secs)?;
@@ -218,6 +225,8 @@ impl ServiceConfig {
         for (setting, value) in at_least_1 {
             require(value >= 1, setting, "must be at least 1")?;
         }
+        crate::fetch::load_extra_cas(&self.extra_ca_files)
+            .map_err(|e| ConfigError::invalid("extra_ca_files", e))?;
         check_rate_limit(&self.rate_limit, "rate_limit")
     }
 
@@ -241,6 +250,7 @@ impl ServiceConfig {
         };
         np.timeout = self.fetch_timeout();
         np.connect_timeout = np.connect_timeout.min(np.timeout);
+        np.extra_ca_files.clone_from(&self.extra_ca_files);
         np
     }
 

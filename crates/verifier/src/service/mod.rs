@@ -231,12 +231,17 @@ async fn openapi() -> Result<Response, ApiError> {
 
 /// The report as JSON: 200 when valid, 422 otherwise (VC-API).
 fn report_response(report: &Report) -> Response {
-    let status = if report.verdict == Verdict::Valid {
+    outcome_response(report.verdict == Verdict::Valid, report)
+}
+
+/// An outcome as JSON, not cached: 200 when `passed`, 422 otherwise (VC-API).
+fn outcome_response(passed: bool, body: &impl serde::Serialize) -> Response {
+    let status = if passed {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let mut res = (status, Json(report)).into_response();
+    let mut res = (status, Json(body)).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
@@ -257,6 +262,43 @@ fn html_response(status: StatusCode, body: String) -> Response {
     res
 }
 
+/// Reads `options.checks` of a VC-API verify request (credentials and presentations): our check
+/// names or the VC-API ones, at least one; `None` when absent.
+fn parse_checks(value: Option<&Value>) -> Result<Option<Vec<CheckKind>>, ApiError> {
+    let list = match value {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Array(list)) => list,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "options.checks must be an array of check names",
+            ))
+        }
+    };
+    let mut kinds = Vec::new();
+    for item in list {
+        let name = item
+            .as_str()
+            .ok_or_else(|| ApiError::bad_request("options.checks: every entry must be a string"))?;
+        let kind = CheckKind::parse_option(name).ok_or_else(|| {
+            let vc_api: Vec<&str> = CheckKind::VC_API_NAMES.iter().map(|(n, _)| *n).collect();
+            ApiError::bad_request(format!(
+                "options.checks: unknown check {name:?} (expected: {}; or the VC-API names {})",
+                CheckKind::ALL.map(CheckKind::name).join(", "),
+                vc_api.join(", ")
+            ))
+        })?;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    if kinds.is_empty() {
+        return Err(ApiError::bad_request(
+            "options.checks: name at least one check",
+        ));
+    }
+    Ok(Some(kinds))
+}
+
 /// Reads a VC-API verify request: the credential and the selected checks.
 fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), ApiError> {
     let Value::Object(mut o) = body else {
@@ -266,40 +308,7 @@ fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), 
     };
     let checks = match o.get("options") {
         None | Some(Value::Null) => None,
-        Some(Value::Object(opts)) => match opts.get("checks") {
-            None | Some(Value::Null) => None,
-            Some(Value::Array(list)) => {
-                let mut kinds = Vec::new();
-                for item in list {
-                    let name = item.as_str().ok_or_else(|| {
-                        ApiError::bad_request("options.checks: every entry must be a string")
-                    })?;
-                    let kind = CheckKind::parse_option(name).ok_or_else(|| {
-                        let vc_api: Vec<&str> =
-                            CheckKind::VC_API_NAMES.iter().map(|(n, _)| *n).collect();
-                        ApiError::bad_request(format!(
-                            "options.checks: unknown check {name:?} (expected: {}; or the VC-API names {})",
-                            CheckKind::ALL.map(CheckKind::name).join(", "),
-                            vc_api.join(", ")
-                        ))
-                    })?;
-                    if !kinds.contains(&kind) {
-                        kinds.push(kind);
-                    }
-                }
-                if kinds.is_empty() {
-                    return Err(ApiError::bad_request(
-                        "options.checks: name at least one check",
-                    ));
-                }
-                Some(kinds)
-            }
-            Some(_) => {
-                return Err(ApiError::bad_request(
-                    "options.checks must be an array of check names",
-                ))
-            }
-        },
+        Some(Value::Object(opts)) => parse_checks(opts.get("checks"))?,
         Some(_) => return Err(ApiError::bad_request("options must be a JSON object")),
     };
     match o.remove("verifiableCredential") {
@@ -341,10 +350,14 @@ async fn vc_verify(
     Ok(report_response(&report))
 }
 
+/// The inputs of one stack check: the programme's bytes, each unit's bytes (as a file would hold
+/// them) and the options.
+type StackInputs = (Vec<u8>, Vec<Vec<u8>>, StackOptions);
+
 /// Parses a `POST /stack` body: `{"programme": <programme specification or programme credential>,
 /// "units": [<credential object | JAdES object | VC-JWT string>, ...], "learner"?: {...},
 /// "knownProgrammes"?: [id, ...]}` into the check's inputs (each as the bytes a file would hold).
-fn parse_stack_request(body: Value) -> Result<(Vec<u8>, Vec<Vec<u8>>, StackOptions), ApiError> {
+fn parse_stack_request(body: Value) -> Result<StackInputs, ApiError> {
     let Value::Object(mut o) = body else {
         return Err(ApiError::bad_request("the body must be a JSON object"));
     };
@@ -420,15 +433,7 @@ async fn stack(
             crate::check_stack_with(&programme, &refs, &options, &i.policy, i.clock.as_ref())
         })
         .await?;
-    let status = if report.stacks {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut res = (status, Json(report)).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok(outcome_response(report.stacks, &report))
 }
 
 /// Whether `Accept` prefers JSON over HTML (`*/*`, no header or a tie: HTML).

@@ -6,46 +6,12 @@
 //! `POST /credentials/verify` answers for credentials.
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::{api_doc, ApiError, JsonBody, ServiceState};
+use super::{api_doc, outcome_response, parse_checks, ApiError, JsonBody, ServiceState};
 use crate::presentation::{PresentationOptions, PresentationReport};
-use crate::report::{CheckKind, Verdict};
-
-/// Reads `options.checks`: check names, at least one.
-fn parse_checks(value: Option<&Value>) -> Result<Option<Vec<CheckKind>>, ApiError> {
-    let list = match value {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Array(list)) => list,
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "options.checks must be an array of check names",
-            ))
-        }
-    };
-    let mut kinds = Vec::with_capacity(list.len());
-    for item in list {
-        let name = item
-            .as_str()
-            .ok_or_else(|| ApiError::bad_request("options.checks: every entry must be a string"))?;
-        let kind = CheckKind::parse(name).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "options.checks: unknown check {name:?} (expected: {})",
-                CheckKind::ALL.map(CheckKind::name).join(", ")
-            ))
-        })?;
-        kinds.push(kind);
-    }
-    if kinds.is_empty() {
-        return Err(ApiError::bad_request(
-            "options.checks: name at least one check",
-        ));
-    }
-    Ok(Some(kinds))
-}
+use crate::report::Verdict;
 
 /// Reads `options` of a presentation verification.
 fn parse_options(options: Option<&Value>) -> Result<PresentationOptions, ApiError> {
@@ -110,19 +76,6 @@ pub(crate) fn parse_request(body: Value) -> Result<(Value, PresentationOptions),
     }
 }
 
-/// The report as JSON: 200 when valid, 422 otherwise (VC-API).
-fn report_response(report: &PresentationReport) -> Response {
-    let status = if report.verdict == Verdict::Valid {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut res = (status, Json(report)).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
-
 /// Verify a presentation (W3C VC-API §3.3.2).
 #[utoipa::path(post, path = "/presentations/verify", tag = "vc-api",
     request_body = api_doc::VerifyPresentationRequest,
@@ -146,12 +99,13 @@ pub(crate) async fn verify_presentation(
             crate::presentation::verify_presentation(&vp, &options, &i.policy, i.clock.as_ref())
         })
         .await?;
-    Ok(report_response(&report))
+    Ok(outcome_response(report.verdict == Verdict::Valid, &report))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::CheckKind;
     use serde_json::json;
 
     fn detail(body: Value) -> String {

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, TimeZone, Utc};
 use elm_model::{
-    build, did_web, parse_award, BuildOptions, DisplayImage, MediaType, Universities, University,
+    build, did_web, parse_award, BuildOptions, DisplayImage, Universities, University,
 };
 use proofs::data_integrity::{self, ProofOptions};
 use proofs::keystore::KeyStore;
@@ -74,19 +74,7 @@ pub fn built_in(dir: &str, name: &str) -> (Value, String) {
     let dir = repo().join(dir);
     let award =
         parse_award(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap()).unwrap();
-    let images: Vec<DisplayImage> = award
-        .display
-        .images
-        .iter()
-        .map(|r| DisplayImage {
-            language: r.language.clone(),
-            media_type: r
-                .media_type
-                .or_else(|| MediaType::from_file_name(&r.file))
-                .unwrap(),
-            bytes: std::fs::read(dir.join(&r.file)).unwrap(),
-        })
-        .collect();
+    let images = DisplayImage::referenced(&award, |f| std::fs::read(dir.join(f))).unwrap();
     let options = BuildOptions {
         credential_id: format!("urn:uuid:00000000-0000-4000-8000-{:012x}", name.len()),
         issued: None,
@@ -178,4 +166,42 @@ pub use service_kit::test_support::FixtureServer as Server;
 /// Demo registry, all checks, loopback + http allowed (test only).
 pub fn policy() -> Policy {
     Policy::new(TrustRegistry::demo().unwrap()).with_network(NetworkPolicy::local_testing())
+}
+
+/// The verification service's test configuration: 127.0.0.1 (a free port), fetching from
+/// loopback allowed (the fixture servers of the tests).
+#[cfg(feature = "service")]
+pub fn service_config() -> verifier::service::ServiceConfig {
+    verifier::service::ServiceConfig {
+        bind: ([127, 0, 0, 1], 0).into(),
+        allow_local_network: true,
+        ..verifier::service::ServiceConfig::default()
+    }
+}
+
+/// Starts the verification service with `config` at the tests' fixed [`clock`] and the built-in
+/// demo registry.
+#[cfg(feature = "service")]
+pub async fn start_service(
+    config: verifier::service::ServiceConfig,
+) -> verifier::service::RunningService {
+    let overrides = verifier::service::Overrides {
+        clock: Some(std::sync::Arc::new(clock())),
+        registry: None,
+    };
+    verifier::service::start(config, overrides)
+        .await
+        .expect("service starts")
+}
+
+/// `doc` sealed (JAdES, JSON serialization) with `university`'s demo seal at [`created`].
+pub fn seal_as(doc: &Value, university: &str) -> Value {
+    let seal = keystore()
+        .university(university)
+        .unwrap()
+        .seal
+        .as_ref()
+        .unwrap();
+    let bytes = serde_json::to_vec(doc).unwrap();
+    proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created()).unwrap()
 }

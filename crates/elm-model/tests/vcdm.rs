@@ -1,0 +1,142 @@
+//! The shared VC Data Model rules (`elm_model::vcdm`, issue #15 point 2) on the library: each rule
+//! with a failing input (its rule code at the field path) and a passing one (no finding).
+
+// Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
+// expect, panic and direct indexing are allowed here; library code denies them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use elm_model::vcdm;
+use serde_json::{json, Value};
+
+fn vc(extra: Value) -> Value {
+    let mut c = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "credentialSubject": {"id": "did:example:learner"}
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        c[k] = v.clone();
+    }
+    c
+}
+
+fn findings(c: &Value) -> Vec<(String, &'static str)> {
+    vcdm::check(c)
+        .into_iter()
+        .map(|i| (i.path, i.rule))
+        .collect()
+}
+
+#[test]
+fn each_typed_member_needs_a_type_on_every_entry() {
+    for (member, slug) in vcdm::TYPED_MEMBERS {
+        let type_rule = format!("vcdm.{slug}.type");
+        let object_rule = format!("vcdm.{slug}.object");
+        // One entry without a type; an array whose second entry has a non-string type.
+        let f = findings(&vc(json!({member: {"id": "https://x.example/1"}})));
+        assert_eq!(f.len(), 1, "{member}: {f:?}");
+        assert_eq!(
+            (f[0].0.as_str(), f[0].1),
+            (format!("{member}.type").as_str(), type_rule.as_str())
+        );
+        let f = findings(&vc(json!({member: [{"type": "A"}, {"type": [1]}]})));
+        assert_eq!(
+            f,
+            [(format!("{member}[1].type"), type_rule.as_str())],
+            "{member}"
+        );
+        // Not an object, and an empty array.
+        let f = findings(&vc(json!({member: ["https://x.example/1"]})));
+        assert_eq!(f[0].0, format!("{member}[0]"));
+        assert_eq!(f[0].1, object_rule);
+        let f = findings(&vc(json!({member: []})));
+        assert_eq!(f[0].1, object_rule);
+        // Passing: a string type, an array of types.
+        assert!(
+            findings(&vc(json!({member: {"type": "A"}}))).is_empty(),
+            "{member}"
+        );
+        assert!(findings(&vc(
+            json!({member: [{"type": ["A", "B"]}, {"id": "x:1", "type": "C"}]})
+        ))
+        .is_empty());
+    }
+}
+
+#[test]
+fn the_credential_subject_is_not_empty() {
+    let f = findings(&vc(json!({"credentialSubject": {}})));
+    assert_eq!(
+        f,
+        [(
+            "credentialSubject".to_owned(),
+            "vcdm.credential-subject.empty"
+        )]
+    );
+    let f = findings(&vc(
+        json!({"credentialSubject": [{"id": "did:example:a"}, {}]}),
+    ));
+    assert_eq!(
+        f,
+        [(
+            "credentialSubject[1]".to_owned(),
+            "vcdm.credential-subject.empty"
+        )]
+    );
+    assert!(findings(&vc(json!({"credentialSubject": {"name": "Ada"}}))).is_empty());
+    assert!(findings(&vc(json!({"credentialSubject": [{"id": "did:example:a"}]}))).is_empty());
+}
+
+#[test]
+fn related_resources_have_unique_ids_and_a_digest() {
+    let ok = json!({"id": "https://r.example/a", "digestSRI": "sha384-x"});
+    assert!(findings(&vc(json!({"relatedResource": [ok.clone()]}))).is_empty());
+    assert!(findings(&vc(
+        json!({"relatedResource": {"id": "https://r.example/a", "digestMultibase": "uEiB"}})
+    ))
+    .is_empty());
+    let cases = [
+        (
+            json!(["https://r.example/a"]),
+            "relatedResource[0]",
+            "vcdm.related-resource.object",
+        ),
+        (
+            json!([{"digestSRI": "sha384-x"}]),
+            "relatedResource[0].id",
+            "vcdm.related-resource.id",
+        ),
+        (
+            json!([ok.clone(), ok.clone()]),
+            "relatedResource[1].id",
+            "vcdm.related-resource.unique-id",
+        ),
+        (
+            json!([{"id": "https://r.example/a"}]),
+            "relatedResource[0]",
+            "vcdm.related-resource.digest",
+        ),
+        (
+            json!([{"id": "https://r.example/a", "digestMultibase": 5}]),
+            "relatedResource[0]",
+            "vcdm.related-resource.digest",
+        ),
+    ];
+    for (value, path, rule) in cases {
+        let f = findings(&vc(json!({"relatedResource": value})));
+        assert_eq!(f, [(path.to_owned(), rule)], "{value}");
+    }
+}
+
+#[test]
+fn non_objects_and_credentials_without_these_members_have_no_findings() {
+    assert!(vcdm::check(&json!("a string")).is_empty());
+    assert!(vcdm::check(&json!([1, 2])).is_empty());
+    assert!(findings(&vc(json!({}))).is_empty());
+}
