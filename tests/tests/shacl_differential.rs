@@ -32,73 +32,18 @@
     clippy::print_stderr
 )]
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use canon::{Quad, Term};
-use elm_model::{build, parse_award, BuildOptions, DisplayImage, MediaType, Universities};
+use common::{example_credentials, repo, SHACL_INSTALL as INSTALL};
 use serde_json::{json, Value};
-
-const INSTALL: &str =
-    "python3 with pyshacl and rdflib is required: python3 -m pip install -r tests/requirements.txt";
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn samples_dir() -> PathBuf {
     e2e_tests::testdata("edc/samples")
-}
-
-fn universities() -> Universities {
-    issuer::universities::load(
-        &repo().join("keys.example/universities.toml"),
-        "http://localhost:8080",
-    )
-    .unwrap()
-}
-
-fn example_credentials() -> Vec<(String, Value)> {
-    let dir = repo().join("examples/awards");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "json")
-                && !p.to_string_lossy().ends_with(".schema.json")
-        })
-        .collect();
-    files.sort();
-    let unis = universities();
-    files
-        .iter()
-        .map(|f| {
-            let award = parse_award(&std::fs::read_to_string(f).unwrap()).unwrap();
-            let images: Vec<DisplayImage> = award
-                .display
-                .images
-                .iter()
-                .map(|r| DisplayImage {
-                    language: r.language.clone(),
-                    media_type: r
-                        .media_type
-                        .or_else(|| MediaType::from_file_name(&r.file))
-                        .unwrap(),
-                    bytes: std::fs::read(dir.join(&r.file)).unwrap(),
-                })
-                .collect();
-            let options = BuildOptions {
-                credential_id: "urn:uuid:3f1c2a9e-7b4d-4e21-9c0a-5d6e7f8a9b0c".into(),
-                issued: None,
-            };
-            let built = build(&award, &unis, &images, &options).unwrap();
-            (
-                f.file_stem().unwrap().to_string_lossy().to_string(),
-                built.credential,
-            )
-        })
-        .collect()
 }
 
 /// The credential inside a sample file: a JAdES envelope's `payload`, an upload wrapper's
@@ -411,17 +356,9 @@ fn example(name: &str) -> Value {
         .1
 }
 
+/// Removes the eIDAS identifier from every occurrence of node `id`.
 fn strip_eidas(v: &mut Value, id: &Value) {
-    match v {
-        Value::Object(m) => {
-            if m.get("id") == Some(id) {
-                m.remove("eIDASIdentifier");
-            }
-            m.values_mut().for_each(|x| strip_eidas(x, id));
-        }
-        Value::Array(a) => a.iter_mut().for_each(|x| strip_eidas(x, id)),
-        _ => {}
-    }
+    common::remove_from_node(v, id, "eIDASIdentifier");
 }
 
 #[test]

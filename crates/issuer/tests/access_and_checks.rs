@@ -30,18 +30,7 @@ use issuer::securing::{KeyStoreSecurer, SecureError, Secured, Securer};
 use issuer::server::{start, Overrides, RunningServer};
 use serde_json::{json, Map, Value};
 use sqlx::{Connection as _, Row as _};
-
-const BASE: &str = "http://issuer.test";
-const ETH: &str = "test-token-eth";
-const RWTH: &str = "test-token-rwth";
-const ETH_ADMIN: &str = "test-admin-eth";
-const RWTH_ADMIN: &str = "test-admin-rwth";
-
-#[derive(Clone, Copy, Debug)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
+use support::{eth_award, Db, BASE, ETH, ETH_ADMIN, RWTH, RWTH_ADMIN};
 
 struct Env {
     dir: PathBuf,
@@ -49,20 +38,12 @@ struct Env {
 }
 
 async fn env(db: Db) -> Env {
-    let dir = std::env::temp_dir().join(format!("issuer-access-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("tokens.toml"),
-        format!("eth = \"{ETH}\"\nrwth = \"{RWTH}\"\n"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("admin-tokens.toml"),
-        format!("eth = \"{ETH_ADMIN}\"\nrwth = \"{RWTH_ADMIN}\"\n"),
-    )
-    .unwrap();
-    let url =
-        support::fresh_database(matches!(db, Db::Postgres), &dir.join("db/issuer.sqlite")).await;
+    let dir = support::token_dir(
+        "issuer-access",
+        &[("eth", ETH), ("rwth", RWTH)],
+        &[("eth", ETH_ADMIN), ("rwth", RWTH_ADMIN)],
+    );
+    let url = support::fresh_database(db.is_postgres(), &dir.join("db/issuer.sqlite")).await;
     Env { dir, url }
 }
 
@@ -84,11 +65,6 @@ fn config(e: &Env) -> Config {
         admin_tokens_file: Some(e.dir.join("admin-tokens.toml")),
         ..support::config(&e.url, &e.dir.join("tokens.toml"))
     }
-}
-
-/// ETH's example award with its display images (nothing is rendered at issuance).
-fn eth_award() -> Value {
-    support::award_with_images("micro-credential-professional.json")
 }
 
 async fn call(
@@ -249,18 +225,7 @@ impl Securer for Faulty {
     }
 }
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Db::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Db::Postgres).await } )*
-        }
-    };
-}
-
-both_backends!(
+support::both_backends!(
     credentials_failing_the_verifier_are_never_stored,
     admins_manage_their_own_university_tokens
 );

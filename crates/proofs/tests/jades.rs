@@ -146,13 +146,7 @@ fn seal_round_trips_with_rs256_ps256_es256_and_a_trusted_path_to_the_demo_ca() {
     let mut seen = std::collections::BTreeSet::new();
     for u in store.universities() {
         let seal = u.seal.as_ref().unwrap();
-        let sealed = jades::seal(
-            &credential(),
-            seal.signer.as_ref(),
-            &seal.chain,
-            utc(2026, 5, 1),
-        )
-        .unwrap();
+        let sealed = seal_credential(seal);
         assert_eq!(
             sealed["payload"].as_str().unwrap().as_bytes(),
             credential().as_slice()
@@ -191,18 +185,23 @@ fn seal_round_trips_with_rs256_ps256_es256_and_a_trusted_path_to_the_demo_ca() {
     );
 }
 
-/// Re-seals with an edited protected header, signed with the right key, so only the edit is wrong.
-fn reseal(edit: impl Fn(&mut Map<String, Value>), signer: &dyn Signer) -> Value {
-    let store = keystore();
-    let u = store.university("eth").unwrap();
-    let seal = u.seal.as_ref().unwrap();
-    let sealed = jades::seal(
+/// The test credential sealed with `seal` on 2026-05-01.
+fn seal_credential(seal: &proofs::keystore::SealKey) -> Value {
+    jades::seal(
         &credential(),
         seal.signer.as_ref(),
         &seal.chain,
         utc(2026, 5, 1),
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// Re-seals with an edited protected header, signed with the right key, so only the edit is wrong.
+fn reseal(edit: impl Fn(&mut Map<String, Value>), signer: &dyn Signer) -> Value {
+    let store = keystore();
+    let u = store.university("eth").unwrap();
+    let seal = u.seal.as_ref().unwrap();
+    let sealed = seal_credential(seal);
     let mut h = protected_header(&sealed);
     edit(&mut h);
     let protected = URL_SAFE_NO_PAD.encode(Value::Object(h).to_string());
@@ -390,13 +389,7 @@ fn expired_and_untrusted_certificates_are_outcomes_not_signature_failures() {
     let store = keystore();
     let u = store.university("wut").unwrap();
     let seal = u.seal.as_ref().unwrap();
-    let sealed = jades::seal(
-        &credential(),
-        seal.signer.as_ref(),
-        &seal.chain,
-        utc(2026, 5, 1),
-    )
-    .unwrap();
+    let sealed = seal_credential(seal);
     // After 2035-01-01 the certificates are expired.
     let late = jades::verify_value(&sealed, store.trust_anchors(), utc(2036, 1, 1)).unwrap();
     assert!(!late.certificate_valid_at_validation_time);

@@ -159,5 +159,8 @@ fn eu_sealed_sample_proof() {
     let o = run(&["verify", &f, "--now", NOW]);
     assert_eq!(code(&o), 3, "{}", String::from_utf8_lossy(&o.stdout));
     assert!(String::from_utf8_lossy(&o.stdout).contains("OUT_OF_BOUNDS_NO_POE"));
-    assert_eq!(code(&run(&["verify", &f, "--now", "2024-06-01T00:00:00Z"])), 3);
+    assert_eq!(
+        code(&run(&["verify", &f, "--now", "2024-06-01T00:00:00Z"])),
+        3
+    );
 }

@@ -15,31 +15,13 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
 use proofs::signer::Ed25519Signer;
 use serde_json::{json, Value};
-use verifier::service::{start, Overrides, RunningService, ServiceConfig};
-
-fn config() -> ServiceConfig {
-    ServiceConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        allow_local_network: true,
-        ..ServiceConfig::default()
-    }
-}
-
-async fn service_with(config: ServiceConfig) -> RunningService {
-    let overrides = Overrides {
-        clock: Some(Arc::new(clock())),
-        registry: None,
-    };
-    start(config, overrides).await.expect("service starts")
-}
+use verifier::service::{RunningService, ServiceConfig};
 
 async fn service() -> RunningService {
-    service_with(config()).await
+    start_service(service_config()).await
 }
 
 fn client() -> reqwest::Client {
@@ -127,14 +109,7 @@ async fn vc_api_verify_answers_200_422_400_and_413() {
         .as_str()
         .unwrap()
         .starts_with("VC-JWT signature (EdDSA)"));
-    let seal = keystore().university(&uni).unwrap().seal.as_ref().unwrap();
-    let sealed = proofs::jades::seal(
-        &serde_json::to_vec(&doc).unwrap(),
-        seal.signer.as_ref(),
-        &seal.chain,
-        created(),
-    )
-    .unwrap();
+    let sealed = seal_as(&doc, &uni);
     let (status, report, _) = post_verify(&s, &json!({"verifiableCredential": sealed})).await;
     assert_eq!(status, 200, "{report}");
     assert!(check(&report, "proof")["message"]
@@ -581,9 +556,9 @@ async fn unreachable_urls_are_not_checked(s: &RunningService, server: &Server) {
         );
     }
     // The guarded fetch refuses loopback when local networks are not allowed.
-    let strict = service_with(ServiceConfig {
+    let strict = start_service(ServiceConfig {
         allow_local_network: false,
-        ..config()
+        ..service_config()
     })
     .await;
     let url = server.put_json("/creds/valid2", &valid(server));
