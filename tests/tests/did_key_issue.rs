@@ -14,6 +14,8 @@
 )]
 
 mod common;
+#[path = "../../crates/verifier/tests/did_key_support/mod.rs"]
+mod did_key_support;
 
 use std::path::{Path, PathBuf};
 
@@ -23,24 +25,8 @@ use verifier::{verify_json, CheckKind, CheckStatus, NetworkPolicy, Policy, Syste
 
 /// A copy of `keys.example/` in the test's own directory, with `did_key = true` for ETH.
 fn keys_with_did_key(dir: &Path) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let target = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &target);
-            } else {
-                std::fs::copy(e.path(), target).unwrap();
-            }
-        }
-    }
     let keys = dir.join("keys");
-    let _ = std::fs::remove_dir_all(&keys);
-    copy(&repo().join("keys.example"), &keys);
-    let toml = keys.join("eth/keys.toml");
-    let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, format!("did_key = true\n{text}")).unwrap();
+    did_key_support::copy_keys_with_did_key(&repo(), &keys, "eth");
     keys
 }
 

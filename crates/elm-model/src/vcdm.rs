@@ -8,7 +8,12 @@
 //!   §5.8 "Evidence" (1.1 §4.9, §5.4, §5.5, §5.6, §5.7): each entry of `credentialStatus`,
 //!   `credentialSchema`, `refreshService`, `termsOfUse` and `evidence` is an object (rule
 //!   `vcdm.<member>.object`) with a `type` that is a non-empty string or a non-empty array of
-//!   non-empty strings (rule `vcdm.<member>.type`).
+//!   non-empty strings (rule `vcdm.<member>.type`). A `credentialSchema` entry also needs an `id`
+//!   (2.0 §4.11: "id" and "type" are required; rule `vcdm.credential-schema.id`).
+//! - 2.0 §4.9 "Validity Period": `validUntil` is not before `validFrom` (rule
+//!   `vcdm.valid-until.before-valid-from`); likewise under 1.1 §4.6–§4.7 `expirationDate` is not
+//!   before `issuanceDate` (rule `vcdm.expiration-date.before-issuance-date`). Checked only when
+//!   both dates parse (a malformed date is each caller's own rule).
 //! - 2.0 §5.3 "Integrity of Related Resources": each `relatedResource` entry is an object
 //!   (`vcdm.related-resource.object`) with an `id` string (`vcdm.related-resource.id`) that no
 //!   other entry repeats (`vcdm.related-resource.unique-id`), and a `digestSRI` or
@@ -49,7 +54,65 @@ pub fn check(credential: &Value) -> Vec<Issue> {
     if let Some(v) = obj.get("relatedResource") {
         related_resources(v, &mut found);
     }
+    if let Some(v) = obj.get("credentialSchema") {
+        schema_ids(v, &mut found);
+    }
+    date_order(obj, &mut found);
     found
+}
+
+/// The ordered pairs of dates (start, end, rule) of VC DM 2.0 §4.9 and 1.1 §4.6–§4.7.
+const DATE_PAIRS: [(&str, &str, &str); 2] = [
+    (
+        "validFrom",
+        "validUntil",
+        "vcdm.valid-until.before-valid-from",
+    ),
+    (
+        "issuanceDate",
+        "expirationDate",
+        "vcdm.expiration-date.before-issuance-date",
+    ),
+];
+
+fn date_order(obj: &serde_json::Map<String, Value>, found: &mut Vec<Issue>) {
+    let date = |field: &str| {
+        obj.get(field)
+            .and_then(Value::as_str)
+            .and_then(crate::view::parse_datetime)
+    };
+    for (start, end, rule) in DATE_PAIRS {
+        if let (Some(from), Some(until)) = (date(start), date(end)) {
+            if until < from {
+                found.push(Issue::error(
+                    end,
+                    rule,
+                    format!("`{end}` must not be before `{start}` ({until} < {from})"),
+                ));
+            }
+        }
+    }
+}
+
+/// VC DM 2.0 §4.11: each `credentialSchema` entry (an object; other shapes are reported by the
+/// typed-entry rules) has an `id`, the URL of the schema.
+fn schema_ids(v: &Value, found: &mut Vec<Issue>) {
+    for (path, e) in entries("credentialSchema", v) {
+        let Some(o) = e.as_object() else {
+            continue;
+        };
+        if !o
+            .get("id")
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty())
+        {
+            found.push(Issue::error(
+                format!("{path}.id"),
+                "vcdm.credential-schema.id",
+                "each `credentialSchema` entry must have an `id` (the URL of the schema)",
+            ));
+        }
+    }
 }
 
 /// The entries of a member that may be one value or an array, each with its path.

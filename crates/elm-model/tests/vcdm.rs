@@ -45,7 +45,9 @@ fn each_typed_member_needs_a_type_on_every_entry() {
             (f[0].0.as_str(), f[0].1),
             (format!("{member}.type").as_str(), type_rule.as_str())
         );
-        let f = findings(&vc(json!({member: [{"type": "A"}, {"type": [1]}]})));
+        let f = findings(&vc(
+            json!({member: [{"id": "x:0", "type": "A"}, {"id": "x:1", "type": [1]}]}),
+        ));
         assert_eq!(
             f,
             [(format!("{member}[1].type"), type_rule.as_str())],
@@ -59,11 +61,11 @@ fn each_typed_member_needs_a_type_on_every_entry() {
         assert_eq!(f[0].1, object_rule);
         // Passing: a string type, an array of types.
         assert!(
-            findings(&vc(json!({member: {"type": "A"}}))).is_empty(),
+            findings(&vc(json!({member: {"id": "x:0", "type": "A"}}))).is_empty(),
             "{member}"
         );
         assert!(findings(&vc(
-            json!({member: [{"type": ["A", "B"]}, {"id": "x:1", "type": "C"}]})
+            json!({member: [{"id": "x:0", "type": ["A", "B"]}, {"id": "x:1", "type": "C"}]})
         ))
         .is_empty());
     }
@@ -139,4 +141,67 @@ fn non_objects_and_credentials_without_these_members_have_no_findings() {
     assert!(vcdm::check(&json!("a string")).is_empty());
     assert!(vcdm::check(&json!([1, 2])).is_empty());
     assert!(findings(&vc(json!({}))).is_empty());
+}
+
+#[test]
+fn a_credential_schema_entry_needs_an_id() {
+    let f = findings(&vc(json!({"credentialSchema": [
+        {"id": "https://schema.example/1.json", "type": "JsonSchema"},
+        {"type": "JsonSchema"},
+        {"id": "", "type": "JsonSchema"}
+    ]})));
+    assert_eq!(
+        f,
+        [
+            (
+                "credentialSchema[1].id".to_owned(),
+                "vcdm.credential-schema.id"
+            ),
+            (
+                "credentialSchema[2].id".to_owned(),
+                "vcdm.credential-schema.id"
+            )
+        ]
+    );
+    let one =
+        json!({"credentialSchema": {"id": "https://schema.example/1.json", "type": "JsonSchema"}});
+    assert!(findings(&vc(one)).is_empty());
+}
+
+#[test]
+fn the_end_of_the_validity_period_is_not_before_its_start() {
+    // VC DM 2.0 §4.9, and the VC 1.1 pair; offsets are compared as instants.
+    let f = findings(&vc(json!({
+        "validFrom": "2026-07-01T00:00:00Z",
+        "validUntil": "2026-06-30T23:59:59Z"
+    })));
+    assert_eq!(
+        f,
+        [(
+            "validUntil".to_owned(),
+            "vcdm.valid-until.before-valid-from"
+        )]
+    );
+    let f = findings(&vc(json!({
+        "issuanceDate": "2026-07-01T00:00:00+02:00",
+        "expirationDate": "2026-06-30T21:00:00Z"
+    })));
+    assert_eq!(
+        f,
+        [(
+            "expirationDate".to_owned(),
+            "vcdm.expiration-date.before-issuance-date"
+        )]
+    );
+    // Passing: equal instants (written with different offsets), a later end, one date alone, and
+    // an unparsable date (each caller's own date rule names that).
+    for extra in [
+        json!({"validFrom": "2026-07-01T02:00:00+02:00", "validUntil": "2026-07-01T00:00:00Z"}),
+        json!({"validFrom": "2026-07-01T00:00:00Z", "validUntil": "2027-07-01T00:00:00Z"}),
+        json!({"validUntil": "2020-01-01T00:00:00Z"}),
+        json!({"validFrom": "2026-07-01T00:00:00Z", "validUntil": "next year"}),
+        json!({"issuanceDate": "2026-07-01T00:00:00Z", "expirationDate": "2026-07-01T00:00:00Z"}),
+    ] {
+        assert!(findings(&vc(extra.clone())).is_empty(), "{extra}");
+    }
 }

@@ -137,6 +137,29 @@ fn rule_cases() -> Vec<(&'static str, Value, &'static str, &'static str, Value)>
             ),
         ),
         (
+            "credentialSchema entry without an id (VC DM 2.0 §4.11)",
+            typed("credentialSchema", json!([{"type": "JsonSchema"}])),
+            "credential.credentialSchema[0].id",
+            "vcdm.credential-schema.id",
+            typed(
+                "credentialSchema",
+                json!([{"id": "https://schema.example/1.json", "type": "JsonSchema"}]),
+            ),
+        ),
+        (
+            "validUntil before validFrom (VC DM 2.0 §4.9)",
+            with(|c| {
+                c["validFrom"] = json!("2026-07-01T00:00:00Z");
+                c["validUntil"] = json!("2026-06-30T00:00:00Z");
+            }),
+            "credential.validUntil",
+            "vcdm.valid-until.before-valid-from",
+            with(|c| {
+                c["validFrom"] = json!("2026-07-01T00:00:00Z");
+                c["validUntil"] = json!("2036-07-01T00:00:00Z");
+            }),
+        ),
+        (
             "empty credentialSubject",
             with(|c| c["credentialSubject"] = json!({})),
             "credential.credentialSubject",

@@ -20,31 +20,6 @@ use proofs::signer::Ed25519Signer;
 use serde_json::{json, Value};
 use verifier::{verify_json, CheckKind, CheckStatus, FixedClock, NetworkPolicy, Report, Verdict};
 
-fn status(r: &Report, k: CheckKind) -> CheckStatus {
-    r.check(k).unwrap().status
-}
-
-fn msg(r: &Report, k: CheckKind) -> String {
-    r.check(k).unwrap().message.clone()
-}
-
-fn show(r: &Report) -> String {
-    serde_json::to_string_pretty(r).unwrap()
-}
-
-/// A signed example credential with a (clear) revocation entry on a list served locally.
-fn signed_with_list(server: &Server, name: &str, set: &[u64], purpose: &str, index: &str) -> Value {
-    let (doc, uni) = built(name);
-    let path = format!("/status/{uni}/{purpose}-{name}");
-    let url = format!("{}{path}", server.base);
-    let list = sign_with(
-        &status_list(&url, &did(&uni), purpose, &encoded_list(set)),
-        &signer(&uni),
-    );
-    server.put_json(&path, &list);
-    sign_with(&with_status(doc, &url, purpose, index), &signer(&uni))
-}
-
 #[test]
 fn a_signed_example_credential_is_valid_on_every_check() {
     let server = Server::start();
@@ -440,14 +415,7 @@ fn did_web_issuer(host_port: &str) -> (String, Ed25519Signer) {
 fn did_web_is_fetched_and_unreachable_did_web_is_indeterminate() {
     let server = Server::start();
     let (did, key) = did_web_issuer(&format!("127.0.0.1:{}", server.port));
-    let document = proofs::did::build_did_document(
-        &did,
-        &[(
-            "key-1".into(),
-            proofs::PublicKey::Ed25519(key.verifying_key()),
-        )],
-    )
-    .unwrap();
+    let document = did_document_key_1(&did, &key);
     server.put_json("/universities/outsider/did.json", &document);
     let (mut doc, _) = built("micro-credential-professional");
     doc["issuer"]["id"] = json!(did);

@@ -14,8 +14,9 @@
 )]
 
 mod common;
+mod did_key_support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::*;
 use proofs::keystore::KeyStore;
@@ -24,24 +25,8 @@ use verifier::{verify_json, CheckKind, CheckStatus, NetworkPolicy, Policy, Trust
 
 /// A copy of `keys.example/` in a fresh temporary directory, with `did_key = true` for `uni`.
 fn key_store_with_did_key(uni: &str) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let target = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &target);
-            } else {
-                std::fs::copy(e.path(), target).unwrap();
-            }
-        }
-    }
     let dir = std::env::temp_dir().join(format!("enhance-did-key-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy(&repo().join("keys.example"), &dir);
-    let toml = dir.join(uni).join("keys.toml");
-    let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, format!("did_key = true\n{text}")).unwrap();
+    did_key_support::copy_keys_with_did_key(&repo(), &dir, uni);
     dir
 }
 

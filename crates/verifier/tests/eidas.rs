@@ -362,17 +362,13 @@ fn cli_trust_refresh_then_show() {
             .unwrap()
     };
     let (c, pn) = (cache.to_str().unwrap(), pinned.to_str().unwrap());
-    let out = run(&[
-        "trust",
-        "refresh",
-        "--cache",
-        c,
-        "--lotl-url",
-        &lotl_url,
-        "--pinned",
-        pn,
-        "--allow-local-network",
-    ]);
+    let refresh = |extra: &[&str]| {
+        let mut args = vec!["trust", "refresh", "--cache", c, "--lotl-url", &lotl_url];
+        args.extend(["--pinned", pn]);
+        args.extend(extra);
+        run(&args)
+    };
+    let out = refresh(&["--allow-local-network"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -387,16 +383,7 @@ fn cli_trust_refresh_then_show() {
         "{stdout}"
     );
     // Without --allow-local-network the loopback address is refused and the set is kept.
-    let out = run(&[
-        "trust",
-        "refresh",
-        "--cache",
-        c,
-        "--lotl-url",
-        &lotl_url,
-        "--pinned",
-        pn,
-    ]);
+    let out = refresh(&[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success() && stderr.contains("last good set is kept"),

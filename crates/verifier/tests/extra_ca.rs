@@ -186,14 +186,7 @@ fn start_did_server(config: Arc<rustls::ServerConfig>) -> (String, u16) {
     let port = listener.local_addr().unwrap().port();
     let did = format!("did:web:127.0.0.1%3A{port}:universities:pki");
     let key = Ed25519Signer::from_secret_bytes(format!("{did}#key-1"), &[7u8; 32]);
-    let document = proofs::did::build_did_document(
-        &did,
-        &[(
-            "key-1".into(),
-            proofs::PublicKey::Ed25519(key.verifying_key()),
-        )],
-    )
-    .unwrap();
+    let document = did_document_key_1(&did, &key);
     serve_https(listener, config, document.to_string());
     (did, port)
 }

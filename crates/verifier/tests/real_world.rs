@@ -29,18 +29,6 @@ use verifier::{
     Verdict,
 };
 
-fn status(r: &Report, k: CheckKind) -> CheckStatus {
-    r.check(k).unwrap().status
-}
-
-fn msg(r: &Report, k: CheckKind) -> String {
-    r.check(k).unwrap().message.clone()
-}
-
-fn show(r: &Report) -> String {
-    serde_json::to_string_pretty(r).unwrap()
-}
-
 /// A holder-binding confirmation claim (RFC 7800 §3.2) as wallet-based issuance adds it.
 fn cnf() -> Value {
     json!({"jwk": {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}})

@@ -28,20 +28,6 @@ fn client() -> reqwest::Client {
     reqwest::Client::new()
 }
 
-/// A signed example credential with a status entry of `purpose` at `index` on a list (bits `set`)
-/// served by `server`.
-fn signed_with_list(server: &Server, name: &str, set: &[u64], purpose: &str, index: &str) -> Value {
-    let (doc, uni) = built(name);
-    let path = format!("/status/{uni}/{purpose}-{name}-{index}");
-    let url = format!("{}{path}", server.base);
-    let list = sign_with(
-        &status_list(&url, &did(&uni), purpose, &encoded_list(set)),
-        &signer(&uni),
-    );
-    server.put_json(&path, &list);
-    sign_with(&with_status(doc, &url, purpose, index), &signer(&uni))
-}
-
 fn valid(server: &Server) -> Value {
     signed_with_list(
         server,

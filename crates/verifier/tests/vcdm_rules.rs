@@ -110,6 +110,23 @@ fn rule_cases() -> Vec<(&'static str, Value, &'static str, &'static str, Value)>
             ),
         ),
         (
+            "credentialSchema id",
+            typed("credentialSchema", json!({"type": "JsonSchema"})),
+            "vcdm.credential-schema.id",
+            "credentialSchema.id",
+            typed(
+                "credentialSchema",
+                json!({"id": "https://schema.example/1.json", "type": "JsonSchema"}),
+            ),
+        ),
+        (
+            "validUntil before validFrom",
+            with(|c| c["validUntil"] = json!("2025-12-31T23:59:59Z")),
+            "vcdm.valid-until.before-valid-from",
+            "validUntil",
+            with(|c| c["validUntil"] = json!("2026-01-01T00:00:00Z")),
+        ),
+        (
             "credentialSubject",
             with(|c| c["credentialSubject"] = json!([{"id": "did:example:a"}, {}])),
             "vcdm.credential-subject.empty",

@@ -205,3 +205,44 @@ pub fn seal_as(doc: &Value, university: &str) -> Value {
     let bytes = serde_json::to_vec(doc).unwrap();
     proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created()).unwrap()
 }
+
+/// The DID document of `did` with one Ed25519 verification method, `#key-1`, for `key`.
+pub fn did_document_key_1(did: &str, key: &Ed25519Signer) -> Value {
+    let key = proofs::PublicKey::Ed25519(key.verifying_key());
+    proofs::did::build_did_document(did, &[("key-1".to_string(), key)]).unwrap()
+}
+
+/// A signed example credential with a status entry of `purpose` at `index` on a list (bits `set`)
+/// served by `server`.
+pub fn signed_with_list(
+    server: &Server,
+    name: &str,
+    set: &[u64],
+    purpose: &str,
+    index: &str,
+) -> Value {
+    let (doc, uni) = built(name);
+    let path = format!("/status/{uni}/{purpose}-{name}-{index}");
+    let url = format!("{}{path}", server.base);
+    let list = sign_with(
+        &status_list(&url, &did(&uni), purpose, &encoded_list(set)),
+        &signer(&uni),
+    );
+    server.put_json(&path, &list);
+    sign_with(&with_status(doc, &url, purpose, index), &signer(&uni))
+}
+
+/// The status of check `k` in `r`.
+pub fn status(r: &verifier::Report, k: verifier::CheckKind) -> verifier::CheckStatus {
+    r.check(k).unwrap().status
+}
+
+/// The message of check `k` in `r`.
+pub fn msg(r: &verifier::Report, k: verifier::CheckKind) -> String {
+    r.check(k).unwrap().message.clone()
+}
+
+/// `r` as pretty JSON, for assertion messages.
+pub fn show(r: &verifier::Report) -> String {
+    serde_json::to_string_pretty(r).unwrap()
+}

@@ -29,7 +29,7 @@
     clippy::print_stderr
 )]
 
-mod support;
+mod common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -467,14 +467,15 @@ async fn start_services(
 ) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("tokens.toml"), format!("eth = \"{ETH}\"\n")).unwrap();
-    let url = support::fresh_database(false, &dir.join("db/issuer.sqlite")).await;
-    let mut config = support::config(&url, &dir.join("tokens.toml"));
-    config.public_base_url = "http://localhost:8080".into();
+    let mut config = issuer::config::Config {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        public_base_url: "http://localhost:8080".into(),
+        tokens_file: Some(dir.join("tokens.toml")),
+        ..common::issuer_config(dir, 0)
+    };
     config.limits.rate_limit_per_minute = 1_000_000;
     config.limits.public_rate_limit.exempt = vec![[127, 0, 0, 1].into()];
-    let issuer = issuer::server::start(config, issuer::server::Overrides::default())
-        .await
-        .expect("issuer starts");
+    let issuer = common::start_issuer(config).await;
     let vconfig = verifier::service::ServiceConfig {
         bind: "127.0.0.1:0".parse().unwrap(),
         rate_limit: service_kit::RateLimit {
@@ -497,7 +498,7 @@ async fn start_services(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_generated_body_gets_a_5xx_from_any_post_endpoint_of_either_service() {
     let t = Instant::now();
-    let dir = std::env::temp_dir().join(format!("issuer-no5xx-{}", uuid::Uuid::new_v4()));
+    let dir = std::env::temp_dir().join(format!("issuer-no5xx-{}-{}", std::process::id(), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)));
     let (issuer, verifier_service) = start_services(&dir).await;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -517,9 +518,9 @@ async fn no_generated_body_gets_a_5xx_from_any_post_endpoint_of_either_service()
         .unwrap();
     let signed = issued["verifiableCredential"].clone();
     assert!(signed["proof"].is_object(), "{issued}");
-    let award = support::award_with_images("micro-credential-professional.json");
+    let award = common::award_with_images("micro-credential-professional.json");
     let programme: Value = serde_json::from_str(
-        &std::fs::read_to_string(support::repo().join("examples/stack/programme.json")).unwrap(),
+        &std::fs::read_to_string(common::repo().join("examples/stack/programme.json")).unwrap(),
     )
     .unwrap();
     let issuer_seeds = vec![
