@@ -498,7 +498,11 @@ async fn start_services(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_generated_body_gets_a_5xx_from_any_post_endpoint_of_either_service() {
     let t = Instant::now();
-    let dir = std::env::temp_dir().join(format!("issuer-no5xx-{}-{}", std::process::id(), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)));
+    let dir = std::env::temp_dir().join(format!(
+        "issuer-no5xx-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    ));
     let (issuer, verifier_service) = start_services(&dir).await;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))

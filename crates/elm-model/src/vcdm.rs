@@ -75,6 +75,14 @@ const DATE_PAIRS: [(&str, &str, &str); 2] = [
     ),
 ];
 
+/// The date-order rules alone, for a caller that fills in a default start after [`check`] (the
+/// issuer's `validFrom` / `issuanceDate` of the time of issuance).
+pub fn check_date_order(obj: &serde_json::Map<String, Value>) -> Vec<Issue> {
+    let mut found = Vec::new();
+    date_order(obj, &mut found);
+    found
+}
+
 fn date_order(obj: &serde_json::Map<String, Value>, found: &mut Vec<Issue>) {
     let date = |field: &str| {
         obj.get(field)
@@ -101,10 +109,9 @@ fn schema_ids(v: &Value, found: &mut Vec<Issue>) {
         let Some(o) = e.as_object() else {
             continue;
         };
-        if !o
-            .get("id")
+        if o.get("id")
             .and_then(Value::as_str)
-            .is_some_and(|s| !s.is_empty())
+            .is_none_or(str::is_empty)
         {
             found.push(Issue::error(
                 format!("{path}.id"),

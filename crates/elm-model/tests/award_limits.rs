@@ -291,6 +291,9 @@ fn the_total_text_at_the_limit_passes_one_over_fails() {
     );
 }
 
+/// An edit of an award, then the path and the message of the one error it should give.
+type ControlCase = (fn(&mut Award), &'static str, &'static str);
+
 #[test]
 fn control_characters_are_refused() {
     for (c, name) in [
@@ -333,42 +336,41 @@ fn control_characters_are_refused() {
         .unwrap()
         .sum_override_reason = Some("Reason\nsecond line".into());
     assert_valid(&a);
-    let mut a = award(A);
-    a.learner.given_names = "Anna\nMaria".into();
-    assert_only(
-        &a,
-        "learner.givenNames",
-        "text.control-character",
-        "not allowed in a name, title or identifier",
-    );
-    let mut a = award(A);
-    a.learning_opportunity.title.insert("en", "Title\twith tab");
-    assert_only(
-        &a,
-        "learningOpportunity.title.en",
-        "text.control-character",
-        "U+0009",
-    );
-    let mut a = award(A);
-    a.learning_opportunity.id.push('\n');
-    assert_only(
-        &a,
-        "learningOpportunity.id",
-        "text.control-character",
-        "U+000A",
-    );
+    // Each edit leaves one control-character error, at `path`, with `message` in its text.
     // Carriage return is refused everywhere (a line is ended by a line feed).
-    let mut a = award(A);
-    a.learning_opportunity
-        .description
-        .get_or_insert_with(LanguageMap::new)
-        .insert("en", "a\r\nb");
-    assert_only(
-        &a,
-        "learningOpportunity.description.en",
-        "text.control-character",
-        "only line feed and tab are allowed",
-    );
+    let cases: [ControlCase; 4] = [
+        (
+            |a| a.learner.given_names = "Anna\nMaria".into(),
+            "learner.givenNames",
+            "not allowed in a name, title or identifier",
+        ),
+        (
+            |a| a.learning_opportunity.title.insert("en", "Title\twith tab"),
+            "learningOpportunity.title.en",
+            "U+0009",
+        ),
+        (
+            |a| a.learning_opportunity.id.push('\n'),
+            "learningOpportunity.id",
+            "U+000A",
+        ),
+        (
+            |a| {
+                let description = a
+                    .learning_opportunity
+                    .description
+                    .get_or_insert_with(LanguageMap::new);
+                description.insert("en", "a\r\nb");
+            },
+            "learningOpportunity.description.en",
+            "only line feed and tab are allowed",
+        ),
+    ];
+    for (edit, path, message) in cases {
+        let mut a = award(A);
+        edit(&mut a);
+        assert_only(&a, path, "text.control-character", message);
+    }
     // In a language tag: reported at the map, the tag not echoed.
     let mut a = award(A);
     a.learning_opportunity.title.insert("e\u{0}n", "Title");

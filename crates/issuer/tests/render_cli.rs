@@ -18,26 +18,22 @@ fn issuer() -> Command {
     c
 }
 
+/// Runs `issuer <args>`, asserts it succeeded and writes its standard output to `file`.
+fn run_to_file(args: &[&str], file: &std::path::Path) {
+    let out = issuer().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    std::fs::write(file, &out.stdout).unwrap();
+}
+
 #[test]
 fn render_builds_pdf_html_and_png() {
     let dir = std::env::temp_dir().join(format!("issuer-render-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let built = issuer()
-        .args([
-            "build",
-            "examples/awards/certificate-of-completion.json",
-            "--id",
-            "urn:uuid:8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
     let credential = dir.join("credential.json");
-    std::fs::write(&credential, &built.stdout).unwrap();
+    let award = "examples/awards/certificate-of-completion.json";
+    let id = "urn:uuid:8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10";
+    run_to_file(&["build", award, "--id", id], &credential);
     for (format, magic) in [
         ("pdf", &b"%PDF-"[..]),
         ("html", b"<!DOCTYPE html>"),
@@ -66,22 +62,9 @@ fn render_builds_pdf_html_and_png() {
     assert!(html.contains("<html lang=\"de\">") && html.contains("https://example.org/verify/1"));
 
     // A JAdES-sealed credential (as `issuer sign --format jades` writes it) renders too.
-    let sealed = issuer()
-        .args([
-            "sign",
-            "examples/awards/micro-credential-academic-course.json",
-            "--format",
-            "jades",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        sealed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&sealed.stderr)
-    );
     let sealed_file = dir.join("sealed.json");
-    std::fs::write(&sealed_file, &sealed.stdout).unwrap();
+    let award = "examples/awards/micro-credential-academic-course.json";
+    run_to_file(&["sign", award, "--format", "jades"], &sealed_file);
     let out = dir.join("sealed.html");
     let status = issuer()
         .arg("render")

@@ -77,8 +77,24 @@ fn status_entry(index: &str) -> Value {
 }
 
 /// (name, failing credential, path, rule, passing credential).
-fn rule_cases() -> Vec<(&'static str, Value, &'static str, &'static str, Value)> {
-    let typed = |member: &'static str, entry: Value| with(move |c| c[member] = entry.clone());
+type RuleCase = (&'static str, Value, &'static str, &'static str, Value);
+
+/// Every rule case: the typed-entry and date rules, then the subject, related-resource, issuer
+/// and status-entry rules.
+fn rule_cases() -> Vec<RuleCase> {
+    let mut cases = typed_entry_and_date_cases();
+    cases.extend(content_cases());
+    cases
+}
+
+/// A credential with `member` set to `entry`.
+fn typed(member: &'static str, entry: Value) -> Value {
+    with(move |c| c[member] = entry.clone())
+}
+
+/// The rules on typed entries (credentialStatus, termsOfUse, evidence, refreshService,
+/// credentialSchema) and on the order of the validity dates.
+fn typed_entry_and_date_cases() -> Vec<RuleCase> {
     vec![
         (
             "credentialStatus entry without type",
@@ -159,6 +175,12 @@ fn rule_cases() -> Vec<(&'static str, Value, &'static str, &'static str, Value)>
                 c["validUntil"] = json!("2036-07-01T00:00:00Z");
             }),
         ),
+    ]
+}
+
+/// The rules on the subject, related resources, the issuer and caller-supplied status entries.
+fn content_cases() -> Vec<RuleCase> {
+    vec![
         (
             "empty credentialSubject",
             with(|c| c["credentialSubject"] = json!({})),
@@ -277,7 +299,12 @@ async fn past_valid_until_and_future_valid_from_are_issued_and_verify_as_expired
     ] {
         let (status, body) = issue(
             &s,
-            &json!({"credential": with(|c| c[field] = json!(value))}),
+            &json!({"credential": with(|c| {
+                c[field] = json!(value);
+                if field == "validUntil" {
+                    c["validFrom"] = json!("2019-01-01T00:00:00Z");
+                }
+            })}),
         )
         .await;
         assert_eq!(status, 201, "{field} {value}: {body}");
@@ -292,6 +319,22 @@ async fn past_valid_until_and_future_valid_from_are_issued_and_verify_as_expired
             expiry.message
         );
     }
+    // A past `validUntil` alone ends before the `validFrom` the issuer fills in (now): refused,
+    // naming the field and the rule (VC DM 2.0 §4.9), not left to the verify-before-store step.
+    let (status, problem) = issue(
+        &s,
+        &json!({"credential": with(|c| c["validUntil"] = json!("2020-01-01T00:00:00Z"))}),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        has_finding(
+            &problem,
+            "credential.validUntil",
+            "vcdm.valid-until.before-valid-from"
+        ),
+        "{problem}"
+    );
     // Malformed dates are still the client's error, named.
     let (status, problem) = issue(
         &s,

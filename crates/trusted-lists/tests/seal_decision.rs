@@ -11,9 +11,9 @@
 use chrono::{DateTime, TimeZone as _, Utc};
 use proofs::certs::SubjectFields;
 use trusted_lists::testing::{
-    certificate, key, lotl_body, national_list_body, sign_list, QcProfile,
+    certificate, key, lotl_body, national_list_body, sign_list, QcProfile, SigningKey,
 };
-use trusted_lists::{load_list_set, SealAssessment, XmlLimits};
+use trusted_lists::{load_list_set, ListSetReport, SealAssessment, TrustedListIndex, XmlLimits};
 
 fn t(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
@@ -28,6 +28,31 @@ fn subject(cn: &str, org: &str, id: Option<&str>, c: &str) -> SubjectFields {
     }
 }
 
+/// A certificate for `subject`, valid 2020-2035, issued by `issuer` (self-signed without one).
+fn cert(
+    subject: &SubjectFields,
+    key: &SigningKey,
+    issuer: Option<(&[u8], &SigningKey)>,
+    qc: Option<QcProfile>,
+    serial: u64,
+) -> Vec<u8> {
+    certificate(
+        subject,
+        key,
+        issuer,
+        qc,
+        serial,
+        t(2020, 1, 1),
+        t(2035, 1, 1),
+    )
+    .unwrap()
+}
+
+/// A self-signed certificate for `cn` of `org` in `country`, valid 2020-2035.
+fn root(cn: &str, org: &str, country: &str, key: &SigningKey, serial: u64) -> Vec<u8> {
+    cert(&subject(cn, org, None, country), key, None, None, serial)
+}
+
 struct World {
     lotl: String,
     lotl_cert: Vec<u8>,
@@ -38,6 +63,21 @@ struct World {
     rogue_national: String,
 }
 
+impl World {
+    /// The list set of this LOTL (pinned by its certificate) with `national` as LU's list.
+    fn load(&self, national: &str) -> (TrustedListIndex, ListSetReport) {
+        let nationals = [("LU".to_string(), national.as_bytes().to_vec())];
+        let pinned = std::slice::from_ref(&self.lotl_cert);
+        load_list_set(
+            self.lotl.as_bytes(),
+            pinned,
+            &nationals,
+            &XmlLimits::default(),
+        )
+        .unwrap()
+    }
+}
+
 fn world() -> World {
     let (commission, tl_signer, ca_key, seal_key, rogue) = (
         key(1).unwrap(),
@@ -46,28 +86,9 @@ fn world() -> World {
         key(4).unwrap(),
         key(5).unwrap(),
     );
-    let long = (t(2020, 1, 1), t(2035, 1, 1));
-    let lotl_cert = certificate(
-        &subject("LOTL signer", "European Commission", None, "BE"),
-        &commission,
-        None,
-        None,
-        1,
-        long.0,
-        long.1,
-    )
-    .unwrap();
-    let tl_cert = certificate(
-        &subject("LU TL signer", "ILNAS", None, "LU"),
-        &tl_signer,
-        None,
-        None,
-        2,
-        long.0,
-        long.1,
-    )
-    .unwrap();
-    let ca = certificate(
+    let lotl_cert = root("LOTL signer", "European Commission", "BE", &commission, 1);
+    let tl_cert = root("LU TL signer", "ILNAS", "LU", &tl_signer, 2);
+    let ca = cert(
         &subject(
             "Test Qualified Seal CA",
             "Test Trust Services SA",
@@ -78,59 +99,25 @@ fn world() -> World {
         None,
         None,
         3,
-        long.0,
-        long.1,
-    )
-    .unwrap();
+    );
     let uni = subject(
         "Seal of Université Exemple",
         "Université Exemple",
         Some("VATLU-87654321"),
         "LU",
     );
-    let qualified_seal = certificate(
-        &uni,
-        &seal_key,
-        Some((&ca, &ca_key)),
-        Some(QcProfile::QUALIFIED_SEAL),
-        10,
-        long.0,
-        long.1,
-    )
-    .unwrap();
-    let plain_seal = certificate(
-        &uni,
-        &seal_key,
-        Some((&ca, &ca_key)),
-        Some(QcProfile {
-            sscd: false,
-            ..QcProfile::QUALIFIED_SEAL
-        }),
-        11,
-        long.0,
-        long.1,
-    )
-    .unwrap();
-    let other_ca = certificate(
-        &subject("Unlisted CA", "Nobody", None, "LU"),
-        &rogue,
-        None,
-        None,
-        4,
-        long.0,
-        long.1,
-    )
-    .unwrap();
-    let other_ca_seal = certificate(
-        &uni,
-        &seal_key,
-        Some((&other_ca, &rogue)),
-        Some(QcProfile::QUALIFIED_SEAL),
-        12,
-        long.0,
-        long.1,
-    )
-    .unwrap();
+    // The university's seal certificate (always the same key), issued by `ca` with `qc`.
+    let seal = |ca: (&[u8], &SigningKey), qc: QcProfile, serial: u64| {
+        cert(&uni, &seal_key, Some(ca), Some(qc), serial)
+    };
+    let qualified_seal = seal((&ca, &ca_key), QcProfile::QUALIFIED_SEAL, 10);
+    let no_sscd = QcProfile {
+        sscd: false,
+        ..QcProfile::QUALIFIED_SEAL
+    };
+    let plain_seal = seal((&ca, &ca_key), no_sscd, 11);
+    let other_ca = root("Unlisted CA", "Nobody", "LU", &rogue, 4);
+    let other_ca_seal = seal((&other_ca, &rogue), QcProfile::QUALIFIED_SEAL, 12);
     let body = national_list_body(
         "LU",
         "Test Trust Services SA",
@@ -139,16 +126,7 @@ fn world() -> World {
         &[("granted", t(2020, 6, 1)), ("withdrawn", t(2026, 6, 1))],
     );
     let national = sign_list(&body, &tl_signer, &tl_cert).unwrap();
-    let rogue_cert = certificate(
-        &subject("LU TL signer", "ILNAS", None, "LU"),
-        &rogue,
-        None,
-        None,
-        5,
-        long.0,
-        long.1,
-    )
-    .unwrap();
+    let rogue_cert = root("LU TL signer", "ILNAS", "LU", &rogue, 5);
     let rogue_national = sign_list(&body, &rogue, &rogue_cert).unwrap();
     let lotl = sign_list(
         &lotl_body(&[("LU", "https://127.0.0.1/LU.xml", &tl_cert)]),
@@ -170,14 +148,7 @@ fn world() -> World {
 #[test]
 fn qualified_withdrawn_not_qualified_unlisted_and_unknown_signer_are_distinct() {
     let w = world();
-    let limits = XmlLimits::default();
-    let (index, report) = load_list_set(
-        w.lotl.as_bytes(),
-        std::slice::from_ref(&w.lotl_cert),
-        &[("LU".into(), w.national.clone().into_bytes())],
-        &limits,
-    )
-    .unwrap();
+    let (index, report) = w.load(&w.national);
     assert_eq!(report.accepted, vec!["LU".to_string()], "{report:?}");
 
     let before = index.assess_seal(std::slice::from_ref(&w.qualified_seal), t(2026, 1, 15));
@@ -229,13 +200,7 @@ fn qualified_withdrawn_not_qualified_unlisted_and_unknown_signer_are_distinct() 
     );
 
     // The national list signed by a key the LOTL does not name: refused, so nothing is trusted.
-    let (index, report) = load_list_set(
-        w.lotl.as_bytes(),
-        std::slice::from_ref(&w.lotl_cert),
-        &[("LU".into(), w.rogue_national.clone().into_bytes())],
-        &limits,
-    )
-    .unwrap();
+    let (index, report) = w.load(&w.rogue_national);
     let why = report.refused.get("LU").unwrap();
     assert!(why.contains("unknown key"), "{why}");
     let unknown = index.assess_seal(std::slice::from_ref(&w.qualified_seal), t(2026, 1, 15));

@@ -18,7 +18,7 @@ use chrono::{TimeZone, Utc};
 use common::*;
 use proofs::signer::Ed25519Signer;
 use serde_json::{json, Value};
-use verifier::{verify_json, CheckKind, CheckStatus, FixedClock, NetworkPolicy, Report, Verdict};
+use verifier::{verify_json, CheckKind, CheckStatus, FixedClock, NetworkPolicy, Verdict};
 
 #[test]
 fn a_signed_example_credential_is_valid_on_every_check() {
@@ -189,72 +189,45 @@ fn revoked_and_suspended_credentials_fail() {
 fn a_status_list_signed_by_someone_else_fails() {
     let server = Server::start();
     let (doc, uni) = built("micro-credential-professional");
-    // rwth publishes (and signs) a list; the eth credential points at it.
-    let url = server.put_json(
-        "/status/rwth/1",
-        &sign_with(
-            &status_list(
-                &format!("{}/status/rwth/1", server.base),
-                &did("rwth"),
-                "revocation",
-                &encoded_list(&[]),
-            ),
-            &signer("rwth"),
+    // (path, the list's issuer, who signs it, its purpose, what the failure says), each list
+    // pointed at by an eth credential's revocation entry.
+    let cases = [
+        // rwth publishes (and signs) a list.
+        (
+            "/status/rwth/1",
+            "rwth",
+            "rwth",
+            "revocation",
+            "not by the credential's issuer",
         ),
-    );
-    let cred = sign_with(
-        &with_status(doc.clone(), &url, "revocation", "3"),
-        &signer(&uni),
-    );
-    let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Revocation),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
-    assert!(msg(&r, CheckKind::Revocation).contains("not by the credential's issuer"));
-
-    // A list claiming eth as issuer but signed with rwth's key: its proof fails.
-    let url2 = format!("{}/status/eth/forged", server.base);
-    server.put_json(
-        "/status/eth/forged",
-        &sign_with(
-            &status_list(&url2, &did(&uni), "revocation", &encoded_list(&[])),
-            &signer("rwth"),
+        // A list claiming eth as issuer but signed with rwth's key: its proof fails.
+        (
+            "/status/eth/forged",
+            uni.as_str(),
+            "rwth",
+            "revocation",
+            "proof does not verify",
         ),
-    );
-    let cred = sign_with(
-        &with_status(doc.clone(), &url2, "revocation", "3"),
-        &signer(&uni),
-    );
-    let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Revocation),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
-    assert!(msg(&r, CheckKind::Revocation).contains("proof does not verify"));
-
-    // A list whose purpose differs from the entry's.
-    let url3 = format!("{}/status/eth/susp", server.base);
-    server.put_json(
-        "/status/eth/susp",
-        &sign_with(
-            &status_list(&url3, &did(&uni), "suspension", &encoded_list(&[])),
+        // A list whose purpose differs from the entry's.
+        (
+            "/status/eth/susp",
+            uni.as_str(),
+            uni.as_str(),
+            "suspension",
+            "purpose",
+        ),
+    ];
+    for (path, issuer, signed_by, purpose, says) in cases {
+        let url = format!("{}{path}", server.base);
+        let list = status_list(&url, &did(issuer), purpose, &encoded_list(&[]));
+        server.put_json(path, &sign_with(&list, &signer(signed_by)));
+        let cred = sign_with(
+            &with_status(doc.clone(), &url, "revocation", "3"),
             &signer(&uni),
-        ),
-    );
-    let cred = sign_with(&with_status(doc, &url3, "revocation", "3"), &signer(&uni));
-    let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Revocation),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
-    assert!(msg(&r, CheckKind::Revocation).contains("purpose"));
+        );
+        let r = verify_json(&cred, &policy(), &clock());
+        assert_check_says(&r, CheckKind::Revocation, CheckStatus::Failed, says);
+    }
 }
 
 fn set_awarding_body(claim: &mut Value, body: Value) {
@@ -273,13 +246,12 @@ fn forged_awarding_bodies_fail() {
     let cred = sign_with(&doc, &signer(&uni));
     let r = verify_json(&cred, &policy(), &clock());
     assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok);
-    assert_eq!(
-        status(&r, CheckKind::AwardingBody),
+    assert_check_says(
+        &r,
+        CheckKind::AwardingBody,
         CheckStatus::Failed,
-        "{}",
-        show(&r)
+        "Evil University",
     );
-    assert!(msg(&r, CheckKind::AwardingBody).contains("Evil University"));
     assert!(msg(&r, CheckKind::AwardingBody).contains("nor an ENHANCE member"));
 
     // A non-member with a member's legal name but its own DID is still not a member.
@@ -306,16 +278,11 @@ fn forged_awarding_bodies_fail() {
         rwth_body.clone(),
     );
     let r = verify_json(&sign_with(&doc, &signer(&uni)), &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::AwardingBody),
+    assert_check_says(
+        &r,
+        CheckKind::AwardingBody,
         CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
-    assert!(
-        msg(&r, CheckKind::AwardingBody).contains("does not state"),
-        "{}",
-        show(&r)
+        "does not state",
     );
 
     // The programme micro-credential without its "on behalf" statement: the units of wut and
@@ -359,13 +326,12 @@ fn unreachable_status_list_is_indeterminate() {
     let t = Instant::now();
     let r = verify_json(&cred, &policy(), &clock());
     assert!(t.elapsed() < Duration::from_secs(5));
-    assert_eq!(
-        status(&r, CheckKind::Revocation),
+    assert_check_says(
+        &r,
+        CheckKind::Revocation,
         CheckStatus::Error,
-        "{}",
-        show(&r)
+        "status list unavailable",
     );
-    assert!(msg(&r, CheckKind::Revocation).contains("status list unavailable"));
     assert_eq!(r.verdict, Verdict::Indeterminate, "{}", show(&r));
 
     // 404 too.
@@ -437,13 +403,7 @@ fn did_web_is_fetched_and_unreachable_did_web_is_indeterminate() {
     doc["issuer"]["id"] = json!(did);
     let cred = sign_with(&doc, &key);
     let r = verify_json(&cred, &policy().with_checks([CheckKind::Proof]), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Proof),
-        CheckStatus::Error,
-        "{}",
-        show(&r)
-    );
-    assert!(msg(&r, CheckKind::Proof).contains("cannot resolve"));
+    assert_check_says(&r, CheckKind::Proof, CheckStatus::Error, "cannot resolve");
     assert_eq!(r.verdict, Verdict::Indeterminate);
 }
 
@@ -505,13 +465,7 @@ fn a_jades_sealed_enhance_credential_verifies_with_the_registry_ca() {
     let (doc, uni) = built("micro-credential-professional");
     let sealed = seal_as(&doc, &uni);
     let r = verify_json(&sealed, &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Proof),
-        CheckStatus::Ok,
-        "{}",
-        show(&r)
-    );
-    assert!(msg(&r, CheckKind::Proof).contains("NTRCH-DEMO-ETH"));
+    assert_check_says(&r, CheckKind::Proof, CheckStatus::Ok, "NTRCH-DEMO-ETH");
     assert_eq!(
         status(&r, CheckKind::Trust),
         CheckStatus::Ok,
@@ -531,13 +485,12 @@ fn a_jades_sealed_enhance_credential_verifies_with_the_registry_ca() {
     let sealed = seal_as(&doc, "rwth");
     let r = verify_json(&sealed, &policy(), &clock());
     assert_eq!(status(&r, CheckKind::Proof), CheckStatus::Ok);
-    assert_eq!(
-        status(&r, CheckKind::Trust),
+    assert_check_says(
+        &r,
+        CheckKind::Trust,
         CheckStatus::Failed,
-        "{}",
-        show(&r)
+        "but the credential's issuer is",
     );
-    assert!(msg(&r, CheckKind::Trust).contains("but the credential's issuer is"));
     assert_eq!(
         status(&r, CheckKind::AwardingBody),
         CheckStatus::Failed,
@@ -713,13 +666,12 @@ fn a_generic_vc_2_0_credential() {
         &policy().with_checks([CheckKind::Format, CheckKind::Expiry]),
         &clock(),
     );
-    assert_eq!(
-        status(&r, CheckKind::Format),
+    assert_check_says(
+        &r,
+        CheckKind::Format,
         CheckStatus::Failed,
-        "{}",
-        show(&r)
+        "type does not include VerifiableCredential",
     );
-    assert!(msg(&r, CheckKind::Format).contains("type does not include VerifiableCredential"));
     assert!(msg(&r, CheckKind::Format).contains("validUntil \"next year\" is not an xsd:dateTime"));
     assert_eq!(status(&r, CheckKind::Expiry), CheckStatus::Failed);
 }

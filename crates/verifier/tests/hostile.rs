@@ -27,6 +27,12 @@ fn timed(f: impl FnOnce() -> Report) -> Report {
     r
 }
 
+/// `cred` verified for revocation only, within [`timed`]'s bound.
+fn revocation_of(cred: &Value) -> Report {
+    let p = policy().with_checks([CheckKind::Revocation]);
+    timed(|| verify_json(cred, &p, &clock()))
+}
+
 fn check(r: &Report, k: CheckKind) -> &verifier::CheckResult {
     r.check(k).unwrap()
 }
@@ -219,27 +225,15 @@ fn huge_status_list_index_fails_clearly() {
             &with_status(doc.clone(), "http://127.0.0.1:1/list", "revocation", index),
             &signer(&uni),
         );
-        let r = timed(|| {
-            verify_json(
-                &cred,
-                &policy().with_checks([CheckKind::Revocation]),
-                &clock(),
-            )
-        });
+        let r = revocation_of(&cred);
         let c = check(&r, CheckKind::Revocation);
         assert_eq!(c.status, CheckStatus::Failed, "{index}: {c:?}");
         assert!(c.message.contains("statusListIndex"), "{}", c.message);
     }
     // Inside the acceptable maximum but beyond the actual (16 KiB) list: RANGE_ERROR.
     let server = Server::start();
-    let url = format!("{}/status/eth/small", server.base);
-    server.put_json(
-        "/status/eth/small",
-        &sign_with(
-            &status_list(&url, &did(&uni), "revocation", &encoded_list(&[])),
-            &signer(&uni),
-        ),
-    );
+    let empty = encoded_list(&[]);
+    let url = serve_status_list(&server, "/status/eth/small", &uni, "revocation", &empty);
     let cred = sign_with(
         &with_status(doc, &url, "revocation", "131072"),
         &signer(&uni),
@@ -254,7 +248,6 @@ fn huge_status_list_index_fails_clearly() {
 fn a_gzip_bomb_status_list_is_an_error_with_bounded_memory() {
     let (doc, uni) = built("micro-credential-professional");
     let server = Server::start();
-    let url = format!("{}/status/eth/bomb", server.base);
     // 256 MiB of zeros, about 250 KB compressed.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let zeros = vec![0u8; 1 << 20];
@@ -262,21 +255,9 @@ fn a_gzip_bomb_status_list_is_an_error_with_bounded_memory() {
         std::io::Write::write_all(&mut gz, &zeros).unwrap();
     }
     let bomb = format!("u{}", URL_SAFE_NO_PAD.encode(gz.finish().unwrap()));
-    server.put_json(
-        "/status/eth/bomb",
-        &sign_with(
-            &status_list(&url, &did(&uni), "revocation", &bomb),
-            &signer(&uni),
-        ),
-    );
+    let url = serve_status_list(&server, "/status/eth/bomb", &uni, "revocation", &bomb);
     let cred = sign_with(&with_status(doc, &url, "revocation", "5"), &signer(&uni));
-    let r = timed(|| {
-        verify_json(
-            &cred,
-            &policy().with_checks([CheckKind::Revocation]),
-            &clock(),
-        )
-    });
+    let r = revocation_of(&cred);
     let c = check(&r, CheckKind::Revocation);
     assert_eq!(c.status, CheckStatus::Error, "{c:?}");
     assert!(
@@ -293,13 +274,7 @@ fn an_oversized_response_is_refused() {
     let server = Server::start();
     let url = server.put("/status/eth/huge", vec![b' '; 3 * 1024 * 1024]);
     let cred = sign_with(&with_status(doc, &url, "revocation", "5"), &signer(&uni));
-    let r = timed(|| {
-        verify_json(
-            &cred,
-            &policy().with_checks([CheckKind::Revocation]),
-            &clock(),
-        )
-    });
+    let r = revocation_of(&cred);
     let c = check(&r, CheckKind::Revocation);
     assert_eq!(c.status, CheckStatus::Error);
     assert!(c.message.contains("larger than"), "{}", c.message);

@@ -6,11 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-use elm_model::{
-    build, did_web, parse_award, Award, BuildOptions, Built, DisplayImage, MediaType, Universities,
-    University,
-};
+use elm_model::{build, parse_award, Award, BuildOptions, Built, DisplayImage, Universities};
 use serde_json::Value;
+
+mod demo;
 
 pub const CREDENTIAL_ID: &str = "urn:uuid:8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10";
 
@@ -36,34 +35,12 @@ pub fn example_json(name: &str) -> Value {
 }
 
 pub fn universities() -> Universities {
-    #[derive(serde::Deserialize)]
-    struct File {
-        university: Vec<University>,
-    }
-    let text = std::fs::read_to_string(repo().join("keys.example/universities.toml")).unwrap();
-    let mut f: File = toml::from_str(&text).unwrap();
-    for u in &mut f.university {
-        u.did = did_web("http://localhost:8080", &u.id).unwrap();
-    }
-    Universities::new(f.university)
+    demo::demo_universities(&repo())
 }
 
 /// The images an award references, read from the examples directory.
 pub fn images_for(award: &Award) -> Vec<DisplayImage> {
-    award
-        .display
-        .images
-        .iter()
-        .filter_map(|r| {
-            Some(DisplayImage {
-                language: r.language.clone(),
-                media_type: r
-                    .media_type
-                    .or_else(|| MediaType::from_file_name(&r.file))?,
-                bytes: std::fs::read(examples_dir().join(&r.file)).ok()?,
-            })
-        })
-        .collect()
+    demo::images_in(&examples_dir(), award)
 }
 
 pub fn options() -> BuildOptions {

@@ -10,7 +10,9 @@
 //! here as they are by the verifier. A well-formed `credentialStatus` the caller supplies is
 //! signed as given ([`check_caller_status`]); the issuer's own entries are appended when asked for.
 //! Validity dates are the caller's to choose: `validUntil` in the past or `validFrom` in the
-//! future is allowed (§4.9), only their syntax is checked.
+//! future is allowed (§4.9); their syntax is checked, and that the end is not before the start
+//! (rules `vcdm.valid-until.before-valid-from`, `vcdm.expiration-date.before-issuance-date`),
+//! including the start filled in here (so a past `validUntil` needs an earlier `validFrom`).
 //!
 //! VC Data Model 1.1 (`https://www.w3.org/2018/credentials/v1`, `issuanceDate`) and 2.0
 //! (`https://www.w3.org/ns/credentials/v2`, `validFrom`) are both accepted; EDC credentials are 1.1
@@ -152,6 +154,19 @@ pub fn prepare(
             c.insert("validFrom".into(), Value::String(stamp));
         }
         _ => {}
+    }
+    // The caller's own dates were checked above; a start filled in here may still come after
+    // the caller's end (a past `validUntil` alone): VC Data Model 2.0 §4.9 refuses that too.
+    let late = elm_model::vcdm::check_date_order(&c);
+    if !late.is_empty() {
+        return Err(DomainError::Validation(
+            late.iter()
+                .map(|i| {
+                    let hint = "the start defaults to the time of issuance: send an earlier one";
+                    FieldError::new(p(&i.path), i.rule, format!("{} ({hint})", i.message))
+                })
+                .collect(),
+        ));
     }
     Ok((c, version))
 }

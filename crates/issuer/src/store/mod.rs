@@ -1099,6 +1099,33 @@ impl StoreTx {
         purpose: StatusPurpose,
         value: bool,
     ) -> Result<bool, StoreError> {
+        self.set_entry_value(university, credential_id, purpose, i64::from(value))
+            .await
+    }
+
+    /// Sets the 2-bit value of `credential_id`'s entry on its `message` list (ADR 0003) and bumps
+    /// the list's revision. Returns `false` when the credential has no such entry (issued with
+    /// the two 1-bit entries of before, or a VC-API credential).
+    pub async fn set_message_status(
+        &mut self,
+        university: &str,
+        credential_id: &str,
+        value: u8,
+    ) -> Result<bool, StoreError> {
+        let message = StatusPurpose::Message;
+        self.set_entry_value(university, credential_id, message, i64::from(value))
+            .await
+    }
+
+    /// Sets the value of `credential_id`'s entry on its `purpose` list of `university` and bumps
+    /// the list's revision. Returns `false` when the credential has no entry on such a list.
+    async fn set_entry_value(
+        &mut self,
+        university: &str,
+        credential_id: &str,
+        purpose: StatusPurpose,
+        value: i64,
+    ) -> Result<bool, StoreError> {
         let row = sqlx::query(
             "SELECT e.list_id AS list_id FROM status_entries e JOIN status_lists l ON l.id = e.list_id
              WHERE e.credential_id = $1 AND l.university = $2 AND l.purpose = $3",
@@ -1113,42 +1140,7 @@ impl StoreTx {
         sqlx::query(
             "UPDATE status_entries SET value = $1 WHERE list_id = $2 AND credential_id = $3",
         )
-        .bind(i64::from(value))
-        .bind(&list_id)
-        .bind(credential_id)
-        .execute(&mut *self.tx)
-        .await?;
-        sqlx::query("UPDATE status_lists SET revision = revision + 1 WHERE id = $1")
-            .bind(&list_id)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(true)
-    }
-
-    /// Sets the 2-bit value of `credential_id`'s entry on its `message` list (ADR 0003) and bumps
-    /// the list's revision. Returns `false` when the credential has no such entry (issued with
-    /// the two 1-bit entries of before, or a VC-API credential).
-    pub async fn set_message_status(
-        &mut self,
-        university: &str,
-        credential_id: &str,
-        value: u8,
-    ) -> Result<bool, StoreError> {
-        let row = sqlx::query(
-            "SELECT e.list_id AS list_id FROM status_entries e JOIN status_lists l ON l.id = e.list_id
-             WHERE e.credential_id = $1 AND l.university = $2 AND l.purpose = $3",
-        )
-        .bind(credential_id)
-        .bind(university)
-        .bind(StatusPurpose::Message.as_str())
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        let Some(row) = row else { return Ok(false) };
-        let list_id: String = row.try_get("list_id")?;
-        sqlx::query(
-            "UPDATE status_entries SET value = $1 WHERE list_id = $2 AND credential_id = $3",
-        )
-        .bind(i64::from(value))
+        .bind(value)
         .bind(&list_id)
         .bind(credential_id)
         .execute(&mut *self.tx)

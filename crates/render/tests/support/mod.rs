@@ -7,11 +7,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use elm_model::{
-    build, did_web, parse_award, Award, BuildOptions, DisplayImage, MediaType, Universities,
-    University,
-};
+use elm_model::{build, parse_award, Award, BuildOptions, DisplayImage, Universities};
 use serde_json::Value;
+
+#[path = "../../../elm-model/tests/award_support/demo.rs"]
+mod demo;
+mod qr;
 
 pub const VERIFY_URL: &str =
     "https://credentials.enhance-alliance.eu/verify/8a0f3c1e-2b7d-4c5a-9e61-0d2f4b6a8c10";
@@ -39,34 +40,11 @@ pub const EU_SAMPLES: &[&str] = &[
 ];
 
 pub fn universities() -> Universities {
-    #[derive(serde::Deserialize)]
-    struct File {
-        university: Vec<University>,
-    }
-    let text = std::fs::read_to_string(repo().join("keys.example/universities.toml")).unwrap();
-    let mut f: File = toml::from_str(&text).unwrap();
-    for u in &mut f.university {
-        u.did = did_web("http://localhost:8080", &u.id).unwrap();
-    }
-    Universities::new(f.university)
+    demo::demo_universities(&repo())
 }
 
 fn images_for(award: &Award) -> Vec<DisplayImage> {
-    let dir = repo().join("examples/awards");
-    award
-        .display
-        .images
-        .iter()
-        .filter_map(|r| {
-            Some(DisplayImage {
-                language: r.language.clone(),
-                media_type: r
-                    .media_type
-                    .or_else(|| MediaType::from_file_name(&r.file))?,
-                bytes: std::fs::read(dir.join(&r.file)).ok()?,
-            })
-        })
-        .collect()
+    demo::images_in(&repo().join("examples/awards"), award)
 }
 
 /// The award file's JSON.
@@ -163,34 +141,6 @@ pub fn pdf_first_page_png(pdf: &[u8], name: &str) -> Vec<u8> {
     std::fs::read(format!("{}.png", prefix.display())).unwrap()
 }
 
-/// Decodes every QR code found in a PNG; returns their contents.
-pub fn decode_qr(png_bytes: &[u8]) -> Vec<String> {
-    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let (w, h) = (info.width as usize, info.height as usize);
-    let channels = info.color_type.samples();
-    let luma = |x: usize, y: usize| -> u8 {
-        let i = (y * w + x) * channels;
-        match channels {
-            1 | 2 => buf[i],
-            _ => {
-                let (r, g, b) = (buf[i] as u32, buf[i + 1] as u32, buf[i + 2] as u32);
-                let a = if channels == 4 {
-                    buf[i + 3] as u32
-                } else {
-                    255
-                };
-                // composite on white
-                let l = (r * 299 + g * 587 + b * 114) / 1000;
-                ((l * a + 255 * (255 - a)) / 255) as u8
-            }
-        }
-    };
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, luma);
-    img.detect_grids()
-        .into_iter()
-        .filter_map(|g| g.decode().ok().map(|(_, s)| s))
-        .collect()
-}
+// Not every test binary that includes this module reads QR codes.
+#[allow(unused_imports)]
+pub use qr::decode_qr;

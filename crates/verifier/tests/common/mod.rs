@@ -223,13 +223,23 @@ pub fn signed_with_list(
 ) -> Value {
     let (doc, uni) = built(name);
     let path = format!("/status/{uni}/{purpose}-{name}-{index}");
-    let url = format!("{}{path}", server.base);
-    let list = sign_with(
-        &status_list(&url, &did(&uni), purpose, &encoded_list(set)),
-        &signer(&uni),
-    );
-    server.put_json(&path, &list);
+    let url = serve_status_list(server, &path, &uni, purpose, &encoded_list(set));
     sign_with(&with_status(doc, &url, purpose, index), &signer(&uni))
+}
+
+/// Serves at `path` of `server` a status list of `purpose` with the bits `encoded`, issued and
+/// signed by `uni`; returns its URL.
+pub fn serve_status_list(
+    server: &Server,
+    path: &str,
+    uni: &str,
+    purpose: &str,
+    encoded: &str,
+) -> String {
+    let url = format!("{}{path}", server.base);
+    let list = status_list(&url, &did(uni), purpose, encoded);
+    server.put_json(path, &sign_with(&list, &signer(uni)));
+    url
 }
 
 /// The status of check `k` in `r`.
@@ -245,4 +255,15 @@ pub fn msg(r: &verifier::Report, k: verifier::CheckKind) -> String {
 /// `r` as pretty JSON, for assertion messages.
 pub fn show(r: &verifier::Report) -> String {
     serde_json::to_string_pretty(r).unwrap()
+}
+
+/// Asserts that check `k` of `r` has status `expected` and a message containing `needle`.
+pub fn assert_check_says(
+    r: &verifier::Report,
+    k: verifier::CheckKind,
+    expected: verifier::CheckStatus,
+    needle: &str,
+) {
+    assert_eq!(status(r, k), expected, "{}", show(r));
+    assert!(msg(r, k).contains(needle), "{}", show(r));
 }
