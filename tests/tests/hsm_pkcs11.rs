@@ -88,6 +88,46 @@ struct Fixture {
     keys_dir: PathBuf,
     store: KeyStore,
     created: DateTime<Utc>,
+    /// The outcome of OpenSC's `pkcs11-tool --keypairgen` of [`OPS_LABEL`]: `Ok(true)` made,
+    /// `Ok(false)` tool not installed, `Err` its failure.
+    ops_key: Result<bool, String>,
+}
+
+const OPS_LABEL: &str = "ops-ed25519";
+/// The token of the operator's key, written only by `pkcs11-tool` (see [`pkcs11_tool_keypairgen`]).
+const OPS_TOKEN: &str = "enhance-ops";
+
+/// Makes an Ed25519 key with OpenSC's `pkcs11-tool`, as an operator would, in a token of its own
+/// that this process never writes to, before this process initialises the module. With the key in
+/// the token this process writes its own keys to, SoftHSM2 (file backend) lost it from the
+/// process's object index now and then: its objects were not even listed, while `pkcs11-tool -O`
+/// showed them (a flaky CI failure, 2026-12-05; about 3 runs in 5 when reproduced).
+fn pkcs11_tool_keypairgen(module: &Path, conf: &Path) -> Result<bool, String> {
+    let run = Command::new("pkcs11-tool")
+        .arg("--module")
+        .arg(module)
+        .args([
+            "--token-label",
+            OPS_TOKEN,
+            "--login",
+            "--pin",
+            PIN,
+            "--keypairgen",
+            "--key-type",
+            "EC:edwards25519",
+            "--label",
+            OPS_LABEL,
+            "--id",
+            "0a",
+            "--sensitive",
+        ])
+        .env("SOFTHSM2_CONF", conf)
+        .output();
+    match run {
+        Err(_) => Ok(false),
+        Ok(out) if out.status.success() => Ok(true),
+        Ok(out) => Err(String::from_utf8_lossy(&out.stderr).into_owned()),
+    }
 }
 
 /// `None` (test skipped) only outside CI; with `CI=true` a missing SoftHSM2 is a failure.
@@ -129,7 +169,7 @@ fn build_fixture() -> Option<Fixture> {
     // Before the first C_Initialize (in this process and in softhsm2-util).
     std::env::set_var("SOFTHSM2_CONF", &conf);
     std::env::set_var(PIN_ENV, PIN);
-    for label in [TOKEN, LOCKED_TOKEN] {
+    for label in [TOKEN, LOCKED_TOKEN, OPS_TOKEN] {
         let out = Command::new("softhsm2-util")
             .args([
                 "--init-token",
@@ -150,6 +190,7 @@ fn build_fixture() -> Option<Fixture> {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    let ops_key = pkcs11_tool_keypairgen(&module, &conf);
     let publics = generate_keys(&module);
     let keys_dir = write_key_store(&root, &module, &publics);
     let store = KeyStore::load(&keys_dir, BASE_URL)
@@ -160,6 +201,7 @@ fn build_fixture() -> Option<Fixture> {
         keys_dir,
         store,
         created,
+        ops_key,
     })
 }
 
@@ -623,43 +665,23 @@ fn signing_speed_token_vs_file_key() {
 #[test]
 fn pkcs11_tool_generated_ed25519_key_signs() {
     let Some(f) = fixture() else { return };
-    let label = "ops-ed25519";
-    let run = Command::new("pkcs11-tool")
-        .arg("--module")
-        .arg(&f.module)
-        .args([
-            "--token-label",
-            TOKEN,
-            "--login",
-            "--pin",
-            PIN,
-            "--keypairgen",
-            "--key-type",
-            "EC:edwards25519",
-            "--label",
-            label,
-            "--id",
-            "0a",
-        ])
-        .arg("--sensitive")
-        .output();
-    let Ok(out) = run else {
-        // .ci/run installs opensc: in CI a missing tool is a failure, never a silent pass.
-        assert!(
-            std::env::var("CI").is_err(),
-            "pkcs11-tool (Debian opensc) is not installed; .ci/run installs it"
-        );
-        eprintln!("pkcs11-tool (Debian opensc) not installed: operator key path not checked");
-        return;
-    };
-    assert!(
-        out.status.success(),
-        "pkcs11-tool --keypairgen failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let label = OPS_LABEL;
+    match &f.ops_key {
+        Ok(true) => {}
+        Ok(false) => {
+            // .ci/run installs opensc: in CI a missing tool is a failure, never a silent pass.
+            assert!(
+                std::env::var("CI").is_err(),
+                "pkcs11-tool (Debian opensc) is not installed; .ci/run installs it"
+            );
+            eprintln!("pkcs11-tool (Debian opensc) not installed: operator key path not checked");
+            return;
+        }
+        Err(stderr) => panic!("pkcs11-tool --keypairgen failed: {stderr}"),
+    }
     let token = Token::open(&token_config(
         &f.module,
-        TOKEN,
+        OPS_TOKEN,
         PinSource::Env(PIN_ENV.into()),
     ))
     .unwrap();
