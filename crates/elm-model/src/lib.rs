@@ -28,6 +28,7 @@ pub mod clock;
 #[cfg(feature = "test-support")]
 pub mod examples;
 pub mod lang;
+pub mod learning_credential; // issue #16: EUDI SD-JWT VC learning credential claims
 pub mod limits;
 pub mod programme;
 pub mod stacking;

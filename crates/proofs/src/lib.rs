@@ -19,9 +19,12 @@ pub mod did;
 pub mod jades;
 pub mod keys;
 pub mod keystore;
+pub mod jose; // issue #16: compact JWS and JWK (RFC 7515, 7517, 7638)
 pub mod pkcs11;
+pub mod sd_jwt; // issue #16: SD-JWT and SD-JWT VC
 pub mod signer;
 pub mod suites;
+pub mod token_status_list; // issue #16: IETF Token Status List
 pub mod vc_jwt;
 
 pub use keys::{Algorithm, KeyType, PublicKey};

@@ -26,6 +26,7 @@ pub mod policy;
 pub mod presentation;
 pub mod registry;
 pub mod report;
+pub mod sd_jwt_vc; // issue #16: SD-JWT VC verification
 mod resolve;
 mod revocation;
 #[cfg(feature = "service")]

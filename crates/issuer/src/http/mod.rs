@@ -19,9 +19,12 @@
 
 pub mod admin; // staff API tokens (admin role)
 pub mod error;
+pub mod oid4vci; // OpenID4VCI 1.0 protocol endpoints (issue #16)
+pub mod oid4vci_offers; // credential offers (issue #16)
 pub mod openapi; // the generated OpenAPI document
 pub mod pages;
 pub mod programme; // programme specifications and certificates (stackability)
+pub mod status_token; // IETF Token Status List tokens (issue #16)
 pub mod typed; // typed JSON bodies (crate::app::api)
 
 use std::time::Duration;
@@ -147,6 +150,9 @@ fn api_routes(share: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(get_specification, add_specification))
         .merge(admin::routes())
         .merge(programme::routes())
+        .merge(oid4vci::routes())
+        .merge(oid4vci_offers::routes())
+        .merge(status_token::routes())
 }
 
 /// The share-link routes (no token: the link is the secret).

@@ -1,0 +1,1 @@
+//! The EUDI SD-JWT VC learning credential (`vct` `urn:eu.europa.ec.eudi:learning:credential:1`): the claims of an ENHANCE award, mapped from its EDC credential (issue #16; the mapping table is docs/LEARNING_CREDENTIAL.md).

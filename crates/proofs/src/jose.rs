@@ -1,0 +1,1 @@
+//! Compact JWS (RFC 7515 §7.1) and JWK (RFC 7517, thumbprints RFC 7638) over the project's keys and `Signer`s: one implementation for DPoP proofs, proofs of possession, SD-JWT, Key Binding JWTs and status list tokens (issue #16).

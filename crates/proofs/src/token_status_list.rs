@@ -1,0 +1,1 @@
+//! IETF OAuth Token Status List (draft-ietf-oauth-status-list §4-5): 1/2/4/8-bit status lists, DEFLATE-compressed and base64url-encoded, and the claims of a status list token (`typ` `statuslist+jwt`) (issue #16).

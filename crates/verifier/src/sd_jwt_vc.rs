@@ -1,0 +1,1 @@
+//! SD-JWT VC verification (issue #16): issuer signature (x5c chain or JWT VC issuer metadata), disclosures and `_sd` digests, `cnf` and Key Binding JWT, Token Status List, expiry, trust and awarding body.
