@@ -14,6 +14,8 @@
 
 use std::collections::HashMap;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::keys::{KeyError, PublicKey};
@@ -43,6 +45,9 @@ pub enum DidError {
     /// A DID document is not of the expected shape.
     #[error("malformed DID document: {0}")]
     MalformedDocument(String),
+    /// A did:jwk whose identifier is not a public JWK.
+    #[error("malformed DID: {0}")]
+    Malformed(String),
 }
 
 /// Why a verification method could not be resolved to a key.
@@ -259,7 +264,33 @@ pub fn build_did_document(did: &str, keys: &[(String, PublicKey)]) -> Result<Val
     }))
 }
 
-/// Resolves did:key verification methods (no I/O: the key is in the identifier).
+/// `did:jwk:` + base64url(JWK) of a public key (did:jwk §2; the JWK's required members only, as
+/// wallets derive it from a proof's `jwk`).
+pub fn did_jwk_from_public_key(key: &PublicKey) -> Result<String, DidError> {
+    let jwk =
+        crate::jose::public_key_to_jwk(key).map_err(|e| DidError::Malformed(e.to_string()))?;
+    Ok(format!(
+        "did:jwk:{}",
+        URL_SAFE_NO_PAD.encode(Value::Object(jwk).to_string())
+    ))
+}
+
+/// Decodes a did:jwk (with or without `#0`) to its public key (did:jwk §3: the JWK must be
+/// public; a private member is refused).
+pub fn parse_did_jwk(did_jwk: &str) -> Result<PublicKey, DidError> {
+    let did = did_jwk.split('#').next().unwrap_or(did_jwk);
+    let encoded = did
+        .strip_prefix("did:jwk:")
+        .ok_or_else(|| DidError::Malformed(format!("{did_jwk} is not a did:jwk")))?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(encoded)
+        .map_err(|_| DidError::Malformed("did:jwk: the identifier is not base64url".into()))?;
+    let jwk: Value = strict_json::from_slice(&bytes)
+        .map_err(|e| DidError::Malformed(format!("did:jwk: the JWK is not strict JSON: {e}")))?;
+    crate::jose::public_key_from_jwk(&jwk).map_err(|e| DidError::Malformed(format!("did:jwk: {e}")))
+}
+
+/// Resolves did:key and did:jwk verification methods (no I/O: the key is in the identifier).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DidKeyResolver;
 
@@ -268,6 +299,21 @@ impl KeyResolver for DidKeyResolver {
         let (did, fragment) = verification_method
             .split_once('#')
             .unwrap_or((verification_method, ""));
+        if did.starts_with("did:jwk:") {
+            // did:jwk §3.2: the one verification method is `#0`.
+            if !fragment.is_empty() && fragment != "0" {
+                return Err(ResolveError::KeyNotFound(verification_method.into()));
+            }
+            let public_key = parse_did_jwk(did).map_err(|e| ResolveError::Malformed {
+                method: verification_method.into(),
+                reason: e.to_string(),
+            })?;
+            return Ok(VerificationMethod {
+                id: format!("{did}#0"),
+                controller: did.to_string(),
+                public_key,
+            });
+        }
         let Some(mk) = did.strip_prefix("did:key:") else {
             return Err(ResolveError::UnsupportedMethod(verification_method.into()));
         };
@@ -431,7 +477,9 @@ impl KeyResolver for StaticDidResolver {
             .split('#')
             .next()
             .unwrap_or(verification_method);
-        if did.starts_with("did:key:") && self.resolve_did_key && !self.documents.contains_key(did)
+        if (did.starts_with("did:key:") || did.starts_with("did:jwk:"))
+            && self.resolve_did_key
+            && !self.documents.contains_key(did)
         {
             return DidKeyResolver.resolve(verification_method);
         }
@@ -533,5 +581,37 @@ mod tests {
             r.resolve("did:web:other#key-1"),
             Err(ResolveError::UnknownDid(_))
         ));
+    }
+
+    #[test]
+    fn did_jwk_round_trip_and_resolution() {
+        let key = p256::ecdsa::SigningKey::from_slice(&[5u8; 32]).unwrap();
+        let public = PublicKey::P256(p256::PublicKey::from(key.verifying_key()));
+        let did = did_jwk_from_public_key(&public).unwrap();
+        assert!(did.starts_with("did:jwk:eyJ"), "{did}");
+        assert_eq!(parse_did_jwk(&did).unwrap(), public);
+        let vm = DidKeyResolver.resolve(&format!("{did}#0")).unwrap();
+        assert_eq!(
+            (vm.controller.as_str(), vm.public_key),
+            (did.as_str(), public.clone())
+        );
+        assert!(matches!(
+            DidKeyResolver.resolve(&format!("{did}#1")),
+            Err(ResolveError::KeyNotFound(_))
+        ));
+        assert!(StaticDidResolver::new()
+            .resolve(&format!("{did}#0"))
+            .is_ok());
+        // did:jwk spec §2 example (P-256), decoded to its key.
+        let example = "did:jwk:eyJjcnYiOiJQLTI1NiIsImt0eSI6IkVDIiwieCI6ImFjYklRaXVNczNpOF91c3pFakoydHBUdFJNNEVVM3l6OTFQSDZDZEgyVjAiLCJ5IjoiX0tjeUxqOXZXTXB0bm1LdG00NkdxRHo4d2Y3NEk1TEtncmwyR3pIM25TRSJ9";
+        assert!(matches!(parse_did_jwk(example), Ok(PublicKey::P256(_))));
+        // A private JWK in a did:jwk is refused.
+        let private = format!(
+            "did:jwk:{}",
+            URL_SAFE_NO_PAD.encode(r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"}"#)
+        );
+        assert!(
+            matches!(parse_did_jwk(&private), Err(DidError::Malformed(m)) if m.contains("private"))
+        );
     }
 }
