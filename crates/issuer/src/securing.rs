@@ -108,6 +108,11 @@ pub trait Securer: Send + Sync {
     fn seal_entry(&self, _university: &str) -> Option<SealEntry> {
         None
     }
+    /// The university's seal signer with its certificate chain (DER, leaf first), for JOSE
+    /// signatures carrying `x5c` (SD-JWT VCs, issue #16); `None` without a seal.
+    fn seal_signer(&self, _university: &str) -> Option<(&dyn proofs::Signer, Vec<Vec<u8>>)> {
+        None
+    }
     /// The university's did:key and its DID document, when it also signs as a did:key
     /// (`did_key = true` in its `keys.toml`, issue #15); `None` otherwise.
     fn did_key(&self, _university: &str) -> Option<(String, Value)> {
@@ -175,22 +180,20 @@ impl KeyStoreSecurer {
 /// name, RFC 6761 §6.3) or a loopback address (127.0.0.0/8, `::1`). Only such a deployment may
 /// sign with file keys without a start-up warning.
 pub fn is_demo_base_url(public_base_url: &str) -> bool {
-    let rest = public_base_url
-        .split_once("://")
-        .map_or(public_base_url, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        host_port.split(':').next().unwrap_or("")
-    };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host == "localhost" || host.ends_with(".localhost") {
-        return true;
+    // WHATWG URL parsing (the `url` crate): userinfo, ports, IPv6 brackets and host
+    // normalisation (lower case, IPv4 forms such as `127.1`) are the parser's, not ours.
+    match url::Url::parse(public_base_url)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.');
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
-    host.parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Securer for KeyStoreSecurer {
@@ -286,6 +289,16 @@ impl Securer for KeyStoreSecurer {
         let u = self.keys.university(university)?;
         let document = u.did_key_document()?.ok()?;
         Some((u.did_key.clone()?, document))
+    }
+
+    fn seal_signer(&self, university: &str) -> Option<(&dyn proofs::Signer, Vec<Vec<u8>>)> {
+        let seal = self.keys.university(university)?.seal.as_ref()?;
+        let chain = seal
+            .chain
+            .iter()
+            .map(|c| proofs::certs::certificate_to_der(c).ok())
+            .collect::<Option<Vec<_>>>()?;
+        Some((seal.signer.as_ref(), chain))
     }
 
     fn seal_entry(&self, university: &str) -> Option<SealEntry> {
@@ -588,6 +601,8 @@ mod demo_tests {
             "http://[::1]:8080",
             "https://issuer.localhost",
             "http://127.8.0.1",
+            "http://LOCALHOST:8080",
+            "http://127.1:8080",
         ] {
             assert!(is_demo_base_url(demo), "{demo}");
         }
@@ -597,6 +612,8 @@ mod demo_tests {
             "https://localhost.example.org",
             "http://user@evil.example",
             "http://[2001:db8::1]",
+            "http://localhost@evil.example",
+            "not a url",
         ] {
             assert!(!is_demo_base_url(real), "{real}");
         }
