@@ -18,6 +18,9 @@
 // - issue #14: the JAdES file of a credential sealed by a university this verifier does not know
 //   (run.sh leaves `eth` out of the verifier's registry), uploaded: the page says who sealed it and
 //   that this service does not know them, and says neither "genuine" nor "not genuine".
+// - issue #16: the learner's page's "Add to your EU wallet" form, without JavaScript: the answer
+//   shows the QR code (inline SVG) of the `openid-credential-offer://` deep link, the link and the
+//   6-digit PIN, which the learner's page never shows again; axe-core on that page.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +28,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { need, readTokens } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -36,21 +40,6 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const TOKENS = readTokens(process.env.ISSUER_TOKENS_FILE || path.join(REPO, 'keys.example/tokens.toml'));
 const PHONE = { width: 360, height: 740 };
-
-function need(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run the browser tests with bash tests/browser/run.sh`);
-  return v.replace(/\/$/, '');
-}
-
-function readTokens(file) {
-  const out = {};
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    const m = line.match(/^\s*([a-z0-9_-]+)\s*=\s*"([^"]+)"/i);
-    if (m) out[m[1]] = m[2];
-  }
-  return out;
-}
 
 function example(file) {
   return JSON.parse(fs.readFileSync(path.join(REPO, 'examples/awards', file), 'utf8'));
@@ -393,5 +382,38 @@ test('issue #14: an intact credential of an unknown issuer: who sealed it, neith
   assert.doesNotMatch(text, /genuine/i, 'neither "genuine" nor "not genuine"');
   await shot(page, 'upload-unknown-issuer-result');
   await axe(page, 'verification-page-unknown-issuer');
+  await page.close();
+});
+
+test('issue #16: "Add to your EU wallet" works without JavaScript: QR code, same-device link, PIN shown once', async () => {
+  const p = await noScript.newPage();
+  await p.goto(genuine.shareUrl);
+  assert.match(await p.locator('#wallet-title').innerText(), /EU wallet/);
+  const [res] = await Promise.all([p.waitForNavigation(), p.locator('#wallet-offer').click()]);
+  assert.equal(res.status(), 200);
+  assert.equal(res.headers()['cache-control'], 'private, no-store');
+  const pin = (await p.locator('#tx-code').innerText()).trim();
+  assert.match(pin, /^\d{6}$/);
+  const link = await p.locator('#wallet-link').getAttribute('href');
+  assert.match(link, /^openid-credential-offer:\/\/\?credential_offer_uri=/);
+  assert.equal(await p.locator('svg[role="img"]').count(), 1, 'the QR code of the deep link, inline');
+  await noHorizontalScroll(p, 'wallet offer page (phone)');
+  await shot(p, 'wallet-offer-phone-360');
+  // The offer behind the link names this university's credential issuer and asks for the PIN.
+  const uri = new URL(link).searchParams.get('credential_offer_uri');
+  const offer = await (await fetch(uri)).json();
+  assert.equal(offer.credential_issuer, `${ISSUER}/universities/${genuine.university}`);
+  const grant = offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code'];
+  assert.deepEqual(grant.tx_code.length, 6);
+  // Back on the learner's page the PIN is not shown again.
+  await p.goto(genuine.shareUrl);
+  assert.equal(await p.locator('#tx-code').count(), 0);
+  await p.close();
+
+  const page = await desktop.newPage();
+  await page.goto(genuine.shareUrl);
+  await Promise.all([page.waitForNavigation(), page.locator('#wallet-offer').click()]);
+  await shot(page, 'wallet-offer-desktop');
+  await axe(page, 'wallet-offer-page');
   await page.close();
 });

@@ -9,6 +9,7 @@
 # CI keeps them there as the test artifacts of issue #7.
 #
 # Usage: bash tests/browser/run.sh            (from anywhere; needs cargo, node, chromium)
+#        BROWSER_TESTS=tests/browser/issue17.test.mjs bash tests/browser/run.sh   (one file)
 # Env:   CHROMIUM (default /usr/bin/chromium), BROWSER_ARTIFACTS (default target/browser-artifacts)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,6 +19,10 @@ export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || { echo "browser tests: $CHROMIUM not found (apt-get install chromium)" >&2; exit 1; }
 if [ ! -d tests/browser/node_modules ]; then
   npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+fi
+# Issue #17: the independent headless wallet (interop/wallet) answers the employer's request.
+if [ ! -d interop/wallet/node_modules/@openid4vc/openid4vp ]; then
+  npm ci --prefix interop/wallet --no-audit --no-fund --loglevel=error
 fi
 
 cargo build --locked -q -p issuer -p verifier --bins
@@ -84,5 +89,6 @@ wait_up() {
 wait_up "$ISSUER_URL"
 wait_up "$VERIFIER_URL"
 
-node --test tests/browser/
+# BROWSER_TESTS: a subset (e.g. tests/browser/issue17.test.mjs); default all.
+node --test ${BROWSER_TESTS:-tests/browser/}
 echo "browser tests: screenshots in $BROWSER_ARTIFACTS"

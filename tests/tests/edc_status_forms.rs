@@ -35,6 +35,7 @@ use issuer::config::Config;
 use issuer::domain::status_list::Bitstring;
 use issuer::server::RunningServer;
 use serde_json::{json, Value};
+use service_kit::test_client::post_json;
 use verifier::{CheckKind, CheckStatus, NetworkPolicy, Policy, SystemClock, TrustRegistry};
 
 const SEC_PROOF: &str = "https://w3id.org/security#proof";
@@ -214,13 +215,7 @@ async fn every_form_of_every_issued_award_conforms_to_the_edc_shapes_with_its_st
     let mut issued = Vec::new();
     for (name, uni, body) in &awards {
         let token = &tokens[uni];
-        let res = client
-            .post(format!("{}/awards", server.url()))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .unwrap();
+        let res = post_json(&server.url(), "/awards", Some(token), body).await;
         assert_eq!(res.status(), 201, "{name}: {}", res.text().await.unwrap());
         let v: Value = res.json().await.unwrap();
         issued.push((
@@ -366,13 +361,8 @@ async fn js_status(credential: &Value, base: &str, university: &str) -> Value {
 }
 
 async fn set_status(server: &RunningServer, token: &str, id: &str, status: &str) {
-    let res = reqwest::Client::new()
-        .post(format!("{}/credentials/status", server.url()))
-        .bearer_auth(token)
-        .json(&json!({"credentialId": id, "credentialStatus": [{"type": "BitstringStatusListCredential", "status": status}]}))
-        .send()
-        .await
-        .unwrap();
+    let body = json!({"credentialId": id, "credentialStatus": [{"type": "BitstringStatusListCredential", "status": status}]});
+    let res = post_json(&server.url(), "/credentials/status", Some(token), &body).await;
     assert_eq!(res.status(), 200, "{status}: {}", res.text().await.unwrap());
 }
 
@@ -385,13 +375,7 @@ async fn status_changes_reach_the_two_bit_list_and_old_two_entry_credentials_sti
         .into_iter()
         .find(|(_, u, _)| u == "eth")
         .unwrap();
-    let res = reqwest::Client::new()
-        .post(format!("{}/awards", server.url()))
-        .bearer_auth(eth)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = post_json(&server.url(), "/awards", Some(eth), &body).await;
     assert_eq!(res.status(), 201);
     let v: Value = res.json().await.unwrap();
     let (id, credential) = (

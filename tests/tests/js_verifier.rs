@@ -26,7 +26,6 @@ mod common;
 #[path = "common/status_server.rs"]
 mod status_server;
 
-use std::io::Write as _;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -38,6 +37,7 @@ use proofs::data_integrity::{self, ProofOptions};
 use proofs::keystore::KeyStore;
 use proofs::signer::{Ed25519Signer, Signer as _};
 use serde_json::{json, Value};
+use service_kit::test_status_list::{encoded_list, status_list, with_status};
 use status_server::StatusServer;
 use verifier::registry::DEMO_BASE_URL;
 use verifier::{
@@ -160,64 +160,6 @@ fn built(name: &str) -> (Value, String) {
     (credential, university)
 }
 
-/// Adds a BitstringStatusListEntry (and the status context under VC 1.1).
-fn with_status(mut doc: Value, list_url: &str, purpose: &str, index: &str) -> Value {
-    if let Some(Value::Array(ctx)) = doc.get_mut("@context") {
-        if ctx[0] == "https://www.w3.org/2018/credentials/v1"
-            && !ctx.contains(&json!("https://www.w3.org/ns/credentials/status/v1"))
-        {
-            ctx.push(json!("https://www.w3.org/ns/credentials/status/v1"));
-        }
-    }
-    let entry = json!({
-        "id": format!("{list_url}#{index}"),
-        "type": "BitstringStatusListEntry",
-        "statusPurpose": purpose,
-        "statusListIndex": index,
-        "statusListCredential": list_url,
-    });
-    doc["credentialStatus"] = match doc.get("credentialStatus").cloned() {
-        Some(Value::Array(mut a)) => {
-            a.push(entry);
-            Value::Array(a)
-        }
-        Some(v @ Value::Object(_)) => json!([v, entry]),
-        _ => entry,
-    };
-    doc
-}
-
-/// `encodedList` of a 131,072-entry list with the bits `set` (§3.1: index 0 = left-most bit).
-fn encoded_list(set: &[u64]) -> String {
-    let mut bits = vec![0u8; 16 * 1024];
-    for i in set {
-        bits[(*i / 8) as usize] |= 0x80 >> (*i % 8);
-    }
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(&bits).unwrap();
-    format!(
-        "u{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(gz.finish().unwrap())
-    )
-}
-
-/// An unsigned BitstringStatusListCredential (VC 2.0).
-fn status_list(url: &str, issuer: &str, purpose: &str, set: &[u64]) -> Value {
-    json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer,
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {
-            "id": format!("{url}#list"),
-            "type": "BitstringStatusList",
-            "statusPurpose": purpose,
-            "encodedList": encoded_list(set),
-        }
-    })
-}
-
 /// Serves, at `path`, a status list issued by `issuer` and signed by JS as `signed_by`; its URL.
 fn serve_js_list(
     server: &StatusServer,
@@ -230,9 +172,23 @@ fn serve_js_list(
     let url = format!("{}{path}", server.base);
     server.put_json(
         path,
-        &js_sign_as(&status_list(&url, issuer, purpose, set), signed_by),
+        &js_sign_as(
+            &status_list(&url, issuer, purpose, &encoded_list(set)),
+            signed_by,
+        ),
     );
     url
+}
+
+/// Serves, at `path`, a status list issued by `university` and JS-signed by it; its URL.
+fn serve_own_list(
+    server: &StatusServer,
+    path: &str,
+    university: &str,
+    purpose: &str,
+    set: &[u64],
+) -> String {
+    serve_js_list(server, path, &did(university), university, purpose, set)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,6 +227,21 @@ fn show(r: &Report) -> String {
     serde_json::to_string_pretty(r).unwrap()
 }
 
+/// `doc` of `university` with a status entry (`list`, `purpose`, `index`), JS-signed as the
+/// university and verified.
+fn verify_with_entry(
+    doc: &Value,
+    university: &str,
+    list: &str,
+    purpose: &str,
+    index: &str,
+) -> Report {
+    verify(&js_sign_as(
+        &with_status(doc.clone(), list, purpose, index),
+        university,
+    ))
+}
+
 /// Asserts `kind` has `expected` status and a message containing each of `parts`.
 fn assert_check(r: &Report, kind: CheckKind, expected: CheckStatus, parts: &[&str]) {
     assert_eq!(status(r, kind), expected, "{kind:?}: {}", show(r));
@@ -278,6 +249,12 @@ fn assert_check(r: &Report, kind: CheckKind, expected: CheckStatus, parts: &[&st
     for p in parts {
         assert!(m.contains(p), "{kind:?} message lacks {p:?}: {m}");
     }
+}
+
+/// Asserts `kind` has `expected` status (the report in the failure message).
+#[track_caller]
+fn assert_status(r: &Report, kind: CheckKind, expected: CheckStatus) {
+    assert_eq!(status(r, kind), expected, "{}", show(r));
 }
 
 fn assert_ok_except(r: &Report, except: &[CheckKind]) {
@@ -369,22 +346,8 @@ fn js_signed_examples_with_js_signed_status_lists_are_valid_on_every_check() {
 fn js_signed_credential_with_revocation_and_suspension_entries_both_clear() {
     let server = StatusServer::start();
     let (doc, uni) = built("micro-credential-professional");
-    let rev = serve_js_list(
-        &server,
-        "/status/rev",
-        &did(&uni),
-        &uni,
-        "revocation",
-        &[41, 43],
-    );
-    let sus = serve_js_list(
-        &server,
-        "/status/sus",
-        &did(&uni),
-        &uni,
-        "suspension",
-        &[41, 43],
-    );
+    let rev = serve_own_list(&server, "/status/rev", &uni, "revocation", &[41, 43]);
+    let sus = serve_own_list(&server, "/status/sus", &uni, "suspension", &[41, 43]);
     let cred = js_sign_as(
         &with_status(
             with_status(doc, &rev, "revocation", "42"),
@@ -502,52 +465,45 @@ fn js_signed_expired_credential_fails_expiry() {
 #[test]
 fn js_signed_revoked_and_suspended_credentials_fail_revocation() {
     let server = StatusServer::start();
-    let (doc, uni) = built("micro-credential-professional");
-    let rev = serve_js_list(
-        &server,
-        "/status/eth/rev",
-        &did(&uni),
-        &uni,
-        "revocation",
-        &[42],
-    );
-    let cred = js_sign_as(&with_status(doc, &rev, "revocation", "42"), &uni);
-    let r = verify(&cred);
-    assert_check(
-        &r,
-        CheckKind::Revocation,
-        CheckStatus::Failed,
-        &[&format!("revoked: entry 42 of {rev} is set")],
-    );
-    assert!(
-        msg(&r, CheckKind::Revocation).starts_with("revoked:"),
-        "{}",
-        show(&r)
-    );
-    assert_ok_except(&r, &[CheckKind::Revocation]);
-    assert_eq!(r.verdict, Verdict::Invalid);
-
-    let (doc, uni) = built("certificate-of-completion");
-    let sus = serve_js_list(&server, "/status/sus", &did(&uni), &uni, "suspension", &[9]);
-    let cred = js_sign_as(&with_status(doc.clone(), &sus, "suspension", "9"), &uni);
-    let r = verify(&cred);
-    assert_check(
-        &r,
-        CheckKind::Revocation,
-        CheckStatus::Failed,
-        &[&format!("suspended: entry 9 of {sus} is set")],
-    );
-    assert!(
-        msg(&r, CheckKind::Revocation).starts_with("suspended:"),
-        "{}",
-        show(&r)
-    );
-    assert_ok_except(&r, &[CheckKind::Revocation]);
-    assert_eq!(r.verdict, Verdict::Invalid);
+    // (example, list path, purpose, the set entry, what the message starts with)
+    let cases = [
+        (
+            "micro-credential-professional",
+            "/status/eth/rev",
+            "revocation",
+            42,
+            "revoked",
+        ),
+        (
+            "certificate-of-completion",
+            "/status/sus",
+            "suspension",
+            9,
+            "suspended",
+        ),
+    ];
+    let mut last = None;
+    for (name, path, purpose, entry, word) in cases {
+        let (doc, uni) = built(name);
+        let list = serve_own_list(&server, path, &uni, purpose, &[entry]);
+        let index = entry.to_string();
+        let cred = js_sign_as(&with_status(doc.clone(), &list, purpose, &index), &uni);
+        let r = verify(&cred);
+        let says = format!("{word}: entry {entry} of {list} is set");
+        assert_check(&r, CheckKind::Revocation, CheckStatus::Failed, &[&says]);
+        assert!(
+            msg(&r, CheckKind::Revocation).starts_with(&format!("{word}:")),
+            "{}",
+            show(&r)
+        );
+        assert_ok_except(&r, &[CheckKind::Revocation]);
+        assert_eq!(r.verdict, Verdict::Invalid);
+        last = Some((doc, uni, list));
+    }
+    let (doc, uni, sus) = last.unwrap();
 
     // The next entry of the same list is clear.
-    let cred = js_sign_as(&with_status(doc, &sus, "suspension", "10"), &uni);
-    let r = verify(&cred);
+    let r = verify_with_entry(&doc, &uni, &sus, "suspension", "10");
     assert_eq!(r.verdict, Verdict::Valid, "{}", show(&r));
     assert_check(
         &r,
@@ -564,16 +520,8 @@ fn js_signed_status_list_of_someone_else_fails_revocation() {
     assert_ne!(uni, "rwth");
 
     // rwth publishes (and JS-signs) a list; the eth credential points at it.
-    let url = serve_js_list(
-        &server,
-        "/status/rwth/1",
-        &did("rwth"),
-        "rwth",
-        "revocation",
-        &[],
-    );
-    let cred = js_sign_as(&with_status(doc.clone(), &url, "revocation", "3"), &uni);
-    let r = verify(&cred);
+    let url = serve_own_list(&server, "/status/rwth/1", "rwth", "revocation", &[]);
+    let r = verify_with_entry(&doc, &uni, &url, "revocation", "3");
     assert_check(
         &r,
         CheckKind::Revocation,
@@ -587,16 +535,9 @@ fn js_signed_status_list_of_someone_else_fails_revocation() {
     assert_eq!(r.verdict, Verdict::Invalid);
 
     // A list naming eth as its issuer but JS-signed with rwth's key: its proof does not verify.
-    let url = serve_js_list(
-        &server,
-        "/status/eth/forged",
-        &did(&uni),
-        "rwth",
-        "revocation",
-        &[],
-    );
-    let cred = js_sign_as(&with_status(doc.clone(), &url, "revocation", "3"), &uni);
-    let r = verify(&cred);
+    let (path, issuer) = ("/status/eth/forged", did(&uni));
+    let url = serve_js_list(&server, path, &issuer, "rwth", "revocation", &[]);
+    let r = verify_with_entry(&doc, &uni, &url, "revocation", "3");
     assert_check(
         &r,
         CheckKind::Revocation,
@@ -610,11 +551,11 @@ fn js_signed_status_list_of_someone_else_fails_revocation() {
 
     // eth's own JS-signed list, its bit flipped afterwards by someone else (no new signature).
     let url = format!("{}/status/eth/flipped", server.base);
-    let mut list = js_sign_as(&status_list(&url, &did(&uni), "revocation", &[]), &uni);
+    let list = status_list(&url, &did(&uni), "revocation", &encoded_list(&[]));
+    let mut list = js_sign_as(&list, &uni);
     list["credentialSubject"]["encodedList"] = json!(encoded_list(&[3]));
     server.put_json("/status/eth/flipped", &list);
-    let cred = js_sign_as(&with_status(doc, &url, "revocation", "3"), &uni);
-    let r = verify(&cred);
+    let r = verify_with_entry(&doc, &uni, &url, "revocation", "3");
     assert_check(
         &r,
         CheckKind::Revocation,
@@ -650,18 +591,8 @@ fn js_signed_forged_awarding_body_fails() {
             "does not state",
         ],
     );
-    assert_eq!(
-        status(&r, CheckKind::Proof),
-        CheckStatus::Ok,
-        "{}",
-        show(&r)
-    );
-    assert_eq!(
-        status(&r, CheckKind::Trust),
-        CheckStatus::Ok,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::Proof, CheckStatus::Ok);
+    assert_status(&r, CheckKind::Trust, CheckStatus::Ok);
     assert_eq!(r.verdict, Verdict::Invalid);
 
     // A body outside the alliance.
@@ -685,26 +616,13 @@ fn js_signed_forged_awarding_body_fails() {
 fn unreachable_js_status_list_is_indeterminate_never_valid() {
     let mut server = StatusServer::start();
     let (doc, uni) = built("micro-credential-professional");
-    let url = serve_js_list(
-        &server,
-        "/status/eth/1",
-        &did(&uni),
-        &uni,
-        "revocation",
-        &[],
-    );
+    let url = serve_own_list(&server, "/status/eth/1", &uni, "revocation", &[]);
     let cred = js_sign_as(&with_status(doc.clone(), &url, "revocation", "3"), &uni);
     assert_eq!(verify(&cred).verdict, Verdict::Valid);
 
     // The status list host goes down (a fresh policy: nothing cached).
     server.stop();
-    let t = Instant::now();
-    let r = verify(&cred);
-    assert!(
-        t.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        t.elapsed()
-    );
+    let r = verify_within_5s(&cred);
     assert_check(
         &r,
         CheckKind::Revocation,
@@ -715,14 +633,9 @@ fn unreachable_js_status_list_is_indeterminate_never_valid() {
     assert_eq!(r.verdict, Verdict::Indeterminate, "{}", show(&r));
 
     // A port nobody ever listened on.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let closed = closed_port();
     let url = format!("http://127.0.0.1:{closed}/status/eth/1");
-    let cred = js_sign_as(&with_status(doc.clone(), &url, "revocation", "3"), &uni);
-    let r = verify(&cred);
+    let r = verify_with_entry(&doc, &uni, &url, "revocation", "3");
     assert_check(
         &r,
         CheckKind::Revocation,
@@ -734,8 +647,7 @@ fn unreachable_js_status_list_is_indeterminate_never_valid() {
     // A list that is not there (404).
     let server = StatusServer::start();
     let url = format!("{}/status/eth/missing", server.base);
-    let cred = js_sign_as(&with_status(doc, &url, "revocation", "3"), &uni);
-    let r = verify(&cred);
+    let r = verify_with_entry(&doc, &uni, &url, "revocation", "3");
     assert_check(
         &r,
         CheckKind::Revocation,
@@ -745,30 +657,43 @@ fn unreachable_js_status_list_is_indeterminate_never_valid() {
     assert_eq!(r.verdict, Verdict::Indeterminate, "{}", show(&r));
 }
 
-#[test]
-fn unreachable_did_web_issuer_is_a_proof_error() {
-    // A university outside the registry with a did:web on a host that does not answer.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+/// A loopback port nobody listens on (bound, then released).
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
-    let did = format!("did:web:127.0.0.1%3A{closed}:universities:outsider");
-    let (mut doc, _) = built("micro-credential-professional");
-    doc["issuer"]["id"] = json!(did);
-    let seed_hex: String = [9u8; 32].iter().map(|b| format!("{b:02x}")).collect();
-    let cred = js_sign(
-        &doc,
-        json!({"seedHex": seed_hex, "controller": did, "id": format!("{did}#key-1")}),
-    );
+        .port()
+}
 
+/// [`verify`], which must end within 5 s (an unreachable host is not waited for).
+fn verify_within_5s(credential: &Value) -> Report {
     let t = Instant::now();
-    let r = verify(&cred);
+    let r = verify(credential);
     assert!(
         t.elapsed() < Duration::from_secs(5),
         "took {:?}",
         t.elapsed()
     );
+    r
+}
+
+/// The JS key `{did}#key-1` (controller `did`) with the seed `seed_hex`.
+fn did_key_1(did: &str, seed_hex: &str) -> Value {
+    json!({"seedHex": seed_hex, "controller": did, "id": format!("{did}#key-1")})
+}
+
+#[test]
+fn unreachable_did_web_issuer_is_a_proof_error() {
+    // A university outside the registry with a did:web on a host that does not answer.
+    let closed = closed_port();
+    let did = format!("did:web:127.0.0.1%3A{closed}:universities:outsider");
+    let (mut doc, _) = built("micro-credential-professional");
+    doc["issuer"]["id"] = json!(did);
+    let seed_hex: String = [9u8; 32].iter().map(|b| format!("{b:02x}")).collect();
+    let cred = js_sign(&doc, did_key_1(&did, &seed_hex));
+
+    let r = verify_within_5s(&cred);
     assert_check(
         &r,
         CheckKind::Proof,
@@ -793,12 +718,7 @@ fn unreachable_did_web_issuer_is_a_proof_error() {
         CheckKind::Revocation,
     ]);
     let r = verifier::verify_json(&cred, &p, &clock());
-    assert_eq!(
-        status(&r, CheckKind::Proof),
-        CheckStatus::Error,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::Proof, CheckStatus::Error);
     assert_eq!(r.verdict, Verdict::Indeterminate, "{}", show(&r));
 
     // Once the host answers with its DID document, the same JS proof verifies.
@@ -809,10 +729,7 @@ fn unreachable_did_web_issuer_is_a_proof_error() {
         proofs::did::build_did_document(&did, &[("key-1".into(), key.public_key())]).unwrap();
     server.put_json("/universities/outsider/did.json", &document);
     doc["issuer"]["id"] = json!(did);
-    let cred = js_sign(
-        &doc,
-        json!({"seedHex": seed_hex, "controller": did, "id": format!("{did}#key-1")}),
-    );
+    let cred = js_sign(&doc, did_key_1(&did, &seed_hex));
     let r = verifier::verify_json(&cred, &p, &clock());
     assert_check(
         &r,

@@ -25,6 +25,7 @@ use std::time::Instant;
 
 use issuer::config::Config;
 use serde_json::{json, Value};
+use service_kit::test_client::{post_json, SendOrStop as _};
 use verifier::service::ServiceConfig;
 use verifier::TrustRegistry;
 
@@ -84,13 +85,7 @@ async fn every_example_filled_to_the_limits_issues_and_verifies_on_default_caps(
         std::fs::write(keep.join(name), serde_json::to_vec(&body).unwrap()).unwrap();
 
         let t = Instant::now();
-        let res = client
-            .post(format!("{}/awards", issuer.url()))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let res = post_json(&issuer.url(), "/awards", Some(token), &body).await;
         let status = res.status();
         let issued: Value = res.json().await.unwrap();
         assert_eq!(status, 201, "{name}: {issued:.600}");
@@ -100,17 +95,15 @@ async fn every_example_filled_to_the_limits_issues_and_verifies_on_default_caps(
         let credential = issued["verifiableCredential"].clone();
         let jades: Value = client
             .get(format!("{share}?format=jades"))
-            .send()
+            .sent()
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
         let jwt = client
             .get(format!("{share}?format=jwt"))
-            .send()
+            .sent()
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
@@ -134,12 +127,8 @@ async fn every_example_filled_to_the_limits_issues_and_verifies_on_default_caps(
             ("jades", jades),
             ("jwt", Value::String(jwt.trim().to_owned())),
         ] {
-            let res = client
-                .post(format!("{}/credentials/verify", verifier.url()))
-                .json(&json!({"verifiableCredential": value}))
-                .send()
-                .await
-                .unwrap();
+            let body = json!({"verifiableCredential": value});
+            let res = post_json(&verifier.url(), "/credentials/verify", None, &body).await;
             let status = res.status().as_u16();
             let report: Value = res.json().await.unwrap();
             assert_eq!(status, 200, "{name} {form}: {report:.1500}");

@@ -20,6 +20,7 @@ mod common;
 
 use issuer::config::Config;
 use serde_json::{json, Value};
+use service_kit::test_client::post_json;
 use verifier::service::ServiceConfig;
 use verifier::TrustRegistry;
 
@@ -139,13 +140,8 @@ async fn an_issued_credential_is_genuine_then_revoked_on_the_verification_page()
     }
 
     // Revoked by the university: the same link now says so.
-    let res = client
-        .post(format!("{}/credentials/status", issuer.url()))
-        .bearer_auth(ETH)
-        .json(&json!({"credentialId": id, "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]}))
-        .send()
-        .await
-        .unwrap();
+    let body = json!({"credentialId": id, "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]});
+    let res = post_json(&issuer.url(), "/credentials/status", Some(ETH), &body).await;
     assert_eq!(res.status(), 200);
     let (status, html) = open(share.clone(), "text/html").await;
     assert_eq!(status, 200);

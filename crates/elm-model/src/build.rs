@@ -532,19 +532,10 @@ impl<'a> Builder<'a> {
             json!([self.activity(
                 "claim/activity",
                 ActivityInput {
-                    awarded_by: Some(&process),
-                    title: &o.title,
                     description: None,
                     spec_id: &derived_id(&o.id, "activity-specification"),
-                    opportunity_type: o.opportunity_type,
-                    mode: o.mode_of_learning,
-                    languages: &o.languages,
-                    contact_hours: o.contact_hours.as_ref(),
-                    period: &r.period,
-                    in_presence: r.in_presence_period.as_ref(),
-                    online: r.online_period.as_ref(),
-                    instructors: &o.instructors,
                     directed_by: &directed,
+                    ..ActivityInput::of_opportunity(o, r, &process)
                 },
             )]),
         );
@@ -582,19 +573,8 @@ impl<'a> Builder<'a> {
         let mut act = self.activity(
             "claim",
             ActivityInput {
-                awarded_by: Some(&process),
-                title: &o.title,
-                description: o.description.as_ref(),
-                spec_id: &o.id,
-                opportunity_type: o.opportunity_type,
-                mode: o.mode_of_learning,
-                languages: &o.languages,
-                contact_hours: o.contact_hours.as_ref(),
-                period: &r.period,
-                in_presence: r.in_presence_period.as_ref(),
-                online: r.online_period.as_ref(),
-                instructors: &o.instructors,
                 directed_by: &[awarding],
+                ..ActivityInput::of_opportunity(o, r, &process)
             },
         );
         if let Value::Object(m) = &mut act {
@@ -1425,6 +1405,33 @@ struct ActivityInput<'a> {
     online: Option<&'a Period>,
     instructors: &'a [Instructor],
     directed_by: &'a [&'a University],
+}
+
+impl<'a> ActivityInput<'a> {
+    /// The activity of the learning opportunity `o` as the learner followed it (`r`), awarded
+    /// by `awarded_by`: described by `o`'s own description and specification id, directed by
+    /// no one (callers set `directed_by`).
+    fn of_opportunity(
+        o: &'a crate::award::LearningOpportunitySpec,
+        r: &'a crate::award::Achievement,
+        awarded_by: &'a Value,
+    ) -> Self {
+        Self {
+            awarded_by: Some(awarded_by),
+            title: &o.title,
+            description: o.description.as_ref(),
+            spec_id: &o.id,
+            opportunity_type: o.opportunity_type,
+            mode: o.mode_of_learning,
+            languages: &o.languages,
+            contact_hours: o.contact_hours.as_ref(),
+            period: &r.period,
+            in_presence: r.in_presence_period.as_ref(),
+            online: r.online_period.as_ref(),
+            instructors: &o.instructors,
+            directed_by: &[],
+        }
+    }
 }
 
 fn fmt_period(p: &Period) -> String {

@@ -17,7 +17,8 @@
 //! - [`clock`]: time as a parameter ([`clock::Clock`]).
 //! - [`vcdm`]: the W3C VC Data Model rules on a credential's optional members (typed status,
 //!   schema, evidence, terms of use, refresh service entries; related resources; a non-empty
-//!   subject), shared by the issuer and the verifier.
+//!   subject), shared by the issuer and the verifier; [`related_resource`] checks the
+//!   `relatedResource` digests of the bundled contexts offline.
 //! - [`limits`]: the size and character limits of awards and programme specifications, checked
 //!   before every other rule (feature `test-support`: `limits::fill`, the largest valid award).
 //! - `examples` (feature `test-support`): the example award files, as the test suites read them.
@@ -31,6 +32,7 @@ pub mod lang;
 pub mod learning_credential; // issue #16: EUDI SD-JWT VC learning credential claims
 pub mod limits;
 pub mod programme;
+pub mod related_resource; // relatedResource digests, checked offline (VC DM 2.0 §5.3)
 pub mod stacking;
 pub mod text;
 pub mod university;

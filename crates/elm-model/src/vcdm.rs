@@ -17,7 +17,10 @@
 //! - 2.0 §5.3 "Integrity of Related Resources": each `relatedResource` entry is an object
 //!   (`vcdm.related-resource.object`) with an `id` string (`vcdm.related-resource.id`) that no
 //!   other entry repeats (`vcdm.related-resource.unique-id`), and a `digestSRI` or
-//!   `digestMultibase` string (`vcdm.related-resource.digest`).
+//!   `digestMultibase` string (`vcdm.related-resource.digest`) that matches the resource when
+//!   this service holds it offline (`vcdm.related-resource.digest-mismatch`, an error), else a
+//!   warning `vcdm.related-resource.unchecked` ([`crate::related_resource`]). Warnings are
+//!   [`Issue`]s too: callers keep the errors (`Issue::is_error`) as failures.
 //!
 //! Every finding is an [`Issue`] whose path is relative to the credential (`credentialStatus[1].type`);
 //! callers prefix it (`credential.`). Structural rules (context, type, issuer, dates) stay with
@@ -247,6 +250,8 @@ fn related_resources(v: &Value, found: &mut Vec<Issue>) {
                 "vcdm.related-resource.digest",
                 "each `relatedResource` entry must have a `digestSRI` or a `digestMultibase` string",
             ));
+        } else {
+            found.extend(crate::related_resource::check_entry(&path, o));
         }
     }
 }

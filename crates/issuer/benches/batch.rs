@@ -357,16 +357,9 @@ async fn batch_phase(
     }
     let batch_rate = learners as f64 / batch_secs;
 
-    let Rates {
-        threads,
-        per_thread,
-        bare,
-        bare_cpu,
-        required,
-        required_cpu,
-        secure,
-        secure_cpu,
-    } = bare_rates(unsigned, bare_n, cores)?;
+    let rates = bare_rates(unsigned, bare_n, cores)?;
+    let (threads, per_thread) = (rates.threads, rates.per_thread);
+    let (bare, required, secure) = (rates.bare, rates.required, rates.secure);
     let overhead = 100.0 * (1.0 - batch_rate / bare);
     println!();
     println!("| measure | value |");
@@ -379,7 +372,13 @@ async fn batch_phase(
     println!("| **overhead vs bare sign + verify** (storage, validation, building, allocation, HTTP) | **{:.1} %** |", 100.0 * (1.0 - batch_rate / required));
     println!("| overhead vs bare DI sign + verify only (the above, and the JAdES seal) | {overhead:.1} % |");
     println!("| overhead vs the securing step (storage, elm-model validation, building, allocation, HTTP) | {:.1} % |", 100.0 * (1.0 - batch_rate / secure));
-    if let (Some(b), Some(r), Some(q), Some(sc)) = (batch_cpu, bare_cpu, required_cpu, secure_cpu) {
+    let cpu = (
+        batch_cpu,
+        rates.bare_cpu,
+        rates.required_cpu,
+        rates.secure_cpu,
+    );
+    if let (Some(b), Some(r), Some(q), Some(sc)) = cpu {
         println!(
             "| CPU per learner in the batch (server + client, all threads) | {:.2} ms |",
             b * 1e3

@@ -35,7 +35,9 @@ pub mod api; // typed request and response bodies (issue #19 §4), documented by
 mod batch_input; // the rows of a batch request (JSON or CSV)
 mod programme; // programme specifications and certificates on request (stackability)
 mod status_change; // VC-API status changes (typed request)
+pub mod status_token; // IETF Token Status List tokens and references (issue #16)
 mod tokens; // staff API token management (admin role)
+pub mod vct; // SD-JWT VC Type Metadata and JWT VC Issuer Metadata (issue #16)
 pub use api::{
     AwardRequest, BatchResponse, CredentialList, CredentialRecord, CredentialSummary, FromJson,
     IssueRequest, IssuedCredential, Page, RowResult, RowStatus, SpecificationList,
@@ -140,6 +142,8 @@ pub struct App {
     /// Status entries of EDC awards: one 2-bit `message` entry (default), or the two 1-bit entries
     /// of before ([`App::with_legacy_award_status`]; docs/adr/0003-edc-conformant-status.md).
     award_status: &'static [StatusPurpose],
+    /// OpenID4VCI settings (config `oid4vci`, issue #16).
+    oid4vci: Arc<crate::config::Oid4vciConfig>,
 }
 
 /// The status entry of EDC awards: one entry on a 2-bit `message` list.
@@ -171,7 +175,39 @@ impl App {
             render_pool: crate::render_pool::RenderPool::default(),
             check,
             award_status: AWARD_STATUS,
+            oid4vci: Arc::default(),
         }
+    }
+
+    /// Sets the OpenID4VCI settings (config `oid4vci`; default: [`crate::config::Oid4vciConfig::default`]).
+    pub fn with_oid4vci(mut self, settings: crate::config::Oid4vciConfig) -> Self {
+        self.oid4vci = Arc::new(settings);
+        self
+    }
+
+    /// The OpenID4VCI settings (config `oid4vci`).
+    pub fn oid4vci_settings(&self) -> &crate::config::Oid4vciConfig {
+        &self.oid4vci
+    }
+
+    /// The public base URL, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The universities (tenants).
+    pub fn universities(&self) -> &Universities {
+        &self.universities
+    }
+
+    /// The signing port.
+    pub(crate) fn securer(&self) -> &Arc<dyn Securer> {
+        &self.securer
+    }
+
+    /// The check every secured credential passes before it is handed out.
+    pub(crate) fn issuance_check(&self) -> &Arc<IssuanceCheck> {
+        &self.check
     }
 
     /// EDC awards get the two 1-bit entries (`revocation`, `suspension`) credentials were issued
@@ -360,7 +396,7 @@ impl App {
     /// VC-API issue: `{credential, options}`. `options.credentialStatus` lists the status purposes
     /// wanted (`[{"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}]`); absent means
     /// one revocation entry (none when the credential brings its own `credentialStatus`, which is
-    /// signed as given), `[]` none.
+    /// signed as given, or is a VC 1.1 credential), `[]` none.
     pub async fn issue_vc(
         &self,
         principal: &Principal,
@@ -405,12 +441,15 @@ impl App {
         )?;
         // A caller-supplied `credentialStatus` is signed as given: the issuer adds its own entries
         // only when `options.credentialStatus` asks for them (absent options mean none then).
-        let purposes =
-            if doc.contains_key("credentialStatus") && options.credential_status.is_none() {
-                Vec::new()
-            } else {
-                options.purposes()?
-            };
+        // Bitstring Status List v1.0 is a VC 2.0 mechanism (its context extends the VC 2.0 one):
+        // a VC 1.1 credential gets an issuer-managed entry only when the options ask for one.
+        let purposes = if options.credential_status.is_none()
+            && (doc.contains_key("credentialStatus") || version == VcVersion::V1)
+        {
+            Vec::new()
+        } else {
+            options.purposes()?
+        };
         self.issue_prepared(
             principal,
             "vc",
@@ -423,24 +462,32 @@ impl App {
         .await
     }
 
-    /// A credential id chosen by the client (VC-API `credential.id`) must be a `urn:uuid:` UUID or
-    /// a URL in the university's own namespace `{public_base_url}/universities/{university}/`
-    /// (rule `vc.id-namespace`), so that one university can never pick, and so probe for, an id
-    /// of another: ids in a university's namespace cannot collide with another's, and a UUID
-    /// collision (409, the same answer as for one of the university's own ids) needs the other
-    /// credential's random id, which only someone holding that credential knows (issue #13).
+    /// A credential id chosen by the client (VC-API `credential.id`): VC Data Model 2.0 §4.4 allows
+    /// any URL (`vc.id` in [`prepare::prepare`] refuses a non-URL). Under this service's own URL
+    /// space, each university owns `{public_base_url}/universities/{university}/` (rule
+    /// `vc.id-namespace`: one university can never pick, and so probe for, an id in another's
+    /// namespace). Ids stay unique across the service: a second credential with an id already used
+    /// answers 409 "duplicate credential id", the same answer whichever university holds it, so it
+    /// tells only that the id is taken (a `urn:uuid:` collision needs the other credential's
+    /// random id, which only someone holding that credential knows; issue #13).
     fn check_client_credential_id(&self, university: &str, id: &str) -> Result<(), DomainError> {
-        let own = format!("{}/universities/{university}/", self.base_url);
-        let is_uuid = id
-            .strip_prefix("urn:uuid:")
-            .is_some_and(|u| uuid::Uuid::parse_str(u).is_ok());
-        if is_uuid || (id.starts_with(&own) && id.len() > own.len()) {
+        // Compared as URLs (scheme and host case, default port, dot segments normalised).
+        let normalise = |s: &str| url::Url::parse(s).map(|u| u.to_string()).ok();
+        let Some(id_url) = normalise(id) else {
+            return Ok(()); // not a URL: `vc.id` in `prepare` names it
+        };
+        let service = normalise(&format!("{}/", self.base_url)).unwrap_or_default();
+        let own = format!("{service}universities/{university}/");
+        if service.is_empty()
+            || !id_url.starts_with(&service)
+            || (id_url.starts_with(&own) && id_url.len() > own.len())
+        {
             return Ok(());
         }
         Err(DomainError::Validation(vec![FieldError::new(
             "credential.id",
             "vc.id-namespace",
-            format!("a client-chosen `id` must be `urn:uuid:<UUID>` or start with `{own}`; omit it and the service assigns a `urn:uuid:`"),
+            format!("an `id` under this service's URL `{service}` must start with `{own}` (the university's own namespace); any other URL, or `urn:uuid:<UUID>`, is the client's to choose; omit it and the service assigns a `urn:uuid:`"),
         )]))
     }
 
@@ -467,22 +514,12 @@ impl App {
             } else {
                 vec![i]
             };
-            DomainError::Validation(
-                issues
-                    .iter()
-                    .filter(|i| i.is_error())
-                    .map(FieldError::from)
-                    .collect(),
-            )
+            DomainError::Validation(FieldError::errors_of(&issues))
         })?;
         principal.require(&award.awarding_university, Role::Issue)?;
         // The size and character limits (issue #13) before anything costly: images, rendering,
         // signing, storage.
-        let over: Vec<FieldError> = elm_model::limits::check_award(&award)
-            .iter()
-            .filter(|i| i.is_error())
-            .map(FieldError::from)
-            .collect();
+        let over = FieldError::errors_of(&elm_model::limits::check_award(&award));
         if !over.is_empty() {
             return Err(DomainError::Validation(over));
         }
@@ -538,16 +575,8 @@ impl App {
             )
             .await?;
         }
-        let built =
-            elm_model::build(&award, &self.universities, &images, &options).map_err(|e| {
-                DomainError::Validation(
-                    e.issues()
-                        .iter()
-                        .filter(|i| i.is_error())
-                        .map(FieldError::from)
-                        .collect(),
-                )
-            })?;
+        let built = elm_model::build(&award, &self.universities, &images, &options)
+            .map_err(|e| DomainError::Validation(FieldError::errors_of(e.issues())))?;
         let Value::Object(doc) = built.credential else {
             return Err(DomainError::Securing(
                 "the EDC builder did not produce an object".into(),
@@ -759,18 +788,9 @@ impl App {
         value: bool,
         reason: Option<&str>,
     ) -> Result<(), DomainError> {
-        let owner = self
-            .store
-            .credential_owner(credential_id)
-            .await?
-            .ok_or_else(|| DomainError::NotFound(format!("credential `{credential_id}`")))?;
-        principal.owns(&owner, &format!("credential `{credential_id}`"))?;
-        principal.require(&owner, Role::Revoke)?;
-        let current = self
-            .store
-            .credential(&owner, credential_id)
-            .await?
-            .ok_or_else(|| DomainError::NotFound(format!("credential `{credential_id}`")))?;
+        let (owner, current) = self
+            .owned_credential(principal, credential_id, Role::Revoke)
+            .await?;
         if current.status == "revoked" {
             return Err(DomainError::Conflict(
                 "the credential is revoked; revocation is permanent".into(),
@@ -1011,24 +1031,38 @@ impl App {
         }
     }
 
+    /// The owner and the row of credential `id`, when the caller's university owns it (another
+    /// university's answers like an unknown id) and the caller has `role` there.
+    async fn owned_credential(
+        &self,
+        principal: &Principal,
+        id: &str,
+        role: Role,
+    ) -> Result<(String, crate::store::CredentialRow), DomainError> {
+        let what = format!("credential `{id}`");
+        let not_found = || DomainError::NotFound(what.clone());
+        let owner = self
+            .store
+            .credential_owner(id)
+            .await?
+            .ok_or_else(not_found)?;
+        principal.owns(&owner, &what)?;
+        principal.require(&owner, role)?;
+        let row = self
+            .store
+            .credential(&owner, id)
+            .await?
+            .ok_or_else(not_found)?;
+        Ok((owner, row))
+    }
+
     /// A credential of the caller's university (another university's answers like an unknown id).
     pub async fn credential(
         &self,
         principal: &Principal,
         id: &str,
     ) -> Result<CredentialRecord, DomainError> {
-        let owner = self
-            .store
-            .credential_owner(id)
-            .await?
-            .ok_or_else(|| DomainError::NotFound(format!("credential `{id}`")))?;
-        principal.owns(&owner, &format!("credential `{id}`"))?;
-        principal.require(&owner, Role::Issue)?;
-        let row = self
-            .store
-            .credential(&owner, id)
-            .await?
-            .ok_or_else(|| DomainError::NotFound(format!("credential `{id}`")))?;
+        let (_, row) = self.owned_credential(principal, id, Role::Issue).await?;
         let credential: Value = serde_json::from_str(&row.credential)
             .map_err(|e| DomainError::Storage(e.to_string()))?;
         Ok(CredentialRecord {
@@ -1079,18 +1113,7 @@ impl App {
         body: &Value,
     ) -> Result<SpecificationVersion, DomainError> {
         principal.require(&principal.university, Role::Issue)?;
-        if id.is_empty()
-            || id.len() > 200
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
-            return Err(DomainError::Validation(vec![FieldError::new(
-                "id",
-                "specification.id",
-                "1-200 characters of [A-Za-z0-9._-]",
-            )]));
-        }
+        programme::check_store_id(id, "specification.id")?;
         let text = body.to_string();
         if let Some(i) = elm_model::limits::check_json_size(&text) {
             return Err(DomainError::Validation(vec![FieldError::from(&i)]));
@@ -1105,11 +1128,8 @@ impl App {
             }
             // The size and character limits of the award format (issue #13).
             Ok(spec) => {
-                let over: Vec<FieldError> = elm_model::limits::check_learning_opportunity(&spec)
-                    .iter()
-                    .filter(|i| i.is_error())
-                    .map(FieldError::from)
-                    .collect();
+                let findings = elm_model::limits::check_learning_opportunity(&spec);
+                let over = FieldError::errors_of(&findings);
                 if !over.is_empty() {
                     return Err(DomainError::Validation(over));
                 }

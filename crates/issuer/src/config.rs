@@ -54,6 +54,87 @@ pub struct Config {
     pub limits: Limits,
     /// Rendering of PDFs and certificate images (pool, cache, budget).
     pub render: RenderConfig,
+    /// OpenID4VCI 1.0 credential issuance to wallets (issue #16).
+    pub oid4vci: Oid4vciConfig,
+}
+
+/// OpenID4VCI 1.0 (issue #16): lifetimes of access tokens and nonces, the proof time windows and
+/// the universities whose profile is HAIP (DPoP required).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Oid4vciConfig {
+    /// Seconds an access token of the token endpoint is valid (`expires_in`).
+    /// `ENHANCE_ISSUER_OID4VCI_ACCESS_TOKEN_LIFETIME_SECS`.
+    pub access_token_lifetime_secs: u64,
+    /// Seconds a `c_nonce` of the nonce endpoint is valid (single use).
+    /// `ENHANCE_ISSUER_OID4VCI_C_NONCE_LIFETIME_SECS`.
+    pub c_nonce_lifetime_secs: u64,
+    /// Seconds a proof of possession or a DPoP proof may be old (its `iat`), and ahead of the
+    /// clock by at most a tenth of it. `ENHANCE_ISSUER_OID4VCI_PROOF_MAX_AGE_SECS`.
+    pub proof_max_age_secs: u64,
+    /// Universities whose profile is HAIP: their token endpoint requires a DPoP proof, and their
+    /// access tokens are DPoP-bound. `ENHANCE_ISSUER_OID4VCI_HAIP_UNIVERSITIES` (comma-separated).
+    pub haip_universities: Vec<String>,
+    /// Credential offers and pre-authorized codes (`[oid4vci.offers]`).
+    pub offers: OfferSettings,
+}
+
+/// Credential offers (OpenID4VCI 1.0 §4.1) and their pre-authorized codes (§3.5), `[oid4vci.offers]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OfferSettings {
+    /// Seconds a pre-authorized code (and its offer) can be redeemed after creation (single use).
+    /// `ENHANCE_ISSUER_OID4VCI_OFFER_LIFETIME_SECS`.
+    pub code_lifetime_secs: u64,
+    /// Wrong `tx_code` PINs a code survives: after this many failed attempts it is dead.
+    /// `ENHANCE_ISSUER_OID4VCI_TX_CODE_MAX_ATTEMPTS`.
+    pub tx_code_max_attempts: u32,
+}
+
+impl Default for OfferSettings {
+    fn default() -> Self {
+        Self {
+            code_lifetime_secs: 600,
+            tx_code_max_attempts: 5,
+        }
+    }
+}
+
+impl OfferSettings {
+    /// Applies the `ENHANCE_ISSUER_OID4VCI_OFFER_*` / `_TX_CODE_*` overrides.
+    fn apply_env(&mut self, env: Env<'_>) -> Result<(), ConfigError> {
+        let life = "ENHANCE_ISSUER_OID4VCI_OFFER_LIFETIME_SECS";
+        env.parse(life, &mut self.code_lifetime_secs)?;
+        let attempts = "ENHANCE_ISSUER_OID4VCI_TX_CODE_MAX_ATTEMPTS";
+        env.parse(attempts, &mut self.tx_code_max_attempts)
+    }
+}
+
+impl Default for Oid4vciConfig {
+    fn default() -> Self {
+        Self {
+            access_token_lifetime_secs: 600,
+            c_nonce_lifetime_secs: 300,
+            proof_max_age_secs: 300,
+            haip_universities: Vec::new(),
+            offers: OfferSettings::default(),
+        }
+    }
+}
+
+impl Oid4vciConfig {
+    /// Applies the `ENHANCE_ISSUER_OID4VCI_*` overrides.
+    fn apply_env(&mut self, env: Env<'_>) -> Result<(), ConfigError> {
+        let token = "ENHANCE_ISSUER_OID4VCI_ACCESS_TOKEN_LIFETIME_SECS";
+        env.parse(token, &mut self.access_token_lifetime_secs)?;
+        let nonce = "ENHANCE_ISSUER_OID4VCI_C_NONCE_LIFETIME_SECS";
+        env.parse(nonce, &mut self.c_nonce_lifetime_secs)?;
+        let age = "ENHANCE_ISSUER_OID4VCI_PROOF_MAX_AGE_SECS";
+        env.parse(age, &mut self.proof_max_age_secs)?;
+        let haip = "ENHANCE_ISSUER_OID4VCI_HAIP_UNIVERSITIES";
+        env.list(haip, &mut self.haip_universities)?;
+        self.offers.apply_env(env)
+    }
 }
 
 /// Rendering of PDFs and certificate page images (issue #13, `crate::render_pool`): a bounded pool
@@ -202,6 +283,7 @@ impl Default for Config {
             log_format: LogFormat::Json,
             limits: Limits::default(),
             render: RenderConfig::default(),
+            oid4vci: Oid4vciConfig::default(),
         }
     }
 }
@@ -232,6 +314,7 @@ impl Config {
         env.parse(images, &mut self.render_display_images)?;
         env.parse("ENHANCE_ISSUER_LOG_FORMAT", &mut self.log_format)?;
         self.render.apply_env(env)?;
+        self.oid4vci.apply_env(env)?;
         self.limits.apply_env(env)
     }
 
@@ -262,6 +345,26 @@ impl Config {
                 u64::from(self.database_max_connections),
             ),
             ("render.deadline_ms", self.render.deadline_ms),
+            (
+                "oid4vci.access_token_lifetime_secs",
+                self.oid4vci.access_token_lifetime_secs,
+            ),
+            (
+                "oid4vci.c_nonce_lifetime_secs",
+                self.oid4vci.c_nonce_lifetime_secs,
+            ),
+            (
+                "oid4vci.proof_max_age_secs",
+                self.oid4vci.proof_max_age_secs,
+            ),
+            (
+                "oid4vci.offers.code_lifetime_secs",
+                self.oid4vci.offers.code_lifetime_secs,
+            ),
+            (
+                "oid4vci.offers.tx_code_max_attempts",
+                u64::from(self.oid4vci.offers.tx_code_max_attempts),
+            ),
             ("render.max_glyphs", self.render.max_glyphs as u64),
             ("render.max_pages", self.render.max_pages as u64),
             ("limits.max_batch_size", self.limits.max_batch_size as u64),
@@ -444,6 +547,30 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("render.deadline_ms"));
+    }
+
+    #[test]
+    fn oid4vci_settings_from_toml_env_and_checked() {
+        let c = Config::from_toml_str(
+            "[oid4vci]\naccess_token_lifetime_secs = 120\nhaip_universities = [\"eth\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.oid4vci.access_token_lifetime_secs, 120);
+        assert_eq!(c.oid4vci.haip_universities, ["eth"]);
+        let env: HashMap<String, String> = [
+            ("ENHANCE_ISSUER_OID4VCI_HAIP_UNIVERSITIES", "eth, rwth"),
+            ("ENHANCE_ISSUER_OID4VCI_C_NONCE_LIFETIME_SECS", "60"),
+            ("ENHANCE_ISSUER_OID4VCI_PROOF_MAX_AGE_SECS", "0"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let err = Config::load_with_env(None, &env).unwrap_err().to_string();
+        assert!(err.contains("oid4vci.proof_max_age_secs"), "{err}");
+        let mut c = Config::default();
+        c.apply_env(&env).unwrap();
+        assert_eq!(c.oid4vci.haip_universities, ["eth", "rwth"]);
+        assert_eq!(c.oid4vci.c_nonce_lifetime_secs, 60);
     }
 
     #[test]

@@ -536,6 +536,35 @@ impl IssuanceCheck {
     }
 }
 
+impl IssuanceCheck {
+    /// Verifies an SD-JWT VC made for a wallet (issue #16) at `at` with the checks of the Data
+    /// Integrity form (format, proof, trust, awarding body; offline): the findings of every check
+    /// that did not pass, as [`IssuanceCheck::check`].
+    pub fn check_sd_jwt_vc(&self, sd_jwt: &str, at: DateTime<Utc>) -> Result<(), Vec<FieldError>> {
+        let report = verifier::sd_jwt_vc::verify_sd_jwt_vc(
+            sd_jwt,
+            &verifier::sd_jwt_vc::SdJwtVcOptions::default(),
+            &self.full,
+            &FixedClock(at),
+        );
+        if report.verdict == Verdict::Valid {
+            return Ok(());
+        }
+        Err(report
+            .checks
+            .iter()
+            .filter(|c| matches!(c.status, CheckStatus::Failed | CheckStatus::Error))
+            .map(|c| {
+                FieldError::new(
+                    "",
+                    format!("verify.{}", c.check.name()),
+                    format!("SD-JWT VC: {}", c.message),
+                )
+            })
+            .collect())
+    }
+}
+
 /// What [`IssuanceCheck::check`] established besides "valid".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Checked {

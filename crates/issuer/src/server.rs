@@ -145,6 +145,7 @@ pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, Se
     )
     .with_verifier_url(&config.verifier_url)
     .with_render_display_images(config.render_display_images)
+    .with_oid4vci(config.oid4vci.clone())
     .with_render_pool(crate::render_pool::RenderPool::new(
         config.render.settings(),
     )))

@@ -28,6 +28,7 @@ use chrono::{DateTime, Utc};
 use issuer::config::Config;
 use issuer::securing::{KeyStoreSecurer, SecureError, Secured, Securer};
 use issuer::server::{start, Overrides, RunningServer};
+use proofs::Signer;
 use serde_json::{json, Map, Value};
 use sqlx::{Connection as _, Row as _};
 use support::{eth_award, Db, BASE, ETH, ETH_ADMIN, RWTH, RWTH_ADMIN};
@@ -85,6 +86,39 @@ async fn call(
     (status, res.json::<Value>().await.unwrap_or(Value::Null))
 }
 
+/// The string member `key` of each object of the array `items`.
+fn member_strings(items: &Value, key: &str) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[key].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// `DELETE /admin/tokens/{id}` with the admin token `admin`: status and body.
+async fn revoke_token(s: &RunningServer, admin: &str, id: &str) -> (u16, Value) {
+    let path = format!("/admin/tokens/{id}");
+    call(s, reqwest::Method::DELETE, &path, admin, None).await
+}
+
+/// `POST /awards` of ETH's example award with `token`: the status and the body.
+async fn award_as(s: &RunningServer, token: &str) -> (u16, Value) {
+    call(
+        s,
+        reqwest::Method::POST,
+        "/awards",
+        token,
+        Some(&eth_award()),
+    )
+    .await
+}
+
+/// `POST /admin/tokens` with the admin token `admin` and the request `body`: status and body.
+async fn new_token(s: &RunningServer, admin: &str, body: &Value) -> (u16, Value) {
+    call(s, reqwest::Method::POST, "/admin/tokens", admin, Some(body)).await
+}
+
 /// How the test securer goes wrong.
 #[derive(Clone, Copy)]
 enum Fault {
@@ -104,11 +138,18 @@ enum Fault {
 
 /// `document` sealed with `university`'s demo seal, its payload the given bytes.
 fn seal_bytes(university: &str, bytes: &[u8], created: DateTime<Utc>) -> (String, Value) {
-    let keys =
-        proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
+    let keys = support::demo_keys();
     let seal = keys.university(university).unwrap().seal.as_ref().unwrap();
     let sealed = proofs::jades::seal(bytes, seal.signer.as_ref(), &seal.chain, created).unwrap();
     (sealed.to_string(), sealed)
+}
+
+/// The current signing key of `university` in `keys`.
+fn current_signer<'a>(keys: &'a proofs::keystore::KeyStore, university: &str) -> &'a dyn Signer {
+    keys.university(university)
+        .unwrap()
+        .current_signer()
+        .unwrap()
 }
 
 /// A securer over the demo keys that goes wrong in one way; it publishes the real DID documents.
@@ -135,16 +176,8 @@ impl Securer for Faulty {
     ) -> Result<Secured, SecureError> {
         match self.fault {
             Fault::WrongKey => {
-                let keys =
-                    proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE)
-                        .unwrap();
-                let vm = proofs::Signer::key_id(
-                    keys.university(university)
-                        .unwrap()
-                        .current_signer()
-                        .unwrap(),
-                )
-                .to_owned();
+                let keys = support::demo_keys();
+                let vm = current_signer(&keys, university).key_id().to_owned();
                 let wrong = proofs::signer::Ed25519Signer::from_secret_bytes(vm, &[7u8; 32]);
                 let credential = proofs::data_integrity::sign(
                     &Value::Object(document),
@@ -160,14 +193,8 @@ impl Securer for Faulty {
                 })
             }
             Fault::BrokenJwt => {
-                let keys =
-                    proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE)
-                        .unwrap();
-                let signer = keys
-                    .university(university)
-                    .unwrap()
-                    .current_signer()
-                    .unwrap();
+                let keys = support::demo_keys();
+                let signer = current_signer(&keys, university);
                 let jwt = proofs::vc_jwt::encode(&Value::Object(document.clone()), signer).unwrap();
                 let mut s = self.inner.secure(university, document, created)?;
                 let (head, sig) = jwt.rsplit_once('.').unwrap();
@@ -182,14 +209,8 @@ impl Securer for Faulty {
                 let mut other = document.clone();
                 other.insert("validUntil".into(), json!("2099-01-01T00:00:00Z"));
                 let mut s = self.inner.secure(university, document, created)?;
-                let keys =
-                    proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE)
-                        .unwrap();
-                let signer = keys
-                    .university(university)
-                    .unwrap()
-                    .current_signer()
-                    .unwrap();
+                let keys = support::demo_keys();
+                let signer = current_signer(&keys, university);
                 s.vc_jwt = Some(proofs::vc_jwt::encode(&Value::Object(other), signer).unwrap());
                 Ok(s)
             }
@@ -274,14 +295,7 @@ async fn credentials_failing_the_verifier_are_never_stored(db: Db) {
         }
         // A single issuance: problem JSON naming the check (500 when the proof fails: the keys are
         // at fault).
-        let (status, problem) = call(
-            &s,
-            reqwest::Method::POST,
-            "/awards",
-            ETH,
-            Some(&eth_award()),
-        )
-        .await;
+        let (status, problem) = award_as(&s, ETH).await;
         assert_eq!(status, single_status, "{problem}");
         assert_eq!(
             problem["type"],
@@ -316,28 +330,14 @@ async fn credentials_failing_the_verifier_are_never_stored(db: Db) {
         ..Overrides::default()
     };
     let s = start(config(&e), overrides).await.unwrap();
-    let (status, body) = call(
-        &s,
-        reqwest::Method::POST,
-        "/awards",
-        ETH,
-        Some(&eth_award()),
-    )
-    .await;
+    let (status, body) = award_as(&s, ETH).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(count(&e, "credentials").await, 1);
     s.shutdown().await.unwrap();
     // The genuine securer on the same configuration issues and stores (the control).
     let e = env(db).await;
     let s = start(config(&e), Overrides::default()).await.unwrap();
-    let (status, body) = call(
-        &s,
-        reqwest::Method::POST,
-        "/awards",
-        ETH,
-        Some(&eth_award()),
-    )
-    .await;
+    let (status, body) = award_as(&s, ETH).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(count(&e, "credentials").await, 1);
     // One status entry per award (the 2-bit `message` entry, ADR 0003).
@@ -357,43 +357,27 @@ async fn admins_manage_their_own_university_tokens(db: Db) {
         "{problem}"
     );
     // Bad requests name the fields.
-    let (status, problem) = call(
+    let (status, problem) = new_token(
         &s,
-        Method::POST,
-        "/admin/tokens",
         ETH_ADMIN,
-        Some(&json!({"roles": ["issue", "root"], "label": ""})),
+        &json!({"roles": ["issue", "root"], "label": ""}),
     )
     .await;
     assert_eq!(status, 422, "{problem}");
-    let paths: Vec<_> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap().to_owned())
-        .collect();
+    let paths: Vec<_> = member_strings(&problem["errors"], "path");
     assert_eq!(paths, ["roles[1]", "label"]);
     // A revoke-only token: created once with its secret, cannot issue.
-    let (status, revoker) = call(
+    let (status, revoker) = new_token(
         &s,
-        Method::POST,
-        "/admin/tokens",
         ETH_ADMIN,
-        Some(&json!({"roles": ["revoke"], "label": "registrar"})),
+        &json!({"roles": ["revoke"], "label": "registrar"}),
     )
     .await;
     assert_eq!(status, 201, "{revoker}");
     assert_eq!(revoker["roles"], json!(["revoke"]));
     assert_eq!(revoker["university"], "eth");
     let revoker_secret = revoker["token"].as_str().unwrap().to_owned();
-    let (status, problem) = call(
-        &s,
-        Method::POST,
-        "/awards",
-        &revoker_secret,
-        Some(&eth_award()),
-    )
-    .await;
+    let (status, problem) = award_as(&s, &revoker_secret).await;
     assert_eq!(status, 403, "{problem}");
     assert!(
         problem["detail"]
@@ -403,25 +387,16 @@ async fn admins_manage_their_own_university_tokens(db: Db) {
         "{problem}"
     );
     // An issue token works at once.
-    let (status, issuer_tok) = call(
+    let (status, issuer_tok) = new_token(
         &s,
-        Method::POST,
-        "/admin/tokens",
         ETH_ADMIN,
-        Some(&json!({"roles": ["issue"], "label": "coordinator"})),
+        &json!({"roles": ["issue"], "label": "coordinator"}),
     )
     .await;
     assert_eq!(status, 201);
     let issuer_secret = issuer_tok["token"].as_str().unwrap().to_owned();
     let issuer_id = issuer_tok["id"].as_str().unwrap().to_owned();
-    let (status, issued) = call(
-        &s,
-        Method::POST,
-        "/awards",
-        &issuer_secret,
-        Some(&eth_award()),
-    )
-    .await;
+    let (status, issued) = award_as(&s, &issuer_secret).await;
     assert_eq!(status, 201, "{issued}");
     // The revoke-only token revokes it.
     let (status, _) = call(&s, Method::POST, "/credentials/status", &revoker_secret, Some(&json!({"credentialId": issued["id"], "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]}))).await;
@@ -473,12 +448,7 @@ async fn token_listing_revocation_and_audit(
             && !text.contains("token\""),
         "{text}"
     );
-    let ids: Vec<_> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids: Vec<_> = member_strings(&list["items"], "id");
     assert_eq!(
         ids.len(),
         4,
@@ -486,26 +456,14 @@ async fn token_listing_revocation_and_audit(
     );
     assert!(ids.contains(&issuer_id));
     let (_, rwth_list) = call(s, Method::GET, "/admin/tokens", RWTH_ADMIN, None).await;
-    let rwth_ids: Vec<_> = rwth_list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap().to_owned())
-        .collect();
+    let rwth_ids: Vec<_> = member_strings(&rwth_list["items"], "id");
     assert_eq!(rwth_ids.len(), 2);
     assert!(
         rwth_ids.iter().all(|i| !ids.contains(i)),
         "no eth token in rwth's list"
     );
     // rwth's admin cannot revoke eth's token (it is "not found" for rwth, issue #13); it keeps working.
-    let (status, problem) = call(
-        s,
-        Method::DELETE,
-        &format!("/admin/tokens/{issuer_id}"),
-        RWTH_ADMIN,
-        None,
-    )
-    .await;
+    let (status, problem) = revoke_token(s, RWTH_ADMIN, &issuer_id).await;
     assert_eq!(status, 404, "{problem}");
     let (status, _) = call(s, Method::GET, "/credentials", &issuer_secret, None).await;
     assert_eq!(status, 200);
@@ -522,23 +480,9 @@ async fn token_listing_revocation_and_audit(
     assert_eq!(res.status(), 204);
     let (status, _) = call(s, Method::GET, "/credentials", &issuer_secret, None).await;
     assert_eq!(status, 401);
-    let (status, _) = call(
-        s,
-        Method::DELETE,
-        &format!("/admin/tokens/{issuer_id}"),
-        ETH_ADMIN,
-        None,
-    )
-    .await;
+    let (status, _) = revoke_token(s, ETH_ADMIN, &issuer_id).await;
     assert_eq!(status, 409);
-    let (status, _) = call(
-        s,
-        Method::DELETE,
-        "/admin/tokens/no-such-token",
-        ETH_ADMIN,
-        None,
-    )
-    .await;
+    let (status, _) = revoke_token(s, ETH_ADMIN, "no-such-token").await;
     assert_eq!(status, 404);
     let (_, list) = call(s, Method::GET, "/admin/tokens", ETH_ADMIN, None).await;
     let revoked = list["items"]

@@ -34,6 +34,19 @@ fn tmp(name: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// The example award `examples/awards/<file>` as JSON.
+fn example(file: &str) -> Value {
+    let text = std::fs::read_to_string(repo().join("examples/awards").join(file)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// `doc` written to the test file `name` (next to the example's images, see [`tmp`]).
+fn written(name: &str, doc: &Value) -> PathBuf {
+    let path = tmp(name);
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
 const ID: &str = "urn:uuid:5e0c2b8a-1d3f-4a6b-8c9d-0e1f2a3b4c5d";
 
 #[test]
@@ -106,18 +119,11 @@ fn options_set_id_base_url_and_issuing_date_and_output_is_deterministic() {
 
 #[test]
 fn an_invalid_award_lists_every_error_and_exits_1() {
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            repo().join("examples/awards/micro-credential-academic-course.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let mut doc = example("micro-credential-academic-course.json");
     doc["awardingUniversity"] = "mit".into();
     doc["learningOpportunity"]["eqfLevel"] = 4.into();
     doc["learningOpportunity"]["workload"]["ects"] = "0.5".into();
-    let path = tmp("invalid.json");
-    std::fs::write(&path, doc.to_string()).unwrap();
+    let path = written("invalid.json", &doc);
     let out = issuer(&["build", path.to_str().unwrap(), "--id", ID]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "no credential on stdout");
@@ -136,16 +142,9 @@ fn an_invalid_award_lists_every_error_and_exits_1() {
 
 #[test]
 fn a_malformed_award_names_the_field_and_exits_1() {
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            repo().join("examples/awards/programme-micro-credential-data-literacy.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let mut doc = example("programme-micro-credential-data-literacy.json");
     doc["learningOpportunity"]["units"][1]["workload"]["ects"] = "many".into();
-    let path = tmp("malformed.json");
-    std::fs::write(&path, doc.to_string()).unwrap();
+    let path = written("malformed.json", &doc);
     let out = issuer(&["build", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -175,33 +174,28 @@ fn usage_errors_and_unreadable_files_exit_2() {
         .code(),
         Some(2)
     );
-    let out = issuer(&["build", "examples/awards/no-such-award.json"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-award.json"));
-    let out = issuer(&[
-        "build",
-        "examples/awards/certificate-of-completion.json",
-        "--universities",
-        "no/such.toml",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such.toml"));
-    let out = issuer(&[
-        "build",
-        "examples/awards/certificate-of-completion.json",
-        "--base-url",
-        "ftp://x",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
+    let completion = "examples/awards/certificate-of-completion.json";
+    // (arguments, what the message names; "" where only the exit code is checked)
+    let cases = [
+        (
+            vec!["build", "examples/awards/no-such-award.json"],
+            "no-such-award.json",
+        ),
+        (
+            vec!["build", completion, "--universities", "no/such.toml"],
+            "no/such.toml",
+        ),
+        (vec!["build", completion, "--base-url", "ftp://x"], ""),
+    ];
+    for (args, named) in cases {
+        let out = issuer(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(named));
+    }
     // An image the award references but that does not exist.
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("examples/awards/certificate-of-completion.json"))
-            .unwrap(),
-    )
-    .unwrap();
+    let mut doc = example("certificate-of-completion.json");
     doc["display"]["images"][0]["file"] = "images/missing.png".into();
-    let path = tmp("missing-image.json");
-    std::fs::write(&path, doc.to_string()).unwrap();
+    let path = written("missing-image.json", &doc);
     let out = issuer(&["build", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.png"));
@@ -209,16 +203,9 @@ fn usage_errors_and_unreadable_files_exit_2() {
 
 #[test]
 fn warnings_go_to_stderr_and_do_not_fail() {
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            repo().join("examples/awards/micro-credential-academic-course.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let mut doc = example("micro-credential-academic-course.json");
     doc["learningOpportunity"]["workload"]["ects"] = "2.5".into();
-    let path = tmp("small.json");
-    std::fs::write(&path, doc.to_string()).unwrap();
+    let path = written("small.json", &doc);
     let out = issuer(&["build", path.to_str().unwrap(), "--id", ID]);
     assert_eq!(
         out.status.code(),

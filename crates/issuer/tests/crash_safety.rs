@@ -184,8 +184,7 @@ async fn assert_consistent(c: &mut sqlx::AnyConnection, verify_proofs: bool) -> 
         "status entries of credentials that do not exist"
     );
     if verify_proofs {
-        let keys =
-            proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
+        let keys = support::demo_keys();
         let resolver = keys.resolver().unwrap();
         let docs: Vec<&Value> = creds.values().map(|(_, d)| d).collect();
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());

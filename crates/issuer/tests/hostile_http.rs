@@ -33,6 +33,7 @@ use base64::Engine as _;
 use issuer::config::Config;
 use issuer::server::RunningServer;
 use serde_json::{json, Value};
+use service_kit::test_client::get_accept;
 use sha2::Digest as _;
 use support::{eth_award, vc2, BASE, ETH, ETH_ADMIN, RWTH, RWTH_ADMIN};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -115,12 +116,7 @@ async fn learner_page_has_csp_and_frame_ancestors() {
         .strip_prefix(BASE)
         .unwrap()
         .to_owned();
-    let res = reqwest::Client::new()
-        .get(format!("{}{path}", s.url()))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let res = get_accept(&s.url(), &path, "text/html").await;
     assert_eq!(res.status(), 200);
     let h = res.headers().clone();
     let page = res.text().await.unwrap();
@@ -640,11 +636,12 @@ async fn client_chosen_ids_cannot_probe_other_universities() {
     .await;
     assert_eq!((own.0, other.0), (409, 409), "{} {}", own.2, other.2);
     assert_eq!(normalised(&own.2, &uuid), normalised(&other.2, &uuid));
-    // Ids outside the university's own namespace (another university's, any other URL) are refused.
+    // Ids in another university's namespace of this service are refused (also when spelled with
+    // another case of scheme and host); any other URL is the client's to choose (VC DM 2.0 §4.4).
     for id in [
         format!("{BASE}/universities/eth/credentials/1"),
-        "https://example.org/credentials/1".to_owned(),
-        "did:example:123".to_owned(),
+        format!("{BASE}/credentials/1"),
+        format!("{BASE}/universities/eth/credentials/1").replace("http", "HTTP"),
     ] {
         let (status, _, problem) = call(
             &s,
@@ -658,6 +655,53 @@ async fn client_chosen_ids_cannot_probe_other_universities() {
         assert_eq!(problem["errors"][0]["path"], "credential.id");
         assert_eq!(problem["errors"][0]["rule"], "vc.id-namespace");
     }
+    // A URL outside this service is the client's to choose; once taken, a second credential
+    // with it is 409 for everyone, with the same answer whoever holds it (issue #15).
+    let foreign = "https://example.org/credentials/1".to_owned();
+    let (status, _, body) = call(
+        &s,
+        Method::POST,
+        "/credentials/issue",
+        Some(ETH),
+        Some(&issue("eth", foreign.clone())),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let mut again = Vec::new();
+    for (token, uni) in [(ETH, "eth"), (RWTH, "rwth")] {
+        let body = issue(uni, foreign.clone());
+        again.push(
+            call(
+                &s,
+                Method::POST,
+                "/credentials/issue",
+                Some(token),
+                Some(&body),
+            )
+            .await,
+        );
+    }
+    assert_eq!((again[0].0, again[1].0), (409, 409), "{:?}", again);
+    assert!(again[0].2["detail"]
+        .as_str()
+        .unwrap()
+        .contains("duplicate credential id"));
+    assert_eq!(
+        normalised(&again[0].2, &foreign),
+        normalised(&again[1].2, &foreign)
+    );
+    // A non-URL id: the `vc.id` rule.
+    let (status, _, problem) = call(
+        &s,
+        Method::POST,
+        "/credentials/issue",
+        Some(RWTH),
+        Some(&issue("rwth", "https ://not-a-url/1".to_owned())),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["path"], "credential.id");
+    assert_eq!(problem["errors"][0]["rule"], "vc.id");
     // Its own namespace is fine.
     let (status, _, body) = call(
         &s,

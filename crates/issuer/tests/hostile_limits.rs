@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use issuer::config::Config;
 use issuer::server::RunningServer;
 use serde_json::{json, Value};
+use service_kit::test_client::SendOrStop as _;
 use support::{eth_award, ETH};
 
 const MB: usize = 1024 * 1024;
@@ -59,6 +60,16 @@ async fn server(e: &Env) -> RunningServer {
     support::start_server(config(e)).await
 }
 
+/// A change made to a request body.
+type Change = fn(&mut Value);
+
+/// A fresh [`env`] and a server on it.
+async fn started() -> (Env, RunningServer) {
+    let e = env().await;
+    let s = server(&e).await;
+    (e, s)
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
@@ -75,7 +86,7 @@ async fn post(s: &RunningServer, path: &str, body: &Value) -> (u16, Value, Durat
         .header("content-type", "application/json")
         .body(bytes);
     let t = Instant::now();
-    let res = request.send().await.unwrap();
+    let res = request.sent().await;
     let status = res.status().as_u16();
     let body = res.json::<Value>().await.unwrap_or(Value::Null);
     (status, body, t.elapsed())
@@ -95,9 +106,8 @@ async fn stored_credentials(s: &RunningServer) -> usize {
     let list: Value = client()
         .get(format!("{}/credentials", s.url()))
         .bearer_auth(ETH)
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -132,8 +142,7 @@ fn assert_finding(problem: &Value, path: &str, rule: &str, message: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn megabyte_names_and_titles_are_refused_quickly_naming_field_and_limit() {
-    let e = env().await;
-    let s = server(&e).await;
+    let (_e, s) = started().await;
     for mb in [1, 2, 5] {
         let n = mb * MB;
         // Names: ASCII and two-byte characters (counted as characters, not bytes).
@@ -186,47 +195,43 @@ async fn megabyte_names_and_titles_are_refused_quickly_naming_field_and_limit() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn control_characters_and_oversized_images_are_refused() {
-    let e = env().await;
-    let s = server(&e).await;
-    let mut body = eth_award();
-    body["award"]["learner"]["givenNames"] = json!("Anna\u{0}Maria");
-    let (status, problem, _) = post(&s, "/awards", &body).await;
-    assert_eq!(status, 422, "{problem}");
-    assert_finding(
-        &problem,
-        "learner.givenNames",
-        "text.control-character",
-        "U+0000",
-    );
-    let mut body = eth_award();
-    body["award"]["learningOpportunity"]["title"]["en"] = json!("Title\u{85}");
-    let (status, problem, _) = post(&s, "/awards", &body).await;
-    assert_eq!(status, 422);
-    assert_finding(
-        &problem,
-        "learningOpportunity.title.en",
-        "text.control-character",
-        "U+0085",
-    );
-    // A display image over the byte limit is refused before it is decoded.
-    let mut body = eth_award();
-    body["images"]["en"] = json!("A".repeat(2 * MB));
-    let (status, problem, _) = post(&s, "/awards", &body).await;
-    assert_eq!(status, 422, "{problem:.300}");
-    assert_finding(
-        &problem,
-        "images.en",
-        "display.image-too-large",
-        "must be at most 524288 bytes",
-    );
+    let (_e, s) = started().await;
+    // (the change to ETH's award, the field named, the rule, what the finding says)
+    let cases: [(Change, &str, &str, &str); 3] = [
+        (
+            |b| b["award"]["learner"]["givenNames"] = json!("Anna\u{0}Maria"),
+            "learner.givenNames",
+            "text.control-character",
+            "U+0000",
+        ),
+        (
+            |b| b["award"]["learningOpportunity"]["title"]["en"] = json!("Title\u{85}"),
+            "learningOpportunity.title.en",
+            "text.control-character",
+            "U+0085",
+        ),
+        // A display image over the byte limit is refused before it is decoded.
+        (
+            |b| b["images"]["en"] = json!("A".repeat(2 * MB)),
+            "images.en",
+            "display.image-too-large",
+            "must be at most 524288 bytes",
+        ),
+    ];
+    for (change, path, rule, says) in cases {
+        let mut body = eth_award();
+        change(&mut body);
+        let (status, problem, _) = post(&s, "/awards", &body).await;
+        assert_eq!(status, 422, "{problem:.300}");
+        assert_finding(&problem, path, rule, says);
+    }
     assert_eq!(stored_credentials(&s).await, 0);
     s.shutdown().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_reports_its_oversized_row_and_issues_the_others() {
-    let e = env().await;
-    let s = server(&e).await;
+    let (_e, s) = started().await;
     // JSON batch: row 1 has a 2 MB family name.
     let good = eth_award();
     let mut bad = eth_award();
@@ -237,9 +242,8 @@ async fn a_batch_reports_its_oversized_row_and_issues_the_others() {
         .bearer_auth(ETH)
         .header("idempotency-key", "hostile-json")
         .json(&json!([good, bad, good]))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     eprintln!("JSON batch with one 2 MB row: {:?}", t.elapsed());
@@ -279,9 +283,8 @@ async fn a_batch_reports_its_oversized_row_and_issues_the_others() {
         .header("idempotency-key", "hostile-csv")
         .header("content-type", "text/csv")
         .body(csv)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(
@@ -309,8 +312,7 @@ async fn a_batch_reports_its_oversized_row_and_issues_the_others() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn specifications_and_programmes_get_the_same_limits() {
-    let e = env().await;
-    let s = server(&e).await;
+    let (_e, s) = started().await;
     let mut lo = eth_award()["award"]["learningOpportunity"].clone();
     lo["title"]["en"] = json!("T".repeat(MB));
     let (status, problem, _) = post(&s, "/specifications/huge", &lo).await;
@@ -370,8 +372,7 @@ async fn a_vc_api_body_over_the_body_limit_is_413() {
 /// nothing stored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vc_api_credential_over_the_verifier_budget_is_422() {
-    let e = env().await;
-    let s = server(&e).await;
+    let (_e, s) = started().await;
     let cap = canon::Budget::default().max_blank_nodes;
     let credential = |n: usize| {
         let items: Vec<Value> = (0..n)

@@ -30,6 +30,7 @@ use base64::Engine as _;
 use issuer::config::Config;
 use issuer::server::RunningServer;
 use serde_json::{json, Value};
+use service_kit::test_client::post_json;
 use support::{stop, Db, ETH};
 
 const VERIFIER: &str = "https://verify.example/";
@@ -78,13 +79,7 @@ fn verification_url(share_url: &str) -> String {
 }
 
 async fn issue(s: &RunningServer, token: &str, body: &Value) -> (u16, Value) {
-    let res = reqwest::Client::new()
-        .post(format!("{}/awards", s.url()))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
+    let res = post_json(&s.url(), "/awards", Some(token), body).await;
     (res.status().as_u16(), res.json().await.unwrap())
 }
 
@@ -321,35 +316,23 @@ async fn learner_page_and_downloads(db: Db) {
     }
 
     // Downloads.
-    let (status, h, b) = get(s, &format!("/share/{token}?format=jsonld"), Some(browser)).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        disposition(&h),
-        format!("attachment; filename=\"{base}.jsonld\"")
-    );
+    let share = format!("/share/{token}");
+    let share = share.as_str();
+    let download = |query: &'static str, accept: Option<&'static str>, file: String| async move {
+        let (status, h, b) = get(s, &format!("{share}?{query}"), accept).await;
+        assert_eq!(status, 200, "{query}");
+        assert_eq!(disposition(&h), format!("attachment; filename=\"{file}\""));
+        (h, b)
+    };
+    let (_, b) = download("format=jsonld", Some(browser), format!("{base}.jsonld")).await;
     assert_eq!(serde_json::from_slice::<Value>(&b).unwrap()["id"], id);
-    let (status, h, b) = get(s, &format!("/share/{token}?format=jades"), None).await;
-    assert_eq!(status, 200);
+    let (h, b) = download("format=jades", None, format!("{base}.jades.json")).await;
     assert_eq!(h["content-type"], "application/jose+json");
-    assert_eq!(
-        disposition(&h),
-        format!("attachment; filename=\"{base}.jades.json\"")
-    );
     assert!(serde_json::from_slice::<Value>(&b).unwrap()["signatures"].is_array());
-    let (status, h, b) = get(s, &format!("/share/{token}?format=jwt"), None).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        disposition(&h),
-        format!("attachment; filename=\"{base}.jwt\"")
-    );
+    let (_, b) = download("format=jwt", None, format!("{base}.jwt")).await;
     assert_eq!(text(&b).matches('.').count(), 2, "compact JWS");
-    let (status, h, pdf) = get(s, &format!("/share/{token}?format=pdf&lang=de"), None).await;
-    assert_eq!(status, 200);
+    let (h, pdf) = download("format=pdf&lang=de", None, format!("{base}-de.pdf")).await;
     assert_eq!(h["content-type"], "application/pdf");
-    assert_eq!(
-        disposition(&h),
-        format!("attachment; filename=\"{base}-de.pdf\"")
-    );
     assert!(pdf.starts_with(b"%PDF-"));
     let file = std::env::temp_dir().join(format!("learner-{}.pdf", uuid::Uuid::new_v4()));
     std::fs::write(&file, &pdf).unwrap();
@@ -375,22 +358,4 @@ async fn learner_page_and_downloads(db: Db) {
     stop(running).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rendered_images_at_issuance_sqlite() {
-    rendered_images_at_issuance(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rendered_images_at_issuance_postgres() {
-    rendered_images_at_issuance(Db::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn learner_page_and_downloads_sqlite() {
-    learner_page_and_downloads(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn learner_page_and_downloads_postgres() {
-    learner_page_and_downloads(Db::Postgres).await;
-}
+support::both_backends!(rendered_images_at_issuance, learner_page_and_downloads);

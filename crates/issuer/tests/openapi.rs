@@ -20,6 +20,7 @@ use std::collections::{BTreeSet, HashSet};
 use issuer::server::{start, Overrides};
 use serde_json::Value;
 use service_kit::openapi_check::{concrete, operations, METHODS};
+use service_kit::test_client::{get_json, probe, served_openapi};
 
 fn document() -> Value {
     serde_json::to_value(issuer::http::openapi_document()).unwrap()
@@ -35,14 +36,7 @@ async fn every_documented_route_is_served_and_the_served_document_is_the_generat
     let s = start(config, Overrides::default()).await.unwrap();
     let client = reqwest::Client::new();
 
-    let res = client
-        .get(format!("{}/openapi.json", s.url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["content-type"], "application/json");
-    let served: Value = res.json().await.unwrap();
+    let served = served_openapi(&s.url()).await;
     assert_eq!(
         served,
         document(),
@@ -50,29 +44,14 @@ async fn every_documented_route_is_served_and_the_served_document_is_the_generat
     );
 
     // The fallback's answer, for comparison.
-    let fallback: Value = client
-        .get(format!("{}/no/such/endpoint", s.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let fallback: Value = get_json(&s.url(), "/no/such/endpoint", None).await;
     assert_eq!(fallback["detail"], "no such endpoint");
 
     let ops = operations(&served);
     assert!(ops.len() >= 23, "{} operations documented", ops.len());
     for (method, path) in &ops {
         let url = format!("{}{}", s.url(), concrete(path));
-        let res = client
-            .request(method.parse().unwrap(), &url)
-            .header("content-type", "application/json")
-            .body("{}")
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        let body = res.text().await.unwrap_or_default();
+        let (status, body) = probe(&client, method, &url).await;
         assert_ne!(status, 405, "{method} {path}: method not routed");
         assert!(
             !(status == 404 && body.contains("no such endpoint")),
@@ -100,21 +79,9 @@ async fn every_documented_route_is_served_and_the_served_document_is_the_generat
             if ops.contains(&(method.clone(), path.clone())) {
                 continue;
             }
-            let res = client
-                .request(
-                    method.parse().unwrap(),
-                    format!("{}{}", s.url(), concrete(path)),
-                )
-                .header("content-type", "application/json")
-                .body("{}")
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(
-                res.status(),
-                405,
-                "{method} {path} is routed but not documented"
-            );
+            let url = format!("{}{}", s.url(), concrete(path));
+            let (status, _) = probe(&client, &method, &url).await;
+            assert_eq!(status, 405, "{method} {path} is routed but not documented");
             refused += 1;
         }
     }

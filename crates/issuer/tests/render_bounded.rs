@@ -29,6 +29,7 @@ use issuer::config::Config;
 use issuer::server::RunningServer;
 use issuer::store::{AuditEntry, NewCredential};
 use serde_json::Value;
+use service_kit::test_client::{get, get_accept, post_json};
 use support::{stop, BASE, ETH};
 use tokio::io::AsyncWriteExt;
 
@@ -162,7 +163,7 @@ async fn a_second_request_for_the_same_pdf_is_served_from_the_cache() {
     )
     .await;
     let http = reqwest::Client::new();
-    let get = |format: &'static str| {
+    let fetch = |format: &'static str| {
         let http = http.clone();
         let url = format!("{}/share/{token}?format={format}", s.url());
         async move {
@@ -174,10 +175,10 @@ async fn a_second_request_for_the_same_pdf_is_served_from_the_cache() {
         }
     };
     let before = s.app.render_pool().stats();
-    let (first, ct, t1) = get("pdf").await;
+    let (first, ct, t1) = fetch("pdf").await;
     assert_eq!(ct, "application/pdf");
     assert!(first.starts_with(b"%PDF-"));
-    let (second, _, t2) = get("pdf").await;
+    let (second, _, t2) = fetch("pdf").await;
     let after = s.app.render_pool().stats();
     assert_eq!(first, second, "the same document");
     assert_eq!(
@@ -192,16 +193,17 @@ async fn a_second_request_for_the_same_pdf_is_served_from_the_cache() {
     );
     assert!(after.cache_bytes >= first.len());
     // The PNG is cached apart (format in the key), and the language too.
-    let (png, ct, _) = get("png").await;
+    let (png, ct, _) = fetch("png").await;
     assert_eq!(ct, "image/png");
     assert!(png.starts_with(b"\x89PNG"));
-    let (png_again, _, _) = get("png").await;
+    let (png_again, _, _) = fetch("png").await;
     assert_eq!(png, png_again);
-    let r = http
-        .get(format!("{}/share/{token}?format=pdf&lang=de", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(
+        &s.url(),
+        &format!("/share/{token}?format=pdf&lang=de"),
+        None,
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let end = s.app.render_pool().stats();
     assert_eq!(
@@ -258,12 +260,7 @@ async fn over_budget_credentials_answer_422_and_the_service_stays_up() {
         );
     }
     // The learner's page (HTML) is held to the same glyph budget.
-    let r = http
-        .get(format!("{}/share/big-name-token-0123456789", s.url()))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let r = get_accept(&s.url(), "/share/big-name-token-0123456789", "text/html").await;
     assert_eq!(r.status(), 422);
     // Over the page budget: a long name (shown in full in the supplement), with a budget of 5
     // pages.
@@ -272,36 +269,18 @@ async fn over_budget_credentials_answer_422_and_the_service_stays_up() {
 
     let srv = server(|c| c.render.max_pages = 5).await;
     let s = &srv.0;
-    let http = reqwest::Client::new();
     let long = named_credential(&long_text(200_000));
-    store(s, &long, "many-pages-token-0123456789").await;
-    let r = http
-        .get(format!(
-            "{}/share/many-pages-token-0123456789?format=pdf",
-            s.url()
-        ))
-        .send()
-        .await
-        .unwrap();
+    let token = "many-pages-token-0123456789";
+    store(s, &long, token).await;
+    let r = get(&s.url(), &format!("/share/{token}?format=pdf"), None).await;
     assert_eq!(r.status(), 422);
     let body: Value = r.json().await.unwrap();
     assert!(body["detail"].as_str().unwrap().contains("pages"), "{body}");
     // The PNG (one page) of the same credential still renders.
-    let r = http
-        .get(format!(
-            "{}/share/many-pages-token-0123456789?format=png",
-            s.url()
-        ))
-        .send()
-        .await
-        .unwrap();
+    let r = get(&s.url(), &format!("/share/{token}?format=png"), None).await;
     assert_eq!(r.status(), 200);
     assert!(s.app.render_pool().stats().over_budget >= 1);
-    let r = http
-        .get(format!("{}/healthz", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(&s.url(), "/healthz", None).await;
     assert_eq!(r.status(), 200, "still serving");
     stop(srv).await;
 }
@@ -396,13 +375,7 @@ async fn the_largest_valid_award_issues_and_its_share_link_renders() {
     let body = serde_json::to_value(&award).unwrap();
     let http = reqwest::Client::new();
     let t = Instant::now();
-    let r = http
-        .post(format!("{}/awards", s.url()))
-        .bearer_auth(ETH)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let r = post_json(&s.url(), "/awards", Some(ETH), &body).await;
     let issue = t.elapsed();
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let issued: Value = r.json().await.unwrap();

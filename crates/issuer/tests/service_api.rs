@@ -20,7 +20,11 @@ use base64::Engine as _;
 use issuer::config::Config;
 use issuer::domain::status_list::Bitstring;
 use issuer::server::RunningServer;
+use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
+use service_kit::test_client::{
+    client, get, get_json, post_json, post_json_parts, SendOrStop as _,
+};
 use sqlx::Connection as _;
 use support::{eth_award, vc2, Db, BASE, ETH, RWTH};
 
@@ -58,8 +62,31 @@ async fn server(e: &Env) -> RunningServer {
     support::start_server(config(e)).await
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::new()
+/// A fresh [`env`] and a server on it.
+async fn started(db: Db) -> (Env, RunningServer) {
+    let e = env(db).await;
+    let s = server(&e).await;
+    (e, s)
+}
+
+/// `POST /credentials/issue` of the minimal VC 2.0 credential [`vc2`] with `token`.
+async fn issue_vc2(s: &RunningServer, token: Option<&str>) -> (u16, Value, HeaderMap) {
+    post(
+        s,
+        "/credentials/issue",
+        token,
+        &json!({"credential": vc2()}),
+    )
+    .await
+}
+
+/// The id of a new credential issued by ETH ([`issue_vc2`]).
+async fn issued_id(s: &RunningServer) -> String {
+    let (_, body, _) = issue_vc2(s, Some(ETH)).await;
+    body["verifiableCredential"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 async fn post(
@@ -67,26 +94,14 @@ async fn post(
     path: &str,
     token: Option<&str>,
     body: &Value,
-) -> (u16, Value, reqwest::header::HeaderMap) {
-    let mut r = client().post(format!("{}{path}", s.url())).json(body);
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    let res = r.send().await.unwrap();
-    let status = res.status().as_u16();
-    let headers = res.headers().clone();
-    let body = res.json::<Value>().await.unwrap_or(Value::Null);
-    (status, body, headers)
+) -> (u16, Value, HeaderMap) {
+    post_json_parts(&s.url(), path, token, body).await
 }
 
 /// GETs a status list by its URL under BASE, decodes the bitstring.
-async fn status_bits(s: &RunningServer, list_url: &str) -> (Bitstring, reqwest::header::HeaderMap) {
+async fn status_bits(s: &RunningServer, list_url: &str) -> (Bitstring, HeaderMap) {
     let path = list_url.strip_prefix(BASE).unwrap();
-    let res = client()
-        .get(format!("{}{path}", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), path, None).await;
     assert_eq!(res.status(), 200);
     let headers = res.headers().clone();
     let v: Value = res.json().await.unwrap();
@@ -99,6 +114,17 @@ async fn status_bits(s: &RunningServer, list_url: &str) -> (Bitstring, reqwest::
         Bitstring::decode(v["credentialSubject"]["encodedList"].as_str().unwrap()).unwrap(),
         headers,
     )
+}
+
+/// `POST /awards/batch` with ETH's token, the idempotency key `key` (when given) and JSON `rows`.
+async fn batch(base: &str, key: Option<&str>, rows: &Value) -> reqwest::Response {
+    let mut r = client()
+        .post(format!("{base}/awards/batch"))
+        .bearer_auth(ETH);
+    if let Some(k) = key {
+        r = r.header("idempotency-key", k);
+    }
+    r.json(rows).sent().await
 }
 
 fn entries(vc: &Value) -> Vec<Value> {
@@ -129,8 +155,7 @@ support::both_backends!(
 );
 
 async fn issue_with_token(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (_e, s) = started(db).await;
     let (status, body, _) = post(
         &s,
         "/credentials/issue",
@@ -151,12 +176,7 @@ async fn issue_with_token(db: Db) {
     assert_eq!(entries(vc)[0]["statusPurpose"], "revocation");
     // Stored and readable by its own university.
     let id = vc["id"].as_str().unwrap();
-    let res = client()
-        .get(format!("{}/credentials/{id}", s.url()))
-        .bearer_auth(ETH)
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), &format!("/credentials/{id}"), Some(ETH)).await;
     assert_eq!(res.status(), 200);
     // A VC 1.1 credential gets the status context and an issuanceDate.
     let v1 = json!({"credential": {
@@ -177,8 +197,7 @@ async fn issue_with_token(db: Db) {
 }
 
 async fn award_with_token_and_share_link(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (e, s) = started(db).await;
     let (status, body, _) = post(&s, "/awards", Some(ETH), &eth_award()).await;
     assert_eq!(status, 201, "{body}");
     let vc = &body["verifiableCredential"];
@@ -193,19 +212,11 @@ async fn award_with_token_and_share_link(db: Db) {
         .strip_prefix(BASE)
         .unwrap()
         .to_owned();
-    let res = client()
-        .get(format!("{}{share}", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), &share, None).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["id"], vc["id"]);
     // The same credential as a JAdES seal (ETH has a seal certificate) and as a VC-JWT.
-    let res = client()
-        .get(format!("{}{share}?format=jades", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), &format!("{share}?format=jades"), None).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/jose+json");
     let jades_text = res.text().await.unwrap();
@@ -216,10 +227,7 @@ async fn award_with_token_and_share_link(db: Db) {
     // download: the seal verifies, its payload the credential without its proof, byte for byte.
     let detached = "UPDATE credentials SET status = status WHERE jades_detached = 1 AND length(jades) * 4 < length(credential)";
     assert_eq!(sql(&e, detached).await.unwrap(), 1);
-    let anchors = proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE)
-        .unwrap()
-        .trust_anchors()
-        .clone();
+    let anchors = support::demo_keys().trust_anchors().clone();
     proofs::jades::verify_value(&jades, &anchors, chrono::Utc::now()).unwrap();
     let unsecured = serde_json::to_vec(&proofs::data_integrity::without_proof(
         vc.as_object().unwrap(),
@@ -235,30 +243,20 @@ async fn award_with_token_and_share_link(db: Db) {
         jades_text.replace('\'', "''")
     );
     assert_eq!(sql(&e, &whole).await.unwrap(), 1);
-    let again = client()
-        .get(format!("{}{share}?format=jades", s.url()))
-        .send()
+    let again = get(&s.url(), &format!("{share}?format=jades"), None)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
     assert_eq!(again, jades_text);
     // The VC-JWT is made on first download from the stored credential, by the key of its proof:
     // it verifies, carries the credential without its proof, and is the same bytes every time.
-    let res = client()
-        .get(format!("{}{share}?format=jwt", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), &format!("{share}?format=jwt"), None).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/vc+jwt");
     let jwt = res.text().await.unwrap();
-    let again = client()
-        .get(format!("{}{share}?format=jwt", s.url()))
-        .send()
+    let again = get(&s.url(), &format!("{share}?format=jwt"), None)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -266,8 +264,7 @@ async fn award_with_token_and_share_link(db: Db) {
         jwt, again,
         "EdDSA is deterministic: one VC-JWT per credential"
     );
-    let keys =
-        proofs::keystore::KeyStore::load(&support::repo().join("keys.example"), BASE).unwrap();
+    let keys = support::demo_keys();
     let verified = proofs::vc_jwt::verify(&jwt, &keys.resolver().unwrap()).unwrap();
     let proof = &vc["proof"];
     assert_eq!(
@@ -283,66 +280,30 @@ async fn award_with_token_and_share_link(db: Db) {
             .unwrap(),
         jades["payload"].as_str().unwrap().as_bytes()
     );
-    let res = client()
-        .get(format!("{}{share}/qr.png", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), &format!("{share}/qr.png"), None).await;
     assert_eq!(res.headers()["content-type"], "image/png");
     assert!(res.bytes().await.unwrap().starts_with(b"\x89PNG"));
-    let res = client()
-        .get(format!("{}{share}/qr.svg", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), &format!("{share}/qr.svg"), None).await;
     assert!(res.text().await.unwrap().contains("<svg"));
-    let res = client()
-        .get(format!("{}/share/not-a-token", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), "/share/not-a-token", None).await;
     assert_eq!(res.status(), 404);
     s.shutdown().await.unwrap();
 }
 
 async fn wrong_university_token_is_forbidden(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (_e, s) = started(db).await;
     // An ETH award with RWTH's token.
     let (status, body, headers) = post(&s, "/awards", Some(RWTH), &eth_award()).await;
     assert_eq!(status, 403, "{body}");
     assert_eq!(headers["content-type"], "application/problem+json");
     // RWTH can neither read, nor revoke, nor list ETH's credential.
-    let (_, body, _) = post(
-        &s,
-        "/credentials/issue",
-        Some(ETH),
-        &json!({"credential": vc2()}),
-    )
-    .await;
-    let id = body["verifiableCredential"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = issued_id(&s).await;
     // Another university's credential answers like an unknown one (issue #13: ids cannot be probed).
-    let res = client()
-        .get(format!("{}/credentials/{id}", s.url()))
-        .bearer_auth(RWTH)
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), &format!("/credentials/{id}"), Some(RWTH)).await;
     assert_eq!(res.status(), 404);
     let (status, _, _) = post(&s, "/credentials/status", Some(RWTH), &json!({"credentialId": id, "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]})).await;
     assert_eq!(status, 404);
-    let list: Value = client()
-        .get(format!("{}/credentials", s.url()))
-        .bearer_auth(RWTH)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = get_json(&s.url(), "/credentials", Some(RWTH)).await;
     assert!(list["items"].as_array().unwrap().is_empty());
     // A VC-API credential naming ETH as issuer, sent with RWTH's token.
     let mut c = vc2();
@@ -360,15 +321,8 @@ async fn wrong_university_token_is_forbidden(db: Db) {
 }
 
 async fn no_token_is_unauthorized(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
-    let (status, body, headers) = post(
-        &s,
-        "/credentials/issue",
-        None,
-        &json!({"credential": vc2()}),
-    )
-    .await;
+    let (_e, s) = started(db).await;
+    let (status, body, headers) = issue_vc2(&s, None).await;
     assert_eq!(status, 401);
     assert_eq!(body["status"], 401);
     assert_eq!(headers["www-authenticate"], "Bearer");
@@ -378,8 +332,7 @@ async fn no_token_is_unauthorized(db: Db) {
 }
 
 async fn malformed_award_is_422_naming_the_field(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (_e, s) = started(db).await;
     let mut a = eth_award();
     a["award"]["learner"]["givenNames"] = json!(42);
     let (status, body, headers) = post(&s, "/awards", Some(ETH), &a).await;
@@ -397,17 +350,15 @@ async fn malformed_award_is_422_naming_the_field(db: Db) {
         .bearer_auth(ETH)
         .header("content-type", "application/json")
         .body("{nope")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(res.status(), 400);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     s.shutdown().await.unwrap();
 }
 
 async fn revoke_sets_the_bit_in_the_served_list(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (_e, s) = started(db).await;
     let (status, body, _) = post(&s, "/awards", Some(ETH), &eth_award()).await;
     assert_eq!(status, 201, "{body}");
     let vc = body["verifiableCredential"].clone();
@@ -449,9 +400,8 @@ async fn revoke_sets_the_bit_in_the_served_list(db: Db) {
     let res = client()
         .get(format!("{}{path}", s.url()))
         .header("if-none-match", h2["etag"].clone())
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(res.status(), 304);
     // Revocation is permanent.
     let (status, _, _) = post(
@@ -466,22 +416,14 @@ async fn revoke_sets_the_bit_in_the_served_list(db: Db) {
 }
 
 async fn idempotent_batch_retry_issues_once(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (_e, s) = started(db).await;
     let mut bad = eth_award();
     bad["award"]["kind"] = json!("notAKind");
     let rows = json!([eth_award(), bad, eth_award()]);
     let send = |key: &'static str, rows: Value| {
-        let url = format!("{}/awards/batch", s.url());
+        let base = s.url();
         async move {
-            let res = client()
-                .post(url)
-                .bearer_auth(ETH)
-                .header("idempotency-key", key)
-                .json(&rows)
-                .send()
-                .await
-                .unwrap();
+            let res = batch(&base, Some(key), &rows).await;
             (res.status().as_u16(), res.json::<Value>().await.unwrap())
         }
     };
@@ -494,26 +436,12 @@ async fn idempotent_batch_retry_issues_once(db: Db) {
     let (status, again) = send("cohort-2026-a", rows.clone()).await;
     assert_eq!(status, 200);
     assert_eq!(again, first, "a retry returns the same result");
-    let list: Value = client()
-        .get(format!("{}/credentials", s.url()))
-        .bearer_auth(ETH)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = get_json(&s.url(), "/credentials", Some(ETH)).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 2, "no duplicates");
     // Same key, other body: conflict. No key: 400.
     let (status, _) = send("cohort-2026-a", json!([eth_award()])).await;
     assert_eq!(status, 409);
-    let res = client()
-        .post(format!("{}/awards/batch", s.url()))
-        .bearer_auth(ETH)
-        .json(&rows)
-        .send()
-        .await
-        .unwrap();
+    let res = batch(&s.url(), None, &rows).await;
     assert_eq!(res.status(), 400);
     s.shutdown().await.unwrap();
 }
@@ -526,13 +454,9 @@ async fn two_instances_allocate_unique_indices(db: Db) {
     for i in 0..24 {
         let url = if i % 2 == 0 { a.url() } else { b.url() };
         tasks.push(tokio::spawn(async move {
-            let res = client()
-                .post(format!("{url}/credentials/issue"))
-                .bearer_auth(ETH)
-                .json(&json!({"credential": vc2(), "options": {"credentialStatus": [{"statusPurpose": "revocation"}, {"statusPurpose": "suspension"}]}}))
-                .send()
-                .await
-                .unwrap();
+            let both = json!([{"statusPurpose": "revocation"}, {"statusPurpose": "suspension"}]);
+            let body = json!({"credential": vc2(), "options": {"credentialStatus": both}});
+            let res = post_json(&url, "/credentials/issue", Some(ETH), &body).await;
             assert_eq!(res.status(), 201);
             res.json::<Value>().await.unwrap()
         }));
@@ -565,19 +489,8 @@ async fn two_instances_allocate_unique_indices(db: Db) {
 }
 
 async fn audit_log_is_written_and_append_only(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
-    let (_, body, _) = post(
-        &s,
-        "/credentials/issue",
-        Some(ETH),
-        &json!({"credential": vc2()}),
-    )
-    .await;
-    let id = body["verifiableCredential"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (e, s) = started(db).await;
+    let id = issued_id(&s).await;
     let (status, _, _) = post(&s, "/credentials/status", Some(ETH), &json!({"credentialId": id, "reason": "exam fraud", "credentialStatus": [{"type": "BitstringStatusListCredential", "status": "revoked"}]})).await;
     assert_eq!(status, 200);
     let rows = s.app.store().audit_entries("eth").await.unwrap();
@@ -603,28 +516,11 @@ async fn audit_log_is_written_and_append_only(db: Db) {
 }
 
 async fn health_readiness_did_and_openapi(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (e, s) = started(db).await;
     for p in ["/healthz", "/readyz", "/openapi.json"] {
-        assert_eq!(
-            client()
-                .get(format!("{}{p}", s.url()))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            200,
-            "{p}"
-        );
+        assert_eq!(get(&s.url(), p, None).await.status(), 200, "{p}");
     }
-    let api: Value = client()
-        .get(format!("{}/openapi.json", s.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let api: Value = get_json(&s.url(), "/openapi.json", None).await;
     assert_eq!(api["openapi"], "3.1.0");
     for p in [
         "/credentials/issue",
@@ -635,25 +531,14 @@ async fn health_readiness_did_and_openapi(db: Db) {
     ] {
         assert!(api["paths"].get(p).is_some(), "{p} documented");
     }
-    let did: Value = client()
-        .get(format!("{}/universities/eth/did.json", s.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let did: Value = get_json(&s.url(), "/universities/eth/did.json", None).await;
     assert_eq!(did["id"], "did:web:issuer.test:universities:eth");
     assert_eq!(
         did["assertionMethod"].as_array().unwrap().len(),
         2,
         "current and rotated key"
     );
-    let res = client()
-        .get(format!("{}/universities/nope/did.json", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), "/universities/nope/did.json", None).await;
     assert_eq!(res.status(), 404);
     // Seeding again (a restart, or a second replica) is idempotent.
     let again = server(&e).await;
@@ -662,8 +547,7 @@ async fn health_readiness_did_and_openapi(db: Db) {
 }
 
 async fn specifications_are_versioned_per_university(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (_e, s) = started(db).await;
     let spec = eth_award()["award"]["learningOpportunity"].clone();
     let (status, body, _) = post(&s, "/specifications/data-literacy", Some(ETH), &spec).await;
     assert_eq!(status, 201, "{body}");
@@ -673,25 +557,12 @@ async fn specifications_are_versioned_per_university(db: Db) {
     let (status, body, _) = post(&s, "/specifications/data-literacy", Some(ETH), &v2).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["version"], 2);
-    let list: Value = client()
-        .get(format!("{}/specifications/data-literacy", s.url()))
-        .bearer_auth(ETH)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = get_json(&s.url(), "/specifications/data-literacy", Some(ETH)).await;
     let items = list["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "version 1 is kept");
     assert_eq!(items[0]["specification"], spec);
     // Other universities see none of it.
-    let res = client()
-        .get(format!("{}/specifications/data-literacy", s.url()))
-        .bearer_auth(RWTH)
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), "/specifications/data-literacy", Some(RWTH)).await;
     assert_eq!(res.status(), 404);
     let (status, body, _) = post(&s, "/specifications/bad", Some(ETH), &json!({"title": 3})).await;
     assert_eq!(status, 422, "{body}");
@@ -699,8 +570,7 @@ async fn specifications_are_versioned_per_university(db: Db) {
 }
 
 async fn csv_batch_one_row_per_learner(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (_e, s) = started(db).await;
     let env_award = eth_award();
     let a = &env_award["award"];
     let (status, _, _) = post(
@@ -732,9 +602,8 @@ async fn csv_batch_one_row_per_learner(db: Db) {
         .header("idempotency-key", "csv-1")
         .header("content-type", "text/csv")
         .body(csv.clone())
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["issued"], 2, "{body}");
@@ -743,30 +612,15 @@ async fn csv_batch_one_row_per_learner(db: Db) {
         body["results"][2]["errors"][0]["path"], "achievement",
         "{body}"
     );
-    let list: Value = client()
-        .get(format!("{}/credentials", s.url()))
-        .bearer_auth(ETH)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = get_json(&s.url(), "/credentials", Some(ETH)).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
     s.shutdown().await.unwrap();
 }
 
 async fn full_status_list_rolls_over_to_a_new_list(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (e, s) = started(db).await;
     let issue = || async {
-        let (status, body, _) = post(
-            &s,
-            "/credentials/issue",
-            Some(ETH),
-            &json!({"credential": vc2()}),
-        )
-        .await;
+        let (status, body, _) = issue_vc2(&s, Some(ETH)).await;
         assert_eq!(status, 201, "{body}");
         entries(&body["verifiableCredential"])[0].clone()
     };
@@ -784,19 +638,11 @@ async fn full_status_list_rolls_over_to_a_new_list(db: Db) {
 }
 
 async fn graceful_shutdown_finishes_an_in_flight_batch(db: Db) {
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (_e, s) = started(db).await;
     let rows = Value::Array((0..12).map(|_| eth_award()).collect());
-    let url = format!("{}/awards/batch", s.url());
+    let base = s.url();
     let request = tokio::spawn(async move {
-        let res = client()
-            .post(url)
-            .bearer_auth(ETH)
-            .header("idempotency-key", "shutdown-1")
-            .json(&rows)
-            .send()
-            .await
-            .unwrap();
+        let res = batch(&base, Some("shutdown-1"), &rows).await;
         (res.status().as_u16(), res.json::<Value>().await.unwrap())
     });
     // Wait until the batch is under way, then ask the server to stop.
@@ -825,14 +671,7 @@ async fn limits_give_problem_json(db: Db) {
     c.limits.max_body_bytes = 64 * 1024;
     c.limits.rate_limit_per_minute = 6;
     let s = support::start_server(c).await;
-    let res = client()
-        .post(format!("{}/awards/batch", s.url()))
-        .bearer_auth(ETH)
-        .header("idempotency-key", "too-many")
-        .json(&json!([{}, {}, {}]))
-        .send()
-        .await
-        .unwrap();
+    let res = batch(&s.url(), Some("too-many"), &json!([{}, {}, {}])).await;
     assert_eq!(res.status(), 413);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     let big = json!({"credential": {"pad": "x".repeat(70 * 1024)}});
@@ -840,31 +679,21 @@ async fn limits_give_problem_json(db: Db) {
     assert_eq!(status, 413, "{body}");
     let mut last = 0;
     for _ in 0..7 {
-        last = client()
-            .get(format!("{}/credentials", s.url()))
-            .bearer_auth(RWTH)
-            .send()
+        last = get(&s.url(), "/credentials", Some(RWTH))
             .await
-            .unwrap()
             .status()
             .as_u16();
     }
     assert_eq!(last, 429, "rate limit per token");
     // Another token is not affected.
-    let res = client()
-        .get(format!("{}/credentials", s.url()))
-        .bearer_auth(ETH)
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), "/credentials", Some(ETH)).await;
     assert_eq!(res.status(), 200);
     s.shutdown().await.unwrap();
 }
 
 async fn batch_resumes_after_a_crash_without_duplicates(db: Db) {
     use sha2::Digest as _;
-    let e = env(db).await;
-    let s = server(&e).await;
+    let (_e, s) = started(db).await;
     let rows = json!([eth_award(), eth_award(), eth_award()]);
     // A process died after claiming the key and issuing row 0 (each row commits on its own).
     let hash = hex::encode(sha2::Sha256::digest(serde_json::to_vec(&rows).unwrap()));
@@ -886,14 +715,7 @@ async fn batch_resumes_after_a_crash_without_duplicates(db: Db) {
         .await
         .unwrap();
     // The client retries.
-    let res = client()
-        .post(format!("{}/awards/batch", s.url()))
-        .bearer_auth(ETH)
-        .header("idempotency-key", "crashed")
-        .json(&rows)
-        .send()
-        .await
-        .unwrap();
+    let res = batch(&s.url(), Some("crashed"), &rows).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["issued"], 3, "{body}");

@@ -21,6 +21,7 @@ mod support;
 
 use issuer::server::{start, Overrides, RunningServer};
 use serde_json::{json, Value};
+use service_kit::test_client::post_json;
 use support::vc2;
 
 const ETH: &str = "test-token-eth";
@@ -48,13 +49,7 @@ fn with(f: impl Fn(&mut Value)) -> Value {
 }
 
 async fn issue(s: &RunningServer, body: &Value) -> (u16, Value) {
-    let res = reqwest::Client::new()
-        .post(format!("{}/credentials/issue", s.url()))
-        .bearer_auth(ETH)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
+    let res = post_json(&s.url(), "/credentials/issue", Some(ETH), body).await;
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
 }

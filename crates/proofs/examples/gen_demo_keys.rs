@@ -7,8 +7,9 @@
 //! Writes `ca/` (a self-signed P-256 demo seal CA) and, for each ENHANCE university, two Ed25519
 //! keys (one rotated, one current), a seal key (RSA-2048 for eth, rwth, tudelft; P-256 for wut, tub,
 //! polimi) and its certificate chain issued by the demo CA, plus `keys.toml`. It never touches
-//! `universities.toml` or `README.md`. Every secret here is derived from a public seed: these keys
-//! are public and must never be used in production.
+//! `universities.toml` or `README.md`. Last, `verifier/`: the verification service's OpenID4VP
+//! client key and certificate (SAN dNSName `localhost`, issued by the demo CA). Every secret here
+//! is derived from a public seed: these keys are public and must never be used in production.
 
 // Example program (issue #19 lints): it prints its results, and a failing assumption should
 // stop it loudly, so print, unwrap, expect, panic and direct indexing are allowed here.
@@ -201,5 +202,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             subject.organisation_identifier.unwrap_or_default()
         );
     }
+    verifier_client(out, &ca_cert, &ca_key, (not_before, not_after))
+}
+
+/// `verifier/`: the verification service's OpenID4VP client key (ES256) and its certificate with
+/// subjectAltName dNSName `localhost` (client identifier `x509_san_dns:localhost`, issue #17),
+/// issued by the demo CA. Generated last, from its own seed, so the files above do not change.
+fn verifier_client(
+    out: &Path,
+    ca_cert: &x509_cert::Certificate,
+    ca_key: &P256Signer,
+    validity: (chrono::DateTime<Utc>, chrono::DateTime<Utc>),
+) -> Result<(), Box<dyn std::error::Error>> {
+    let dir = out.join("verifier");
+    std::fs::create_dir_all(&dir)?;
+    let key = P256Signer::new(
+        "client",
+        p256::ecdsa::SigningKey::random(&mut rng("verifier/client")),
+    );
+    let subject = SubjectFields {
+        country: "DE".into(),
+        organisation: "ENHANCE Alliance DEMO".into(),
+        organisation_identifier: None,
+        common_name: "ENHANCE DEMO verification service (not for production)".into(),
+    };
+    let cert = certs::issue_certificate_with_dns_names(
+        &subject,
+        &key.public_key(),
+        ca_cert,
+        IssuerKey::P256(ca_key.signing_key()),
+        2000,
+        validity,
+        &["localhost"],
+    )?;
+    write(&dir.join("client.key.pem"), &key.to_pkcs8_pem()?)?;
+    write(
+        &dir.join("client.chain.pem"),
+        &format!(
+            "{}{}",
+            certs::certificate_to_pem(&cert)?,
+            certs::certificate_to_pem(ca_cert)?
+        ),
+    )?;
+    println!("verifier: OpenID4VP client key (ES256), certificate for DNS name localhost");
     Ok(())
 }

@@ -571,6 +571,64 @@ pub fn issue_certificate(
     not_before: DateTime<Utc>,
     not_after: DateTime<Utc>,
 ) -> Result<Certificate, CertError> {
+    let validity = (not_before, not_after);
+    issue_with_dns_names(
+        subject,
+        subject_public_key,
+        issuer,
+        issuer_key,
+        serial,
+        validity,
+        &[],
+    )
+}
+
+/// Issues a leaf certificate like [`issue_certificate`] with a subjectAltName of `dns_names`
+/// (RFC 5280 §4.2.1.6 dNSName): an OpenID4VP verifier's client certificate, whose
+/// `x509_san_dns` client identifier is one of these names (OpenID4VP 1.0 §5.9.3).
+pub fn issue_certificate_with_dns_names(
+    subject: &SubjectFields,
+    subject_public_key: &PublicKey,
+    issuer: &Certificate,
+    issuer_key: IssuerKey<'_>,
+    serial: u64,
+    validity: (DateTime<Utc>, DateTime<Utc>),
+    dns_names: &[&str],
+) -> Result<Certificate, CertError> {
+    let (key, ca) = (subject_public_key, Some(issuer));
+    issue_with_dns_names(subject, key, ca, issuer_key, serial, validity, dns_names)
+}
+
+/// The subjectAltName dNSName entries of `cert` (empty when it has none).
+pub fn dns_names(cert: &Certificate) -> Result<Vec<String>, CertError> {
+    use x509_cert::ext::pkix::name::GeneralName;
+    use x509_cert::ext::pkix::SubjectAltName;
+    let san = cert
+        .tbs_certificate
+        .get::<SubjectAltName>()
+        .map_err(|e| CertError::Decode(format!("subjectAltName: {e}")))?;
+    Ok(san
+        .map(|(_, SubjectAltName(names))| {
+            names
+                .into_iter()
+                .filter_map(|n| match n {
+                    GeneralName::DnsName(name) => Some(name.to_string()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+fn issue_with_dns_names(
+    subject: &SubjectFields,
+    subject_public_key: &PublicKey,
+    issuer: Option<&Certificate>,
+    issuer_key: IssuerKey<'_>,
+    serial: u64,
+    (not_before, not_after): (DateTime<Utc>, DateTime<Utc>),
+    dns_names: &[&str],
+) -> Result<Certificate, CertError> {
     use x509_cert::builder::{Builder as _, CertificateBuilder, Profile};
     let b = |e: x509_cert::builder::Error| CertError::Build(e.to_string());
     let profile = match issuer {
@@ -593,17 +651,99 @@ pub fn issue_certificate(
     let spki = spki::SubjectPublicKeyInfoOwned::from_der(&spki_der)
         .map_err(|e| CertError::Build(e.to_string()))?;
     let name = subject.to_name()?;
+    let san = subject_alt_name(dns_names)?;
     match issuer_key {
         IssuerKey::Rsa(key) => {
             let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new(key.clone());
-            CertificateBuilder::new(profile, serial, validity, name, spki, &signer)
-                .map_err(b)?
-                .build::<rsa::pkcs1v15::Signature>()
-                .map_err(b)
+            let mut builder =
+                CertificateBuilder::new(profile, serial, validity, name, spki, &signer)
+                    .map_err(b)?;
+            if let Some(san) = &san {
+                builder.add_extension(san).map_err(b)?;
+            }
+            builder.build::<rsa::pkcs1v15::Signature>().map_err(b)
         }
-        IssuerKey::P256(key) => CertificateBuilder::new(profile, serial, validity, name, spki, key)
-            .map_err(b)?
-            .build::<p256::ecdsa::DerSignature>()
-            .map_err(b),
+        IssuerKey::P256(key) => {
+            let mut builder =
+                CertificateBuilder::new(profile, serial, validity, name, spki, key).map_err(b)?;
+            if let Some(san) = &san {
+                builder.add_extension(san).map_err(b)?;
+            }
+            builder.build::<p256::ecdsa::DerSignature>().map_err(b)
+        }
+    }
+}
+
+/// The subjectAltName extension of `dns_names` (`None` when empty).
+fn subject_alt_name(
+    dns_names: &[&str],
+) -> Result<Option<x509_cert::ext::pkix::SubjectAltName>, CertError> {
+    use x509_cert::ext::pkix::name::GeneralName;
+    if dns_names.is_empty() {
+        return Ok(None);
+    }
+    let names = dns_names
+        .iter()
+        .map(|n| {
+            der::asn1::Ia5String::new(n)
+                .map(GeneralName::DnsName)
+                .map_err(|e| CertError::Build(format!("dNSName {n:?}: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(x509_cert::ext::pkix::SubjectAltName(names)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signer::{P256Signer, Signer as _};
+
+    #[test]
+    fn subject_alt_name_dns_names_round_trip() {
+        let ca_key = P256Signer::new("ca", p256::ecdsa::SigningKey::from_slice(&[7; 32]).unwrap());
+        let leaf_key = P256Signer::new("l", p256::ecdsa::SigningKey::from_slice(&[9; 32]).unwrap());
+        let subject = SubjectFields {
+            country: "DE".into(),
+            organisation: "Test".into(),
+            organisation_identifier: None,
+            common_name: "Test".into(),
+        };
+        let t0 = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+        let t1 = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+        let ca_signing = IssuerKey::P256(ca_key.signing_key());
+        let ca =
+            issue_certificate(&subject, &ca_key.public_key(), None, ca_signing, 1, t0, t1).unwrap();
+        assert!(
+            dns_names(&ca).unwrap().is_empty(),
+            "no SAN on a plain certificate"
+        );
+        let names = ["verifier.example", "localhost"];
+        let ca_signing = IssuerKey::P256(ca_key.signing_key());
+        let leaf = issue_certificate_with_dns_names(
+            &subject,
+            &leaf_key.public_key(),
+            &ca,
+            ca_signing,
+            2,
+            (t0, t1),
+            &names,
+        )
+        .unwrap();
+        assert_eq!(dns_names(&leaf).unwrap(), names);
+        let anchors = TrustAnchors::from_certificates(vec![ca]);
+        assert!(validate_path(&[leaf], &anchors, t0).is_trusted());
+        // A dNSName must be IA5 (ASCII).
+        let ca_signing = IssuerKey::P256(ca_key.signing_key());
+        let e = issue_with_dns_names(
+            &subject,
+            &leaf_key.public_key(),
+            None,
+            ca_signing,
+            3,
+            (t0, t1),
+            &["bücher.example"],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("dNSName"), "{e}");
     }
 }

@@ -17,9 +17,9 @@ pub mod certs;
 pub mod data_integrity;
 pub mod did;
 pub mod jades;
+pub mod jose; // issue #16: compact JWS and JWK (RFC 7515, 7517, 7638)
 pub mod keys;
 pub mod keystore;
-pub mod jose; // issue #16: compact JWS and JWK (RFC 7515, 7517, 7638)
 pub mod pkcs11;
 pub mod sd_jwt; // issue #16: SD-JWT and SD-JWT VC
 pub mod signer;

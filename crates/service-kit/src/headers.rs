@@ -10,6 +10,7 @@
 //! SHA-256 hash of their content (§2.3.1 hash-source), so an injected `<style>` or `style`
 //! attribute is not applied — forms posting only to the service, no `<base>`, and no framing
 //! (`frame-ancestors 'none'`, against clickjacking; `X-Frame-Options: DENY` for old browsers).
+//! A handler that sets its own `Content-Security-Policy` (built on [`html_csp`]) keeps it.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -86,9 +87,13 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         let (mut parts, body) = res.into_parts();
         match axum::body::to_bytes(body, MAX_HASHED_PAGE).await {
             Ok(bytes) => {
-                let csp = html_csp(&String::from_utf8_lossy(&bytes));
-                if let Ok(v) = HeaderValue::from_str(&csp) {
-                    parts.headers.insert(header::CONTENT_SECURITY_POLICY, v);
+                // A page that needs more than the default (the verifier's wallet-request page
+                // loads its own polling script) sets its own policy, built on `html_csp`.
+                if !parts.headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+                    let csp = html_csp(&String::from_utf8_lossy(&bytes));
+                    if let Ok(v) = HeaderValue::from_str(&csp) {
+                        parts.headers.insert(header::CONTENT_SECURITY_POLICY, v);
+                    }
                 }
                 parts
                     .headers

@@ -19,7 +19,9 @@
 //! - [`health`]: `GET /healthz` and the readiness answers;
 //! - [`accept`]: `Accept` media ranges with their quality (content negotiation);
 //! - `test_support` (feature `test-support`): the fixture HTTP server of the test suites;
-//!   `openapi_check` (same feature): what the services' OpenAPI tests share.
+//!   `openapi_check` (same feature): what the services' OpenAPI tests share; `test_client` (same
+//!   feature): the HTTP client calls of the test suites; `test_status_list` (same feature): the
+//!   Bitstring Status List fixtures they serve.
 
 pub mod accept;
 pub mod body;
@@ -35,6 +37,10 @@ pub mod openapi_check;
 pub mod problem;
 pub mod rate_limit;
 pub mod server;
+#[cfg(feature = "test-support")]
+pub mod test_client;
+#[cfg(feature = "test-support")]
+pub mod test_status_list;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
 

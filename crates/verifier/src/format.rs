@@ -126,9 +126,25 @@ fn data_model_problems(c: &Value) -> Vec<String> {
     p.extend(
         elm_model::vcdm::check(c)
             .into_iter()
+            .filter(elm_model::validate::Issue::is_error)
             .map(|i| format!("{}: {} (rule {})", i.path, i.message, i.rule)),
     );
     p
+}
+
+/// The warnings of the shared VC data model rules: a `relatedResource` digest this service could
+/// not check (not a resource it holds offline; nothing is fetched).
+fn data_model_warnings(c: &Value) -> Vec<Warning> {
+    elm_model::vcdm::check(c)
+        .into_iter()
+        .filter(|i| !i.is_error())
+        .map(|i| Warning {
+            code: i.rule.to_string(),
+            member: None,
+            path: Some(format!("$.{}", i.path)),
+            message: i.message,
+        })
+        .collect()
 }
 
 /// What the credential's proof covers, which decides how members its contexts do not define are
@@ -171,6 +187,7 @@ pub(crate) fn check(credential: &Value, coverage: Coverage) -> CheckResult {
     let mut r = summary(&details, &warnings);
     r.details = details;
     r.warnings = warnings;
+    r.warnings.extend(data_model_warnings(credential));
     r
 }
 

@@ -22,13 +22,14 @@ pub mod clock;
 pub mod eidas;
 pub mod fetch;
 mod format;
+pub mod oid4vp; // issue #17: OpenID4VP 1.0 presentation requests
 pub mod policy;
 pub mod presentation;
 pub mod registry;
 pub mod report;
-pub mod sd_jwt_vc; // issue #16: SD-JWT VC verification
 mod resolve;
 mod revocation;
+pub mod sd_jwt_vc; // issue #16: SD-JWT VC verification
 #[cfg(feature = "service")]
 pub mod service;
 pub mod stack;

@@ -1,7 +1,9 @@
 //! The `verifier` command line: `verifier verify FILE [--json] [--checks LIST] [--trust FILE]
 //! [--now RFC3339] [--offline] [--max-bytes N] [--presentation] [--challenge C] [--domain D]
 //! [--allow-unsigned]` (a verifiable presentation, auto-detected by its type, is verified with
-//! [`verifier::verify_presentation`]), and `verifier serve [--config FILE] [--bind ADDR] [--trust FILE]
+//! [`verifier::verify_presentation`]; an SD-JWT VC, auto-detected by its `~`-separated form, with
+//! [`verifier::sd_jwt_vc::verify_sd_jwt_vc`], `--challenge` / `--domain` being the nonce / aud its
+//! Key Binding JWT must carry), and `verifier serve [--config FILE] [--bind ADDR] [--trust FILE]
 //! [--allow-local-network] [--public-url URL]` (the HTTP service, [`verifier::service`]), and
 //! `verifier stack PROGRAMME UNIT... [--json]` (stackability, [`verifier::stack`]; exit 0 stacks,
 //! 1 does not stack, 3 indeterminate).
@@ -335,10 +337,22 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         None => Box::new(SystemClock),
     };
-    if let Some(vp) = vp_args.presentation_in(&input)? {
-        return verify_presentation(&vp, &vp_args, &policy, clock.as_ref(), json);
-    }
-    let report = verifier::verify(&input, &policy, clock.as_ref());
+    let report = if verifier::sd_jwt_vc::looks_like_sd_jwt(&input) {
+        // issue #16: an SD-JWT VC; --challenge / --domain are its Key Binding JWT's nonce / aud
+        // (and then a Key Binding JWT is required).
+        let options = verifier::sd_jwt_vc::SdJwtVcOptions {
+            nonce: vp_args.challenge.clone(),
+            aud: vp_args.domain.first().cloned(),
+            require_key_binding: vp_args.challenge.is_some() || !vp_args.domain.is_empty(),
+        };
+        let text = String::from_utf8_lossy(&input);
+        verifier::sd_jwt_vc::verify_sd_jwt_vc(&text, &options, &policy, clock.as_ref())
+    } else {
+        if let Some(vp) = vp_args.presentation_in(&input)? {
+            return verify_presentation(&vp, &vp_args, &policy, clock.as_ref(), json);
+        }
+        verifier::verify(&input, &policy, clock.as_ref())
+    };
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -354,10 +368,12 @@ struct PresentationArgs {
     /// in it).
     #[arg(long)]
     presentation: bool,
-    /// The challenge the presentation's proof must carry.
+    /// The challenge the presentation's proof must carry (an SD-JWT VC: its Key Binding JWT's
+    /// nonce).
     #[arg(long)]
     challenge: Option<String>,
-    /// A domain the presentation's proof must carry (repeatable).
+    /// A domain the presentation's proof must carry (repeatable; an SD-JWT VC: the first is its
+    /// Key Binding JWT's aud).
     #[arg(long)]
     domain: Vec<String>,
     /// Accept a presentation without a proof (its credentials are still verified).
@@ -386,7 +402,7 @@ impl PresentationArgs {
                 bail!("--presentation: the file is not strict JSON: {e}")
             }
             _ if self.challenge.is_some() || !self.domain.is_empty() || self.allow_unsigned => {
-                bail!("--challenge, --domain and --allow-unsigned apply to presentations only")
+                bail!("--challenge, --domain and --allow-unsigned apply to presentations (and SD-JWT VCs) only")
             }
             _ => Ok(None),
         }
@@ -511,6 +527,13 @@ fn print_summary(report: &Report) {
         println!("  {:<14} {:<8} {}", c.check.name(), status, c.message);
         for w in &c.warnings {
             println!("  {:<14} {:<8} {}", "", "warning", w.message);
+        }
+    }
+    if let Some(claims) = &report.disclosed {
+        // An SD-JWT VC: the claims its holder disclosed.
+        println!("disclosed claims:");
+        for (name, value) in claims {
+            println!("  {name}: {value}");
         }
     }
 }

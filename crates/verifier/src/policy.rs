@@ -107,6 +107,12 @@ impl NetworkPolicy {
 pub struct Policy {
     /// The checks to run; the others are reported `skipped`.
     pub checks: BTreeSet<CheckKind>,
+    /// Checks that run and are reported but do not count in the verdict (empty by default; the
+    /// VC-API verify endpoints' default is `trust` and `awarding-body`, ADR 0004). With `trust`
+    /// advisory or not selected, a Data Integrity proof set without a proof by the issuer is not a
+    /// proof failure: the proof check warns, and the trust check (if it runs) fails the issuer
+    /// binding.
+    pub advisory: BTreeSet<CheckKind>,
     /// Trusted issuers (ENHANCE members), with their DID documents and seal CAs.
     pub registry: TrustRegistry,
     /// Seal CA trust anchors in addition to the registry's.
@@ -179,6 +185,7 @@ impl Policy {
     pub fn new(registry: TrustRegistry) -> Self {
         Self {
             checks: CheckKind::ALL.into_iter().collect(),
+            advisory: BTreeSet::new(),
             registry,
             trust_anchors: TrustAnchors::empty(),
             network: NetworkPolicy::default(),
@@ -205,6 +212,21 @@ impl Policy {
     pub fn with_checks(mut self, checks: impl IntoIterator<Item = CheckKind>) -> Self {
         self.checks = checks.into_iter().collect();
         self
+    }
+
+    /// Runs `advisory` for information only: reported, not counted in the verdict
+    /// ([`Policy::advisory`]).
+    pub fn with_advisory(mut self, advisory: impl IntoIterator<Item = CheckKind>) -> Self {
+        self.advisory = advisory.into_iter().collect();
+        self
+    }
+
+    /// The VC-API verify endpoints' default when a request names no `options.checks` (ADR 0004):
+    /// every check runs; `trust` and `awarding-body` (who the signer is to this service) are
+    /// reported but do not decide `verified`, which answers "cryptographically valid, well-formed,
+    /// unrevoked, within its validity period".
+    pub fn vc_api_default(self) -> Self {
+        self.with_advisory([CheckKind::Trust, CheckKind::AwardingBody])
     }
 
     /// Uses the EU trusted lists of `index` as a trust source for seals ([`crate::eidas`]).

@@ -122,6 +122,10 @@ pub struct CheckResult {
     /// of a sealed credential that its contexts do not define).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// Reported, but not counted in the verdict: the policy runs this check for information only
+    /// (the VC-API verify endpoints' default for `trust` and `awarding-body`, ADR 0004).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub advisory: bool,
 }
 
 /// A warning of a check: what and where, in words and machine-readable.
@@ -149,6 +153,7 @@ impl CheckResult {
             message: message.into(),
             details: Vec::new(),
             warnings: Vec::new(),
+            advisory: false,
         }
     }
 
@@ -305,6 +310,23 @@ impl SignerIdentity {
     }
 }
 
+/// The verdict of `checks`: any `failed` → invalid; else any `error` or `unknown` →
+/// indeterminate; else valid, if at least one check passed (else indeterminate). An advisory
+/// check's answer (`ok`, `failed`, `unknown`) is left out; an advisory check that could not be
+/// performed (`error`, e.g. a seal certificate outside its validity with no proof of existence,
+/// ETSI EN 319 102-1 OUT_OF_BOUNDS_NO_POE) still makes the verdict indeterminate (ADR 0004).
+fn verdict_of(checks: &[CheckResult]) -> Verdict {
+    let counts = |c: &CheckResult| !c.advisory || c.status == CheckStatus::Error;
+    let any = |s: CheckStatus| checks.iter().any(|c| counts(c) && c.status == s);
+    if any(CheckStatus::Failed) {
+        Verdict::Invalid
+    } else if any(CheckStatus::Error) || any(CheckStatus::Unknown) || !any(CheckStatus::Ok) {
+        Verdict::Indeterminate
+    } else {
+        Verdict::Valid
+    }
+}
+
 /// The verification report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "service", derive(utoipa::ToSchema))]
@@ -322,6 +344,11 @@ pub struct Report {
     pub trust: TrustVerdict,
     /// One entry per check, in [`CheckKind::ALL`] order.
     pub checks: Vec<CheckResult>,
+    /// SD-JWT VC: the claims as disclosed (the processed payload of RFC 9901 §7.1; undisclosed
+    /// claims are absent), when the Disclosures verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "service", schema(value_type = Option<Object>))]
+    pub disclosed: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Report {
@@ -331,14 +358,7 @@ impl Report {
     /// checks; the signer is set by [`Report::with_signer`].
     pub fn from_checks(mut checks: Vec<CheckResult>) -> Self {
         checks.sort_by_key(|c| c.check);
-        let any = |s: CheckStatus| checks.iter().any(|c| c.status == s);
-        let verdict = if any(CheckStatus::Failed) {
-            Verdict::Invalid
-        } else if any(CheckStatus::Error) || any(CheckStatus::Unknown) || !any(CheckStatus::Ok) {
-            Verdict::Indeterminate
-        } else {
-            Verdict::Valid
-        };
+        let verdict = verdict_of(&checks);
         let status_of = |k: CheckKind| checks.iter().find(|c| c.check == k).map(|c| c.status);
         let integrity = match status_of(CheckKind::Proof) {
             Some(CheckStatus::Ok) => Integrity::Intact,
@@ -357,7 +377,30 @@ impl Report {
             signer: None,
             trust,
             checks,
+            disclosed: None,
         }
+    }
+
+    /// The report with the disclosed claims of an SD-JWT VC.
+    pub fn with_disclosed(
+        mut self,
+        disclosed: Option<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.disclosed = disclosed;
+        self
+    }
+
+    /// The report with the checks of `advisory` marked [`CheckResult::advisory`]: still reported
+    /// (and still deciding [`Report::integrity`] and [`Report::trust`]), no longer counted in the
+    /// verdict, which is derived again (ADR 0004).
+    pub fn with_advisory(mut self, advisory: &std::collections::BTreeSet<CheckKind>) -> Self {
+        for c in &mut self.checks {
+            if advisory.contains(&c.check) {
+                c.advisory = true;
+            }
+        }
+        self.verdict = verdict_of(&self.checks);
+        self
     }
 
     /// The report with `signer` (only meaningful when the proof verified).

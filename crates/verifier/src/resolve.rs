@@ -2,9 +2,9 @@
 //! "retrieve the verification method"; DID Core §7.1 "DID Resolution"; did:web §3.2.2).
 //!
 //! The DIDs a verification needs are resolved *before* verifying, into an offline
-//! [`StaticDidResolver`]: the trust registry's DID documents first (no network), did:key from the
-//! identifier itself, and other did:web DIDs by fetching their `did.json` through the guarded
-//! [`crate::fetch::Fetcher`]. A DID that cannot be resolved (network failure, unsupported method) is
+//! [`StaticDidResolver`]: the trust registry's DID documents first (no network), did:key and
+//! did:jwk from the identifier itself, and other did:web DIDs by fetching their `did.json`
+//! through the guarded [`crate::fetch::Fetcher`]. A DID that cannot be resolved (network failure, unsupported method) is
 //! returned as an error, so the caller reports "could not check" instead of "forged".
 //!
 //! Fetches go through the verification's [`Session`]: [`requests`] lists the documents a set of
@@ -77,13 +77,18 @@ pub(crate) fn resolve<'a>(
     let mut errors = Vec::new();
     let dids: BTreeSet<&str> = methods.into_iter().map(did_of).collect();
     for did in dids {
-        if did.starts_with("did:key:") || policy.registry.member_by_did(did).is_some() {
+        // did:key and did:jwk carry their key (proofs' resolver decodes them, no I/O); did:jwk
+        // is how OpenID4VCI / OpenID4VP wallets name their holders (issue #17's ldp_vp).
+        if did.starts_with("did:key:")
+            || did.starts_with("did:jwk:")
+            || policy.registry.member_by_did(did).is_some()
+        {
             continue;
         }
         if !did.starts_with("did:web:") {
             errors.push((
                 did.to_string(),
-                format!("cannot resolve {did}: only did:key and did:web are supported"),
+                format!("cannot resolve {did}: only did:key, did:jwk and did:web are supported"),
             ));
             continue;
         }

@@ -14,6 +14,7 @@
 //! - any of these inside the EDC upload wrapper (`{"credential": ...}`, the form of the EU's
 //!   `*-uploadable.json` samples that the Europass wallet and EDC viewer accept);
 //! - a compact `application/vc+jwt` (VC-JOSE-COSE §3.1.1, [`proofs::vc_jwt::verify`]).
+//! - an SD-JWT VC, `<JWT>~<Disclosures>~[<KB-JWT>]` (issue #16, [`crate::sd_jwt_vc`]).
 //!
 //! The report keeps "intact, sealed/signed by X" (the proof check, [`Report::signer`]) apart from
 //! "X is on the trust sources this service uses" (the trust check): a verified signer on none of
@@ -73,7 +74,7 @@ enum Envelope<'a> {
 }
 
 /// What the proof check established about the signer.
-enum Identity {
+pub(crate) enum Identity {
     None,
     /// Verified controller DID of the proof(s) / JWT key.
     Did(String),
@@ -101,6 +102,12 @@ pub fn verify(input: &[u8], policy: &Policy, clock: &dyn Clock) -> Report {
         let jwt = String::from_utf8_lossy(trimmed).into_owned();
         return verify_compact(jwt, policy, clock);
     }
+    if crate::sd_jwt_vc::looks_like_sd_jwt(trimmed) {
+        // issue #16: an SD-JWT VC (`<JWT>~<Disclosures>~[<KB-JWT>]`), Key Binding optional.
+        let sd = String::from_utf8_lossy(trimmed);
+        let options = crate::sd_jwt_vc::SdJwtVcOptions::default();
+        return crate::sd_jwt_vc::verify_sd_jwt_vc(&sd, &options, policy, clock);
+    }
     match strict_json::from_slice(trimmed) {
         Ok(v) => verify_json(&v, policy, clock),
         Err(e @ strict_json::Error::DuplicateMember { .. }) => {
@@ -121,6 +128,10 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
     match value {
         Value::String(s) if looks_like_jwt(s.trim().as_bytes()) => {
             verify_compact(s.trim().to_string(), policy, clock)
+        }
+        Value::String(s) if crate::sd_jwt_vc::looks_like_sd_jwt(s.as_bytes()) => {
+            let options = crate::sd_jwt_vc::SdJwtVcOptions::default();
+            crate::sd_jwt_vc::verify_sd_jwt_vc(s, &options, policy, clock)
         }
         Value::Object(o) => {
             if let Some(inner @ (Value::Object(_) | Value::String(_))) =
@@ -209,7 +220,7 @@ fn depth_exceeds(v: &Value, max: usize) -> bool {
 }
 
 /// A report for input that is not a credential at all: format failed, everything else skipped.
-fn unreadable(policy: &Policy, why: String) -> Report {
+pub(crate) fn unreadable(policy: &Policy, why: String) -> Report {
     let mut checks = Vec::new();
     for kind in CheckKind::ALL {
         checks.push(
@@ -231,7 +242,7 @@ fn unreadable(policy: &Policy, why: String) -> Report {
 /// A report for a credential this verifier will not process (over a resource limit): format (and
 /// proof, when selected) could not be checked, with `why`; everything else not run. The verdict
 /// is `indeterminate`.
-fn over_budget(policy: &Policy, why: String) -> Report {
+pub(crate) fn over_budget(policy: &Policy, why: String) -> Report {
     let checks = CheckKind::ALL
         .into_iter()
         .map(|kind| {
@@ -424,7 +435,9 @@ fn run(credential: &Value, securing: Securing<'_>, policy: &Policy, clock: &dyn 
     } else {
         None
     };
-    Report::from_checks(checks).with_signer(signer)
+    Report::from_checks(checks)
+        .with_advisory(&policy.advisory)
+        .with_signer(signer)
 }
 
 /// The awarding-body check with what the proof established about the signer.
@@ -467,7 +480,7 @@ fn check_awarding(
 }
 
 /// Who sealed or signed, for the report (only called when the proof verified).
-fn signer_identity(identity: &Identity, policy: &Policy) -> Option<SignerIdentity> {
+pub(crate) fn signer_identity(identity: &Identity, policy: &Policy) -> Option<SignerIdentity> {
     match identity {
         Identity::None => None,
         Identity::Seal(rep) => Some(SignerIdentity {
@@ -544,7 +557,7 @@ fn issuer_is_member(credential: &Value, m: &Member) -> bool {
 /// The policy's seal anchors and the registry members' seal CAs. Built once per distinct
 /// registry and anchor set (parsing the registry's PEM on every seal cost more than the seal's
 /// own signature check), so the anchors' memo of verified certificate signatures lives on.
-fn seal_anchors(policy: &Policy) -> proofs::certs::TrustAnchors {
+pub(crate) fn seal_anchors(policy: &Policy) -> proofs::certs::TrustAnchors {
     use sha2::Digest as _;
     let mut fingerprint = sha2::Sha256::new();
     for m in &policy.registry.members {
@@ -742,10 +755,26 @@ fn check_data_integrity(
     if let Some((_, why)) = res.errors.first() {
         return (CheckResult::error(k, why.clone()), Identity::None);
     }
-    match proofs::data_integrity::verify(credential, &res.resolver) {
+    // ADR 0004: the issuer binding (a proof by the issuer) is trust policy: when trust does not
+    // count (advisory, or not selected) it is reported, not a proof failure.
+    let binding_advisory =
+        !policy.runs(CheckKind::Trust) || policy.advisory.contains(&CheckKind::Trust);
+    let opts = proofs::data_integrity::VerifyOptions {
+        require_issuer_controller: !binding_advisory,
+        ..Default::default()
+    };
+    match proofs::data_integrity::verify_with(credential, &res.resolver, &opts) {
         Ok(list) => {
             let issuer = issuer_id(credential);
-            let (result, controller) = verified_proofs_result(&list, issuer);
+            let (mut result, controller) = verified_proofs_result(&list, issuer);
+            if let Some(i) = issuer.filter(|i| !list.iter().any(|p| p.controller == *i)) {
+                result.warnings.push(crate::report::Warning {
+                    code: "issuer-binding".into(),
+                    member: Some("issuer".into()),
+                    path: Some("$.issuer".into()),
+                    message: format!("no proof is by the issuer {i}: the issuer binding is the trust check's (ADR 0004)"),
+                });
+            }
             (
                 result,
                 controller.map(Identity::Did).unwrap_or(Identity::None),
@@ -832,7 +861,7 @@ fn verified_proofs_result(
 }
 
 /// The trust sources named in messages.
-const TRUST_SOURCES: &str = "the ENHANCE trusted-issuer registry";
+pub(crate) const TRUST_SOURCES: &str = "the ENHANCE trusted-issuer registry";
 
 fn check_trust(
     credential: &Value,
@@ -861,7 +890,7 @@ fn check_trust(
 /// Trust in a verified seal: a registry member's seal (chaining to a trusted CA, over the
 /// member's own credential) is trusted; a seal that names a member but is not theirs, or whose
 /// certificate is expired or broken, fails; any other seal is `unknown` to this service.
-fn seal_trust(credential: &Value, rep: &SealReport, policy: &Policy) -> CheckResult {
+pub(crate) fn seal_trust(credential: &Value, rep: &SealReport, policy: &Policy) -> CheckResult {
     let k = CheckKind::Trust;
     let s = &rep.signer;
     let (org, org_id) = crate::report::seal_names(s);
@@ -927,6 +956,16 @@ fn did_trust(credential: &Value, identity: &Identity, policy: &Policy) -> CheckR
     let Some(issuer) = issuer_id(credential) else {
         return CheckResult::failed(k, "the credential names no issuer");
     };
+    // The issuer binding, when the proof check left it to this check (ADR 0004): the verified
+    // signer must be the issuer the credential names.
+    if let Identity::Did(signer) = identity {
+        if signer != issuer {
+            return CheckResult::failed(
+                k,
+                format!("signed by {signer}, not by the issuer {issuer}: no proof binds the credential to its issuer (issuer binding)"),
+            );
+        }
+    }
     let verified = matches!(identity, Identity::Did(_));
     let suffix = if verified || !policy.runs(CheckKind::Proof) {
         ""

@@ -34,18 +34,8 @@ fn a_signed_example_credential_is_valid_on_every_check() {
         for k in CheckKind::ALL {
             assert_eq!(status(&r, k), CheckStatus::Ok, "{name} {k:?}: {}", show(&r));
         }
-        assert!(
-            msg(&r, CheckKind::Format).contains("EDC SHACL shapes"),
-            "{}",
-            show(&r)
-        );
-        let shacl = r
-            .check(CheckKind::Format)
-            .unwrap()
-            .details
-            .iter()
-            .find(|d| d.name == "edc-shacl")
-            .unwrap();
+        assert_says(&r, CheckKind::Format, "EDC SHACL shapes");
+        let shacl = shacl_detail(&r);
         assert_eq!(shacl.status, CheckStatus::Ok, "{}", show(&r));
         assert!(
             shacl
@@ -64,10 +54,10 @@ fn a_signed_example_credential_is_valid_on_every_check() {
         "7",
     );
     let r = verify_json(&cred, &policy(), &clock());
-    assert!(
-        msg(&r, CheckKind::AwardingBody).contains("on behalf of the ENHANCE Alliance"),
-        "{}",
-        show(&r)
+    assert_says(
+        &r,
+        CheckKind::AwardingBody,
+        "on behalf of the ENHANCE Alliance",
     );
 }
 
@@ -81,12 +71,7 @@ fn untrusted_issuer_fails_trust_only() {
     doc["issuer"]["id"] = json!(did);
     let cred = sign_with(&doc, &key);
     let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Proof),
-        CheckStatus::Ok,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::Proof, CheckStatus::Ok);
     // Issue #14: a verified signer on no trust source is unknown here, not a failure; the award
     // of a member university signed by a stranger is what fails.
     assert_eq!(status(&r, CheckKind::Trust), CheckStatus::Unknown);
@@ -127,38 +112,29 @@ fn expired_and_not_yet_valid_are_distinct_failures() {
 #[test]
 fn revoked_and_suspended_credentials_fail() {
     let server = Server::start();
-    let cred = signed_with_list(
-        &server,
-        "micro-credential-professional",
-        &[42],
-        "revocation",
-        "42",
-    );
-    let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Revocation),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
-    assert!(msg(&r, CheckKind::Revocation).starts_with("revoked: entry 42"));
-    assert_eq!(r.verdict, Verdict::Invalid);
-
-    let cred = signed_with_list(
-        &server,
-        "certificate-of-completion",
-        &[9],
-        "suspension",
-        "9",
-    );
-    let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Revocation),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
-    assert!(msg(&r, CheckKind::Revocation).starts_with("suspended: entry 9"));
+    // (example, bits set in the list, purpose, the credential's index, the message's start)
+    for (name, set, purpose, index, says) in [
+        (
+            "micro-credential-professional",
+            42,
+            "revocation",
+            "42",
+            "revoked: entry 42",
+        ),
+        (
+            "certificate-of-completion",
+            9,
+            "suspension",
+            "9",
+            "suspended: entry 9",
+        ),
+    ] {
+        let cred = signed_with_list(&server, name, &[set], purpose, index);
+        let r = verify_json(&cred, &policy(), &clock());
+        assert_status(&r, CheckKind::Revocation, CheckStatus::Failed);
+        assert!(msg(&r, CheckKind::Revocation).starts_with(says));
+        assert_eq!(r.verdict, Verdict::Invalid);
+    }
 
     // Same list, another index: fine. And the list is cached: no second fetch within the TTL.
     let p = policy();
@@ -262,12 +238,7 @@ fn forged_awarding_bodies_fail() {
         json!({"id": "did:web:evil.example", "type": "Organisation", "legalName": {"en": "RWTH Aachen University"}}),
     );
     let r = verify_json(&sign_with(&doc, &signer(&uni)), &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::AwardingBody),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::AwardingBody, CheckStatus::Failed);
 
     // Another member, without the "on behalf of the ENHANCE Alliance" framing (a certificate of
     // completion is awarded as "member of the ENHANCE Alliance").
@@ -296,24 +267,14 @@ fn forged_awarding_bodies_fail() {
     assert_ne!(stripped, text);
     let doc: Value = serde_json::from_str(&stripped).unwrap();
     let r = verify_json(&sign_with(&doc, &signer(&uni)), &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::AwardingBody),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::AwardingBody, CheckStatus::Failed);
 
     // The programme credential signed by a member that is not its lead (tub signing tudelft's
     // programme, issuer rewritten): tudelft's top-level claim is then "another university".
     let (mut doc, _) = built("programme-micro-credential-data-literacy");
     doc["issuer"]["id"] = json!(did("tub"));
     let r = verify_json(&sign_with(&doc, &signer("tub")), &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::AwardingBody),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::AwardingBody, CheckStatus::Failed);
 }
 
 #[test]
@@ -349,22 +310,13 @@ fn unreachable_status_list_is_indeterminate() {
     // Default network policy: loopback is not allow-listed, http refused.
     let p = verifier::Policy::new(verifier::TrustRegistry::demo().unwrap());
     let r = verify_json(&cred, &p, &clock());
-    assert_eq!(
-        status(&r, CheckKind::Revocation),
-        CheckStatus::Error,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::Revocation, CheckStatus::Error);
     assert_eq!(r.verdict, Verdict::Indeterminate);
     // Loopback over (allowed) http but not allow-listed: refused before connecting.
     let mut np = NetworkPolicy::local_testing();
     np.allow_addresses.clear();
     let r = verify_json(&cred, &p.clone().with_network(np), &clock());
-    assert!(
-        msg(&r, CheckKind::Revocation).contains("not allow-listed"),
-        "{}",
-        show(&r)
-    );
+    assert_says(&r, CheckKind::Revocation, "not allow-listed");
 }
 
 /// A university outside the registry publishing its DID document by did:web.
@@ -388,12 +340,7 @@ fn did_web_is_fetched_and_unreachable_did_web_is_indeterminate() {
     let cred = sign_with(&doc, &key);
     let p = policy().with_checks([CheckKind::Proof, CheckKind::Trust]);
     let r = verify_json(&cred, &p, &clock());
-    assert_eq!(
-        status(&r, CheckKind::Proof),
-        CheckStatus::Ok,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::Proof, CheckStatus::Ok);
     // Outside the registry: unknown to this service (issue #14), not a failure.
     assert_eq!(status(&r, CheckKind::Trust), CheckStatus::Unknown);
 
@@ -413,12 +360,7 @@ fn tampering_after_signing_fails_the_proof() {
     let mut cred = sign_with(&doc, &signer(&uni));
     cred["credentialSubject"]["givenName"] = json!({"en": "Mallory"});
     let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Proof),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::Proof, CheckStatus::Failed);
     assert_eq!(r.verdict, Verdict::Invalid);
 
     // Unsigned: "no proof".
@@ -436,12 +378,7 @@ fn vc_jwt_verifies_and_respects_the_registry() {
     let (doc, uni) = built("micro-credential-professional");
     let jwt = proofs::vc_jwt::encode(&doc, &signer(&uni)).unwrap();
     let r = verifier::verify(jwt.as_bytes(), &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Proof),
-        CheckStatus::Ok,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::Proof, CheckStatus::Ok);
     assert!(msg(&r, CheckKind::Proof).starts_with("VC-JWT signature (EdDSA)"));
     assert_eq!(status(&r, CheckKind::Trust), CheckStatus::Ok);
     assert_eq!(status(&r, CheckKind::AwardingBody), CheckStatus::Ok);
@@ -452,12 +389,7 @@ fn vc_jwt_verifies_and_respects_the_registry() {
     use base64::Engine as _;
     parts[1] = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(c.to_string());
     let r = verifier::verify(parts.join(".").as_bytes(), &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Proof),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::Proof, CheckStatus::Failed);
 }
 
 #[test]
@@ -466,18 +398,8 @@ fn a_jades_sealed_enhance_credential_verifies_with_the_registry_ca() {
     let sealed = seal_as(&doc, &uni);
     let r = verify_json(&sealed, &policy(), &clock());
     assert_check_says(&r, CheckKind::Proof, CheckStatus::Ok, "NTRCH-DEMO-ETH");
-    assert_eq!(
-        status(&r, CheckKind::Trust),
-        CheckStatus::Ok,
-        "{}",
-        show(&r)
-    );
-    assert_eq!(
-        status(&r, CheckKind::AwardingBody),
-        CheckStatus::Ok,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::Trust, CheckStatus::Ok);
+    assert_status(&r, CheckKind::AwardingBody, CheckStatus::Ok);
     assert_eq!(r.verdict, Verdict::Valid, "{}", show(&r));
 
     // Another member's seal over eth's credential: the seal is genuine and trusted, but the
@@ -491,12 +413,7 @@ fn a_jades_sealed_enhance_credential_verifies_with_the_registry_ca() {
         CheckStatus::Failed,
         "but the credential's issuer is",
     );
-    assert_eq!(
-        status(&r, CheckKind::AwardingBody),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::AwardingBody, CheckStatus::Failed);
 }
 
 #[test]
@@ -517,25 +434,14 @@ fn the_eu_sealed_samples_verify_for_proof_and_format() {
             show(&r)
         );
         // pyshacl agrees: both sealed samples conform to EDC-generic-full + no-cv (shacl_differential.rs).
-        let shacl = r
-            .check(CheckKind::Format)
-            .unwrap()
-            .details
-            .iter()
-            .find(|d| d.name == "edc-shacl")
-            .unwrap();
+        let shacl = shacl_detail(&r);
         assert_eq!(shacl.status, CheckStatus::Ok, "{f}: {}", show(&r));
         // With every check: the EU's test seal certificate (valid to May 2025) is expired at the
         // verification time and a B-B seal has no proof of existence from before, so the trust
         // check cannot be made (ETSI EN 319 102-1 OUT_OF_BOUNDS_NO_POE): indeterminate, never
         // invalid; while it was valid, its CA is unknown here (tests/real_world.rs).
         let r = verifier::verify(&bytes, &policy(), &clock());
-        assert_eq!(
-            status(&r, CheckKind::Trust),
-            CheckStatus::Error,
-            "{}",
-            show(&r)
-        );
+        assert_status(&r, CheckKind::Trust, CheckStatus::Error);
         assert!(msg(&r, CheckKind::Trust).contains("not valid at the verification time"));
         assert!(msg(&r, CheckKind::Trust).contains("OUT_OF_BOUNDS_NO_POE"));
         assert_eq!(r.verdict, Verdict::Indeterminate);
@@ -569,26 +475,10 @@ fn an_edc_credential_violating_the_shacl_shapes_fails_format_with_the_rules() {
     strip(&mut doc, &issuer);
     let cred = sign_with(&doc, &signer(&uni));
     let r = verify_json(&cred, &policy(), &clock());
-    assert_eq!(
-        status(&r, CheckKind::Proof),
-        CheckStatus::Ok,
-        "{}",
-        show(&r)
-    );
-    assert_eq!(
-        status(&r, CheckKind::Format),
-        CheckStatus::Failed,
-        "{}",
-        show(&r)
-    );
+    assert_status(&r, CheckKind::Proof, CheckStatus::Ok);
+    assert_status(&r, CheckKind::Format, CheckStatus::Failed);
     assert_eq!(r.verdict, Verdict::Invalid);
-    let shacl = r
-        .check(CheckKind::Format)
-        .unwrap()
-        .details
-        .iter()
-        .find(|d| d.name == "edc-shacl")
-        .unwrap();
+    let shacl = shacl_detail(&r);
     assert_eq!(shacl.status, CheckStatus::Failed);
     assert!(
         shacl.message.contains("dc:title: MinCount"),
@@ -606,11 +496,7 @@ fn an_edc_credential_violating_the_shacl_shapes_fails_format_with_the_rules() {
         "{}",
         shacl.message
     );
-    assert!(
-        msg(&r, CheckKind::Format).contains("edc-shacl: 3 violation(s)"),
-        "{}",
-        show(&r)
-    );
+    assert_says(&r, CheckKind::Format, "edc-shacl: 3 violation(s)");
 }
 
 #[test]

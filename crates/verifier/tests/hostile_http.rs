@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use common::*;
 use serde_json::{json, Value};
+use service_kit::test_client::{get, get_accept, post_json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use verifier::report::{CheckKind, CheckStatus};
 use verifier::service::ServiceConfig;
@@ -85,11 +86,7 @@ async fn every_page_has_csp_and_frame_ancestors() {
     let s = start_service(service_config()).await;
     let client = reqwest::Client::new();
     // The upload page.
-    let res = client
-        .get(format!("{}/upload", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), "/upload", None).await;
     assert_eq!(res.status(), 200);
     let h = res.headers().clone();
     assert_page_headers("upload page", &h, &res.text().await.unwrap());
@@ -115,12 +112,7 @@ async fn every_page_has_csp_and_frame_ancestors() {
     );
     assert_page_headers("verification page", &h, &page);
     // The link page (no credential URL given).
-    let res = client
-        .get(format!("{}/verify", s.url()))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let res = get_accept(&s.url(), "/verify", "text/html").await;
     assert_eq!(res.status(), 400);
     let h = res.headers().clone();
     assert_page_headers("link page", &h, &res.text().await.unwrap());
@@ -179,12 +171,7 @@ async fn verification_endpoints_are_rate_limited_with_retry_after() {
     let client = reqwest::Client::new();
     let body = json!({"verifiableCredential": "not.a.jwt"});
     for _ in 0..2 {
-        let res = client
-            .post(format!("{}/credentials/verify", s.url()))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let res = post_json(&s.url(), "/credentials/verify", None, &body).await;
         assert!(
             res.status().as_u16() < 500 && res.status() != 429,
             "{}",
@@ -209,16 +196,7 @@ async fn verification_endpoints_are_rate_limited_with_retry_after() {
     );
     // Static routes are not limited.
     for path in ["/healthz", "/upload", "/openapi.json"] {
-        assert_eq!(
-            client
-                .get(format!("{}{path}", s.url()))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            200,
-            "{path}"
-        );
+        assert_eq!(get(&s.url(), path, None).await.status(), 200, "{path}");
     }
     s.shutdown().await.unwrap();
 }
@@ -267,12 +245,8 @@ async fn forged_jwt_over_http_reports_trust_not_checked() {
     let s = start_service(service_config()).await;
     let (doc, _) = built("micro-credential-professional");
     let forged = proofs::vc_jwt::encode(&doc, &signer("rwth")).unwrap();
-    let res = reqwest::Client::new()
-        .post(format!("{}/credentials/verify", s.url()))
-        .json(&json!({"verifiableCredential": forged}))
-        .send()
-        .await
-        .unwrap();
+    let body = json!({"verifiableCredential": forged});
+    let res = post_json(&s.url(), "/credentials/verify", None, &body).await;
     assert_eq!(res.status(), 422);
     let report: Value = res.json().await.unwrap();
     let trust = report["checks"]

@@ -17,6 +17,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 use service_kit::openapi_check::{operations, METHODS};
+use service_kit::test_client::{get, probe, served_openapi};
 use verifier::service::{build_state, router, start, Overrides, ServiceConfig};
 
 fn document() -> Value {
@@ -46,26 +47,14 @@ fn config() -> ServiceConfig {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_is_documented_and_every_documented_route_is_served() {
     let s = start(config(), Overrides::default()).await.unwrap();
-    let client = reqwest::Client::new();
-    let res = client
-        .get(format!("{}/openapi.json", s.url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["content-type"], "application/json");
-    let served: Value = res.json().await.unwrap();
+    let served = served_openapi(&s.url()).await;
     assert_eq!(
         served,
         document(),
         "the served document is the generated one"
     );
 
-    let fallback = client
-        .get(format!("{}/no/such/endpoint", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let fallback = get(&s.url(), "/no/such/endpoint", None).await;
     assert_eq!(fallback.status(), 404);
     let fallback = fallback.text().await.unwrap();
 
@@ -86,15 +75,8 @@ async fn every_route_is_documented_and_every_documented_route_is_served() {
     for path in &documented {
         for m in METHODS {
             let method = m.to_uppercase();
-            let res = no_redirects
-                .request(method.parse().unwrap(), format!("{}{path}", s.url()))
-                .header("content-type", "application/json")
-                .body("{}")
-                .send()
-                .await
-                .unwrap();
-            let status = res.status().as_u16();
-            let body = res.text().await.unwrap_or_default();
+            let url = format!("{}{path}", s.url());
+            let (status, body) = probe(&no_redirects, &method, &url).await;
             if ops.contains(&(method.clone(), path.clone())) {
                 assert_ne!(status, 405, "{method} {path}: documented, not routed");
                 assert!(

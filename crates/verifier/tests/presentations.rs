@@ -33,6 +33,7 @@ use proofs::data_integrity::{self, ProofOptions};
 use proofs::did::{did_key_from_ed25519, did_key_verification_method};
 use proofs::signer::Ed25519Signer;
 use serde_json::{json, Value};
+use service_kit::test_client::post_json;
 use verifier::presentation::is_presentation;
 use verifier::service::RunningService;
 use verifier::{
@@ -49,21 +50,6 @@ fn holder(seed: u8) -> (Ed25519Signer, String) {
     let did = did_key_from_ed25519(&key.verifying_key());
     let vm = did_key_verification_method(&did).unwrap();
     (key.with_key_id(vm), did)
-}
-
-/// A signed EDC credential (VC 1.1) with a revocation entry at `index` on a list whose set bits
-/// are `set`, served by `server`.
-fn credential(server: &Server, set: &[u64], index: &str) -> Value {
-    let name = "micro-credential-professional";
-    let (doc, uni) = built(name);
-    let path = format!("/status/{uni}/vp-{index}-{}", set.len());
-    let url = format!("{}{path}", server.base);
-    let list = sign_with(
-        &status_list(&url, &did(&uni), "revocation", &encoded_list(set)),
-        &signer(&uni),
-    );
-    server.put_json(&path, &list);
-    sign_with(&with_status(doc, &url, "revocation", index), &signer(&uni))
 }
 
 /// A signed generic VC 2.0 credential of `wut` (no status entry).
@@ -143,7 +129,7 @@ fn assert_fails_with(r: &PresentationReport, expected: &[ProblemCode]) {
 fn a_signed_presentation_verifies_and_each_failure_has_its_own_reason() {
     let server = Server::start();
     let (key, holder_did) = holder(7);
-    let cred = credential(&server, &[5], "94567");
+    let cred = edc_with_status(&server, &[5], "94567");
     let vp = presentation(1, &holder_did, vec![cred.clone()]);
 
     let start = Instant::now();
@@ -226,7 +212,7 @@ fn a_signed_presentation_verifies_and_each_failure_has_its_own_reason() {
     );
 
     // A revoked credential, in a correctly signed presentation.
-    let revoked = credential(&server, &[42], "42");
+    let revoked = edc_with_status(&server, &[42], "42");
     let vp_r = presentation(1, &holder_did, vec![cred.clone(), revoked]);
     let r = verify(&sign_vp(&vp_r, &key, CHALLENGE, &[DOMAIN]), &options());
     assert_fails_with(&r, &[ProblemCode::CredentialRevoked]);
@@ -299,12 +285,7 @@ fn the_vp_data_model_rules_are_checked() {
 // ---------------------------------------------------------------------------------------------
 
 async fn post(s: &RunningService, body: &Value) -> (u16, Value) {
-    let res = reqwest::Client::new()
-        .post(format!("{}/presentations/verify", s.url()))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
+    let res = post_json(&s.url(), "/presentations/verify", None, body).await;
     let status = res.status().as_u16();
     (status, res.json().await.unwrap())
 }
@@ -313,21 +294,12 @@ fn body(vp: &Value) -> Value {
     json!({"verifiablePresentation": vp, "options": {"challenge": CHALLENGE, "domain": DOMAIN}})
 }
 
-fn problem_codes(report: &Value) -> Vec<String> {
-    report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["code"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn post_presentations_verify_answers_200_or_422_with_the_reason() {
     let server = Server::start();
     let s = start_service(service_config()).await;
     let (key, holder_did) = holder(7);
-    let cred = credential(&server, &[5], "94567");
+    let cred = edc_with_status(&server, &[5], "94567");
     let vp = presentation(1, &holder_did, vec![cred.clone()]);
 
     let (status, report) = post(&s, &body(&sign_vp(&vp, &key, CHALLENGE, &[DOMAIN]))).await;
@@ -338,7 +310,7 @@ async fn post_presentations_verify_answers_200_or_422_with_the_reason() {
     assert_eq!(report["presentation"]["integrity"], "intact");
 
     let tampered = tampered(&cred);
-    let revoked = credential(&server, &[42], "42");
+    let revoked = edc_with_status(&server, &[42], "42");
     let mut changed = sign_vp(&vp, &key, CHALLENGE, &[DOMAIN]);
     changed["id"] = json!("urn:uuid:00000000-0000-4000-8000-0000000000ff");
     let cases = [
@@ -479,7 +451,7 @@ fn hex_seed(seed: u8) -> String {
 fn presentations_interoperate_with_the_reference_javascript_stack() {
     let server = Server::start();
     let (key, holder_did) = holder(7);
-    let cred = credential(&server, &[5], "94567");
+    let cred = edc_with_status(&server, &[5], "94567");
     for (version, c) in [(1, cred.clone()), (2, credential_v2())] {
         // Signed by the JS stack (vc.signPresentation), verified here.
         let vp = presentation(version, &holder_did, vec![c.clone()]);
@@ -516,7 +488,7 @@ fn presentations_interoperate_with_the_reference_javascript_stack() {
     // A JS-signed presentation of a tampered and of a revoked credential fail here, each with
     // its reason; JS too refuses the tampered one.
     let tampered = tampered(&cred);
-    let revoked = credential(&server, &[42], "42");
+    let revoked = edc_with_status(&server, &[42], "42");
     for (c, code) in [
         (tampered, ProblemCode::CredentialTampered),
         (revoked, ProblemCode::CredentialRevoked),

@@ -18,6 +18,7 @@ mod common;
 use common::*;
 use proofs::signer::Ed25519Signer;
 use serde_json::{json, Value};
+use service_kit::test_client::{get, get_accept, post_json};
 use verifier::service::{RunningService, ServiceConfig};
 
 async fn service() -> RunningService {
@@ -39,12 +40,7 @@ fn valid(server: &Server) -> Value {
 }
 
 async fn post_verify(s: &RunningService, body: &Value) -> (u16, Value, String) {
-    let res = client()
-        .post(format!("{}/credentials/verify", s.url()))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
+    let res = post_json(&s.url(), "/credentials/verify", None, body).await;
     let status = res.status().as_u16();
     let ct = res
         .headers()
@@ -324,22 +320,13 @@ async fn verify_link_negotiates_html_and_json() {
     assert_eq!(report["checks"].as_array().unwrap().len(), 6);
 
     // No credential parameter: a form (HTML) or a problem (JSON), 400.
-    let res = client()
-        .get(format!("{}/verify", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), "/verify", None).await;
     assert_eq!(res.status(), 400);
     let html = res.text().await.unwrap();
     assert!(
         html.contains("<label for=\"credential-url\">") && html.contains("name=\"credential\"")
     );
-    let res = client()
-        .get(format!("{}/verify", s.url()))
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap();
+    let res = get_accept(&s.url(), "/verify", "application/json").await;
     assert_eq!(res.status(), 400);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     assert!(res.json::<Value>().await.unwrap()["detail"]
@@ -593,11 +580,7 @@ async fn upload_page_file_and_pasted_text() {
     let server = Server::start();
     let s = service().await;
 
-    let res = client()
-        .get(format!("{}/upload", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), "/upload", None).await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("<html lang=\"en\">"));
@@ -759,18 +742,10 @@ async fn text_from_credentials_is_escaped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_openapi_and_unknown_routes() {
     let s = service().await;
-    let res = client()
-        .get(format!("{}/healthz", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), "/healthz", None).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap(), json!({"status": "ok"}));
-    let res = client()
-        .get(format!("{}/openapi.json", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), "/openapi.json", None).await;
     assert_eq!(res.headers()["content-type"], "application/json");
     let doc: Value = res.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
@@ -784,11 +759,7 @@ async fn health_openapi_and_unknown_routes() {
         assert!(doc["paths"][path][method].is_object(), "{method} {path}");
     }
     assert!(doc["paths"]["/credentials/verify"]["post"]["responses"]["413"].is_object());
-    let res = client()
-        .get(format!("{}/nope", s.url()))
-        .send()
-        .await
-        .unwrap();
+    let res = get(&s.url(), "/nope", None).await;
     assert_eq!(res.status(), 404);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     s.shutdown().await.unwrap();
@@ -801,19 +772,7 @@ async fn health_openapi_and_unknown_routes() {
 async fn stack_endpoint_reports_whether_units_stack() {
     let svc = service().await;
     let url = format!("http://{}/stack", svc.addr);
-    let programme: Value = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("examples/stack/programme.json")).unwrap(),
-    )
-    .unwrap();
-    let unit = |name: &str| {
-        let (doc, uni) = built_in("examples/stack", name);
-        sign_with(&doc, &signer(&uni))
-    };
-    let units = vec![
-        unit("unit-tudelft-data-analysis"),
-        unit("unit-eth-machine-learning"),
-        unit("unit-wut-statistics"),
-    ];
+    let (programme, units) = stack_scenario();
 
     let res = client()
         .post(&url)

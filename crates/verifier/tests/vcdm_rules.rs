@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use common::*;
 use serde_json::{json, Value};
+use service_kit::test_client::post_json;
 use verifier::service::{start, Overrides, RunningService, ServiceConfig};
 use verifier::{verify_json, CheckKind, CheckStatus};
 
@@ -245,12 +246,7 @@ async fn service() -> RunningService {
 }
 
 async fn verify(s: &RunningService, body: &Value) -> (u16, Value) {
-    let res = reqwest::Client::new()
-        .post(format!("{}/credentials/verify", s.url()))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
+    let res = post_json(&s.url(), "/credentials/verify", None, body).await;
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
 }

@@ -105,18 +105,24 @@ pub fn run_node(script: &str, request: &Value) -> std::process::Output {
 
 /// [`run_node`] with command-line `args` and raw `stdin`.
 pub fn run_node_with(script: &str, args: &[&str], stdin: &[u8]) -> std::process::Output {
-    let js = js_dir();
+    run_node_in(&js_dir(), script, args, stdin)
+}
+
+/// Runs `node <dir>/<script> [args]` in `dir` (an npm package of `interop/`) with raw `stdin`;
+/// fails loudly when `node` cannot be started.
+pub fn run_node_in(dir: &Path, script: &str, args: &[&str], stdin: &[u8]) -> std::process::Output {
     let mut child = Command::new("node")
-        .arg(js.join(script))
+        .arg(dir.join(script))
         .args(args)
-        .current_dir(&js)
+        .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| {
             panic!(
-                "cannot run `node` ({e}): install Node.js >= 20, then `npm ci --prefix interop/js`"
+                "cannot run `node` ({e}): install Node.js >= 20, then `npm ci --prefix {}`",
+                dir.display()
             )
         });
     child.stdin.take().unwrap().write_all(stdin).unwrap();

@@ -70,7 +70,8 @@ pub enum StatusOption {
 #[serde(rename_all = "camelCase")]
 pub struct IssueOptions {
     /// Issuer-managed status list entries to add, after any `credentialStatus` the credential
-    /// brings (default: one revocation entry, or none when the credential brings its own).
+    /// brings (default: one revocation entry; none when the credential brings its own or is a
+    /// VC 1.1 credential).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_status: Option<StatusOption>,
 }
@@ -92,12 +93,15 @@ pub struct IssueOptions {
 /// `statusListCredential`, rule `vc.status-entry`) is signed as given: the issuer does not manage
 /// it. Issuer-managed entries (on this service's status lists, changed with
 /// `POST /credentials/status`) are added after it when `options.credentialStatus` asks for them;
-/// without `options.credentialStatus` a credential that brings its own status gets none, one
-/// without gets one revocation entry.
+/// without `options.credentialStatus` a credential that brings its own status gets none, nor does
+/// a VC 1.1 one; a VC 2.0 credential without gets one revocation entry.
 ///
-/// A client-chosen `credential.id` must be `urn:uuid:<UUID>` or a URL under
-/// `{public_base_url}/universities/{university}/` (422 `vc.id-namespace` otherwise); an id
-/// already used answers 409. JSON-LD errors of the credential (undefined term, unknown context,
+/// A client-chosen `credential.id` may be any URL (VC Data Model 2.0 §4.4; a non-URL is 422
+/// `vc.id`), except that under this service's own URL it must be in the university's namespace
+/// `{public_base_url}/universities/{university}/` (422 `vc.id-namespace`); an id already used
+/// answers 409 (`duplicate credential id`, whichever university holds it). A VC 1.1 credential
+/// gets no issuer-managed status entry unless `options.credentialStatus` asks for one
+/// (Bitstring Status List v1.0 extends the VC 2.0 context). JSON-LD errors of the credential (undefined term, unknown context,
 /// relative IRI, protected term redefinition, poison graph) answer 422 with the JSON path and a
 /// `jsonld.*` rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -824,7 +828,7 @@ pub fn example_checks() -> Vec<(&'static str, ExampleCheck)> {
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
-    vec![
+    let mut all: Vec<(&'static str, ExampleCheck)> = vec![
         ("Health", check::<Health>),
         ("IssueRequest", check::<IssueRequest>),
         ("IssueResponse", check::<IssueResponse>),
@@ -843,7 +847,9 @@ pub fn example_checks() -> Vec<(&'static str, ExampleCheck)> {
         ("TokenList", check::<TokenList>),
         ("Problem", check::<Problem>),
         ("DoesNotStackProblem", check::<DoesNotStackProblem>),
-    ]
+    ];
+    all.extend(crate::oid4vci::offers::api::example_checks());
+    all
 }
 
 /// The examples go through [`FromJson`] too (the path the service reads them by), where a type
@@ -852,12 +858,14 @@ pub fn example_requests() -> Vec<(&'static str, ExampleRead)> {
     fn read<T: FromJson>(v: Value) -> Result<(), DomainError> {
         T::from_json(v).map(|_| ())
     }
-    vec![
+    let mut all: Vec<(&'static str, ExampleRead)> = vec![
         ("IssueRequest", read::<IssueRequest>),
         ("StatusRequest", read::<StatusRequest>),
         ("AwardRequest", read::<AwardRequest>),
         ("TokenRequest", read::<TokenRequest>),
-    ]
+    ];
+    all.extend(crate::oid4vci::offers::api::example_requests());
+    all
 }
 
 #[cfg(test)]

@@ -37,6 +37,12 @@ fn store_key(id: &str) -> String {
 }
 
 fn check_id(id: &str) -> Result<(), DomainError> {
+    check_store_id(id, "programme-spec.store-id")
+}
+
+/// The id a specification or programme is stored under: 1-200 characters of `[A-Za-z0-9._-]`
+/// (a finding with `rule` otherwise).
+pub(super) fn check_store_id(id: &str, rule: &str) -> Result<(), DomainError> {
     if id.is_empty()
         || id.len() > 200
         || !id
@@ -45,7 +51,7 @@ fn check_id(id: &str) -> Result<(), DomainError> {
     {
         return Err(DomainError::Validation(vec![FieldError::new(
             "id",
-            "programme-spec.store-id",
+            rule,
             "1-200 characters of [A-Za-z0-9._-]",
         )]));
     }

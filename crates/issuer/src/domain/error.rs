@@ -26,6 +26,17 @@ impl FieldError {
     }
 }
 
+impl FieldError {
+    /// The findings of the error-level `issues` (warnings do not refuse a request).
+    pub fn errors_of(issues: &[elm_model::Issue]) -> Vec<Self> {
+        issues
+            .iter()
+            .filter(|i| i.is_error())
+            .map(Self::from)
+            .collect()
+    }
+}
+
 impl From<&elm_model::Issue> for FieldError {
     fn from(i: &elm_model::Issue) -> Self {
         Self::new(i.path.clone(), i.rule, i.message.clone())

@@ -26,6 +26,7 @@ pub mod pages;
 pub mod programme; // programme specifications and certificates (stackability)
 pub mod status_token; // IETF Token Status List tokens (issue #16)
 pub mod typed; // typed JSON bodies (crate::app::api)
+pub mod vct; // SD-JWT VC Type Metadata and JWT VC Issuer Metadata (issue #16)
 
 use std::time::Duration;
 
@@ -153,6 +154,7 @@ fn api_routes(share: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .merge(oid4vci::routes())
         .merge(oid4vci_offers::routes())
         .merge(status_token::routes())
+        .merge(vct::routes())
 }
 
 /// The share-link routes (no token: the link is the secret).
@@ -161,6 +163,8 @@ fn share_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(share))
         .routes(routes!(share_qr_svg))
         .routes(routes!(share_qr_png))
+        .merge(oid4vci_offers::public_routes()) // offers by reference, the share page's wallet offer
+        .merge(oid4vci::public_routes()) // OpenID4VCI token, nonce and credential endpoints
 }
 
 /// The OpenAPI 3.1 document of the API, generated from [`api_routes`] and the typed bodies.

@@ -39,7 +39,8 @@ use crate::app::api::Problem;
         (name = "public", description = "What verifiers and learners fetch: DID documents, status lists, share links"),
         (name = "credentials", description = "A university's issued credentials"),
         (name = "specifications", description = "Learning opportunity and programme specifications"),
-        (name = "admin", description = "Staff API tokens")
+        (name = "admin", description = "Staff API tokens"),
+        (name = "oid4vci", description = "OpenID4VCI 1.0 credential issuance to wallets: credential offers, metadata, token, nonce and credential endpoints")
     )
 )]
 struct ApiDoc;

@@ -250,6 +250,9 @@ ul.downloads li{margin:.5rem 0}
 .hint{color:#4a4a4a;font-size:.9rem}
 nav.langs ul{list-style:none;padding:0;margin:.3rem 0;display:flex;gap:.75rem;flex-wrap:wrap}
 nav.langs a[aria-current]{font-weight:bold;text-decoration:none}
+button.button{border:0;font:inherit;cursor:pointer}
+button.button:focus-visible{outline:3px solid #b35900;outline-offset:2px}
+.pin{font-size:1.75rem;font-weight:bold;letter-spacing:.2em;margin:.2rem 0}
 "#;
 
 /// Splits the `render` crate's standalone HTML document into its style sheet and the content of
@@ -338,6 +341,10 @@ pub async fn learner_page(
     o.push_str(&format!(
         "<section class=\"panel\" aria-labelledby=\"europass-title\">\n<h2 id=\"europass-title\">Add it to your Europass wallet</h2>\n<ol>\n<li>Download {sealed} from this page.</li>\n<li>Sign in to your Europass profile at <a href=\"https://europass.europa.eu/\">europass.europa.eu</a> (creating a profile is free).</li>\n<li>Open your Europass Library (“My Library”), choose to add or upload a credential, and select the downloaded file.</li>\n</ol>\n<p class=\"hint\">Europass shows the credential and checks it when you upload it. The Europass site may name its menus differently from this description; this page cannot check what Europass accepts. The PDF is for people, not for wallets.</p>\n</section>\n"
     ));
+    if s.app.share_offerable(token).await? {
+        let lifetime = s.app.oid4vci_settings().offers.code_lifetime_secs;
+        o.push_str(&wallet_section(&t, lifetime.div_ceil(60)));
+    }
     o.push_str("<nav class=\"panel langs\" aria-label=\"Language of the certificate\">\n<p>Show the certificate in:</p><ul>");
     for (code, name) in LANGUAGES {
         let current = if code == lang {
@@ -349,7 +356,17 @@ pub async fn learner_page(
     }
     o.push_str("</ul>\n</nav>\n");
     o.push_str(&format!("<div id=\"certificate\" lang=\"{}\" tabindex=\"-1\">\n{cert_main}</div>\n</main>\n</body>\n</html>\n", e(&doc.language)));
-    let mut res = o.into_response();
+    let mut res = html_page(o);
+    res.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Language"),
+    );
+    Ok(res)
+}
+
+/// An HTML page of the share link: never stored by caches, no referrer, no sniffing.
+fn html_page(html: String) -> Response {
+    let mut res = html.into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -360,16 +377,55 @@ pub async fn learner_page(
         HeaderValue::from_static("private, no-store"),
     );
     h.insert(
-        header::VARY,
-        HeaderValue::from_static("Accept, Accept-Language"),
-    );
-    h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    Ok(res)
+    res
 }
+
+/// The learner page's "Add to your EU wallet" section (issue #16): a form (POST, no JavaScript)
+/// to `{token}/wallet`, which answers [`wallet_offer_page`]; `t` is the escaped share token.
+fn wallet_section(t: &str, minutes: u64) -> String {
+    format!(
+        "<section class=\"panel\" aria-labelledby=\"wallet-title\">\n<h2 id=\"wallet-title\">Add to your EU wallet</h2>\n<p>Receive this credential in an EU Digital Identity Wallet, or another wallet that supports OpenID for Verifiable Credential Issuance: as the European Digital Credential, as a VC-JWT and as the EU learning credential (SD-JWT VC).</p>\n<form method=\"post\" action=\"{t}/wallet\"><button class=\"button\" type=\"submit\" id=\"wallet-offer\">Show the QR code and PIN for my wallet</button></form>\n<p class=\"hint\">You get a QR code to scan with your wallet, a link for a wallet on this device, and a PIN the wallet asks for. Each is new every time, can be used once and expires after {minutes} minutes.</p>\n</section>\n"
+    )
+}
+
+/// The page `POST /share/{token}/wallet` answers: the QR code of the offer's deep link (inline
+/// SVG), the same-device link and the PIN, shown this once (issue #16; OpenID4VCI 1.0 §4.1).
+pub fn wallet_offer_page(
+    token: &str,
+    offer: &crate::oid4vci::offers::CreatedOffer,
+) -> Result<Response, ApiError> {
+    let e = render::html::escape;
+    let qr = render::qr::Qr::new(&offer.deep_link)
+        .map_err(|err| internal(format!("QR code of the offer: {err}")))?
+        .svg(
+            256.0,
+            "QR code of the wallet offer: scan it with your wallet",
+        );
+    let pin = match &offer.tx_code {
+        Some(pin) => format!(
+            "<h2 id=\"pin-title\">Your PIN</h2>\n<p class=\"pin\" id=\"tx-code\">{}</p>\n<p class=\"hint\">Your wallet asks for this PIN. It is shown only on this page, only this once: keep it to yourself.</p>\n",
+            e(pin)
+        ),
+        None => String::new(),
+    };
+    let expires = chrono::DateTime::parse_from_rfc3339(&offer.expires_at)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| offer.expires_at.clone());
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex, nofollow\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<title>Add your credential to an EU wallet</title>\n<style>{WALLET_CSS}{PAGE_CSS}</style>\n</head>\n<body>\n<main>\n<section class=\"panel\" aria-labelledby=\"page-title\">\n<h1 id=\"page-title\" class=\"page-title\">Add your credential to an EU wallet</h1>\n<p>Scan the QR code with your wallet, or, if the wallet is on this device, open the link. The offer can be used once and expires at {exp} (UTC).</p>\n<div class=\"verify\">{qr}<div>\n{pin}<p><a class=\"button\" id=\"wallet-link\" href=\"{link}\">Open in the wallet on this device</a></p>\n</div></div>\n<p><a href=\"../{t}\">Back to your credential</a></p>\n</section>\n</main>\n</body>\n</html>\n",
+        exp = e(&expires),
+        link = e(&offer.deep_link),
+        t = e(token),
+    );
+    Ok(html_page(html))
+}
+
+/// The offer page's base style (the learner page takes it from the certificate's style sheet).
+const WALLET_CSS: &str = "body{font-family:system-ui,sans-serif;color:#1a1a1a;background:#f3f4f6;margin:0;padding:1rem;line-height:1.5}main{max-width:48rem;margin:0 auto}.verify svg{width:16rem;height:16rem;max-width:100%;border:1px solid #c8c8c8}";
 
 #[cfg(test)]
 mod tests {

@@ -36,6 +36,9 @@ pub enum ErrorCode {
     InvalidNonce,
     /// OpenID4VCI §8.3.1.2.
     CredentialRequestDenied,
+    /// RFC 6749 §4.1.2.1 `server_error`, used by OAuth servers at any endpoint: the issuer failed
+    /// (its database), not the request; HTTP 500, the wallet may retry.
+    ServerError,
 }
 
 impl ErrorCode {
@@ -55,6 +58,7 @@ impl ErrorCode {
             Self::InvalidProof => "invalid_proof",
             Self::InvalidNonce => "invalid_nonce",
             Self::CredentialRequestDenied => "credential_request_denied",
+            Self::ServerError => "server_error",
         }
     }
 
@@ -63,6 +67,7 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             Self::InvalidClient | Self::InvalidToken => 401,
+            Self::ServerError => 500,
             // RFC 9449 §7.1: at the resource server an invalid DPoP proof is a 401 with
             // `WWW-Authenticate: DPoP error="invalid_dpop_proof"`; at the token endpoint a 400.
             // The handler decides; 400 is the token endpoint's.

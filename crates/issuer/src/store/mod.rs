@@ -31,8 +31,16 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
+mod oid4vci_offers; // OpenID4VCI credential offers and pre-authorized codes (issue #16)
+pub use oid4vci_offers::{NewOffer, OfferRow};
+
 use crate::domain::permutation::{self, LIST_SIZE};
 use crate::domain::StatusPurpose;
+
+mod oid4vci_tokens; // OpenID4VCI access tokens, c_nonces, DPoP jtis (issue #16)
+pub use oid4vci_tokens::{AccessTokenRow, NewAccessToken};
+mod status_entries; // a credential's status entries (Token Status List reference, issue #16)
+pub use status_entries::CredentialStatusEntry;
 
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +87,8 @@ const MIGRATIONS_SQLITE: &[(i64, &str)] = &[
         3,
         include_str!("migrations/sqlite/0003_message_status_lists.sql"),
     ),
+    (4, include_str!("migrations/sqlite/0004_oid4vci_offers.sql")),
+    (5, include_str!("migrations/sqlite/0005_oid4vci_tokens.sql")),
 ];
 const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("migrations/postgres/0001_init.sql")),
@@ -89,6 +99,14 @@ const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
     (
         3,
         include_str!("migrations/postgres/0003_message_status_lists.sql"),
+    ),
+    (
+        4,
+        include_str!("migrations/postgres/0004_oid4vci_offers.sql"),
+    ),
+    (
+        5,
+        include_str!("migrations/postgres/0005_oid4vci_tokens.sql"),
     ),
 ];
 
@@ -523,17 +541,10 @@ impl Store {
         profile: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO universities (id, did, legal_identifier, profile, created_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (id) DO UPDATE SET did = excluded.did, legal_identifier = excluded.legal_identifier, profile = excluded.profile",
-        )
-        .bind(id)
-        .bind(did)
-        .bind(legal_identifier)
-        .bind(profile)
-        .bind(stamp(now))
-        .execute(&self.pool)
-        .await?;
+        let sql = "INSERT INTO universities (id, did, legal_identifier, profile, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (id) DO UPDATE SET did = excluded.did, legal_identifier = excluded.legal_identifier, profile = excluded.profile";
+        let params = [id, did, legal_identifier, profile, &stamp(now)];
+        self.execute_text(sql, &params).await?;
         Ok(())
     }
 
@@ -558,27 +569,18 @@ impl Store {
         label: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO api_tokens (id, token_hash, university, roles, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (token_hash) DO NOTHING",
-        )
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(token_hash)
-        .bind(university)
-        .bind(roles)
-        .bind(label)
-        .bind(stamp(now))
-        .execute(&self.pool)
-        .await?;
+        let sql = "INSERT INTO api_tokens (id, token_hash, university, roles, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (token_hash) DO NOTHING";
+        let id = uuid::Uuid::new_v4().to_string();
+        let params = [&id, token_hash, university, roles, label, &stamp(now)];
+        self.execute_text(sql, &params).await?;
         Ok(())
     }
 
     /// The live token with this hash.
     pub async fn find_token(&self, token_hash: &str) -> Result<Option<TokenRow>, StoreError> {
-        let row = sqlx::query("SELECT id, university, roles FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
+        let sql = "SELECT id, university, roles FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+        let row = self.row_for(sql, &[token_hash]).await?;
         row.map(|r| {
             Ok(TokenRow {
                 id: r.try_get("id")?,
@@ -591,11 +593,8 @@ impl Store {
 
     /// DID of a university.
     pub async fn university_did(&self, id: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT did FROM universities WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.try_get("did")).transpose()?)
+        let sql = "SELECT did FROM universities WHERE id = $1";
+        self.optional_text(sql, id, "did").await
     }
 
     /// A status list, scoped to its university.
@@ -604,22 +603,15 @@ impl Store {
         university: &str,
         list_id: &str,
     ) -> Result<Option<StatusListRow>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, university, purpose, revision, signed_revision, signed_credential FROM status_lists WHERE id = $1 AND university = $2",
-        )
-        .bind(list_id)
-        .bind(university)
-        .fetch_optional(&self.pool)
-        .await?;
+        let sql = "SELECT id, university, purpose, revision, signed_revision, signed_credential FROM status_lists WHERE id = $1 AND university = $2";
+        let row = self.row_for(sql, &[list_id, university]).await?;
         row.map(|r| status_list_row(&r)).transpose()
     }
 
     /// Indices set to 1 on a list.
     pub async fn set_indices(&self, list_id: &str) -> Result<Vec<u32>, StoreError> {
-        let rows = sqlx::query("SELECT idx FROM status_entries WHERE list_id = $1 AND value = 1")
-            .bind(list_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let sql = "SELECT idx FROM status_entries WHERE list_id = $1 AND value = 1";
+        let rows = self.rows_for(sql, list_id).await?;
         rows.iter()
             .map(|r| {
                 let i: i64 = r.try_get("idx")?;
@@ -631,11 +623,8 @@ impl Store {
     /// The entries of a list whose value is not 0, as `(index, value)` (1-bit lists: the set
     /// bits; `message` lists: the 2-bit values, ADR 0003).
     pub async fn status_values(&self, list_id: &str) -> Result<Vec<(u32, u8)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT idx, value FROM status_entries WHERE list_id = $1 AND value <> 0")
-                .bind(list_id)
-                .fetch_all(&self.pool)
-                .await?;
+        let sql = "SELECT idx, value FROM status_entries WHERE list_id = $1 AND value <> 0";
+        let rows = self.rows_for(sql, list_id).await?;
         rows.iter()
             .map(|r| {
                 let i: i64 = r.try_get("idx")?;
@@ -670,21 +659,14 @@ impl Store {
         university: &str,
         id: &str,
     ) -> Result<Option<CredentialRow>, StoreError> {
-        let row = sqlx::query("SELECT id, university, kind, status, credential, created_at FROM credentials WHERE id = $1 AND university = $2")
-            .bind(id)
-            .bind(university)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| credential_row(&r)).transpose()
+        let sql = credential_select!("id = $1 AND university = $2");
+        self.credential_matching(sql, &[id, university]).await
     }
 
     /// Which university owns a credential (to tell 403 from 404 on cross-tenant access).
     pub async fn credential_owner(&self, id: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT university FROM credentials WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.try_get("university")).transpose()?)
+        let sql = "SELECT university FROM credentials WHERE id = $1";
+        self.optional_text(sql, id, "university").await
     }
 
     /// A credential by its share token hash.
@@ -692,11 +674,51 @@ impl Store {
         &self,
         share_hash: &str,
     ) -> Result<Option<CredentialRow>, StoreError> {
-        let row = sqlx::query("SELECT id, university, kind, status, credential, created_at FROM credentials WHERE share_token_hash = $1")
-            .bind(share_hash)
-            .fetch_optional(&self.pool)
-            .await?;
+        let sql = credential_select!("share_token_hash = $1");
+        self.credential_matching(sql, &[share_hash]).await
+    }
+
+    /// The one credential `sql` (a [`credential_select!`]) selects with the text parameters
+    /// `params` ($1, $2, ...), if any.
+    async fn credential_matching(
+        &self,
+        sql: &'static str,
+        params: &[&str],
+    ) -> Result<Option<CredentialRow>, StoreError> {
+        let row = self.row_for(sql, params).await?;
         row.map(|r| credential_row(&r)).transpose()
+    }
+
+    /// The row `sql` selects with the text parameters `params` ($1, $2, ...), if any.
+    async fn row_for(
+        &self,
+        sql: &'static str,
+        params: &[&str],
+    ) -> Result<Option<AnyRow>, StoreError> {
+        Ok(text_query(sql, params).fetch_optional(&self.pool).await?)
+    }
+
+    /// The rows `sql` selects with the parameter `param` ($1).
+    async fn rows_for(&self, sql: &'static str, param: &str) -> Result<Vec<AnyRow>, StoreError> {
+        Ok(text_query(sql, &[param]).fetch_all(&self.pool).await?)
+    }
+
+    /// Runs the statement `sql` with the text parameters `params` ($1, $2, ...); the number of
+    /// rows it affected.
+    async fn execute_text(&self, sql: &'static str, params: &[&str]) -> Result<u64, StoreError> {
+        let done = text_query(sql, params).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The text column `column` of the row `sql` selects with the parameter `param` ($1), if any.
+    async fn optional_text(
+        &self,
+        sql: &'static str,
+        param: &str,
+        column: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row = self.row_for(sql, &[param]).await?;
+        Ok(row.map(|r| r.try_get(column)).transpose()?)
     }
 
     /// The stored forms of the credential with this share token hash.
@@ -727,10 +749,7 @@ impl Store {
         } else {
             "SELECT university, credential, jades, jades_detached, vc_jwt FROM credentials WHERE share_token_hash = $1"
         };
-        let row = sqlx::query(sql)
-            .bind(value)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = self.row_for(sql, &[value]).await?;
         row.map(|r| {
             Ok(StoredForms {
                 university: r.try_get("university")?,
@@ -750,10 +769,9 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<CredentialRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, university, kind, status, credential, created_at FROM credentials WHERE university = $1
-             ORDER BY created_at DESC, id LIMIT $2 OFFSET $3",
-        )
+        let rows = sqlx::query(credential_select!(
+            "university = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
+        ))
         .bind(university)
         .bind(limit)
         .bind(offset)
@@ -782,10 +800,8 @@ impl Store {
         &self,
         university: &str,
     ) -> Result<Vec<(i64, String, String, String, Option<String>)>, StoreError> {
-        let rows = sqlx::query("SELECT seq, actor, action, target, reason FROM audit_log WHERE university = $1 ORDER BY seq")
-            .bind(university)
-            .fetch_all(&self.pool)
-            .await?;
+        let sql = "SELECT seq, actor, action, target, reason FROM audit_log WHERE university = $1 ORDER BY seq";
+        let rows = self.rows_for(sql, university).await?;
         rows.iter()
             .map(|r| {
                 Ok((
@@ -880,6 +896,27 @@ async fn insert_list(
     .await?;
     Ok(())
 }
+
+/// The statement `sql` with the text parameters `params` bound to $1, $2, ...
+fn text_query<'q>(
+    sql: &'static str,
+    params: &[&'q str],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    params
+        .iter()
+        .fold(sqlx::query(sql), |query, p| query.bind(*p))
+}
+
+/// `SELECT` of the columns of a [`CredentialRow`] from `credentials` `WHERE` the given condition.
+macro_rules! credential_select {
+    ($condition:literal) => {
+        concat!(
+            "SELECT id, university, kind, status, credential, created_at FROM credentials WHERE ",
+            $condition
+        )
+    };
+}
+use credential_select;
 
 fn status_list_row(r: &AnyRow) -> Result<StatusListRow, StoreError> {
     let purpose: String = r.try_get("purpose")?;
@@ -1202,12 +1239,8 @@ impl Store {
         key: &str,
         response: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE university = $2 AND key = $3")
-            .bind(response)
-            .bind(university)
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
+        let sql = "UPDATE idempotency_keys SET response = $1 WHERE university = $2 AND key = $3";
+        self.execute_text(sql, &[response, university, key]).await?;
         Ok(())
     }
 
@@ -1217,12 +1250,9 @@ impl Store {
         university: &str,
         batch_key: &str,
     ) -> Result<Option<CredentialRow>, StoreError> {
-        let row = sqlx::query("SELECT id, university, kind, status, credential, created_at FROM credentials WHERE university = $1 AND batch_key = $2")
-            .bind(university)
-            .bind(batch_key)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| credential_row(&r)).transpose()
+        let sql = credential_select!("university = $1 AND batch_key = $2");
+        self.credential_matching(sql, &[university, batch_key])
+            .await
     }
 }
 
@@ -1244,10 +1274,8 @@ pub struct TokenInfo {
 impl Store {
     /// The tokens of `university` (live and revoked), oldest first.
     pub async fn list_tokens(&self, university: &str) -> Result<Vec<TokenInfo>, StoreError> {
-        let rows = sqlx::query("SELECT id, roles, label, created_at, revoked_at FROM api_tokens WHERE university = $1 ORDER BY created_at, id")
-            .bind(university)
-            .fetch_all(&self.pool)
-            .await?;
+        let sql = "SELECT id, roles, label, created_at, revoked_at FROM api_tokens WHERE university = $1 ORDER BY created_at, id";
+        let rows = self.rows_for(sql, university).await?;
         rows.iter()
             .map(|r| {
                 Ok(TokenInfo {
@@ -1263,10 +1291,8 @@ impl Store {
 
     /// The university a token id belongs to, and whether it is revoked.
     pub async fn token_owner(&self, id: &str) -> Result<Option<(String, bool)>, StoreError> {
-        let row = sqlx::query("SELECT university, revoked_at FROM api_tokens WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let sql = "SELECT university, revoked_at FROM api_tokens WHERE id = $1";
+        let row = self.row_for(sql, &[id]).await?;
         row.map(|r| {
             Ok((
                 r.try_get("university")?,

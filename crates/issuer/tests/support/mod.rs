@@ -38,6 +38,11 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The demo key store of `keys.example/` under the test issuers' base URL [`BASE`].
+pub fn demo_keys() -> proofs::keystore::KeyStore {
+    proofs::keystore::KeyStore::load(&repo().join("keys.example"), BASE).unwrap()
+}
+
 /// A fresh database URL: the SQLite file `sqlite_file` (created with its directory when the
 /// store connects), or, with `postgres`, a new database with a random name on the cluster of
 /// `ENHANCE_TEST_POSTGRES_URL`. PostgreSQL variants FAIL when that variable is not set, so a CI

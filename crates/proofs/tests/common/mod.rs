@@ -52,3 +52,50 @@ pub fn lenient() -> proofs::data_integrity::VerifyOptions {
         ..proofs::data_integrity::VerifyOptions::default()
     }
 }
+
+/// The W3C vectors' unsigned VC 2.0 credential with `issuer` as its issuer.
+pub fn vc2_doc(issuer: &str) -> serde_json::Value {
+    let mut doc = vector_json("unsigned.json");
+    doc["issuer"] = serde_json::Value::String(issuer.into());
+    doc
+}
+
+/// Verifies the Data Integrity proof(s) of `doc` against the DID documents of `store`.
+pub fn verify_by(
+    store: &KeyStore,
+    doc: &serde_json::Value,
+) -> Result<Vec<proofs::data_integrity::VerifiedProof>, proofs::data_integrity::ProofError> {
+    proofs::data_integrity::verify(doc, &store.resolver().unwrap())
+}
+
+/// Asserts that a verification failed because a key signed whose controller is not the issuer.
+#[track_caller]
+pub fn assert_controller_not_issuer(
+    result: Result<Vec<proofs::data_integrity::VerifiedProof>, proofs::data_integrity::ProofError>,
+    expected_controller: &str,
+    expected_issuer: &str,
+) {
+    match result {
+        Err(proofs::data_integrity::ProofError::ControllerNotIssuer {
+            controller, issuer, ..
+        }) => {
+            assert_eq!(controller, expected_controller);
+            assert_eq!(issuer, expected_issuer);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Asserts that a verification failed on a signature that does not match.
+#[track_caller]
+pub fn assert_signature_mismatch(
+    result: Result<Vec<proofs::data_integrity::VerifiedProof>, proofs::data_integrity::ProofError>,
+) {
+    assert!(
+        matches!(
+            result,
+            Err(proofs::data_integrity::ProofError::SignatureMismatch { .. })
+        ),
+        "{result:?}"
+    );
+}

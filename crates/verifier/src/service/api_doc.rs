@@ -23,7 +23,9 @@ use crate::report::{CheckKind, Report};
 }))]
 pub struct VerifyRequest {
     /// A JSON-LD credential with Data Integrity proof(s), a JAdES-sealed EDC (JWS JSON
-    /// serialisation), or a compact VC-JWT string.
+    /// serialisation), a compact VC-JWT string, or an SD-JWT VC string
+    /// (`<JWT>~<Disclosure>~...~[<KB-JWT>]`, typ `dc+sd-jwt`; its disclosed claims are in the
+    /// report's `disclosed`).
     #[schema(value_type = Object)]
     pub verifiable_credential: Value,
     /// Options.
@@ -34,13 +36,21 @@ pub struct VerifyRequest {
 /// Options of a verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct VerifyOptions {
-    /// The checks to run (default: all): this service's names, or the VC-API names
+    /// The checks to run. Default: all, with `trust` and `awarding-body` reported but not counted
+    /// in the verdict (marked `advisory`; ADR 0004); named here, they count. This service's names, or the VC-API names
     /// `credentialStatus` / `status` (revocation), `expiration` / `expirationDate` / `validUntil`
     /// / `validFrom` / `issuanceDate` / `validityPeriod` (expiry); `proof` is both
     /// (`CheckKind::parse_option`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<String>>)]
     pub checks: Option<Vec<CheckKind>>,
+    /// SD-JWT VC only: the `nonce` its Key Binding JWT must carry. With `challenge` or
+    /// `domain` a Key Binding JWT is required; without, one presented is still checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<String>,
+    /// SD-JWT VC only: the `aud` its Key Binding JWT must carry (this verifier's identifier).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
 }
 
 /// VC-API `POST /presentations/verify` (§3.3.2).
@@ -78,7 +88,8 @@ pub struct VerifyPresentationOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub domain: Option<Value>,
-    /// The checks to run on the presentation and its credentials (default: all).
+    /// The checks to run on the presentation and its credentials (default: all, with `trust` and
+    /// `awarding-body` reported but not counted in the verdict: ADR 0004).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Vec<CheckKind>>,
     /// Accept a presentation without a proof (default `false`: refused with `missing-proof`).
@@ -155,6 +166,20 @@ pub struct UploadForm {
     pub credential: Option<String>,
 }
 
+/// An OAuth error response (RFC 6749 §5.2) of the OpenID4VP response endpoint (OpenID4VP 1.0
+/// §8.2), with this service's machine-readable `code`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"error": "invalid_request", "error_description": "replayed response: this request was already answered", "code": "replayed-response"}))]
+pub struct OAuthError {
+    /// `invalid_request`.
+    pub error: String,
+    /// Why, naming the field and the rule.
+    pub error_description: String,
+    /// `replayed-response`, `expired-request`, `state-mismatch`, `unknown-request`,
+    /// `invalid-response` or `invalid-jwe`.
+    pub code: String,
+}
+
 /// `/healthz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"status": "ok"}))]
@@ -194,14 +219,33 @@ fn root() {}
         super::upload,
         super::openapi,
         healthz,
-        root
+        root,
+        super::oid4vp_api::create,
+        super::oid4vp_api::request_object,
+        super::oid4vp_api::qr,
+        super::oid4vp_response::response,
+        super::oid4vp_response::result,
+        super::oid4vp_pages::ask_form,
+        super::oid4vp_pages::ask_submit,
+        super::oid4vp_pages::stack_form,
+        super::oid4vp_pages::stack_submit,
+        super::oid4vp_pages::request_page,
+        super::oid4vp_pages::request_state,
+        super::oid4vp_pages::poll_script
     ),
-    components(schemas(Report, PresentationReport, Problem, StackReportDoc)),
+    components(schemas(Report, PresentationReport, Problem, StackReportDoc, OAuthError)),
     tags(
         (name = "vc-api", description = "W3C VC-API verify"),
-        (name = "pages", description = "The employer's verification page and the upload page"),
+        (name = "pages", description = "The employer's verification page, the upload page, and the wallet-request pages of employers and recognition offices (issue #17, docs/OID4VP.md)"),
         (name = "stack", description = "Stackability of unit credentials"),
-        (name = "service", description = "Health and this document")
+        (name = "service", description = "Health and this document"),
+        (name = "oid4vp", description = "OpenID4VP 1.0 presentation requests, wallet responses and results. \
+            Webhook: a request created with `webhook_url` (https) gets its result POSTed there as \
+            the result JSON, signed per Standard Webhooks: headers `webhook-id` (the same for \
+            every retry), `webhook-timestamp` (Unix seconds) and `webhook-signature: \
+            v1,<base64 HMAC-SHA256(oid4vp.webhook_secret, id + '.' + timestamp + '.' + body)>`; \
+            any 2xx acknowledges it, network errors, 408, 429 and 5xx are retried (4 attempts, \
+            1 s, 2 s, 4 s apart); the host must resolve to public addresses only.")
     )
 )]
 pub struct ApiDoc;
@@ -231,5 +275,10 @@ pub fn example_checks() -> Vec<(&'static str, ExampleCheck)> {
         ("StackReportDoc", check::<StackReportDoc>),
         ("Problem", check::<Problem>),
         ("Health", check::<Health>),
+        ("OAuthError", check::<OAuthError>),
+        (
+            "CreateRequestBody",
+            check::<super::oid4vp_api::CreateRequestBody>,
+        ),
     ]
 }

@@ -88,6 +88,8 @@ pub struct ServiceConfig {
     /// a university's own PKI. Checked at start (readable, at least one certificate each).
     /// `ENHANCE_VERIFIER_EXTRA_CA_FILES` (comma-separated paths).
     pub extra_ca_files: Vec<PathBuf>,
+    /// OpenID4VP presentation requests (`[oid4vp]`, `ENHANCE_VERIFIER_OID4VP_*`, issue #17).
+    pub oid4vp: Oid4vpConfig,
 }
 
 /// Default bind address of `verifier serve` (the issuer's default `verifier_url` points here).
@@ -117,6 +119,7 @@ impl Default for ServiceConfig {
             trusted_lists: crate::eidas::TrustedListsConfig::default(),
             awarding_body_must_be_signer: false,
             extra_ca_files: Vec::new(),
+            oid4vp: Oid4vpConfig::default(),
         }
     }
 }
@@ -140,6 +143,7 @@ impl ServiceConfig {
         env.parse(awarding, &mut self.awarding_body_must_be_signer)?;
         env.list("ENHANCE_VERIFIER_EXTRA_CA_FILES", &mut self.extra_ca_files)?;
         env.parse("ENHANCE_VERIFIER_MAX_BODY_BYTES", &mut self.max_body_bytes)?;
+        self.oid4vp.apply_env(&env)?;
         let ttl = "ENHANCE_VERIFIER_STATUS_LIST_TTL_SECS";
         env.parse(ttl, &mut self.status_list_ttl_secs)?;
         let ttl = "ENHANCE_VERIFIER_DID_DOCUMENT_TTL_SECS";
@@ -227,6 +231,8 @@ impl ServiceConfig {
         }
         crate::fetch::load_extra_cas(&self.extra_ca_files)
             .map_err(|e| ConfigError::invalid("extra_ca_files", e))?;
+        self.oid4vp_settings()?;
+        self.oid4vp.webhook_secret()?;
         check_rate_limit(&self.rate_limit, "rate_limit")
     }
 
@@ -281,6 +287,167 @@ impl ServiceConfig {
     /// [`ServiceConfig::did_document_ttl_secs`] as a duration.
     pub fn did_document_ttl(&self) -> Duration {
         Duration::from_secs(self.did_document_ttl_secs)
+    }
+}
+
+/// The `client_id` prefix of OpenID4VP requests (OpenID4VP 1.0 §5.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum ClientIdPrefix {
+    /// `x509_san_dns`: signed request objects (`client_key_file`, `client_chain_file`).
+    #[serde(rename = "x509_san_dns")]
+    X509SanDns,
+    /// `redirect_uri`: unsigned requests; for local tests and demos only.
+    #[serde(rename = "redirect_uri")]
+    RedirectUri,
+}
+
+impl std::str::FromStr for ClientIdPrefix {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "x509_san_dns" => Ok(Self::X509SanDns),
+            "redirect_uri" => Ok(Self::RedirectUri),
+            _ => Err("expected x509_san_dns or redirect_uri".into()),
+        }
+    }
+}
+
+/// `[oid4vp]`: OpenID4VP presentation requests (docs/OID4VP.md, docs/CONFIG.md).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Oid4vpConfig {
+    /// `x509_san_dns` (production: signed request objects) or `redirect_uri` (default: local
+    /// tests and demos, unsigned). `ENHANCE_VERIFIER_OID4VP_CLIENT_ID_PREFIX`.
+    pub client_id_prefix: ClientIdPrefix,
+    /// The client key (PKCS#8 PEM, P-256) signing request objects (`x509_san_dns`).
+    /// `ENHANCE_VERIFIER_OID4VP_CLIENT_KEY_FILE`.
+    pub client_key_file: Option<PathBuf>,
+    /// Its certificate chain (PEM, leaf first; the leaf's subjectAltName names the DNS name).
+    /// `ENHANCE_VERIFIER_OID4VP_CLIENT_CHAIN_FILE`.
+    pub client_chain_file: Option<PathBuf>,
+    /// The dNSName of the `client_id` (unset: the certificate's first).
+    /// `ENHANCE_VERIFIER_OID4VP_CLIENT_DNS_NAME`.
+    pub client_dns_name: Option<String>,
+    /// Seconds a request can be answered. `ENHANCE_VERIFIER_OID4VP_REQUEST_LIFETIME_SECS`.
+    pub request_lifetime_secs: u64,
+    /// Seconds a result (personal data) is kept after the response, then deleted.
+    /// `ENHANCE_VERIFIER_OID4VP_RESULT_RETENTION_SECS`.
+    pub result_retention_secs: u64,
+    /// At most this many requests and results are held (memory bound; creation answers 503
+    /// beyond it). `ENHANCE_VERIFIER_OID4VP_MAX_PENDING`.
+    pub max_pending: usize,
+    /// A file holding the HMAC-SHA256 secret that signs result webhooks (at least 32 bytes;
+    /// one trailing newline ignored). Unset: results are kept for polling only, webhooks are
+    /// not delivered. `ENHANCE_VERIFIER_OID4VP_WEBHOOK_SECRET_FILE`.
+    pub webhook_secret_file: Option<PathBuf>,
+}
+
+impl Default for Oid4vpConfig {
+    fn default() -> Self {
+        Self {
+            client_id_prefix: ClientIdPrefix::RedirectUri,
+            client_key_file: None,
+            client_chain_file: None,
+            client_dns_name: None,
+            request_lifetime_secs: 300,
+            result_retention_secs: 600,
+            max_pending: 10_000,
+            webhook_secret_file: None,
+        }
+    }
+}
+
+impl Oid4vpConfig {
+    fn apply_env(&mut self, env: &Env<'_>) -> Result<(), ConfigError> {
+        let prefix = "ENHANCE_VERIFIER_OID4VP_CLIENT_ID_PREFIX";
+        env.parse(prefix, &mut self.client_id_prefix)?;
+        env.optional_path(
+            "ENHANCE_VERIFIER_OID4VP_CLIENT_KEY_FILE",
+            &mut self.client_key_file,
+        );
+        let chain = "ENHANCE_VERIFIER_OID4VP_CLIENT_CHAIN_FILE";
+        env.optional_path(chain, &mut self.client_chain_file);
+        if let Some(v) = env.get("ENHANCE_VERIFIER_OID4VP_CLIENT_DNS_NAME") {
+            self.client_dns_name = (!v.trim().is_empty()).then(|| v.trim().to_owned());
+        }
+        let lifetime = "ENHANCE_VERIFIER_OID4VP_REQUEST_LIFETIME_SECS";
+        env.parse(lifetime, &mut self.request_lifetime_secs)?;
+        let retention = "ENHANCE_VERIFIER_OID4VP_RESULT_RETENTION_SECS";
+        env.parse(retention, &mut self.result_retention_secs)?;
+        env.optional_path(
+            "ENHANCE_VERIFIER_OID4VP_WEBHOOK_SECRET_FILE",
+            &mut self.webhook_secret_file,
+        );
+        env.parse("ENHANCE_VERIFIER_OID4VP_MAX_PENDING", &mut self.max_pending)
+    }
+
+    /// The webhook signing secret of [`Oid4vpConfig::webhook_secret_file`] (`None` when unset).
+    pub fn webhook_secret(&self) -> Result<Option<Vec<u8>>, ConfigError> {
+        let setting = "oid4vp.webhook_secret_file";
+        let Some(path) = &self.webhook_secret_file else {
+            return Ok(None);
+        };
+        let mut secret = std::fs::read(path).map_err(|e| {
+            ConfigError::invalid(setting, format!("{} cannot be read: {e}", path.display()))
+        })?;
+        if secret.last() == Some(&b'\n') {
+            secret.pop();
+        }
+        if secret.len() < 32 {
+            return Err(ConfigError::invalid(
+                setting,
+                format!("{} must hold at least 32 bytes", path.display()),
+            ));
+        }
+        Ok(Some(secret))
+    }
+
+    /// [`Oid4vpConfig::result_retention_secs`] as a duration.
+    pub fn result_retention(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::try_from(self.result_retention_secs).unwrap_or(i64::MAX))
+    }
+}
+
+impl ServiceConfig {
+    /// The OpenID4VP settings: `[oid4vp]` with the client key material read and checked.
+    pub fn oid4vp_settings(&self) -> Result<crate::oid4vp::request::Oid4vpSettings, ConfigError> {
+        use crate::oid4vp::request::Oid4vpSettings;
+        let o = &self.oid4vp;
+        let day = 24 * 3600;
+        let lifetime = "oid4vp.request_lifetime_secs";
+        require(
+            (10..=day).contains(&o.request_lifetime_secs),
+            lifetime,
+            "must be 10..=86400",
+        )?;
+        let retention = "oid4vp.result_retention_secs";
+        require(
+            (1..=7 * day).contains(&o.result_retention_secs),
+            retention,
+            "must be 1..=604800",
+        )?;
+        require(
+            o.max_pending >= 1,
+            "oid4vp.max_pending",
+            "must be at least 1",
+        )?;
+        let lifetime = chrono::Duration::seconds(o.request_lifetime_secs as i64);
+        let base = self.base_url();
+        if o.client_id_prefix == ClientIdPrefix::RedirectUri {
+            return Ok(Oid4vpSettings::redirect_uri(&base, lifetime));
+        }
+        let read = |setting: &'static str, path: &Option<PathBuf>| {
+            let path = path.as_ref().ok_or_else(|| {
+                ConfigError::invalid(setting, "required with client_id_prefix x509_san_dns")
+            })?;
+            std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::invalid(setting, format!("{}: {e}", path.display())))
+        };
+        let key = read("oid4vp.client_key_file", &o.client_key_file)?;
+        let chain = read("oid4vp.client_chain_file", &o.client_chain_file)?;
+        let dns = o.client_dns_name.as_deref();
+        Oid4vpSettings::x509_san_dns(&base, &key, &chain, dns, lifetime)
+            .map_err(|e| ConfigError::invalid("oid4vp", e.to_string()))
     }
 }
 

@@ -5,9 +5,13 @@
 //!
 //! Endpoints (the URL contract shared with the issuer and the browser tests):
 //! - W3C VC-API `POST /credentials/verify` (§3.3.1 "Verify Credential"): body
-//!   `{"verifiableCredential": <object | JAdES JWS-JSON object | VC-JWT string>, "options": {"checks": [..]}}`;
+//!   `{"verifiableCredential": <object | JAdES JWS-JSON object | VC-JWT string | SD-JWT VC string>,
+//!   "options": {"checks": [..], "challenge"?, "domain"?}}` (challenge / domain: an SD-JWT VC's Key
+//!   Binding JWT nonce / aud);
 //!   200 + report when valid, 422 + report when invalid or indeterminate, 400 problem JSON for a
-//!   malformed request, 413 over `max_body_bytes`;
+//!   malformed request, 413 over `max_body_bytes`; without `options.checks`, `trust` and
+//!   `awarding-body` are reported as advisory and do not decide the verdict (ADR 0004: the pages
+//!   and the CLI keep them as checks);
 //! - W3C VC-API `POST /presentations/verify` (§3.3.2, [`crate::presentation`]): body
 //!   `{"verifiablePresentation": {...}, "options": {"challenge", "domain", "checks", "allowUnsigned"}}`;
 //!   200 + presentation report when valid, 422 + report otherwise (each reason a problem code),
@@ -20,6 +24,14 @@
 //! - `POST /stack` (issue #6): `{"programme", "units": [...], "learner"?, "knownProgrammes"?}` →
 //!   the stackability report of [`crate::stack`], 200 when the units stack, 422 when not or
 //!   undecided, 400 for a malformed request;
+//! - OpenID4VP (issue #17, docs/OID4VP.md): `POST /oid4vp/requests` (the relying-party API,
+//!   `oid4vp_api`), `GET /oid4vp/requests/{id}/request.jwt` and `…/qr.svg`, rate-limited;
+//!   `POST /oid4vp/responses/{id}` (the wallet's
+//!   `direct_post` / `direct_post.jwt` response, [`oid4vp_response`], rate-limited) and
+//!   `GET /oid4vp/requests/{id}/result`;
+//! - issue #17, the wallet-request pages (`oid4vp_pages.rs`, docs/OID4VP.md "Pages"): `GET`/`POST
+//!   /ask-wallet` (employers), `GET`/`POST /stack-from-wallet` (recognition offices),
+//!   `GET /wallet-request?id&key` (QR code, waiting, verdict), its `/state` and `.js`;
 //! - `GET /healthz`, `GET /openapi.json` (OpenAPI 3.1), `GET /` (redirects to the upload page).
 //!
 //! Logs carry the route template, method, status and latency only: never a query string (share
@@ -29,6 +41,9 @@ pub mod api_doc; // the generated OpenAPI document
 pub mod config;
 pub mod error;
 pub mod memory;
+mod oid4vp_api; // issue #17: OpenID4VP requests (relying-party API, request_uri)
+mod oid4vp_pages; // issue #17: the employer's and recognition office's wallet pages
+mod oid4vp_response; // issue #17: the wallet's direct_post response, results
 pub mod outcome;
 pub mod pages;
 mod presentations; // POST /presentations/verify
@@ -102,6 +117,12 @@ struct Inner {
     rate_limit: service_kit::RateLimiter,
     /// Total read deadline of a request body.
     body_read_timeout: Duration,
+    /// OpenID4VP requests and results (issue #17; per process, see docs/OID4VP.md).
+    oid4vp_store: crate::oid4vp::store::RequestStore,
+    /// OpenID4VP settings, or why `[oid4vp]` is unusable (`check` refuses to start then).
+    oid4vp_settings: Result<crate::oid4vp::request::Oid4vpSettings, String>,
+    /// Result webhooks: signing secret and delivery rules (`None`: no secret configured).
+    oid4vp_webhook: Option<crate::oid4vp::webhook::WebhookPolicy>,
 }
 
 /// Shared state of the handlers.
@@ -123,6 +144,20 @@ impl ServiceState {
         policy.trusted_lists = config.trusted_lists.index();
         let mut credential_network = config.network();
         credential_network.max_response_bytes = config.max_body_bytes;
+        let oid4vp_settings = config.oid4vp_settings().map_err(|e| e.to_string());
+        if let Ok(s) = &oid4vp_settings {
+            if !s.response_host_matches() {
+                tracing::warn!(client = ?s.client, base_url = %s.base_url,
+                    "oid4vp: the public URL's host is not the client certificate's DNS name; \
+                     wallets that do not trust this client will refuse its requests (set public_url)");
+            }
+        }
+        // `check` refuses an unreadable or short secret before the service starts.
+        let oid4vp_webhook = config.oid4vp.webhook_secret().ok().flatten().map(|secret| {
+            let mut w = crate::oid4vp::webhook::WebhookPolicy::new(secret, clock.clone());
+            w.allow_loopback = config.allow_local_network;
+            w
+        });
         Self {
             inner: Arc::new(Inner {
                 policy,
@@ -138,6 +173,12 @@ impl ServiceState {
                 ),
                 rate_limit: service_kit::RateLimiter::new(config.rate_limit.clone()),
                 body_read_timeout: Duration::from_secs(config.body_read_timeout_secs),
+                oid4vp_store: crate::oid4vp::store::RequestStore::new(
+                    config.oid4vp.max_pending,
+                    config.oid4vp.result_retention(),
+                ),
+                oid4vp_settings,
+                oid4vp_webhook,
             }),
         }
     }
@@ -145,6 +186,35 @@ impl ServiceState {
     /// The verification policy in use.
     pub fn policy(&self) -> &Policy {
         &self.inner.policy
+    }
+
+    /// The current time (the injected clock).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.clock.now()
+    }
+
+    /// The delivery policy of result webhooks (`None`: no `oid4vp.webhook_secret_file`).
+    pub(crate) fn oid4vp_webhook(&self) -> Option<crate::oid4vp::webhook::WebhookPolicy> {
+        self.inner.oid4vp_webhook.clone()
+    }
+
+    /// The OpenID4VP requests and results of this process.
+    pub fn oid4vp_store(&self) -> &crate::oid4vp::store::RequestStore {
+        &self.inner.oid4vp_store
+    }
+
+    /// The OpenID4VP settings (500 when `[oid4vp]` is unusable: the service refuses to start
+    /// then, so only a state built around `check` sees it).
+    pub fn oid4vp_settings(&self) -> Result<&crate::oid4vp::request::Oid4vpSettings, ApiError> {
+        self.inner
+            .oid4vp_settings
+            .as_ref()
+            .map_err(|e| ApiError::internal(&format!("oid4vp settings: {e}")))
+    }
+
+    /// The per-client rate limiter of the public endpoints.
+    pub fn rate_limiter(&self) -> service_kit::RateLimiter {
+        self.inner.rate_limit.clone()
     }
 
     /// Runs `f` on the blocking pool, at most `max_concurrent_verifications` at a time.
@@ -201,6 +271,7 @@ pub fn router(state: ServiceState) -> Router {
         .route("/stack", axum::routing::post(stack))
         .route("/verify", get(verify_link))
         .route("/upload", axum::routing::post(upload))
+        .merge(oid4vp_response::limited_routes()) // the wallet's response (issue #17)
         // Inner layer (runs after the rate limit): the memory reservation of the body's verification.
         .route_layer(axum::middleware::from_fn_with_state(state.inner.memory.clone(), memory::reserve_for_body))
         .route_layer(axum::middleware::from_fn_with_state(limiter, service_kit::rate_limit::rate_limit));
@@ -210,6 +281,9 @@ pub fn router(state: ServiceState) -> Router {
         .route("/openapi.json", get(openapi))
         .route("/upload", get(upload_form))
         .merge(limited)
+        .merge(oid4vp_api::routes(&state))
+        .merge(oid4vp_response::routes())
+        .merge(oid4vp_pages::routes(&state))
         .fallback(|| async { ApiError::not_found() });
     service_kit::with_common_layers(router, layers).with_state(state)
 }
@@ -299,6 +373,25 @@ fn parse_checks(value: Option<&Value>) -> Result<Option<Vec<CheckKind>>, ApiErro
     Ok(Some(kinds))
 }
 
+/// The Key Binding demands of a verify request's `options` for an SD-JWT VC (issue #16):
+/// `challenge` is the nonce, `domain` the audience; either makes a Key Binding JWT required.
+fn sd_jwt_options(body: &Value) -> Result<crate::sd_jwt_vc::SdJwtVcOptions, ApiError> {
+    let options = body.get("options").and_then(Value::as_object);
+    let read = |name: &str| match options.and_then(|o| o.get(name)) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(ApiError::bad_request(format!(
+            "options.{name} must be a string"
+        ))),
+    };
+    let (nonce, aud) = (read("challenge")?, read("domain")?);
+    Ok(crate::sd_jwt_vc::SdJwtVcOptions {
+        require_key_binding: nonce.is_some() || aud.is_some(),
+        nonce,
+        aud,
+    })
+}
+
 /// Reads a VC-API verify request: the credential and the selected checks.
 fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), ApiError> {
     let Value::Object(mut o) = body else {
@@ -315,7 +408,7 @@ fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), 
         None | Some(Value::Null) => Err(ApiError::bad_request("verifiableCredential is required")),
         Some(v @ (Value::Object(_) | Value::String(_))) => Ok((v, checks)),
         Some(_) => Err(ApiError::bad_request(
-            "verifiableCredential must be a credential object, a JAdES (JWS JSON) object or a VC-JWT string",
+            "verifiableCredential must be a credential object, a JAdES (JWS JSON) object, a VC-JWT or an SD-JWT VC string",
         )),
     }
 }
@@ -325,7 +418,7 @@ fn parse_verify_request(body: Value) -> Result<(Value, Option<Vec<CheckKind>>), 
     request_body = api_doc::VerifyRequest,
     responses(
         (status = 200, description = "Valid: every check that ran passed", body = Report),
-        (status = 422, description = "Invalid (a check failed) or indeterminate (a check could not be performed, or the signer is on none of the trust sources)", body = Report),
+        (status = 422, description = "Invalid (a check failed) or indeterminate (a check could not be performed; without options.checks the trust and awarding-body outcomes are reported as advisory and do not count, ADR 0004)", body = Report),
         (status = 400, description = "Malformed request (not JSON or a duplicate member name, verifiableCredential missing or of the wrong type, unknown check)", body = api_doc::Problem, content_type = "application/problem+json"),
         (status = 408, description = "The body was not received within body_read_timeout_secs (the connection is closed)", body = api_doc::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than max_body_bytes", body = api_doc::Problem, content_type = "application/problem+json"),
@@ -337,13 +430,23 @@ async fn vc_verify(
     State(s): State<ServiceState>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
+    let sd_jwt = sd_jwt_options(&body)?;
     let (credential, checks) = parse_verify_request(body)?;
     let report = s
         .blocking(move |i| {
             let clock = i.clock.as_ref();
-            match checks {
-                Some(k) => crate::verify_json(&credential, &i.policy.clone().with_checks(k), clock),
-                None => crate::verify_json(&credential, &i.policy, clock),
+            // ADR 0004: without `options.checks`, trust and awarding body are reported, not
+            // counted in `verified`; a caller that names them gets them as checks.
+            let policy = match checks {
+                Some(k) => i.policy.clone().with_checks(k),
+                None => i.policy.clone().vc_api_default(),
+            };
+            match &credential {
+                // issue #16: an SD-JWT VC, with the Key Binding demands of the options.
+                Value::String(sd) if crate::sd_jwt_vc::looks_like_sd_jwt(sd.as_bytes()) => {
+                    crate::sd_jwt_vc::verify_sd_jwt_vc(sd, &sd_jwt, &policy, clock)
+                }
+                _ => crate::verify_json(&credential, &policy, clock),
             }
         })
         .await?;
@@ -680,6 +783,8 @@ pub async fn start(
     let (listener, addr) = service_kit::lifecycle::bind(config.bind).await?;
     config.bind = addr;
     let state = build_state(&config, &overrides)?;
+    // issue #17: expired OpenID4VP requests and results past their retention time are deleted.
+    tokio::spawn(oid4vp_response::purge_task(state.clone()));
     let options = service_kit::ServeOptions {
         header_read_timeout: Some(Duration::from_secs(config.header_read_timeout_secs)),
     };

@@ -50,6 +50,8 @@ pub fn from_bytes(bytes: &[u8], policy: &Policy, clock: &dyn Clock) -> Outcome {
     let credential = match strict_json::from_slice(trimmed) {
         Ok(v) => display_credential(&v),
         Err(e) if e.is_duplicate() => None,
+        // An SD-JWT VC is no EDC to render: its disclosed claims are listed (Report::disclosed).
+        Err(_) if crate::sd_jwt_vc::looks_like_sd_jwt(trimmed) => None,
         Err(_) => jwt_payload(&String::from_utf8_lossy(trimmed)),
     };
     Outcome {

@@ -71,7 +71,8 @@ button{font:inherit;font-weight:bold;background:#1b365d;color:#fff;border:0;bord
 @media (max-width:36rem){.bar{margin:-.25rem -.25rem 1rem}#verdict{font-size:1.7rem}.status{min-width:0}}
 "#;
 
-fn head(title: &str, extra_css: &str) -> String {
+/// The start of a page: `<head>` with the styles (`extra_css` first), the service bar, `<main>`.
+pub(super) fn head(title: &str, extra_css: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} – ENHANCE credential verification</title>\n<style>{extra_css}{BASE_CSS}{CSS}</style>\n</head>\n<body>\n<header class=\"bar\"><p>ENHANCE credential verification</p><nav aria-label=\"Service\"><a href=\"upload\">Check another credential</a></nav></header>\n<main>\n",
         escape(title)
@@ -88,7 +89,7 @@ main{max-width:50rem;margin:0 auto}
 @media (max-width:36rem){body{padding:.25rem}.sheet{padding:1rem}}
 "#;
 
-const FOOT: &str = "</main>\n</body>\n</html>\n";
+pub(super) const FOOT: &str = "</main>\n</body>\n</html>\n";
 
 /// The certificate of `credential` as (stylesheet, body sections), via the `render` crate, within
 /// its default budget (issue #13: a credential from anywhere is not bounded by the ENHANCE award
@@ -167,6 +168,29 @@ pub enum Source<'a> {
     Upload,
 }
 
+/// An SD-JWT VC's disclosed claims (issue #16), as the holder disclosed them: name and JSON
+/// value, escaped; claims the holder withheld are not there to show.
+/// `id` is the section's id (its heading's is `{id}-heading`), unique on the page.
+pub(super) fn disclosed_claims(
+    p: &mut String,
+    claims: &serde_json::Map<String, serde_json::Value>,
+    id: &str,
+) {
+    p.push_str(&format!("<section class=\"sheet\" id=\"{id}\" aria-labelledby=\"{id}-heading\">\n<h2 class=\"section\" id=\"{id}-heading\">Disclosed claims</h2>\n<p>This SD-JWT VC shows only the claims its holder chose to disclose.</p>\n<dl class=\"claims\">\n"));
+    for (name, value) in claims {
+        let shown = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        p.push_str(&format!(
+            "<dt>{}</dt><dd>{}</dd>\n",
+            escape(name),
+            escape(&shown)
+        ));
+    }
+    p.push_str("</dl>\n</section>\n");
+}
+
 /// The employer's verification page.
 pub fn verification_page(o: &Outcome, source: Source<'_>, page_url: &str) -> String {
     let r = &o.report;
@@ -209,7 +233,37 @@ pub fn verification_page(o: &Outcome, source: Source<'_>, page_url: &str) -> Str
         escape(&o.checked_at.format("%-d %B %Y, %H:%M").to_string())
     ));
 
-    p.push_str("<section class=\"sheet\" aria-labelledby=\"checks-heading\">\n<h2 class=\"section\" id=\"checks-heading\">What was checked</h2>\n<ul class=\"checks\">\n");
+    checks_section(&mut p, r, "checks-heading");
+    if let Some(claims) = &r.disclosed {
+        disclosed_claims(&mut p, claims, "disclosed");
+    }
+
+    match rendered {
+        Some(Ok((_, body))) => {
+            p.push_str("<div id=\"certificate\">\n");
+            if h.reason == outcome::Reason::UnknownIssuer {
+                p.push_str("<p class=\"sheet caution\" role=\"note\">The certificate below is shown as the credential states it. This service does not know its issuer: check who they are before relying on it.</p>\n");
+            } else if r.verdict != Verdict::Valid {
+                p.push_str("<p class=\"sheet caution\" role=\"note\">The certificate below is shown as the credential states it. The checks above did not pass: do not rely on it.</p>\n");
+            }
+            p.push_str(&body);
+            p.push_str("</div>\n");
+        }
+        Some(Err(e)) => p.push_str(&format!(
+            "<section class=\"sheet\" aria-labelledby=\"certificate-heading\"><h2 class=\"section\" id=\"certificate-heading\">Certificate</h2><p>No human-readable certificate can be shown: {}.</p></section>\n",
+            escape(&e)
+        )),
+        None => {}
+    }
+    p.push_str(FOOT);
+    p
+}
+
+/// "What was checked": every check of `r` with its status word, title, explanation and details,
+/// in the wording of the QR verification (also the wallet-request verdict pages, issue #17).
+/// `heading_id` is the section heading's id (unique on the page).
+pub(super) fn checks_section(p: &mut String, r: &crate::report::Report, heading_id: &str) {
+    p.push_str(&format!("<section class=\"sheet\" aria-labelledby=\"{heading_id}\">\n<h2 class=\"section\" id=\"{heading_id}\">What was checked</h2>\n<ul class=\"checks\">\n"));
     for c in &r.checks {
         p.push_str(&format!(
             "<li class=\"check\" data-check=\"{name}\" data-status=\"{st}\"><span class=\"status status-{st}\">{word}</span><h3>{title}</h3><p>{plain}</p><p class=\"detail\">{detail}</p>",
@@ -242,26 +296,6 @@ pub fn verification_page(o: &Outcome, source: Source<'_>, page_url: &str) -> Str
         p.push_str("</li>\n");
     }
     p.push_str("</ul>\n</section>\n");
-
-    match rendered {
-        Some(Ok((_, body))) => {
-            p.push_str("<div id=\"certificate\">\n");
-            if h.reason == outcome::Reason::UnknownIssuer {
-                p.push_str("<p class=\"sheet caution\" role=\"note\">The certificate below is shown as the credential states it. This service does not know its issuer: check who they are before relying on it.</p>\n");
-            } else if r.verdict != Verdict::Valid {
-                p.push_str("<p class=\"sheet caution\" role=\"note\">The certificate below is shown as the credential states it. The checks above did not pass: do not rely on it.</p>\n");
-            }
-            p.push_str(&body);
-            p.push_str("</div>\n");
-        }
-        Some(Err(e)) => p.push_str(&format!(
-            "<section class=\"sheet\" aria-labelledby=\"certificate-heading\"><h2 class=\"section\" id=\"certificate-heading\">Certificate</h2><p>No human-readable certificate can be shown: {}.</p></section>\n",
-            escape(&e)
-        )),
-        None => {}
-    }
-    p.push_str(FOOT);
-    p
 }
 
 /// The upload page: a file input (`file`) and a paste area (`credential`), posted as
@@ -282,9 +316,10 @@ pub fn upload_page(error: Option<&str>) -> String {
         "<p class=\"hint\" id=\"file-hint\">A .json or .jsonld file (European Digital Credential, also JAdES-sealed or in the Europass upload format), or a .jwt file (VC-JWT or compact JAdES seal).</p>",
         "<input type=\"file\" id=\"file\" name=\"file\" aria-describedby=\"file-hint\" accept=\".json,.jsonld,.jwt,.txt,application/json,application/ld+json,text/plain\"></div>\n",
         "<div class=\"field\"><label for=\"credential\">Or paste the credential</label>",
-        "<p class=\"hint\" id=\"credential-hint\">The JSON of the credential, or a VC-JWT or compact JAdES seal (a long text starting with “ey”).</p>",
+        "<p class=\"hint\" id=\"credential-hint\">The JSON of the credential, or a VC-JWT, SD-JWT VC or compact JAdES seal (a long text starting with “ey”).</p>",
         "<textarea id=\"credential\" name=\"credential\" rows=\"10\" spellcheck=\"false\" aria-describedby=\"credential-hint\"></textarea></div>\n",
-        "<button type=\"submit\">Check the credential</button>\n</form>\n</section>\n",
+        "<button type=\"submit\">Check the credential</button>\n</form>\n",
+        "<p id=\"ask-wallet-link\">The candidate keeps it in an EU wallet? <a href=\"ask-wallet\">Ask for it from the candidate's wallet</a>.</p>\n</section>\n",
     ));
     p.push_str(FOOT);
     p

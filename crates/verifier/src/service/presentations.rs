@@ -96,7 +96,13 @@ pub(crate) async fn verify_presentation(
     let (vp, options) = parse_request(body)?;
     let report = s
         .blocking(move |i| {
-            crate::presentation::verify_presentation(&vp, &options, &i.policy, i.clock.as_ref())
+            // ADR 0004: without `options.checks`, trust and awarding body are reported, not
+            // counted in `verified` (verify_presentation applies named checks itself).
+            let policy = match options.checks {
+                Some(_) => i.policy.clone(),
+                None => i.policy.clone().vc_api_default(),
+            };
+            crate::presentation::verify_presentation(&vp, &options, &policy, i.clock.as_ref())
         })
         .await?;
     Ok(outcome_response(report.verdict == Verdict::Valid, &report))

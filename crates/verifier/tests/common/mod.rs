@@ -4,7 +4,6 @@
 // Shared by several test crates; each uses only part of it.
 #![allow(dead_code)]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -15,7 +14,7 @@ use elm_model::{
 use proofs::data_integrity::{self, ProofOptions};
 use proofs::keystore::KeyStore;
 use proofs::signer::{Ed25519Signer, Signer};
-use serde_json::{json, Value};
+use serde_json::Value;
 use verifier::{FixedClock, NetworkPolicy, Policy, TrustRegistry};
 
 pub const BASE: &str = "http://localhost:8080";
@@ -97,66 +96,10 @@ pub fn sign_with(doc: &Value, s: &dyn Signer) -> Value {
     data_integrity::sign(doc, s, &ProofOptions::new(created())).unwrap()
 }
 
-/// Adds a BitstringStatusListEntry (and the status context under VC 1.1).
-pub fn with_status(mut doc: Value, list_url: &str, purpose: &str, index: &str) -> Value {
-    if let Some(Value::Array(ctx)) = doc.get_mut("@context") {
-        if ctx[0] == "https://www.w3.org/2018/credentials/v1" {
-            ctx.push(json!("https://www.w3.org/ns/credentials/status/v1"));
-        }
-    }
-    let entry = json!({
-        "id": format!("{list_url}#{index}"),
-        "type": "BitstringStatusListEntry",
-        "statusPurpose": purpose,
-        "statusListIndex": index,
-        "statusListCredential": list_url,
-    });
-    let list = doc.get("credentialStatus").cloned();
-    doc["credentialStatus"] = match list {
-        Some(Value::Array(mut a)) => {
-            a.push(entry);
-            Value::Array(a)
-        }
-        Some(v @ Value::Object(_)) => json!([v, entry]),
-        _ => entry,
-    };
-    doc
-}
-
-pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(bytes).unwrap();
-    gz.finish().unwrap()
-}
-
-pub fn encoded_list(set: &[u64]) -> String {
-    let mut bits = vec![0u8; 16 * 1024];
-    for i in set {
-        bits[(*i / 8) as usize] |= 0x80 >> (*i % 8);
-    }
-    use base64::Engine as _;
-    format!(
-        "u{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(gzip(&bits))
-    )
-}
-
-/// An unsigned BitstringStatusListCredential.
-pub fn status_list(url: &str, issuer: &str, purpose: &str, encoded: &str) -> Value {
-    json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer,
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {
-            "id": format!("{url}#list"),
-            "type": "BitstringStatusList",
-            "statusPurpose": purpose,
-            "encodedList": encoded,
-        }
-    })
-}
+/// The Bitstring Status List fixtures (status list credential, `encodedList`, entries): the
+/// service kit's shared ones.
+#[allow(unused_imports)] // not every test binary that includes `common` uses status lists
+pub use service_kit::test_status_list::{encoded_list, gzip, status_list, with_status};
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 serving fixed bodies by path (404 otherwise): the
 /// service kit's shared fixture server.
@@ -257,13 +200,110 @@ pub fn show(r: &verifier::Report) -> String {
     serde_json::to_string_pretty(r).unwrap()
 }
 
+/// The `edc-shacl` detail of the format check of `r` (the EDC SHACL shapes' verdict).
+pub fn shacl_detail(r: &verifier::Report) -> &verifier::report::SubCheck {
+    r.check(verifier::CheckKind::Format)
+        .unwrap()
+        .details
+        .iter()
+        .find(|d| d.name == "edc-shacl")
+        .unwrap()
+}
+
+/// Asserts that check `k` of `r` has status `expected` (the report in the failure message).
+#[track_caller]
+pub fn assert_status(
+    r: &verifier::Report,
+    k: verifier::CheckKind,
+    expected: verifier::CheckStatus,
+) {
+    assert_eq!(status(r, k), expected, "{}", show(r));
+}
+
+/// Asserts that the message of check `k` of `r` contains `needle` (the report in the failure
+/// message).
+#[track_caller]
+pub fn assert_says(r: &verifier::Report, k: verifier::CheckKind, needle: &str) {
+    assert!(msg(r, k).contains(needle), "{}", show(r));
+}
+
 /// Asserts that check `k` of `r` has status `expected` and a message containing `needle`.
+#[track_caller]
 pub fn assert_check_says(
     r: &verifier::Report,
     k: verifier::CheckKind,
     expected: verifier::CheckStatus,
     needle: &str,
 ) {
-    assert_eq!(status(r, k), expected, "{}", show(r));
-    assert!(msg(r, k).contains(needle), "{}", show(r));
+    assert_status(r, k, expected);
+    assert_says(r, k, needle);
+}
+
+/// The header members of ETH's demo seal: x5c (leaf, then the demo CA).
+pub fn eth_seal_header() -> serde_json::Map<String, Value> {
+    let seal = keystore().university("eth").unwrap().seal.as_ref().unwrap();
+    let ders: Vec<Vec<u8>> = seal
+        .chain
+        .iter()
+        .map(|c| proofs::certs::certificate_to_der(c).unwrap())
+        .collect();
+    let mut h = serde_json::Map::new();
+    h.insert("x5c".into(), proofs::jose::x5c_value(&ders));
+    h
+}
+
+/// ETH's demo seal signer.
+pub fn eth_seal_signer() -> &'static dyn Signer {
+    keystore()
+        .university("eth")
+        .unwrap()
+        .seal
+        .as_ref()
+        .unwrap()
+        .signer
+        .as_ref()
+}
+
+/// The `code` of each problem of a report or result (JSON).
+pub fn problem_codes(report: &Value) -> Vec<String> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A signed EDC credential (`micro-credential-professional`, VC 1.1) with a revocation entry at
+/// `index` on a list whose set bits are `set`, served by `server`.
+pub fn edc_with_status(server: &Server, set: &[u64], index: &str) -> Value {
+    let (doc, uni) = built("micro-credential-professional");
+    let bits: Vec<String> = set.iter().map(|i| i.to_string()).collect();
+    let path = format!("/status/{uni}/vp-{index}-s{}", bits.join("-"));
+    let url = format!("{}{path}", server.base);
+    let list = sign_with(
+        &status_list(&url, &did(&uni), "revocation", &encoded_list(set)),
+        &signer(&uni),
+    );
+    server.put_json(&path, &list);
+    sign_with(&with_status(doc, &url, "revocation", index), &signer(&uni))
+}
+
+/// The `examples/stack` scenario: TU Delft's programme and the three unit credentials (TU Delft,
+/// ETH, WUT) of one learner, each signed by its university.
+pub fn stack_scenario() -> (Value, Vec<Value>) {
+    let programme: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("examples/stack/programme.json")).unwrap(),
+    )
+    .unwrap();
+    let unit = |name: &str| {
+        let (doc, uni) = built_in("examples/stack", name);
+        sign_with(&doc, &signer(&uni))
+    };
+    let units = vec![
+        unit("unit-tudelft-data-analysis"),
+        unit("unit-eth-machine-learning"),
+        unit("unit-wut-statistics"),
+    ];
+    (programme, units)
 }
