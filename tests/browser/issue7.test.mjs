@@ -9,7 +9,7 @@
 // - the upload page: a tampered credential file set on the file input and submitted → invalid/forged;
 //   the genuine file → valid; a tampered credential pasted → invalid/forged;
 // - axe-core on the learner's page, the verification page and the upload page: no violation of
-//   impact serious or critical;
+//   any impact (minor and moderate included);
 // - a screenshot of every page in BROWSER_ARTIFACTS;
 // - issue #13: the learner's page, the verification page and the upload page send a
 //   Content-Security-Policy (no script, hashed styles, frame-ancestors 'none') and work under it in
@@ -105,7 +105,7 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** axe-core in the page; fails on any violation of impact serious or critical. */
+/** axe-core in the page; fails on any violation, of every impact. */
 async function axe(page, name) {
   await page.addScriptTag({ content: AXE });
   const result = await page.evaluate(async () => {
@@ -114,8 +114,7 @@ async function axe(page, name) {
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
   });
   fs.writeFileSync(path.join(ARTIFACTS, `axe-${name}.json`), JSON.stringify(result, null, 2));
-  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad, [], `${name}: axe-core violations of impact serious/critical`);
+  assert.deepEqual(result, [], `${name}: axe-core violations (any impact)`);
 }
 
 async function verdict(page) {

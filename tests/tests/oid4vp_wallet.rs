@@ -16,6 +16,8 @@
 //!
 //! - an SD-JWT VC with key binding → valid, with exactly the requested claims disclosed;
 //! - a Data Integrity VP of the ENHANCE EDC → valid (also encrypted, `direct_post.jwt`);
+//! - the EDC as a VC-JWT (`jwt_vc_json`) in a `jwt_vp_json` VP JWT signed with `jose` by the
+//!   wallet's did:jwk → valid;
 //! - the unit credentials of a programme (examples/stack/, three universities) for a
 //!   stackability request → the stack verdict `stacks`;
 //! - negatives made by the JS wallet, each with its own problem code: a tampered disclosure
@@ -334,6 +336,13 @@ async fn an_independent_wallet_presents_sd_jwt_and_data_integrity_then_each_faul
         .await;
     assert_eq!(sent["responseMode"], "direct_post.jwt", "{sent}");
     assert_eq!(result["verdict"], "valid", "{result}");
+    // The EDC as a VC-JWT in the wallet's jwt_vp_json VP JWT (its did:jwk, nonce, aud): valid.
+    let t = Instant::now();
+    let (_, result) = w.ask(json!({"forms": ["jwt_vc_json"]}), &[]).await;
+    assert_eq!(result["verdict"], "valid", "{result}");
+    let jwt = only_credential(&result, "jwt_vc_json");
+    assert_eq!(jwt["report"]["verdict"], "valid", "{jwt}");
+    let jwt_ms = t.elapsed().as_millis();
 
     // 3. Faults the JS wallet makes, each with its own reason.
     let sd_request = json!({"forms": ["dc+sd-jwt"]});
@@ -350,7 +359,7 @@ async fn an_independent_wallet_presents_sd_jwt_and_data_integrity_then_each_faul
     let (_, result) = w.ask(ldp_request, &["--tamper", "disclosure"]).await;
     assert_refused_for(&result, "credential-tampered");
 
-    // 4. Revoked through the issuer's API: both forms say so.
+    // 4. Revoked through the issuer's API: the three forms say so.
     let res = w
         .http
         .post(format!("{}/credentials/status", w.issuer.url()))
@@ -361,13 +370,14 @@ async fn an_independent_wallet_presents_sd_jwt_and_data_integrity_then_each_faul
         .await
         .unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    for form in ["dc+sd-jwt", "ldp_vc"] {
+    for form in ["dc+sd-jwt", "ldp_vc", "jwt_vc_json"] {
         let (_, result) = w.ask(json!({"forms": [form]}), &[]).await;
         assert_refused_for(&result, "credential-revoked");
     }
     println!(
         "oid4vp wallet e2e: receive {received_ms} ms, SD-JWT VC request -> verdict {sd_ms} ms, \
-         ldp_vp request -> verdict {ldp_ms} ms, whole test {} ms",
+         ldp_vp request -> verdict {ldp_ms} ms, jwt_vp_json request -> verdict {jwt_ms} ms, \
+         whole test {} ms",
         started.elapsed().as_millis()
     );
     w.stop().await;

@@ -349,12 +349,132 @@ fn a_data_integrity_vp_is_valid_with_nonce_and_client_id_else_refused() {
         assert_eq!(r.verdict, Verdict::Invalid, "{}", show(&r));
         assert_eq!(codes(&r), [code], "{}", show(&r));
     }
-    // An EDC where an SD-JWT VC was asked for: the format does not match.
+    // A format this service does not verify.
     let r = answer(
-        json!({"credentials": [{"id": "edc", "format": "jwt_vc_json"}]}),
-        &json!({"edc": [ldp_vp(vec![vc], NONCE, CLIENT_ID)]}),
+        json!({"credentials": [{"id": "edc", "format": "mso_mdoc"}]}),
+        &json!({"edc": [ldp_vp(vec![vc.clone()], NONCE, CLIENT_ID)]}),
     );
     assert!(codes(&r).contains(&"unsupported-format"), "{}", show(&r));
+    // A Data Integrity VP where a jwt_vc_json was asked for: not a VP JWT.
+    let r = answer(
+        jwt_vc_query(),
+        &json!({"edc": [ldp_vp(vec![vc], NONCE, CLIENT_ID)]}),
+    );
+    assert_eq!(codes(&r), ["invalid-presentation"], "{}", show(&r));
+}
+
+// ---------------------------------------------------------------- jwt_vc_json
+
+fn jwt_vc_query() -> Value {
+    json!({"credentials": [{"id": "edc", "format": "jwt_vc_json",
+        "meta": {"type_values": [["VerifiableCredential"]]},
+        "claims": [{"path": ["credentialSubject"]}]}]})
+}
+
+/// The holder of the VP JWTs (Ed25519) and its did:jwk.
+fn jwt_holder(seed: u8) -> (Ed25519Signer, String) {
+    let key = Ed25519Signer::from_secret_bytes("h", &[seed; 32]);
+    let did = proofs::did::did_jwk_from_public_key(&key.public_key()).unwrap();
+    (key, did)
+}
+
+/// The EDC as a VC-JWT (VC-JOSE `vc+jwt`) signed by its university, bound to `subject`, with a
+/// revocation entry at `index` of a list whose bits `set` are revoked.
+fn edc_vc_jwt(server: &Server, set: &[u64], index: &str, subject: &str) -> String {
+    let mut doc = edc_with_status(server, set, index);
+    doc.as_object_mut().unwrap().remove("proof");
+    doc["credentialSubject"]["id"] = json!(subject);
+    let (_, uni) = built("micro-credential-professional");
+    proofs::vc_jwt::encode(&doc, &signer(&uni)).unwrap()
+}
+
+/// A `jwt_vp_json` VP JWT of `vcs` by the holder of `seed` (`kid` its did:jwk URL).
+fn vp_jwt(seed: u8, vcs: &[String], nonce: &str, aud: &str) -> String {
+    let (key, did) = jwt_holder(seed);
+    let header = json!({"typ": "JWT", "kid": format!("{did}#0")});
+    let payload = json!({"iss": did, "aud": aud, "nonce": nonce, "iat": now_ts(),
+        "vp": {"@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": ["VerifiablePresentation"], "holder": did, "verifiableCredential": vcs}});
+    proofs::jose::sign_compact(
+        header.as_object().unwrap().clone(),
+        payload.to_string().as_bytes(),
+        &key,
+    )
+    .unwrap()
+}
+
+/// `jwt` with its payload changed (`credentialSubject.id` kept), the signature left as it was.
+fn tampered(jwt: &str) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let mut payload: Value = serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+    payload["validFrom"] = json!("2020-01-01T00:00:00Z");
+    format!(
+        "{}.{}.{}",
+        parts[0],
+        b64.encode(payload.to_string()),
+        parts[2]
+    )
+}
+
+#[test]
+fn a_jwt_vc_json_presentation_is_valid_with_nonce_and_client_id_else_refused() {
+    let server = Server::start();
+    let holder = jwt_holder(5).1;
+    let vc = edc_vc_jwt(&server, &[2], "5", &holder);
+    let t0 = Instant::now();
+    let r = answer(
+        jwt_vc_query(),
+        &json!({"edc": [vp_jwt(5, std::slice::from_ref(&vc), NONCE, CLIENT_ID)]}),
+    );
+    eprintln!("jwt_vc_json valid: {:?}", t0.elapsed());
+    assert_eq!(r.verdict, Verdict::Valid, "{}", show(&r));
+    assert_eq!(
+        (r.credentials.len(), r.credentials[0].format.as_str()),
+        (1, "jwt_vc_json")
+    );
+    let other = edc_vc_jwt(&server, &[2], "5", &jwt_holder(6).1);
+    for (vp, code) in [
+        (
+            vp_jwt(5, std::slice::from_ref(&vc), "old-nonce", CLIENT_ID),
+            "wrong-nonce",
+        ),
+        (
+            vp_jwt(
+                5,
+                std::slice::from_ref(&vc),
+                NONCE,
+                "redirect_uri:https://evil.example",
+            ),
+            "wrong-audience",
+        ),
+        (
+            vp_jwt(5, &[tampered(&vc)], NONCE, CLIENT_ID),
+            "credential-tampered",
+        ),
+        (
+            vp_jwt(
+                5,
+                &[edc_vc_jwt(&server, &[5], "5", &holder)],
+                NONCE,
+                CLIENT_ID,
+            ),
+            "credential-revoked",
+        ),
+        // Bound to another holder's did:jwk: a stolen credential.
+        (vp_jwt(5, &[other], NONCE, CLIENT_ID), "holder-mismatch"),
+    ] {
+        let r = answer(jwt_vc_query(), &json!({"edc": [vp]}));
+        assert_eq!(r.verdict, Verdict::Invalid, "{}", show(&r));
+        assert_eq!(codes(&r), [code], "{}", show(&r));
+    }
+    // The VP JWT changed after the holder signed it.
+    let r = answer(
+        jwt_vc_query(),
+        &json!({"edc": [tampered(&vp_jwt(5, &[vc], NONCE, CLIENT_ID))]}),
+    );
+    assert_eq!(codes(&r), ["bad-signature"], "{}", show(&r));
 }
 
 #[test]

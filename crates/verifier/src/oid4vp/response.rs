@@ -16,20 +16,28 @@
 //!    - `ldp_vc`: the Verifiable Presentation with a Data Integrity proof,
 //!      [`crate::verify_presentation`] with `challenge` = nonce and `domain` = `client_id`
 //!      (§B.1.3.2.2), each credential in it fully checked;
-//!    - `jwt_vc_json` and other formats: refused as unsupported (`unsupported-format`).
+//!    - `jwt_vc_json`: the holder's `jwt_vp_json` VP JWT ([`super::jwt_vp`]: signature by the
+//!      holder's did:jwk / did:key or `jwk`, `nonce` = the request's nonce, `aud` = `client_id`,
+//!      `iat` window; §B.1.3.1), then every VC-JWT in it with [`crate::verify`] and bound to
+//!      the holder (`credentialSubject.id` = the VP's signer: `holder-mismatch` otherwise);
+//!    - other formats: refused as unsupported (`unsupported-format`).
 //!
 //!    Each credential is then matched against its DCQL credential query
 //!    ([`super::matching`]); the required queries / `credential_sets` must be answered. The
 //!    result names every problem with its own code ([`ResponseProblem::code`]): `wrong-nonce`,
 //!    `wrong-audience`, `tampered-disclosure`, `credential-tampered`, `credential-revoked`,
 //!    `credential-invalid`, `credential-indeterminate`, `dcql-mismatch`, `missing-credentials`,
-//!    `unsupported-format`, `invalid-presentation`, `wallet-error`. A stackability request
+//!    `unsupported-format`, `invalid-presentation`, `holder-mismatch`, `bad-signature`,
+//!    `unresolved-key`, `wallet-error`. A stackability request
 //!    ([`RequestPurpose::Stack`]) also runs [`crate::check_stack_with`] on the presented units.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
+use proofs::sd_jwt::KeyBindingRules;
+
 use super::jwe::{self, JweError};
+use super::jwt_vp;
 use super::matching::{self, Presented};
 use super::store::{
     PendingRequest, PresentationResult, PresentedCredential, RequestPurpose, RequestStore,
@@ -344,9 +352,10 @@ fn verify_query(
         match format {
             "dc+sd-jwt" => verify_sd_jwt(&ctx, item, t),
             "ldp_vc" => verify_ldp_vp(&ctx, item, t),
+            "jwt_vc_json" => verify_jwt_vp(&ctx, item, t),
             other => t.problem(
                 "unsupported-format",
-                format!("credential query {query_id:?}: the format {other:?} is not verified by this service (dc+sd-jwt and ldp_vc are)"),
+                format!("credential query {query_id:?}: the format {other:?} is not verified by this service (dc+sd-jwt, ldp_vc and jwt_vc_json are)"),
             ),
         }
     }
@@ -405,6 +414,15 @@ struct QueryCtx<'a> {
 }
 
 impl QueryCtx<'_> {
+    /// Records a credential that could not even be read (nothing to match; its report says why).
+    fn record_unread(&self, format: &str, report: Report, t: &mut Tally) {
+        t.credentials.push(PresentedCredential {
+            query_id: self.query_id.to_owned(),
+            format: format.to_owned(),
+            report,
+        });
+    }
+
     /// Matches one verified credential against the query and records it.
     fn record(&self, presented: &Presented<'_>, report: Report, t: &mut Tally) {
         if let Some(why) = matching::mismatch(self.query, presented, self.policy) {
@@ -436,12 +454,7 @@ fn verify_sd_jwt(c: &QueryCtx<'_>, item: &Value, t: &mut Tally) {
     report_problems(&label, &report, t);
     let Some(disclosed) = report.disclosed.clone() else {
         // Not even the Disclosures verified: nothing to match (the problems say why).
-        t.credentials.push(PresentedCredential {
-            query_id: c.query_id.to_owned(),
-            format: "dc+sd-jwt".into(),
-            report,
-        });
-        return;
+        return c.record_unread("dc+sd-jwt", report, t);
     };
     let claims = Value::Object(disclosed);
     let presented = Presented {
@@ -502,6 +515,42 @@ fn verify_ldp_vp(c: &QueryCtx<'_>, item: &Value, t: &mut Tally) {
             t.units.push(bytes);
         }
         c.record(&presented, r, t);
+    }
+}
+
+/// A `jwt_vc_json` presentation: the VP JWT ([`super::jwt_vp`]), then each VC-JWT in it with the
+/// full credential checks and its holder binding.
+fn verify_jwt_vp(c: &QueryCtx<'_>, item: &Value, t: &mut Tally) {
+    let label = format!("credential query {:?} (jwt_vc_json)", c.query_id);
+    let Some(text) = item.as_str() else {
+        t.problem(
+            "invalid-presentation",
+            format!("{label}: a jwt_vp_json presentation is a compact JWT string (OpenID4VP 1.0 §B.1.3.1)"),
+        );
+        return;
+    };
+    let rules = KeyBindingRules::required(&c.request.nonce, &c.request.client_id, c.clock.now());
+    let vp = match jwt_vp::verify_jwt_vp(text, &rules) {
+        Ok(vp) => vp,
+        Err(p) => return t.problem(p.code, format!("{label}: {}", p.message)),
+    };
+    for jwt in &vp.credentials {
+        let report = crate::verify(jwt.as_bytes(), c.policy, c.clock);
+        report_problems(&label, &report, t);
+        let Some(vc) = jwt_vp::credential_of(jwt) else {
+            // Not even decodable: the report's problems say why; nothing to match.
+            c.record_unread("jwt_vc_json", report, t);
+            continue;
+        };
+        if let Err(why) = jwt_vp::holder_bound(&vc, &vp) {
+            t.problem("holder-mismatch", format!("{label}: {why}"));
+        }
+        let presented = Presented {
+            format: "jwt_vc_json",
+            claims: &vc,
+            issuer: proofs::vc_jwt::issuer_id(&vc),
+        };
+        c.record(&presented, report, t);
     }
 }
 
