@@ -12,6 +12,8 @@
 //! | `did` | `proofs::did::StaticDidResolver::add_document` + `resolve` (DID Core §5), did:key / did:web parsing | none |
 //! | `shacl` | `shacl::validate_edc` on the credential's RDF (`canon::to_rdf`) | none |
 //! | `strict_json` | `strict_json::from_slice` | `serde_json::from_slice`: same value unless a member name repeats |
+//! | `sd_jwt` | `proofs::sd_jwt::SdJwt::parse` + `process` (RFC 9901 §4, §7.1: disclosures, `_sd` digests, nesting) as a verifier runs them on a wallet's input, before any key | none |
+//! | `token_status_list` | `proofs::token_status_list::StatusList::from_lst` (IETF Token Status List §4.1: DEFLATE with a size cap, 1/2/4/8 bits) | its own encoder: a decoded list re-encodes to the same entries |
 //!
 //! The JSON targets parse with `strict_json` and apply `canon::Budget` before JSON-LD work, as the
 //! services do, so a finding is reachable from a real request.
@@ -61,6 +63,14 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "strict_json",
         run: strict_json,
+    },
+    Target {
+        name: "sd_jwt",
+        run: sd_jwt,
+    },
+    Target {
+        name: "token_status_list",
+        run: token_status_list,
     },
 ];
 
@@ -409,5 +419,56 @@ pub fn strict_json(data: &[u8]) {
             "strict refuses valid JSON without a duplicate: {e}"
         ),
         (Err(_), Err(_)) => {}
+    }
+}
+
+/// An SD-JWT from a wallet, as the verifier reads it before it has a key: split, decode the
+/// disclosures, rebuild the payload from the `_sd` digests. Any input must give a value or an error.
+pub fn sd_jwt(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(sd) = proofs::sd_jwt::SdJwt::parse(text) else {
+        return;
+    };
+    let _ = sd.presented();
+    let _ = sd.signed_payload();
+    let _ = sd.process();
+}
+
+/// A status list token's `lst` (first byte: the `bits`, 1, 2, 4 or 8; the rest: the base64url
+/// text, or raw bytes that are encoded first). A list that decodes re-encodes and decodes to the
+/// same entries, and reads every index in range and none past it.
+pub fn token_status_list(data: &[u8]) {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    use proofs::token_status_list::StatusList;
+    let Some((selector, rest)) = data.split_first() else {
+        return;
+    };
+    let bits = [1u64, 2, 4, 8]
+        .get(usize::from(selector % 4))
+        .copied()
+        .unwrap_or(1);
+    let lst = match std::str::from_utf8(rest) {
+        Ok(text) => text.to_owned(),
+        Err(_) => URL_SAFE_NO_PAD.encode(rest),
+    };
+    let Ok(list) = StatusList::from_lst(bits, &lst) else {
+        return;
+    };
+    let again = list
+        .to_lst()
+        .and_then(|encoded| StatusList::from_lst(bits, &encoded));
+    assert!(
+        again.as_ref().is_ok_and(|a| a.bytes() == list.bytes()),
+        "re-encoding changed the list: {again:?}"
+    );
+    assert!(
+        list.get(list.len()).is_none(),
+        "an index past the end reads"
+    );
+    if let Some(last) = list.len().checked_sub(1) {
+        assert!(list.get(last).is_some(), "the last index does not read");
     }
 }
