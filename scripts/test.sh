@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# pyshacl: the EU EDC SHACL shapes are checked by a real SHACL validator in the test suite.
-if ! python3 -c "import pyshacl" 2>/dev/null; then
+# pyshacl: the EU EDC SHACL shapes are checked by a real SHACL validator in the test suite;
+# aiosmtpd: the SMTP server capturing learner notification e-mail (tests/smtp/capture.py).
+if ! python3 -c "import pyshacl, aiosmtpd" 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 fi
 # The reference JavaScript stack (@digitalbazaar/vc, vc-bitstring-status-list) and @sd-jwt/sd-jwt-vc
@@ -23,12 +24,23 @@ if [ ! -d interop/wallet/node_modules/@sd-jwt/jwt-status-list ] ||
   [ ! -d interop/wallet/node_modules/dcql ]; then
   npm ci --prefix interop/wallet --no-audit --no-fund --loglevel=error
 fi
+# A real OpenID Connect provider (panva's oidc-provider) for the staff console's single sign-on
+# acceptance test (crates/issuer/tests/console_sso.rs, issue #18); installed again when missing.
+if [ ! -d tests/oidc/node_modules/oidc-provider ]; then
+  npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+fi
 # playwright-core + axe-core for the browser tests of issue #7 (the browser is Debian's chromium).
 if [ ! -d tests/browser/node_modules ]; then
   npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 fi
 
 # PostgreSQL: the issuer's storage tests run on SQLite and on PostgreSQL (a throwaway local cluster).
+# The W3C suites' npm installs (about 2.5 min from the registry on a fresh machine) run in the
+# background while cargo builds; `wait` below collects them before the suites run.
+mkdir -p target
+bash scripts/w3c-suites.sh --install-only > target/w3c-suites-install.log 2>&1 &
+w3c_install=$!
+
 if [ -z "${ENHANCE_TEST_POSTGRES_URL:-}" ]; then
   ENHANCE_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh)
   export ENHANCE_TEST_POSTGRES_URL
@@ -66,6 +78,10 @@ cargo test --workspace --locked "$@"
 # loopback behind a local TLS proxy. Fails on any non-pending failure that
 # vendor/w3c-suites/deviations.json does not document; reports in target/w3c-suites/ (CI
 # artifacts); results and timings in docs/CONFORMANCE.md.
+if ! wait "$w3c_install"; then
+  cat target/w3c-suites-install.log >&2
+  exit 1
+fi
 bash scripts/w3c-suites.sh
 # The full generated corpus of issue #8 (10,000 random credentials, fast path == oracle byte for
 # byte; ~2 minutes in a debug build, so it is an ignored test the plain run skips).

@@ -20,6 +20,24 @@ BASE=${W3C_PORT_BASE:-18000}
 ISSUER_PORT=$((BASE + 80)) VERIFIER_PORT=$((BASE + 90))
 ISSUER_TLS=$((BASE + 443)) VERIFIER_TLS=$((BASE + 493))
 mkdir -p "$OUT"
+
+# `npm ci` of a suite from its committed lock file, when the lock file is newer than the installed
+# tree (or nothing is installed).
+install_suite() {
+  local dir="$SUITES_DIR/$1"
+  mkdir -p "$OUT/$1"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] \
+    || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund) > "$OUT/$1/npm.log" 2>&1 \
+      || { echo "$1: npm ci failed (see $OUT/$1/npm.log)"; return 1; }
+  fi
+}
+# `--install-only`: install the suites and stop (scripts/test.sh runs this in the background while
+# cargo builds, so the suites' npm downloads overlap the compilation).
+if [ "${1:-}" = --install-only ]; then
+  for s in $SUITES; do install_suite "$s" || exit 1; done
+  exit 0
+fi
 TMP=$(mktemp -d)
 PIDS=()
 cleanup() {
@@ -89,13 +107,7 @@ STATUS=0
 printf '%-24s %7s %7s %8s %6s %9s %5s\n' suite passed failed pending total deviating secs
 for s in $SUITES; do
   dir="$SUITES_DIR/$s"
-  mkdir -p "$OUT/$s"
-  # The committed lock file, installed again when it is newer than the installed tree.
-  if [ ! -f "$dir/node_modules/.package-lock.json" ] \
-    || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-    (cd "$dir" && npm ci --no-audit --no-fund) > "$OUT/$s/npm.log" 2>&1 \
-      || { echo "$s: npm ci failed (see $OUT/$s/npm.log)"; STATUS=1; continue; }
-  fi
+  install_suite "$s" || { STATUS=1; continue; }
   printf "module.exports = require('../common-config.cjs')(['%s']);\n" "$(tag_of "$s")" \
     > "$dir/localConfig.cjs"
   did=$DID_WEB

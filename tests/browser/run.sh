@@ -68,13 +68,17 @@ verifier_url = "$VERIFIER_URL"
 keys_dir = "$work/keys"
 universities_file = "$work/keys/universities.toml"
 tokens_file = "$root/keys.example/tokens.toml"
+staff_file = "$root/keys.example/staff.toml"
 log_format = "text"
 EOF
 export ISSUER_TOKENS_FILE="$root/keys.example/tokens.toml"
 
 "$bin/issuer" serve --config "$work/issuer.toml" >"$BROWSER_ARTIFACTS/issuer.log" 2>&1 &
 pids+=($!)
-"$bin/verifier" serve --bind "127.0.0.1:$verifier_port" --allow-local-network \
+# Status lists reused for 2 s (default 60): a revocation in the console reaches the employer's page
+# within seconds instead of a minute of the test's time.
+ENHANCE_VERIFIER_STATUS_LIST_TTL_SECS=2 \
+  "$bin/verifier" serve --bind "127.0.0.1:$verifier_port" --allow-local-network \
   --trust "$work/keys/trust-registry-verifier.json" --public-url "$VERIFIER_URL" >"$BROWSER_ARTIFACTS/verifier.log" 2>&1 &
 pids+=($!)
 

@@ -2,6 +2,16 @@
 // the demo bearer tokens of the issuer.
 
 import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+/** The axe-core script, injected into pages under test. */
+export const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** Debian's chromium (`CHROMIUM` overrides), its flags, the artifacts directory, the repository. */
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const BROWSER_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'];
+export const ARTIFACTS = process.env.BROWSER_ARTIFACTS || path.resolve('target/browser-artifacts');
+export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 /** The URL in environment variable `name`, without a trailing slash (run.sh sets it). */
 export function need(name) {

@@ -28,12 +28,8 @@
 
 // Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
 // expect, panic and direct indexing are allowed here; library code denies them.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 #[path = "common/wallet.rs"]

@@ -9,12 +9,8 @@
 
 // Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
 // expect, panic and direct indexing are allowed here; library code denies them.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 
@@ -34,11 +30,8 @@ fn award() -> Value {
 }
 
 fn verdict_h1(html: &str) -> &str {
-    let start = html
-        .find("<h1 id=\"verdict\"")
-        .unwrap_or_else(|| panic!("no verdict heading in {html}"));
-    let end = start + html[start..].find("</h1>").unwrap();
-    &html[start..end + 5]
+    service_kit::test_support::element_with_id(html, "h1", "verdict")
+        .unwrap_or_else(|| panic!("no verdict heading in {html}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

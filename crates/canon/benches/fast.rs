@@ -10,14 +10,9 @@
 
 // Benchmark program (issue #19 lints): it prints its figures, and a failing assumption should
 // stop it loudly, so print, unwrap, expect, panic and direct indexing are allowed here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::print_stdout,
-    clippy::print_stderr
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::print_stdout)]
+#![allow(clippy::print_stderr)]
 // The counting allocator must implement the unsafe `GlobalAlloc` trait; it only delegates to
 // `System` (the workspace denies unsafe code everywhere else).
 #![allow(unsafe_code)]

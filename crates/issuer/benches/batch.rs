@@ -18,19 +18,23 @@
 //! 3. **load**: `BENCH_LOAD_SECS` (default 30) seconds of `BENCH_LOAD_CONCURRENCY` (default 8)
 //!    clients sending single `POST /awards` back to back; throughput, p50/p99 latency, errors.
 //!
+//! 4. **cohort** (issue #18, only with `BENCH_MODE=cohort`): a cohort CSV of `BENCH_LEARNERS` rows
+//!    issued the way the staff console does it (`POST /awards/batch?specification=…`, text/csv),
+//!    **without image bytes**, so the service renders every learner's certificate page image
+//!    (`render_display_images`, `render::cohort`); in the same run, as the reference, the same
+//!    CSV of `BENCH_REFERENCE` rows (default 1,000) carrying the image bytes, before and after.
+//!    Learners per second, CPU ms per learner, the ratio, the load average, and how many pages the
+//!    renderer composed from a template.
+//!
 //! Run: `cargo bench -p issuer --bench batch` (release). `BENCH_DB=postgres` uses a fresh database
-//! on `ENHANCE_TEST_POSTGRES_URL`; `BENCH_MODE=batch|load` runs one part only.
+//! on `ENHANCE_TEST_POSTGRES_URL`; `BENCH_MODE=batch|load|cohort` runs one part only
+//! (`BENCH_MODE=cohort BENCH_LEARNERS=1000` for a quick cohort run).
 
 // Benchmark program (issue #19 lints): it prints its figures, and a failing assumption should
 // stop it loudly, so print, unwrap, expect, panic and direct indexing are allowed here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::print_stdout,
-    clippy::print_stderr
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::print_stdout)]
+#![allow(clippy::print_stderr)]
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -221,6 +225,10 @@ async fn main() -> anyhow::Result<()> {
             (learners, bare_n, cores),
         )
         .await?;
+    }
+    if mode == "cohort" {
+        let reference: usize = env_or("BENCH_REFERENCE", 1_000);
+        cohort_phase(&client, &url, (&tmpl, &images), learners, reference).await?;
     }
     if mode == "all" || mode == "load" {
         load_phase(&client, &url, (&tmpl, &images), load_conc, load_secs).await?;
@@ -478,5 +486,145 @@ async fn load_phase(
     if errors > 0 {
         bail!("{errors} requests failed");
     }
+    Ok(())
+}
+
+/// The load average of the machine (`/proc/loadavg`: 1, 5 and 15 minutes), for the record.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// A cohort CSV of `rows` learners (`start`..): the columns the console's cohort issuance sends,
+/// names of several lengths and scripts, `images.en` only when `images` is given.
+fn cohort_csv(tmpl: &Value, images: Option<&Value>, start: usize, rows: usize) -> String {
+    const FAMILY: [&str; 6] = [
+        "Meier",
+        "Øster-Łukasiewicz",
+        "Παπαδοπούλου",
+        "Кузнецова",
+        "de Vries",
+        "García Márquez",
+    ];
+    let q = |v: &Value| format!("\"{}\"", v.to_string().replace('"', "\"\""));
+    let mut csv = String::from("kind,certificateProfile,awardingUniversity,learner.givenNames,learner.familyNames,learner.dateOfBirth,achievement:json,display:json");
+    if images.is_some() {
+        csv.push_str(",images.en");
+    }
+    csv.push_str("\r\n");
+    let constant = format!("{},{}", q(&tmpl["achievement"]), q(&tmpl["display"]));
+    for i in start..start + rows {
+        csv.push_str(&format!(
+            "microCredential,professional,eth,Learner{i},{},1990-{:02}-{:02},{constant}",
+            FAMILY[i % FAMILY.len()],
+            i % 12 + 1,
+            i % 28 + 1
+        ));
+        if let Some(img) = images {
+            csv.push(',');
+            csv.push_str(img["en"].as_str().unwrap_or_default());
+        }
+        csv.push_str("\r\n");
+    }
+    csv
+}
+
+/// One cohort CSV batch: (learners per second, CPU seconds per learner).
+async fn cohort_batch(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    csv: String,
+    rows: usize,
+) -> anyhow::Result<(f64, Option<f64>)> {
+    let cpu0 = process_cpu_secs();
+    let t = Instant::now();
+    let res = client
+        .post(format!("{url}/awards/batch?specification=bench-cohort"))
+        .bearer_auth(TOKEN)
+        .header("idempotency-key", key)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await?;
+    let status = res.status();
+    let answer: Value = res.json().await?;
+    let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu0
+        .zip(process_cpu_secs())
+        .map(|(a, b)| (b - a) / rows as f64);
+    if status != 200 || answer["issued"] != json!(rows) {
+        bail!(
+            "cohort batch {key} failed: {status}: issued {} rejected {}: {}",
+            answer["issued"],
+            answer["rejected"],
+            answer["results"][0]
+        );
+    }
+    Ok((rows as f64 / secs, cpu))
+}
+
+/// The cohort measure (issue #18): `learners` rows rendered by the service, against `reference`
+/// rows with client-sent images before and after.
+async fn cohort_phase(
+    client: &reqwest::Client,
+    url: &str,
+    (tmpl, images): (&Value, &Value),
+    learners: usize,
+    reference: usize,
+) -> anyhow::Result<()> {
+    let res = client
+        .post(format!("{url}/specifications/bench-cohort"))
+        .bearer_auth(TOKEN)
+        .json(&tmpl["learningOpportunity"])
+        .send()
+        .await?;
+    if res.status() != 201 {
+        bail!(
+            "storing the specification: {} {}",
+            res.status(),
+            res.text().await?
+        );
+    }
+    let before = load_average();
+    let half = reference.div_ceil(2);
+    let csv = cohort_csv(tmpl, Some(images), 0, half);
+    let (ref1, ref1_cpu) = cohort_batch(client, url, "cohort-ref-1", csv, half).await?;
+    let pages0 = render::cohort::PageCache::shared().counts();
+    let csv = cohort_csv(tmpl, None, 100_000, learners);
+    let (rate, cpu) = cohort_batch(client, url, "cohort-rendered", csv, learners).await?;
+    let pages1 = render::cohort::PageCache::shared().counts();
+    let csv = cohort_csv(tmpl, Some(images), 200_000, half);
+    let (ref2, ref2_cpu) = cohort_batch(client, url, "cohort-ref-2", csv, half).await?;
+    let after = load_average();
+    let ref_rate = (ref1 + ref2) / 2.0;
+    println!();
+    println!("| cohort: CSV, `?specification=`, images rendered by the service | value |");
+    println!("|---|---:|");
+    println!("| rendered: {learners} learners, one `POST /awards/batch` (text/csv) | **{rate:.1} learners/s** |");
+    println!("| reference: {half} + {half} learners with client-sent images (before, after) | {ref1:.1} / {ref2:.1} learners/s |");
+    println!(
+        "| throughput ratio rendered / reference | {:.2} |",
+        rate / ref_rate
+    );
+    if let (Some(c), Some(r1), Some(r2)) = (cpu, ref1_cpu, ref2_cpu) {
+        let r = (r1 + r2) / 2.0;
+        println!(
+            "| CPU per learner, rendered (server + client, all threads) | {:.2} ms |",
+            c * 1e3
+        );
+        println!("| CPU per learner, reference | {:.2} ms |", r * 1e3);
+        println!(
+            "| CPU cost of the rendered image per learner | {:.2} ms |",
+            (c - r) * 1e3
+        );
+    }
+    println!(
+        "| pages composed from a cached template / rendered whole | {} / {} |",
+        pages1.0 - pages0.0,
+        pages1.1 - pages0.1
+    );
+    println!("| load average (1, 5, 15 min) before / after | {before} / {after} |");
     Ok(())
 }

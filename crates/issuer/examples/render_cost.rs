@@ -7,14 +7,9 @@
 
 // Example program (issue #19 lints): it prints its results, and a failing assumption should
 // stop it loudly, so print, unwrap, expect, panic and direct indexing are allowed here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::print_stdout,
-    clippy::print_stderr
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::print_stdout)]
+#![allow(clippy::print_stderr)]
 
 use std::path::PathBuf;
 use std::time::Instant;

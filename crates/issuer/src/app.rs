@@ -33,7 +33,12 @@ use crate::store::{AuditEntry, NewCredential, Store, StoreError};
 
 pub mod api; // typed request and response bodies (issue #19 §4), documented by the OpenAPI
 mod batch_input; // the rows of a batch request (JSON or CSV)
+pub mod cohort; // console cohort issuance: upload, check, fix, issue, results (issue #18)
+pub mod console; // the staff console's searches, counts and expiry warnings (issue #18)
+pub mod outbox; // learner notifications: message parts, delivery state, resend (issue #18)
 mod programme; // programme specifications and certificates on request (stackability)
+pub mod sso; // OpenID Connect single sign-on of console staff (issue #18)
+pub mod staff; // staff accounts, password + TOTP sign-in, console sessions (issue #18)
 mod status_change; // VC-API status changes (typed request)
 pub mod status_token; // IETF Token Status List tokens and references (issue #16)
 mod tokens; // staff API token management (admin role)
@@ -144,6 +149,10 @@ pub struct App {
     award_status: &'static [StatusPurpose],
     /// OpenID4VCI settings (config `oid4vci`, issue #16).
     oid4vci: Arc<crate::config::Oid4vciConfig>,
+    /// Single sign-on of console staff (config `sso`, issue #18).
+    sso: Arc<sso::Sso>,
+    /// Staff sign-in and console sessions (config `staff`, issue #18).
+    staff: Arc<staff::Staff>,
 }
 
 /// The status entry of EDC awards: one entry on a 2-bit `message` list.
@@ -176,6 +185,8 @@ impl App {
             check,
             award_status: AWARD_STATUS,
             oid4vci: Arc::default(),
+            sso: Arc::default(),
+            staff: Arc::default(),
         }
     }
 
@@ -295,16 +306,31 @@ impl App {
     /// Allocates fresh status entries (committed at once), signs and verifies `doc` outside any
     /// transaction, then stores the credential with its entries and audit entry atomically
     /// ([`crate::store::Store::insert_issued`]).
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)] // the parts of one issuance, each from its caller
     async fn issue_prepared(
         &self,
         principal: &Principal,
         kind: &str,
-        mut doc: Map<String, Value>,
+        doc: Map<String, Value>,
         version: VcVersion,
         purposes: &[StatusPurpose],
         batch_key: Option<&str>,
         share_token: String,
+    ) -> Result<Issued, DomainError> {
+        let parts = (kind, doc, version, purposes);
+        self.issue_prepared_notifying(principal, parts, batch_key, share_token, None)
+            .await
+    }
+
+    /// [`App::issue_prepared`], and with `notify` (`(e-mail, language)`) the learner's
+    /// notification enqueued in the credential's transaction (issue #18, [`crate::notify`]).
+    async fn issue_prepared_notifying(
+        &self,
+        principal: &Principal,
+        (kind, mut doc, version, purposes): (&str, Map<String, Value>, VcVersion, &[StatusPurpose]),
+        batch_key: Option<&str>,
+        share_token: String,
+        notify: Option<(&str, &str)>,
     ) -> Result<Issued, DomainError> {
         let university = principal.university.as_str();
         let now = self.now();
@@ -382,10 +408,30 @@ impl App {
             reason: None,
             detail: batch_key,
         };
+        // The learner's notification (issue #18): its row and stable Message-ID, when asked for.
+        let ids = notify.map(|_| {
+            let row = uuid::Uuid::new_v4().to_string();
+            let message_id = crate::domain::notify_message::message_id(&row, &self.base_url);
+            (row, message_id)
+        });
+        let message = notify
+            .zip(ids.as_ref())
+            .map(
+                |((recipient, language), (row, mid))| crate::store::NewOutboxMessage {
+                    id: row,
+                    credential_id: &id,
+                    university,
+                    recipient,
+                    language,
+                    share_token: &share_token,
+                    message_id: mid,
+                    now,
+                },
+            );
         self.store
-            .insert_issued(&credential, &allocs, &audit)
+            .insert_issued_notifying(&credential, &allocs, &audit, message.as_ref())
             .await?;
-        tracing::info!(university, credential = %id, kind, "credential issued");
+        tracing::info!(university, credential = %id, kind, notify = message.is_some(), "credential issued");
         Ok(Issued {
             id,
             credential: signed,
@@ -582,16 +628,20 @@ impl App {
                 "the EDC builder did not produce an object".into(),
             ));
         };
-        self.issue_prepared(
-            principal,
-            "edc",
-            doc,
-            VcVersion::V1,
-            self.award_status(),
-            batch_key,
-            share_token,
-        )
-        .await
+        let language = request.notify.as_ref().map(|n| {
+            n.language.clone().unwrap_or_else(|| {
+                crate::domain::notify_message::default_language(&award.display.primary_language)
+                    .to_owned()
+            })
+        });
+        let notify = request
+            .notify
+            .as_ref()
+            .zip(language.as_deref())
+            .map(|(n, l)| (n.email.as_str(), l));
+        let parts = ("edc", doc, VcVersion::V1, self.award_status());
+        self.issue_prepared_notifying(principal, parts, batch_key, share_token, notify)
+            .await
     }
 
     /// Batch of awards under an idempotency key: each row is issued in its own transaction and
@@ -710,6 +760,7 @@ impl App {
                     status: RowStatus::Issued,
                     credential_id: Some(c.id),
                     errors: vec![],
+                    share_url: None,
                 });
             }
         }
@@ -724,6 +775,7 @@ impl App {
                     status: RowStatus::Issued,
                     credential_id: Some(issued.id),
                     errors: vec![],
+                    share_url: issued.share_url,
                 },
                 Err(DomainError::Conflict(_)) => match self
                     .store
@@ -735,6 +787,7 @@ impl App {
                         status: RowStatus::Issued,
                         credential_id: Some(c.id),
                         errors: vec![],
+                        share_url: None,
                     },
                     None => rejected(
                         i,
@@ -1212,5 +1265,6 @@ fn rejected(row: usize, errors: Vec<FieldError>) -> RowResult {
         status: RowStatus::Rejected,
         credential_id: None,
         errors,
+        share_url: None,
     }
 }

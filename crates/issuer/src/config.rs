@@ -39,6 +39,10 @@ pub struct Config {
     /// university's tokens at `/admin/tokens`, and issue and revoke); unset (default) or empty
     /// string to seed none. `ENHANCE_ISSUER_ADMIN_TOKENS_FILE`.
     pub admin_tokens_file: Option<PathBuf>,
+    /// TOML file of DEMO staff accounts of the console seeded at start-up (`[eth] username,
+    /// display_name, password, roles`), only on a demo set-up (public base URL on localhost or
+    /// loopback); empty string to seed none. `ENHANCE_ISSUER_STAFF_FILE`.
+    pub staff_file: Option<PathBuf>,
     /// Base URL of the verification service (`verifier serve`). A credential's verification URL,
     /// which its QR codes encode, is `{verifier_url}/verify?credential={percent-encoded share URL}`.
     /// `ENHANCE_ISSUER_VERIFIER_URL`.
@@ -56,6 +60,12 @@ pub struct Config {
     pub render: RenderConfig,
     /// OpenID4VCI 1.0 credential issuance to wallets (issue #16).
     pub oid4vci: Oid4vciConfig,
+    /// Learner notification e-mail: SMTP and the outbox worker (issue #18, `[notify]`).
+    pub notify: crate::notify::NotifyConfig,
+    /// OpenID Connect single sign-on of console staff (`[sso]`, issue #18).
+    pub sso: crate::app::sso::SsoConfig,
+    /// Staff sign-in: lockout, session expiry, sign-in rate limit (`[staff]`, issue #18).
+    pub staff: crate::app::staff::StaffConfig,
 }
 
 /// OpenID4VCI 1.0 (issue #16): lifetimes of access tokens and nonces, the proof time windows and
@@ -278,12 +288,16 @@ impl Default for Config {
             universities_file: PathBuf::from("keys.example/universities.toml"),
             tokens_file: Some(PathBuf::from("keys.example/tokens.toml")),
             admin_tokens_file: None,
+            staff_file: Some(PathBuf::from("keys.example/staff.toml")),
             verifier_url: "http://127.0.0.1:8090".into(),
             render_display_images: true,
             log_format: LogFormat::Json,
             limits: Limits::default(),
             render: RenderConfig::default(),
             oid4vci: Oid4vciConfig::default(),
+            notify: crate::notify::NotifyConfig::default(),
+            sso: crate::app::sso::SsoConfig::default(),
+            staff: crate::app::staff::StaffConfig::default(),
         }
     }
 }
@@ -309,12 +323,16 @@ impl Config {
             "ENHANCE_ISSUER_ADMIN_TOKENS_FILE",
             &mut self.admin_tokens_file,
         );
+        env.optional_path("ENHANCE_ISSUER_STAFF_FILE", &mut self.staff_file);
         env.string("ENHANCE_ISSUER_VERIFIER_URL", &mut self.verifier_url);
         let images = "ENHANCE_ISSUER_RENDER_DISPLAY_IMAGES";
         env.parse(images, &mut self.render_display_images)?;
         env.parse("ENHANCE_ISSUER_LOG_FORMAT", &mut self.log_format)?;
         self.render.apply_env(env)?;
         self.oid4vci.apply_env(env)?;
+        self.notify.apply_env(env)?;
+        self.sso.apply_env(env)?;
+        self.staff.apply_env(env)?;
         self.limits.apply_env(env)
     }
 
@@ -382,6 +400,9 @@ impl Config {
         }
         let rate = &self.limits.public_rate_limit;
         check_rate_limit(rate, "limits.public_rate_limit")?;
+        self.notify.check()?;
+        self.sso.check()?;
+        self.staff.check()?;
         require(
             self.limits.status_list_max_age_secs <= 60,
             "limits.status_list_max_age_secs",

@@ -14,10 +14,12 @@
 //!   certificate page does not show the display images), then the caller builds it again with
 //!   the rendered images.
 //!
-//! - [`compact_png`] re-encodes the rendered page losslessly as an indexed-colour PNG (W3C PNG
-//!   3rd ed. §4.4 colour type 3, `PLTE`): the page has about 150 distinct opaque colours, so the
-//!   image is exactly the same at a ninth of the size (the image is carried three times in every
-//!   stored credential: JSON-LD, JAdES and VC-JWT).
+//! - The page is an indexed-colour PNG (W3C PNG 3rd ed. §4.4 colour type 3, `PLTE`): it has
+//!   about 150 distinct opaque colours, so the image is exactly the same at a ninth of the size
+//!   (the image is carried three times in every stored credential: JSON-LD, JAdES and VC-JWT).
+//!   It is composed by [`render::page_image`] from the page template the learners of a cohort
+//!   share, rasterising only the learner's parts (issue #18; same pixels as the whole page);
+//!   [`compact_png`] does the same re-encoding for any rendered PNG.
 //!
 //! No I/O; CPU-heavy: [`complete_images_pooled`] runs it on the service's rendering pool
 //! ([`crate::render_pool`], issue #13) under the render budget, cancelled when the request is.
@@ -168,11 +170,12 @@ fn complete_images_within(
     for language in missing {
         let options = render::RenderOptions::new(language.clone(), verification_url)
             .with_budget(budget.clone());
-        match render::png_for_credential(&built.credential, &options) {
+        // Indexed colour, composed from the cohort's cached page template (render::cohort).
+        match render::page_image_for_credential(&built.credential, &options) {
             Ok(png) => given.push(DisplayImage {
                 language,
                 media_type: MediaType::Png,
-                bytes: compact_png(png),
+                bytes: png,
             }),
             Err(e @ (RenderError::Budget(_) | RenderError::Cancelled)) => return Err(e),
             Err(e) => {

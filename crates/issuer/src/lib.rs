@@ -17,6 +17,7 @@ pub mod tenants;
 pub mod universities; // issuer service: universities and tokens files
 pub use server::{serve, start, RunningServer, ServeError};
 pub mod display; // issue #7: verification URL, certificate page images at issuance
+pub mod notify; // issue #18: learner notification e-mail (outbox worker, SMTP)
 pub mod oid4vci; // issue #16: OpenID4VCI 1.0 credential issuer (wallets)
 pub mod qr; // issuer service: QR codes of share links
 pub mod render_pool; // issue #13: bounded rendering pool and cache

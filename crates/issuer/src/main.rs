@@ -11,6 +11,8 @@
 //! - `issuer render CREDENTIAL --format pdf|html|png --out FILE [--lang en] [--verification-url URL]`
 //!   renders a credential (plain, upload wrapper or JAdES-sealed) as the certificate page and
 //!   supplement of the ENHANCE framework's Annex 3 (crate `render`).
+//! - `issuer staff add --university ID --username U --display-name N --roles admin[,issue,revoke]
+//!   [--totp] [--password-env VAR]` creates a console staff account (password from stdin or VAR).
 //! - `issuer did UNIVERSITY` prints the university's did:web DID document (every key, rotated ones
 //!   included, as `Multikey` verification methods).
 //!
@@ -26,6 +28,8 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use elm_model::BuildOptions;
 use issuer::award_file::{self, AwardFileError};
+
+mod cli_staff; // `issuer staff add`: console staff accounts (issue #18)
 
 /// mimalloc: JSON credentials are hundreds of small allocations each (docs/PERFORMANCE.md).
 #[global_allocator]
@@ -54,6 +58,9 @@ enum Command {
     Serve(ServeArgs),
     /// Render a credential as HTML, PDF or PNG (certificate page and supplement, with a QR code).
     Render(RenderArgs),
+    /// Manage staff accounts of the console (`issuer staff add`).
+    #[command(subcommand)]
+    Staff(cli_staff::StaffCommand),
 }
 
 /// Output format of `issuer render`.
@@ -178,6 +185,19 @@ fn main() -> ExitCode {
         Command::Sign(args) => run_sign(args),
         Command::Did(args) => run_did(args),
         Command::Render(args) => run_render(args),
+        Command::Staff(command) => match cli_staff::run(command) {
+            Ok(lines) => {
+                let mut out = std::io::stdout().lock();
+                for line in lines {
+                    let _ = writeln!(out, "{line}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
         Command::Serve(args) => match run_serve(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

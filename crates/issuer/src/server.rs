@@ -35,6 +35,9 @@ pub enum ServeError {
     /// Binding the socket or serving failed.
     #[error(transparent)]
     Listen(#[from] service_kit::lifecycle::ListenError),
+    /// The notification worker could not be set up (issue #18).
+    #[error("notification e-mail: {0}")]
+    Notify(#[from] crate::notify::NotifyError),
 }
 
 /// Optional replacements for the production dependencies (tests fix the clock).
@@ -136,7 +139,7 @@ pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, Se
             Arc::new(keys)
         }
     };
-    Ok(App::new(
+    let app = App::new(
         store,
         securer,
         clock,
@@ -146,9 +149,50 @@ pub async fn build_app(config: &Config, overrides: &Overrides) -> Result<App, Se
     .with_verifier_url(&config.verifier_url)
     .with_render_display_images(config.render_display_images)
     .with_oid4vci(config.oid4vci.clone())
+    .with_sso(
+        crate::app::sso::Sso::new(config.sso.clone())
+            .map_err(|e| crate::config::ConfigError::invalid("sso", e.to_string()))?,
+    )
     .with_render_pool(crate::render_pool::RenderPool::new(
         config.render.settings(),
-    )))
+    ))
+    .with_staff(config.staff.clone());
+    seed_demo_staff(&app, config).await?;
+    Ok(app)
+}
+
+/// Seeds the demo staff accounts of `staff_file` (issue #18) on a demo set-up only (public base
+/// URL on localhost or loopback): the file's passwords are public. A missing file is a warning.
+async fn seed_demo_staff(app: &App, config: &Config) -> Result<(), ServeError> {
+    let Some(path) = config
+        .staff_file
+        .as_ref()
+        .filter(|p| !p.as_os_str().is_empty())
+    else {
+        return Ok(());
+    };
+    if !crate::securing::is_demo_base_url(config.base_url()) {
+        tracing::info!(staff_file = %path.display(), "demo staff accounts not seeded: the public base URL is not a demo (localhost) set-up");
+        return Ok(());
+    }
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(staff_file = %path.display(), error = %e, "demo staff file not read; no demo staff accounts");
+            return Ok(());
+        }
+    };
+    let parse = |reason| tenants::TenantError::Parse {
+        path: path.display().to_string(),
+        reason,
+    };
+    let accounts = crate::app::staff::parse_staff_file(&text).map_err(parse)?;
+    let created = app
+        .seed_staff_accounts(&accounts)
+        .await
+        .map_err(|e| parse(e.to_string()))?;
+    tracing::info!(created, "demo staff accounts seeded");
+    Ok(())
 }
 
 /// Starts the server in the background and returns once it listens.
@@ -164,14 +208,29 @@ pub async fn start(config: Config, overrides: Overrides) -> Result<RunningServer
     };
     let store = app.store().clone();
     let render_pool = app.render_pool().clone();
+    // Learner notification e-mail (issue #18): the outbox worker, stopped first at shutdown and
+    // waited for (the messages it is sending) before the database closes.
+    let worker = match config.notify.enabled {
+        true => Some(crate::notify::spawn(app.clone(), &config.notify)?),
+        false => None,
+    };
+    let stopper = worker.as_ref().map(crate::notify::WorkerHandle::stopper);
     // On shutdown, downloads being rendered stop (their clients get 503); issuance goes on.
     let running = service_kit::lifecycle::start(
         listener,
         router,
         options,
         stop,
-        move || render_pool.shutdown(),
-        async move { store.close().await },
+        move || {
+            render_pool.shutdown();
+            stopper.iter().for_each(crate::notify::Stopper::stop);
+        },
+        async move {
+            if let Some(w) = worker {
+                w.shutdown().await;
+            }
+            store.close().await
+        },
     )?;
     tracing::info!(%addr, "issuer service listening");
     Ok(RunningServer { addr, app, running })
@@ -181,7 +240,9 @@ pub async fn start(config: Config, overrides: Overrides) -> Result<RunningServer
 /// gracefully (in-flight requests and batches finish).
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     init_logging(config.log_format);
+    let console = format!("{}/console/sign-in", config.base_url());
     let server = start(config, Overrides::default()).await?;
+    tracing::info!(url = %console, "staff console: sign in at {console}");
     service_kit::lifecycle::shutdown_signal().await;
     tracing::info!("shutdown signal received; finishing in-flight requests");
     server.shutdown().await

@@ -9,13 +9,8 @@
 // Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
 // expect, panic and direct indexing are allowed here; library code denies them. The full flow
 // prints the time of a credential request (stderr) for docs/PERFORMANCE.md.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::print_stderr
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::print_stderr)]
 
 mod support;
 

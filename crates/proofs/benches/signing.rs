@@ -13,14 +13,9 @@
 
 // Benchmark program (issue #19 lints): it prints its figures, and a failing assumption should
 // stop it loudly, so print, unwrap, expect, panic and direct indexing are allowed here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::print_stdout,
-    clippy::print_stderr
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::print_stdout)]
+#![allow(clippy::print_stderr)]
 
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -687,6 +687,61 @@ pub fn sign_owned(
     Ok(Value::Object(map))
 }
 
+/// Verification compatibility with jsonld.js (issue #15): a copy of `document` in which every
+/// item of the top-level `@context` that is a map whose ONLY member is `@context` is replaced by
+/// that member's value (repeatedly); `None` when there is no such item.
+///
+/// Such an item is not a valid JSON-LD 1.1 local context (Processing Algorithms §4.1.2 step 5
+/// hands `@context` to Create Term Definition, which refuses a keyword, §4.2.2: "keyword
+/// redefinition"), but jsonld.js (and pyld, its port) unwrap a context map's `@context` member,
+/// the JSON-LD 1.0 context-document shape, and the W3C `vc-di-eddsa` suite's `previousProof`
+/// vectors are signed that way. Unwrapping gives exactly the RDF those processors signed, and a
+/// strict processor refuses the input, so no processor reads another meaning into it. Only
+/// verifiers use this: the issuer signs nothing but valid JSON-LD 1.1 (its canonicalization
+/// refuses the shape). A map with other members next to `@context` is not unwrapped (jsonld.js
+/// would silently drop them) and stays an error.
+pub fn unwrap_wrapped_contexts(document: &Value) -> Option<Value> {
+    fn unwrap_item(item: &Value) -> Option<Value> {
+        let mut current = item;
+        let mut changed = false;
+        while let Some(inner) = current
+            .as_object()
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.get("@context"))
+        {
+            current = inner;
+            changed = true;
+        }
+        changed.then(|| current.clone())
+    }
+    let context = document.as_object()?.get("@context")?;
+    let replaced = match context {
+        Value::Array(items) => {
+            let mut any = false;
+            let items: Vec<Value> = items
+                .iter()
+                .map(|item| match unwrap_item(item) {
+                    Some(v) => {
+                        any = true;
+                        v
+                    }
+                    None => item.clone(),
+                })
+                .collect();
+            if !any {
+                return None;
+            }
+            Value::Array(items)
+        }
+        other => unwrap_item(other)?,
+    };
+    let mut copy = document.clone();
+    if let Some(map) = copy.as_object_mut() {
+        map.insert("@context".into(), replaced);
+    }
+    Some(copy)
+}
+
 /// The issuer id of a credential: `issuer` as a string or `issuer.id`.
 pub fn issuer_of(document: &Map<String, Value>) -> Option<&str> {
     match document.get("issuer")? {

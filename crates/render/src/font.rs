@@ -15,13 +15,17 @@ pub const BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 /// The family name to use in SVG.
 pub const FAMILY: &str = "DejaVu Sans";
 
-/// A font database holding only the bundled fonts.
+/// A font database holding only the bundled fonts (built once per process: loading copies and
+/// parses both faces, which every page rendering used to repeat).
 pub fn database() -> Arc<fontdb::Database> {
-    let mut db = fontdb::Database::new();
-    db.load_font_data(REGULAR.to_vec());
-    db.load_font_data(BOLD.to_vec());
-    db.set_sans_serif_family(FAMILY);
-    Arc::new(db)
+    static DB: std::sync::OnceLock<Arc<fontdb::Database>> = std::sync::OnceLock::new();
+    Arc::clone(DB.get_or_init(|| {
+        let mut db = fontdb::Database::new();
+        db.load_font_data(REGULAR.to_vec());
+        db.load_font_data(BOLD.to_vec());
+        db.set_sans_serif_family(FAMILY);
+        Arc::new(db)
+    }))
 }
 
 /// Measures text widths with the bundled font's horizontal advances (no kerning: a slight

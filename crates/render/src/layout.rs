@@ -37,6 +37,19 @@ struct Svg {
     body: String,
     /// Characters laid out on this page.
     glyphs: usize,
+    /// The same elements sorted into the learner's parts and the rest (certificate page only,
+    /// for [`crate::cohort`]).
+    split: Option<Split>,
+}
+
+/// The elements of a page in two documents: those that differ from learner to learner
+/// (`varying`: name, date of birth, QR code and its URL) and all others (`fixed`).
+#[derive(Default)]
+struct Split {
+    fixed: String,
+    varying: String,
+    /// Whether elements drawn now are learner parts.
+    now_varying: bool,
 }
 
 impl Svg {
@@ -44,6 +57,57 @@ impl Svg {
         Self {
             body: String::new(),
             glyphs: 0,
+            split: None,
+        }
+    }
+
+    /// A page that also sorts its elements into learner parts and the rest.
+    fn new_split() -> Self {
+        Self {
+            split: Some(Split::default()),
+            ..Self::new()
+        }
+    }
+
+    /// Elements drawn from now on are learner parts (`true`) or not.
+    fn varying(&mut self, on: bool) {
+        if let Some(s) = &mut self.split {
+            s.now_varying = on;
+        }
+    }
+
+    fn push(&mut self, s: &str) {
+        self.body.push_str(s);
+        self.body.push('\n');
+        if let Some(split) = &mut self.split {
+            let part = if split.now_varying {
+                &mut split.varying
+            } else {
+                &mut split.fixed
+            };
+            part.push_str(s);
+            part.push('\n');
+        }
+    }
+
+    /// Draws `block` inside `<g transform="…">` (in both parts when split).
+    fn group(&mut self, transform: &str, block: Svg) {
+        let open = format!(r#"<g transform="{transform}">"#);
+        self.glyphs += block.glyphs;
+        self.body.push_str(&open);
+        self.body.push('\n');
+        self.body.push_str(&block.body);
+        self.body.push_str("</g>\n");
+        if let (Some(split), Some(inner)) = (&mut self.split, block.split) {
+            for (part, inner) in [
+                (&mut split.fixed, inner.fixed),
+                (&mut split.varying, inner.varying),
+            ] {
+                part.push_str(&open);
+                part.push('\n');
+                part.push_str(&inner);
+                part.push_str("</g>\n");
+            }
         }
     }
 
@@ -51,20 +115,34 @@ impl Svg {
     #[allow(clippy::too_many_arguments)]
     fn text(&mut self, x: f64, y: f64, size: f64, bold: bool, color: &str, anchor: &str, s: &str) {
         self.glyphs += s.chars().count();
-        self.body.push_str(&format!(
+        self.push(&format!(
             r#"<text x="{x:.2}" y="{y:.2}" font-family="{FAMILY}" font-size="{size}" font-weight="{}" fill="{color}" text-anchor="{anchor}">{}</text>"#,
             if bold { "bold" } else { "normal" },
             escape(s)
         ));
-        self.body.push('\n');
     }
 
     fn raw(&mut self, s: &str) {
-        self.body.push_str(s);
-        self.body.push('\n');
+        self.push(s);
     }
 
     fn finish(self, title: &str) -> String {
+        Self::document(title, &self.body)
+    }
+
+    /// The page as one SVG document, and, when split, its fixed and its learner parts as two
+    /// documents of the same size (the learner parts without a title).
+    fn finish_split(self, title: &str) -> (String, Option<(String, String)>) {
+        let parts = self.split.as_ref().map(|s| {
+            (
+                Self::document(title, &s.fixed),
+                Self::document("", &s.varying),
+            )
+        });
+        (Self::document(title, &self.body), parts)
+    }
+
+    fn document(title: &str, body: &str) -> String {
         // The document title (not drawn, but parsed by usvg) at most 300 characters.
         let title = title
             .char_indices()
@@ -74,7 +152,7 @@ impl Svg {
             r##"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_W}pt" height="{PAGE_H}pt" viewBox="0 0 {PAGE_W} {PAGE_H}"><title>{}</title><rect width="{PAGE_W}" height="{PAGE_H}" fill="#ffffff"/>
 {}</svg>"##,
             escape(title),
-            self.body
+            body
         )
     }
 }
@@ -135,9 +213,15 @@ fn qr_block(
     let n = qr.width() as f64 + 8.0;
     let module = size / n;
     svg.raw(&format!(
-        r##"<rect x="{x:.2}" y="{y:.2}" width="{size:.2}" height="{size:.2}" fill="#ffffff"/><path fill="#000000" shape-rendering="crispEdges" d="{}"/>"##,
+        r##"<rect x="{x:.2}" y="{y:.2}" width="{size:.2}" height="{size:.2}" fill="#ffffff"/>"##
+    ));
+    // The code and its URL are the learner's (crate::cohort).
+    svg.varying(true);
+    svg.raw(&format!(
+        r##"<path fill="#000000" shape-rendering="crispEdges" d="{}"/>"##,
         qr.path_data(x + 4.0 * module, y + 4.0 * module, module)
     ));
+    svg.varying(false);
     svg.text(
         x + size / 2.0,
         y + size + 9.0,
@@ -148,10 +232,12 @@ fn qr_block(
         caption,
     );
     let mut ly = y + size + 18.0;
+    svg.varying(true);
     for l in m.wrap_clipped(url, 5.5, false, size + 40.0, 3).iter() {
         svg.text(x + size / 2.0, ly, 5.5, false, MUTED, "middle", l);
         ly += 7.0;
     }
+    svg.varying(false);
 }
 
 /// Top of the certificate page's statement block.
@@ -169,7 +255,7 @@ const MAX_PAGE_FIELD_CHARS: usize = 1_500;
 fn statement(p: &crate::model::CertificatePage, m: &Metrics, k: f64, clip: bool) -> (Svg, f64) {
     let cx = PAGE_W / 2.0;
     let width = PAGE_W - 2.0 * MARGIN - 20.0;
-    let mut svg = Svg::new();
+    let mut svg = Svg::new_split();
     let mut y = STATEMENT_TOP + 20.0 * k;
     let centered =
         |svg: &mut Svg, y: &mut f64, s: &str, size: f64, bold: bool, color: &str, gap: f64| {
@@ -220,6 +306,8 @@ fn statement(p: &crate::model::CertificatePage, m: &Metrics, k: f64, clip: bool)
         14.0,
     );
     centered(&mut svg, &mut y, &p.certifies, 11.0, false, MUTED, 14.0);
+    // The learner's parts (crate::cohort draws them on the cohort's common page).
+    svg.varying(true);
     centered(&mut svg, &mut y, &p.learner, 24.0, true, BLUE, 10.0);
     if let Some((born, date)) = &p.born_on {
         centered(
@@ -234,6 +322,7 @@ fn statement(p: &crate::model::CertificatePage, m: &Metrics, k: f64, clip: bool)
     } else {
         y += 4.0 * k;
     }
+    svg.varying(false);
     centered(&mut svg, &mut y, &p.completed, 11.0, false, MUTED, 12.0);
     centered(&mut svg, &mut y, &p.opportunity, 16.0, true, INK, 8.0);
     if let Some(t) = &p.taking_place {
@@ -248,14 +337,28 @@ fn statement(p: &crate::model::CertificatePage, m: &Metrics, k: f64, clip: bool)
 
 /// The certificate page as SVG.
 pub fn certificate_page(doc: &Document, m: &Metrics, qr: &Qr) -> String {
-    certificate_page_counted(doc, m, qr).0
+    certificate_page_counted(doc, m, qr).page
+}
+
+/// The certificate page laid out: the SVG, the characters on it, and the same page as two SVG
+/// documents of the same size, the learner's parts (name, date of birth, QR code and its URL)
+/// and everything else.
+pub struct CertificateLayout {
+    /// The whole page.
+    pub page: String,
+    /// Characters laid out on it.
+    pub glyphs: usize,
+    /// The page without the learner's parts (with the document title).
+    pub fixed: String,
+    /// The learner's parts alone, drawn where they are on the page (no title).
+    pub varying: String,
 }
 
 /// The certificate page as SVG, and the characters laid out on it.
-fn certificate_page_counted(doc: &Document, m: &Metrics, qr: &Qr) -> (String, usize) {
+fn certificate_page_counted(doc: &Document, m: &Metrics, qr: &Qr) -> CertificateLayout {
     let p = &doc.page;
     let l = doc.labels;
-    let mut svg = Svg::new();
+    let mut svg = Svg::new_split();
     // Frame.
     svg.raw(&format!(
         r#"<rect x="22" y="22" width="{:.2}" height="{:.2}" fill="none" stroke="{BLUE}" stroke-width="2.2"/><rect x="28" y="28" width="{:.2}" height="{:.2}" fill="none" stroke="{ACCENT}" stroke-width="0.7"/>"#,
@@ -282,10 +385,7 @@ fn certificate_page_counted(doc: &Document, m: &Metrics, qr: &Qr) -> (String, us
     }
     let (block, y) = fitted.unwrap_or_else(|| statement(p, m, 0.5, true));
     let offset = ((STATEMENT_LIMIT - y) / 2.0).max(0.0);
-    svg.glyphs += block.glyphs;
-    svg.raw(&format!(r#"<g transform="translate(0 {offset:.2})">"#));
-    svg.raw(&block.body);
-    svg.raw("</g>");
+    svg.group(&format!("translate(0 {offset:.2})"), block);
 
     // Signature, place and date (bottom left); QR (bottom right).
     let base = PAGE_H - 150.0;
@@ -329,7 +429,14 @@ fn certificate_page_counted(doc: &Document, m: &Metrics, qr: &Qr) -> (String, us
         &doc.verification_url,
     );
     let glyphs = svg.glyphs;
-    (svg.finish(&doc.title), glyphs)
+    let (page, parts) = svg.finish_split(&doc.title);
+    let (fixed, varying) = parts.unwrap_or_default();
+    CertificateLayout {
+        page,
+        glyphs,
+        fixed,
+        varying,
+    }
 }
 
 struct Pager<'a> {
@@ -640,11 +747,20 @@ fn supplement_pages_within(
 
 /// The certificate page alone (the PNG), within `budget`.
 pub fn certificate_only(doc: &Document, budget: &Budget) -> Result<String, RenderError> {
+    Ok(certificate_layout(doc, budget)?.page)
+}
+
+/// The certificate page alone, whole and split into the learner's parts and the rest, within
+/// `budget` (the checks of [`certificate_only`]).
+pub fn certificate_layout(
+    doc: &Document,
+    budget: &Budget,
+) -> Result<CertificateLayout, RenderError> {
     budget.check_time()?;
     let m = Metrics::new()?;
     let qr = Qr::new(&doc.verification_url)?;
-    let (page, glyphs) = certificate_page_counted(doc, &m, &qr);
-    budget.check_glyphs(glyphs)?;
+    let page = certificate_page_counted(doc, &m, &qr);
+    budget.check_glyphs(page.glyphs)?;
     budget.check_time()?;
     Ok(page)
 }
@@ -659,7 +775,11 @@ pub fn pages_within(doc: &Document, budget: &Budget) -> Result<Vec<String>, Rend
     budget.check_time()?;
     let m = Metrics::new()?;
     let qr = Qr::new(&doc.verification_url)?;
-    let (first, glyphs) = certificate_page_counted(doc, &m, &qr);
+    let CertificateLayout {
+        page: first,
+        glyphs,
+        ..
+    } = certificate_page_counted(doc, &m, &qr);
     budget.check_glyphs(glyphs)?;
     let mut out = vec![first];
     out.extend(supplement_pages_within(doc, &m, budget, glyphs)?);

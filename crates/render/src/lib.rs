@@ -19,6 +19,7 @@
 //! with [`RenderError::Budget`] before the SVG, PDF and raster back ends can allocate for it.
 
 pub mod budget;
+pub mod cohort;
 pub mod font;
 pub mod html;
 pub mod labels;
@@ -159,6 +160,21 @@ pub fn pdf(view: &CredentialView, options: &RenderOptions) -> Result<Vec<u8>, Re
 /// The certificate page as a PNG (A4 at 100 dpi).
 pub fn png(view: &CredentialView, options: &RenderOptions) -> Result<Vec<u8>, RenderError> {
     png::certificate_png(&budgeted_document(view, options)?, &options.budget)
+}
+
+/// The certificate page as the EDC page image: the pixels of [`png`] as an indexed-colour PNG,
+/// rendered with the process's [`cohort::PageCache`] (only the learner's parts are rasterised
+/// when a page of the same template was rendered before).
+pub fn page_image(view: &CredentialView, options: &RenderOptions) -> Result<Vec<u8>, RenderError> {
+    cohort::PageCache::shared().certificate_png(&budgeted_document(view, options)?, &options.budget)
+}
+
+/// [`page_image`] from a credential's JSON (the unsigned credential the issuer is about to seal).
+pub fn page_image_for_credential(
+    credential: &serde_json::Value,
+    options: &RenderOptions,
+) -> Result<Vec<u8>, RenderError> {
+    page_image(&CredentialView::from_json(credential)?, options)
 }
 
 /// The certificate page as a PNG, from a credential's JSON (e.g. the unsigned credential the

@@ -26,6 +26,38 @@ pub fn certificate_png(doc: &Document, budget: &Budget) -> Result<Vec<u8>, Rende
 
 /// Rasterises an SVG document (with the bundled fonts) at `scale` × its CSS pixel size, on white.
 pub fn svg_to_png(svg: &str, scale: f32, budget: &Budget) -> Result<Vec<u8>, RenderError> {
+    rasterize(svg, scale, budget)?
+        .encode_png()
+        .map_err(|e| RenderError::Png(e.to_string()))
+}
+
+/// The pixels of an SVG document (with the bundled fonts) at `scale` × its CSS pixel size, on
+/// white (premultiplied RGBA, all opaque), within `budget`: the deadline, the SVG's size and the
+/// canvas's area are checked before parsing and allocating.
+pub fn rasterize(svg: &str, scale: f32, budget: &Budget) -> Result<tiny_skia::Pixmap, RenderError> {
+    let (tree, w, h) = parse(svg, scale, budget)?;
+    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or(RenderError::Raster)?;
+    draw(&tree, scale, &mut pixmap);
+    Ok(pixmap)
+}
+
+/// Fills `pixmap` with white and draws `tree` at `scale` onto it.
+pub(crate) fn draw(tree: &resvg::usvg::Tree, scale: f32, pixmap: &mut tiny_skia::Pixmap) {
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+}
+
+/// The parsed SVG document and its canvas size in pixels at `scale`, within `budget` (the checks
+/// of [`rasterize`]).
+pub(crate) fn parse(
+    svg: &str,
+    scale: f32,
+    budget: &Budget,
+) -> Result<(resvg::usvg::Tree, u32, u32), RenderError> {
     budget.check_time()?;
     if svg.len() > MAX_PAGE_SVG_BYTES {
         return Err(RenderError::Budget(Exceeded::PageBytes {
@@ -50,16 +82,6 @@ pub fn svg_to_png(svg: &str, scale: f32, budget: &Budget) -> Result<Vec<u8>, Ren
             needed,
         }));
     }
-    let (w, h) = (wf as u32, hf as u32);
     budget.check_time()?;
-    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or(RenderError::Raster)?;
-    pixmap.fill(tiny_skia::Color::WHITE);
-    resvg::render(
-        &tree,
-        tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
-    pixmap
-        .encode_png()
-        .map_err(|e| RenderError::Png(e.to_string()))
+    Ok((tree, wf as u32, hf as u32))
 }

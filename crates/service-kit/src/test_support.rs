@@ -156,6 +156,17 @@ pub fn get(addr: SocketAddr, path: &str) -> io::Result<String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// The element `<tag id="id" ...>...</tag>` of `html` (first match, up to the first closing
+/// tag, so not for nested elements of the same tag), or `None`: how the page tests of both
+/// services pick out a heading such as the verifier's `<h1 id="verdict">`.
+pub fn element_with_id<'a>(html: &'a str, tag: &str, id: &str) -> Option<&'a str> {
+    let start = html.find(&format!("<{tag} id=\"{id}\""))?;
+    let rest = html.get(start..)?;
+    let close = format!("</{tag}>");
+    let end = rest.find(&close)? + close.len();
+    rest.get(..end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

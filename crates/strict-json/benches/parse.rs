@@ -4,12 +4,8 @@
 
 // Benchmark program (issue #19 lints): a failing assumption should stop it loudly, so unwrap,
 // expect, panic and direct indexing are allowed here; library code denies them.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::panic, clippy::indexing_slicing)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use serde_json::Value;

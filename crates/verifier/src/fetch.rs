@@ -371,6 +371,23 @@ async fn fetch_body(
     within: String,
 ) -> Result<Vec<u8>, FetchError> {
     let shown = url.to_string();
+    read_body(
+        client.get(url).header(reqwest::header::ACCEPT, accept),
+        shown,
+        limit,
+        within,
+    )
+    .await
+}
+
+/// Sends `request` and reads its body under the size cap `limit` (2xx only); `shown` is the URL
+/// as errors name it.
+async fn read_body(
+    request: reqwest::RequestBuilder,
+    shown: String,
+    limit: usize,
+    within: String,
+) -> Result<Vec<u8>, FetchError> {
     let failed = |e: reqwest::Error| {
         if e.is_timeout() {
             FetchError::Timeout {
@@ -384,12 +401,7 @@ async fn fetch_body(
             }
         }
     };
-    let mut resp = client
-        .get(url)
-        .header(reqwest::header::ACCEPT, accept)
-        .send()
-        .await
-        .map_err(failed)?;
+    let mut resp = request.send().await.map_err(failed)?;
     if !resp.status().is_success() {
         return Err(FetchError::Status {
             url: shown,
@@ -489,6 +501,52 @@ impl Fetcher {
             }
             Some(Err(e)) => Err(e),
             None => Err(FetchError::Client("no result".into())),
+        }
+    }
+
+    /// POSTs the form `body` (`application/x-www-form-urlencoded`) to `url` under the same rules
+    /// as a GET (scheme, address filter, redirects, size cap, total deadline of the policy), with
+    /// `authorization` as the `Authorization` header when given; never cached. For protocol
+    /// back-channel calls such as an OAuth 2.0 token request (RFC 6749 §4.1.3). Blocks: call it
+    /// off the async runtime (`spawn_blocking`).
+    pub fn post_form(
+        &self,
+        url: &str,
+        np: &NetworkPolicy,
+        body: String,
+        authorization: Option<String>,
+    ) -> Result<Vec<u8>, FetchError> {
+        let u = check_url(url, np)?;
+        let client = self.client(np)?;
+        let rt = self.runtime()?;
+        let within = show_duration(np.timeout);
+        let on_timeout = FetchError::Timeout {
+            url: u.to_string(),
+            within: within.clone(),
+        };
+        let mut request = client
+            .post(u.clone())
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .header(reqwest::header::ACCEPT, "application/json")
+            .body(body);
+        if let Some(value) = authorization {
+            request = request.header(reqwest::header::AUTHORIZATION, value);
+        }
+        let (limit, timeout) = (np.max_response_bytes, np.timeout);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let task = rt.spawn(async move {
+            let r = tokio::time::timeout(timeout, read_body(request, u.to_string(), limit, within))
+                .await;
+            let _ = tx.send(r);
+        });
+        let result = rx.recv_timeout(timeout + REPORT_GRACE);
+        task.abort();
+        match result {
+            Ok(Ok(r)) => r,
+            _ => Err(on_timeout),
         }
     }
 
@@ -848,6 +906,35 @@ mod tests {
                 now,
                 "*/*"
             ),
+            Err(FetchError::Offline)
+        ));
+    }
+
+    #[test]
+    fn form_posts_follow_the_same_rules_before_connecting() {
+        let f = Fetcher::default();
+        let np = NetworkPolicy::default();
+        let post = |url: &str, np: &NetworkPolicy| f.post_form(url, np, "a=b".into(), None);
+        assert!(matches!(
+            post("http://idp.example/token", &np),
+            Err(FetchError::Scheme { .. })
+        ));
+        for url in [
+            "https://10.1.2.3/token",
+            "https://[::1]/token",
+            "https://127.0.0.1/t",
+        ] {
+            assert!(
+                matches!(post(url, &np), Err(FetchError::Blocked { .. })),
+                "{url}"
+            );
+        }
+        assert!(matches!(
+            post("https://user:pw@idp.example/token", &np),
+            Err(FetchError::BadUrl { .. })
+        ));
+        assert!(matches!(
+            post("https://idp.example/token", &NetworkPolicy::offline()),
             Err(FetchError::Offline)
         ));
     }

@@ -403,6 +403,13 @@ impl Report {
         self
     }
 
+    /// Adds `warning` to the `kind` check's warnings (warnings do not change a status).
+    pub fn warn(&mut self, kind: CheckKind, warning: Warning) {
+        if let Some(c) = self.checks.iter_mut().find(|c| c.check == kind) {
+            c.warnings.push(warning);
+        }
+    }
+
     /// The report with `signer` (only meaningful when the proof verified).
     pub fn with_signer(mut self, signer: Option<SignerIdentity>) -> Self {
         self.signer = signer;

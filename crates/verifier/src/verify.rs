@@ -157,12 +157,30 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
                     return verify_json(inner, policy, clock);
                 }
             }
-            run(value, Securing::DataIntegrity, policy, clock)
+            match proofs::data_integrity::unwrap_wrapped_contexts(value) {
+                Some(unwrapped) => {
+                    let mut report = run(&unwrapped, Securing::DataIntegrity, policy, clock);
+                    report.warn(CheckKind::Format, wrapped_context_warning());
+                    report
+                }
+                None => run(value, Securing::DataIntegrity, policy, clock),
+            }
         }
         _ => unreadable(
             policy,
             "not a credential: expected a JSON object or a compact VC-JWT".into(),
         ),
+    }
+}
+
+/// The `format` warning of a credential whose `@context` held `{"@context": ...}` items
+/// ([`proofs::data_integrity::unwrap_wrapped_contexts`]).
+fn wrapped_context_warning() -> crate::report::Warning {
+    crate::report::Warning {
+        code: "wrapped-context".into(),
+        member: Some("@context".into()),
+        path: Some("$['@context']".into()),
+        message: "an @context item is a map whose only member is @context (the JSON-LD 1.0 context-document shape, not a valid JSON-LD 1.1 local context); it was unwrapped, as jsonld.js does, to verify the proof".into(),
     }
 }
 

@@ -4,13 +4,8 @@
 //! and the other outcomes are reported with their reasons.
 
 // Test code (issue #19 lints): a failing assumption should stop the test loudly.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::print_stdout
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::print_stdout)]
 
 mod common;
 

@@ -11,14 +11,9 @@
 // Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
 // expect, panic and direct indexing are allowed here; library code denies them.
 // It prints what it measured or what failed, for the test log.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::print_stdout,
-    clippy::print_stderr
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::print_stdout)]
+#![allow(clippy::print_stderr)]
 
 mod common;
 
@@ -263,8 +258,10 @@ async fn thirty_two_concurrent_2_mb_credentials_stay_within_the_memory_bound() {
     );
     assert_eq!(statuses.len(), 32);
     assert!(polls >= 5, "/healthz polled {polls} times only");
+    // A runtime blocked by the verifications would answer in seconds; 250 ms leaves room for a
+    // 2-core machine shared with other test binaries (105 ms was seen there once, session 8).
     assert!(
-        worst_health < Duration::from_millis(100),
+        worst_health < Duration::from_millis(250),
         "/healthz took {worst_health:?} under load"
     );
     assert!(

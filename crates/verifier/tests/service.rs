@@ -6,12 +6,8 @@
 #![cfg(feature = "service")]
 // Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
 // expect, panic and direct indexing are allowed here; library code denies them.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 
@@ -222,11 +218,8 @@ async fn page(
 
 /// The `<h1 id="verdict" ...>` element.
 fn verdict_h1(html: &str) -> &str {
-    let start = html
-        .find("<h1 id=\"verdict\"")
-        .unwrap_or_else(|| panic!("no verdict heading in {html}"));
-    let end = start + html[start..].find("</h1>").unwrap();
-    &html[start..end + 5]
+    service_kit::test_support::element_with_id(html, "h1", "verdict")
+        .unwrap_or_else(|| panic!("no verdict heading in {html}"))
 }
 
 fn check_li<'a>(html: &'a str, name: &str) -> &'a str {

@@ -336,12 +336,17 @@ pub struct StatusResponse {
 /// display language without bytes gets the certificate page rendered as PNG (its QR code the
 /// credential's verification URL) unless `renderImages` is false or the service's
 /// `render_display_images` is off.
+///
+/// `notify` (issue #18) e-mails the learner the share link and the PDF certificate in their
+/// language; the message is queued in the credential's own transaction (docs/CONFIG.md "Learner
+/// notification e-mail"). CSV uploads fill it from the columns `notify.email`, `notify.language`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({
     "award": {"awardingUniversity": "eth", "learner": {"givenName": "Ada", "familyName": "Lovelace"}},
     "images": {"en": "iVBORw0KGgo="},
-    "renderImages": false
+    "renderImages": false,
+    "notify": {"email": "ada.lovelace@student.example.org", "language": "en"}
 }))]
 pub struct AwardRequest {
     /// The award (award format).
@@ -353,6 +358,23 @@ pub struct AwardRequest {
     /// Render missing display images (default: the service's `render_display_images`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub render_images: Option<bool>,
+    /// E-mail the learner about the credential (issue #18): the message is queued in the same
+    /// transaction as the credential and sent by the notification worker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<NotifyRequest>,
+}
+
+/// `notify` of an award request: whom to e-mail the share link and PDF to, in which language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"email": "learner@example.org", "language": "de"}))]
+pub struct NotifyRequest {
+    /// The learner's e-mail address (`local@domain`, at most 254 characters; rule
+    /// `notify.email`).
+    pub email: String,
+    /// `en`, `de`, `nl`, `pl` or `it` (rule `notify.language`); default: the award's
+    /// `display.primaryLanguage` when it is one of them, else `en`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 impl FromJson for AwardRequest {
@@ -386,11 +408,75 @@ impl FromJson for AwardRequest {
                 ))
             }
         };
+        let notify = notify_of(envelope.remove("notify"))?;
         Ok(Self {
             award,
             images,
             render_images,
+            notify,
         })
+    }
+}
+
+/// The envelope's `notify` member: `{email, language?}`, each checked (rules `notify.email`,
+/// `notify.language`; [`crate::domain::notify_message`]).
+fn notify_of(v: Option<Value>) -> Result<Option<NotifyRequest>, DomainError> {
+    use crate::domain::notify_message::{check_email, check_language};
+    let m = match v {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(m)) => m,
+        Some(_) => {
+            return Err(invalid(
+                "notify",
+                "notify.object",
+                "must be an object {email, language}",
+            ))
+        }
+    };
+    let text = |key: &str| match m.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
+        Some(_) => Err(FieldError::new(
+            format!("notify.{key}"),
+            format!("notify.{key}"),
+            "must be a string",
+        )),
+    };
+    let mut errors = Vec::new();
+    let email = match text("email") {
+        Ok(Some(e)) => check_email("notify.email", &e)
+            .map(|()| e)
+            .map_err(|f| errors.push(f))
+            .ok(),
+        Ok(None) => {
+            errors.push(FieldError::new(
+                "notify.email",
+                "notify.email",
+                "`notify.email` is required when `notify` is given",
+            ));
+            None
+        }
+        Err(f) => {
+            errors.push(f);
+            None
+        }
+    };
+    let language = match text("language") {
+        Ok(Some(l)) => check_language("notify.language", &l)
+            .map(|()| Some(l))
+            .unwrap_or_else(|f| {
+                errors.push(f);
+                None
+            }),
+        Ok(None) => None,
+        Err(f) => {
+            errors.push(f);
+            None
+        }
+    };
+    match email {
+        Some(email) if errors.is_empty() => Ok(Some(NotifyRequest { email, language })),
+        _ => Err(DomainError::Validation(errors)),
     }
 }
 
@@ -423,6 +509,7 @@ impl AwardRequest {
             award,
             images: BTreeMap::new(),
             render_images: None,
+            notify: None,
         }
     }
 }
@@ -536,6 +623,11 @@ pub struct RowResult {
     /// Why rejected.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// The share link of a credential issued by this call (a bearer secret): for the staff
+    /// console's cohort results only, never serialised (not in the API response, nor in the
+    /// response stored under the `Idempotency-Key`).
+    #[serde(skip)]
+    pub share_url: Option<String>,
 }
 
 /// `POST /awards/batch` → 200: per-row results, in row order (a retry with the same
@@ -835,6 +927,7 @@ pub fn example_checks() -> Vec<(&'static str, ExampleCheck)> {
         ("StatusRequest", check::<StatusRequest>),
         ("StatusResponse", check::<StatusResponse>),
         ("AwardRequest", check::<AwardRequest>),
+        ("NotifyRequest", check::<NotifyRequest>),
         ("IssuedCredential", check::<IssuedCredential>),
         ("CredentialList", check::<CredentialList>),
         ("CredentialRecord", check::<CredentialRecord>),

@@ -93,8 +93,12 @@ impl Principal {
         }
     }
 
-    /// Audit "who": `token:<id>@<university>`.
+    /// Audit "who": `token:<id>@<university>`, or for a console session (`token_id`
+    /// `staff:<account id>`) `staff:<account id>@<university>`.
     pub fn actor(&self) -> String {
+        if self.token_id.starts_with("staff:") {
+            return format!("{}@{}", self.token_id, self.university);
+        }
         format!("token:{}@{}", self.token_id, self.university)
     }
 }

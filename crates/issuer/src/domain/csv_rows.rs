@@ -5,7 +5,8 @@
 //! (`learner.givenNames`, `achievement.period.start`, `learner.placeOfBirth.name.en`). A cell is a
 //! string unless its header ends in `:json`, then it is parsed as JSON (`learner.nationality:json`
 //! = `["CHE","DEU"]`). An empty cell leaves the field out. Columns `images.<lang>` carry the base64
-//! bytes of a display image, outside the award (the request envelope's `images`). Constant fields
+//! bytes of a display image, outside the award (the request envelope's `images`); columns
+//! `notify.email` and `notify.language` fill the envelope's `notify` (issue #18). Constant fields
 //! (`kind`, `awardingUniversity`, `display:json`) are columns like any other; `learningOpportunity`
 //! may instead come from a stored specification (`?specification=ID`).
 
@@ -82,6 +83,8 @@ struct Column {
     path: Vec<String>,
     json: bool,
     image: Option<String>,
+    /// `notify.<member>` of the envelope (issue #18).
+    notify: Option<String>,
 }
 
 /// Turns CSV text into one request envelope `{"award": {...}, "images": {...}}` per data row, or
@@ -90,7 +93,16 @@ pub fn rows_to_awards(
     text: &str,
     learning_opportunity: Option<&Value>,
 ) -> Result<Vec<Result<Value, Vec<FieldError>>>, CsvError> {
-    let mut records = parse_csv(text)?.into_iter();
+    records_to_awards(parse_csv(text)?, learning_opportunity)
+}
+
+/// [`rows_to_awards`] of records already read (the header row first): from CSV, or from the
+/// cells of a spreadsheet ([`super::xlsx_rows`]).
+pub fn records_to_awards(
+    records: Vec<Vec<String>>,
+    learning_opportunity: Option<&Value>,
+) -> Result<Vec<Result<Value, Vec<FieldError>>>, CsvError> {
+    let mut records = records.into_iter();
     let header = records.next().ok_or(CsvError::NoHeader)?;
     let mut columns = Vec::with_capacity(header.len());
     for (i, h) in header.iter().enumerate() {
@@ -107,7 +119,16 @@ pub fn rows_to_awards(
             [first, name] if first == "images" => Some(name.clone()),
             _ => None,
         };
-        columns.push(Column { path, json, image });
+        let notify = match path.as_slice() {
+            [first, name] if first == "notify" => Some(name.clone()),
+            _ => None,
+        };
+        columns.push(Column {
+            path,
+            json,
+            image,
+            notify,
+        });
     }
     let mut out = Vec::new();
     for record in records {
@@ -117,6 +138,7 @@ pub fn rows_to_awards(
         }
         let mut award = Value::Object(first);
         let mut images = Map::new();
+        let mut notify = Map::new();
         let mut errors = Vec::new();
         if record.len() != columns.len() {
             errors.push(FieldError::new(
@@ -131,6 +153,10 @@ pub fn rows_to_awards(
             }
             if let Some(lang) = &col.image {
                 images.insert(lang.clone(), Value::String(cell.clone()));
+                continue;
+            }
+            if let Some(member) = &col.notify {
+                notify.insert(member.clone(), Value::String(cell.clone()));
                 continue;
             }
             let value = if col.json {
@@ -157,7 +183,11 @@ pub fn rows_to_awards(
             }
         }
         out.push(if errors.is_empty() {
-            Ok(serde_json::json!({"award": award, "images": images}))
+            let mut envelope = serde_json::json!({"award": award, "images": images});
+            if let (false, Value::Object(e)) = (notify.is_empty(), &mut envelope) {
+                e.insert("notify".to_owned(), Value::Object(notify));
+            }
+            Ok(envelope)
         } else {
             Err(errors)
         });

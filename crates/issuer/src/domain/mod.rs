@@ -5,10 +5,13 @@
 pub mod auth;
 pub mod csv_rows;
 pub mod error;
+pub mod notify_message; // the learner notification e-mail (issue #18)
 pub mod permutation;
 pub mod prepare;
 pub mod programme;
+pub mod staff; // staff sign-in: Argon2id passwords, TOTP (RFC 6238), lockout (issue #18)
 pub mod status_list;
+pub mod xlsx_rows; // XLSX cohort uploads read into the records of a CSV (issue #18)
 
 pub use auth::{hash_token, Principal, Role};
 pub use error::{DomainError, FieldError};

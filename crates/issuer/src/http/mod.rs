@@ -18,6 +18,7 @@
 //! being documented.
 
 pub mod admin; // staff API tokens (admin role)
+pub mod console; // the staff console (issue #18)
 pub mod error;
 pub mod oid4vci; // OpenID4VCI 1.0 protocol endpoints (issue #16)
 pub mod oid4vci_offers; // credential offers (issue #16)
@@ -155,6 +156,7 @@ fn api_routes(share: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .merge(oid4vci_offers::routes())
         .merge(status_token::routes())
         .merge(vct::routes())
+        .merge(console::routes())
 }
 
 /// The share-link routes (no token: the link is the secret).
@@ -235,16 +237,14 @@ async fn did_document(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let doc = s.app.did_document(&id)?;
-    let mut res = Json(doc).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/did+json"),
-    );
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("max-age=300"),
-    );
-    Ok(res)
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/did+json"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        Json(doc),
+    )
+        .into_response())
 }
 
 /// A status list credential (Bitstring Status List v1.0 §2.2).
@@ -270,27 +270,40 @@ async fn status_list(
         "public, max-age={}",
         s.limits.status_list_max_age_secs.min(60)
     );
-    let mut res = if headers
+    Ok(conditional(
+        &headers,
+        &etag,
+        &cache,
+        "application/vc+ld+json",
+        body,
+    ))
+}
+
+/// A cacheable document (status lists and status list tokens): `304 Not Modified` when
+/// `If-None-Match` lists `etag` or is `*` (RFC 9110 §13.1.2), else `body` as `content_type`;
+/// `ETag` and `Cache-Control` on both.
+pub(crate) fn conditional(
+    request: &HeaderMap,
+    etag: &str,
+    cache_control: &str,
+    content_type: &'static str,
+    body: impl IntoResponse,
+) -> Response {
+    let not_modified = request
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        == Some(etag.as_str())
-    {
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut res = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut r = body.into_response();
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/vc+ld+json"),
-        );
-        r
+        ([(header::CONTENT_TYPE, content_type)], body).into_response()
     };
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        res.headers_mut().insert(header::ETAG, v);
+    for (name, value) in [(header::ETAG, etag), (header::CACHE_CONTROL, cache_control)] {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            res.headers_mut().insert(name, v);
+        }
     }
-    if let Ok(v) = HeaderValue::from_str(&cache) {
-        res.headers_mut().insert(header::CACHE_CONTROL, v);
-    }
-    Ok(res)
+    res
 }
 
 /// Issue a credential (VC-API §3.2.1).
@@ -537,15 +550,12 @@ async fn share(
         .format
         .is_some()
         .then(|| format!("{}.{ext}", pages::download_base_name(&json)));
-    let mut res = body.into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    res.headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    let headers = [
+        (header::CONTENT_TYPE, content_type),
+        (header::CACHE_CONTROL, "private, no-store"),
+        (header::VARY, "Accept"),
+    ];
+    let mut res = (headers, body).into_response();
     if let Some(name) = name {
         res.headers_mut()
             .insert(header::CONTENT_DISPOSITION, pages::attachment(&name));
@@ -584,16 +594,14 @@ async fn share_qr_svg(
             e.to_string(),
         )
     })?;
-    let mut res = svg.into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("image/svg+xml"),
-    );
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
-    Ok(res)
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        svg,
+    )
+        .into_response())
 }
 
 /// The QR code (PNG) of the credential's verification URL.
@@ -616,14 +624,14 @@ async fn share_qr_png(
             e.to_string(),
         )
     })?;
-    let mut res = png.into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
-    Ok(res)
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        png,
+    )
+        .into_response())
 }
 
 /// Add a new version of a learning opportunity specification (never overwrites).

@@ -103,12 +103,7 @@ fn no_store(body: Value) -> Response {
 
 /// A metadata document: JSON, `Cache-Control: max-age=300` (wallets fetch it for every flow).
 fn metadata(body: Value) -> Response {
-    let mut res = Json(body).into_response();
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("max-age=300"),
-    );
-    res
+    ([(header::CACHE_CONTROL, "max-age=300")], Json(body)).into_response()
 }
 
 /// The one value of header `name`; sent twice or not text: `invalid_request`-like `err`.
@@ -181,17 +176,11 @@ async fn authorization_server_metadata(
         (status = 200, description = "The logo", body = String, content_type = "image/svg+xml"),
         (status = 404, description = "No such university", body = Problem, content_type = "application/problem+json")))]
 async fn logo(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let mut res = s.app.university_logo_svg(&id)?.into_response();
-    let headers = res.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("image/svg+xml"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("max-age=86400"),
-    );
-    Ok(res)
+    let headers = [
+        (header::CONTENT_TYPE, "image/svg+xml"),
+        (header::CACHE_CONTROL, "max-age=86400"),
+    ];
+    Ok((headers, s.app.university_logo_svg(&id)?).into_response())
 }
 
 /// Token endpoint (OpenID4VCI 1.0 §6): the pre-authorized code grant.

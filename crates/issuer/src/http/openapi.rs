@@ -11,7 +11,7 @@
 
 use std::sync::LazyLock;
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -40,6 +40,7 @@ use crate::app::api::Problem;
         (name = "credentials", description = "A university's issued credentials"),
         (name = "specifications", description = "Learning opportunity and programme specifications"),
         (name = "admin", description = "Staff API tokens"),
+        (name = "console", description = "The staff console (HTML pages and forms, issue #18)"),
         (name = "oid4vci", description = "OpenID4VCI 1.0 credential issuance to wallets: credential offers, metadata, token, nonce and credential endpoints")
     )
 )]
@@ -149,10 +150,5 @@ pub(super) async fn openapi() -> Result<Response, ApiError> {
             format!("the OpenAPI document could not be serialised: {e}"),
         )
     })?;
-    let mut res = json.clone().into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    Ok(res)
+    Ok(([(header::CONTENT_TYPE, "application/json")], json.clone()).into_response())
 }

@@ -257,7 +257,7 @@ button.button:focus-visible{outline:3px solid #b35900;outline-offset:2px}
 
 /// Splits the `render` crate's standalone HTML document into its style sheet and the content of
 /// its `<main>` (the certificate and supplement sections), to place them inside this page.
-fn certificate_parts(document: &str) -> Result<(&str, &str), ApiError> {
+pub fn certificate_parts(document: &str) -> Result<(&str, &str), ApiError> {
     let between = |start: &str, end: &str| -> Option<&str> {
         let a = document.find(start)? + start.len();
         let b = a + document[a..].rfind(end)?;
@@ -364,8 +364,9 @@ pub async fn learner_page(
     Ok(res)
 }
 
-/// An HTML page of the share link: never stored by caches, no referrer, no sniffing.
-fn html_page(html: String) -> Response {
+/// An HTML page (the share link's, the console's): never stored by caches, no referrer, no
+/// sniffing.
+pub(crate) fn html_page(html: String) -> Response {
     let mut res = html.into_response();
     let h = res.headers_mut();
     h.insert(

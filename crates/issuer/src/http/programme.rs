@@ -12,7 +12,7 @@
 //!   not (or could not be checked). Every endpoint needs the `issue` role of the lead university.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
@@ -90,12 +90,13 @@ async fn certificate(
         }
         ProgrammeCertificate::DoesNotStack(report) => {
             let problem = DoesNotStackProblem::of(&report);
-            let mut res = (StatusCode::UNPROCESSABLE_ENTITY, Json(problem)).into_response();
-            res.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/problem+json"),
-            );
-            Ok(res)
+            let content_type = [(header::CONTENT_TYPE, "application/problem+json")];
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                content_type,
+                Json(problem),
+            )
+                .into_response())
         }
     }
 }

@@ -10,7 +10,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use proofs::token_status_list::STATUS_LIST_JWT_MEDIA_TYPE;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -80,29 +80,14 @@ async fn status_list_token(
         .app
         .status_list_token(&university, &list, u64::from(ttl))
         .await?;
-    let not_modified = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == token.etag || t.trim() == "*")
-        });
-    let mut res = if not_modified {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let mut r = token.jwt.into_response();
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(STATUS_LIST_JWT_MEDIA_TYPE),
-        );
-        r
-    };
-    if let Ok(v) = HeaderValue::from_str(&token.etag) {
-        res.headers_mut().insert(header::ETAG, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&format!("public, max-age={ttl}")) {
-        res.headers_mut().insert(header::CACHE_CONTROL, v);
-    }
+    let cache = format!("public, max-age={ttl}");
+    let mut res = super::conditional(
+        &headers,
+        &token.etag,
+        &cache,
+        STATUS_LIST_JWT_MEDIA_TYPE,
+        token.jwt,
+    );
     res.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("accept"));
     Ok(res)

@@ -9,7 +9,8 @@
 //! `BIGSERIAL`, trigger syntax), how a write transaction starts (`BEGIN IMMEDIATE` on SQLite, so two
 //! writers never dead-lock upgrading a read lock), WAL and busy timeout — is switched on [`Backend`].
 //!
-//! **Migrations** are embedded (`include_str!` of `migrations/<backend>/NNNN_*.sql`) and applied at
+//! **Migrations** are embedded (`include_str!` of `migrations/<backend>/NNNN_*.sql`, or of
+//! `migrations/portable/NNNN_*.sql` when one file serves both backends) and applied at
 //! start-up in order, each in its own transaction together with its row in `schema_migrations`; on
 //! PostgreSQL under an advisory lock, so replicas starting together apply each migration once.
 //!
@@ -39,8 +40,16 @@ use crate::domain::StatusPurpose;
 
 mod oid4vci_tokens; // OpenID4VCI access tokens, c_nonces, DPoP jtis (issue #16)
 pub use oid4vci_tokens::{AccessTokenRow, NewAccessToken};
-mod status_entries; // a credential's status entries (Token Status List reference, issue #16)
+mod cohorts; // console cohorts: uploaded records, state, results (issue #18)
+pub use cohorts::{CohortRow, CohortSummaryRow, NewCohort};
+mod console_queries;
+mod status_entries; // a credential's status entries (Token Status List reference, issue #16) // the staff console's searches and counts (issue #18)
+pub use console_queries::{AuditFilter, AuditRow, CredentialSearch};
+mod staff; // staff accounts and console sessions (issue #18)
+pub use staff::{StaffAccountRow, StaffSessionRow};
 pub use status_entries::CredentialStatusEntry;
+mod outbox; // learner notification outbox (issue #18)
+pub use outbox::{NewOutboxMessage, OutboxRow};
 
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,8 +96,17 @@ const MIGRATIONS_SQLITE: &[(i64, &str)] = &[
         3,
         include_str!("migrations/sqlite/0003_message_status_lists.sql"),
     ),
-    (4, include_str!("migrations/sqlite/0004_oid4vci_offers.sql")),
-    (5, include_str!("migrations/sqlite/0005_oid4vci_tokens.sql")),
+    (
+        4,
+        include_str!("migrations/portable/0004_oid4vci_offers.sql"),
+    ),
+    (
+        5,
+        include_str!("migrations/portable/0005_oid4vci_tokens.sql"),
+    ),
+    (6, include_str!("migrations/portable/0006_staff.sql")),
+    (7, include_str!("migrations/portable/0007_cohorts.sql")),
+    (8, include_str!("migrations/portable/0008_outbox.sql")),
 ];
 const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("migrations/postgres/0001_init.sql")),
@@ -102,12 +120,15 @@ const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
     ),
     (
         4,
-        include_str!("migrations/postgres/0004_oid4vci_offers.sql"),
+        include_str!("migrations/portable/0004_oid4vci_offers.sql"),
     ),
     (
         5,
-        include_str!("migrations/postgres/0005_oid4vci_tokens.sql"),
+        include_str!("migrations/portable/0005_oid4vci_tokens.sql"),
     ),
+    (6, include_str!("migrations/portable/0006_staff.sql")),
+    (7, include_str!("migrations/portable/0007_cohorts.sql")),
+    (8, include_str!("migrations/portable/0008_outbox.sql")),
 ];
 
 /// RFC 3339 UTC with milliseconds, the stored time format (sorts as text).

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use sqlx::Connection as _;
 
+pub mod console_browser; // a browser without JavaScript for the console's tests (issue #18)
+
 /// The public base URL of the test issuers ([`config`], [`spawn_issuer`]).
 pub const BASE: &str = "http://issuer.test";
 /// API tokens of the test universities, written to the test's `tokens.toml` ([`token_dir`]).
@@ -149,7 +151,25 @@ pub fn spawn_issuer(
     tokens_file: &Path,
     extra_env: &[(&str, &str)],
 ) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
-    use std::io::BufRead as _;
+    spawn_issuer_logged(database_url, tokens_file, extra_env, None)
+}
+
+/// [`spawn_issuer`], every log line also appended to `log` when given (tests that check what the
+/// service logs).
+pub fn spawn_issuer_logged(
+    database_url: &str,
+    tokens_file: &Path,
+    extra_env: &[(&str, &str)],
+    log: Option<&Path>,
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead as _, Write as _};
+    let mut log = log.map(|p| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(p)
+            .unwrap()
+    });
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_issuer"))
         .arg("serve")
@@ -175,6 +195,9 @@ pub fn spawn_issuer(
         let mut sent = false;
         for line in std::io::BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
+            if let Some(f) = log.as_mut() {
+                let _ = writeln!(f, "{line}");
+            }
             if sent {
                 continue;
             }

@@ -295,12 +295,7 @@ async fn openapi() -> Result<Response, ApiError> {
     let json = OPENAPI
         .as_ref()
         .map_err(|e| ApiError::internal(&format!("the OpenAPI document: {e}")))?;
-    let mut res = json.clone().into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    Ok(res)
+    Ok(([(header::CONTENT_TYPE, "application/json")], json.clone()).into_response())
 }
 
 /// The report as JSON: 200 when valid, 422 otherwise (VC-API).

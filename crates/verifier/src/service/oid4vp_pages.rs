@@ -432,15 +432,9 @@ pub(super) async fn request_state(
 #[utoipa::path(get, path = "/wallet-request.js", tag = "pages",
     responses((status = 200, description = "The waiting page's polling script", content_type = "text/javascript")))]
 pub(super) async fn poll_script() -> Response {
-    let mut res = POLL_JS.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/javascript; charset=utf-8"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300"),
-    );
-    res
+    let headers = [
+        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=300"),
+    ];
+    (headers, POLL_JS).into_response()
 }

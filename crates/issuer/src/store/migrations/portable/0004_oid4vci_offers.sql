@@ -1,5 +1,5 @@
 -- 4: OpenID4VCI 1.0 credential offers (§4.1) with pre-authorized codes (§3.5) and tx_code PINs
--- (issue #16). Keep in step with ../sqlite/0004_oid4vci_offers.sql. Secrets are stored as
+-- (issue #16). Portable SQL: SQLite and PostgreSQL run this same file. Secrets are stored as
 -- SHA-256 hashes only: `ref_hash` of the offer's reference in its `credential_offer_uri`,
 -- `code_hash` of the pre-authorized code, `tx_code_hash` of the PIN keyed with the code
 -- (crate::oid4vci::offers). A code is consumed with `UPDATE ... WHERE used_at IS NULL`, so it is
