@@ -195,20 +195,14 @@ async fn main() -> anyhow::Result<()> {
     let (tmpl, images) = template()?;
 
     // Warm-up, and the credential for the bare comparison.
-    let res = client
-        .post(format!("{url}/awards"))
-        .bearer_auth(TOKEN)
-        .json(&award(&tmpl, &images, 0))
-        .send()
-        .await?;
-    if res.status() != 201 {
-        bail!(
-            "warm-up issuance failed: {} {}",
-            res.status(),
-            res.text().await?
-        );
-    }
-    let issued: Value = res.json().await?;
+    let award0 = award(&tmpl, &images, 0);
+    let issued = post_created(
+        &client,
+        &format!("{url}/awards"),
+        &award0,
+        "warm-up issuance",
+    )
+    .await?;
     let mut unsigned = issued["verifiableCredential"].clone();
     unsigned
         .as_object_mut()
@@ -340,30 +334,10 @@ async fn batch_phase(
 ) -> anyhow::Result<()> {
     let body = Value::Array((0..learners).map(|i| award(tmpl, images, i)).collect());
     let bytes = serde_json::to_vec(&body)?;
-    let cpu0 = process_cpu_secs();
-    let t = Instant::now();
-    let res = client
-        .post(format!("{url}/awards/batch"))
-        .bearer_auth(TOKEN)
-        .header("idempotency-key", "bench-batch")
-        .header("content-type", "application/json")
-        .body(bytes)
-        .send()
-        .await?;
-    let status = res.status();
-    let answer: Value = res.json().await?;
-    let batch_secs = t.elapsed().as_secs_f64();
-    let batch_cpu = cpu0
-        .zip(process_cpu_secs())
-        .map(|(a, b)| (b - a) / learners as f64);
-    if status != 200 || answer["issued"] != json!(learners) {
-        bail!(
-            "batch failed: {status}: issued {} rejected {}",
-            answer["issued"],
-            answer["rejected"]
-        );
-    }
-    let batch_rate = learners as f64 / batch_secs;
+    let json_body = ("application/json", bytes);
+    let (batch_rate, batch_cpu) =
+        post_batch(client, (url, ""), "bench-batch", json_body, learners).await?;
+    let batch_secs = learners as f64 / batch_rate;
 
     let rates = bare_rates(unsigned, bare_n, cores)?;
     let (threads, per_thread) = (rates.threads, rates.per_thread);
@@ -530,22 +504,42 @@ fn cohort_csv(tmpl: &Value, images: Option<&Value>, start: usize, rows: usize) -
     csv
 }
 
-/// One cohort CSV batch: (learners per second, CPU seconds per learner).
-async fn cohort_batch(
+/// POSTs `body` as JSON with the demo token; anything but `201 Created` fails `what`.
+async fn post_created(
     client: &reqwest::Client,
     url: &str,
+    body: &Value,
+    what: &str,
+) -> anyhow::Result<Value> {
+    let res = client
+        .post(url)
+        .bearer_auth(TOKEN)
+        .json(body)
+        .send()
+        .await?;
+    if res.status() != 201 {
+        bail!("{what} failed: {} {}", res.status(), res.text().await?);
+    }
+    Ok(res.json().await?)
+}
+
+/// One `POST /awards/batch` of `rows` rows (`query`: e.g. `?specification=…`; `content_type`:
+/// JSON or CSV) that must all be issued: (learners per second, CPU seconds per learner).
+async fn post_batch(
+    client: &reqwest::Client,
+    (url, query): (&str, &str),
     key: &str,
-    csv: String,
+    (content_type, body): (&str, Vec<u8>),
     rows: usize,
 ) -> anyhow::Result<(f64, Option<f64>)> {
     let cpu0 = process_cpu_secs();
     let t = Instant::now();
     let res = client
-        .post(format!("{url}/awards/batch?specification=bench-cohort"))
+        .post(format!("{url}/awards/batch{query}"))
         .bearer_auth(TOKEN)
         .header("idempotency-key", key)
-        .header("content-type", "text/csv")
-        .body(csv)
+        .header("content-type", content_type)
+        .body(body)
         .send()
         .await?;
     let status = res.status();
@@ -556,13 +550,32 @@ async fn cohort_batch(
         .map(|(a, b)| (b - a) / rows as f64);
     if status != 200 || answer["issued"] != json!(rows) {
         bail!(
-            "cohort batch {key} failed: {status}: issued {} rejected {}: {}",
+            "batch {key} failed: {status}: issued {} rejected {}: {}",
             answer["issued"],
             answer["rejected"],
             answer["results"][0]
         );
     }
     Ok((rows as f64 / secs, cpu))
+}
+
+/// One cohort CSV batch: (learners per second, CPU seconds per learner).
+async fn cohort_batch(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    csv: String,
+    rows: usize,
+) -> anyhow::Result<(f64, Option<f64>)> {
+    let body = ("text/csv", csv.into_bytes());
+    post_batch(
+        client,
+        (url, "?specification=bench-cohort"),
+        key,
+        body,
+        rows,
+    )
+    .await
 }
 
 /// The cohort measure (issue #18): `learners` rows rendered by the service, against `reference`
@@ -574,19 +587,9 @@ async fn cohort_phase(
     learners: usize,
     reference: usize,
 ) -> anyhow::Result<()> {
-    let res = client
-        .post(format!("{url}/specifications/bench-cohort"))
-        .bearer_auth(TOKEN)
-        .json(&tmpl["learningOpportunity"])
-        .send()
-        .await?;
-    if res.status() != 201 {
-        bail!(
-            "storing the specification: {} {}",
-            res.status(),
-            res.text().await?
-        );
-    }
+    let spec_url = format!("{url}/specifications/bench-cohort");
+    let spec = &tmpl["learningOpportunity"];
+    post_created(client, &spec_url, spec, "storing the specification").await?;
     let before = load_average();
     let half = reference.div_ceil(2);
     let csv = cohort_csv(tmpl, Some(images), 0, half);

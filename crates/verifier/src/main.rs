@@ -51,16 +51,9 @@ enum Command {
         /// (default: all).
         #[arg(long, value_delimiter = ',')]
         checks: Option<Vec<String>>,
-        /// Trusted-issuer registry (JSON); default: the built-in demo registry
-        /// (keys.example/trust-registry.json).
-        #[arg(long)]
-        trust: Option<PathBuf>,
-        /// Verification time (RFC 3339); default: now.
-        #[arg(long)]
-        now: Option<String>,
-        /// Never use the network (did:web outside the registry and status lists cannot be checked).
-        #[arg(long)]
-        offline: bool,
+        /// Trust registry, verification time, network.
+        #[command(flatten)]
+        env: CheckEnvironment,
         /// Largest credential file read, in bytes: a larger one is refused (exit 2) without being
         /// read.
         #[arg(long, default_value_t = verifier::policy::DEFAULT_MAX_CREDENTIAL_BYTES as u64)]
@@ -161,6 +154,53 @@ fn trust(cmd: TrustCommand) -> anyhow::Result<u8> {
     }
 }
 
+/// The options `verify` and `stack` share: whom to trust, when, and whether to use the network.
+#[derive(clap::Args)]
+struct CheckEnvironment {
+    /// Trusted-issuer registry (JSON); default: the built-in demo registry
+    /// (keys.example/trust-registry.json).
+    #[arg(long)]
+    trust: Option<PathBuf>,
+    /// Verification time (RFC 3339); default: now.
+    #[arg(long)]
+    now: Option<String>,
+    /// Never use the network (did:web outside the registry and status lists cannot be checked:
+    /// indeterminate).
+    #[arg(long)]
+    offline: bool,
+}
+
+impl CheckEnvironment {
+    /// A policy over the registry (`--trust` or the demo one), offline with `--offline`.
+    fn policy(&self) -> anyhow::Result<Policy> {
+        let registry = match &self.trust {
+            Some(p) => {
+                TrustRegistry::load(p).with_context(|| format!("trust registry {}", p.display()))?
+            }
+            None => TrustRegistry::demo().context("built-in demo trust registry")?,
+        };
+        let policy = Policy::new(registry);
+        Ok(if self.offline {
+            policy.with_network(NetworkPolicy::offline())
+        } else {
+            policy
+        })
+    }
+
+    /// The clock: `--now`, else the system clock.
+    fn clock(&self) -> anyhow::Result<Box<dyn verifier::Clock>> {
+        Ok(match &self.now {
+            Some(t) => {
+                let at = chrono::DateTime::parse_from_rfc3339(t)
+                    .with_context(|| format!("--now {t:?} is not an RFC 3339 date-time"))?
+                    .with_timezone(&chrono::Utc);
+                Box::new(FixedClock(at))
+            }
+            None => Box::new(SystemClock),
+        })
+    }
+}
+
 /// `verifier stack PROGRAMME UNIT... [--json]` (exit 0 stacks, 1 does not, 3 indeterminate).
 #[derive(clap::Args)]
 struct StackArgs {
@@ -173,15 +213,9 @@ struct StackArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
-    /// Trusted-issuer registry (JSON); default: the built-in demo registry.
-    #[arg(long)]
-    trust: Option<PathBuf>,
-    /// Verification time (RFC 3339); default: now.
-    #[arg(long)]
-    now: Option<String>,
-    /// Never use the network (status lists cannot be checked: indeterminate).
-    #[arg(long)]
-    offline: bool,
+    /// Trust registry, verification time, network.
+    #[command(flatten)]
+    env: CheckEnvironment,
     /// DEMO/TEST ONLY: fetch status lists and DID documents over plain http and from loopback.
     #[arg(long)]
     allow_local_network: bool,
@@ -273,38 +307,21 @@ fn main() -> ExitCode {
 // Command-line interface: it prints its output to stdout by design.
 #[allow(clippy::print_stdout)]
 fn run(cli: Cli) -> anyhow::Result<u8> {
-    let (file, json, checks, trust, now, offline, max_bytes, vp_args) = match cli.command {
+    let (file, json, checks, env, max_bytes, vp_args) = match cli.command {
         Command::Verify {
             file,
             json,
             checks,
-            trust,
-            now,
-            offline,
+            env,
             max_bytes,
             presentation,
-        } => (
-            file,
-            json,
-            checks,
-            trust,
-            now,
-            offline,
-            max_bytes,
-            presentation,
-        ),
+        } => (file, json, checks, env, max_bytes, presentation),
         #[cfg(feature = "service")]
         Command::Serve(args) => return serve(args),
         Command::Stack(args) => return stack(args),
         Command::Trust(cmd) => return trust(cmd),
     };
-    let registry = match &trust {
-        Some(p) => {
-            TrustRegistry::load(p).with_context(|| format!("trust registry {}", p.display()))?
-        }
-        None => TrustRegistry::demo().context("built-in demo trust registry")?,
-    };
-    let mut policy = Policy::new(registry);
+    let mut policy = env.policy()?;
     if let Some(list) = checks {
         let mut kinds = Vec::new();
         for name in list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
@@ -321,22 +338,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         policy = policy.with_checks(kinds);
     }
-    if offline {
-        policy = policy.with_network(NetworkPolicy::offline());
-    }
     // eIDAS trusted lists from the cache `verifier trust refresh` keeps (offline).
     policy.trusted_lists = verifier::eidas::TrustedListsConfig::from_process_env()?.index();
     policy.max_credential_bytes = usize::try_from(max_bytes).unwrap_or(usize::MAX);
     let input = read_capped(&file, max_bytes)?;
-    let clock: Box<dyn verifier::Clock> = match now {
-        Some(t) => {
-            let at = chrono::DateTime::parse_from_rfc3339(&t)
-                .with_context(|| format!("--now {t:?} is not an RFC 3339 date-time"))?
-                .with_timezone(&chrono::Utc);
-            Box::new(FixedClock(at))
-        }
-        None => Box::new(SystemClock),
-    };
+    let clock = env.clock()?;
     let report = if verifier::sd_jwt_vc::looks_like_sd_jwt(&input) {
         // issue #16: an SD-JWT VC; --challenge / --domain are its Key Binding JWT's nonce / aud
         // (and then a Key Binding JWT is required).
@@ -542,16 +548,8 @@ fn print_summary(report: &Report) {
 #[allow(clippy::print_stdout)]
 fn stack(args: StackArgs) -> anyhow::Result<u8> {
     use verifier::stack::{check_stack_with, Programme, StackOptions};
-    let registry = match &args.trust {
-        Some(p) => {
-            TrustRegistry::load(p).with_context(|| format!("trust registry {}", p.display()))?
-        }
-        None => TrustRegistry::demo().context("built-in demo trust registry")?,
-    };
-    let mut policy = Policy::new(registry);
-    if args.offline {
-        policy = policy.with_network(NetworkPolicy::offline());
-    } else if args.allow_local_network {
+    let mut policy = args.env.policy()?;
+    if !args.env.offline && args.allow_local_network {
         policy = policy.with_network(NetworkPolicy::local_testing());
     }
     let programme_bytes = std::fs::read(&args.programme)
@@ -567,15 +565,8 @@ fn stack(args: StackArgs) -> anyhow::Result<u8> {
         known_programmes: args.known_programmes.clone(),
         ..StackOptions::default()
     };
-    let report = match &args.now {
-        Some(t) => {
-            let at = chrono::DateTime::parse_from_rfc3339(t)
-                .with_context(|| format!("--now {t:?} is not an RFC 3339 date-time"))?
-                .with_timezone(&chrono::Utc);
-            check_stack_with(&programme, &unit_refs, &options, &policy, &FixedClock(at))
-        }
-        None => check_stack_with(&programme, &unit_refs, &options, &policy, &SystemClock),
-    };
+    let clock = args.env.clock()?;
+    let report = check_stack_with(&programme, &unit_refs, &options, &policy, clock.as_ref());
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -89,6 +89,7 @@ fn map_unique(e: sqlx::Error, what: &str) -> StoreError {
     StoreError::Db(e)
 }
 
+/// The migrations in each backend's own dialect (applied first, in order).
 const MIGRATIONS_SQLITE: &[(i64, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_init.sql")),
     (2, include_str!("migrations/sqlite/0002_jades_detached.sql")),
@@ -96,17 +97,6 @@ const MIGRATIONS_SQLITE: &[(i64, &str)] = &[
         3,
         include_str!("migrations/sqlite/0003_message_status_lists.sql"),
     ),
-    (
-        4,
-        include_str!("migrations/portable/0004_oid4vci_offers.sql"),
-    ),
-    (
-        5,
-        include_str!("migrations/portable/0005_oid4vci_tokens.sql"),
-    ),
-    (6, include_str!("migrations/portable/0006_staff.sql")),
-    (7, include_str!("migrations/portable/0007_cohorts.sql")),
-    (8, include_str!("migrations/portable/0008_outbox.sql")),
 ];
 const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("migrations/postgres/0001_init.sql")),
@@ -118,6 +108,9 @@ const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
         3,
         include_str!("migrations/postgres/0003_message_status_lists.sql"),
     ),
+];
+/// The migrations both backends run as written (after the dialect ones).
+const MIGRATIONS_PORTABLE: &[(i64, &str)] = &[
     (
         4,
         include_str!("migrations/portable/0004_oid4vci_offers.sql"),
@@ -344,10 +337,12 @@ impl Store {
 
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let (migrations, create) = match self.backend {
-            Backend::Sqlite => (MIGRATIONS_SQLITE, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)"),
-            Backend::Postgres => (MIGRATIONS_POSTGRES, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)"),
+        let dialect = match self.backend {
+            Backend::Sqlite => MIGRATIONS_SQLITE,
+            Backend::Postgres => MIGRATIONS_POSTGRES,
         };
+        let migrations = dialect.iter().chain(MIGRATIONS_PORTABLE);
+        let create = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_lock(7271828182)")
                 .execute(&mut *conn)
