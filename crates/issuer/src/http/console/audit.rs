@@ -5,7 +5,7 @@
 //! `'`, so a spreadsheet shows it as text instead of evaluating it). URL contract: [`super`].
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -285,21 +285,18 @@ async fn audit_export(
         tracing::error!(error = %e, "audit CSV export failed");
         ConsoleError::Internal
     })?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8; header=present"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"audit-log.csv\""),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(res)
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            "text/csv; charset=utf-8; header=present",
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"audit-log.csv\"",
+        ),
+        (header::CACHE_CONTROL, "private, no-store"),
+    ];
+    Ok((headers, bytes).into_response())
 }
 
 #[cfg(test)]

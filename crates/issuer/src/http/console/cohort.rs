@@ -256,17 +256,14 @@ async fn cohort_template(
     Query(q): Query<TemplateQuery>,
 ) -> Response {
     let with_spec = q.specification.is_some_and(|v| !v.is_empty());
-    let mut res = s.app.cohort_template(with_spec).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"cohort-template.csv\""),
-    );
-    res
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+        (
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"cohort-template.csv\"",
+        ),
+    ];
+    (headers, s.app.cohort_template(with_spec)).into_response()
 }
 
 fn counts_text(l: Lang, ready: usize, errors: usize) -> String {
@@ -638,12 +635,11 @@ async fn cohort_progress_json(
         "total": p.total,
         "result": format!("/console/cohorts/{id}/result"),
     });
-    let mut res = axum::Json(body).into_response();
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(res)
+    Ok((
+        [(header::CACHE_CONTROL, "private, no-store")],
+        axum::Json(body),
+    )
+        .into_response())
 }
 
 const PROGRESS_JS: &str = r#"(function () {
@@ -670,17 +666,11 @@ const PROGRESS_JS: &str = r#"(function () {
 #[utoipa::path(get, path = "/console/cohorts/progress.js", tag = "console",
     responses((status = 200, description = "The progress page's polling script", content_type = "text/javascript", body = String)))]
 async fn cohort_progress_script() -> Response {
-    let mut res = PROGRESS_JS.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/javascript; charset=utf-8"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300"),
-    );
-    res
+    let headers = [
+        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=300"),
+    ];
+    (headers, PROGRESS_JS).into_response()
 }
 
 /// The result of a finished cohort: each learner's share link, the rows that failed.
@@ -802,22 +792,17 @@ async fn cohort_pdfs(
         other => other.tag(),
     };
     let zip = cohort_pdfs_zip(&s, &session.principal, &id, lang).await?;
-    let mut res = zip.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/zip"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
+    let headers = [
+        (header::CONTENT_TYPE, "application/zip"),
+        (header::CACHE_CONTROL, "private, no-store"),
+    ];
+    let mut res = (headers, zip).into_response();
     let disposition = format!(
         "attachment; filename=\"{}.zip\"",
         id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
     );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
 }

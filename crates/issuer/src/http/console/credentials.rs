@@ -616,18 +616,18 @@ async fn credential_download(
     };
     let bytes = bytes.ok_or(ConsoleError::NotFound)?;
     let name = format!("{}.{ext}", crate::http::pages::download_base_name(&jsonld));
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        crate::http::pages::attachment(&name),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(res)
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+        (
+            header::CONTENT_DISPOSITION,
+            crate::http::pages::attachment(&name),
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ),
+    ];
+    Ok((headers, bytes).into_response())
 }
 
 /// The offer form (CSRF token only).
