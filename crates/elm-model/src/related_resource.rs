@@ -14,6 +14,14 @@
 //! digest of that context that does not match the bundled bytes cannot be told from one of the
 //! Recommendation's revision, so it is "could not check". Any other resource, or a digest in no
 //! supported algorithm, is "could not check" (a warning, rule `vcdm.related-resource.unchecked`).
+//!
+//! A `digestSRI` hash expression is checked against its grammar first, for every resource (VC
+//! Data Model 2.0 §5.3 defines the value "by the hash-expression ABNF grammar" of SRI §3.5, whose
+//! `base64-value` is CSP Level 2 §4.2's `1*( ALPHA / DIGIT / "+" / "/" )*2( "=" )`: standard
+//! base64, not base64url). SRI §3.3.5 compares the expected value as a string with the standard
+//! base64 encoding of the actual digest, so an expression with `-` or `_` in its value, or whose
+//! value does not decode to a digest of its algorithm's length, matches no resource at all: an
+//! error (rule `vcdm.related-resource.digest-sri-syntax`), never "could not check".
 
 use base64::Engine as _;
 use serde_json::Map;
@@ -39,6 +47,24 @@ enum Alg {
 }
 
 impl Alg {
+    /// The digest length in bytes.
+    fn len(self) -> usize {
+        match self {
+            Alg::Sha256 => 32,
+            Alg::Sha384 => 48,
+            Alg::Sha512 => 64,
+        }
+    }
+
+    /// The SRI algorithm token.
+    fn name(self) -> &'static str {
+        match self {
+            Alg::Sha256 => "sha256",
+            Alg::Sha384 => "sha384",
+            Alg::Sha512 => "sha512",
+        }
+    }
+
     fn digest(self, bytes: &[u8]) -> Vec<u8> {
         match self {
             Alg::Sha256 => sha2::Sha256::digest(bytes).to_vec(),
@@ -109,6 +135,22 @@ pub(crate) fn check_entry(path: &str, entry: &Map<String, Value>) -> Vec<Issue> 
     if declared.is_empty() {
         return Vec::new();
     }
+    let syntax: Vec<Issue> = declared
+        .iter()
+        .filter(|(member, _)| *member == "digestSRI")
+        .filter_map(|(member, value)| {
+            sri_syntax_error(value).map(|why| {
+                Issue::error(
+                    format!("{path}.{member}"),
+                    "vcdm.related-resource.digest-sri-syntax",
+                    why,
+                )
+            })
+        })
+        .collect();
+    if !syntax.is_empty() {
+        return syntax;
+    }
     let Some(known) = Known::of(id) else {
         return vec![Issue::warning(
             path,
@@ -143,24 +185,7 @@ pub(crate) fn check_entry(path: &str, entry: &Map<String, Value>) -> Vec<Issue> 
 /// SRI §3.3.5: among the supported hash expressions, those of the strongest algorithm decide; the
 /// resource matches if one of them does.
 fn sri(known: &Known, value: &str) -> Outcome {
-    let mut expressions: Vec<(Alg, Option<Vec<u8>>)> = Vec::new();
-    for token in value.split_ascii_whitespace() {
-        let Some((alg, rest)) = token.split_once('-') else {
-            continue;
-        };
-        let alg = match alg {
-            "sha256" => Alg::Sha256,
-            "sha384" => Alg::Sha384,
-            "sha512" => Alg::Sha512,
-            _ => continue,
-        };
-        let b64 = rest.split('?').next().unwrap_or_default();
-        let digest = base64::engine::general_purpose::STANDARD
-            .decode(b64)
-            .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64))
-            .ok();
-        expressions.push((alg, digest));
-    }
+    let expressions = sri_expressions(value);
     let Some(strongest) = expressions.iter().map(|(a, _)| *a).max() else {
         return Outcome::Unchecked("no sha256, sha384 or sha512 hash expression".into());
     };
@@ -173,6 +198,63 @@ fn sri(known: &Known, value: &str) -> Outcome {
         }
     }
     outcome
+}
+
+/// The hash expressions of a supported algorithm in a `digestSRI` value, each with its digest;
+/// `None` where the base64 value cannot be a digest of that algorithm (see [`sri_syntax_error`]).
+fn sri_expressions(value: &str) -> Vec<(Alg, Option<Vec<u8>>)> {
+    value
+        .split_ascii_whitespace()
+        .filter_map(|token| {
+            let (alg, rest) = token.split_once('-')?;
+            let alg = match alg {
+                "sha256" => Alg::Sha256,
+                "sha384" => Alg::Sha384,
+                "sha512" => Alg::Sha512,
+                _ => return None,
+            };
+            let b64 = rest.split('?').next().unwrap_or_default();
+            Some((alg, sri_digest(alg, b64)))
+        })
+        .collect()
+}
+
+/// The digest a CSP Level 2 §4.2 `base64-value` encodes, if it is one and has `alg`'s length.
+fn sri_digest(alg: Alg, b64: &str) -> Option<Vec<u8>> {
+    let body = b64.trim_end_matches('=');
+    let well_formed = !body.is_empty()
+        && b64.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/');
+    if !well_formed {
+        return None;
+    }
+    let digest = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(body)
+        .ok()?;
+    (digest.len() == alg.len()).then_some(digest)
+}
+
+/// Why a `digestSRI` value matches no resource at all, if it does not: a hash expression of a
+/// supported algorithm whose value is not standard base64 of a digest of that algorithm's length
+/// (SRI §3.5 with CSP Level 2 §4.2; SRI §3.3.5 compares it as a string with the standard base64
+/// of the actual digest). Expressions of other algorithms are left alone (SRI §3.3.3 ignores
+/// algorithms it does not know).
+fn sri_syntax_error(value: &str) -> Option<String> {
+    let expressions = sri_expressions(value);
+    let strongest = expressions.iter().map(|(a, _)| *a).max()?;
+    let decide: Vec<_> = expressions
+        .iter()
+        .filter(|(a, _)| *a == strongest)
+        .collect();
+    decide.iter().all(|(_, d)| d.is_none()).then(|| {
+        format!(
+            "no {} hash expression in `digestSRI` is a `base64-value` of a {}-byte digest (SRI §3.5, CSP Level 2 §4.2: standard base64 `A-Z a-z 0-9 + /` with up to two `=`, not base64url), so it matches no resource (SRI §3.3.5)",
+            strongest.name(),
+            strongest.len()
+        )
+    })
 }
 
 /// A multibase digest: `u` (base64url) or `z` (base58btc) of a raw SHA-256 digest or of a

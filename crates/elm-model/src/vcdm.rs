@@ -17,8 +17,9 @@
 //! - 2.0 §5.3 "Integrity of Related Resources": each `relatedResource` entry is an object
 //!   (`vcdm.related-resource.object`) with an `id` string (`vcdm.related-resource.id`) that no
 //!   other entry repeats (`vcdm.related-resource.unique-id`), and a `digestSRI` or
-//!   `digestMultibase` string (`vcdm.related-resource.digest`) that matches the resource when
-//!   this service holds it offline (`vcdm.related-resource.digest-mismatch`, an error), else a
+//!   `digestMultibase` string (`vcdm.related-resource.digest`); a `digestSRI` is a well-formed
+//!   SRI hash expression (`vcdm.related-resource.digest-sri-syntax`), and a digest matches the
+//!   resource when this service holds it offline (`vcdm.related-resource.digest-mismatch`), else a
 //!   warning `vcdm.related-resource.unchecked` ([`crate::related_resource`]). Warnings are
 //!   [`Issue`]s too: callers keep the errors (`Issue::is_error`) as failures.
 //!

@@ -98,3 +98,59 @@ fn what_cannot_be_checked_offline_is_a_warning() {
         vec![UNCHECKED]
     );
 }
+
+const SRI_SYNTAX: (&str, bool) = ("vcdm.related-resource.digest-sri-syntax", true);
+
+/// SRI §3.5 / CSP Level 2 §4.2: a hash expression's value is standard base64; SRI §3.3.5 compares
+/// it as a string with the standard base64 of the actual digest. A base64url value, or one that
+/// is not a digest of its algorithm's length, matches no resource: an error for every resource,
+/// held or not, and for the VC 2.0 base context even though other SHA-384 digests of it are
+/// "could not check".
+#[test]
+fn a_digest_sri_that_matches_no_resource_is_an_error() {
+    let digest = sha2::Sha384::digest(b"another revision");
+    let url_safe = format!(
+        "sha384-{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+    );
+    // The VC 2.0 data model suite's wrong digestSRI (vc-data-model-2.0 tests/5-advanced-concepts.js).
+    let suite_wrong = "sha384-_rCVIV7fSXXTNIvpiq26jRDyj8JG8TDjij-tD0ewLk4JpnXEz6a5AeeY_1qQ0d0P";
+    for id in [V2, V1, "https://example.org/syllabus.pdf"] {
+        for value in [
+            suite_wrong,
+            "sha384-AAAA",
+            "sha384-",
+            "sha384-AAAA===",
+            "sha256-a+b/c d",
+        ] {
+            let entry = json!({"id": id, "digestSRI": value});
+            assert_eq!(issues(entry.clone()), vec![SRI_SYNTAX], "{entry}");
+        }
+    }
+    // The same digest in standard base64 is well-formed: "could not check" for the base context
+    // (another revision may have it), not an error. Unpadded standard base64 is accepted too.
+    let standard = base64::engine::general_purpose::STANDARD.encode(digest);
+    if url_safe.contains(['-', '_']) || standard.contains(['+', '/']) {
+        assert_eq!(
+            issues(json!({"id": V2, "digestSRI": url_safe})),
+            vec![SRI_SYNTAX]
+        );
+    }
+    assert_eq!(
+        issues(json!({"id": V2, "digestSRI": format!("sha384-{standard}")})),
+        vec![UNCHECKED]
+    );
+    let unpadded = sri384(bytes(V1)).trim_end_matches('=').to_owned();
+    assert_eq!(issues(json!({"id": V1, "digestSRI": unpadded})), vec![]);
+    // The suite's own positive digest stays "could not check" (a warning, so the credential is
+    // issued): it is well-formed and may be the Recommendation revision's.
+    let suite_positive = "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg";
+    assert_eq!(
+        issues(json!({"id": V2, "digestSRI": suite_positive})),
+        vec![UNCHECKED]
+    );
+    // A malformed expression next to a matching one of the same algorithm: the matching one
+    // decides (SRI §3.3.5 "any of them").
+    let mixed = format!("sha384-AAAA {}", sri384(bytes(V1)));
+    assert_eq!(issues(json!({"id": V1, "digestSRI": mixed})), vec![]);
+}

@@ -95,7 +95,7 @@ fn the_credential_subject_is_not_empty() {
 
 #[test]
 fn related_resources_have_unique_ids_and_a_digest() {
-    let ok = json!({"id": "https://r.example/a", "digestSRI": "sha384-x"});
+    let ok = json!({"id": "https://r.example/a", "digestSRI": "sha384-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"});
     assert!(findings(&vc(json!({"relatedResource": [ok.clone()]}))).is_empty());
     assert!(findings(&vc(
         json!({"relatedResource": {"id": "https://r.example/a", "digestMultibase": "uEiB"}})
@@ -108,7 +108,7 @@ fn related_resources_have_unique_ids_and_a_digest() {
             "vcdm.related-resource.object",
         ),
         (
-            json!([{"digestSRI": "sha384-x"}]),
+            json!([{"digestSRI": "sha384-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}]),
             "relatedResource[0].id",
             "vcdm.related-resource.id",
         ),

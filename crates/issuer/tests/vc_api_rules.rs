@@ -185,17 +185,20 @@ fn content_cases() -> Vec<RuleCase> {
             "vcdm.related-resource.object",
             typed(
                 "relatedResource",
-                json!([{"id": "https://resource.example/a.png", "digestSRI": "sha384-abc"}]),
+                json!([{"id": "https://resource.example/a.png", "digestSRI": "sha384-abcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabca"}]),
             ),
         ),
         (
             "relatedResource entry without id",
-            typed("relatedResource", json!([{"digestSRI": "sha384-abc"}])),
+            typed(
+                "relatedResource",
+                json!([{"digestSRI": "sha384-abcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabca"}]),
+            ),
             "credential.relatedResource[0].id",
             "vcdm.related-resource.id",
             typed(
                 "relatedResource",
-                json!([{"id": "https://resource.example/a", "digestSRI": "sha384-abc"}]),
+                json!([{"id": "https://resource.example/a", "digestSRI": "sha384-abcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabca"}]),
             ),
         ),
         (
@@ -203,7 +206,7 @@ fn content_cases() -> Vec<RuleCase> {
             typed(
                 "relatedResource",
                 json!([
-                    {"id": "https://resource.example/a", "digestSRI": "sha384-abc"},
+                    {"id": "https://resource.example/a", "digestSRI": "sha384-abcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabca"},
                     {"id": "https://resource.example/a", "digestMultibase": "uEiBZ"}
                 ]),
             ),
@@ -212,7 +215,7 @@ fn content_cases() -> Vec<RuleCase> {
             typed(
                 "relatedResource",
                 json!([
-                    {"id": "https://resource.example/a", "digestSRI": "sha384-abc"},
+                    {"id": "https://resource.example/a", "digestSRI": "sha384-abcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabca"},
                     {"id": "https://resource.example/b", "digestMultibase": "uEiBZ"}
                 ]),
             ),

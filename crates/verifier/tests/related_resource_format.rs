@@ -52,7 +52,7 @@ fn related_resource_digests_in_the_format_check() {
     );
     // Not held offline: ok, with a warning at its path.
     let other = format_of(&credential(
-        json!({"id": "https://example.org/syllabus.pdf", "digestSRI": "sha384-AAAA"}),
+        json!({"id": "https://example.org/syllabus.pdf", "digestSRI": "sha384-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}),
     ));
     assert_eq!(other.status, CheckStatus::Ok, "{other:?}");
     assert_eq!(other.warnings.len(), 1, "{other:?}");

@@ -137,7 +137,7 @@ fn rule_cases() -> Vec<(&'static str, Value, &'static str, &'static str, Value)>
             "relatedResource",
             typed(
                 "relatedResource",
-                json!({"id": "https://resource.example/a", "digestSRI": "sha384-x"}),
+                json!({"id": "https://resource.example/a", "digestSRI": "sha384-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}),
             ),
         ),
         (
@@ -155,8 +155,8 @@ fn rule_cases() -> Vec<(&'static str, Value, &'static str, &'static str, Value)>
             typed(
                 "relatedResource",
                 json!([
-                    {"id": "https://resource.example/a", "digestSRI": "sha384-x"},
-                    {"id": "https://resource.example/a", "digestSRI": "sha384-y"}
+                    {"id": "https://resource.example/a", "digestSRI": "sha384-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
+                    {"id": "https://resource.example/a", "digestSRI": "sha384-yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"}
                 ]),
             ),
             "vcdm.related-resource.unique-id",
@@ -164,8 +164,8 @@ fn rule_cases() -> Vec<(&'static str, Value, &'static str, &'static str, Value)>
             typed(
                 "relatedResource",
                 json!([
-                    {"id": "https://resource.example/a", "digestSRI": "sha384-x"},
-                    {"id": "https://resource.example/b", "digestSRI": "sha384-y"}
+                    {"id": "https://resource.example/a", "digestSRI": "sha384-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
+                    {"id": "https://resource.example/b", "digestSRI": "sha384-yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"}
                 ]),
             ),
         ),
@@ -179,7 +179,7 @@ fn rule_cases() -> Vec<(&'static str, Value, &'static str, &'static str, Value)>
             "relatedResource[0]",
             typed(
                 "relatedResource",
-                json!([{"id": "https://resource.example/a", "digestSRI": "sha384-x"}]),
+                json!([{"id": "https://resource.example/a", "digestSRI": "sha384-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}]),
             ),
         ),
     ]
