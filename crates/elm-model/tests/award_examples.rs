@@ -649,3 +649,57 @@ fn node_ids_derive_from_the_credential_id() {
         "{id}"
     );
 }
+
+/// `Built::with_images` (issue #18: the cohort renders the page from a credential built with
+/// placeholder images, then puts the rendered images in) gives exactly the credential `build`
+/// gives with those images, for every example award; and it refuses what `build` refuses.
+#[test]
+fn with_images_is_build_with_those_images() {
+    let universities = universities();
+    for f in example_files() {
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let award = elm_model::parse_award(&example_text(&name)).unwrap();
+        let images = images_for(&award);
+        assert!(!images.is_empty(), "{name}: no display images");
+        let placeholders: Vec<elm_model::DisplayImage> = images
+            .iter()
+            .map(|i| elm_model::DisplayImage {
+                language: i.language.clone(),
+                media_type: elm_model::MediaType::Png,
+                bytes: vec![0],
+            })
+            .collect();
+        let direct = elm_model::build(&award, &universities, &images, &options()).unwrap();
+        let draft = elm_model::build(&award, &universities, &placeholders, &options()).unwrap();
+        assert_ne!(draft.credential, direct.credential, "{name}");
+        let replaced = draft.clone().with_images(&award, &images).unwrap();
+        assert_eq!(replaced.credential, direct.credential, "{name}");
+        // The same bytes too (map equality ignores member order; the JAdES payload does not).
+        assert_eq!(
+            serde_json::to_string(&replaced.credential).unwrap(),
+            serde_json::to_string(&direct.credential).unwrap(),
+            "{name}"
+        );
+        assert_eq!(replaced.warnings, direct.warnings, "{name}");
+        // An empty or missing image is refused as `build` refuses it.
+        let mut empty = images.clone();
+        empty[0].bytes.clear();
+        let rules = |e: elm_model::BuildError| -> Vec<&'static str> {
+            e.issues()
+                .iter()
+                .filter(|i| i.is_error())
+                .map(|i| i.rule)
+                .collect()
+        };
+        assert_eq!(
+            rules(draft.clone().with_images(&award, &empty).unwrap_err()),
+            rules(elm_model::build(&award, &universities, &empty, &options()).unwrap_err()),
+            "{name}"
+        );
+        assert_eq!(
+            rules(draft.clone().with_images(&award, &images[1..]).unwrap_err()),
+            vec!["display.image-missing"],
+            "{name}"
+        );
+    }
+}

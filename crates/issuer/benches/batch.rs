@@ -163,8 +163,16 @@ fn throughput(
     Ok((threads * per_thread) as f64 / t.elapsed().as_secs_f64())
 }
 
-#[tokio::main(flavor = "multi_thread")]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    // Before any other thread starts (issue #18, `issuer::allocator`), as the binary does.
+    issuer::allocator::tune();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let learners: usize = env_or("BENCH_LEARNERS", 10_000);
     let bare_n: usize = env_or("BENCH_BARE", 600);
     let load_secs: u64 = env_or("BENCH_LOAD_SECS", 30);

@@ -604,24 +604,27 @@ impl App {
         };
         let share_token = Self::new_share_token();
         let render_images = request.render_images.unwrap_or(self.render_images);
-        if render_images && !crate::display::missing_languages(&award, &images).is_empty() {
-            let (award, universities, options, url) = (
-                award.clone(),
-                self.universities.clone(),
-                options.clone(),
-                self.verification_url(&share_token),
-            );
-            images = crate::display::complete_images_pooled(
-                &self.render_pool,
-                award,
-                universities,
-                options,
-                images,
-                url,
-            )
-            .await?;
-        }
-        let built = elm_model::build(&award, &self.universities, &images, &options)
+        let built =
+            if render_images && !crate::display::missing_languages(&award, &images).is_empty() {
+                let (award_owned, universities, options, url) = (
+                    award.clone(),
+                    self.universities.clone(),
+                    options.clone(),
+                    self.verification_url(&share_token),
+                );
+                crate::display::complete_images_pooled(
+                    &self.render_pool,
+                    award_owned,
+                    universities,
+                    options.clone(),
+                    images,
+                    url,
+                )
+                .await?
+                .build(&award, &self.universities, &options)
+            } else {
+                elm_model::build(&award, &self.universities, &images, &options)
+            }
             .map_err(|e| DomainError::Validation(FieldError::errors_of(e.issues())))?;
         let Value::Object(doc) = built.credential else {
             return Err(DomainError::Securing(

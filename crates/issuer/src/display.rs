@@ -11,8 +11,9 @@
 //!   (ELM v3.2 `DisplayParameter.individualDisplay` → `DisplayDetail.image`). Its QR code is the
 //!   credential's verification URL, so the share token must be decided before the credential is
 //!   built. The page is rendered from the credential built with placeholder images (the
-//!   certificate page does not show the display images), then the caller builds it again with
-//!   the rendered images.
+//!   certificate page does not show the display images); [`Completed::build`] then puts the
+//!   rendered images into that credential ([`elm_model::Built::with_images`]: the same
+//!   credential as building it again, without the second build's 0.5 ms per learner).
 //!
 //! - The page is an indexed-colour PNG (W3C PNG 3rd ed. §4.4 colour type 3, `PLTE`): it has
 //!   about 150 distinct opaque colours, so the image is exactly the same at a ninth of the size
@@ -26,7 +27,7 @@
 
 use std::sync::Arc;
 
-use elm_model::{Award, BuildOptions, DisplayImage, MediaType, Universities};
+use elm_model::{Award, BuildOptions, Built, DisplayImage, MediaType, Universities};
 use render::{Budget, Exceeded, RenderError};
 
 use crate::domain::{DomainError, FieldError};
@@ -67,6 +68,31 @@ pub fn missing_languages(award: &Award, given: &[DisplayImage]) -> Vec<String> {
         .collect()
 }
 
+/// An award's display images with the rendered pages, and the credential the pages were
+/// rendered from (built with placeholder images; none when nothing was rendered).
+#[derive(Debug)]
+pub struct Completed {
+    /// The images, one per display language.
+    pub images: Vec<DisplayImage>,
+    draft: Option<Built>,
+}
+
+impl Completed {
+    /// The credential of `award` with these images: the draft with its placeholders replaced,
+    /// or built now when there is no draft. Errors as [`elm_model::build`]'s.
+    pub fn build(
+        self,
+        award: &Award,
+        universities: &Universities,
+        options: &BuildOptions,
+    ) -> Result<Built, elm_model::BuildError> {
+        match self.draft {
+            Some(draft) => draft.with_images(award, &self.images),
+            None => elm_model::build(award, universities, &self.images, options),
+        }
+    }
+}
+
 /// `given` plus a rendered certificate page PNG for every display language of `award` missing
 /// from it, each with a QR code of `verification_url`. Build errors of the award are reported as
 /// validation findings (the same the final build would report).
@@ -86,10 +112,12 @@ pub fn complete_images(
         &Budget::default(),
     )
     .map_err(|e| pool_error(PoolError::Render(e)))?
+    .map(|c| c.images)
 }
 
-/// [`complete_images`] on the rendering pool, within its budget; cancelled when this future is
-/// dropped (the client went away) or the service shuts down.
+/// [`complete_images`] on the rendering pool, within its budget, with the draft credential the
+/// pages were rendered from; cancelled when this future is dropped (the client went away) or the
+/// service shuts down.
 pub async fn complete_images_pooled(
     pool: &RenderPool,
     award: Award,
@@ -97,7 +125,7 @@ pub async fn complete_images_pooled(
     options: BuildOptions,
     given: Vec<DisplayImage>,
     verification_url: String,
-) -> Result<Vec<DisplayImage>, DomainError> {
+) -> Result<Completed, DomainError> {
     pool.run(move |budget| {
         complete_images_within(
             &award,
@@ -143,10 +171,13 @@ fn complete_images_within(
     mut given: Vec<DisplayImage>,
     verification_url: &str,
     budget: &Budget,
-) -> Result<Result<Vec<DisplayImage>, DomainError>, RenderError> {
+) -> Result<Result<Completed, DomainError>, RenderError> {
     let missing = missing_languages(award, &given);
     if missing.is_empty() {
-        return Ok(Ok(given));
+        return Ok(Ok(Completed {
+            images: given,
+            draft: None,
+        }));
     }
     // Placeholder bytes (the certificate page does not show the display images).
     let mut draft = given.clone();
@@ -185,7 +216,10 @@ fn complete_images_within(
             }
         }
     }
-    Ok(Ok(given))
+    Ok(Ok(Completed {
+        images: given,
+        draft: Some(built),
+    }))
 }
 
 /// The same image as an 8-bit indexed-colour PNG when it is opaque and has at most 256 colours

@@ -5,6 +5,7 @@
 //! - [`award_file`]: reads an award request file and the display images it references (relative
 //!   to the award file), then builds the unsigned EDC credential with [`elm_model::build()`].
 
+pub mod allocator; // issue #18: mimalloc purge delay of the service
 pub mod app; // issuer service (issue #4): use cases
 pub mod award_file;
 pub mod config; // issuer service: settings (docs/CONFIG.md)

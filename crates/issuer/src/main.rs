@@ -169,6 +169,8 @@ const EXIT_USAGE: u8 = 2;
 // Command-line interface: it reports to stderr by design.
 #[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
+    // Before any other thread starts (issue #18, `issuer::allocator`).
+    issuer::allocator::tune();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

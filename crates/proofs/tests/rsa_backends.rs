@@ -54,3 +54,46 @@ fn ps256_signatures_verify_with_the_rsa_crate() {
         assert!(verifier.verify(b"other payload", &sig).is_err());
     }
 }
+
+/// RS256 verification (issue #18): ring for moduli of 2048–8192 bits, the `rsa` crate otherwise;
+/// both give the `rsa` crate's verdicts on valid, tampered, truncated and foreign signatures.
+#[test]
+fn rs256_verification_by_ring_agrees_with_the_rsa_crate() {
+    let signer = RsaSigner::from_pkcs8_pem("seal", &demo_seal_pem(), Algorithm::Rs256).unwrap();
+    let public = signer.public_key();
+    assert!(public.rs256_verified_by_ring(), "a 2048-bit key");
+    let proofs::keys::PublicKey::Rsa(rsa_key) = &public else {
+        panic!("an RSA key")
+    };
+    let reference = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(rsa_key.clone());
+    let message = vec![0x5a; 70_000];
+    let good = signer.sign(&message).unwrap();
+    let mut flipped = good.clone();
+    flipped[17] ^= 1;
+    let other = signer.sign(b"another message").unwrap();
+    for (what, msg, sig) in [
+        ("valid", &message[..], &good[..]),
+        ("tampered message", &b"x"[..], &good[..]),
+        ("flipped bit", &message[..], &flipped[..]),
+        ("truncated", &message[..], &good[..255]),
+        ("other message's", &message[..], &other[..]),
+        ("empty", &message[..], &[][..]),
+    ] {
+        let ours = public.verify(Algorithm::Rs256, msg, sig).is_ok();
+        let theirs = rsa::pkcs1v15::Signature::try_from(sig)
+            .map(|s| reference.verify(msg, &s).is_ok())
+            .unwrap_or(false);
+        assert_eq!(ours, theirs, "{what}");
+        assert_eq!(ours, what == "valid", "{what}");
+    }
+    // A 1024-bit key (below ring's range) is still verified, by the rsa crate.
+    let mut rng = rand_core::OsRng;
+    let small = rsa::RsaPrivateKey::new(&mut rng, 1024).unwrap();
+    let small_public = proofs::keys::PublicKey::Rsa(small.to_public_key());
+    assert!(!small_public.rs256_verified_by_ring());
+    let signing = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(small);
+    let sig: rsa::pkcs1v15::Signature = rsa::signature::Signer::sign(&signing, b"m");
+    let sig = rsa::signature::SignatureEncoding::to_vec(&sig);
+    assert!(small_public.verify(Algorithm::Rs256, b"m", &sig).is_ok());
+    assert!(small_public.verify(Algorithm::Rs256, b"n", &sig).is_err());
+}

@@ -8,8 +8,9 @@
 //! layout is split into those parts and the rest; the rest (the *template*) is rasterised once
 //! and kept in a [`PageCache`] keyed by its exact SVG text (so a longer name that moves the lines
 //! below it, another language, specification or university is another template). Per learner
-//! only the learner's parts are rasterised, on white, and their non-white pixels replace the
-//! template's.
+//! only the learner's parts are rasterised, on white (their document has no background), and
+//! their non-white pixels replace the template's; only the rows their elements' bounding boxes
+//! cover (usvg's layer bounding boxes, widened for anti-aliasing) are scanned for them.
 //!
 //! That is exact because the page's elements are painted one after another onto white and the
 //! learner's parts touch only pixels the rest leaves white: this is **checked for every image**
@@ -42,13 +43,32 @@ const SHARED_CAPACITY: usize = 16;
 /// Pixels around the learner's parts that must be white in the template.
 const MARGIN_PX: usize = 2;
 
+/// Hashes a colour for the palette lookup: the three bytes times an odd constant (a colour is
+/// looked up for every changed pixel, and SipHash was a seventh of composing an image).
+#[derive(Default, Clone, Copy)]
+struct RgbHasher(u64);
+
+impl std::hash::Hasher for RgbHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8 | u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+}
+
+type RgbHash = std::hash::BuildHasherDefault<RgbHasher>;
+
 /// An opaque image as palette indices, one PNG scanline per row (filter byte 0, then one index
 /// per pixel).
 struct Indexed {
     width: usize,
     height: usize,
     palette: Vec<[u8; 3]>,
-    lookup: HashMap<[u8; 3], u8>,
+    lookup: HashMap<[u8; 3], u8, RgbHash>,
     /// `height` × (1 + `width`) bytes.
     rows: Vec<u8>,
 }
@@ -62,7 +82,7 @@ impl Indexed {
             width,
             height,
             palette: Vec::new(),
-            lookup: HashMap::new(),
+            lookup: HashMap::default(),
             rows: Vec::with_capacity(height * (width + 1)),
         };
         let mut last: Option<([u8; 3], u8)> = None;
@@ -233,6 +253,7 @@ impl PageCache {
         let scale = crate::png::DPI / 96.0;
         if let Some(template) = self.template(&layout.fixed, budget)? {
             let (tree, w, h) = crate::png::parse(&layout.varying, scale, budget)?;
+            let rows = painted_rows(&tree, scale, h);
             let png = with_canvas(w, h, |parts| {
                 resvg::render(
                     &tree,
@@ -240,7 +261,7 @@ impl PageCache {
                     &mut parts.as_mut(),
                 );
                 let mut touched = Vec::new();
-                let png = compose(&template, parts, &mut touched);
+                let png = compose(&template, parts, &rows, &mut touched);
                 // Back to white for the next image: the rows drawn on, or all when unsure.
                 match png {
                     Ok(Some(_)) => whiten(parts, &touched),
@@ -286,6 +307,36 @@ fn with_canvas<T>(
     })
 }
 
+/// The rows of the image the learner's parts (`tree`, rendered at `scale`, `height` rows) can
+/// paint: each top-level element's layer bounding box (usvg's, which resvg itself sizes layers
+/// by), widened by [`MARGIN_PX`] + 1 rows for anti-aliasing, merged. Only these rows are
+/// scanned for the parts' pixels, not the whole page.
+fn painted_rows(tree: &resvg::usvg::Tree, scale: f32, height: u32) -> Vec<std::ops::Range<usize>> {
+    let pad = (MARGIN_PX + 1) as f32;
+    let mut rows: Vec<std::ops::Range<usize>> = tree
+        .root()
+        .children()
+        .iter()
+        .filter_map(|node| node.abs_layer_bounding_box())
+        .map(|b| {
+            // Float to row index: clamped to the image, so the casts cannot wrap.
+            let top = (b.top() * scale - pad).floor().clamp(0.0, height as f32) as usize;
+            let bottom = (b.bottom() * scale + pad).ceil().clamp(0.0, height as f32) as usize;
+            top..bottom
+        })
+        .filter(|r| !r.is_empty())
+        .collect();
+    rows.sort_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(rows.len());
+    for r in rows {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
 /// Paints `rows` of `pixmap` white.
 fn whiten(pixmap: &mut Pixmap, rows: &[usize]) {
     let w = pixmap.width() as usize * 4;
@@ -307,12 +358,14 @@ fn whole_page(pixmap: &Pixmap) -> Result<Vec<u8>, RenderError> {
     }
 }
 
-/// The template with the learner's parts (`parts`, rasterised on white) drawn in, encoded;
-/// `None` when that would not be exact (see the module documentation). Only the bands the parts
-/// touch are copied, changed and compressed. The rows the parts paint are added to `touched`.
+/// The template with the learner's parts (`parts`, rasterised on white within `rows`) drawn in,
+/// encoded; `None` when that would not be exact (see the module documentation). Only the bands
+/// the parts touch are copied, changed and compressed. The rows the parts paint are added to
+/// `touched`.
 fn compose(
     template: &Template,
     parts: &Pixmap,
+    rows: &[std::ops::Range<usize>],
     touched: &mut Vec<usize>,
 ) -> Result<Option<Vec<u8>>, RenderError> {
     let t = &template.image;
@@ -328,7 +381,13 @@ fn compose(
     let mut changed: Vec<(usize, Vec<u8>)> = Vec::new();
     let stride = w + 1;
     let mut last: Option<([u8; 3], u8)> = None;
-    for (y, row) in parts.data().chunks_exact(w * 4).enumerate() {
+    let stride_px = w * 4;
+    let data = parts.data();
+    let scanned = rows.iter().flat_map(|r| r.clone()).filter_map(|y| {
+        data.get(y * stride_px..(y + 1) * stride_px)
+            .map(|row| (y, row))
+    });
+    for (y, row) in scanned {
         // All white? (a reduction the compiler vectorises; most rows are)
         if row.iter().fold(255u8, |a, &b| a & b) == 255 {
             continue;
@@ -538,7 +597,7 @@ mod tests {
             width,
             height,
             palette: vec![[255; 3], [0; 3], [27, 54, 93]],
-            lookup: HashMap::new(),
+            lookup: HashMap::default(),
             rows: Vec::new(),
         };
         for y in 0..height {

@@ -131,25 +131,35 @@ impl Svg {
     }
 
     /// The page as one SVG document, and, when split, its fixed and its learner parts as two
-    /// documents of the same size (the learner parts without a title).
+    /// documents of the same size (the learner parts without a title, and without the page's
+    /// white background: they are drawn onto white, [`crate::cohort`], and filling the whole page
+    /// again for every learner cost more than drawing the parts).
     fn finish_split(self, title: &str) -> (String, Option<(String, String)>) {
         let parts = self.split.as_ref().map(|s| {
             (
                 Self::document(title, &s.fixed),
-                Self::document("", &s.varying),
+                Self::document_on(None, "", &s.varying),
             )
         });
         (Self::document(title, &self.body), parts)
     }
 
     fn document(title: &str, body: &str) -> String {
+        Self::document_on(Some("#ffffff"), title, body)
+    }
+
+    /// The SVG document of `body`, on a page of `background` (none: transparent).
+    fn document_on(background: Option<&str>, title: &str, body: &str) -> String {
         // The document title (not drawn, but parsed by usvg) at most 300 characters.
         let title = title
             .char_indices()
             .nth(300)
             .map_or(title, |(i, _)| &title[..i]);
+        let background = background
+            .map(|fill| format!(r#"<rect width="{PAGE_W}" height="{PAGE_H}" fill="{fill}"/>"#))
+            .unwrap_or_default();
         format!(
-            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_W}pt" height="{PAGE_H}pt" viewBox="0 0 {PAGE_W} {PAGE_H}"><title>{}</title><rect width="{PAGE_W}" height="{PAGE_H}" fill="#ffffff"/>
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_W}pt" height="{PAGE_H}pt" viewBox="0 0 {PAGE_W} {PAGE_H}"><title>{}</title>{background}
 {}</svg>"##,
             escape(title),
             body

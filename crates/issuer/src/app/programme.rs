@@ -10,7 +10,7 @@
 //! loopback address, i.e. a local demo or test deployment).
 
 use elm_model::programme::{parse_programme, ProgrammeSpec};
-use elm_model::{BuildOptions, DisplayImage};
+use elm_model::BuildOptions;
 use serde_json::{json, Value};
 use verifier::stack::{check_stack_with, Programme, StackOptions, StackReport};
 use verifier::{NetworkPolicy, Policy};
@@ -237,7 +237,7 @@ impl App {
             issued: Some(issued),
         };
         let share_token = Self::new_share_token();
-        let images: Vec<DisplayImage> = {
+        let completed = {
             let (award, universities, options, url) = (
                 award.clone(),
                 self.universities.clone(),
@@ -254,8 +254,9 @@ impl App {
             )
             .await?
         };
-        let built =
-            elm_model::build(&award, &self.universities, &images, &options).map_err(|e| {
+        let built = completed
+            .build(&award, &self.universities, &options)
+            .map_err(|e| {
                 DomainError::Validation(
                     e.issues()
                         .iter()
