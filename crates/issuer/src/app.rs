@@ -383,7 +383,12 @@ impl App {
                 envelope.insert("payload".into(), Value::String(String::new()));
                 (Some(Value::Object(envelope).to_string()), true)
             }
-            _ => (secured.jades, false),
+            other => (
+                secured
+                    .jades
+                    .or_else(|| other.as_ref().map(Value::to_string)),
+                false,
+            ),
         };
         let actor = principal.actor();
         let credential = NewCredential {

@@ -66,10 +66,13 @@ fn sign_error(e: data_integrity::ProofError) -> SecureError {
 pub struct Secured {
     /// JSON-LD with a Data Integrity proof.
     pub credential: Value,
-    /// JAdES seal (JWS JSON text) of the unsecured credential, when the university has a seal.
+    /// JAdES seal (JWS JSON text) of the unsecured credential, when the university has a seal
+    /// and the securer gives it as text (with `jades_value`, exactly its serialisation).
     pub jades: Option<String>,
-    /// `jades` as parsed JSON (it must be exactly that), when the securer has it: spares
-    /// [`IssuanceCheck`] parsing `jades` again; `None`: `jades` is parsed.
+    /// The JAdES seal as JSON, when the securer has it (it then takes precedence over `jades`):
+    /// spares [`IssuanceCheck`] parsing it, and the issuer serialising it when it is stored
+    /// without its payload (issue #18: a 90 KB string per credential with a rendered page).
+    /// [`KeyStoreSecurer`] gives only this. `None`: `jades` is parsed.
     pub jades_value: Option<Value>,
     /// `vc+jwt` of the unsecured credential, when the securer makes it at issuance
     /// ([`KeyStoreSecurer`] does not: see [`Securer::vc_jwt`]).
@@ -228,7 +231,7 @@ impl Securer for KeyStoreSecurer {
                 let sealed =
                     proofs::jades::seal(&bytes, seal.signer.as_ref(), &seal.chain, created)
                         .map_err(|e| SecureError::Sign(e.to_string()))?;
-                (Some(sealed.to_string()), Some(sealed))
+                (None, Some(sealed))
             }
         };
         // Last, so the document is moved into the proof step rather than copied.
@@ -455,8 +458,8 @@ impl IssuanceCheck {
         );
         let parsed;
         let envelope: Option<&Value> = match (&*jades, &*jades_value) {
-            (None, _) => None,
-            (Some(_), Some(v)) => Some(v),
+            (_, Some(v)) => Some(v),
+            (None, None) => None,
             (Some(text), None) => match strict_json::from_str(text) {
                 Ok(v) => {
                     parsed = v;

@@ -308,15 +308,18 @@ fn with_canvas<T>(
 }
 
 /// The rows of the image the learner's parts (`tree`, rendered at `scale`, `height` rows) can
-/// paint: each top-level element's layer bounding box (usvg's, which resvg itself sizes layers
-/// by), widened by [`MARGIN_PX`] + 1 rows for anti-aliasing, merged. Only these rows are
-/// scanned for the parts' pixels, not the whole page.
+/// paint: each element's layer bounding box (usvg's, which resvg itself sizes layers by),
+/// widened by [`MARGIN_PX`] + 1 rows for anti-aliasing, merged. The elements are those of the
+/// document's top level: usvg puts them in one group with the `viewBox` transform, whose own box
+/// would span from the name to the URL. Only these rows are scanned for the parts' pixels.
 fn painted_rows(tree: &resvg::usvg::Tree, scale: f32, height: u32) -> Vec<std::ops::Range<usize>> {
     let pad = (MARGIN_PX + 1) as f32;
-    let mut rows: Vec<std::ops::Range<usize>> = tree
-        .root()
-        .children()
-        .iter()
+    let elements = tree.root().children().iter().flat_map(|node| match node {
+        resvg::usvg::Node::Group(g) if g.should_isolate() => std::slice::from_ref(node),
+        resvg::usvg::Node::Group(g) => g.children(),
+        _ => std::slice::from_ref(node),
+    });
+    let mut rows: Vec<std::ops::Range<usize>> = elements
         .filter_map(|node| node.abs_layer_bounding_box())
         .map(|b| {
             // Float to row index: clamped to the image, so the casts cannot wrap.
