@@ -77,6 +77,11 @@ pub struct Secured {
     /// `vc+jwt` of the unsecured credential, when the securer makes it at issuance
     /// ([`KeyStoreSecurer`] does not: see [`Securer::vc_jwt`]).
     pub vc_jwt: Option<String>,
+    /// The hash of the canonical credential without its proof that the securer signed
+    /// (`data_integrity::sign_owned_hashed`), when it gives it: [`IssuanceCheck`] then verifies
+    /// the proof over it instead of canonicalising the credential again
+    /// ([`verifier::verify_signed_credential`]). `None`: canonicalised again.
+    pub document_hash: Option<[u8; 32]>,
 }
 
 /// The signing port of the service.
@@ -235,14 +240,15 @@ impl Securer for KeyStoreSecurer {
             }
         };
         // Last, so the document is moved into the proof step rather than copied.
-        let credential =
-            data_integrity::sign_owned(unsecured, &signer, &ProofOptions::new(created))
+        let (credential, document_hash) =
+            data_integrity::sign_owned_hashed(unsecured, &signer, &ProofOptions::new(created))
                 .map_err(sign_error)?;
         Ok(Secured {
             credential,
             jades,
             jades_value,
             vc_jwt: None,
+            document_hash,
         })
     }
 
@@ -450,12 +456,13 @@ impl IssuanceCheck {
             jades,
             jades_value,
             vc_jwt,
+            document_hash,
         } = secured;
-        record(
-            &mut findings,
-            "Data Integrity credential",
-            &verifier::verify_json(credential, &self.full, &clock),
-        );
+        let report = match document_hash {
+            Some(hash) => verifier::verify_signed_credential(credential, *hash, &self.full, &clock),
+            None => verifier::verify_json(credential, &self.full, &clock),
+        };
+        record(&mut findings, "Data Integrity credential", &report);
         let parsed;
         let envelope: Option<&Value> = match (&*jades, &*jades_value) {
             (_, Some(v)) => Some(v),

@@ -130,6 +130,9 @@ enum Fault {
     /// A JAdES seal of the same credential written with other whitespace (pretty-printed): not
     /// the bytes the check recognises as it serialises, so it is parsed and compared, and passes.
     PrettySealPayload,
+    /// A correctly signed credential handed over with the hash of its canonical form changed in
+    /// one bit: the check verifies the proof over the hash it is given (issue #18), so it fails.
+    OtherDocumentHash,
 }
 
 /// `document` sealed with `university`'s demo seal, its payload the given bytes.
@@ -186,6 +189,7 @@ impl Securer for Faulty {
                     jades: None,
                     jades_value: None,
                     vc_jwt: None,
+                    document_hash: None,
                 })
             }
             Fault::BrokenJwt => {
@@ -199,6 +203,15 @@ impl Securer for Faulty {
                     None => format!("A{}", &sig[1..]),
                 };
                 s.vc_jwt = Some(format!("{head}.{flipped}"));
+                Ok(s)
+            }
+            Fault::OtherDocumentHash => {
+                let mut s = self.inner.secure(university, document, created)?;
+                let hash = s
+                    .document_hash
+                    .as_mut()
+                    .expect("the securer gives the hash");
+                hash[7] ^= 0x10;
                 Ok(s)
             }
             Fault::OtherJwtPayload => {
@@ -251,6 +264,12 @@ async fn credentials_failing_the_verifier_are_never_stored(db: Db) {
     let cases = [
         (
             Fault::WrongKey,
+            "verify.proof",
+            "Data Integrity credential",
+            500,
+        ),
+        (
+            Fault::OtherDocumentHash,
             "verify.proof",
             "Data Integrity credential",
             500,

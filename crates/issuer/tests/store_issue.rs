@@ -206,3 +206,105 @@ async fn sqlite_allocate_and_insert() {
 async fn postgres_allocate_and_insert() {
     allocate_and_insert(true).await;
 }
+
+/// SQLite group commit (issue #18): writes queued while the write lock is held are written
+/// together (fewer transactions than writes), and a write that fails in a group (a batch row key
+/// already taken) fails alone: the others of its group are stored, each exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_group_commit_shares_transactions_and_isolates_a_failure() {
+    let url = fresh_url(false).await;
+    let store = Store::connect(&url, 8).await.unwrap();
+    store
+        .upsert_university(
+            "eth",
+            "did:web:issuer.test:eth",
+            "CHE-000",
+            "{}",
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    store
+        .insert_issued(
+            &credential("urn:g:first", "share-g-first", Some("g#0")),
+            &[],
+            &audit("urn:g:first"),
+        )
+        .await
+        .unwrap();
+    let pause = std::time::Duration::from_millis(300);
+
+    // Twelve allocations queued behind a held write lock: written in fewer transactions.
+    let before = store.group_commit_counts();
+    let held = store.begin().await.unwrap();
+    let allocating: Vec<_> = (0..12)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .allocate_indices("eth", &[StatusPurpose::Revocation], Utc::now())
+                    .await
+            })
+        })
+        .collect();
+    tokio::time::sleep(pause).await;
+    held.commit().await.unwrap();
+    let mut allocations = Vec::new();
+    for t in allocating {
+        allocations.push(t.await.unwrap().unwrap());
+    }
+    let after = store.group_commit_counts();
+    let (transactions, writes) = (after.0 - before.0, after.1 - before.1);
+    assert_eq!(writes, 12, "every allocation written once");
+    assert!(
+        transactions < writes,
+        "queued writes shared transactions: {transactions} for {writes}"
+    );
+    let indices: HashSet<u32> = allocations.iter().map(|a| a[0].index).collect();
+    assert_eq!(indices.len(), 12, "unique indices");
+
+    // Twelve credentials and one whose batch row key is taken, in one queue: the twelve are
+    // stored, the one is refused.
+    let held = store.begin().await.unwrap();
+    let inserting: Vec<_> = allocations
+        .into_iter()
+        .enumerate()
+        .map(|(i, allocs)| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let (id, share, key) = (
+                    format!("urn:g:{i}"),
+                    format!("share-g-{i}"),
+                    format!("g#{}", i + 1),
+                );
+                store
+                    .insert_issued(&credential(&id, &share, Some(&key)), &allocs, &audit(&id))
+                    .await
+            })
+        })
+        .collect();
+    let duplicate = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .insert_issued(
+                    &credential("urn:g:again", "share-g-again", Some("g#0")),
+                    &[],
+                    &audit("urn:g:again"),
+                )
+                .await
+        })
+    };
+    tokio::time::sleep(pause).await;
+    held.commit().await.unwrap();
+    for t in inserting {
+        t.await.unwrap().unwrap();
+    }
+    assert!(matches!(
+        duplicate.await.unwrap(),
+        Err(StoreError::Duplicate(_))
+    ));
+    // 13 credentials (the first and the twelve), one status entry each of the twelve.
+    assert_eq!(stored(&url).await.0, 13);
+    assert_eq!(stored(&url).await.1, 12);
+}

@@ -234,6 +234,13 @@ pub struct VerifyOptions {
     /// Required controller of every proof's method (a presentation's `holder`; `None`: not
     /// checked).
     pub expected_holder: Option<String>,
+    /// The hash of the canonical document without its proofs (§3.3.5 "hashing"), as the signer
+    /// of an unchained proof computed it ([`sign_owned_hashed`]), taken instead of
+    /// canonicalising the document again. Only for a document whose signer is known to have
+    /// signed exactly it (the issuer checking what it has just signed, issue #18): with a hash
+    /// of another document the proof check would say nothing about this one. `None` (default):
+    /// computed from the document.
+    pub document_hash: Option<[u8; 32]>,
 }
 
 impl Default for VerifyOptions {
@@ -244,6 +251,7 @@ impl Default for VerifyOptions {
             expected_challenge: None,
             expected_domain: Vec::new(),
             expected_holder: None,
+            document_hash: None,
         }
     }
 }
@@ -262,6 +270,7 @@ impl VerifyOptions {
             expected_challenge: challenge,
             expected_domain: domain,
             expected_holder: holder,
+            document_hash: None,
         }
     }
 }
@@ -603,6 +612,16 @@ pub fn sign_owned(
     signer: &dyn Signer,
     opts: &ProofOptions,
 ) -> Result<Value, ProofError> {
+    sign_owned_hashed(document, signer, opts).map(|(signed, _)| signed)
+}
+
+/// [`sign_owned`], with the hash of the canonical document it signed when the new proof is not
+/// chained (`None` for a chained one): what [`VerifyOptions::document_hash`] takes.
+pub fn sign_owned_hashed(
+    document: Value,
+    signer: &dyn Signer,
+    opts: &ProofOptions,
+) -> Result<(Value, Option<[u8; 32]>), ProofError> {
     if signer.algorithm() != Algorithm::EdDsa {
         return Err(ProofError::UnsupportedSigner(signer.algorithm()));
     }
@@ -684,7 +703,7 @@ pub fn sign_owned(
         all.push(new_proof);
         map.insert("proof".into(), Value::Array(all));
     }
-    Ok(Value::Object(map))
+    Ok((Value::Object(map), chained.is_none().then_some(doc_hash)))
 }
 
 /// Verification compatibility with jsonld.js (issue #15): a copy of `document` in which every
@@ -788,7 +807,7 @@ pub fn verify_with(
     }
     let order = chain_order(&all_proofs)?;
     // The canonical document of unchained proofs is the same for all of them: compute it once.
-    let mut unchained_doc_hash: Option<[u8; 32]> = None;
+    let mut unchained_doc_hash: Option<[u8; 32]> = opts.document_hash;
     let mut verified = Vec::with_capacity(all_proofs.len());
     for i in order {
         let proof_value = all_proofs

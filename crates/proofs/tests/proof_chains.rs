@@ -134,3 +134,52 @@ fn a_set_without_an_issuer_proof_and_a_cycle_fail() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The hash `sign_owned_hashed` gives is the one verification computes (issue #18: the issuer's
+/// check takes it instead of canonicalising again): the proof verifies over it, and over a hash
+/// changed in one bit it does not; a chained proof gives none.
+#[test]
+fn the_signed_document_hash_is_the_one_verification_computes() {
+    let store = keystore();
+    let resolver = store.resolver().unwrap();
+    let eth = store.university("eth").unwrap();
+    let (signed, hash) = data_integrity::sign_owned_hashed(
+        vc2_doc(eth.did()),
+        eth.current_signer().unwrap(),
+        &ProofOptions::new(utc(2026, 11, 1)),
+    )
+    .unwrap();
+    let hash = hash.expect("an unchained proof gives its document hash");
+    let with = |document_hash| data_integrity::VerifyOptions {
+        document_hash,
+        ..Default::default()
+    };
+    data_integrity::verify_with(&signed, &resolver, &with(None)).unwrap();
+    data_integrity::verify_with(&signed, &resolver, &with(Some(hash))).unwrap();
+    let mut other = hash;
+    other[0] ^= 1;
+    assert!(matches!(
+        data_integrity::verify_with(&signed, &resolver, &with(Some(other))),
+        Err(ProofError::SignatureMismatch { .. })
+    ));
+
+    let rwth = store.university("rwth").unwrap();
+    let second = ProofOptions {
+        id: Some(COSIGNER_PROOF.into()),
+        previous_proof: vec![ISSUER_PROOF.into()],
+        ..ProofOptions::new(utc(2026, 11, 2))
+    };
+    let first = ProofOptions {
+        id: Some(ISSUER_PROOF.into()),
+        ..ProofOptions::new(utc(2026, 11, 1))
+    };
+    let (issued, _) = data_integrity::sign_owned_hashed(
+        vc2_doc(eth.did()),
+        eth.current_signer().unwrap(),
+        &first,
+    )
+    .unwrap();
+    let (_, chained_hash) =
+        data_integrity::sign_owned_hashed(issued, rwth.current_signer().unwrap(), &second).unwrap();
+    assert_eq!(chained_hash, None);
+}

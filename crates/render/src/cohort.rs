@@ -20,6 +20,7 @@
 //! independent deflate segment ended by a full flush, so the template's bands the learner's parts
 //! do not touch are reused compressed; the zlib stream's Adler-32 is computed over the whole data.
 
+use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -279,32 +280,39 @@ impl PageCache {
     }
 }
 
-/// Runs `f` on this thread's reused `w` × `h` canvas, white (a page-sized pixmap is 3.9 MB:
-/// allocating and filling one per image costs more than drawing the learner's parts into it);
-/// `f` leaves it white.
+/// Runs `f` on a reused `w` × `h` canvas, white (a page-sized pixmap is 3.9 MB: allocating and
+/// filling one per image costs more than drawing the learner's parts into it); `f` leaves it
+/// white. The canvases are shared by all threads, not kept per thread: images are rendered on
+/// tokio's blocking pool, whose threads come and go, and a thread's first image paid for a
+/// canvas of its own (1.3 % of a cohort's CPU). A canvas `f` failed on is not reused.
 fn with_canvas<T>(
     w: u32,
     h: u32,
     f: impl FnOnce(&mut Pixmap) -> Result<T, RenderError>,
 ) -> Result<T, RenderError> {
-    thread_local! {
-        static CANVAS: std::cell::RefCell<Option<Pixmap>> = const { std::cell::RefCell::new(None) };
+    static CANVASES: Mutex<Vec<Pixmap>> = Mutex::new(Vec::new());
+    let reused = CANVASES.lock().ok().and_then(|mut free| {
+        let at = free
+            .iter()
+            .position(|p| (p.width(), p.height()) == (w, h))?;
+        Some(free.swap_remove(at))
+    });
+    let mut canvas = match reused {
+        Some(c) => c,
+        None => {
+            let mut c = Pixmap::new(w, h).ok_or(RenderError::Raster)?;
+            c.fill(resvg::tiny_skia::Color::WHITE);
+            c
+        }
+    };
+    let done = f(&mut canvas)?;
+    if let Ok(mut free) = CANVASES.lock() {
+        // As many as images were rendered at once (the rendering pool's workers).
+        if free.len() < 16 {
+            free.push(canvas);
+        }
     }
-    CANVAS.with(|cell| {
-        let mut slot = cell.try_borrow_mut().map_err(|_| RenderError::Raster)?;
-        let reuse = slot
-            .as_ref()
-            .is_some_and(|p| (p.width(), p.height()) == (w, h));
-        if !reuse {
-            let mut canvas = Pixmap::new(w, h).ok_or(RenderError::Raster)?;
-            canvas.fill(resvg::tiny_skia::Color::WHITE);
-            *slot = Some(canvas);
-        }
-        match slot.as_mut() {
-            Some(p) => f(p),
-            None => Err(RenderError::Raster),
-        }
-    })
+    Ok(done)
 }
 
 /// The rows of the image the learner's parts (`tree`, rendered at `scale`, `height` rows) can
@@ -437,35 +445,50 @@ fn compose(
             }
         }
     }
+    // A run of consecutive changed bands is compressed as one segment: each segment starts from
+    // a reset compressor, whose tables are cleared (a quarter of the compression's time when
+    // every band was one).
     let mut fresh = changed.into_iter().peekable();
-    let mut bands = Vec::with_capacity(template.bands.len());
+    let mut segments: Vec<Cow<'_, Band>> = Vec::with_capacity(template.bands.len());
     with_compressor(|c| {
-        for (b, kept) in template.bands.iter().enumerate() {
-            match fresh.next_if(|f| f.0 == b) {
-                Some((_, rows)) => bands.push(compress_band(c, &rows)?),
-                None => bands.push(kept.clone()),
+        let mut kept = template.bands.iter().enumerate();
+        while let Some((b, band)) = kept.next() {
+            let Some((_, first)) = fresh.next_if(|f| f.0 == b) else {
+                segments.push(Cow::Borrowed(band));
+                continue;
+            };
+            let mut run = first;
+            let mut next = b + 1;
+            while let Some((_, rows)) = fresh.next_if(|f| f.0 == next) {
+                run.extend_from_slice(&rows);
+                kept.next();
+                next += 1;
             }
+            segments.push(Cow::Owned(compress_band(c, &run)?));
         }
         Ok(())
     })?;
-    Ok(Some(encode(&image, &bands)))
+    Ok(Some(encode(&image, &segments)))
 }
 
-/// Runs `f` with this thread's deflate compressor at [`LEVEL_CHANGED`] (creating one allocates and
-/// clears a few hundred kilobytes).
+/// Runs `f` with a reused deflate compressor at [`LEVEL_CHANGED`] (creating one allocates and
+/// clears a few hundred kilobytes); shared by all threads, as the canvases ([`with_canvas`]).
 fn with_compressor<T>(
     f: impl FnOnce(&mut Compress) -> Result<T, RenderError>,
 ) -> Result<T, RenderError> {
-    thread_local! {
-        static COMPRESSOR: std::cell::RefCell<Option<Compress>> = const { std::cell::RefCell::new(None) };
-    }
-    COMPRESSOR.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut slot) => {
-            f(slot.get_or_insert_with(|| Compress::new(Compression::new(LEVEL_CHANGED), false)))
+    static COMPRESSORS: Mutex<Vec<Compress>> = Mutex::new(Vec::new());
+    let mut c = COMPRESSORS
+        .lock()
+        .ok()
+        .and_then(|mut free| free.pop())
+        .unwrap_or_else(|| Compress::new(Compression::new(LEVEL_CHANGED), false));
+    let done = f(&mut c);
+    if let Ok(mut free) = COMPRESSORS.lock() {
+        if free.len() < 16 {
+            free.push(c);
         }
-        // Not reentrant; a nested use gets its own.
-        Err(_) => f(&mut Compress::new(Compression::new(LEVEL_CHANGED), false)),
-    })
+    }
+    done
 }
 
 /// Whether the template is white on rows `y ± MARGIN_PX`, columns `x0 - MARGIN_PX ..= x1 +
@@ -529,13 +552,13 @@ fn adler_combine(a: u32, b: u32, len_b: usize) -> u32 {
 
 /// The PNG file: signature, `IHDR`, `PLTE`, one `IDAT` (zlib header, the bands, an empty final
 /// block, Adler-32 of the scanlines), `IEND`.
-fn encode(image: &Indexed, bands: &[Band]) -> Vec<u8> {
-    let deflated: usize = bands.iter().map(|b| b.deflated.len()).sum();
+fn encode<B: Borrow<Band>>(image: &Indexed, bands: &[B]) -> Vec<u8> {
+    let deflated: usize = bands.iter().map(|b| b.borrow().deflated.len()).sum();
     let mut idat = Vec::with_capacity(deflated + 16);
     // CMF 0x78 (deflate, 32 KiB window), FLG 0x9c (default level, check bits).
     idat.extend_from_slice(&[0x78, 0x9c]);
     let mut adler = 1;
-    for b in bands {
+    for b in bands.iter().map(Borrow::borrow) {
         idat.extend_from_slice(&b.deflated);
         adler = adler_combine(adler, b.adler, b.len);
     }

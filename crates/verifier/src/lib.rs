@@ -49,4 +49,4 @@ pub use report::{
 pub use stack::{
     check_stack, check_stack_with, Programme, StackOptions, StackReport, StackVerdict, UnitStatus,
 };
-pub use verify::{verify, verify_json, verify_sealed_credential};
+pub use verify::{verify, verify_json, verify_sealed_credential, verify_signed_credential};

@@ -57,8 +57,9 @@ pub const MAX_DEPTH: usize = 128;
 
 /// How the credential is secured.
 enum Securing<'a> {
-    /// JSON-LD credential; Data Integrity proofs, if any.
-    DataIntegrity,
+    /// JSON-LD credential; Data Integrity proofs, if any, with the hash of its canonical form
+    /// when its signer gave it ([`verify_signed_credential`]).
+    DataIntegrity(Option<[u8; 32]>),
     /// JAdES seal; the envelope.
     Jades(Envelope<'a>),
     /// Compact VC-JWT.
@@ -117,6 +118,34 @@ pub fn verify(input: &[u8], policy: &Policy, clock: &dyn Clock) -> Report {
     }
 }
 
+/// Verifies a JSON-LD credential with Data Integrity proof(s) that the caller has just signed,
+/// taking `document_hash`, the hash of its canonical form without proofs as the signer computed
+/// it (`proofs::data_integrity::sign_owned_hashed`), instead of canonicalising it again: the
+/// issuer's check before it stores what it issued (issue #18; canonicalising the same value with
+/// the same code can only give the same hash, and was a twentieth of issuing a credential).
+/// Every other check runs as in [`verify_json`], the signature is verified over that hash with
+/// the key the trust registry's DID document gives. Never for a credential from elsewhere: with
+/// a hash of another document the proof check says nothing about this one.
+pub fn verify_signed_credential(
+    credential: &Value,
+    document_hash: [u8; 32],
+    policy: &Policy,
+    clock: &dyn Clock,
+) -> Report {
+    if depth_exceeds(credential, MAX_DEPTH) {
+        return unreadable(
+            policy,
+            format!("JSON nested deeper than {MAX_DEPTH} levels"),
+        );
+    }
+    run(
+        credential,
+        Securing::DataIntegrity(Some(document_hash)),
+        policy,
+        clock,
+    )
+}
+
 /// Verifies a credential given as parsed JSON.
 pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report {
     if depth_exceeds(value, MAX_DEPTH) {
@@ -159,11 +188,11 @@ pub fn verify_json(value: &Value, policy: &Policy, clock: &dyn Clock) -> Report 
             }
             match proofs::data_integrity::unwrap_wrapped_contexts(value) {
                 Some(unwrapped) => {
-                    let mut report = run(&unwrapped, Securing::DataIntegrity, policy, clock);
+                    let mut report = run(&unwrapped, Securing::DataIntegrity(None), policy, clock);
                     report.warn(CheckKind::Format, wrapped_context_warning());
                     report
                 }
-                None => run(value, Securing::DataIntegrity, policy, clock),
+                None => run(value, Securing::DataIntegrity(None), policy, clock),
             }
         }
         _ => unreadable(
@@ -290,7 +319,7 @@ fn proof_methods(credential: &Value, securing: &Securing<'_>) -> Vec<String> {
             .and_then(|h| h.get("kid").and_then(Value::as_str).map(str::to_string))
             .into_iter()
             .collect(),
-        Securing::DataIntegrity => {
+        Securing::DataIntegrity(_) => {
             let list: Vec<&Value> = match credential.get("proof") {
                 Some(Value::Array(a)) => a.iter().collect(),
                 Some(p @ Value::Object(_)) => vec![p],
@@ -432,7 +461,7 @@ fn run(credential: &Value, securing: Securing<'_>, policy: &Policy, clock: &dyn 
     };
     let coverage = match securing {
         Securing::Jades(_) => format::Coverage::Bytes,
-        Securing::DataIntegrity | Securing::Jwt(_) => format::Coverage::Graph,
+        Securing::DataIntegrity(_) | Securing::Jwt(_) => format::Coverage::Graph,
     };
     for kind in CheckKind::ALL {
         if !policy.runs(kind) {
@@ -609,7 +638,7 @@ fn check_proof(
     match securing {
         Securing::Jades(envelope) => check_seal(envelope, policy, clock),
         Securing::Jwt(jwt) => check_jwt(jwt, policy, session),
-        Securing::DataIntegrity => check_data_integrity(credential, policy, session),
+        Securing::DataIntegrity(hash) => check_data_integrity(credential, *hash, policy, session),
     }
 }
 
@@ -747,6 +776,7 @@ fn unsupported_proof(proofs_list: &[&Value]) -> Option<String> {
 /// The proof check of Data Integrity proof(s).
 fn check_data_integrity(
     credential: &Value,
+    document_hash: Option<[u8; 32]>,
     policy: &Policy,
     session: &Session<'_>,
 ) -> (CheckResult, Identity) {
@@ -779,6 +809,7 @@ fn check_data_integrity(
         !policy.runs(CheckKind::Trust) || policy.advisory.contains(&CheckKind::Trust);
     let opts = proofs::data_integrity::VerifyOptions {
         require_issuer_controller: !binding_advisory,
+        document_hash,
         ..Default::default()
     };
     match proofs::data_integrity::verify_with(credential, &res.resolver, &opts) {

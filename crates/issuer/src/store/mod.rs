@@ -16,7 +16,8 @@
 //!
 //! **Safety with several replicas** comes from the database only, never from process state:
 //! status index allocation advances `status_lists.next_counter` with `UPDATE … RETURNING` in a short
-//! transaction of its own (the row lock serialises allocators on one list; the counter never goes
+//! transaction (on SQLite shared with the other issuance writes queued at that moment, see
+//! [`group`]; the row lock serialises allocators on one list; the counter never goes
 //! back, so an issuance that fails or crashes before storing leaves its index unused, never handed
 //! out twice), the index is a keyed permutation of the counter
 //! ([`crate::domain::permutation`]); a full list is retired and replaced in the same transaction;
@@ -48,6 +49,7 @@ pub use console_queries::{AuditFilter, AuditRow, CredentialSearch};
 mod staff; // staff accounts and console sessions (issue #18)
 pub use staff::{StaffAccountRow, StaffSessionRow};
 pub use status_entries::CredentialStatusEntry;
+mod group; // group commit of issuance writes on SQLite (issue #18)
 mod outbox; // learner notification outbox (issue #18)
 pub use outbox::{NewOutboxMessage, OutboxRow};
 
@@ -251,6 +253,8 @@ pub struct Store {
     /// turns over the reading pool re-read the pages they touch (a profile of a batch showed
     /// `pager_reset` under every `BEGIN`); on one connection they stay cached. PostgreSQL: `None`.
     write_pool: Option<AnyPool>,
+    /// SQLite: issuance writes waiting to be written together ([`group`]).
+    group: std::sync::Arc<group::GroupQueue>,
 }
 
 /// An open write transaction.
@@ -317,6 +321,7 @@ impl Store {
             backend,
             writer: Default::default(),
             write_pool,
+            group: Default::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -410,97 +415,75 @@ impl Store {
 
     /// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite).
     pub async fn begin(&self) -> Result<StoreTx, StoreError> {
-        Ok(match self.backend {
+        match self.backend {
             Backend::Sqlite => {
                 let permit = self.writer.clone().lock_owned().await;
-                let pool = self.write_pool.as_ref().unwrap_or(&self.pool);
-                StoreTx {
-                    tx: pool.begin_with("BEGIN IMMEDIATE").await?,
-                    _writer: Some(permit),
-                }
+                self.begin_holding(permit).await
             }
-            Backend::Postgres => StoreTx {
+            Backend::Postgres => Ok(StoreTx {
                 tx: self.pool.begin().await?,
                 _writer: None,
-            },
+            }),
+        }
+    }
+
+    /// SQLite: starts a write transaction under the write lock `permit` (held until it ends).
+    async fn begin_holding(
+        &self,
+        permit: tokio::sync::OwnedMutexGuard<()>,
+    ) -> Result<StoreTx, StoreError> {
+        let pool = self.write_pool.as_ref().unwrap_or(&self.pool);
+        Ok(StoreTx {
+            tx: pool.begin_with("BEGIN IMMEDIATE").await?,
+            _writer: Some(permit),
         })
+    }
+
+    /// SQLite: (transactions, writes) of the grouped issuance writes so far ([`group`]); more
+    /// writes than transactions means writes shared a transaction. PostgreSQL: (0, 0).
+    pub fn group_commit_counts(&self) -> (u64, u64) {
+        self.group.counts()
     }
 
     /// Allocates one index on each of `purposes`' active lists of `university` and commits it
     /// (indices are never given back: one a failed issuance held stays unused).
     ///
-    /// Every list's counter advances in one statement (`UPDATE ... RETURNING`), a transaction of
-    /// its own: a third of the database round trips of allocating list by list, which issuing
-    /// a batch does for every learner. A purpose whose list is missing or full goes through
-    /// [`StoreTx::allocate_index`], which starts a new list.
+    /// Every list's counter advances in one statement (`UPDATE ... RETURNING`): a third of the
+    /// database round trips of allocating list by list, which issuing a batch does for every
+    /// learner. A purpose whose list is missing or full goes through [`StoreTx::allocate_index`],
+    /// which starts a new list. SQLite: in the next group transaction ([`group`]); PostgreSQL:
+    /// the statement on its own.
     pub async fn allocate_indices(
         &self,
         university: &str,
         purposes: &[StatusPurpose],
         now: DateTime<Utc>,
     ) -> Result<Vec<Allocation>, StoreError> {
-        let mut found: Vec<Option<Allocation>> = vec![None; purposes.len()];
-        if !purposes.is_empty() && purposes.len() <= 2 {
-            let sql = match (self.backend, purposes.len()) {
-                (_, 1) => {
-                    "UPDATE status_lists SET next_counter = next_counter + 1
-                     WHERE university = $1 AND active = 1 AND purpose = $2
-                     RETURNING purpose, id, next_counter, perm_key"
-                }
-                // SQLite runs one writer at a time.
-                (Backend::Sqlite, _) => {
-                    "UPDATE status_lists SET next_counter = next_counter + 1
-                     WHERE university = $1 AND active = 1 AND purpose IN ($2, $3)
-                     RETURNING purpose, id, next_counter, perm_key"
-                }
-                // PostgreSQL: the rows are locked in one order (by purpose) by every such
-                // statement, so two of them never wait on each other crosswise (deadlock).
-                (Backend::Postgres, _) => {
-                    "WITH locked AS (
-                         SELECT id FROM status_lists WHERE university = $1 AND active = 1 AND purpose IN ($2, $3)
-                         ORDER BY purpose FOR UPDATE
-                     )
-                     UPDATE status_lists s SET next_counter = s.next_counter + 1 FROM locked WHERE s.id = locked.id
-                     RETURNING s.purpose, s.id, s.next_counter, s.perm_key"
-                }
+        if self.backend == Backend::Sqlite {
+            let write = group::Write::Allocate {
+                university: university.to_owned(),
+                purposes: purposes.to_vec(),
+                now,
             };
+            return match self.write_grouped(write).await? {
+                group::Written::Allocated(allocs) => Ok(allocs),
+                group::Written::Issued => Err(StoreError::Corrupt(
+                    "status index allocation answered as an issuance".into(),
+                )),
+            };
+        }
+        let mut found: Vec<Option<Allocation>> = vec![None; purposes.len()];
+        if let Some(sql) = allocate_sql(self.backend, purposes.len()) {
             let mut query = sqlx::query(sql).bind(university);
             for p in purposes {
                 query = query.bind(p.as_str());
             }
-            let rows = match self.backend {
-                // SQLite: on the write connection, in the writers' queue.
-                Backend::Sqlite => {
-                    let mut tx = self.begin().await?;
-                    let rows = query.fetch_all(&mut *tx.tx).await?;
-                    tx.commit().await?;
-                    rows
-                }
-                Backend::Postgres => query.fetch_all(&self.pool).await?,
-            };
-            for row in &rows {
-                let purpose: String = row.try_get("purpose")?;
-                let Some(at) = purposes.iter().position(|p| p.as_str() == purpose) else {
-                    continue;
-                };
-                let list_id: String = row.try_get("id")?;
-                let counter: i64 = row.try_get("next_counter")?;
-                // `None` (list full): left to the list-by-list path, which starts a new list.
-                let allocation =
-                    permuted(&list_id, counter, &row.try_get::<String, _>("perm_key")?)?
-                        .map(|index| Allocation { list_id, index });
-                if let Some(slot) = found.get_mut(at) {
-                    *slot = allocation;
-                }
-            }
+            read_allocations(&query.fetch_all(&self.pool).await?, purposes, &mut found)?;
         }
         if found.iter().any(Option::is_none) {
             let mut tx = self.begin().await?;
-            for (slot, p) in found.iter_mut().zip(purposes) {
-                if slot.is_none() {
-                    *slot = Some(tx.allocate_index(university, *p, now).await?);
-                }
-            }
+            tx.allocate_missing(university, purposes, now, &mut found)
+                .await?;
             tx.commit().await?;
         }
         Ok(found.into_iter().flatten().collect())
@@ -518,13 +501,12 @@ impl Store {
         allocs: &[Allocation],
         audit: &AuditEntry<'_>,
     ) -> Result<(), StoreError> {
-        if self.backend == Backend::Sqlite || allocs.len() > MAX_ENTRIES_PER_STATEMENT {
+        if self.backend == Backend::Sqlite {
+            return self.insert_issued_grouped(c, allocs, audit, None).await;
+        }
+        if allocs.len() > MAX_ENTRIES_PER_STATEMENT {
             let mut tx = self.begin().await?;
-            tx.insert_credential(c).await?;
-            for a in allocs {
-                tx.insert_status_entry(a, c.id).await?;
-            }
-            tx.audit(audit).await?;
+            tx.insert_issued(c, allocs, audit, None).await?;
             return tx.commit().await;
         }
         let mut query = bind_credential(sqlx::query(insert_issued_sql(allocs.len())), c);
@@ -1019,6 +1001,58 @@ fn insert_issued_sql(entries: usize) -> &'static str {
     all.get(entries).map_or("", String::as_str)
 }
 
+/// The statement advancing the counters of `purposes` active lists at once (one or two
+/// purposes); `None` for other counts (list by list).
+fn allocate_sql(backend: Backend, purposes: usize) -> Option<&'static str> {
+    Some(match (backend, purposes) {
+        (_, 1) => {
+            "UPDATE status_lists SET next_counter = next_counter + 1
+             WHERE university = $1 AND active = 1 AND purpose = $2
+             RETURNING purpose, id, next_counter, perm_key"
+        }
+        // SQLite runs one writer at a time.
+        (Backend::Sqlite, 2) => {
+            "UPDATE status_lists SET next_counter = next_counter + 1
+             WHERE university = $1 AND active = 1 AND purpose IN ($2, $3)
+             RETURNING purpose, id, next_counter, perm_key"
+        }
+        // PostgreSQL: the rows are locked in one order (by purpose) by every such statement, so
+        // two of them never wait on each other crosswise (deadlock).
+        (Backend::Postgres, 2) => {
+            "WITH locked AS (
+                 SELECT id FROM status_lists WHERE university = $1 AND active = 1 AND purpose IN ($2, $3)
+                 ORDER BY purpose FOR UPDATE
+             )
+             UPDATE status_lists s SET next_counter = s.next_counter + 1 FROM locked WHERE s.id = locked.id
+             RETURNING s.purpose, s.id, s.next_counter, s.perm_key"
+        }
+        _ => return None,
+    })
+}
+
+/// The allocations [`allocate_sql`]'s statement returned, into `found` (by purpose); a full list
+/// leaves its slot empty, for the list-by-list path, which starts a new list.
+fn read_allocations(
+    rows: &[AnyRow],
+    purposes: &[StatusPurpose],
+    found: &mut [Option<Allocation>],
+) -> Result<(), StoreError> {
+    for row in rows {
+        let purpose: String = row.try_get("purpose")?;
+        let Some(at) = purposes.iter().position(|p| p.as_str() == purpose) else {
+            continue;
+        };
+        let list_id: String = row.try_get("id")?;
+        let counter: i64 = row.try_get("next_counter")?;
+        let allocation = permuted(&list_id, counter, &row.try_get::<String, _>("perm_key")?)?
+            .map(|index| Allocation { list_id, index });
+        if let Some(slot) = found.get_mut(at) {
+            *slot = allocation;
+        }
+    }
+    Ok(())
+}
+
 /// The index that counter value `counter` (1-based, as `next_counter` after its increment)
 /// stands for on list `list_id` with permutation key `key_hex`; `None` when the list is full.
 fn permuted(list_id: &str, counter: i64, key_hex: &str) -> Result<Option<u32>, StoreError> {
@@ -1040,6 +1074,63 @@ pub struct Allocation {
 }
 
 impl StoreTx {
+    /// [`Store::allocate_indices`] on SQLite, in this transaction.
+    pub(crate) async fn allocate_indices_sqlite(
+        &mut self,
+        university: &str,
+        purposes: &[StatusPurpose],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Allocation>, StoreError> {
+        let mut found: Vec<Option<Allocation>> = vec![None; purposes.len()];
+        if let Some(sql) = allocate_sql(Backend::Sqlite, purposes.len()) {
+            let mut query = sqlx::query(sql).bind(university);
+            for p in purposes {
+                query = query.bind(p.as_str());
+            }
+            let rows = query.fetch_all(&mut *self.tx).await?;
+            read_allocations(&rows, purposes, &mut found)?;
+        }
+        self.allocate_missing(university, purposes, now, &mut found)
+            .await?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    /// Allocates list by list ([`StoreTx::allocate_index`]) the purposes `found` has no index for.
+    async fn allocate_missing(
+        &mut self,
+        university: &str,
+        purposes: &[StatusPurpose],
+        now: DateTime<Utc>,
+        found: &mut [Option<Allocation>],
+    ) -> Result<(), StoreError> {
+        for (slot, p) in found.iter_mut().zip(purposes) {
+            if slot.is_none() {
+                *slot = Some(self.allocate_index(university, *p, now).await?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores an issued credential with its status entries, audit entry and (with `message`)
+    /// its notification, in this transaction.
+    pub(crate) async fn insert_issued(
+        &mut self,
+        c: &NewCredential<'_>,
+        allocs: &[Allocation],
+        audit: &AuditEntry<'_>,
+        message: Option<&NewOutboxMessage<'_>>,
+    ) -> Result<(), StoreError> {
+        self.insert_credential(c).await?;
+        for a in allocs {
+            self.insert_status_entry(a, c.id).await?;
+        }
+        self.audit(audit).await?;
+        if let Some(m) = message {
+            self.enqueue_message(m).await?;
+        }
+        Ok(())
+    }
+
     /// Commits.
     pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;

@@ -12,7 +12,9 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{map_unique, stamp, Allocation, AuditEntry, NewCredential, Store, StoreError, StoreTx};
+use super::{
+    map_unique, stamp, Allocation, AuditEntry, Backend, NewCredential, Store, StoreError, StoreTx,
+};
 
 /// A message to enqueue.
 #[derive(Debug, Clone)]
@@ -125,13 +127,13 @@ impl Store {
         let Some(message) = message else {
             return self.insert_issued(c, allocs, audit).await;
         };
-        let mut tx = self.begin().await?;
-        tx.insert_credential(c).await?;
-        for a in allocs {
-            tx.insert_status_entry(a, c.id).await?;
+        if self.backend == Backend::Sqlite {
+            return self
+                .insert_issued_grouped(c, allocs, audit, Some(message))
+                .await;
         }
-        tx.audit(audit).await?;
-        tx.enqueue_message(message).await?;
+        let mut tx = self.begin().await?;
+        tx.insert_issued(c, allocs, audit, Some(message)).await?;
         tx.commit().await
     }
 

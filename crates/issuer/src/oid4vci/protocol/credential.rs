@@ -324,6 +324,7 @@ impl App {
                 jades: None,
                 jades_value: None,
                 vc_jwt,
+                document_hash: None,
             };
             check
                 .check(&mut secured, now)
