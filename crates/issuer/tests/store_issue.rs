@@ -81,9 +81,9 @@ fn audit(target: &str) -> AuditEntry<'_> {
     }
 }
 
-async fn allocate_and_insert(postgres: bool) {
-    let url = fresh_url(postgres).await;
-    let store = Store::connect(&url, 8).await.unwrap();
+/// A store on `url` with the university `eth`.
+async fn eth_store(url: &str) -> Store {
+    let store = Store::connect(url, 8).await.unwrap();
     store
         .upsert_university(
             "eth",
@@ -94,6 +94,12 @@ async fn allocate_and_insert(postgres: bool) {
         )
         .await
         .unwrap();
+    store
+}
+
+async fn allocate_and_insert(postgres: bool) {
+    let url = fresh_url(postgres).await;
+    let store = eth_store(&url).await;
     // No list yet: the first allocation starts one per purpose.
     let first = store
         .allocate_indices("eth", &StatusPurpose::ALL, Utc::now())
@@ -213,17 +219,7 @@ async fn postgres_allocate_and_insert() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_group_commit_shares_transactions_and_isolates_a_failure() {
     let url = fresh_url(false).await;
-    let store = Store::connect(&url, 8).await.unwrap();
-    store
-        .upsert_university(
-            "eth",
-            "did:web:issuer.test:eth",
-            "CHE-000",
-            "{}",
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    let store = eth_store(&url).await;
     store
         .insert_issued(
             &credential("urn:g:first", "share-g-first", Some("g#0")),
@@ -307,4 +303,37 @@ async fn sqlite_group_commit_shares_transactions_and_isolates_a_failure() {
     // 13 credentials (the first and the twelve), one status entry each of the twelve.
     assert_eq!(stored(&url).await.0, 13);
     assert_eq!(stored(&url).await.1, 12);
+}
+
+/// SQLite group commit (issue #18): a queued write whose caller has gone before its group is
+/// written is not written; the others are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_group_commit_skips_a_write_whose_caller_has_gone() {
+    let url = fresh_url(false).await;
+    let store = eth_store(&url).await;
+    let held = store.begin().await.unwrap();
+    let insert = |id: &'static str| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .insert_issued(&credential(id, id, None), &[], &audit(id))
+                .await
+        })
+    };
+    let gone = insert("urn:g:gone");
+    let kept = insert("urn:g:kept");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    gone.abort();
+    assert!(gone.await.unwrap_err().is_cancelled());
+    held.commit().await.unwrap();
+    kept.await.unwrap().unwrap();
+    let mut c = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let ids: Vec<String> = sqlx::query("SELECT id FROM credentials ORDER BY id")
+        .fetch_all(&mut c)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>("id"))
+        .collect();
+    assert_eq!(ids, ["urn:g:kept"]);
 }

@@ -15,7 +15,8 @@
 //! only after its commit. A group that fails is rolled back whole and its writes are written again
 //! one transaction each, so one write's error (a batch row already stored, say) is answered to that
 //! write only. A write whose caller has gone (its future dropped before the group started) is not
-//! written. Counters advance as before, one write after the other in queue order; indices stay
+//! written; a group runs on a task of its own, so a leader whose caller goes away still writes
+//! and answers the others. Counters advance as before, one write after the other in queue order; indices stay
 //! unique through the counter and `PRIMARY KEY (list_id, idx)` (module doc of [`crate::store`]).
 //!
 //! PostgreSQL writers do not share one lock, so its writes are not grouped.
@@ -307,7 +308,16 @@ impl Store {
                 done = &mut answered => {
                     return done.map_err(|_| StoreError::Corrupt("group write abandoned".into()))?;
                 }
-                permit = self.writer.clone().lock_owned() => self.write_group(permit).await,
+                permit = self.writer.clone().lock_owned() => {
+                    // On a task of its own: the group holds other callers' writes, which must
+                    // be written and answered even if this caller is dropped meanwhile (an
+                    // HTTP client that went away), not rolled back and left unanswered.
+                    let store = self.clone();
+                    let group = tokio::spawn(async move { store.write_group(permit).await });
+                    if group.await.is_err() {
+                        return Err(StoreError::Corrupt("group write task failed".into()));
+                    }
+                }
             }
         }
     }
