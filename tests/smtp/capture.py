@@ -6,7 +6,10 @@ attachments' names, types, sizes and first bytes).
 
 A message is written only once its DATA is complete and, after the optional delay (`--delay-ms`,
 a slow server), the client is still connected: like a real mail server, a message whose client
-vanished before the `250` reply is not taken. Prints `READY <port>` when it listens.
+vanished before the `250` reply is not taken. During the delay the file `holding.flag` exists in
+the directory (a message received, its reply not yet given): a test can kill the client then;
+each message not taken because its client vanished adds a line to `gone.log`.
+Prints `READY <port>` when it listens.
 
 Usage: capture.py --dir OUT [--port 0] [--delay-ms 0]
 """
@@ -31,9 +34,19 @@ class Capture:
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
-            await asyncio.sleep(self.delay)
+            flag = os.path.join(self.out, "holding.flag")
+            write(flag, b"")
+            try:
+                await asyncio.sleep(self.delay)
+            except asyncio.CancelledError:
+                # The client's connection was lost while the message was held.
+                gone(self.out)
+                raise
+            finally:
+                os.remove(flag)
         transport = server.transport
         if transport is None or transport.is_closing():
+            gone(self.out)
             return "451 4.3.0 client gone before the reply"
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
@@ -46,6 +59,12 @@ class Capture:
             json.dumps(summary(raw, envelope.rcpt_tos), ensure_ascii=False).encode("utf-8"),
         )
         return "250 2.0.0 OK queued"
+
+
+def gone(out):
+    """Counts a message not taken because its client vanished before the reply (`gone.log`)."""
+    with open(os.path.join(out, "gone.log"), "ab") as f:
+        f.write(b"gone\n")
 
 
 def write(path, data):
