@@ -226,6 +226,14 @@ impl Write {
     }
 }
 
+/// Why a group was not committed.
+enum Failed {
+    /// A write of the group failed (its own error).
+    Write(StoreError),
+    /// The transaction failed (`BEGIN`, `COMMIT`): every write's error.
+    Transaction(StoreError),
+}
+
 /// A queued write and where its answer goes.
 struct Pending {
     write: Write,
@@ -251,32 +259,38 @@ impl std::fmt::Debug for GroupQueue {
 impl GroupQueue {
     /// (transactions, writes) written so far.
     pub(super) fn counts(&self) -> (u64, u64) {
-        self.counts.lock().map_or((0, 0), |c| *c)
+        *self
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn push(&self, p: Pending) -> Result<(), StoreError> {
+    fn push(&self, p: Pending) {
+        // A poisoned lock still guards a valid queue (pushing and draining cannot panic midway).
         self.pending
             .lock()
-            .map_err(|_| StoreError::Corrupt("write queue lock poisoned".into()))?
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(p);
-        Ok(())
     }
 
     /// Up to [`MAX_GROUP`] queued writes whose callers still wait, oldest first.
     fn take(&self) -> Vec<Pending> {
-        let Ok(mut pending) = self.pending.lock() else {
-            return Vec::new();
-        };
+        let mut pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         pending.retain(|p| !p.answer.is_closed());
         let n = pending.len().min(MAX_GROUP);
         pending.drain(..n).collect()
     }
 
     fn count(&self, writes: usize) {
-        if let Ok(mut c) = self.counts.lock() {
-            c.0 += 1;
-            c.1 += writes as u64;
-        }
+        let mut c = self
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        c.0 += 1;
+        c.1 += writes as u64;
     }
 }
 
@@ -301,71 +315,89 @@ impl Store {
     /// Writes `write` in the next group transaction (SQLite) and answers what it wrote.
     pub(super) async fn write_grouped(&self, write: Write) -> Result<Written, StoreError> {
         let (answer, mut answered) = oneshot::channel();
-        self.group.push(Pending { write, answer })?;
+        self.group.push(Pending { write, answer });
         loop {
             tokio::select! {
                 biased;
                 done = &mut answered => {
-                    return done.map_err(|_| StoreError::Corrupt("group write abandoned".into()))?;
+                    return done.map_err(|_| StoreError::Internal("group write abandoned".into()))?;
                 }
                 permit = self.writer.clone().lock_owned() => {
                     // On a task of its own: the group holds other callers' writes, which must
                     // be written and answered even if this caller is dropped meanwhile (an
-                    // HTTP client that went away), not rolled back and left unanswered.
+                    // HTTP client that went away), not rolled back and left unanswered. Its
+                    // outcome is read from `answered` (a failed task dropped the answer).
                     let store = self.clone();
-                    let group = tokio::spawn(async move { store.write_group(permit).await });
-                    if group.await.is_err() {
-                        return Err(StoreError::Corrupt("group write task failed".into()));
-                    }
+                    let _ = tokio::spawn(async move { store.write_group(permit).await }).await;
                 }
             }
         }
     }
 
-    /// Writes the queued writes in one transaction under `permit`, or one transaction each when
-    /// the group fails, and answers each.
+    /// Writes the queued writes in one transaction under `permit` and answers each. A write
+    /// whose caller has gone is skipped. When a write fails, the group is rolled back and its
+    /// writes are written one transaction each (the error is that write's only); when the
+    /// transaction itself fails (`BEGIN`, `COMMIT`), every write gets that error.
     async fn write_group(&self, permit: tokio::sync::OwnedMutexGuard<()>) {
         let group = self.group.take();
         if group.is_empty() {
             return;
         }
-        let mut written = Vec::with_capacity(group.len());
+        // One entry per write of `group`; `None`: skipped, its caller had gone.
+        let mut written: Vec<Option<Written>> = Vec::with_capacity(group.len());
         let failed = match self.begin_holding(permit).await {
             Ok(mut tx) => {
-                let mut error = None;
+                let mut failed = None;
                 for p in &group {
+                    if p.answer.is_closed() {
+                        written.push(None);
+                        continue;
+                    }
                     match p.write.run(&mut tx).await {
-                        Ok(w) => written.push(w),
+                        Ok(w) => written.push(Some(w)),
                         Err(e) => {
-                            error = Some(e);
+                            failed = Some(Failed::Write(e));
                             break;
                         }
                     }
                 }
-                match error {
-                    Some(e) => Some(e), // `tx` is rolled back when dropped
-                    None => tx.commit().await.err(),
+                match failed {
+                    Some(f) => Some(f), // `tx` is rolled back when dropped
+                    None => tx.commit().await.err().map(Failed::Transaction),
                 }
             }
-            Err(e) => Some(e),
+            Err(e) => Some(Failed::Transaction(e)),
         };
         match failed {
             None => {
-                self.group.count(group.len());
+                self.group.count(written.iter().flatten().count());
                 for (p, w) in group.into_iter().zip(written) {
-                    let _ = p.answer.send(Ok(w));
+                    if let Some(w) = w {
+                        let _ = p.answer.send(Ok(w));
+                    }
                 }
             }
-            // Alone, the write's own error is the answer.
-            Some(e) if group.len() == 1 => {
+            // Alone, its error is the answer.
+            Some(Failed::Write(e) | Failed::Transaction(e)) if group.len() == 1 => {
                 if let Some(p) = group.into_iter().next() {
                     let _ = p.answer.send(Err(e));
                 }
             }
-            Some(_) => {
+            Some(Failed::Write(_)) => {
                 for p in group {
+                    if p.answer.is_closed() {
+                        continue;
+                    }
                     let done = self.write_alone(&p.write).await;
                     let _ = p.answer.send(done);
+                }
+            }
+            Some(Failed::Transaction(e)) => {
+                let why = e.to_string();
+                for p in group {
+                    let _ = p.answer.send(Err(StoreError::Internal(format!(
+                        "group transaction failed: {why}"
+                    ))));
                 }
             }
         }

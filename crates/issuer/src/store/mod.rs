@@ -80,6 +80,9 @@ pub enum StoreError {
     /// Setup problem (directory creation, ...).
     #[error("setup: {0}")]
     Setup(String),
+    /// The store's own machinery failed (a group write's transaction or task, see `group`).
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 fn map_unique(e: sqlx::Error, what: &str) -> StoreError {
