@@ -13,6 +13,18 @@
 //! an idle 2-core machine (the serial part is small). The wall time of the best of three runs is
 //! printed and held to a loose bound. The tests are debug builds with dependencies and the render
 //! crate at opt-level 2 (the workspace profile); release builds are faster.
+//!
+//! **The machine's speed.** The shared 2-core machines run the same code at speeds up to 1.7×
+//! apart from one hour to the next (no steal time: the host's caches and memory are shared). The
+//! 131-page programme PDF took 2.0 s of CPU when the 3 s bound was set (2026-12-05 07:42 UTC) and
+//! 3.34–3.70 s at 00:35–00:45 UTC on 2026-12-06, with this code and with the code of before
+//! (f42fb83) alike: the machine, not a regression. So the CPU bound scales with a calibration
+//! measured in the same run, as the benchmarks' ratios do (docs/PERFORMANCE.md): a fixed workload
+//! of no code of ours (zlib deflate, level 6, of 8 MB of generated text, one thread, best of
+//! five). Its CPU time on the machine at the speed the bound was set for is
+//! [`CALIBRATION_NOMINAL`]; on a slower machine the bound grows in proportion, never shrinks, and
+//! never beyond [`MAX_SLOWDOWN`] (a machine slower than that fails the test rather than excusing
+//! the rendering).
 
 // Test code (issue #19 lints): a failing assumption should stop the test loudly, so unwrap,
 // expect, panic and direct indexing are allowed here; library code denies them.
@@ -107,14 +119,97 @@ fn measure<T>(f: impl FnOnce() -> T) -> Run<T> {
     }
 }
 
-/// CPU time allowed for one rendering (see the module docs).
+/// CPU time allowed for one rendering on the machine at its nominal speed (see the module docs).
 const MAX_CPU: Duration = Duration::from_secs(3);
+/// The calibration's CPU time on the machine at the speed [`MAX_CPU`] was set for.
+const CALIBRATION_NOMINAL: Duration = Duration::from_millis(CALIBRATION_NOMINAL_MS);
+// Estimated, since the machine was slow when the calibration was written: its CPU time was
+// 420-560 ms (median 505) at 00:40-00:45 UTC on 2026-12-06, when the same rendering by the code of
+// before (f42fb83) took 1.7 times its 2.0 s of 2026-12-05 07:42: 505 / 1.7 = 300 ms.
+const CALIBRATION_NOMINAL_MS: u64 = 300;
+/// The largest slowdown the bound follows.
+const MAX_SLOWDOWN: f64 = 2.0;
+
+/// 8 MB of text of common words chosen by a fixed linear congruential generator: the same bytes
+/// on every machine.
+fn calibration_text() -> Vec<u8> {
+    const WORDS: &[&str] = &[
+        "credential",
+        "learning",
+        "outcome",
+        "assessment",
+        "university",
+        "ENHANCE",
+        "credit",
+        "ECTS",
+        "Zürich",
+        "Warszawa",
+        "module",
+        "the",
+        "of",
+        "and",
+        "in",
+        "awarded",
+        "level",
+    ];
+    let mut text = Vec::with_capacity(8 << 20);
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    while text.len() < 8 << 20 {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        text.extend_from_slice(WORDS[(state >> 33) as usize % WORDS.len()].as_bytes());
+        text.push(if (state >> 20).is_multiple_of(11) {
+            b'\n'
+        } else {
+            b' '
+        });
+    }
+    text
+}
+
+/// The calibration's CPU time (best of five) and the compressed size (so the work is not
+/// optimised away, and the same on every machine).
+fn calibration() -> (Duration, usize) {
+    use std::io::Write;
+    let text = calibration_text();
+    let deflate = || {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+        z.write_all(&text).unwrap();
+        z.finish().unwrap().len()
+    };
+    let mut best: Option<Duration> = None;
+    let mut size = 0;
+    for _ in 0..5 {
+        let run = measure(deflate);
+        size = run.out;
+        best = match (best, run.cpu) {
+            (Some(b), Some(c)) => Some(b.min(c)),
+            (b, c) => b.or(c),
+        };
+    }
+    (best.unwrap_or(CALIBRATION_NOMINAL), size)
+}
+
+/// [`MAX_CPU`] on this machine: scaled by how much slower than nominal the calibration ran.
+fn max_cpu_here(calibration: Duration) -> (Duration, f64) {
+    let slowdown = (calibration.as_secs_f64() / CALIBRATION_NOMINAL.as_secs_f64()).max(1.0);
+    (MAX_CPU.mul_f64(slowdown.min(MAX_SLOWDOWN)), slowdown)
+}
 /// Wall time allowed on a loaded machine (an idle one needs under 2 s).
 const MAX_WALL_LOADED: Duration = Duration::from_secs(20);
 const MAX_BYTES: usize = 200 * 1024 * 1024;
 
 #[test]
 fn the_largest_valid_award_renders_pdf_and_png_within_two_seconds_and_200_mb() {
+    let (calibration, compressed) = calibration();
+    let (max_cpu, slowdown) = max_cpu_here(calibration);
+    println!(
+        "calibration: {} ms of CPU ({compressed} bytes), nominal {} ms: slowdown {slowdown:.2}, CPU bound {} ms",
+        calibration.as_millis(),
+        CALIBRATION_NOMINAL.as_millis(),
+        max_cpu.as_millis()
+    );
     let mut report = Vec::new();
     for name in EXAMPLES {
         let text = std::fs::read_to_string(repo().join("examples/awards").join(name)).unwrap();
@@ -178,7 +273,11 @@ fn the_largest_valid_award_renders_pdf_and_png_within_two_seconds_and_200_mb() {
     }
     for (line, walls, cpus, peaks) in &report {
         for cpu in cpus.iter().flatten() {
-            assert!(*cpu < MAX_CPU, "too much CPU: {line}");
+            assert!(
+                *cpu < max_cpu,
+                "too much CPU (bound {} ms, slowdown {slowdown:.2}): {line}",
+                max_cpu.as_millis()
+            );
         }
         assert!(
             walls.iter().all(|w| *w < MAX_WALL_LOADED),
